@@ -1,0 +1,220 @@
+"""Turning the evaluator's own files (.docx, .txt, .md) into project transcripts.
+
+Text files may come as UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252, with CRLF line
+endings, Word's soft line breaks and stray control characters; all are normalised. Every file is
+checked completely (metadata, codebook groups, duplicate ids, personal data) before anything is
+written, so an import either writes all files or none.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .anonymity import KIND_LABELS, find_personal_data
+from .corpus import DOC_ID, Document, parse_document, split_front_matter
+from .errors import WorkbenchError
+from .fsio import atomic_write_text
+from .project import Project
+
+METADATA_FIELDS = ("id", "type", "group", "role", "unit", "date", "consent")
+# Windows-1252 leaves these five bytes undefined: their presence means the file is something else.
+_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+_CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+
+
+@dataclass
+class DecodedText:
+    text: str
+    encoding: str  # Danish description for the user
+    line_endings: str
+
+
+def decode_bytes(raw: bytes, path: Path) -> DecodedText:
+    if not raw.strip():
+        raise WorkbenchError("Filen er tom.", path)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        text, encoding = raw[3:].decode("utf-8", errors="strict"), "UTF-8 med BOM"
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = raw.decode("utf-16"), "UTF-16"
+    else:
+        try:
+            text, encoding = raw.decode("utf-8"), "UTF-8"
+        except UnicodeDecodeError:
+            bad = next((i for i, b in enumerate(raw) if b in _CP1252_UNDEFINED), None)
+            if bad is not None:
+                line = raw[:bad].count(b"\n") + 1
+                raise WorkbenchError(
+                    "Tegnkodningen kan ikke genkendes (hverken UTF-8 eller Windows-1252). Gem filen som UTF-8.",
+                    path,
+                    line,
+                ) from None
+            text, encoding = raw.decode("cp1252"), "Windows-1252"
+    if "\r\n" in text:
+        line_endings = "CRLF (Windows)"
+    elif "\r" in text:
+        line_endings = "CR (gammel Mac)"
+    else:
+        line_endings = "LF"
+    return DecodedText(normalise_text(text), encoding, line_endings)
+
+
+def normalise_text(text: str) -> str:
+    """Unify line breaks, soft breaks and odd spaces; drop control characters; NFC-compose æ, ø, å."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\x0b", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = text.replace("\t", " ").replace("\xa0", " ").replace("\u202f", " ")
+    text = _CONTROL.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    text = "\n".join(lines).strip("\n")
+    return re.sub(r"\n{3,}", "\n\n", text) + "\n"
+
+
+def read_docx(path: Path) -> str:
+    import docx  # python-docx; imported here because it is slow to import
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise WorkbenchError("Filen er ikke et gyldigt Word-dokument (.docx).", path) from exc
+    paragraphs = []
+    for paragraph in document.paragraphs:
+        # python-docx renders Word's soft line break (Shift+Enter) as "\n" inside the paragraph text
+        text = paragraph.text
+        if text.strip():
+            paragraphs.append(text)
+    for table in document.tables:
+        for row in table.rows:
+            cells = [c.text.strip() for c in row.cells if c.text.strip()]
+            if cells:
+                paragraphs.append(" ".join(cells))
+    if not paragraphs:
+        raise WorkbenchError("Word-dokumentet indeholder ingen tekst.", path)
+    # a front matter block typed in Word arrives as separate paragraphs: keep it together
+    if paragraphs[0].strip() == "---":
+        end = next((i for i in range(1, len(paragraphs)) if paragraphs[i].strip() == "---"), None)
+        if end is not None:
+            head = "\n".join(p.strip() for p in paragraphs[: end + 1])
+            return normalise_text(head + "\n" + "\n\n".join(paragraphs[end + 1 :]))
+    return normalise_text("\n\n".join(paragraphs))
+
+
+def read_source(path: Path) -> DecodedText:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise WorkbenchError("Filen findes ikke.", path)
+    if suffix == ".docx":
+        return DecodedText(read_docx(path), "Word (.docx)", "-")
+    if suffix in (".txt", ".md"):
+        return decode_bytes(path.read_bytes(), path)
+    raise WorkbenchError("Kun .docx-, .txt- og .md-filer kan importeres.", path)
+
+
+@dataclass
+class ImportedDocument:
+    source: Path
+    target: Path
+    document: Document
+    decoded: DecodedText
+
+
+def _with_metadata(decoded: DecodedText, source: Path, metadata: dict) -> tuple[str, dict, int]:
+    """Front matter from the file itself, completed by metadata given on the command line.
+
+    Returns the transcript text, its metadata and the source line on which the body starts.
+    """
+    text = decoded.text
+    found: dict = {}
+    body = text
+    body_line = 1
+    if text.startswith("---\n"):
+        front, body, body_line = split_front_matter(text, source)
+        try:
+            loaded = yaml.safe_load(front) or {}
+        except yaml.YAMLError as exc:
+            line = getattr(getattr(exc, "problem_mark", None), "line", None)
+            raise WorkbenchError(
+                "Metadata øverst i filen kan ikke læses som YAML.", source, None if line is None else line + 2
+            ) from exc
+        if not isinstance(loaded, dict):
+            raise WorkbenchError("Metadata øverst i filen skal være felter som 'id: INT-RAD-03'.", source, 2)
+        found = loaded
+    merged = {**found, **{k: v for k, v in metadata.items() if v is not None}}
+    merged.setdefault("id", source.stem)
+    merged.setdefault("consent", "given")
+    missing = [f for f in ("type", "group", "role", "date") if not merged.get(f)]
+    if missing:
+        raise WorkbenchError(
+            "Metadata mangler: " + ", ".join(missing) + ". Angiv dem øverst i filen eller med fx "
+            "--type interview --group radgiver --role Rådgiver --date 2025-05-14.",
+            source,
+        )
+    if not re.fullmatch(DOC_ID, str(merged["id"])):
+        raise WorkbenchError(
+            f"id '{merged['id']}' må kun indeholde bogstaver (a-z), tal, bindestreg og understregning. Angiv --id.",
+            source,
+        )
+    ordered = {k: merged[k] for k in METADATA_FIELDS if merged.get(k) is not None}
+    front = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    stripped = body.lstrip("\n")
+    body_line += len(body) - len(stripped)
+    return f"---\n{front}---\n{stripped}", ordered, body_line
+
+
+def prepare_import(project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False) -> list[ImportedDocument]:
+    """Check every file; raise on the first problem. Nothing is written here."""
+    if not sources:
+        raise WorkbenchError("Angiv mindst én fil, der skal importeres.")
+    codebook = project.codebook
+    existing = {p.stem for p in project.documents_dir.glob("*.md")}
+    allowed = codebook.anonymity.allowed_terms
+    prepared: list[ImportedDocument] = []
+    batch_ids: dict[str, Path] = {}
+    for source in map(Path, sources):
+        decoded = read_source(source)
+        given = dict(metadata or {})
+        if len(sources) > 1:
+            given.pop("id", None)  # one --id cannot name several files
+        text, fields, source_body_line = _with_metadata(decoded, source, given)
+        doc_id = str(fields["id"])
+        target = project.documents_dir / f"{doc_id}.md"
+        document = parse_document(text, target, codebook, expected_id=doc_id)
+        if doc_id in batch_ids:
+            raise WorkbenchError(f"id '{doc_id}' bruges også af {batch_ids[doc_id]}. Giv filerne forskellige id'er.", source)
+        if doc_id in existing and not replace:
+            raise WorkbenchError(
+                f"Der findes allerede et dokument med id '{doc_id}' i projektet. Vælg et andet id (--id) "
+                "eller brug --replace for at erstatte det.",
+                source,
+            )
+        batch_ids[doc_id] = source
+        findings = find_personal_data(document.body, allowed=allowed)
+        if findings:
+            lines = [f"{source}:{source_body_line + f.line - 1}: {KIND_LABELS[f.kind]}: {f.text}" for f in findings]
+            raise WorkbenchError(
+                "Filen indeholder mulige personoplysninger og er ikke importeret. Anonymisér teksten (fx med "
+                "`workbench pseudonymise`) og prøv igen:\n" + "\n".join(lines),
+                source,
+            )
+        prepared.append(ImportedDocument(source, target, document, decoded))
+    return prepared
+
+
+def import_files(project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False) -> list[ImportedDocument]:
+    prepared = prepare_import(project, sources, metadata, replace)
+    for item in prepared:
+        document = item.document
+        front = yaml.safe_dump(
+            {k: v for k, v in document.meta.model_dump(mode="json").items() if v is not None},
+            allow_unicode=True,
+            sort_keys=False,
+        )
+        atomic_write_text(item.target, f"---\n{front}---\n{document.body}")
+    return prepared

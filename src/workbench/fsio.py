@@ -1,0 +1,127 @@
+"""Safe file writing: whole-file writes are atomic, appends are locked and flushed.
+
+A crash leaves either the old file or the new one, never half of either; two processes
+appending at once never interleave inside a line.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from .errors import WorkbenchError
+
+
+def _explain_os_error(exc: OSError, path: Path) -> WorkbenchError:
+    if exc.errno == errno.ENOSPC:
+        return WorkbenchError("Disken er fuld, så intet blev gemt. Frigør plads og prøv igen.", path)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return WorkbenchError(
+            "Mappen er skrivebeskyttet, så intet blev gemt. Tjek rettighederne til projektmappen.", path
+        )
+    return WorkbenchError(f"Filen kunne ikke skrives ({exc.strerror}). Intet blev gemt.", path)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write a whole file so that readers see either the old or the new content."""
+    path = Path(path)
+    tmp_name = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from colleagues
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise _explain_os_error(exc, path) from exc
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def locked(path: str | Path):
+    """An exclusive advisory lock on `path` + '.lock' for read-modify-write sequences."""
+    path = Path(path)
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+b")
+    except OSError as exc:
+        raise _explain_os_error(exc, path) from exc
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def append_line(path: str | Path, line: str) -> None:
+    """Append one line (a record) under an exclusive lock, flushed to disk before returning.
+
+    If an earlier writer crashed mid-line, the torn tail is terminated first so the new
+    record starts on its own line; readers skip the torn line.
+    """
+    path = Path(path)
+    if "\n" in line:
+        raise ValueError("a record must be a single line")
+    data = (line + "\n").encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+    except OSError as exc:
+        raise _explain_os_error(exc, path) from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        if size:
+            os.lseek(fd, size - 1, os.SEEK_SET)
+            if os.read(fd, 1) != b"\n":
+                data = b"\n" + data
+        written = os.write(fd, data)
+        if written != len(data):
+            raise OSError(errno.ENOSPC, "short write")
+        os.fsync(fd)
+    except OSError as exc:
+        raise _explain_os_error(exc, path) from exc
+    finally:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)

@@ -1,0 +1,84 @@
+"""The anonymity guard applied to a whole project and to everything that leaves it.
+
+`check-anonymity` scans transcripts, memos and every other free text the project holds; exports
+call `ensure_clean` on the texts they are about to write and are refused if anything is found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .anonymity import KIND_LABELS, find_personal_data
+from .errors import WorkbenchError
+from .project import Project
+
+
+@dataclass(frozen=True)
+class TextSource:
+    path: str          # shown to the user, relative to the project
+    text: str
+    first_line: int = 1  # file line on which `text` starts
+
+
+@dataclass(frozen=True)
+class ProjectFinding:
+    path: str
+    line: int
+    kind: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {KIND_LABELS[self.kind]}: {self.text}"
+
+    def as_dict(self) -> dict:
+        return {"file": self.path, "line": self.line, "kind": self.kind, "label": KIND_LABELS[self.kind], "text": self.text}
+
+
+def _transcripts(project: Project) -> Iterator[TextSource]:
+    for document in project.corpus.documents:
+        path = project.relative(document.path)
+        yield TextSource(path, document.body, document.body_line)
+        for field in ("role", "unit"):
+            value = getattr(document.meta, field)
+            if value:
+                yield TextSource(path, str(value), 2)
+
+
+def _memos(project: Project) -> Iterator[TextSource]:
+    if project.memos_dir.exists():
+        for path in sorted(project.memos_dir.rglob("*.md")):
+            yield TextSource(project.relative(path), path.read_text(encoding="utf-8"))
+
+
+# Other modules (codings, self-evaluations) add their free texts here.
+TEXT_COLLECTORS: list[Callable[[Project], Iterable[TextSource]]] = [_transcripts, _memos]
+
+
+def project_text_sources(project: Project) -> Iterator[TextSource]:
+    for collect in TEXT_COLLECTORS:
+        yield from collect(project)
+
+
+def scan_texts(sources: Iterable[TextSource], allowed: Iterable[str] = ()) -> list[ProjectFinding]:
+    allowed = tuple(allowed)
+    findings = []
+    for source in sources:
+        for finding in find_personal_data(source.text, allowed=allowed):
+            findings.append(ProjectFinding(source.path, source.first_line + finding.line - 1, finding.kind, finding.text))
+    return findings
+
+
+def scan_project(project: Project) -> list[ProjectFinding]:
+    return scan_texts(project_text_sources(project), project.codebook.anonymity.allowed_terms)
+
+
+def ensure_clean(project: Project, sources: Iterable[TextSource], what: str) -> None:
+    """Refuse an export whose texts contain possible personal data, listing every finding."""
+    findings = scan_texts(sources, project.codebook.anonymity.allowed_terms)
+    if findings:
+        listing = "\n".join(str(f) for f in findings)
+        raise WorkbenchError(
+            f"{what} er ikke lavet, fordi teksterne indeholder mulige personoplysninger. Ret dem og prøv igen:\n{listing}"
+        )

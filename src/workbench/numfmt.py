@@ -1,0 +1,36 @@
+"""Danish number formatting for the report: "80 %", "2,41", "10.746.237", "+31 procentpoint"."""
+
+from __future__ import annotations
+
+import math
+
+
+def integer(value: int | float) -> str:
+    return f"{int(round(value)):,}".replace(",", ".")
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def percent(value: float, digits: int = 0) -> str:
+    """A percentage with a space before the sign, as Danish style requires."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{decimal(value, digits) if digits else integer(value)} %"
+
+
+def points(value: float, digits: int = 0) -> str:
+    """A change between two percentages, in procentpoint with an explicit sign."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    number = decimal(abs(value), digits) if digits else integer(abs(value))
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{number} procentpoint"
+
+
+def count_noun(n: int, singular: str, plural: str) -> str:
+    return f"{integer(n)} {singular if n == 1 else plural}"

@@ -1,0 +1,63 @@
+"""A project folder (see DESIGN.md): where each kind of file lives, and loading them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .codebook import Codebook, load_codebook
+from .corpus import DOCUMENT_DIR, Corpus, load_corpus
+from .errors import WorkbenchError
+
+
+@dataclass
+class Project:
+    root: Path
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root).resolve()
+        if not self.root.is_dir():
+            raise WorkbenchError("Projektmappen findes ikke.", self.root)
+
+    @property
+    def codebook_path(self) -> Path:
+        return self.root / "codebook" / "codebook.yaml"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.root / DOCUMENT_DIR
+
+    @property
+    def codings_dir(self) -> Path:
+        return self.root / "codings"
+
+    @property
+    def memos_dir(self) -> Path:
+        return self.root / "memos"
+
+    @property
+    def selfeval_dir(self) -> Path:
+        return self.root / "selfeval"
+
+    @property
+    def surveys_dir(self) -> Path:
+        return self.root / "surveys"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.root / "exports"
+
+    @cached_property
+    def codebook(self) -> Codebook:
+        return load_codebook(self.codebook_path)
+
+    @cached_property
+    def corpus(self) -> Corpus:
+        return load_corpus(self.documents_dir, self.codebook)
+
+    def relative(self, path: Path) -> str:
+        try:
+            return str(Path(path).resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)

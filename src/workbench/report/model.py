@@ -1,0 +1,79 @@
+"""The chapter model: what the chapter says, independent of Word.
+
+Builders produce these blocks from the analyses; the Word renderer numbers tables and figures,
+adds captions, the table of contents and page numbers. Keeping the two apart lets the same chapter
+be checked in tests, previewed in the notebook and exported one section at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass
+class Paragraph:
+    text: str
+    italic: bool = False
+
+
+@dataclass
+class BulletList:
+    items: list[str]
+
+
+@dataclass
+class Quote:
+    text: str
+    attribution: str  # without brackets, e.g. "Rådgiver, BIF"
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    note: str  # the "Anm." line: N and exclusions
+    source: str  # the "Kilde:" line
+    first_column_is_label: bool = True
+
+
+@dataclass
+class Figure:
+    title: str
+    png: bytes
+    alt_text: str
+    note: str
+    source: str
+    width_cm: float = 15.0
+
+
+Block = Union[Heading, Paragraph, BulletList, Quote, Table, Figure]
+
+
+@dataclass
+class Section:
+    key: str  # "metode", "P1" ... used by `report --section`
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    appendix: bool = False
+
+
+@dataclass
+class Chapter:
+    title: str
+    sections: list[Section]
+    subtitle: str | None = None
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key.lower() == key.lower()), None)
+
+    @property
+    def section_keys(self) -> list[str]:
+        return [s.key for s in self.sections]
