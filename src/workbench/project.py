@@ -56,6 +56,16 @@ class Project:
     def corpus(self) -> Corpus:
         return load_corpus(self.documents_dir, self.codebook)
 
+    @cached_property
+    def codable_corpus(self) -> Corpus:
+        """Everything a coder can code: the transcripts and observations (self-evaluation free texts join here)."""
+        return Corpus(list(self.corpus.documents))
+
+    def coding_store(self):
+        from .codings import CodingStore
+
+        return CodingStore(self.codings_dir, self.codebook)
+
     def relative(self, path: Path) -> str:
         try:
             return str(Path(path).resolve().relative_to(self.root))
