@@ -208,9 +208,20 @@ def _units(body: str, doc_type: str) -> list[_Unit]:
     return trimmed
 
 
+_OPENING = "[(“„«\"'"
+
+
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
-    doc = danish()(text)
-    return [(s.start_char, s.end_char) for s in doc.sents]
+    """Sentence spans; an opening bracket or quote the sentencizer left at a sentence end moves to the next."""
+    bounds = [[s.start_char, s.end_char] for s in danish()(text).sents]
+    for current, following in zip(bounds, bounds[1:]):
+        cut = current[1]
+        while cut > current[0] and (text[cut - 1] in _OPENING or text[cut - 1].isspace()):
+            cut -= 1
+        if cut < current[1] and text[cut:current[1]].strip():
+            following[0] = cut + len(text[cut:current[1]]) - len(text[cut:current[1]].lstrip())
+            current[1] = cut
+    return [(a, b) for a, b in bounds if b > a]
 
 
 def segment_body(doc_id: str, body: str, doc_type: str) -> list[Segment]:
@@ -245,6 +256,9 @@ def _group_sentences(text: str) -> list[tuple[int, int]]:
 class Corpus:
     documents: list[Document]
 
+    def __post_init__(self) -> None:
+        self._by_id = {d.id: d for d in self.documents}
+
     @property
     def included(self) -> list[Document]:
         return [d for d in self.documents if d.included]
@@ -254,7 +268,7 @@ class Corpus:
         return [d for d in self.documents if not d.included]
 
     def get(self, doc_id: str) -> Document | None:
-        return next((d for d in self.documents if d.id == doc_id), None)
+        return self._by_id.get(doc_id)
 
     def __iter__(self):
         return iter(self.documents)
