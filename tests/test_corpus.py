@@ -124,3 +124,12 @@ def test_non_utf8_transcript_in_project_points_to_import(tmp_path):
     with pytest.raises(WorkbenchError, match="ikke gemt som UTF-8") as err:
         load_document(path)
     assert err.value.line == 5  # the å in "Rådgiver"
+
+
+def test_a_sentence_split_never_cuts_a_bracketed_placeholder():
+    paragraph = ("Mødet begynder til tiden, og alle er mødt op i lokalet. [mor] fortæller om ugen, der er gået. " * 8)
+    document = doc(paragraph + "\n", type="observation")
+    assert len(document.segments) > 1
+    for segment in document.segments:
+        assert segment.text.count("[") == segment.text.count("]")
+        assert not segment.text.endswith("[")

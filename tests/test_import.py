@@ -41,14 +41,14 @@ def test_text_files_in_every_encoding_arrive_as_the_same_utf8_transcript(mini_pr
     assert b"\r" not in stored and not stored.startswith(b"\xef\xbb\xbf")
 
 
-def test_word_file_with_soft_line_breaks_and_control_characters(mini_project, tmp_path):
+def test_word_file_with_soft_line_breaks_and_invisible_characters(mini_project, tmp_path):
     source = tmp_path / "interview.docx"
     word = docx.Document()
     word.add_paragraph("I: Hvordan var opstarten?")
     answer = word.add_paragraph()
     answer.add_run("R: Vi havde et forberedende møde.")
     answer.add_run().add_break()  # Shift+Enter in Word
-    answer.add_run("Det gjorde\x07 en forskel for familien.")
+    answer.add_run("Det gjorde\u200b en\xa0forskel for familien.")  # zero-width and non-breaking space
     word.add_paragraph("")
     word.add_paragraph("I: Tak.")
     word.save(source)

@@ -62,7 +62,7 @@ def test_unknown_codes_and_documents_are_refused_in_danish(project, kwargs):
     with pytest.raises(WorkbenchError) as error:
         write_memo(project, "tekst", **kwargs)
     assert "findes ikke" in str(error.value)
-    assert not (project.root / "memos").exists()
+    assert not list(project.memos_dir.rglob("*.md"))
 
 
 def test_sections_split_on_level_two_headings_only_and_ignore_code_fences():

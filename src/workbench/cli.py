@@ -71,16 +71,109 @@ def cmd_documents(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from .report import build_chapter, write_docx
+    from .report import export_chapter
 
     project = _project(args)
     out = Path(args.out) if args.out else project.exports_dir / "evalueringskapitel.docx"
-    chapter = build_chapter(project)
     sections = [args.section] if args.section else None
     if sections and not args.out:
         out = project.exports_dir / f"evalueringskapitel-{args.section}.docx"
-    write_docx(chapter, out, Path(args.template) if args.template else None, sections)
+    export_chapter(project, out, Path(args.template) if args.template else None, sections)
     print(f"Evalueringskapitlet er skrevet til {out}")
+    return 0
+
+
+def cmd_codings_export(args) -> int:
+    from .exchange_csv import export_codings_csv
+
+    project = _project(args)
+    store = project.coding_store()
+    out = Path(args.out) if args.out else project.exports_dir / "kodninger.csv"
+    written = export_codings_csv(store, out, args.coder, corpus=project.corpus)
+    print(f"{written} kodninger er eksporteret til {out}.")
+    left_out = len(store.codings(args.coder)) - written
+    if left_out:
+        print(
+            f"{left_out} kodninger er ikke med, fordi teksten er ændret eller samtykket trukket tilbage "
+            "(se `workbench codings stale`)."
+        )
+    return 0
+
+
+def cmd_codings_import(args) -> int:
+    from .exchange_csv import import_codings_csv
+
+    project = _project(args)
+    imported = import_codings_csv(project.coding_store(), project.corpus, project.codebook, Path(args.file))
+    print(f"{imported} kodninger er importeret fra {args.file}.")
+    return 0
+
+
+def cmd_codings_stale(args) -> int:
+    project = _project(args)
+    stale = project.coding_store().stale(project.corpus)
+    for item in stale:
+        c = item.coding
+        print(f"{c.coder}\t{c.doc_id}\t{c.segment_id or f'{c.start}-{c.end}'}\t{c.code}\t{item.reason}")
+    if not stale:
+        print("Ingen forældede kodninger.")
+    return 1 if stale else 0
+
+
+def cmd_agreement(args) -> int:
+    from . import numfmt
+    from .agreement import agreement
+
+    project = _project(args)
+    coders = [c.strip() for c in args.coders.split(",")]
+    if len(coders) != 2:
+        raise WorkbenchError("Angiv præcis to kodere, fx --coders AB,CD.")
+    report = agreement(project.coding_store(), project.corpus, project.codebook, *coders)
+    a, b = report.coders
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"Enighed mellem {a} og {b} over {report.segments} segmenter, som begge har kodet.")
+    if report.only_a or report.only_b:
+        print(f"Ikke med: {report.only_a} segmenter kodet kun af {a}, {report.only_b} kun af {b}.")
+    codebook = project.codebook
+    rows = [(codebook.code(m.code).label if codebook.has_code(m.code) else m.code, m) for m in report.per_code]
+    rows.append(("I alt (kode × segment)", report.overall))
+    width = max(len(name) for name, _ in rows)
+    print(f"\n{'Kode':{width}}  {'n':>6}  {'Enighed':>8}  {'Kappa':>6}  {'Alpha':>6}")
+    for name, m in rows:
+        kappa, alpha = numfmt.decimal(m.kappa, 2), numfmt.decimal(m.alpha, 2)  # "–" when undefined
+        print(f"{name:{width}}  {numfmt.integer(m.n):>6}  {numfmt.percent(m.percent):>8}  {kappa:>6}  {alpha:>6}")
+    notes = sorted({m.note for _, m in rows if m.note})
+    for note in notes:
+        print(f"– = {note}")
+    print(f"\nUenigheder: {len(report.disagreements)} segmenter")
+    for d in report.disagreements:
+        codes_a, codes_b = ", ".join(sorted(d.codes_a)) or "–", ", ".join(sorted(d.codes_b)) or "–"
+        print(f"\n{d.doc_id} {d.segment_id}  {a}: {codes_a}  {b}: {codes_b}")
+        print(f"  {d.text if len(d.text) <= 300 else d.text[:300] + ' …'}")
+    return 0
+
+
+def cmd_survey_summary(args) -> int:
+    from .surveys import load_surveys, render_summary, summary_records
+
+    surveys = load_surveys(_project(args))
+    if args.json:
+        print(json.dumps(summary_records(surveys), ensure_ascii=False, indent=2))
+    else:
+        print(render_summary(surveys))
+    return 0
+
+
+def cmd_selfeval_summary(args) -> int:
+    from .selfeval import summary_records, summary_table, summary_text
+
+    project = _project(args)
+    if args.json:
+        print(json.dumps(summary_records(summary_table(project)), ensure_ascii=False, indent=2))
+    else:
+        print(summary_text(project))
     return 0
 
 
@@ -119,6 +212,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FIL.docx")
     p.add_argument("--template", metavar="SKABELON.docx", help="kommunens egen Word-skabelon")
     p.add_argument("--section", help="kun ét afsnit, fx P3")
+
+    p = add("codings", None, "kodninger: eksport og import som CSV, forældede kodninger")
+    actions = p.add_subparsers(dest="action", required=True, metavar="HANDLING")
+
+    def add_action(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--project", default=argparse.SUPPRESS, help="projektmappen")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    q = add_action("export", cmd_codings_export, "eksportér kodninger som CSV (doc_id, segment_id, start, end, ...)")
+    q.add_argument("--format", choices=["csv"], default="csv")
+    q.add_argument("--out", metavar="FIL.csv", help="standard: exports/kodninger.csv")
+    q.add_argument("--coder", help="kun denne koders kodninger")
+    q = add_action("import", cmd_codings_import, "importér kodninger fra en CSV-fil")
+    q.add_argument("--format", choices=["csv"], default="csv")
+    q.add_argument("file", metavar="FIL")
+    add_action("stale", cmd_codings_stale, "vis kodninger, hvis tekst er ændret efter kodningen")
+
+    p = add("agreement", cmd_agreement, "enighed mellem to kodere: procent, Cohens kappa, Krippendorffs alpha")
+    p.add_argument("--coders", required=True, metavar="A,B", help="to kodere adskilt af komma")
+    p.add_argument("--json", action="store_true")
+
+    p = add("survey-summary", cmd_survey_summary, "spørgeskemaer: gyldige svar, udeladte, andel og ændring i procentpoint")
+    p.add_argument("--json", action="store_true")
+
+    p = add("selfeval-summary", cmd_selfeval_summary, "selvevalueringer: n, gennemsnit, median, min og maks pr. princip og halvår")
+    p.add_argument("--json", action="store_true")
     return parser
 
 

@@ -82,6 +82,7 @@ class _CoderLog:
         self.state: dict[str, Coding] = {}
         self.events: list[CodingEvent] = []
         self.skipped: list[int] = []  # line numbers of torn or unreadable lines
+        self._lines_read = 0
 
     def refresh(self) -> None:
         try:
@@ -104,21 +105,18 @@ class _CoderLog:
         self._lines_read = line_number
         self.offset += end
 
-    _lines_read = 0
-
     def _apply_raw(self, raw: bytes, line_number: int) -> None:
         if not raw.strip():
             return
         try:
             record = json.loads(raw)
             event = CodingEvent(record["action"], record["id"], self.coder, record["at"], record.get("fields", {}))
-        except (ValueError, KeyError, TypeError):
+            self.apply(event)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            # torn by a crash, or valid JSON that is not a coding event (hand-edited): skip, never crash the reader
             self.skipped.append(line_number)
-            return
-        self.apply(event)
 
     def apply(self, event: CodingEvent) -> None:
-        self.events.append(event)
         if event.action == "add":
             self.state[event.coding_id] = Coding(
                 id=event.coding_id, coder=self.coder, created=event.at, updated=event.at, **event.fields
@@ -127,6 +125,7 @@ class _CoderLog:
             self.state[event.coding_id] = replace(self.state[event.coding_id], updated=event.at, **event.fields)
         elif event.action == "remove":
             self.state.pop(event.coding_id, None)
+        self.events.append(event)  # only after the event applied cleanly
 
 
 class CodingStore:
@@ -225,20 +224,28 @@ class CodingStore:
         return list(self._log(coder).skipped)
 
     def stale(self, corpus: Corpus, coder: str | None = None) -> list[StaleCoding]:
+        documents = {d.id: d for d in corpus.documents}  # Corpus.get is a linear search
         found = []
         for coding in self.codings(coder):
-            reason = staleness(coding, corpus)
+            reason = _staleness(coding, documents.get(coding.doc_id))
             if reason:
                 found.append(StaleCoding(coding, reason))
         return found
 
     def current(self, corpus: Corpus, coder: str | None = None) -> list[Coding]:
         """Codings that can be analysed: on included documents, with their text unchanged."""
-        return [c for c in self.codings(coder) if staleness(c, corpus) is None and corpus.get(c.doc_id).included]
+        documents = {d.id: d for d in corpus.documents}
+        return [
+            c for c in self.codings(coder)
+            if _staleness(c, documents.get(c.doc_id)) is None and documents[c.doc_id].included
+        ]
 
 
 def staleness(coding: Coding, corpus: Corpus) -> str | None:
-    document = corpus.get(coding.doc_id)
+    return _staleness(coding, corpus.get(coding.doc_id))
+
+
+def _staleness(coding: Coding, document: Document | None) -> str | None:
     if document is None:
         return f"dokumentet {coding.doc_id} findes ikke længere"
     if coding.end > len(document.body) or text_hash(document.body[coding.start : coding.end]) != coding.text_hash:

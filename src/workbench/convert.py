@@ -79,9 +79,11 @@ def normalise_text(text: str) -> str:
 def read_docx(path: Path) -> str:
     import docx  # python-docx; imported here because it is slow to import
 
+    from docx.opc.exceptions import PackageNotFoundError
+
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise WorkbenchError("Filen er ikke et gyldigt Word-dokument (.docx).", path) from exc
     paragraphs = []
     for paragraph in document.paragraphs:

@@ -74,6 +74,33 @@ def scan_project(project: Project) -> list[ProjectFinding]:
     return scan_texts(project_text_sources(project), project.codebook.anonymity.allowed_terms)
 
 
+_SHINGLE = 8  # words: long enough that a shared run of words means copied text, not common phrasing
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = [w.strip(".,;:!?»«\"'()[]–-").lower() for w in text.split()]
+    words = [w for w in words if w]
+    return {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+
+
+def ensure_no_withdrawn(project: Project, sources: Iterable[TextSource], what: str) -> None:
+    """Refuse an export that repeats text from a document whose consent was withdrawn."""
+    withdrawn = {d.id: _shingles(d.body) for d in project.corpus.withdrawn}
+    if not withdrawn:
+        return
+    hits = []
+    for source in sources:
+        shingles = _shingles(source.text)
+        for doc_id, theirs in withdrawn.items():
+            if shingles & theirs:
+                hits.append(f"{source.path}: gengiver tekst fra {doc_id}")
+    if hits:
+        raise WorkbenchError(
+            f"{what} er ikke lavet, fordi det gengiver materiale fra en person, der har trukket sit samtykke "
+            "tilbage. Fjern teksten og prøv igen:\n" + "\n".join(hits)
+        )
+
+
 def ensure_clean(project: Project, sources: Iterable[TextSource], what: str) -> None:
     """Refuse an export whose texts contain possible personal data, listing every finding."""
     findings = scan_texts(sources, project.codebook.anonymity.allowed_terms)

@@ -55,7 +55,7 @@ def template(project: Project, code: str | None = None, doc_id: str | None = Non
         return (
             f"# Memo: {doc_id}\n\n"
             f"Analytiske noter om dokumentet ({document.meta.type}, {document.meta.group}).\n\n"
-            f"## {ANALYSIS}\n\n"
+            f"## {ANALYSIS}\n"
         )
     entry = project.codebook.code(code)
     if is_principle(project, code):
@@ -63,12 +63,12 @@ def template(project: Project, code: str | None = None, doc_id: str | None = Non
             f"# Memo: {entry.label}\n\n"
             f"Hvad har understøttet og udfordret princippet: {entry.statement or entry.name}\n\n"
             f"## {SUPPORTING}\n\n"
-            f"## {CHALLENGING}\n\n"
+            f"## {CHALLENGING}\n"
         )
     return (
         f"# Memo: {entry.label}\n\n"
         f"Analytiske noter om {project.codebook.group_of(code).name.lower()}: {entry.name}.\n\n"
-        f"## {ANALYSIS}\n\n"
+        f"## {ANALYSIS}\n"
     )
 
 

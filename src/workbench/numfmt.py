@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def round_half_up(value: float, digits: int = 0) -> float:
+    """Rounding as people do it (12,5 → 13); Python's round() rounds half to even."""
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 def integer(value: int | float) -> str:
-    return f"{int(round(value)):,}".replace(",", ".")
+    return f"{int(round_half_up(value)):,}".replace(",", ".")
 
 
 def decimal(value: float, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    text = f"{value:,.{digits}f}"
+    text = f"{round_half_up(value, digits):,.{digits}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 

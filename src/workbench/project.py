@@ -58,13 +58,20 @@ class Project:
 
     @cached_property
     def codable_corpus(self) -> Corpus:
-        """Everything a coder can code: the transcripts and observations (self-evaluation free texts join here)."""
-        return Corpus(list(self.corpus.documents))
+        """Everything a coder can code: the transcripts and observations, and the self-evaluations' free texts."""
+        from .selfeval import codable_documents
+
+        return Corpus(list(self.corpus.documents) + codable_documents(self))
 
     def coding_store(self):
-        from .codings import CodingStore
+        """One store per project object: it replays each coder's log once and then reads only new lines."""
+        if self._store is None:
+            from .codings import CodingStore
 
-        return CodingStore(self.codings_dir, self.codebook)
+            self._store = CodingStore(self.codings_dir, self.codebook)
+        return self._store
+
+    _store = None
 
     def relative(self, path: Path) -> str:
         try:

@@ -63,6 +63,7 @@ class Section:
     title: str
     blocks: list[Block] = field(default_factory=list)
     appendix: bool = False
+    level: int = 1  # 2 for sub-sections such as the nine factors
 
 
 @dataclass
@@ -70,6 +71,8 @@ class Chapter:
     title: str
     sections: list[Section]
     subtitle: str | None = None
+    # the user-written and quoted texts the chapter carries, checked by the anonymity guard before export
+    sources: list = field(default_factory=list)
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key.lower() == key.lower()), None)

@@ -162,7 +162,7 @@ class _Renderer:
             cell.text = ""
             run = cell.paragraphs[0].add_run(text)
             run.bold = True
-            run.font.size = Pt(9)
+            run.font.size = Pt(8)
         for values in block.rows:
             row = table.add_row()
             for index, (cell, text) in enumerate(zip(row.cells, values)):
@@ -174,7 +174,25 @@ class _Renderer:
                     run.bold = True
                 if index > 0 and _NUMERIC.match(str(text).strip()):
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self._column_widths(table, block)
         self._notes(block.note, block.source)
+
+    def _column_widths(self, table, block: Table) -> None:
+        """Widths in proportion to each column's longest word and typical cell, so headers don't break mid-word."""
+        section = self.doc.sections[-1]
+        available = section.page_width - section.left_margin - section.right_margin
+        weights = []
+        for index, header in enumerate(block.columns):
+            cells = [str(r[index]) for r in block.rows if index < len(r)] + [header]
+            longest_word = max(len(w) for c in cells for w in (c.split() or [""]))
+            typical = sorted(len(c) for c in cells)[len(cells) // 2]
+            weights.append(max(longest_word, min(typical, 45)) + 1)
+        total = sum(weights)
+        table.autofit = False
+        for index, weight in enumerate(weights):
+            width = int(available * weight / total)
+            for cell in table.columns[index].cells:
+                cell.width = width
 
     def figure(self, block: Figure) -> None:
         self.figures += 1
@@ -187,10 +205,10 @@ class _Renderer:
         self._notes(block.note, block.source)
 
     def section(self, section: Section) -> None:
-        self.heading(section.title, 1)
+        self.heading(section.title, section.level)
         for block in section.blocks:
             if isinstance(block, Heading):
-                self.heading(block.text, block.level)
+                self.heading(block.text, block.level + section.level - 1)
             elif isinstance(block, Paragraph):
                 self.paragraph(block)
             elif isinstance(block, BulletList):

@@ -1,0 +1,1 @@
+"""ipywidgets user interfaces: thin layers that wire widgets to library calls."""

@@ -1,0 +1,209 @@
+"""The coding store as a coder relies on it: history, changes, stale codings, two writers, crashes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from workbench.cli import main
+from workbench.codings import CodingStore
+from workbench.errors import WorkbenchError
+from workbench.project import Project
+
+# A child process that codes OBS-01 in a loop: `python -c WRITER root coder tag count go-file`.
+WRITER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from workbench.project import Project
+    root, coder, tag, count, go = sys.argv[1:]
+    project = Project(root)
+    store = project.coding_store()
+    document = project.corpus.get("OBS-01")
+    while not Path(go).exists():
+        time.sleep(0.001)
+    i = 0
+    while count == "forever" or i < int(count):
+        store.add(coder, document, "P2", span=(i % 100, i % 100 + 10), memo=f"{tag} {i}")
+        i += 1
+    """
+)
+
+
+def writer(root: Path, coder: str, tag: str, count: str, go: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", WRITER, str(root), coder, tag, count, str(go)])
+
+
+def log_lines(root: Path, coder: str) -> list[bytes]:
+    return (root / "codings" / f"{coder}.jsonl").read_bytes().split(b"\n")
+
+
+def test_history_keeps_every_add_update_and_remove(mini_project):
+    project = Project(mini_project)
+    store = project.coding_store()
+    document = project.corpus.get("INT-FAM-01")
+    kept = store.add("AB", document, "P1", "understøttende", segment=document.segments[3], memo="ønsker hørt")
+    dropped = store.add("AB", document, "P3", segment=document.segments[1])
+    store.update("AB", kept.id, valence="udfordrende", quote=True)
+    store.remove("AB", dropped.id)
+
+    fresh = Project(mini_project).coding_store()  # what another session reads from disk
+    [current] = fresh.codings("AB")
+    assert (current.id, current.code, current.valence, current.quote, current.memo) == (
+        kept.id, "P1", "udfordrende", True, "ønsker hørt"
+    )
+    history = fresh.history("AB")
+    assert [(e.action, e.coding_id) for e in history] == [
+        ("add", kept.id), ("add", dropped.id), ("update", kept.id), ("remove", dropped.id)
+    ]
+    assert history[2].fields == {"valence": "udfordrende", "quote": True}
+    assert all(e.coder == "AB" and e.at for e in history)
+    assert current.created < current.updated
+
+
+def test_unknown_code_valence_or_coding_is_refused_in_danish(mini_project):
+    project = Project(mini_project)
+    store = project.coding_store()
+    document = project.corpus.get("OBS-01")
+    with pytest.raises(WorkbenchError, match="Koden 'P9' findes ikke i kodebogen"):
+        store.add("AB", document, "P9", segment=document.segments[0])
+    with pytest.raises(WorkbenchError, match="Valensen 'positiv' er ukendt"):
+        store.add("AB", document, "P1", "positiv", segment=document.segments[0])
+    with pytest.raises(WorkbenchError, match="findes ikke hos koderen AB"):
+        store.remove("AB", "000000000000")
+    assert not (mini_project / "codings" / "AB.jsonl").exists()
+
+
+def test_editing_a_transcript_makes_its_codings_stale_not_moved(mini_project, capsys):
+    project = Project(mini_project)
+    store = project.coding_store()
+    document = project.corpus.get("INT-FAM-01")
+    before = store.add("AB", document, "P3", segment=document.segments[1])
+    edited = store.add("AB", document, "P1", segment=document.segments[3])
+    path = mini_project / "interviews_anonymised" / "INT-FAM-01.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("hvad jeg ønsker", "hvad vi ønsker"), encoding="utf-8")
+
+    project = Project(mini_project)
+    store = project.coding_store()
+    [stale] = store.stale(project.corpus)
+    assert stale.coding.id == edited.id
+    assert "INT-FAM-01" in stale.reason and "ændret efter kodningen" in stale.reason
+    assert [c.id for c in store.current(project.corpus)] == [before.id]
+    assert store.codings("AB")[1].start == edited.start  # kept where it was, for the coder to look at
+
+    assert main(["--project", str(mini_project), "codings", "stale"]) == 1
+    out = capsys.readouterr().out
+    assert "AB\tINT-FAM-01\tS004\tP1\tteksten i INT-FAM-01 (S004) er ændret efter kodningen" in out
+
+
+def test_codings_on_withdrawn_documents_are_kept_but_not_current(mini_project):
+    project = Project(mini_project)
+    store = project.coding_store()
+    withdrawn = project.corpus.get("INT-FAM-02")
+    store.add("AB", withdrawn, "P1", segment=withdrawn.segments[1])
+    assert len(store.codings("AB")) == 1
+    assert store.current(project.corpus) == []
+    assert store.stale(project.corpus) == []
+
+
+def test_two_processes_appending_at_once_lose_nothing(mini_project, tmp_path):
+    go = tmp_path / "go"
+    children = [writer(mini_project, "AB", tag, "200", go) for tag in ("første", "anden")]
+    time.sleep(0.5)
+    go.touch()
+    assert [child.wait(timeout=120) for child in children] == [0, 0]
+
+    lines = [line for line in log_lines(mini_project, "AB") if line]
+    assert len(lines) == 400
+    records = [json.loads(line) for line in lines]  # every line is a whole record
+    store = Project(mini_project).coding_store()
+    assert store.unreadable_lines("AB") == []
+    memos = sorted(c.memo for c in store.codings("AB"))
+    assert memos == sorted(f"{tag} {i}" for tag in ("første", "anden") for i in range(200))
+    assert len({r["id"] for r in records}) == 400
+
+
+def test_kill_9_while_appending_leaves_everything_before_intact(mini_project, tmp_path):
+    go = tmp_path / "go"
+    go.touch()
+    child = writer(mini_project, "AB", "løkke", "forever", go)
+    path = mini_project / "codings" / "AB.jsonl"
+    deadline = time.time() + 120
+    while (not path.exists() or path.read_bytes().count(b"\n") < 50) and time.time() < deadline:
+        time.sleep(0.01)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+
+    raw = path.read_bytes()
+    whole = raw[: raw.rfind(b"\n") + 1].split(b"\n")[:-1]
+    assert len(whole) >= 50
+    store = Project(mini_project).coding_store()
+    memos = [c.memo for c in store.codings("AB")]
+    assert memos == [f"løkke {i}" for i in range(len(whole))]  # every whole line, in order
+    assert store.unreadable_lines("AB") == []
+
+    project = Project(mini_project)
+    document = project.corpus.get("OBS-01")
+    after = project.coding_store().add("AB", document, "P1", segment=document.segments[0], memo="efter nedbrud")
+    again = Project(mini_project).coding_store()
+    assert [c.memo for c in again.codings("AB")][-1] == "efter nedbrud"
+    assert after.id in {c.id for c in again.codings("AB")}
+
+
+def test_a_torn_last_line_is_skipped_and_the_next_append_starts_clean(mini_project):
+    project = Project(mini_project)
+    store = project.coding_store()
+    document = project.corpus.get("OBS-01")
+    first = store.add("AB", document, "P1", segment=document.segments[0])
+    path = mini_project / "codings" / "AB.jsonl"
+    with open(path, "ab") as handle:  # what a crash in the middle of a write leaves
+        handle.write(b'{"action":"add","id":"torn","at":"2025-')
+
+    reader = CodingStore(mini_project / "codings")
+    assert [c.id for c in reader.codings("AB")] == [first.id]
+    second = store.add("AB", document, "P2", segment=document.segments[1])
+
+    lines = path.read_bytes().split(b"\n")
+    assert lines[1] == b'{"action":"add","id":"torn","at":"2025-'
+    assert json.loads(lines[2])["id"] == second.id
+    for view in (reader, CodingStore(mini_project / "codings")):
+        assert [c.id for c in view.codings("AB")] == [first.id, second.id]
+        assert view.unreadable_lines("AB") == [2]
+
+
+def test_a_hand_edited_line_that_is_not_a_coding_is_skipped(mini_project):
+    project = Project(mini_project)
+    store = project.coding_store()
+    document = project.corpus.get("OBS-01")
+    path = mini_project / "codings" / "AB.jsonl"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text('{"action":"add","id":"x","at":"2025-01-01","fields":{"farve":"rød"}}\n', encoding="utf-8")
+    kept = store.add("AB", document, "P1", segment=document.segments[0])
+    fresh = Project(mini_project).coding_store()
+    assert [c.id for c in fresh.codings("AB")] == [kept.id]
+    assert fresh.unreadable_lines("AB") == [1]
+    assert [e.coding_id for e in fresh.history("AB")] == [kept.id]
+
+
+def test_a_log_replaced_from_backup_is_read_again_from_the_start(mini_project):
+    project = Project(mini_project)
+    store = project.coding_store()
+    document = project.corpus.get("OBS-01")
+    path = mini_project / "codings" / "AB.jsonl"
+    store.add("AB", document, "P1", segment=document.segments[0])
+    backup = path.read_bytes()
+    store.add("AB", document, "P2", segment=document.segments[1])
+    store.add("AB", document, "P3", segment=document.segments[2])
+    assert len(store.codings("AB")) == 3
+    path.write_bytes(backup + b"not json\n")
+    assert [c.code for c in store.codings("AB")] == ["P1"]
+    assert store.unreadable_lines("AB") == [2]

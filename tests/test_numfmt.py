@@ -1,0 +1,27 @@
+"""Danish number style in the report."""
+
+from workbench import numfmt
+
+
+def test_danish_thousands_and_decimals():
+    assert numfmt.integer(10746237) == "10.746.237"
+    assert numfmt.decimal(2.41, 2) == "2,41"
+    assert numfmt.decimal(1234.5, 1) == "1.234,5"
+
+
+def test_percent_has_a_space_and_rounds_half_up():
+    assert numfmt.percent(80) == "80 %"
+    assert numfmt.percent(12.5) == "13 %"
+    assert numfmt.percent(44.444) == "44 %"
+    assert numfmt.percent(2.25, 1) == "2,3 %"
+
+
+def test_changes_are_procentpoint_with_sign():
+    assert numfmt.points(31) == "+31 procentpoint"
+    assert numfmt.points(-20) == "−20 procentpoint"
+    assert numfmt.points(0) == "±0 procentpoint"
+
+
+def test_missing_values_are_a_dash():
+    assert numfmt.percent(None) == "–"
+    assert numfmt.decimal(float("nan")) == "–"
