@@ -124,6 +124,7 @@ def test_full_address_with_floor_side_and_postcode_is_one_finding():
         ("Adressen er H.C. Andersens Boulevard 27.", "H.C. Andersens Boulevard 27"),
         ("Han bor på Lersø Parkallé 40, 4. mf.", "Lersø Parkallé 40, 4. mf"),
         ("De bor på Ruten 14, 2. th, lige ved centret.", "Ruten 14, 2. th"),
+        ("Børnehaven ligger på Lygten 2 i dag.", "Lygten 2"),
     ],
 )
 def test_street_and_house_number(text, address):
@@ -146,7 +147,7 @@ def test_local_place_names_point_to_where_a_family_lives():
 @pytest.mark.parametrize(
     "text",
     ["Vi legede i haven 2 timer.", "Hun har 3 børn og 2 katte.", "Mødet varede 2 timer på Nørrebro.",
-     "Det var i uge 9 og i klasse 5."],
+     "Det var i uge 9 og i klasse 5.", "Tallene står på Side 4 og i Bilag 2."],
 )
 def test_counts_after_ordinary_words_are_not_addresses(text):
     assert_clean(text)
@@ -175,7 +176,9 @@ def test_full_names_are_one_finding():
     assert found("Hun talte med Ahmad bin Ali om det.") == [("navn", "Ahmad bin Ali")]
 
 
-@pytest.mark.parametrize("text, name", [("Fatimas søn går i skole.", "Fatimas"), ("Mikkels lærer ringede.", "Mikkels")])
+@pytest.mark.parametrize(
+    "text, name", [("Fatimas søn går i skole.", "Fatimas"), ("Mikkels lærer ringede.", "Mikkels")]
+)
 def test_possessive_names(text, name):
     assert found(text) == [("navn", name)]
 
@@ -183,6 +186,12 @@ def test_possessive_names(text, name):
 def test_unlisted_name_mid_sentence_is_found_because_it_is_capitalised():
     # Danish capitalises only proper nouns, so this is what finds names in no list.
     assert found("Vi talte med Xiomara om planen.") == [("navn", "Xiomara")]
+
+
+def test_a_capitalised_compound_of_ordinary_words_names_a_unit_not_a_person():
+    assert found("Hun blev henvist til Ungeenheden og Familiehuset.") == [
+        ("institution", "Ungeenheden"), ("institution", "Familiehuset")
+    ]
 
 
 def test_unlisted_name_at_sentence_start_needs_a_verb_or_a_surname():
@@ -273,7 +282,15 @@ def test_quoted_titles_from_the_codebook_are_not_findings():
 
 
 def test_acronyms_and_compounds_with_acronyms_are_not_names():
-    assert_clean("HFI-familierne fik ADHD-udredning via PPR, og BUF's tilbud kom på Aula.")
+    assert_clean("HFI-familierne fik ADHD-udredning via PPR, og BUF's tilbud kom på Aula. Flere SOF'ere var med.")
+
+
+def test_suspended_compounds_are_not_names():
+    assert_clean("Det er forankret i Børne- og Kulturforvaltningen og i Social- og Sundhedsområdet.")
+
+
+def test_table_cells_start_like_sentences():
+    assert_clean("Målgruppe\tIndikator\tAntal\nForældre\tAndel\t45\nAlle\t7\t100\n| Familien | Antal |\n")
 
 
 def test_countries_are_not_findings():
@@ -282,8 +299,9 @@ def test_countries_are_not_findings():
 
 def test_allowed_terms_are_never_findings():
     text = "Vi samarbejder med Fællesskabsværket om planen."
-    assert found(text) == [("navn", "Fællesskabsværket")]
+    assert found(text) == [("institution", "Fællesskabsværket")]
     assert_clean(text, allowed=["Fællesskabsværket"])
+    assert_clean("Vi talte med Xiomara og Familiens Plan.", allowed=["xiomara"])
 
 
 # --- institutions -------------------------------------------------------------------------------
@@ -359,14 +377,19 @@ def test_gold_markup_parser():
     assert [(k, text[s:e]) for k, s, e, _ in gold] == [("navn", "Fatima"), ("telefon", "12 34 56 78")]
 
 
-def test_recall_on_held_out_transcripts(capsys):
-    files = sorted(EVAL_DIR.glob("annoteret_*.md"))
-    assert len(files) >= 8
+# annoteret_01..08 were written before the word lists; after the first measurement (96.3 %) the
+# detector's rules (never the lists) were improved on them. annoteret_09..11 were written after
+# that and measured once, untouched: the honest figure for unseen transcripts.
+DEVELOPMENT = [f"annoteret_{n:02d}.md" for n in range(1, 9)]
+FRESH = [f"annoteret_{n:02d}.md" for n in range(9, 12)]
+
+
+def measure_recall(names: list[str]) -> dict:
     total = hits = extra = words = 0
     per_kind: dict[str, list[int]] = {}
     misses = []
-    for path in files:
-        text, gold = parse_gold(path.read_text(encoding="utf-8"))
+    for name in names:
+        text, gold = parse_gold((EVAL_DIR / name).read_text(encoding="utf-8"))
         words += len(text.split())
         findings = find_personal_data(text)
         for kind, start, end, item in gold:
@@ -376,17 +399,24 @@ def test_recall_on_held_out_transcripts(capsys):
             per_kind.setdefault(kind, [0, 0])[0] += hit
             per_kind[kind][1] += 1
             if not hit:
-                misses.append(f"{path.name}: {kind}: {item}")
+                misses.append(f"{name}: {kind}: {item}")
         extra += sum(1 for f in findings if not any(f.start < e and s < f.end for _, s, e, _ in gold))
-    recall = hits / total
+    return {"hits": hits, "total": total, "recall": hits / total, "extra": extra, "words": words,
+            "per_kind": per_kind, "misses": misses}
+
+
+@pytest.mark.parametrize("label, names", [("udviklingssæt 01-08", DEVELOPMENT), ("friske tekster 09-11", FRESH)])
+def test_recall_on_held_out_transcripts(label, names, capsys):
+    assert all((EVAL_DIR / n).exists() for n in names)
+    r = measure_recall(names)
     with capsys.disabled():
-        print(f"\nAnonymitetsvagten, held-out: recall {hits}/{total} = {recall:.1%} over {len(files)} tekster "
-              f"({words} ord); findings uden for guld: {extra}")
-        print("  pr. type: " + ", ".join(f"{k} {h}/{n}" for k, (h, n) in sorted(per_kind.items())))
-        for miss in misses:
+        print(f"\nAnonymitetsvagten, {label}: recall {r['hits']}/{r['total']} = {r['recall']:.1%} "
+              f"({r['words']} ord); fund uden for guld: {r['extra']}")
+        print("  pr. type: " + ", ".join(f"{k} {h}/{n}" for k, (h, n) in sorted(r["per_kind"].items())))
+        for miss in r["misses"]:
             print(f"  ikke fundet: {miss}")
-    assert recall >= 0.95
-    assert extra / words * 1000 <= 1.0
+    assert r["recall"] >= 0.95
+    assert r["extra"] / r["words"] * 1000 <= 1.0
 
 
 def _false_rate(texts: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
@@ -433,3 +463,27 @@ def test_scanning_is_fast_enough_for_long_transcripts():
     started = time.perf_counter()
     find_personal_data(text)
     assert time.perf_counter() - started < 1.0  # about 0.03 s here; 200 transcripts x 8,000 words
+
+
+# --- robustness -----------------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(
+    ["Fatima", "Hans", "hans", "Per", " ", "\n", "\t", ". ", ": ", "I:", "Mor:", "[mor]", "[", "]", "12", "34 56 78",
+     "120385-1234", "@", "kk.dk", "Tagensvej", " 12", ", 2. th", "2200 København N", "Skole", "Børnehaven",
+     "BK", "Frem", "-", "'s", "’", "\"", "Ø", "ş", "Ahmad bin Ali", "og", "sagde", "Jobcentret", "0045"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=6), max_size=40).map("".join))
+def test_findings_are_always_well_formed(text):
+    findings = find_personal_data(text, allowed=["Frem"])
+    previous_end = 0
+    for f in findings:
+        assert f.kind in KINDS
+        assert text[f.start : f.end] == f.text and f.text.strip() == f.text and f.text
+        assert f.start >= previous_end
+        assert f.line == text.count("\n", 0, f.start) + 1
+        previous_end = f.end

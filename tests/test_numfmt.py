@@ -25,3 +25,10 @@ def test_changes_are_procentpoint_with_sign():
 def test_missing_values_are_a_dash():
     assert numfmt.percent(None) == "–"
     assert numfmt.decimal(float("nan")) == "–"
+
+
+def test_numpy_numbers_are_formatted_too():
+    import numpy as np
+
+    assert numfmt.decimal(np.float64(3.45), 1) == "3,5"
+    assert numfmt.integer(np.int64(12000)) == "12.000"

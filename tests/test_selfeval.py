@@ -156,7 +156,7 @@ def test_missing_required_answers_are_listed_and_nothing_is_written(project):
     answers["P3"]["eksempler"] = "   "
     evaluation = new_evaluation("EH", "2025-H2", answers)
     message = error_of(lambda: submit(project, evaluation))
-    assert "påkrævede svar mangler: P2 Sammenhæng: Vejledende; P3 Kontakt: Eksempler fra praksis" in message
+    assert "påkrævede svar mangler: P2 Sammenhæng: Vejledende; P3 Kontakt: Eksempler fra praksis." in message
     assert not (project.selfeval_dir / "2025-H2" / "EH.yaml").exists()
 
 

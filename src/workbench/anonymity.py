@@ -64,12 +64,14 @@ _NAME_VERBS = frozenset(
     kunne vil ville skal skulle må måtte tog tager så ser bor boede arbejder arbejdede gør gjorde
     begyndte begynder startede starter ringede ringer skrev skriver græd grinede smilede nikkede
     lavede laver hjalp hjælper løb sad sidder stod står gav giver fandt finder sendte sender
-    ønsker ønskede elsker elskede hader hentede henter følte føler talte taler købte købte mødte
+    ønsker ønskede elsker elskede hader hentede henter følte føler talte taler købte køber mødte
     møder flyttede flytter kender kendte bad beder lovede lover nåede når tænkte tænker husker
     huskede fylder fyldte hedder hed lå ligger
     """.split()
 )
 
+# Definite and plural endings of nouns: "evaluator" + "en", "team" + "et".
+_NOUN_ENDINGS = ("en", "et", "n", "t", "ne", "er", "erne", "ene", "ens", "ets", "s", "e")
 _SUBJECT_PRONOUNS = frozenset("jeg du han hun vi i de man".split())
 _TEAM_WORDS = frozenset(
     "supportteamet kerneteamet teamet jobcentret jobcenteret kommunen skolen forvaltningen "
@@ -112,7 +114,7 @@ _STREET_SUFFIXES = (
     "sti", "stien", "bakke", "bakken", "vang", "vangen", "høj", "højen", "toft", "toften",
     "dossering", "kaj", "kajen", "bro", "broen", "løkke", "løkken", "brygge", "bryggen", "gård",
     "gården", "passage", "ringen", "ring", "fælled", "hegn", "lund", "lunden", "diget", "kilen",
-    "stræde", "parkallé", "voldgade", "landevej", "tværvej", "skrænt", "holm", "mose", "engen",
+    "parkallé", "voldgade", "landevej", "tværvej", "skrænt", "holm", "mose", "engen",
 )
 # A capitalised word with one of these endings is a street even without a house number.
 _BARE_STREET_SUFFIXES = (
@@ -130,6 +132,12 @@ _WORD_ENDINGS = (
 )
 # Letters that do not occur in Danish words: an unknown word containing one is a foreign name.
 _DANISH_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzæøåéèà'’-")
+# Capitalised nouns that take a number without being addresses ("på Side 2", "i Bilag 3").
+_NUMBERED_NOUNS = frozenset(
+    "bilag tabel figur kapitel afsnit side punkt spørgsmål princip faktor runde uge fase trin del "
+    "niveau bind klasse gruppe team møde boks model version linje nr nummer rum lokale etage plan "
+    "sal bygning hus opgang port stue modul kursus hold trin".split()
+)
 _STREET_WORDS = frozenset(
     "vej gade allé alle boulevard plads torv stræde vænge park have sti bakke vang høj kaj bro "
     "brygge passage ring løkke dossering".split()
@@ -143,7 +151,6 @@ _INSTITUTION_SUFFIXES = (
     "efterskole", "efterskolen", "klinik", "klinikken", "lægehus", "lægehuset", "ungdomsklub",
     "ungdomsklubben", "institution", "institutionen", "sfo", "skolefritidsordning",
 )
-_SCHOOL_MARKERS = ("skole", "gymnasi", "sfo", "skolefritids")
 
 # Head nouns after a name: "Tingbjerg Skole", "Hellig Kors skole", "Bispebjerg Hospital".
 _INST_HEAD_AFTER = frozenset(
@@ -273,13 +280,23 @@ class _Lexicon:
         """Capitalised entries of the lemma table: countries, regions, rivers ("Somalia", "Jylland")."""
         return word in self.table and _fold(word) not in self.names
 
-    def is_compound(self, lower: str) -> bool:
-        """Two known words glued together ("kerneteammødet"), optionally with a linking s or e."""
+    def is_wordlike(self, lower: str, depth: int = 0) -> bool:
+        """An ordinary word the table may lack: a known word with a definite or plural ending
+        ("evaluatoren"), or known words glued together ("familiekoordinatorteamet")."""
+        if self.is_common(lower):
+            return True
+        for ending in _NOUN_ENDINGS:
+            if lower.endswith(ending) and len(lower) - len(ending) >= 4 and self.is_common(lower[: -len(ending)]):
+                return True
+        return depth < 2 and self.is_compound(lower, depth)
+
+    def is_compound(self, lower: str, depth: int = 0) -> bool:
+        """Known words glued together ("kerneteammødet"), optionally with a linking s or e."""
         if len(lower) < 7:
             return False
         for cut in range(3, len(lower) - 3):
             head, tail = lower[:cut], lower[cut:]
-            if not self.is_common(tail) or len(tail) < 4:
+            if len(tail) < 4 or not self.is_wordlike(tail, depth + 1):
                 continue
             if self.is_common(head) or (head[-1] in "se" and len(head) > 3 and self.is_common(head[:-1])):
                 return True
@@ -319,7 +336,7 @@ _NOT_PHONE_BEFORE = re.compile(r"(?:kr\.?|dkk|sagsnr\.?|journalnr\.?)[ \t]*$", r
 
 # "Tagensvej 112", "Ruten 14, 2. th", "nørrebrogade 208": a word, then a house number.
 _STREET_NUMBER = re.compile(
-    r"(?<![\w'’-])([^\W\d_][\w'’-]*)[ \t]+(\d{1,3}(?:[ \t]?[A-Ha-h](?![\w]))?)(?![\d\w]|[.,]\d)"
+    r"(?<![\w'’-])([^\W\d_][\w'’-]*) +(\d{1,3}(?: ?[A-Ha-h](?![\w]))?)(?![\d\w]|[.,]\d)"
 )
 _FLOOR = re.compile(
     r",?[ \t]*(?:(?:st|kl|stuen|kælderen)\.?|\d{1,2}\.?(?:[ \t]?sal)?)[ \t]*,?[ \t]*"
@@ -340,6 +357,7 @@ _NOT_ADDRESS_AFTER = re.compile(
 _LABEL = re.compile(
     r"^[ \t>*_#-]*([^\W\d_][\w'’.()-]*(?:[ \t]+[\w'’.()-]+){0,3})[ \t*_]*:(?=[ \t]|$)", re.MULTILINE
 )
+
 
 def _valid_date(dd: int, mm: int) -> bool:
     return 1 <= dd <= 31 and 1 <= mm <= 12
@@ -390,7 +408,9 @@ class _Scan:
 
     def _mark_allowed(self) -> None:
         indexes = [self.lex.programme] + ([self.allowed_extra] if self.allowed_extra else [])
-        firsts = self.lex.programme.by_first.keys() | (self.allowed_extra.by_first.keys() if self.allowed_extra else set())
+        firsts = set(self.lex.programme.by_first)
+        if self.allowed_extra:
+            firsts |= set(self.allowed_extra.by_first)
         lowers, words, i, n = self.lowers, self.words, 0, len(self.lowers)
         while i < n:
             if lowers[i] not in firsts and not words[i][:1].isupper():
@@ -427,9 +447,13 @@ class _Scan:
         gap = self.work[self.ends[i - 1] : self.starts[i]]
         if "\n" in gap:
             return True
+        if "\t" in gap or "|" in gap:
+            return True  # table cells
         g = gap.replace("*", "").replace("_", "").strip()
         if not g:
             return False
+        if any(c in g for c in "<>=•"):
+            return True  # markup, list bullets, definitions ("UE = Ungeenheden")
         if any(q in g for q in "\"“”„»«'‘("):
             return True
         if any(p in g for p in "!?…:"):
@@ -449,9 +473,9 @@ class _Scan:
         if i + 1 >= len(self.starts):
             return False
         gap = self.work[self.ends[i] : self.starts[i + 1]]
-        if gap != "" and gap.strip(" \t") == "":
+        if gap != "" and gap.strip(" ") == "":
             return True
-        return wrapped and gap.strip(" \t") == "\n" and not self.label_tok[i + 1]
+        return wrapped and gap.strip(" ") == "\n" and not self.label_tok[i + 1]
 
     # -- detectors ---------------------------------------------------------------------------
 
@@ -477,16 +501,20 @@ class _Scan:
             digits = re.sub(r"\D", "", number)
             if len(digits) != 8:
                 continue
-            if _NOT_PHONE_AFTER.match(work, m.end()) or _NOT_PHONE_BEFORE.search(work, max(0, m.start() - 12), m.start()):
+            if _NOT_PHONE_AFTER.match(work, m.end()):
+                continue
+            if _NOT_PHONE_BEFORE.search(work, max(0, m.start() - 12), m.start()):
                 continue
             has_prefix = m.start(1) > m.start()
             if not has_prefix:
                 parts = re.split(r"\D+", number)
                 if len(parts) == 2 and all(_is_year(p) for p in parts):
                     continue  # "2023-2024"
+                if len(parts) == 2 and "-" in number and 0 < int(parts[1]) - int(parts[0]) < 500:
+                    continue  # page range "1359-1366"
                 if _looks_like_date8(digits) and (number.isdigit() or len(parts[0]) == 4):
                     continue  # "14052025", "2025 05 14"
-                if len(parts) == 3 and len(parts[2]) == 4 and _is_year(parts[2]) and _valid_date(int(parts[0]), int(parts[1])):
+                if len(parts) == 3 and _is_year(parts[2]) and _valid_date(int(parts[0]), int(parts[1])):
                     continue  # "14 05 2025"
             self.add(2, m.start(), m.end(), "telefon")
 
@@ -508,15 +536,17 @@ class _Scan:
             capital = word[:1].isupper()
             ends_suffix = low.endswith(_STREET_SUFFIXES) and len(low) > 4
             if ends_suffix:
-                if not capital and lex.is_common(low):
+                if not capital and (lex.is_common(low) or not low.endswith(_BARE_STREET_SUFFIXES)):
                     continue
                 if capital and lex.is_common(low) and not (low in _STREET_WORDS or has_floor):
                     # "Haven 3" could be a count; keep only with floor or a multi-word street name.
                     continue
-            elif low in _STREET_WORDS and capital:
-                pass  # "Nørre Allé 3", "Sønder Boulevard 12"
+            elif low in _STREET_WORDS and capital and self._extend_street_left(m.start(1)) < m.start(1):
+                pass  # "Nørre Allé 3", "Sønder Boulevard 12" (but not "Alle 7 familier")
             elif capital and has_floor:
                 pass  # "Ruten 14, 2. th": no suffix, but a floor and side say address
+            elif capital and low not in _NUMBERED_NOUNS and self._after_paa(m.start(1)):
+                pass  # "på Lygten 2": a capitalised word mid-sentence with a house number
             else:
                 continue
             start = m.start(1)
@@ -550,6 +580,10 @@ class _Scan:
                 if not lex.is_common(second.lower()):
                     end = m.start(2) + len(town)
             self.add(3, m.start(), end, "adresse")
+
+    def _after_paa(self, pos: int) -> bool:
+        i = bisect.bisect_left(self.starts, pos)
+        return 0 < i < len(self.starts) and self.lowers[i - 1] == "på" and not self.sentence_start(i)
 
     def _extend_street_left(self, start: int) -> int:
         """Take in capitalised words before the street word ("Gammel Kongevej", "H.C. Andersens Boulevard")."""
@@ -648,7 +682,8 @@ class _Scan:
             j = i
             kind = flagged[i]
             while True:
-                if j + 1 in flagged and self.adjacent(j, wrapped=True) and flagged[j + 1] == "navn" and kind == "navn":
+                wrapped_neighbour = j + 1 in flagged and self.adjacent(j, wrapped=True)
+                if wrapped_neighbour and flagged[j + 1] == "navn" and kind == "navn":
                     j += 1
                     continue
                 if (
@@ -697,10 +732,12 @@ class _Scan:
     def _classify(self, i: int, flagged: dict[int, str]) -> str | None:
         lex, w, low = self.lex, self.words[i], self.lowers[i]
         folded = _fold(w)
-        base = w[:-2] if low.endswith(("'s", "’s")) else w
+        base = re.split(r"['’]", w, maxsplit=1)[0]  # "BUF's", "SOF'er"
         if base.isupper():
             # Acronyms ("SOF", "ADHD"); a name in capitals counts only when it is a clear one.
             return "navn" if len(w) >= 4 and folded in lex.strong_names else None
+        if self.work[self.ends[i] : self.ends[i] + 2] in ("- ", "-\n", "-,"):
+            return None  # first half of a suspended compound: "Børne- og Kulturforvaltningen"
         if self.label_tok[i] and self._single_word_label(i):
             return self._classify_label(i)
         start = self.sentence_start(i)
@@ -744,9 +781,12 @@ class _Scan:
             return "institution" if low.endswith(_INSTITUTION_SUFFIXES + _HOUSE_SUFFIXES) else None
         if lex.is_known_proper(w) or (stem and lex.is_known_proper(w[:-1])):
             return None
-        # Unknown capitalised word: mid-sentence it is a proper noun.
+        # Unknown capitalised word: mid-sentence it is a proper noun; glued from ordinary words it
+        # names a unit or project ("Ungeenheden", "Sikkerhedsplansprojektet") rather than a person.
         kind = self._suffix_kind(low)
         if not start:
+            if kind == "navn" and "-" not in w and lex.is_wordlike(low):
+                return "institution"
             return kind
         # Sentence-initial: only with evidence, since the lemma table lacks many ordinary words.
         if kind != "navn":
@@ -757,7 +797,7 @@ class _Scan:
             return None
         if not set(low) <= _DANISH_LETTERS:
             return "navn"  # "Şiyar", "Arbëresha", "Małgorzata"
-        if lex.is_compound(low) or low.endswith(_WORD_ENDINGS):
+        if lex.is_wordlike(low) or low.endswith(_WORD_ENDINGS):
             return None
         if naming or self._name_follows(i, flagged):
             return "navn"
@@ -774,7 +814,7 @@ class _Scan:
         folded = _fold(w)
         if folded in lex.names:
             return "navn"
-        if lex.is_common(low) or lex.is_known_proper(w) or lex.is_compound(low) or len(w) <= 3:
+        if lex.is_known_proper(w) or lex.is_wordlike(low) or len(w) <= 3:
             return None
         if "-" in w and any(lex.is_common(p.lower()) or p.isupper() for p in w.split("-")):
             return None
@@ -889,19 +929,21 @@ def _trained_pipeline():
     """A trained Danish pipeline's NER, when one happens to be installed (none is required)."""
     try:
         import spacy
-
-        for name in ("da_core_news_lg", "da_core_news_md", "da_core_news_sm"):
-            try:
-                return spacy.load(name, exclude=["parser", "lemmatizer", "attribute_ruler", "morphologizer", "tagger"])
-            except (OSError, ImportError):
-                continue
-    except Exception:  # a broken optional model must never break the guard
+    except ImportError:
         return None
+    for name in ("da_core_news_lg", "da_core_news_md", "da_core_news_sm"):
+        try:
+            return spacy.load(name, exclude=["parser", "lemmatizer", "attribute_ruler", "morphologizer", "tagger"])
+        except Exception:  # not installed, or broken: the guard works without it
+            continue
     return None
 
 
 def find_personal_data(text: str, *, allowed: Iterable[str] = ()) -> list[Finding]:
-    """All findings in text, sorted by start, non-overlapping. `allowed` adds project-specific terms that are never findings."""
+    """All findings in text, sorted by start, non-overlapping.
+
+    `allowed` adds project-specific terms that are never findings (matched case-insensitively on
+    whole words, a genitive s included)."""
     if not text:
         return []
     allowed_tuple = tuple(sorted({a.strip() for a in allowed if a and a.strip()}))

@@ -6,6 +6,7 @@ call `ensure_clean` on the texts they are about to write and are refused if anyt
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -52,8 +53,29 @@ def _memos(project: Project) -> Iterator[TextSource]:
             yield TextSource(project.relative(path), path.read_text(encoding="utf-8"))
 
 
-# Other modules (codings, self-evaluations) add their free texts here.
-TEXT_COLLECTORS: list[Callable[[Project], Iterable[TextSource]]] = [_transcripts, _memos]
+def _coding_memos(project: Project) -> Iterator[TextSource]:
+    """Coders' memos, found on the log line that wrote them (history included: a removed memo still sits on disk)."""
+    if not project.codings_dir.exists():
+        return
+    for path in sorted(project.codings_dir.glob("*.jsonl")):
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, start=1):
+                try:
+                    memo = json.loads(line).get("fields", {}).get("memo")
+                except (ValueError, AttributeError):
+                    continue
+                if isinstance(memo, str) and memo.strip():
+                    yield TextSource(project.relative(path), memo, number)
+
+
+def _selfeval_texts(project: Project) -> Iterator[TextSource]:
+    from .selfeval import text_sources
+
+    yield from text_sources(project)
+
+
+# Every place the project keeps free text that a person wrote.
+TEXT_COLLECTORS: list[Callable[[Project], Iterable[TextSource]]] = [_transcripts, _memos, _coding_memos, _selfeval_texts]
 
 
 def project_text_sources(project: Project) -> Iterator[TextSource]:

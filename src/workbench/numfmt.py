@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 def round_half_up(value: float, digits: int = 0) -> float:
     """Rounding as people do it (12,5 → 13); Python's round() rounds half to even."""
-    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 def integer(value: int | float) -> str:

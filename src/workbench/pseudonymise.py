@@ -194,7 +194,8 @@ def pseudonymise_file(
         raise WorkbenchError("Filen findes ikke. Tjek stien og prøv igen.", path) from exc
     except UnicodeDecodeError as exc:
         raise WorkbenchError(
-            "Filen er ikke gemt som UTF-8. Importér den først med `workbench import`, som også læser andre tegnkodninger.",
+            "Filen er ikke gemt som UTF-8. Importér den først med `workbench import`, "
+            "som også læser andre tegnkodninger.",
             path,
         ) from exc
     key = PseudonymKey.load(key_path)

@@ -110,17 +110,10 @@ class Period:
         return Period(self.year - 1, 2) if self.half == 1 else Period(self.year, 1)
 
 
-def parse_period(text: str, path: Path | None = None, line: int | None = None) -> Period:
-    try:
-        return Period.parse(text)
-    except ValueError as exc:
-        raise WorkbenchError(f"{str(exc)[0].upper()}{str(exc)[1:]}.", path, line) from None
-
-
 # ------------------------------------------------------------------------------------------ respondents
 
 
-def respondent_problem(value: str) -> str | None:
+def _respondent_problem(value: str) -> str | None:
     """Why `value` cannot be a respondent (a Danish sentence), or None. Never a full name."""
     value = (value or "").strip()
     if not value:
@@ -139,7 +132,7 @@ def respondent_problem(value: str) -> str | None:
 
 
 def check_respondent(value: str) -> str:
-    problem = respondent_problem(value)
+    problem = _respondent_problem(value)
     if problem:
         raise WorkbenchError(f"{problem[0].upper()}{problem[1:]}.")
     return value.strip()
@@ -253,7 +246,7 @@ def load_form(project: Project) -> SelfEvalForm:
 
 def _respondent(value: Any) -> Any:
     if isinstance(value, str):
-        problem = respondent_problem(value)
+        problem = _respondent_problem(value)
         if problem:
             raise ValueError(problem)
         return value.strip()
@@ -315,8 +308,6 @@ def check_answers(evaluation: SelfEvaluation, form: SelfEvalForm, doc: YamlDocum
                 f"Princippet '{principle}' findes ikke i selvevalueringsformularen; brug en af: "
                 f"{', '.join(form.principles)}.", path, line(principle),
             )
-        if not isinstance(items, dict):
-            raise WorkbenchError(f"Under {principle} skal svarene stå som 'spørgsmål: svar'.", path, line(principle))
         for key, value in items.items():
             item = form.item(key)
             if item is None:
@@ -521,8 +512,12 @@ def _store(project: Project, evaluation: SelfEvaluation, status: str, now: dt.da
     if status == STATUS_SUBMITTED:
         missing = evaluation.missing(form)
         if missing:
-            names = project.codebook
-            listing = "; ".join(f"{p} {names.code(p).name}: {i.heading}" for p, i in missing)
+            per_principle: dict[str, list[str]] = {}
+            for principle, item in missing:
+                per_principle.setdefault(principle, []).append(item.heading)
+            listing = "; ".join(
+                f"{p} {project.codebook.code(p).name}: {', '.join(items)}" for p, items in per_principle.items()
+            )
             raise WorkbenchError(f"Besvarelsen er ikke indsendt, fordi disse påkrævede svar mangler: {listing}.")
     now = (now or dt.datetime.now()).replace(microsecond=0)
     path = answer_path(project, evaluation.period, evaluation.respondent)

@@ -134,6 +134,8 @@ class _Renderer:
 
     def _notes(self, note: str, source: str) -> None:
         for label, text in (("Anm.: ", note), ("Kilde: ", source)):
+            if text and text.lower().startswith(label.strip().lower()):  # users write "Kilde: ..." themselves
+                text = text[len(label.strip()):].strip()
             if not text:
                 continue
             paragraph = self.doc.add_paragraph()

@@ -18,7 +18,7 @@ from ..errors import WorkbenchError
 from ..project import Project
 from ..selfeval import (
     ADHERENCE, FormItem, Period, SelfEvaluation, check_respondent, current_answer, disagreement_note,
-    formatted_summary, load_form, new_evaluation, period_dirs, respondent_problem, respondents, save_draft,
+    formatted_summary, load_form, new_evaluation, period_dirs, respondents, save_draft,
     submit, summary_table, trend_png,
 )
 from .coding import StatusLine, reports_errors
@@ -138,13 +138,9 @@ class SelfEvalApp:
 
     @reports_errors
     def _on_choice(self, _change=None) -> None:
-        name = (self.respondent.value or "").strip()
-        if not name:
+        if not (self.respondent.value or "").strip():
             return
-        problem = respondent_problem(name)
-        if problem:
-            self.status.error(WorkbenchError(f"{problem[0].upper()}{problem[1:]}."))
-            return
+        name = check_respondent(self.respondent.value)
         period = Period.parse(self.period.value)
         existing = current_answer(self.project, self.form, period, name)
         if existing is None:
@@ -201,7 +197,9 @@ class SelfEvalApp:
             self.trend_image.value = b""
             return
         shown = formatted_summary(rows).drop(columns="Spørgsmål")
-        styled = shown.style.hide(axis="index").apply(
+        styled = shown.style.hide(axis="index").set_table_styles(
+            [{"selector": "td, th", "props": "padding: 2px 12px; text-align: left"}]
+        ).apply(
             lambda row: [f"background-color:{DISAGREEMENT_COLOUR}" if row["Uenighed"] else "" for _ in row], axis=1
         )
         self.summary_html.value = styled.to_html() + f'<div style="{_HELP}">{html.escape(disagreement_note())}</div>'

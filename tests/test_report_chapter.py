@@ -1,0 +1,136 @@
+"""The principle-based chapter, opened as a reader of the Word file would check it."""
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from workbench.cli import main
+from workbench.errors import WorkbenchError
+from workbench.project import Project
+from workbench.report import export_chapter
+
+
+@pytest.fixture
+def chapter(chapter_project, tmp_path):
+    out = export_chapter(Project(chapter_project), tmp_path / "kapitel.docx")
+    return docx.Document(str(out))
+
+
+def texts(document):
+    return [p.text for p in document.paragraphs]
+
+
+def table_after(document, caption_start):
+    """The table that follows the caption starting with `caption_start`."""
+    body = list(document.element.body)
+    for index, element in enumerate(body):
+        if element.tag == qn("w:p") and "".join(t.text or "" for t in element.iter(qn("w:t"))).startswith(caption_start):
+            table = next(e for e in body[index + 1 :] if e.tag == qn("w:tbl"))
+            return [[c.text for c in row.cells] for row in docx.table.Table(table, document).rows]
+    raise AssertionError(f"no caption {caption_start!r}")
+
+
+def caption(document, needle):
+    return next(t for t in texts(document) if needle in t and t.startswith(("Tabel", "Figur")))
+
+
+def test_one_section_per_principle_with_statement_and_memo_headings(chapter):
+    headings = [p.text for p in chapter.paragraphs if p.style.name == "Heading 1"]
+    for title in ["Princip 1 – Familien", "Princip 2 – Sammenhæng", "Princip 3 – Kontakt", "Princip 4 – Helheden",
+                  "Princip 5 – Viden", "Ni virksomme faktorer", "Samlet vurdering", "Bilag: Kodebog"]:
+        assert title in headings
+    body = texts(chapter)
+    p1 = body.index("Princip 1 – Familien")
+    assert body[p1 + 1].startswith("Vi tager afsæt i familiens ønsker om forandring")
+    assert body[p1 + 3] == "Understøttende elementer"
+    assert body[p1 + 4] == "Forældrene oplever at blive spurgt om deres ønsker."
+    assert "Fædrenes perspektiv mangler ofte." in body
+    assert "Evaluator har endnu ikke skrevet dette afsnit." in body  # P2 has no memo yet
+
+
+def test_evidence_table_counts_segments_by_group_and_valence(chapter):
+    rows = table_after(chapter, caption(chapter, "Kodede segmenter om P1 Familien"))
+    assert rows[0] == ["Respondentgruppe", "Dokumenter", "Personer", "Understøttende", "Udfordrende", "Neutral", "I alt"]
+    by_group = {r[0]: r[1:] for r in rows[1:]}
+    assert by_group["Forældre*"] == ["1 af 1", "1", "1", "1", "0", "2"]  # one segment, coded both ways
+    assert by_group["Mødeobservationer*"] == ["1 af 1", "–", "0", "1", "0", "1"]
+    assert by_group["I alt"] == ["2 af 3", "1", "1", "2", "0", "3"]
+
+
+def test_quotes_are_attributed_by_role_and_coarsened_for_small_groups(chapter):
+    body = texts(chapter)
+    quote = next(t for t in body if t.startswith("“Før skulle jeg fortælle min historie"))
+    # one interviewed parent is too few to say "mor": the codebook's coarser label is used
+    assert quote.endswith("(forælder, HFI)")
+    assert any(t.endswith("(Rådgiver)") for t in body if t.startswith("“"))
+    assert not any("tilbagetrukket" in t for t in body)
+
+
+def test_survey_items_show_start_end_procentpoint_and_n(chapter):
+    rows = table_after(chapter, caption(chapter, "Spørgsmål knyttet til P2 Sammenhæng"))
+    assert rows[0] == ["Spørgsmål", "Svargruppe", "Start", "Slut", "Ændring", "n"]
+    help_row = next(r for r in rows if r[0].startswith("Familien har fået hjælp"))
+    assert help_row[2:] == ["67 % (n < 10)", "90 %", "+23 procentpoint", "9 / 10"]
+    contact = next(r for r in rows if r[0].startswith("Familien ved altid"))
+    assert contact[2:] == ["30 %", "–", "–", "10 / 4"]  # 4 valid answers at the end: suppressed
+
+
+def test_self_evaluation_table_and_trend_figure_with_alt_text(chapter):
+    rows = table_after(chapter, caption(chapter, "Supportteamets selvevaluering af P1 Familien"))
+    assert rows[0] == ["Spørgsmål", "1. halvår 2025", "2. halvår 2025"]
+    figures = [t for t in texts(chapter) if t.startswith("Figur")]
+    assert any("Udvikling i supportteamets selvevaluering af P1 Familien" in f for f in figures)
+    descriptions = [d.get("descr") for d in chapter.element.body.iter(qn("wp:docPr"))]
+    assert descriptions and all(descriptions)
+
+
+def test_every_table_and_figure_has_anm_and_kilde(chapter):
+    body = texts(chapter)
+    captions = [i for i, t in enumerate(body) if t.startswith(("Tabel ", "Figur "))]
+    assert captions
+    for index in captions:
+        following = body[index + 1 : index + 4]
+        assert any(t.startswith("Anm.: ") for t in following), body[index]
+        assert any(t.startswith("Kilde: ") and not t.startswith("Kilde: Kilde") for t in following), body[index]
+
+
+def test_method_section_states_sources_agreement_and_limitations(chapter):
+    body = "\n".join(texts(chapter))
+    assert "NP og KL kodede begge" in body
+    assert "Cohens kappa" in body and "Krippendorffs alfa" in body
+    assert "mere positivt stemt" in body
+    rows = table_after(chapter, caption(chapter, "Selvevalueringer og spørgeskemaer"))
+    assert ["Selvevaluering i supportteamet", "1. halvår 2025", "3"] in rows  # DL only saved a draft
+
+
+def test_factors_and_appendices(chapter):
+    headings2 = [p.text for p in chapter.paragraphs if p.style.name == "Heading 2"]
+    assert "1. Samtykket er afgørende" in headings2
+    body = texts(chapter)
+    assert "Samtykket gør deling af dokumenter mulig." in body
+    assert any(t.startswith("Tabel") and "Enighed mellem koderne NP og KL" in t for t in body)
+
+
+def test_a_memo_with_personal_data_stops_the_build(chapter_project, tmp_path):
+    memo = chapter_project / "memos" / "koder" / "P1.md"
+    memo.write_text(memo.read_text(encoding="utf-8") + "\n- Aftalt med Jonas Kristensen.\n", encoding="utf-8")
+    out = tmp_path / "kapitel.docx"
+    with pytest.raises(WorkbenchError) as err:
+        export_chapter(Project(chapter_project), out)
+    assert "memos/koder/P1.md:13: navn: Jonas Kristensen" in str(err.value)
+    assert not out.exists()
+
+
+def test_a_starred_quote_from_a_withdrawn_interview_never_appears(chapter_project, tmp_path):
+    project = Project(chapter_project)
+    withdrawn = project.corpus.get("INT-FAM-02")
+    project.coding_store().add("NP", withdrawn, "P1", "understøttende", segment=withdrawn.segments[1], quote=True)
+    document = docx.Document(str(export_chapter(Project(chapter_project), tmp_path / "k.docx")))
+    assert not any("evalueringen længere" in t for t in texts(document))
+
+
+def test_one_principle_section_alone_from_the_cli(chapter_project, capsys):
+    assert main(["--project", str(chapter_project), "report", "--section", "P3"]) == 0
+    out = chapter_project / "exports" / "evalueringskapitel-P3.docx"
+    headings = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Princip 3 – Kontakt"]
