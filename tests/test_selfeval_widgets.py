@@ -4,6 +4,7 @@ Every step is checked on disk, where the answers live."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import shutil
 from pathlib import Path
@@ -46,11 +47,11 @@ def test_form_shows_every_principle_item_and_marks_required_ones(app):
     assert len(app.scores) == 3 * 3 and len(app.texts) == 3 * 2
     assert app.scores[("P1", "adherence")].options[-1] == ("5 I meget høj grad", 5)
     section = app.sections.children[0]
-    html = " ".join(c.value for c in section.children if hasattr(c, "value") and isinstance(c.value, str))
-    assert "Vi tager afsæt i familiens ønsker om forandring" in html
-    assert "I hvilken grad har vi arbejdet efter princippet i halvåret?</b> <span" in html  # required: *
-    assert "Hvad har udfordret</b><" in html  # optional: no *
-    assert "Tænk på teamets samlede praksis." in html
+    texts = " ".join(c.value for c in section.children if hasattr(c, "value") and isinstance(c.value, str))
+    assert "Vi tager afsæt i familiens ønsker om forandring" in texts
+    assert "I hvilken grad har vi arbejdet efter princippet i halvåret?</b> <span" in texts  # required: *
+    assert "Hvad har udfordret</b><" in texts  # optional: no *
+    assert "Tænk på teamets samlede praksis." in texts
 
 
 def test_fill_save_draft_then_submit(app, project):
@@ -134,14 +135,23 @@ def test_a_broken_answer_file_is_reported_not_overwritten(app, project):
 
 
 def test_summary_highlights_disagreement_and_follows_the_chosen_item(app):
-    html = app.summary_html.value
-    style = html.split("</style>")[0]
+    shown = app.summary_html.value
+    style = shown.split("</style>")[0]
     assert DISAGREEMENT_COLOUR in style
     # rows: P1 H1, P1 H2, P2 H1, P2 H2, P3 H1, P3 H2; P1 and P3 disagree in 2025-H1 (range ≥ 3)
     assert set(re.findall(r"_row(\d+)_col\d+", style)) == {"0", "4"}
-    assert "3,7" in html and "Efterlevelse" not in html  # the chosen item is shown in the dropdown
+    assert "3,7" in shown and "Efterlevelse" not in shown  # the chosen item is shown in the dropdown
     adherence_chart = bytes(app.trend_image.value)
     assert adherence_chart.startswith(b"\x89PNG")
     app.summary_item.value = "vejledende"
     assert DISAGREEMENT_COLOUR not in app.summary_html.value
     assert bytes(app.trend_image.value) != adherence_chart
+
+
+def test_a_broken_form_is_explained_instead_of_a_traceback(project):
+    path = project.selfeval_dir / "form.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("principles: [P1, P2, P3]", "principles: [P1, P8]"), encoding="utf-8")
+    app = SelfEvalApp(project)
+    status = html.unescape(app.status.value)
+    assert "form.yaml, linje 5" in status and "'P8' findes ikke i kodebogen" in status
+    assert "Formularen kan ikke vises" in app.widget.children[0].value

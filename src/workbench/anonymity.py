@@ -647,7 +647,7 @@ class _Scan:
 
     def _phrases(self) -> None:
         """Named hospitals and workplaces ("institution"), local place names ("adresse")."""
-        lex, words, lowers = self.lex, self.words, self.lowers
+        lex, lowers = self.lex, self.lowers
         for i in self.caps:
             if self.allowed_tok[i]:
                 continue
@@ -661,8 +661,7 @@ class _Scan:
                 break
 
     def _names(self) -> None:
-        lex, words, lowers = self.lex, self.words, self.lowers
-        n = len(words)
+        words, lowers = self.words, self.lowers
         flagged: dict[int, str] = {}
         for i in reversed(self.caps):
             w = words[i]

@@ -39,12 +39,22 @@ class SelfEvalApp:
 
     def __init__(self, project: Project, today: dt.date | None = None):
         self.project = project
+        self.status = StatusLine()
+        self._loaded = False  # the widgets hold a stored answer (so choosing someone new clears them)
+        try:
+            self._build(today or dt.date.today())
+        except WorkbenchError as exc:  # a broken form or folder: say what to fix instead of a traceback
+            self.status.error(exc)
+            self.widget = w.VBox([
+                w.HTML("<h2>Selvevaluering</h2><p>Formularen kan ikke vises, før denne fejl er rettet:</p>"),
+                self.status.widget,
+            ])
+
+    def _build(self, today: dt.date) -> None:
+        project = self.project
         self.form = load_form(project)
         codebook = project.codebook
-        self._loaded = False  # the widgets hold a stored answer (so choosing someone new clears them)
-        self._loading = False
-
-        current = Period.containing(today or dt.date.today())
+        current = Period.containing(today)
         periods = sorted({current, current.previous()} | {p for p, _ in period_dirs(project)}, reverse=True)
         self.respondent = w.Combobox(
             options=respondents(project), placeholder="fx AK", ensure_option=False, continuous_update=False,
@@ -82,7 +92,6 @@ class SelfEvalApp:
 
         self.save_button = w.Button(description="Gem kladde", icon="save", tooltip="Gem og gør færdig senere")
         self.submit_button = w.Button(description="Indsend", icon="check", button_style="primary")
-        self.status = StatusLine()
 
         score_items = self.form.score_items
         self.summary_item = w.Dropdown(
