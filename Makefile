@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
 
-.PHONY: run test form lab bench clean
+.PHONY: run test form lab clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,8 @@ test: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
-bench: $(STAMP)
-	$(BIN)/python bench/run.py
+form: $(STAMP)
+	$(BIN)/voila notebooks/02_selvevaluering.ipynb --port 8866 --Voila.ip=127.0.0.1
 
 clean:
 	rm -rf $(VENV) exports

@@ -62,3 +62,21 @@ def chapter_project(mini_project: Path) -> Path:
         "# F1 Samtykket er afgørende\n\n## Analyse\n\nSamtykket gør deling af dokumenter mulig.\n", encoding="utf-8"
     )
     return mini_project
+
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def execute_notebook(name: str) -> list:
+    """Run notebooks/<name> headless in the venv's kernel (as nbconvert --execute would) and return its outputs.
+
+    The notebook finds its project through $WORKBENCH_PROJECT, which the test sets.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    return outputs

@@ -82,6 +82,11 @@ def test_danish_phone_numbers_in_any_grouping(phone):
     assert found(f"Du kan ringe på {phone} i dag.") == [("telefon", phone)]
 
 
+@pytest.mark.parametrize("phone", ["+46 70 123 45 67", "+90 532 123 4567", "0044 20 7946 0958"])
+def test_foreign_phone_numbers_with_country_code(phone):
+    assert found(f"Hendes bror har nummeret {phone}.") == [("telefon", phone)]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -129,6 +134,10 @@ def test_full_address_with_floor_side_and_postcode_is_one_finding():
 )
 def test_street_and_house_number(text, address):
     assert found(text) == [("adresse", address)]
+
+
+def test_an_address_block_over_two_lines_is_one_finding():
+    assert found("Edisonsvej 1\n5000 Odense C\n") == [("adresse", "Edisonsvej 1\n5000 Odense C")]
 
 
 def test_postcode_and_town_alone():
@@ -197,6 +206,10 @@ def test_a_capitalised_compound_of_ordinary_words_names_a_unit_not_a_person():
 def test_unlisted_name_at_sentence_start_needs_a_verb_or_a_surname():
     assert found("Xiomara fortalte, at det gik bedre.") == [("navn", "Xiomara")]
     assert found("Xiomara Quispe var med.") == [("navn", "Xiomara Quispe")]
+
+
+def test_unlisted_name_taken_up_by_a_pronoun():
+    assert found("Xiomara, hun er min datter.") == [("navn", "Xiomara")]
 
 
 def test_unlisted_name_with_letters_foreign_to_danish():

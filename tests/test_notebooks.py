@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-from nbconvert.preprocessors import ExecutePreprocessor
+
+from conftest import execute_notebook
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -29,10 +30,6 @@ def test_committed_notebooks_carry_no_outputs_or_execution_counts():
 
 def test_coding_notebook_runs_headless_on_a_project(mini_project, monkeypatch):
     monkeypatch.setenv("WORKBENCH_PROJECT", str(mini_project))
-    notebook = nbformat.read(NOTEBOOKS / "01_kodning.ipynb", as_version=4)
-    # raises CellExecutionError, with the traceback, if any cell fails
-    ExecutePreprocessor(timeout=300, kernel_name="python3").preprocess(notebook, {"metadata": {"path": str(NOTEBOOKS)}})
-    outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
+    outputs = execute_notebook("01_kodning.ipynb")
     [shown] = [o for o in outputs if WIDGET_VIEW in o.get("data", {})]
     assert shown["data"]["text/plain"] == f"Kodning i projektet {mini_project.resolve()} (3 dokumenter)"

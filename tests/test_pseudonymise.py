@@ -66,8 +66,8 @@ def test_key_file_is_json_and_round_trips(tmp_path):
     data = json.loads(key_path.read_text(encoding="utf-8"))
     assert data["version"] == 1
     assert {(e["kind"], e["original"], e["placeholder"]) for e in data["entries"]} == {
-        ("institution", "lundehusskolen", "[Skole 1]"),
-        ("navn", "fatima", "[Navn 1]"),
+        ("institution", "Lundehusskolen", "[Skole 1]"),
+        ("navn", "Fatima", "[Navn 1]"),
     }
     assert PseudonymKey.load(key_path).entries == key.entries
 

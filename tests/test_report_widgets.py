@@ -1,15 +1,10 @@
 """The report notebook: choose sections, preview, build, and see refusals explained."""
 
-from pathlib import Path
-
 import docx
-import nbformat
-from nbconvert.preprocessors import ExecutePreprocessor
+from conftest import execute_notebook
 
 from workbench.project import Project
 from workbench.widgets.report import ReportApp
-
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def test_build_the_whole_chapter_from_the_widget(chapter_project):
@@ -61,8 +56,5 @@ def test_refusal_is_shown_and_nothing_written(chapter_project):
 
 def test_report_notebook_runs_headless(chapter_project, monkeypatch):
     monkeypatch.setenv("WORKBENCH_PROJECT", str(chapter_project))
-    notebook = nbformat.read(NOTEBOOKS / "03_rapport.ipynb", as_version=4)
-    ExecutePreprocessor(timeout=300, kernel_name="python3").preprocess(notebook, {"metadata": {"path": str(NOTEBOOKS)}})
-    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
-    assert not [o for o in outputs if o.output_type == "error"]
+    outputs = execute_notebook("03_rapport.ipynb")
     assert any("Evalueringskapitel for projektet" in o.get("data", {}).get("text/plain", "") for o in outputs)

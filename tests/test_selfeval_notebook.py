@@ -13,9 +13,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbclient import NotebookClient
+from conftest import execute_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "02_selvevaluering.ipynb"
@@ -30,17 +29,8 @@ def project_dir(mini_project, monkeypatch) -> Path:
     return mini_project
 
 
-def test_committed_notebook_has_no_outputs():
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    code = [c for c in notebook.cells if c.cell_type == "code"]
-    assert len(code) == 1 and all(not c.outputs and c.execution_count is None for c in code)
-
-
 def test_notebook_executes_headless_and_shows_the_form(project_dir):
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(notebook, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
-    outputs = notebook.cells[-1].outputs
-    assert all(o.output_type != "error" for o in outputs)
+    outputs = execute_notebook("02_selvevaluering.ipynb")
     shown = next(o for o in outputs if o.output_type == "execute_result")
     assert "application/vnd.jupyter.widget-view+json" in shown.data
     assert TITLE in shown.data["text/plain"]

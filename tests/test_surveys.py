@@ -190,10 +190,18 @@ def test_row_with_a_stray_separator_is_named_by_line(survey_project):
     assert error.line == 6 and "5 felter" in error.message and "4" in error.message
 
 
+def test_excel_unicode_text_is_read(survey_project):
+    """Excel's "Unicode-tekst" is UTF-16 with a BOM and tab-separated."""
+    csv_path = survey_project / "surveys" / "kort.csv"
+    text = csv_path.read_text(encoding="utf-8-sig").replace(";", "\t")
+    csv_path.write_bytes(text.encode("utf-16"))
+    [survey] = [s for s in load_surveys(Project(survey_project)) if s.name == "kort"]
+    assert survey.encoding == "UTF-16" and survey.separator == "\t"
+
+
 @pytest.mark.parametrize(
     "raw, line, says",
     [
-        ("id;tidspunkt\n".encode("utf-16"), None, "UTF-16"),  # Excel's "Unicode text"
         (b"id;tidspunkt;H\xe6lp\nA01;opstart;\x81\n", 2, "hverken UTF-8 eller Windows-1252"),
         ("id;tidspunkt;Hjælp\n".encode("utf-8").decode("cp1252").encode("utf-8"), 1, "kodet om to gange"),
     ],

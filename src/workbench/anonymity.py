@@ -328,6 +328,8 @@ _PHONE = re.compile(
     r"|\d{3} \d{2} \d{3}|\d{2} \d{3} \d{3}|\d{3} \d{3} \d{2}|\d{2} \d{2} \d{4}|\d{4} \d{2} \d{2})"
     r"(?![\w\-/]|[.,]\d| \d)"
 )
+# Foreign numbers need their country code: "+46 70 123 45 67", "0090 532 123 4567".
+_FOREIGN_PHONE = re.compile(r"(?<![\w+\-/.,])(?:\+|00)(?!45)[1-9]\d{0,2}(?:[ -]?\(?\d+\)?){2,6}(?![\w\-/]|[.,]\d)")
 _NOT_PHONE_AFTER = re.compile(
     r"[ \t]*(?:kr\b|kr\.|kroner|dkk|,-|%|procent|pct|euro|mio|mia|kvm|m2|timer|personer|borgere|indbyggere)",
     re.IGNORECASE,
@@ -347,7 +349,7 @@ _POSTCODE_TOWN = re.compile(
     r"(?<![\w.,-])([1-9]\d{3})[ \t]+([A-ZÆØÅ][\w'’-]+\.?(?:[ \t]+[A-ZÆØÅ][\w'’-]+)?)"
     r"(?:[ \t]+(NV|SV|NØ|SØ|N|S|V|Ø|K|C)\b)?"
 )
-_POSTCODE_AFTER_NUMBER = re.compile(r",?[ \t]*(?=[1-9]\d{3}[ \t]+[A-ZÆØÅ])")
+_POSTCODE_AFTER_NUMBER = re.compile(r"(?:,?[ \t]*|[ \t]*\n[ \t]*)(?=[1-9]\d{3}[ \t]+[A-ZÆØÅ])")
 _NOT_ADDRESS_AFTER = re.compile(
     r"[ \t]*(?:gange|gang|timer|time|år|dage|dag|uger|uge|måneder|måned|minutter|kr|kroner|procent|%|"
     r"personer|familier|børn|sager|møder|stk|point|sider|elever|klasse|km|meter)\b",
@@ -517,6 +519,10 @@ class _Scan:
                 if len(parts) == 3 and _is_year(parts[2]) and _valid_date(int(parts[0]), int(parts[1])):
                     continue  # "14 05 2025"
             self.add(2, m.start(), m.end(), "telefon")
+        if "+" in work or "00" in work:
+            for m in _FOREIGN_PHONE.finditer(work):
+                if 9 <= sum(c.isdigit() for c in m.group()) <= 15:
+                    self.add(2, m.start(), m.end(), "telefon")
 
     def _addresses(self) -> None:
         work, lex = self.work, self.lex
@@ -840,6 +846,8 @@ class _Scan:
                 return True  # "Mai fra BIF", "Jonas fra supportteamet"
             if nxt in ("og", "eller") and flagged.get(i + 2) == "navn":
                 return True
+        elif self.work[self.ends[i] : self.starts[i + 1]].strip(" ") == "," and nxt in ("han", "hun"):
+            return True  # "Xiomara, hun sagde ...": a person taken up again by a pronoun
         return False
 
     def _is_verb(self, j: int) -> bool:
@@ -936,6 +944,11 @@ def _trained_pipeline():
         except Exception:  # not installed, or broken: the guard works without it
             continue
     return None
+
+
+def is_listed_name(word: str) -> bool:
+    """Whether `word` is in the first-name or surname lists (case and foreign accents ignored)."""
+    return _fold(word) in _lexicon().names
 
 
 def find_personal_data(text: str, *, allowed: Iterable[str] = ()) -> list[Finding]:

@@ -54,7 +54,9 @@ def cmd_pseudonymise(args) -> int:
     from .pseudonymise import pseudonymise_file
 
     project = _project(args)
-    findings = pseudonymise_file(Path(args.file), Path(args.key), project.root)
+    findings = pseudonymise_file(
+        Path(args.file), Path(args.key), project.root, allowed=project.codebook.anonymity.allowed_terms
+    )
     print(f"{len(findings)} forekomster erstattet i {args.file}. Nøglen er gemt i {args.key} (del den aldrig).")
     return 0
 
@@ -90,9 +92,9 @@ def cmd_codings_export(args) -> int:
     project = _project(args)
     store = project.coding_store()
     out = Path(args.out) if args.out else project.exports_dir / "kodninger.csv"
-    memos = [TextSource(f"codings/{c.coder}.jsonl", c.memo) for c in store.current(project.corpus, args.coder) if c.memo]
+    memos = [TextSource(f"codings/{c.coder}.jsonl", c.memo) for c in store.current(project.codable_corpus, args.coder) if c.memo]
     ensure_clean(project, memos, "Eksporten af kodninger")
-    written = export_codings_csv(store, out, args.coder, corpus=project.corpus)
+    written = export_codings_csv(store, out, args.coder, corpus=project.codable_corpus)
     print(f"{written} kodninger er eksporteret til {out}.")
     left_out = len(store.codings(args.coder)) - written
     if left_out:
@@ -107,14 +109,14 @@ def cmd_codings_import(args) -> int:
     from .exchange_csv import import_codings_csv
 
     project = _project(args)
-    imported = import_codings_csv(project.coding_store(), project.corpus, project.codebook, Path(args.file))
+    imported = import_codings_csv(project.coding_store(), project.codable_corpus, project.codebook, Path(args.file))
     print(f"{imported} kodninger er importeret fra {args.file}.")
     return 0
 
 
 def cmd_codings_stale(args) -> int:
     project = _project(args)
-    stale = project.coding_store().stale(project.corpus)
+    stale = project.coding_store().stale(project.codable_corpus)
     for item in stale:
         c = item.coding
         print(f"{c.coder}\t{c.doc_id}\t{c.segment_id or f'{c.start}-{c.end}'}\t{c.code}\t{item.reason}")
@@ -131,7 +133,7 @@ def cmd_agreement(args) -> int:
     coders = [c.strip() for c in args.coders.split(",")]
     if len(coders) != 2:
         raise WorkbenchError("Angiv præcis to kodere, fx --coders AB,CD.")
-    report = agreement(project.coding_store(), project.corpus, project.codebook, *coders)
+    report = agreement(project.coding_store(), project.codable_corpus, project.codebook, *coders)
     a, b = report.coders
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
@@ -177,6 +179,76 @@ def cmd_selfeval_summary(args) -> int:
         print(json.dumps(summary_records(summary_table(project)), ensure_ascii=False, indent=2))
     else:
         print(summary_text(project))
+    return 0
+
+
+def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
+    """Repeated NAVN=VÆRDI options as a dict."""
+    pairs = {}
+    for value in values or []:
+        name, sep, target = value.rpartition("=")
+        if not sep or not name.strip() or not target.strip():
+            raise WorkbenchError(f"{option} skal skrives som NAVN=VÆRDI, fx {option} \"Ventetid=P3\" (fundet: '{value}').")
+        pairs[name.strip()] = target.strip()
+    return pairs
+
+
+def cmd_export_qdpx(args) -> int:
+    from .numfmt import count_noun
+    from .refiqda import export_qdpx, exported_codings, exported_documents
+
+    project = _project(args)
+    out = export_qdpx(project, Path(args.out) if args.out else project.exports_dir / "projekt.qdpx")
+    documents = count_noun(len(exported_documents(project)), "dokument", "dokumenter")
+    print(f"REFI-QDA-projektet er skrevet til {out} ({documents}, "
+          f"{count_noun(len(exported_codings(project)), 'kodning', 'kodninger')}).")
+    return 0
+
+
+def cmd_export_qdc(args) -> int:
+    from .refiqda import export_qdc
+
+    project = _project(args)
+    out = export_qdc(project, Path(args.out) if args.out else project.exports_dir / "kodebog.qdc")
+    print(f"Kodebogen er skrevet til {out} (REFI-QDA-kodebog).")
+    return 0
+
+
+def cmd_import_qdpx(args) -> int:
+    from .numfmt import count_noun
+    from .refiqda import import_qdpx
+
+    project = _project(args)
+    report = import_qdpx(project, Path(args.file), _pairs(args.coder, "--coder"), _pairs(args.map_unknown, "--map-unknown"))
+    print(f"Importeret fra {args.file}" + (f" (lavet med {report.origin})" if report.origin else "") + ":")
+    print(f"  Nye dokumenter: {', '.join(report.documents_created) or 'ingen'}")
+    print(f"  Dokumenter, der fandtes i forvejen: {', '.join(report.documents_matched) or 'ingen'}")
+    print(f"  {count_noun(report.imported, 'kodning', 'kodninger')} importeret"
+          + (f" (kodere: {', '.join(report.coders)})" if report.coders else "")
+          + (f"; {report.already_present} fandtes allerede" if report.already_present else "") + ".")
+    if report.unknown_codes:
+        print(f"  {count_noun(report.left_out, 'kodning', 'kodninger')} er IKKE importeret, fordi koden ikke findes i kodebogen:")
+        for name, count in report.unknown_codes.items():
+            print(f"    {name}: {count_noun(count, 'kodning', 'kodninger')}")
+        print('  Importér dem under en kode fra kodebogen med fx --map-unknown "NAVN=P3".')
+    for line in report.skipped:
+        print(f"  Ikke importeret: {line}")
+    for line in report.warnings:
+        print(f"  Bemærk: {line}")
+    return 0
+
+
+def cmd_export_xlsx(args) -> int:
+    from .xlsx_export import export_xlsx
+
+    project = _project(args)
+    coders = tuple(c.strip() for c in args.coders.split(",")) if args.coders else None
+    if coders is not None and len(coders) != 2:
+        raise WorkbenchError("Angiv præcis to kodere, fx --coders AB,CD.")
+    result = export_xlsx(project, args.what, Path(args.out) if args.out else None, coders)
+    print(f"Excel-filen er skrevet til {result.path} med arkene: {', '.join(result.sheets)}.")
+    for line in result.left_out:
+        print(f"Ikke med: {line}")
     return 0
 
 
@@ -243,6 +315,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("selfeval-summary", cmd_selfeval_summary, "selvevalueringer: n, gennemsnit, median, min og maks pr. princip og halvår")
     p.add_argument("--json", action="store_true")
+
+    p = add("export-qdpx", cmd_export_qdpx, "eksportér projektet som REFI-QDA-projekt (.qdpx) til NVivo, ATLAS.ti, MAXQDA, QualCoder")
+    p.add_argument("--out", metavar="FIL.qdpx", help="standard: exports/projekt.qdpx")
+
+    p = add("export-qdc", cmd_export_qdc, "eksportér kodebogen alene som REFI-QDA-kodebog (.qdc)")
+    p.add_argument("--out", metavar="FIL.qdc", help="standard: exports/kodebog.qdc")
+
+    p = add("import-qdpx", cmd_import_qdpx, "importér kilder og kodninger fra et REFI-QDA-projekt (.qdpx)")
+    p.add_argument("file", metavar="FIL.qdpx")
+    p.add_argument("--map-unknown", action="append", metavar="NAVN=KODE",
+                   help="importér kodninger med en ukendt kode under en kode fra kodebogen (kan gentages)")
+    p.add_argument("--coder", action="append", metavar="BRUGER=KODER",
+                   help="kodernavn for en bruger i filen, fx \"Anne Holm=AH\" (kan gentages)")
+
+    p = add("export-xlsx", cmd_export_xlsx, "eksportér tabeller til Excel: kodninger, matricer, enighed, selvevaluering, spørgeskemaer")
+    p.add_argument("--what", choices=["codings", "matrices", "agreement", "selfeval", "surveys", "all"], default="all",
+                   help="hvilke tabeller (standard: all)")
+    p.add_argument("--out", metavar="FIL.xlsx", help="standard: exports/<tabel>.xlsx")
+    p.add_argument("--coders", metavar="A,B", help="de to kodere i enighedstabellen (standard: projektets to kodere)")
     return parser
 
 

@@ -21,10 +21,9 @@ from .corpus import DOC_ID, Document, parse_document, split_front_matter
 from .errors import WorkbenchError
 from .fsio import atomic_write_text
 from .project import Project
+from .textio import decode, read_bytes
 
 METADATA_FIELDS = ("id", "type", "group", "role", "unit", "date", "consent")
-# Windows-1252 leaves these five bytes undefined: their presence means the file is something else.
-_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 _CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 
 
@@ -38,23 +37,7 @@ class DecodedText:
 def decode_bytes(raw: bytes, path: Path) -> DecodedText:
     if not raw.strip():
         raise WorkbenchError("Filen er tom.", path)
-    if raw.startswith(b"\xef\xbb\xbf"):
-        text, encoding = raw[3:].decode("utf-8", errors="strict"), "UTF-8 med BOM"
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = raw.decode("utf-16"), "UTF-16"
-    else:
-        try:
-            text, encoding = raw.decode("utf-8"), "UTF-8"
-        except UnicodeDecodeError:
-            bad = next((i for i, b in enumerate(raw) if b in _CP1252_UNDEFINED), None)
-            if bad is not None:
-                line = raw[:bad].count(b"\n") + 1
-                raise WorkbenchError(
-                    "Tegnkodningen kan ikke genkendes (hverken UTF-8 eller Windows-1252). Gem filen som UTF-8.",
-                    path,
-                    line,
-                ) from None
-            text, encoding = raw.decode("cp1252"), "Windows-1252"
+    text, encoding = decode(raw, path, "Gem filen som UTF-8 og importér den igen.")
     if "\r\n" in text:
         line_endings = "CRLF (Windows)"
     elif "\r" in text:
@@ -115,7 +98,7 @@ def read_source(path: Path) -> DecodedText:
     if suffix == ".docx":
         return DecodedText(read_docx(path), "Word (.docx)", "-")
     if suffix in (".txt", ".md"):
-        return decode_bytes(path.read_bytes(), path)
+        return decode_bytes(read_bytes(path), path)
     raise WorkbenchError("Kun .docx-, .txt- og .md-filer kan importeres.", path)
 
 

@@ -31,6 +31,7 @@ LONG_UNIT_CHARS = 600   # longer turns are split into sentences ...
 SEGMENT_TARGET_CHARS = 350  # ... grouped into segments of about this size
 
 DocumentType = Literal["interview", "observation", "focus_group", "selfeval"]
+TYPE_LABELS = {"interview": "Interview", "observation": "Observation", "focus_group": "Fokusgruppe", "selfeval": "Selvevaluering"}
 
 
 class Metadata(BaseModel):

@@ -4,6 +4,8 @@ Which codings count: for a document with a consensus coding (`konsensus`, writte
 coders' disagreements are resolved) the consensus codings; otherwise those of the primary coder,
 the coder with the most current codings. Counting is by segment, so a segment coded twice with the
 same code counts once. Only current codings count (documents with consent, text unchanged).
+The chapter's evidence is the transcripts and observations; the support team's free-text
+self-evaluations, though codable, are reported through the self-evaluation tables instead.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from .codings import CodingStore, check_coder
 from .corpus import Corpus, Document
 from .errors import WorkbenchError
 from .fsio import atomic_write_text
+from .textio import decode, read_bytes
 
 COLUMNS = ("doc_id", "segment_id", "start", "end", "coder", "code", "valence", "quote", "memo")
 SEPARATOR = ";"
@@ -64,16 +65,7 @@ class _Row:
 
 
 def _decode(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise WorkbenchError("Filen findes ikke.", path) from None
-    except OSError as exc:
-        raise WorkbenchError(f"Filen kan ikke læses ({exc.strerror}).", path) from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+    return decode(read_bytes(path), path, "Gem filen i Excel som \"CSV UTF-8 (kommasepareret)\".")[0]
 
 
 def _read_rows(path: Path) -> list[tuple[int, list[str]]]:

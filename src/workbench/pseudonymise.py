@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from .anonymity import Finding, _fold, _lexicon, find_personal_data
+from .anonymity import Finding, find_personal_data, is_listed_name
 from .errors import WorkbenchError
 from .fsio import atomic_write_text
 
@@ -53,6 +53,8 @@ class PseudonymKey:
 
     def __init__(self, entries: dict[tuple[str, str], str] | None = None):
         self.entries: dict[tuple[str, str], str] = dict(entries or {})
+        # The original as first written, kept in the key so a person can read it back.
+        self.originals: dict[tuple[str, str], str] = {}
 
     # -- persistence -------------------------------------------------------------------------
 
@@ -64,24 +66,25 @@ class PseudonymKey:
             return cls()
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            entries = {}
+            key = cls()
             for item in data["entries"]:
                 kind, original, placeholder = item["kind"], item["original"], item["placeholder"]
                 if kind not in _LABELS and kind != "institution" or not _PLACEHOLDER.match(placeholder):
                     raise ValueError(placeholder)
-                entries[(kind, normalise(original, kind))] = placeholder
+                key.entries[(kind, normalise(original, kind))] = placeholder
+                key.originals[(kind, normalise(original, kind))] = original
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
             raise WorkbenchError(
                 "Nøglefilen til pseudonymisering kan ikke læses (den er ikke en gyldig nøglefil fra workbench). "
                 "Ret eller flyt filen, eller angiv en anden nøglefil.",
                 path,
             ) from exc
-        return cls(entries)
+        return key
 
     def save(self, path: str | Path) -> None:
         items = [
-            {"kind": kind, "original": original, "placeholder": placeholder}
-            for (kind, original), placeholder in sorted(self.entries.items(), key=lambda e: _sort_key(e[1]))
+            {"kind": key[0], "original": self.originals.get(key, key[1]), "placeholder": placeholder}
+            for key, placeholder in sorted(self.entries.items(), key=lambda e: _sort_key(e[1]))
         ]
         payload = {
             "version": KEY_VERSION,
@@ -100,6 +103,7 @@ class PseudonymKey:
             label = placeholder_label(kind, original)
             found = f"[{label} {self._highest(label) + 1}]"
             self.entries[key] = found
+            self.originals[key] = " ".join(original.split())
         return found
 
     def _highest(self, label: str) -> int:
@@ -124,7 +128,7 @@ def _possessive_stem(text: str, known: set[str]) -> str | None:
     for ending in ("'s", "’s", "'", "’", "s"):
         if text.endswith(ending) and len(text) > len(ending) + 1:
             stem = text[: -len(ending)]
-            if normalise(stem) in known or _fold(stem.split()[-1]) in _lexicon().names:
+            if normalise(stem) in known or is_listed_name(stem.split()[-1]):
                 return stem
     return None
 
@@ -184,8 +188,8 @@ def pseudonymise_file(
     path, key_path, project_root = Path(path), Path(key_path), Path(project_root)
     if _inside(key_path, project_root):
         raise WorkbenchError(
-            f"Nøglefilen {key_path} ligger inde i projektmappen {project_root}. Nøglen indeholder de rigtige navne, "
-            "så den skal ligge uden for projektet (fx i en mappe, som kun du har adgang til). Angiv en anden sti.",
+            f"Nøglefilen ligger inde i projektmappen {project_root}. Nøglen indeholder de rigtige navne, så den skal "
+            "ligge uden for projektet (fx i en mappe, som kun du har adgang til). Angiv en anden sti med --key.",
             key_path,
         )
     try:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 from . import numfmt
 from .codebook import Codebook
 from .errors import WorkbenchError
+from .textio import decode
 from .yamlio import load_yaml_file, validate
 
 # In groups this small a percentage can reveal what identifiable people answered (in a kerneteam of
@@ -37,7 +38,6 @@ KEY = r"^[a-z0-9_]+$"
 AGGREGATED_COLUMNS = ("item", "percent", "n")  # plus the map's time column and an optional n_excluded
 SEPARATORS = {";": "semikolon", ",": "komma", "\t": "tabulator"}
 # UTF-8 text that was once read as Windows-1252 and saved again: "ø" has become "Ã¸", "æ" "Ã¦" and so on.
-_DOUBLE_ENCODED = re.compile("Ã[¦¸¥†˜…©]")
 
 
 def _normalise(value: str) -> str:
@@ -276,37 +276,7 @@ class _Table:
 def _decode(raw: bytes, path: Path) -> tuple[str, str]:
     if not raw.strip():
         raise WorkbenchError("Filen er tom. Eksportér spørgeskemaet igen.", path)
-    if b"\x00" in raw:
-        raise WorkbenchError(
-            "Filen er gemt i en tegnkodning, der ikke kan læses (måske UTF-16, Excels \"Unicode-tekst\"). "
-            "Gem den i Excel som \"CSV UTF-8 (kommasepareret)\".",
-            path,
-        )
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw, encoding = raw[3:], "UTF-8 med BOM"
-    else:
-        encoding = "UTF-8"
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text, encoding = raw.decode("cp1252"), "Windows-1252"
-        except UnicodeDecodeError as exc:  # bytes Windows-1252 leaves undefined: neither encoding fits
-            raise WorkbenchError(
-                "Tegnkodningen kan ikke genkendes (hverken UTF-8 eller Windows-1252). "
-                "Gem filen i Excel som \"CSV UTF-8 (kommasepareret)\".",
-                path,
-                raw[: exc.start].count(b"\n") + 1,
-            ) from None
-    garbled = _DOUBLE_ENCODED.search(text)
-    if garbled:
-        raise WorkbenchError(
-            f"Æ, ø og å er blevet forvansket ('{garbled.group()}'): filen er kodet om to gange. "
-            "Eksportér spørgeskemaet igen som CSV UTF-8 uden at åbne og gemme det imellem.",
-            path,
-            text[: garbled.start()].count("\n") + 1,
-        )
-    return text, encoding
+    return decode(raw, path, "Eksportér spørgeskemaet igen, og gem det i Excel som \"CSV UTF-8 (kommasepareret)\".")
 
 
 def _records(text: str, separator: str) -> list[tuple[int, list[str]]]:

@@ -20,12 +20,14 @@ import pandas as pd
 from .. import evidence, memos, numfmt, selfeval, surveys
 from ..agreement import AgreementReport, agreement
 from ..codebook import Code
+from ..corpus import TYPE_LABELS
 from ..guard import TextSource
 from ..project import Project
 from . import figures
 from .model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
 
-TYPE_LABELS = {"interview": "Interview", "observation": "Observation", "focus_group": "Fokusgruppe"}
+# the chapter's data-sources table counts transcripts; self-evaluations have their own table
+SOURCE_TYPES = ("interview", "observation", "focus_group")
 SMALL_GROUP = 5  # fewer documents than this in a respondent group: counts are flagged in the tables
 QUOTES_PER_PRINCIPLE = 4
 SOURCE_CODINGS = "Evaluators kodning af interview og mødeobservationer; egne beregninger."
@@ -167,8 +169,8 @@ def _flag(row: evidence.EvidenceRow) -> str:
 
 def data_sources_table(data: ChapterData) -> Table:
     corpus, codebook = data.corpus, data.codebook
-    included = [d for d in corpus.included if d.meta.type in TYPE_LABELS]
-    types = [t for t in TYPE_LABELS if any(d.meta.type == t for d in included)]
+    included = [d for d in corpus.included if d.meta.type in SOURCE_TYPES]
+    types = [t for t in SOURCE_TYPES if any(d.meta.type == t for d in included)]
     rows: list[list[str]] = []
 
     def row(label: str, docs: list) -> list[str]:

@@ -10,7 +10,6 @@ does not pile up widget models in the browser.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import html
 import re
@@ -24,55 +23,22 @@ from .. import numfmt
 from ..agreement import agreement, resolve
 from ..codebook import VALENCES, Code, Codebook
 from ..codings import Coding, check_coder, staleness
-from ..corpus import Document, Segment
+from ..corpus import TYPE_LABELS, Document, Segment
 from ..errors import WorkbenchError
 from ..fsio import atomic_write_bytes
 from ..guard import TextSource, ensure_clean
 from ..memos import read_memo, write_memo
 from ..project import Project
-from ..report.build import TYPE_LABELS
 from ..retrieval import code_group_matrix, cooccurrence, heatmap_png, progress, retrieve
 from ..suggestions import open_suggestions
+from .common import StatusLine, reports_errors
 
 ALL = ""  # the "Alle" choice of a filter; ipywidgets shows an empty selection for None
 CONSENSUS_CODER = "konsensus"
 CONTEXT_SEGMENTS = 2  # dimmed segments shown before and after the current one
 
 
-# ---------------------------------------------------------------- small shared pieces
-
-class StatusLine:
-    """One line under a view: when something was saved, or what went wrong."""
-
-    def __init__(self) -> None:
-        self.widget = w.HTML()
-
-    @property
-    def value(self) -> str:
-        return self.widget.value
-
-    def saved(self, what: str) -> None:
-        self.widget.value = f"✔ Gemt kl. {dt.datetime.now():%H:%M:%S} – {html.escape(what)}"
-
-    def info(self, text: str) -> None:
-        self.widget.value = html.escape(text)
-
-    def error(self, exc: WorkbenchError) -> None:
-        self.widget.value = f'<span style="color:#b00020;white-space:pre-wrap">⚠ {html.escape(str(exc))}</span>'
-
-
-def reports_errors(handler):
-    """Widget callbacks show a user error on the view's status line instead of losing it in a log."""
-
-    @functools.wraps(handler)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return handler(self, *args, **kwargs)
-        except WorkbenchError as exc:
-            self.status.error(exc)
-
-    return wrapper
-
+# ---------------------------------------------------------------- small pieces
 
 def _text_colour(background: str) -> str:
     r, g, b = (int(background[i : i + 2], 16) / 255 for i in (1, 3, 5))

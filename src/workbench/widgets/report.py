@@ -15,7 +15,7 @@ from ..errors import WorkbenchError
 from ..project import Project
 from ..report import build_chapter, export_chapter
 from ..report.model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
-from .coding import StatusLine, reports_errors
+from .common import StatusLine, reports_errors
 
 DEFAULT_OUT = "evalueringskapitel.docx"
 

@@ -21,7 +21,7 @@ from ..selfeval import (
     formatted_summary, load_form, new_evaluation, period_dirs, respondents, save_draft,
     submit, summary_table, trend_png,
 )
-from .coding import StatusLine, reports_errors
+from .common import StatusLine, reports_errors
 
 DISAGREEMENT_COLOUR = "#fde2e1"
 _HELP = "color:#555555;font-size:90%;margin:0 0 4px 0"
