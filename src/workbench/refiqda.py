@@ -35,12 +35,12 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Callable
 from xml.parsers import expat
 
 import yaml
-from pydantic import ValidationError
-
 from .codebook import VALENCES, Code, Codebook, CodeGroup
 from .codings import CODER_NAME, Coding, check_coder
 from .corpus import DOC_ID, Document, Metadata, parse_document
@@ -48,6 +48,7 @@ from .errors import WorkbenchError
 from .fsio import atomic_write_bytes, atomic_write_text
 from .guard import TextSource, ensure_clean, ensure_no_withdrawn, scan_texts
 from .memos import CODE_DIR, DOCUMENT_DIR
+from .numfmt import count_noun
 from .project import Project
 from .yamlio import read_text
 
@@ -349,10 +350,10 @@ class _Source:
     member: str  # where its text is, for messages
     raw: str  # the text as stored, line breaks untouched
     selections: list[_Selection]
-    variables: dict[str, str]  # front matter field → value
+    variables: dict[str, str]  # variable name → value
     created: str | None
 
-    @property
+    @cached_property
     def text(self) -> str:
         return self.raw.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -412,6 +413,8 @@ def _parse_xml(data: bytes, where: Path) -> tuple[ET.Element, dict[ET.Element, i
 
 
 class _Archive:
+    """The zip, with its members found whatever case and slashes the tool wrote."""
+
     def __init__(self, path: Path):
         self.path = path
         try:
@@ -426,6 +429,12 @@ class _Archive:
             ) from None
         # tools write both sources/ and Sources/, some with backslashes
         self.members = {i.filename.replace("\\", "/").lower(): i for i in self.zip.infolist() if not i.is_dir()}
+
+    def __enter__(self) -> "_Archive":
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.zip.close()
 
     def read(self, name: str) -> bytes | None:
         info = self.members.get(name.lower())
@@ -518,7 +527,7 @@ def _sources(root: ET.Element, lines: dict, archive: _Archive, variables: dict[s
         kind = element.tag.rpartition("}")[2]
         name = (element.get("name") or element.get("guid") or "").strip()
         if kind != "TextSource":
-            report.skipped.append(f"Kilden '{name}' er ikke importeret: kun tekstkilder kan importeres ({kind}).")
+            report.skipped.append(f"kilden '{name}' ({kind}): kun tekstkilder kan importeres.")
             continue
         raw = None
         content = element.find(_q("PlainTextContent"))
@@ -537,9 +546,7 @@ def _sources(root: ET.Element, lines: dict, archive: _Archive, variables: dict[s
                 )
             raw = _decode(data, archive.path / member)
         else:
-            report.skipped.append(
-                f"Kilden '{name}' er ikke importeret: teksten ligger uden for QDPX-filen ({path or 'ingen sti'})."
-            )
+            report.skipped.append(f"kilden '{name}': teksten ligger uden for QDPX-filen ({path or 'ingen sti'}).")
             continue
         selections = []
         for item in element.findall(_q("PlainTextSelection")):
@@ -557,7 +564,7 @@ def _sources(root: ET.Element, lines: dict, archive: _Archive, variables: dict[s
         whole = len(element.findall(_q("Coding")))
         if whole:
             report.skipped.append(
-                f"{whole} kodning(er) af hele kilden '{name}' er ikke importeret: kun markeret tekst kan importeres."
+                f"{count_noun(whole, 'kodning', 'kodninger')} af hele kilden '{name}': kun markeret tekst kan importeres."
             )
         values = {}
         for value in element.findall(_q("VariableValue")):
@@ -584,8 +591,8 @@ def _same_text(name: str, text: str) -> bool:
     return len(name) >= 4 and " ".join(text.split()).startswith(name)
 
 
-def _positions(source: _Source, origin: str, where: Path):
-    """A function from the file's positions to positions in the text with LF line breaks.
+def _positions(source: _Source, origin: str) -> tuple[Callable[[int], int], int, bool]:
+    """(file position → position in the text with LF line breaks, the file's text length, had CRLF).
 
     With Windows line breaks, NVivo and MAXQDA count CRLF as two characters and ATLAS.ti as one.
     The selections' names decide when they contain the selected text; otherwise the tool does.
@@ -606,7 +613,7 @@ def _positions(source: _Source, origin: str, where: Path):
         move = convert if two else (lambda p: p)
         return sum(_same_text(s.name, text[move(s.start):move(s.end)]) for s in source.selections)
 
-    default = "atlas" not in origin.casefold()
+    default = "atlas" in origin.casefold()
     options = [two for two in (True, False) if fits(two)] or [default]
     two = max(options, key=lambda option: (score(option), option == default))
     return (convert if two else (lambda p: p)), (len(source.raw) if two else len(text)), True
@@ -654,16 +661,7 @@ def _metadata(source: _Source, doc_id: str, codebook: Codebook) -> tuple[Metadat
         created = (source.created or "")[:10]
         date = dt.date.fromisoformat(created) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", created) else dt.date.today()
         defaulted.append("date")
-    try:
-        meta = Metadata.model_validate(
-            {"id": doc_id, "type": kind, "group": group, "role": role, "unit": given.get("unit") or None,
-             "date": date, "consent": "given"},
-            context={"codebook": codebook},
-        )
-    except ValidationError:  # e.g. an unusable date string that still parsed: fall back completely
-        meta = Metadata(id=doc_id, type="interview", group=codebook.respondent_groups[0].key, role="ukendt",
-                        date=dt.date.today())
-        defaulted = ["type", "group", "role", "date"]
+    meta = Metadata(id=doc_id, type=kind, group=group, role=role, unit=given.get("unit") or None, date=date)
     return meta, defaulted
 
 
@@ -672,6 +670,75 @@ def _document_text(meta: Metadata, body: str) -> str:
         {k: v for k, v in meta.model_dump(mode="json").items() if v is not None}, allow_unicode=True, sort_keys=False
     )
     return f"---\n{front}---\n{body}"
+
+
+def _coder_warning(name: str, coder: str) -> str | None:
+    if " " not in name.strip():
+        return None
+    return (
+        f"Brugeren '{name}' ligner et fuldt navn og er importeret som koderen {coder}; "
+        f"brug fx --coder \"{name}=INITIALER\" for initialer."
+    )
+
+
+@dataclass
+class _Plan:
+    """Everything an import will write, worked out before anything is written."""
+
+    documents: list[tuple[Path, str]] = field(default_factory=list)  # new transcript files and their text
+    codings: list[_Planned] = field(default_factory=list)
+    checked: list[TextSource] = field(default_factory=list)  # texts for the anonymity guard
+    taken: set[str] = field(default_factory=set)  # ids of the new documents
+    selfeval: list[tuple[str, int]] = field(default_factory=list)  # self-evaluation texts not in the project
+
+
+def _document_for(source: _Source, project: Project, corpus, plan: _Plan, report: ImportReport,
+                  where: Path) -> Document | None:
+    """The project's document with the source's text, or a new one planned from the source; None: skip it."""
+    text = source.text
+    codings = sum(len(s.codes) for s in source.selections)
+    document = next((d for d in corpus.documents if d.body.rstrip() == text.rstrip()), None)
+    if document is not None:
+        report.documents_matched.append(document.id)
+        if not document.included:
+            report.skipped.append(
+                f"kilden '{source.name}' er dokumentet {document.id}, hvis samtykke er trukket tilbage "
+                f"({count_noun(codings, 'kodning', 'kodninger')})."
+            )
+            return None
+        return document
+    if _given(source).get("type") == "selfeval":
+        plan.selfeval.append((source.name, codings))
+        return None
+    doc_id = _document_id(source.name)
+    if corpus.get(doc_id) is not None:
+        raise WorkbenchError(
+            f"Kilden '{source.name}' har samme id som dokumentet {doc_id} i projektet, men teksten er en anden. "
+            "Omdøb kilden i det andet program (eller ret dokumentet), og importér igen; intet er importeret.",
+            where,
+            source.line,
+        )
+    base, number = doc_id, 2
+    while doc_id in plan.taken:  # two sources with one name, as NVivo allows in different folders
+        doc_id, number = f"{base[:60]}-{number}", number + 1
+    meta, defaulted = _metadata(source, doc_id, project.codebook)
+    target = project.documents_dir / f"{doc_id}.md"
+    content = _document_text(meta, text)
+    document = parse_document(content, target, project.codebook, expected_id=doc_id)
+    plan.documents.append((target, content))
+    plan.taken.add(doc_id)
+    report.documents_created.append(doc_id)
+    shown = f"{where.parent.name}:{source.member}"
+    plan.checked.append(TextSource(shown, text))
+    plan.checked += [TextSource(f"{shown} ({f})", str(getattr(meta, f)))
+                     for f in ("role", "unit") if getattr(meta, f) and f not in defaulted]
+    if defaulted:
+        values = ", ".join(f"{f}: {getattr(meta, f)}" for f in defaulted)
+        report.warnings.append(
+            f"Metadata for {doc_id} fandtes ikke (eller var ugyldige) i QDPX-filen og er sat til standardværdier "
+            f"({values}). Ret dem i {project.relative(target)}."
+        )
+    return document
 
 
 def import_qdpx(
@@ -683,46 +750,45 @@ def import_qdpx(
     """Import a QDPX from another tool (or this one): sources, codings and their coders.
 
     `coder_map` gives coder names for the file's user names ("Anne Holm" → "AH"); `code_map` maps
-    code names the codebook does not know onto code keys ("Ventetid" → "P3"). Codings with codes
-    that still do not map are left out and counted in `ImportReport.unknown_codes`.
+    code names the codebook does not know onto code keys ("Ventetid" → "P3"). Codings whose code
+    still does not map are left out and counted in `ImportReport.unknown_codes`. Notes (memos)
+    are not imported: the project's memos are its own files.
     """
     path = Path(path)
     coder_map = dict(coder_map or {})
     code_map = {name.strip().casefold(): key for name, key in (code_map or {}).items()}
     codebook = project.codebook
-    for key in code_map.values():
-        codebook.code(key)  # an unknown target code is the Danish error
+    for name, key in code_map.items():
+        if not codebook.has_code(key):
+            raise WorkbenchError(
+                f"Koden '{name}' skulle importeres som '{key}', men den kode findes ikke i kodebogen. Brug en nøgle "
+                "fra kodebogen, fx P3; intet er importeret.",
+                project.codebook_path,
+            )
     report = ImportReport(path)
-    archive = _Archive(path)
-    member, data = archive.project_qde()
-    where = path / member
-    root, lines = _parse_xml(data, where)
-    if root.tag != _q("Project"):
-        raise WorkbenchError(
-            f"Filen er ikke et REFI-QDA-projekt: roden skal være <Project> i navnerummet {PROJECT_NS}. "
-            "Intet er importeret.",
-            where,
-            lines.get(root),
-        )
-    report.origin = root.get("origin") or ""
-    users = {_guid(u.get("guid")): u.get("name") or u.get("id") or "" for u in root.iter(_q("User"))}
-    default_user = _guid(root.get("creatingUserGUID"))
-    codes = _foreign_codes(root, codebook, code_map, where)
-    variables = {_guid(v.get("guid")): v.get("name") or "" for v in root.iter(_q("Variable"))}
-    sources = _sources(root, lines, archive, variables, where, report)
+    with _Archive(path) as archive:
+        member, data = archive.project_qde()
+        where = path / member
+        root, lines = _parse_xml(data, where)
+        if root.tag != _q("Project"):
+            raise WorkbenchError(
+                f"Filen er ikke et REFI-QDA-projekt: roden skal være <Project> i navnerummet {PROJECT_NS}. "
+                "Intet er importeret.",
+                where,
+                lines.get(root),
+            )
+        report.origin = root.get("origin") or ""
+        users = {_guid(u.get("guid")): u.get("name") or u.get("id") or "" for u in root.iter(_q("User"))}
+        default_user = _guid(root.get("creatingUserGUID"))
+        codes = _foreign_codes(root, codebook, code_map, where)
+        variables = {_guid(v.get("guid")): v.get("name") or "" for v in root.iter(_q("Variable"))}
+        sources = _sources(root, lines, archive, variables, where, report)
 
     corpus = project.codable_corpus
-    store = project.coding_store()
-    existing = {(c.doc_id, c.start, c.end, c.coder, c.code) for c in store.codings()}
-    new_documents: list[tuple[Path, str, Document]] = []
-    planned: list[_Planned] = []
+    plan = _Plan()
     unknown: Counter = Counter()
-    guarded: list[TextSource] = []
-    taken: set[str] = set()
-    coders: set[str] = set()
     for source in sources:
-        text = source.text
-        move, limit, crlf = _positions(source, report.origin, where)
+        move, limit, crlf = _positions(source, report.origin)
         for selection in source.selections:
             if not 0 <= selection.start < selection.end <= limit:
                 raise WorkbenchError(
@@ -733,50 +799,9 @@ def import_qdpx(
                 )
         if crlf:
             report.warnings.append(f"Kilden '{source.name}' har Windows-linjeskift (CRLF); positionerne er omregnet.")
-        document = next((d for d in corpus.documents if d.body.rstrip() == text.rstrip()), None)
+        document = _document_for(source, project, corpus, plan, report, where)
         if document is None:
-            doc_id = _document_id(source.name)
-            existing_document = corpus.get(doc_id)
-            if existing_document is not None:
-                raise WorkbenchError(
-                    f"Kilden '{source.name}' har samme id som dokumentet {doc_id} i projektet, men teksten er en "
-                    "anden. Omdøb kilden i det andet program (eller ret dokumentet), og importér igen; intet er "
-                    "importeret.",
-                    where,
-                    source.line,
-                )
-            base, number = doc_id, 2
-            while doc_id in taken:
-                doc_id, number = f"{base[:60]}-{number}", number + 1
-            if _given(source).get("type") == "selfeval":
-                report.skipped.append(
-                    f"Kilden '{source.name}' er en selvevalueringstekst, som ikke findes i projektets selfeval/; "
-                    f"dens {sum(len(s.codes) for s in source.selections)} kodninger er ikke importeret."
-                )
-                continue
-            meta, defaulted = _metadata(source, doc_id, codebook)
-            target = project.documents_dir / f"{doc_id}.md"
-            document = parse_document(_document_text(meta, text), target, codebook, expected_id=doc_id)
-            new_documents.append((target, _document_text(meta, text), document))
-            taken.add(doc_id)
-            report.documents_created.append(doc_id)
-            guarded.append(TextSource(f"{path.name}:{source.member}", text))
-            guarded += [TextSource(f"{path.name}:{source.member} ({f})", str(getattr(meta, f)))
-                        for f in ("role", "unit") if getattr(meta, f) and f not in defaulted]
-            if defaulted:
-                shown = ", ".join(f"{f}: {getattr(meta, f)}" for f in defaulted)
-                report.warnings.append(
-                    f"Metadata for {doc_id} fandtes ikke (eller var ugyldige) i QDPX-filen og er sat til "
-                    f"standardværdier ({shown}). Ret dem i {project.relative(target)}."
-                )
-        else:
-            report.documents_matched.append(document.id)
-            if not document.included:
-                report.skipped.append(
-                    f"Kilden '{source.name}' er dokumentet {document.id}, hvis samtykke er trukket tilbage; "
-                    f"dens {sum(len(s.codes) for s in source.selections)} kodninger er ikke importeret."
-                )
-                continue
+            continue
         for selection in source.selections:
             start, end = move(selection.start), move(selection.end)
             if end > len(document.body):
@@ -787,11 +812,9 @@ def import_qdpx(
                     selection.line,
                 )
             if selection.memo:
-                guarded.append(TextSource(f"{where}:{selection.line}", selection.memo))
+                plan.checked.append(TextSource(f"{where}:{selection.line}", selection.memo))
             if not selection.codes:
-                report.skipped.append(
-                    f"En markering uden kode i '{source.name}' (linje {selection.line}) er ikke importeret."
-                )
+                report.skipped.append(f"en markering uden kode i '{source.name}' ({member}, linje {selection.line}).")
             for code_guid, user in selection.codes:
                 code = codes.get(code_guid)
                 if code is None or code.key is None:
@@ -799,15 +822,11 @@ def import_qdpx(
                     continue
                 name = users.get(user) or users.get(selection.user) or users.get(default_user) or ""
                 coder = _coder(name, coder_map)
-                if " " in name.strip() and name.strip() not in coder_map:
-                    report.warnings.append(
-                        f"Brugeren '{name}' ligner et fulde navn og er importeret som koderen {coder}; "
-                        f"brug fx --coder \"{name}=INITIALER\" for initialer."
-                    )
-                coders.add(coder)
-                planned.append(_Planned(document, start, end, code.key, coder, selection.valence, selection.memo,
-                                        selection.quote))
-    findings = scan_texts(guarded, codebook.anonymity.allowed_terms)
+                if name.strip() not in coder_map and (warning := _coder_warning(name, coder)):
+                    report.warnings.append(warning)
+                plan.codings.append(_Planned(document, start, end, code.key, coder, selection.valence,
+                                             selection.memo, selection.quote))
+    findings = scan_texts(plan.checked, codebook.anonymity.allowed_terms)
     if findings:
         raise WorkbenchError(
             "QDPX-filen er ikke importeret, fordi teksterne indeholder mulige personoplysninger. Anonymisér dem "
@@ -815,18 +834,31 @@ def import_qdpx(
             + "\n".join(str(f) for f in findings),
             path,
         )
-    report.unknown_codes = dict(unknown.most_common())
-    report.warnings = list(dict.fromkeys(report.warnings))
+    if plan.selfeval:
+        report.skipped.append(
+            f"{count_noun(len(plan.selfeval), 'selvevalueringstekst', 'selvevalueringstekster')} "
+            f"({', '.join(name for name, _ in plan.selfeval)}), som ikke findes i projektets selfeval/ "
+            f"({count_noun(sum(n for _, n in plan.selfeval), 'kodning', 'kodninger')})."
+        )
     notes = root.find(_q("Notes"))
     if notes is not None and len(notes):
         report.skipped.append(
-            f"{len(notes)} noter (memoer) i QDPX-filen er ikke importeret; skriv memoer i memos/."
+            f"{count_noun(len(notes), 'note (memo)', 'noter (memoer)')} i QDPX-filen; projektets memoer er filerne i memos/."
         )
+    report.unknown_codes = dict(unknown.most_common())
+    report.warnings = list(dict.fromkeys(report.warnings))
+    report.coders = sorted({c.coder for c in plan.codings})
+    _write(project, plan, report)
+    return report
 
-    for target, text, _ in new_documents:
-        atomic_write_text(target, text)
-    seen = set(existing)
-    for item in planned:
+
+def _write(project: Project, plan: _Plan, report: ImportReport) -> None:
+    """The new transcripts first, then the codings; a coding the project already has is not added twice."""
+    for target, content in plan.documents:
+        atomic_write_text(target, content)
+    store = project.coding_store()
+    seen = {(c.doc_id, c.start, c.end, c.coder, c.code) for c in store.codings()}
+    for item in plan.codings:
         if item.key in seen:
             report.already_present += 1
             continue
@@ -834,5 +866,3 @@ def import_qdpx(
         store.add(item.coder, item.document, item.code, item.valence, span=(item.start, item.end), memo=item.memo,
                   quote=item.quote)
         report.imported += 1
-    report.coders = sorted(coders)
-    return report

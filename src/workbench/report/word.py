@@ -29,7 +29,12 @@ _NUMERIC = re.compile(r"^[−+\-±]?[\d.,]+( %| procentpoint)?$|^–$")
 
 def _open_template(template: Path | None) -> docx.document.Document:
     if template is None:
-        return docx.Document()
+        document = docx.Document()
+        for section in document.sections:  # python-docx's default is US Letter; Danish reports are A4
+            section.page_width, section.page_height = Cm(21), Cm(29.7)
+            section.left_margin = section.right_margin = Cm(2.2)
+            section.top_margin = section.bottom_margin = Cm(2.5)
+        return document
     template = Path(template)
     try:
         document = docx.Document(str(template))
@@ -87,10 +92,10 @@ def _field(paragraph, instruction: str, result: str = "") -> None:
     char("end")
 
 
-def _update_fields_on_open(document) -> None:
+def _setting(document, name: str) -> None:
     settings = document.settings.element
-    if settings.find(qn("w:updateFields")) is None:
-        element = OxmlElement("w:updateFields")
+    if settings.find(qn(f"w:{name}")) is None:
+        element = OxmlElement(f"w:{name}")
         element.set(qn("w:val"), "true")
         settings.append(element)
 
@@ -185,16 +190,17 @@ class _Renderer:
         available = section.page_width - section.left_margin - section.right_margin
         weights = []
         for index, header in enumerate(block.columns):
-            cells = [str(r[index]) for r in block.rows if index < len(r)] + [header]
-            longest_word = max(len(w) for c in cells for w in (c.split() or [""]))
+            cells = [str(r[index]) for r in block.rows if index < len(r)]
+            longest_word = max([len(w) for c in cells for w in c.split()] + [int(1.2 * len(w)) for w in header.split()])
             typical = sorted(len(c) for c in cells)[len(cells) // 2]
-            weights.append(max(longest_word, min(typical, 45)) + 1)
+            weights.append(max(longest_word, min(typical, 40), 7) + 2)  # 7: room for padding and a short number
         total = sum(weights)
         table.autofit = False
         for index, weight in enumerate(weights):
             width = int(available * weight / total)
+            table.columns[index].width = width  # the grid, which LibreOffice reads
             for cell in table.columns[index].cells:
-                cell.width = width
+                cell.width = width  # the cells, which Word reads
 
     def figure(self, block: Figure) -> None:
         self.figures += 1
@@ -238,6 +244,7 @@ def _footer_page_numbers(document) -> None:
 def render_docx(chapter: Chapter, template: Path | None = None, sections: list[str] | None = None) -> bytes:
     document = _open_template(template)
     _set_danish(document)
+    _setting(document, "autoHyphenation")  # long Danish compounds in narrow table columns
     renderer = _Renderer(document)
     chosen = chapter.sections
     if sections:
@@ -255,7 +262,7 @@ def render_docx(chapter: Chapter, template: Path | None = None, sections: list[s
         document.add_paragraph("Indhold", style=renderer.caption)
         toc = document.add_paragraph()
         _field(toc, 'TOC \\o "1-3" \\h \\z \\u', "Højreklik og vælg »Opdater felt« for at vise indholdsfortegnelsen.")
-        _update_fields_on_open(document)
+        _setting(document, "updateFields")  # Word offers to fill in the table of contents on opening
     for section in chosen:
         renderer.section(section)
     _footer_page_numbers(document)
