@@ -134,3 +134,19 @@ def test_one_principle_section_alone_from_the_cli(chapter_project, capsys):
     out = chapter_project / "exports" / "evalueringskapitel-P3.docx"
     headings = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 1"]
     assert headings == ["Princip 3 – Kontakt"]
+
+
+def test_triangulation_names_each_source_and_whether_they_agree(chapter):
+    body = texts(chapter)
+    p2 = body.index("Princip 2 – Sammenhæng")
+    section = body[p2 : body.index("Princip 3 – Kontakt")]
+    start = section.index("Triangulering")
+    lines = section[start + 1 :]
+    assert lines[0] == "Interview og observationer: 1 understøttende og 0 udfordrende segmenter fra 1 af 3 respondentgrupper."
+    assert lines[2].startswith("Spørgeskema, familier: »Familien har fået hjælp til at overskue sine aftaler« (andel «Ja») 67 % (n < 10) → 90 %")
+    assert lines[1] == (
+        "Selvevaluering: teamets gennemsnitlige vurdering af efterlevelsen gik fra 4,3 (1. halvår 2025, n = 3) til "
+        "4,3 (2. halvår 2025, n = 3)."
+    )
+    # qualitative material and survey point up, the self-evaluation stands still
+    assert lines[3] == "Ingen datakilde peger i modsat retning, men ikke alle viser en positiv udvikling."

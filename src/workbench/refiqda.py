@@ -5,7 +5,8 @@ texts under `sources/`. How the workbench maps onto it:
 
 * Users: one per coder. Codebook: each code group is a parent Code (not codable) with its codes
   as children ("P1 Familien"), colour and description (statement and definition).
-* Sources: every document with consent, as `sources/<guid>.txt` holding the body exactly, so a
+* Sources: every codable document with consent (transcripts, observations and the
+  self-evaluations' free texts), as `sources/<guid>.txt` holding the body exactly, so a
   selection's startPosition/endPosition are our offsets (Unicode code points). The front matter
   becomes Variables (Dokumenttype, Respondentgruppe, Rolle, Enhed, Dato).
 * Codings: one PlainTextSelection per current coding, with the coder as creatingUser and one
@@ -21,7 +22,9 @@ the same GUIDs, and the zip itself is byte for byte the same when nothing change
 Import reads a QDPX from any of those tools: nested codes are mapped onto the codebook by key or
 name, codes that cannot be mapped are reported with their number of codings (and left out unless
 mapped), offsets counted with Windows line breaks (CRLF) are converted, and sources not yet in the
-project become transcripts. Everything is read and checked before anything is written.
+project become transcripts (their text through the anonymity check). Notes are not imported: the
+project's memos are its own Markdown files. Everything is read and checked before anything is
+written.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from typing import Callable
 from xml.parsers import expat
 
 import yaml
+
 from .codebook import VALENCES, Code, Codebook, CodeGroup
 from .codings import CODER_NAME, Coding, check_coder
 from .corpus import DOC_ID, Document, Metadata, parse_document
@@ -63,7 +67,7 @@ _MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a bigger project.qde or text is a broke
 
 # front matter field → (variable name, REFI type, description, names other tools may use)
 VARIABLES = {
-    "type": ("Dokumenttype", "Text", "interview, observation eller focus_group", ("type", "document type")),
+    "type": ("Dokumenttype", "Text", "interview, observation, focus_group eller selfeval", ("type", "document type")),
     "group": ("Respondentgruppe", "Text", "respondentgruppens nøgle i kodebogen", ("group", "gruppe")),
     "role": ("Rolle", "Text", "rollen i citatangivelser", ("role",)),
     "unit": ("Enhed", "Text", "forvaltning eller enhed", ("unit", "forvaltning", "afdeling")),
@@ -529,7 +533,6 @@ def _sources(root: ET.Element, lines: dict, archive: _Archive, variables: dict[s
         if kind != "TextSource":
             report.skipped.append(f"kilden '{name}' ({kind}): kun tekstkilder kan importeres.")
             continue
-        raw = None
         content = element.find(_q("PlainTextContent"))
         path = element.get("plainTextPath") or ""
         if content is not None:
@@ -547,6 +550,10 @@ def _sources(root: ET.Element, lines: dict, archive: _Archive, variables: dict[s
             raw = _decode(data, archive.path / member)
         else:
             report.skipped.append(f"kilden '{name}': teksten ligger uden for QDPX-filen ({path or 'ingen sti'}).")
+            continue
+        if not raw.strip():  # NVivo leaves the plain text empty when the text is only in the Word file
+            rich = " (kun som Word-dokument)" if element.get("richTextPath") else ""
+            report.skipped.append(f"kilden '{name}': ingen tekst i QDPX-filen{rich}.")
             continue
         selections = []
         for item in element.findall(_q("PlainTextSelection")):
@@ -613,7 +620,7 @@ def _positions(source: _Source, origin: str) -> tuple[Callable[[int], int], int,
         move = convert if two else (lambda p: p)
         return sum(_same_text(s.name, text[move(s.start):move(s.end)]) for s in source.selections)
 
-    default = "atlas" in origin.casefold()
+    default = "atlas" not in origin.casefold()
     options = [two for two in (True, False) if fits(two)] or [default]
     two = max(options, key=lambda option: (score(option), option == default))
     return (convert if two else (lambda p: p)), (len(source.raw) if two else len(text)), True

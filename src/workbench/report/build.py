@@ -11,6 +11,7 @@ overall assessment by evaluation question; appendices. Everything is computed on
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -404,6 +405,16 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
     return [Heading("Supportteamets selvevaluering", 3), table, figure]
 
 
+def _source_text(source: str) -> str:
+    """A survey's source without the "Kilde:" the user may have written (the renderer adds it)."""
+    return re.sub(r"^\s*kilde\s*:\s*", "", source, flags=re.IGNORECASE).rstrip(".")
+
+
+def _lower_first(name: str) -> str:
+    """"Rådgivere (SOF og BIF)" → "rådgivere (SOF og BIF)": lower case inside a sentence, acronyms kept."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
 def _survey_item_row(survey, item, results) -> list[str] | None:
     points = survey.item_map.time_points
     by_point = {r.time_point: r for r in results if r.item == item.key}
@@ -415,7 +426,7 @@ def _survey_item_row(survey, item, results) -> list[str] | None:
     if first is not None and last is not None and first.percent is not None and last.percent is not None:
         change = numfmt.points(round(last.percent) - round(first.percent))
     n_parts = [f"{numfmt.integer(r.n_valid)}" for r in (first, last) if r is not None]
-    question = item.question + (" †" if item.direction == "lower_is_better" else "")
+    question = f"{item.question} (andel {item.share_description})" + (" †" if item.direction == "lower_is_better" else "")
     return [
         question,
         survey.item_map.population,
@@ -436,7 +447,7 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> li
             if row is None:
                 continue
             rows.append(row)
-            sources.append(survey.source)
+            sources.append(_source_text(survey.source))
             points = survey.item_map.time_points
             if len(points) > 1:
                 start_labels.add(points[0].label)
@@ -458,7 +469,7 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> li
             columns=["Spørgsmål", "Svargruppe", "Start", "Slut", "Ændring", "n"],
             rows=rows,
             note=note,
-            source=" ".join(dict.fromkeys(sources)),
+            source="; ".join(dict.fromkeys(sources)) + ".",
         ),
     ]
 
@@ -473,6 +484,10 @@ def quote_blocks(data: ChapterData, code: Code, limit: int) -> list:
     return [Quote(q.text, q.attribution) for q in chosen]
 
 
+def _sign(value: float) -> int:
+    return (value > 0) - (value < 0)
+
+
 def triangulation(data: ChapterData, code: Code) -> list:
     lines = []
     directions = []
@@ -485,7 +500,7 @@ def triangulation(data: ChapterData, code: Code) -> list:
             f"Interview og observationer: {numfmt.integer(supporting)} understøttende og "
             f"{numfmt.integer(challenging)} udfordrende segmenter fra {groups} af {len(rows)} respondentgrupper."
         )
-        directions.append(supporting > challenging)
+        directions.append(_sign(supporting - challenging))
     selfeval_rows = _selfeval_rows(data, code.key)
     if selfeval_rows is not None:
         adherence = selfeval_rows[selfeval_rows["item"] == selfeval.ADHERENCE]
@@ -497,7 +512,7 @@ def triangulation(data: ChapterData, code: Code) -> list:
                 f"{numfmt.decimal(a['mean'], 1)} ({selfeval.Period.parse(a['period']).label}, n = {int(a['n'])}) til "
                 f"{numfmt.decimal(b['mean'], 1)} ({selfeval.Period.parse(b['period']).label}, n = {int(b['n'])})."
             )
-            directions.append(b["mean"] > a["mean"])
+            directions.append(_sign(round(float(b["mean"]) - float(a["mean"]), 1)))
     best = None
     for survey in data.surveys:
         for change in surveys.changes(survey, data.survey_results[survey.name]):
@@ -509,20 +524,28 @@ def triangulation(data: ChapterData, code: Code) -> list:
     if best is not None:
         gain, item, change, survey = best
         lines.append(
-            f"Spørgeskema ({survey.item_map.population}): »{item.question}« {change.start.display} → "
+            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) {change.start.display} → "
             f"{change.end.display} ({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
             f"n = {change.start.n_valid} / {change.end.n_valid})."
         )
-        directions.append(gain > 0)
+        directions.append(_sign(round(gain)))
     if not lines:
         return []
+    # each source points up (+1), down (−1) or nowhere (0: as many challenges as supports, no change)
     if len(directions) >= 2:
-        if all(directions):
+        up, down = any(d > 0 for d in directions), any(d < 0 for d in directions)
+        if all(d > 0 for d in directions):
             lines.append("Samlet peger datakilderne i samme, positive retning.")
-        elif not any(directions):
+        elif all(d < 0 for d in directions):
             lines.append("Samlet peger datakilderne i samme retning: princippet er udfordret.")
-        else:
+        elif up and down:
             lines.append("Datakilderne peger ikke entydigt i samme retning; fundet bør tolkes med forsigtighed.")
+        elif up:
+            lines.append("Ingen datakilde peger i modsat retning, men ikke alle viser en positiv udvikling.")
+        elif down:
+            lines.append("Ingen datakilde peger i positiv retning, og nogle viser, at princippet er udfordret.")
+        else:
+            lines.append("Datakilderne viser hverken tydelig fremgang eller tilbagegang.")
     return [Heading("Triangulering", 3), BulletList(lines)]
 
 
@@ -634,7 +657,7 @@ def factor_section(data: ChapterData, code: Code) -> Section:
         blocks += _markdown_blocks(body)
     mentions = [r for r in data.evidence(code.key) if r.documents]
     if mentions:
-        listing = ", ".join(f"{r.documents} af {r.documents_total} i gruppen {r.group.lower()}" for r in mentions)
+        listing = ", ".join(f"{r.documents} af {r.documents_total} i gruppen {_lower_first(r.group)}" for r in mentions)
         blocks.append(Paragraph(f"Faktoren omtales i {listing}."))
     blocks += quote_blocks(data, code, 1)
     blocks += survey_blocks(data, code, kind="factors")

@@ -1,0 +1,391 @@
+"""Benchmark: a large project, timed where users wait (a script, not a test).
+
+Generates a scratch project in a temporary folder: the codebook of tests/fixtures/mini, the
+self-evaluations and surveys of tests/fixtures, the example project's memos, and 200 source
+transcripts of about 8,000 words each, written word by word from the example project's own
+transcripts (a bigram chain; only sentences the anonymity check passes, as in an anonymised corpus),
+as UTF-8, UTF-8 with BOM and Windows-1252 text files with long answers. Then it measures, each step
+in a fresh Python process as a user's command would run (loading spaCy pipelines and word lists
+included, Python's module imports not):
+
+  a. import + segmentation + suggestions: what `workbench import` does per file (decode, normalise,
+     parse, anonymity check, atomic write), then every document's segments and code suggestions;
+     compared with b. spaCy's bare tokenizer (`spacy.blank("da")`, `tokenizer.pipe`) over the same
+     texts. Target: a at most 1.5 × b. The anonymity check alone is reported beside them.
+  c. building the report (`workbench report`: load the project, build, check, write the .docx) with
+     20,000 codings by two coders. Target: under 10 s.
+  d. applying a code as the coding view does: `store.add` + reading the coder's codings back +
+     progress, against a bare locked, fsynced append of the same record. Target: median under 50 ms.
+  e. peak memory: the largest resident set (getrusage ru_maxrss) of any of those processes.
+     Target: under 1 GB.
+
+    .venv/bin/python bench/run.py [--documents 200] [--words 8000] [--codings 20000] [--applications 200]
+                                  [--repeat 1] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SOURCES = "kilder"  # the generated source files, beside the project
+TOKENIZER_RATIO = 1.5
+REPORT_SECONDS = 10.0
+APPLY_MS = 50.0
+PEAK_MB = 1024.0
+CODERS = ("AB", "CD")
+# (group, role, unit, speaker label) per document, in turn; every eighth document is a meeting observation
+INTERVIEWEES = [("radgiver", "Rådgiver", "BIF", "R"), ("radgiver", "Rådgiver", "SOF", "R"),
+                ("familie", "mor", None, "Mor"), ("supportteam", "medarbejder", "supportteam", "R"),
+                ("leder", "leder", None, "Leder")]
+ENCODINGS = [("utf-8", "\n"), ("utf-8-sig", "\r\n"), ("utf-8", "\n"), ("cp1252", "\r\n")]
+SENTENCE_END = (".", "?", "!")
+
+
+# ---------------------------------------------------------------- the generated corpus
+
+def sentence_pool(rng: random.Random, candidates: int) -> list[str]:
+    """Sentences written word by word from the example transcripts' turns; bracketed placeholders stay whole."""
+    from workbench.anonymity import find_personal_data
+    from workbench.project import Project
+
+    example = Project(ROOT)
+    follows: dict[str, list[str]] = defaultdict(list)
+    for document in example.corpus.included:
+        for segment in document.segments:
+            text = re.sub(r"\[[^\]\n]*\]", lambda m: m.group().replace(" ", "\xa0"), segment.text)
+            previous = ""
+            for word in text.split():
+                follows[previous].append(word)
+                previous = "" if word.endswith(SENTENCE_END) else word
+    allowed = example.codebook.anonymity.allowed_terms
+    pool = []
+    for _ in range(candidates):
+        words, previous = [], ""
+        while len(words) < 40:
+            words.append(rng.choice(follows[previous]))
+            if words[-1].endswith(SENTENCE_END):
+                break
+            previous = words[-1]
+        sentence = " ".join(words).replace("\xa0", " ")
+        if sentence.endswith(SENTENCE_END) and len(words) > 3 and not find_personal_data(sentence, allowed=allowed):
+            pool.append(sentence)
+    return pool
+
+
+def transcript(number: int, words: int, pool: list[str], rng: random.Random) -> str:
+    questions = [s for s in pool if s.endswith("?")] or pool
+    observation = number % 8 == 0
+    group, role, unit, label = ("moedeforum", "observation", "kerneteammøde", "") if observation else \
+        INTERVIEWEES[number % len(INTERVIEWEES)]
+    parts, count = [], 0
+    while count < words:
+        if observation:
+            paragraph = " ".join(rng.choice(pool) for _ in range(rng.randint(3, 12)))
+        else:
+            question = rng.choice(questions)
+            parts.append(f"I: {question}")
+            count += len(question.split())
+            # answers of one to fourteen sentences: the long ones are split into segments of sentences
+            paragraph = f"{label}: " + " ".join(rng.choice(pool) for _ in range(rng.randint(1, 14)))
+        parts.append(paragraph)
+        count += len(paragraph.split())
+    unit_line = f"unit: {unit}\n" if unit else ""
+    front = (f"---\nid: GEN-{number:03d}\ntype: {'observation' if observation else 'interview'}\ngroup: {group}\n"
+             f"role: {role}\n{unit_line}date: 2025-{number % 12 + 1:02d}-{number % 28 + 1:02d}\nconsent: given\n---\n")
+    return front + "\n\n".join(parts) + "\n"
+
+
+def build_scratch(scratch: Path, documents: int, words: int, rng: random.Random) -> tuple[Path, Path]:
+    """The project skeleton (no transcripts yet) and the folder of source files to import."""
+    skeleton = scratch / "skelet"
+    shutil.copytree(FIXTURES / "mini", skeleton, ignore=shutil.ignore_patterns("interviews_anonymised"))
+    (skeleton / "interviews_anonymised").mkdir()
+    shutil.copytree(FIXTURES / "selfeval", skeleton / "selfeval", dirs_exist_ok=True)
+    shutil.copytree(FIXTURES / "surveys", skeleton / "surveys", dirs_exist_ok=True)
+    if (ROOT / "memos").is_dir():
+        shutil.copytree(ROOT / "memos", skeleton / "memos", dirs_exist_ok=True)
+    sources = scratch / SOURCES
+    sources.mkdir()
+    pool = sentence_pool(rng, 8000)
+    for number in range(1, documents + 1):
+        encoding, newline = ENCODINGS[number % len(ENCODINGS)]
+        text = transcript(number, words, pool, rng).replace("\n", newline)
+        (sources / f"GEN-{number:03d}.txt").write_bytes(text.encode(encoding))
+    return skeleton, sources
+
+
+def fill_codings(project_dir: Path, count: int, rng: random.Random) -> None:
+    """`count` codings through the store, spread over all documents; the second coder often codes the same segment."""
+    from workbench.codebook import VALENCES
+    from workbench.project import Project
+
+    project = Project(project_dir)
+    store = project.coding_store()
+    codes = [c.key for c in project.codebook.codes]
+    places = [(d, s) for d in project.corpus.included for s in d.segments]
+    previous = None
+    for i in range(count):
+        coder = CODERS[i % 2]
+        document, segment = previous if coder == CODERS[1] and previous and rng.random() < 0.5 else rng.choice(places)
+        previous = (document, segment)
+        store.add(coder, document, rng.choice(codes), rng.choice(VALENCES), segment=segment,
+                  memo="Vigtig pointe om samarbejdet." if rng.random() < 0.05 else "", quote=rng.random() < 0.02)
+
+
+# ---------------------------------------------------------------- the measured steps (each in a fresh process)
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def source_texts(sources: Path) -> list[str]:
+    from workbench.textio import decode
+
+    return [decode(p.read_bytes(), p)[0] for p in sorted(sources.glob("*.txt"))]
+
+
+def phase_tokenizer(project_dir: Path, sources: Path) -> dict:
+    import spacy
+
+    texts = source_texts(sources)
+    started = time.perf_counter()
+    nlp = spacy.blank("da")
+    tokens = sum(len(doc) for doc in nlp.tokenizer.pipe(texts))
+    return {"seconds": time.perf_counter() - started, "tokens": tokens}
+
+
+def phase_anonymity(project_dir: Path, sources: Path) -> dict:
+    from workbench.anonymity import find_personal_data
+    from workbench.codebook import load_codebook
+
+    allowed = load_codebook(project_dir / "codebook" / "codebook.yaml").anonymity.allowed_terms
+    texts = source_texts(sources)
+    started = time.perf_counter()
+    findings = sum(len(find_personal_data(text, allowed=allowed)) for text in texts)
+    return {"seconds": time.perf_counter() - started, "findings": findings}
+
+
+def phase_import(project_dir: Path, sources: Path) -> dict:
+    from workbench.convert import import_files
+    from workbench.project import Project
+    from workbench.suggestions import suggest
+
+    files = sorted(sources.glob("*.txt"))
+    started = time.perf_counter()
+    project = Project(project_dir)
+    imported = import_files(project, files)
+    after_import = time.perf_counter()
+    segments = sum(len(item.document.segments) for item in imported)
+    after_segments = time.perf_counter()
+    suggestions = sum(len(suggest(item.document, project.codebook)) for item in imported)
+    done = time.perf_counter()
+    return {"seconds": done - started, "import": after_import - started, "segments_seconds": after_segments - after_import,
+            "suggest_seconds": done - after_segments, "segments": segments, "suggestions": suggestions,
+            "documents": len(imported)}
+
+
+def phase_report(project_dir: Path, sources: Path) -> dict:
+    from workbench.project import Project
+    from workbench.report import export_chapter
+
+    started = time.perf_counter()
+    out = export_chapter(Project(project_dir), project_dir / "exports" / "evalueringskapitel.docx")
+    return {"seconds": time.perf_counter() - started, "bytes": out.stat().st_size}
+
+
+def phase_apply(project_dir: Path, sources: Path, applications: int = 200) -> dict:
+    """Applying a code in the coding view: store.add, reading the coder's codings back, progress."""
+    from workbench.codings import CodingStore, now
+    from workbench.fsio import append_line
+    from workbench.project import Project
+    from workbench.retrieval import progress
+
+    rng = random.Random(7)
+    project = Project(project_dir)
+    cold = timed(lambda: CodingStore(project.codings_dir, project.codebook).codings(CODERS[0]), 5)
+    store = project.coding_store()
+    store.codings(CODERS[0])  # the coding view keeps its store open, as here
+    document = project.corpus.included[0]
+    codes = [c.key for c in project.codebook.codes]
+
+    def apply_and_read_back() -> None:
+        segment = rng.choice(document.segments)
+        coding = store.add(CODERS[0], document, rng.choice(codes), "understøttende", segment=segment)
+        shown = [c for c in store.codings(CODERS[0]) if c.doc_id == document.id]
+        assert coding in shown
+
+    def apply_read_back_and_progress() -> None:
+        apply_and_read_back()
+        progress(store, document, CODERS[0])
+
+    baseline_path = project_dir.parent / "baseline.jsonl"
+
+    def bare_append() -> None:  # what no store can avoid: a locked, fsynced append of the record
+        segment = rng.choice(document.segments)
+        record = {"action": "add", "id": uuid.uuid4().hex[:12], "at": now(), "fields": {
+            "doc_id": document.id, "segment_id": segment.id, "start": segment.start, "end": segment.end,
+            "code": rng.choice(codes), "valence": "understøttende", "memo": "", "quote": False,
+            "text_hash": segment.hash}}
+        append_line(baseline_path, json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+
+    results: dict[str, list[float]] = {"baseline": [], "apply": [], "apply+progress": []}
+    for _ in range(applications):  # interleaved, so disk hiccups hit all three alike
+        results["baseline"] += timed(bare_append, 1)
+        results["apply"] += timed(apply_and_read_back, 1)
+        results["apply+progress"] += timed(apply_read_back_and_progress, 1)
+    return {"cold": cold, **results, "codings": len(store.codings(CODERS[0])), "document": document.id,
+            "document_segments": len(document.segments)}
+
+
+PHASES = {"tokenizer": phase_tokenizer, "anonymity": phase_anonymity, "import": phase_import,
+          "report": phase_report, "apply": phase_apply}
+
+
+def timed(action, repeats: int) -> list[float]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def run_phase(name: str, project_dir: Path, sources: Path) -> dict:
+    """One step in a fresh Python process; its result (and its peak memory) comes back as JSON."""
+    completed = subprocess.run(
+        [sys.executable, __file__, "--phase", name, str(project_dir), str(sources)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"Step '{name}' failed:\n{completed.stdout}\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- reporting
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory = ""
+    try:
+        kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")))
+        memory = f", {kb / 1024 / 1024:.1f} GB RAM"
+    except (OSError, StopIteration, ValueError):
+        pass
+    return (f"{platform.system()} {platform.release()} ({platform.machine()}), {cpu}, {os.cpu_count()} CPUs{memory}, "
+            f"Python {platform.python_version()}")
+
+
+def summary(times: list[float]) -> str:
+    ordered = sorted(times)
+    p95 = ordered[int(0.95 * (len(ordered) - 1))]
+    return f"median {statistics.median(times):7.2f} ms   p95 {p95:7.2f} ms   max {max(times):7.2f} ms"
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument("--words", type=int, default=8000, help="words per transcript")
+    parser.add_argument("--codings", type=int, default=20_000)
+    parser.add_argument("--applications", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of a and b (alternating); the fastest of each counts")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch project and print where it is")
+    parser.add_argument("--phase", nargs=3, metavar=("NAME", "PROJECT", "SOURCES"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        name, project_dir, sources = args.phase
+        result = PHASES[name](Path(project_dir), Path(sources))
+        print(json.dumps({**result, "peak_mb": peak_mb()}))
+        return 0
+
+    print(f"Machine: {machine()}")
+    rng = random.Random(2025)
+    scratch = Path(tempfile.mkdtemp(prefix="workbench-bench-"))
+    try:
+        started = time.perf_counter()
+        skeleton, sources = build_scratch(scratch, args.documents, args.words, rng)
+        texts = source_texts(sources)
+        words = sum(len(t.split()) for t in texts)
+        print(f"Corpus: {len(texts)} transcripts, {words:,} words, {sum(map(len, texts)) / 1e6:.1f} million characters "
+              f"(generated in {time.perf_counter() - started:.1f} s)")
+
+        project_dir = scratch / "projekt"
+        tokenizer_runs, import_runs = [], []
+        for run in range(args.repeat):
+            tokenizer_runs.append(run_phase("tokenizer", skeleton, sources))
+            target = project_dir if run == 0 else scratch / f"projekt-{run}"
+            shutil.copytree(skeleton, target)
+            import_runs.append(run_phase("import", target, sources))
+        anonymity = run_phase("anonymity", skeleton, sources)
+        tokenizer = min(tokenizer_runs, key=lambda r: r["seconds"])
+        imported = min(import_runs, key=lambda r: r["seconds"])
+
+        started = time.perf_counter()
+        fill_codings(project_dir, args.codings, rng)
+        print(f"Codings: {args.codings:,} by {' and '.join(CODERS)} (added through the store in "
+              f"{time.perf_counter() - started:.1f} s)")
+        report = run_phase("report", project_dir, sources)
+        apply = run_phase("apply", project_dir, sources)
+
+        ratio = imported["seconds"] / tokenizer["seconds"]
+        print(f"\na. import + segmentation + suggestions ({imported['documents']} files, {imported['segments']:,} segments, "
+              f"{imported['suggestions']:,} suggestions): {imported['seconds']:.2f} s")
+        print(f"     import {imported['import']:.2f} s (anonymity check alone: {anonymity['seconds']:.2f} s), "
+              f"segmentation {imported['segments_seconds']:.2f} s, suggestions {imported['suggest_seconds']:.2f} s")
+        print(f"b. spaCy's bare tokenizer over the same texts ({tokenizer['tokens']:,} tokens): {tokenizer['seconds']:.2f} s")
+        print(f"   a / b = {ratio:.2f}   target at most {TOKENIZER_RATIO} ×   {verdict(ratio <= TOKENIZER_RATIO)}")
+        print(f"c. report build (load the project, build, check, write {report['bytes'] / 1e3:.0f} kB .docx): "
+              f"{report['seconds']:.2f} s   target under {REPORT_SECONDS:.0f} s   {verdict(report['seconds'] < REPORT_SECONDS)}")
+        apply_median = statistics.median(apply["apply+progress"])
+        base = statistics.median(apply["baseline"])
+        print(f"d. applying a code on {apply['document']} ({apply['document_segments']} segments), "
+              f"{args.applications} times, {apply['codings']:,} codings by {CODERS[0]} in the log:")
+        print(f"     opening the store (replaying the log)     {summary(apply['cold'])}")
+        print(f"     baseline: json.dumps + append_line        {summary(apply['baseline'])}")
+        print(f"     store.add + read the codings back         {summary(apply['apply'])}")
+        print(f"     ... + progress (as the coding view)       {summary(apply['apply+progress'])}   "
+              f"{apply_median / base:.1f} × baseline")
+        print(f"   median {apply_median:.2f} ms   target under {APPLY_MS:.0f} ms   {verdict(apply_median < APPLY_MS)}")
+        peaks = {"a": imported["peak_mb"], "b": tokenizer["peak_mb"], "anonymity": anonymity["peak_mb"],
+                 "c": report["peak_mb"], "d": apply["peak_mb"]}
+        peak = max(peaks.values())
+        print(f"e. peak memory (ru_maxrss of each step's process): " + ", ".join(f"{k} {v:.0f} MB" for k, v in peaks.items())
+              + f"   largest {peak:.0f} MB   target under {PEAK_MB:.0f} MB   {verdict(peak < PEAK_MB)}")
+        ok = ratio <= TOKENIZER_RATIO and report["seconds"] < REPORT_SECONDS and apply_median < APPLY_MS and peak < PEAK_MB
+        print(f"\nAll targets met: {'yes' if ok else 'NO'}")
+        if args.keep:
+            print(f"Scratch project kept in {project_dir}")
+        return 0 if ok else 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
