@@ -161,7 +161,7 @@ def source_texts(sources: Path) -> list[str]:
     return [decode(p.read_bytes(), p)[0] for p in sorted(sources.glob("*.txt"))]
 
 
-def phase_tokenizer(project_dir: Path, sources: Path) -> dict:
+def phase_tokenizer(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
     import spacy
 
     texts = source_texts(sources)
@@ -171,7 +171,7 @@ def phase_tokenizer(project_dir: Path, sources: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "tokens": tokens}
 
 
-def phase_anonymity(project_dir: Path, sources: Path) -> dict:
+def phase_anonymity(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
     from workbench.anonymity import find_personal_data
     from workbench.codebook import load_codebook
 
@@ -182,7 +182,7 @@ def phase_anonymity(project_dir: Path, sources: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "findings": findings}
 
 
-def phase_import(project_dir: Path, sources: Path) -> dict:
+def phase_import(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
     from workbench.convert import import_files
     from workbench.project import Project
     from workbench.suggestions import suggest
@@ -201,7 +201,7 @@ def phase_import(project_dir: Path, sources: Path) -> dict:
             "documents": len(imported)}
 
 
-def phase_report(project_dir: Path, sources: Path) -> dict:
+def phase_report(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
     from workbench.project import Project
     from workbench.report import export_chapter
 
@@ -210,7 +210,7 @@ def phase_report(project_dir: Path, sources: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "bytes": out.stat().st_size}
 
 
-def phase_apply(project_dir: Path, sources: Path, applications: int = 200) -> dict:
+def phase_apply(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
     """Applying a code in the coding view: store.add, reading the coder's codings back, progress."""
     from workbench.codings import CodingStore, now
     from workbench.fsio import append_line
@@ -246,7 +246,7 @@ def phase_apply(project_dir: Path, sources: Path, applications: int = 200) -> di
         append_line(baseline_path, json.dumps(record, ensure_ascii=False, separators=(",", ":")))
 
     results: dict[str, list[float]] = {"baseline": [], "apply": [], "apply+progress": []}
-    for _ in range(applications):  # interleaved, so disk hiccups hit all three alike
+    for _ in range(args.applications):  # interleaved, so disk hiccups hit all three alike
         results["baseline"] += timed(bare_append, 1)
         results["apply"] += timed(apply_and_read_back, 1)
         results["apply+progress"] += timed(apply_read_back_and_progress, 1)
@@ -267,10 +267,10 @@ def timed(action, repeats: int) -> list[float]:
     return times
 
 
-def run_phase(name: str, project_dir: Path, sources: Path) -> dict:
+def run_phase(name: str, project_dir: Path, sources: Path, applications: int = 0) -> dict:
     """One step in a fresh Python process; its result (and its peak memory) comes back as JSON."""
     completed = subprocess.run(
-        [sys.executable, __file__, "--phase", name, str(project_dir), str(sources)],
+        [sys.executable, __file__, "--phase", name, str(project_dir), str(sources), "--applications", str(applications)],
         capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     if completed.returncode != 0:
@@ -320,7 +320,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.phase:
         name, project_dir, sources = args.phase
-        result = PHASES[name](Path(project_dir), Path(sources))
+        result = PHASES[name](Path(project_dir), Path(sources), args)
         print(json.dumps({**result, "peak_mb": peak_mb()}))
         return 0
 
@@ -351,7 +351,7 @@ def main() -> int:
         print(f"Codings: {args.codings:,} by {' and '.join(CODERS)} (added through the store in "
               f"{time.perf_counter() - started:.1f} s)")
         report = run_phase("report", project_dir, sources)
-        apply = run_phase("apply", project_dir, sources)
+        apply = run_phase("apply", project_dir, sources, args.applications)
 
         ratio = imported["seconds"] / tokenizer["seconds"]
         print(f"\na. import + segmentation + suggestions ({imported['documents']} files, {imported['segments']:,} segments, "

@@ -45,14 +45,18 @@ def coded(mini_project) -> Project:
     store = project.coding_store()
     rad, obs, fam = (project.corpus.get(i) for i in ("INT-RAD-01", "OBS-01", "INT-FAM-01"))
     consent = rad.segment("S004.1")
-    store.add("AB", rad, "F1", "understøttende", segment=consent, memo="Samtykke og deling – også \"på tværs\"", quote=True)
+    store.add("AB", rad, "F1", "understøttende", segment=consent, memo="Samtykke og deling – også \"på tværs\"",
+              quote=True)
     store.add("AB", rad, "P4", "udfordrende", span=(consent.start + 24, consent.start + 80))
     store.add("CD", obs, "P1", segment=obs.segments[0], memo="Mødeleder spørger [mor] først\nanden linje")
     store.add("CD", rad, "P2", span=(rad.segment("S004.1").start, rad.segment("S004.2").end))
     store.add("CD", fam, "FP2", "understøttende", segment=fam.segments[1], quote=True)  # æ, ø, å before it
     withdrawn = project.corpus.get("INT-FAM-02")
     store.add("AB", withdrawn, "P1", segment=withdrawn.segments[1], memo="fra det tilbagetrukne interview")
-    memo = "# Memo: P1 Familien\n\n## Understøttende elementer\n\nMødrene bliver spurgt først.\n\n## Udfordrende elementer\n\nFædrene mangler.\n"
+    memo = (
+        "# Memo: P1 Familien\n\n## Understøttende elementer\n\nMødrene bliver spurgt først.\n\n"
+        "## Udfordrende elementer\n\nFædrene mangler.\n"
+    )
     write_memo(project, memo, code="P1")
     write_memo(project, "# Memo: INT-RAD-01\n\n## Analyse\n\nSamtykket fylder meget.\n", doc_id="INT-RAD-01")
     return Project(mini_project)
@@ -172,7 +176,9 @@ def test_codebook_groups_are_parent_codes_with_colours_and_descriptions(coded, t
 
 def test_metadata_are_variables_on_each_source(coded, tmp_path):
     root, _, _ = read_qdpx(export_qdpx(coded, tmp_path / "projekt.qdpx"))
-    names = {v.get("guid"): (v.get("name"), v.get("typeOfVariable")) for v in root.findall("q:Variables/q:Variable", NS)}
+    names = {
+        v.get("guid"): (v.get("name"), v.get("typeOfVariable")) for v in root.findall("q:Variables/q:Variable", NS)
+    }
     rad = root.find(".//q:TextSource[@name='INT-RAD-01']", NS)
     values = {}
     for value in rad.findall("q:VariableValue", NS):

@@ -150,3 +150,16 @@ def test_triangulation_names_each_source_and_whether_they_agree(chapter):
     )
     # qualitative material and survey point up, the self-evaluation stands still
     assert lines[3] == "Ingen datakilde peger i modsat retning, men ikke alle viser en positiv udvikling."
+
+
+def test_method_says_whether_disagreements_were_resolved(chapter_project, tmp_path):
+    from workbench.agreement import agreement, resolve
+
+    project = Project(chapter_project)
+    body = "\n".join(texts(docx.Document(str(export_chapter(project, tmp_path / "a.docx")))))
+    assert "endnu ikke afgjort i en konsensuskodning; kapitlet bygger på kodningen fra NP" in body
+    store = project.coding_store()
+    report = agreement(store, project.codable_corpus, project.codebook, "NP", "KL")
+    resolve(store, project.codable_corpus, report, {}, consensus_coder="konsensus")
+    body = "\n".join(texts(docx.Document(str(export_chapter(Project(chapter_project), tmp_path / "b.docx")))))
+    assert "afgjort i en konsensuskodning, som kapitlet bygger på" in body

@@ -79,7 +79,9 @@ def test_matrices_hold_counts_as_numbers(project, tmp_path):
     assert book.sheetnames == ["Kode × gruppe", "Kode × gruppe × valens", "Princip × faktor"]
     groups = book["Kode × gruppe"]
     # the self-evaluation texts are codable documents of the support team
-    assert [c.value for c in groups[1]] == ["Kode", "Forældre", "Rådgivere (SOF og BIF)", "Supportteam", "Mødeobservationer"]
+    assert [c.value for c in groups[1]] == [
+        "Kode", "Forældre", "Rådgivere (SOF og BIF)", "Supportteam", "Mødeobservationer",
+    ]
     p1 = cell(groups, "P1 Familien", "Mødeobservationer")
     assert (p1.value, p1.data_type, p1.number_format) == (1, "n", INTEGER)  # two coders, one segment
     assert cell(groups, "F1 Samtykket er afgørende", "Rådgivere (SOF og BIF)").value == 1
@@ -110,7 +112,9 @@ def test_agreement_sheet_has_fractions_shown_as_percent_and_the_disagreements(pr
 
 def test_selfeval_sheet_has_means_as_numbers(project, tmp_path):
     ws = load_workbook(export_xlsx(project, "selfeval", tmp_path / "s.xlsx").path)["Selvevaluering"]
-    assert [c.value for c in ws[1]][:6] == ["Princip", "Halvår", "Spørgsmål", "Besvarelser (n)", "Gennemsnit", "Median"]
+    assert [c.value for c in ws[1]][:6] == [
+        "Princip", "Halvår", "Spørgsmål", "Besvarelser (n)", "Gennemsnit", "Median",
+    ]
     row = next(r for r in ws.iter_rows(min_row=2)
                if (r[0].value, r[1].value, r[2].value) == ("P1 Familien", "1. halvår 2025", "Efterlevelse"))
     n, mean, median, low, high = (c.value for c in row[3:8])
@@ -121,7 +125,8 @@ def test_selfeval_sheet_has_means_as_numbers(project, tmp_path):
 def test_survey_sheet_has_shares_as_fractions_and_change_in_points(project, tmp_path):
     ws = load_workbook(export_xlsx(project, "surveys", tmp_path / "sp.xlsx").path)["Spørgeskemaer"]
     headers = [c.value for c in ws[1]]
-    rows = [r for r in ws.iter_rows(min_row=2) if r[1].value == "Familien har fået hjælp til at overskue sine aftaler"]
+    question = "Familien har fået hjælp til at overskue sine aftaler"
+    rows = [r for r in ws.iter_rows(min_row=2) if r[1].value == question]
     start, end = ({headers[i]: c for i, c in enumerate(r)} for r in rows)
     assert (start["Tidspunkt"].value, start["Gyldige svar"].value, start["Udeladte svar"].value) == ("Opstart", 9, 3)
     assert start["Andel"].value == pytest.approx(6 / 9) and start["Andel"].number_format == PERCENT

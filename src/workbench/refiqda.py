@@ -157,8 +157,9 @@ def _memos(project: Project, documents: list[Document]) -> tuple[dict[str, _Memo
 def _check_free_texts(project: Project, memos: list[_Memo], codings: list[Coding], what: str) -> None:
     """Memos and coding memos leave the project: no personal data, nothing from a withdrawn document."""
     sources = [TextSource(project.relative(m.path), m.text) for m in memos]
+    store = project.coding_store()
     sources += [
-        TextSource(f"{project.relative(project.coding_store().path_for(c.coder))} ({c.doc_id} {c.start}-{c.end})", c.memo)
+        TextSource(f"{project.relative(store.path_for(c.coder))} ({c.doc_id} {c.start}-{c.end})", c.memo)
         for c in codings if c.memo
     ]
     ensure_clean(project, sources, what)
@@ -225,7 +226,9 @@ def project_xml(project: Project, documents: list[Document], codings: list[Codin
     ET.SubElement(root, "CodeBook").append(_codes_element(codebook, code_memos))
     variables = ET.SubElement(root, "Variables")
     for name, kind, description, _ in VARIABLES.values():
-        variable = ET.SubElement(variables, "Variable", {"guid": guid("variable", name), "name": name, "typeOfVariable": kind})
+        variable = ET.SubElement(variables, "Variable", {
+            "guid": guid("variable", name), "name": name, "typeOfVariable": kind,
+        })
         ET.SubElement(variable, "Description").text = description
     by_document: dict[str, list[Coding]] = {}
     for coding in codings:
@@ -445,11 +448,15 @@ class _Archive:
         if info is None:
             return None
         if info.file_size > _MAX_MEMBER_BYTES:
-            raise WorkbenchError(f"{info.filename} i QDPX-filen er for stor til at være et projekt; intet er importeret.", self.path)
+            raise WorkbenchError(
+                f"{info.filename} i QDPX-filen er for stor til at være et projekt; intet er importeret.", self.path
+            )
         try:
             return self.zip.read(info)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise WorkbenchError(f"{info.filename} i QDPX-filen kan ikke pakkes ud ({exc}); intet er importeret.", self.path) from None
+            raise WorkbenchError(
+                f"{info.filename} i QDPX-filen kan ikke pakkes ud ({exc}); intet er importeret.", self.path
+            ) from None
 
     def project_qde(self) -> tuple[str, bytes]:
         names = sorted((n for n in self.members if n == "project.qde" or n.endswith("/project.qde")), key=len)
@@ -470,7 +477,9 @@ def _decode(data: bytes, where: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise WorkbenchError(
-            "Teksten er ikke gemt som UTF-8. Eksportér projektet igen med UTF-8-tekster; intet er importeret.", where, line
+            "Teksten er ikke gemt som UTF-8. Eksportér projektet igen med UTF-8-tekster; intet er importeret.",
+            where,
+            line,
         ) from None
 
 
@@ -488,7 +497,10 @@ def match_code(name: str, codebook: Codebook) -> str | None:
     return by_name[0] if len(by_name) == 1 else None
 
 
-def _foreign_codes(root: ET.Element, codebook: Codebook, code_map: dict[str, str], where: Path) -> dict[str, _ForeignCode]:
+def _foreign_codes(
+    root: ET.Element, codebook: Codebook, code_map: dict[str, str], where: Path
+) -> dict[str, _ForeignCode]:
+    """The file's codes by GUID, each mapped onto a code key when the user's map or its name allows."""
     found: dict[str, _ForeignCode] = {}
 
     def walk(parent: ET.Element, path: str) -> None:
@@ -571,7 +583,8 @@ def _sources(root: ET.Element, lines: dict, archive: _Archive, variables: dict[s
         whole = len(element.findall(_q("Coding")))
         if whole:
             report.skipped.append(
-                f"{count_noun(whole, 'kodning', 'kodninger')} af hele kilden '{name}': kun markeret tekst kan importeres."
+                f"{count_noun(whole, 'kodning', 'kodninger')} af hele kilden '{name}': "
+                "kun markeret tekst kan importeres."
             )
         values = {}
         for value in element.findall(_q("VariableValue")):
@@ -850,7 +863,8 @@ def import_qdpx(
     notes = root.find(_q("Notes"))
     if notes is not None and len(notes):
         report.skipped.append(
-            f"{count_noun(len(notes), 'note (memo)', 'noter (memoer)')} i QDPX-filen; projektets memoer er filerne i memos/."
+            f"{count_noun(len(notes), 'note (memo)', 'noter (memoer)')} i QDPX-filen; "
+            "projektets memoer er filerne i memos/."
         )
     report.unknown_codes = dict(unknown.most_common())
     report.warnings = list(dict.fromkeys(report.warnings))

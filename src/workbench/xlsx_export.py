@@ -135,7 +135,9 @@ def matrix_sheets(project: Project) -> list[Sheet]:
     from .retrieval import code_group_matrix, cooccurrence
 
     store, corpus, codebook = project.coding_store(), project.codable_corpus, project.codebook
-    counted = "Anm.: Antal kodede segmenter; et segment tæller én gang pr. kode, uanset hvor mange kodere der har kodet det."
+    counted = (
+        "Anm.: Antal kodede segmenter; et segment tæller én gang pr. kode, uanset hvor mange kodere der har kodet det."
+    )
     return [
         _count_sheet("Kode × gruppe", "Kode", code_group_matrix(store, corpus, codebook), counted),
         _count_sheet("Kode × gruppe × valens", "Kode",
@@ -152,7 +154,8 @@ def agreement_coders(project: Project, coders: tuple[str, str] | None) -> tuple[
     known = [c for c in project.coding_store().coders() if c != _CONSENSUS]
     if len(known) != 2:
         raise WorkbenchError(
-            f"Angiv de to kodere, der skal sammenlignes, fx --coders AB,CD (projektets kodere: {', '.join(known) or 'ingen'})."
+            "Angiv de to kodere, der skal sammenlignes, fx --coders AB,CD "
+            f"(projektets kodere: {', '.join(known) or 'ingen'})."
         )
     return known[0], known[1]
 
@@ -183,7 +186,8 @@ def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) ->
         "Tom kappa eller alpha: ikke defineret (se bemærkningen)."
     ), frozen_columns=1)
     disagreements = Sheet("Uenigheder", [
-        Column("Dokument"), Column("Segment"), Column(f"Koder hos {a}"), Column(f"Koder hos {b}"), Column("Tekst", wrap=True),
+        Column("Dokument"), Column("Segment"), Column(f"Koder hos {a}"), Column(f"Koder hos {b}"),
+        Column("Tekst", wrap=True),
     ], [
         [d.doc_id, d.segment_id, ", ".join(sorted(d.codes_a)), ", ".join(sorted(d.codes_b)), d.text]
         for d in report.disagreements

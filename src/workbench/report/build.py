@@ -246,11 +246,17 @@ def _agreement_sentence(data: ChapterData) -> Paragraph | None:
             f"{report.coders[0]} og {report.coders[1]} kodede begge {numfmt.integer(report.segments)} segmenter; "
             f"enigheden var {numfmt.percent(overall.percent)}, Cohens kappa {kappa} og Krippendorffs alfa {alpha}"
         )
+    consensus = any(c.coder == evidence.CONSENSUS for c in data.evidence_index.codings)
+    resolution = (
+        "Uenighederne er drøftet og afgjort i en konsensuskodning, som kapitlet bygger på for de dobbeltkodede "
+        "dokumenter."
+        if consensus
+        else "Uenighederne er drøftet, men endnu ikke afgjort i en konsensuskodning; kapitlet bygger på "
+        f"kodningen fra {data.primary_coder}."
+    )
     return Paragraph(
         "For at styrke kodningens pålidelighed har en anden koder kodet en del af materialet uafhængigt. "
-        + "; ".join(parts)
-        + ". Uenighederne er drøftet og afgjort i en konsensuskodning, som kapitlet bygger på for de dobbeltkodede "
-        "dokumenter. Enigheden pr. kode fremgår af bilaget."
+        + "; ".join(parts) + ". " + resolution + " Enigheden pr. kode fremgår af bilaget."
     )
 
 
@@ -277,8 +283,8 @@ def method_section(data: ChapterData) -> Section:
     if data.primary_coder:
         blocks.append(
             Paragraph(
-                f"Tabellerne i kapitlet tæller kodede segmenter (talerskift eller afsnit) fra koderen "
-                f"{data.primary_coder}'s kodning og, hvor materialet er dobbeltkodet, fra konsensuskodningen. Et "
+                f"Tabellerne i kapitlet tæller kodede segmenter (talerskift eller afsnit) i kodningen fra "
+                f"{data.primary_coder} og, hvor materialet er dobbeltkodet og uenighederne afgjort, i konsensuskodningen. Et "
                 "segment tælles én gang pr. kode og valens, uanset hvor mange gange det er kodet."
             )
         )
