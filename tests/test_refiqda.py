@@ -444,3 +444,35 @@ def test_personal_data_in_a_source_refuses_the_whole_import(mini_project, tmp_pa
 def test_a_mapping_to_a_code_the_codebook_lacks_is_refused(mini_project, tmp_path):
     message = refused(Project(mini_project), foreign_qdpx(tmp_path), code_map={"Ventetid": "P9"})
     assert "codebook.yaml" in message and "'P9'" in message
+
+
+def test_a_source_named_like_a_different_document_is_refused(mini_project, tmp_path):
+    clash = foreign_qdpx(tmp_path, lambda qde: qde.replace('name="Rådgiver BIF"', 'name="INT-RAD-01"'), "navn.qdpx")
+    message = refused(Project(mini_project), clash)
+    assert "navn.qdpx/project.qde, linje 78" in message and "samme id som dokumentet INT-RAD-01" in message
+
+
+def test_codings_on_a_document_whose_consent_was_withdrawn_are_not_imported(coded, tmp_path):
+    out = export_qdpx(coded, tmp_path / "projekt.qdpx")
+    other = empty_copy(coded, tmp_path)
+    path = other.documents_dir / "INT-RAD-01.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("consent: given", "consent: withdrawn"), encoding="utf-8")
+    report = import_qdpx(Project(other.root), out)
+    assert {c.doc_id for c in Project(other.root).coding_store().codings()} == {"OBS-01", "INT-FAM-01"}
+    assert any("INT-RAD-01" in line and "samtykke er trukket tilbage" in line for line in report.skipped)
+
+
+def test_cli_explains_a_malformed_mapping(mini_project, tmp_path, capsys):
+    assert main(["--project", str(mini_project), "import-qdpx", str(foreign_qdpx(tmp_path)),
+                 "--map-unknown", "Ventetid"]) == 2
+    assert "--map-unknown skal skrives som NAVN=VÆRDI" in capsys.readouterr().err
+
+
+def test_personal_data_in_a_selection_comment_names_its_line(mini_project, tmp_path):
+    def phone(qde: str) -> str:
+        return qde.replace("Godt citat om inddragelse af barnet", "Ring til mor på 22 33 44 55")
+
+    line = next(n for n, text in enumerate(phone(NVIVO.joinpath("project.qde").read_text("utf-8")).split("\n"), 1)
+                if "22 33 44 55" in text)
+    message = refused(Project(mini_project), foreign_qdpx(tmp_path, phone, "kommentar.qdpx"))
+    assert f"kommentar.qdpx/project.qde:{line}:" in message and "22 33 44 55" in message

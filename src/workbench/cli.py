@@ -182,13 +182,13 @@ def cmd_selfeval_summary(args) -> int:
     return 0
 
 
-def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
+def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str]:
     """Repeated NAVN=VÆRDI options as a dict."""
     pairs = {}
     for value in values or []:
         name, sep, target = value.rpartition("=")
         if not sep or not name.strip() or not target.strip():
-            raise WorkbenchError(f"{option} skal skrives som NAVN=VÆRDI, fx {option} \"Ventetid=P3\" (fundet: '{value}').")
+            raise WorkbenchError(f"{option} skal skrives som NAVN=VÆRDI, fx {option} \"{example}\" (fundet: '{value}').")
         pairs[name.strip()] = target.strip()
     return pairs
 
@@ -219,15 +219,19 @@ def cmd_import_qdpx(args) -> int:
     from .refiqda import import_qdpx
 
     project = _project(args)
-    report = import_qdpx(project, Path(args.file), _pairs(args.coder, "--coder"), _pairs(args.map_unknown, "--map-unknown"))
+    coders = _pairs(args.coder, "--coder", "Anne Holm=AH")
+    codes = _pairs(args.map_unknown, "--map-unknown", "Ventetid=P3")
+    report = import_qdpx(project, Path(args.file), coders, codes)
     print(f"Importeret fra {args.file}" + (f" (lavet med {report.origin})" if report.origin else "") + ":")
-    print(f"  Nye dokumenter: {', '.join(report.documents_created) or 'ingen'}")
-    print(f"  Dokumenter, der fandtes i forvejen: {', '.join(report.documents_matched) or 'ingen'}")
+    for label, ids in (("Nye dokumenter", report.documents_created),
+                       ("Dokumenter, der fandtes i forvejen", report.documents_matched)):
+        print(f"  {label} ({len(ids)}): {', '.join(ids) or 'ingen'}")
     print(f"  {count_noun(report.imported, 'kodning', 'kodninger')} importeret"
           + (f" (kodere: {', '.join(report.coders)})" if report.coders else "")
           + (f"; {report.already_present} fandtes allerede" if report.already_present else "") + ".")
     if report.unknown_codes:
-        print(f"  {count_noun(report.left_out, 'kodning', 'kodninger')} er IKKE importeret, fordi koden ikke findes i kodebogen:")
+        left_out = count_noun(report.left_out, "kodning", "kodninger")
+        print(f"  {left_out} er IKKE importeret, fordi koden ikke findes i kodebogen:")
         for name, count in report.unknown_codes.items():
             print(f"    {name}: {count_noun(count, 'kodning', 'kodninger')}")
         print('  Importér dem under en kode fra kodebogen med fx --map-unknown "NAVN=P3".')

@@ -47,7 +47,7 @@ import yaml
 
 from .codebook import VALENCES, Code, Codebook, CodeGroup
 from .codings import CODER_NAME, Coding, check_coder
-from .corpus import DOC_ID, Document, Metadata, parse_document
+from .corpus import DOC_ID, Corpus, Document, Metadata, parse_document
 from .errors import WorkbenchError
 from .fsio import atomic_write_bytes, atomic_write_text
 from .guard import TextSource, ensure_clean, ensure_no_withdrawn, scan_texts
@@ -340,6 +340,7 @@ class _ForeignCode:
 @dataclass
 class _Selection:
     line: int
+    memo_line: int  # where its Description starts, for anonymity findings
     start: int
     end: int
     name: str
@@ -502,12 +503,13 @@ def _foreign_codes(
 ) -> dict[str, _ForeignCode]:
     """The file's codes by GUID, each mapped onto a code key when the user's map or its name allows."""
     found: dict[str, _ForeignCode] = {}
+    wanted = {name.strip().casefold(): key for name, key in code_map.items()}
 
     def walk(parent: ET.Element, path: str) -> None:
         for element in parent.findall(_q("Code")):
             name = (element.get("name") or "").strip()
             full = f"{path} / {name}" if path else name
-            chosen = code_map.get(name.casefold(), code_map.get(full.casefold()))
+            chosen = wanted.get(name.casefold(), wanted.get(full.casefold()))
             found[_guid(element.get("guid"))] = _ForeignCode(name, full, chosen or match_code(name, codebook))
             walk(element, full)
 
@@ -515,7 +517,7 @@ def _foreign_codes(
     if tree is not None:
         walk(tree, "")
     names = {n for c in found.values() for n in (c.name.casefold(), c.path.casefold())}
-    missing = [name for name in code_map if name not in names]
+    missing = [name for name in code_map if name.strip().casefold() not in names]
     if missing:
         raise WorkbenchError(
             f"Koden '{missing[0]}', som skulle oversættes, findes ikke i QDPX-filens kodebog. "
@@ -570,13 +572,14 @@ def _sources(root: ET.Element, lines: dict, archive: _Archive, variables: dict[s
         selections = []
         for item in element.findall(_q("PlainTextSelection")):
             line = lines[item]
-            memo, valence, quote = parse_description(item.findtext(_q("Description")))
+            description = item.find(_q("Description"))
+            memo, valence, quote = parse_description(description.text if description is not None else None)
             codes = [
                 (_guid(c.find(_q("CodeRef")).get("targetGUID")), _guid(c.get("creatingUser")))
                 for c in item.findall(_q("Coding")) if c.find(_q("CodeRef")) is not None
             ]
             selections.append(_Selection(
-                line, _int(item, "startPosition", where, line), _int(item, "endPosition", where, line),
+                line, lines.get(description, line), _int(item, "startPosition", where, line), _int(item, "endPosition", where, line),
                 item.get("name") or "", _guid(item.get("creatingUser") or item.get("modifyingUser")),
                 memo, valence, quote, codes,
             ))
@@ -710,9 +713,10 @@ class _Plan:
     checked: list[TextSource] = field(default_factory=list)  # texts for the anonymity guard
     taken: set[str] = field(default_factory=set)  # ids of the new documents
     selfeval: list[tuple[str, int]] = field(default_factory=list)  # self-evaluation texts not in the project
+    uncoded: int = 0  # selections without a code: comments in MAXQDA and NVivo
 
 
-def _document_for(source: _Source, project: Project, corpus, plan: _Plan, report: ImportReport,
+def _document_for(source: _Source, project: Project, corpus: Corpus, plan: _Plan, report: ImportReport,
                   where: Path) -> Document | None:
     """The project's document with the source's text, or a new one planned from the source; None: skip it."""
     text = source.text
@@ -739,7 +743,7 @@ def _document_for(source: _Source, project: Project, corpus, plan: _Plan, report
             source.line,
         )
     base, number = doc_id, 2
-    while doc_id in plan.taken:  # two sources with one name, as NVivo allows in different folders
+    while doc_id in plan.taken or corpus.get(doc_id) is not None:  # NVivo allows one name in two folders
         doc_id, number = f"{base[:60]}-{number}", number + 1
     meta, defaulted = _metadata(source, doc_id, project.codebook)
     target = project.documents_dir / f"{doc_id}.md"
@@ -776,9 +780,8 @@ def import_qdpx(
     """
     path = Path(path)
     coder_map = dict(coder_map or {})
-    code_map = {name.strip().casefold(): key for name, key in (code_map or {}).items()}
     codebook = project.codebook
-    for name, key in code_map.items():
+    for name, key in (code_map or {}).items():
         if not codebook.has_code(key):
             raise WorkbenchError(
                 f"Koden '{name}' skulle importeres som '{key}', men den kode findes ikke i kodebogen. Brug en nøgle "
@@ -800,7 +803,7 @@ def import_qdpx(
         report.origin = root.get("origin") or ""
         users = {_guid(u.get("guid")): u.get("name") or u.get("id") or "" for u in root.iter(_q("User"))}
         default_user = _guid(root.get("creatingUserGUID"))
-        codes = _foreign_codes(root, codebook, code_map, where)
+        codes = _foreign_codes(root, codebook, dict(code_map or {}), where)
         variables = {_guid(v.get("guid")): v.get("name") or "" for v in root.iter(_q("Variable"))}
         sources = _sources(root, lines, archive, variables, where, report)
 
@@ -832,9 +835,9 @@ def import_qdpx(
                     selection.line,
                 )
             if selection.memo:
-                plan.checked.append(TextSource(f"{where}:{selection.line}", selection.memo))
+                plan.checked.append(TextSource(str(where), selection.memo, selection.memo_line))
             if not selection.codes:
-                report.skipped.append(f"en markering uden kode i '{source.name}' ({member}, linje {selection.line}).")
+                plan.uncoded += 1
             for code_guid, user in selection.codes:
                 code = codes.get(code_guid)
                 if code is None or code.key is None:
@@ -859,6 +862,10 @@ def import_qdpx(
             f"{count_noun(len(plan.selfeval), 'selvevalueringstekst', 'selvevalueringstekster')} "
             f"({', '.join(name for name, _ in plan.selfeval)}), som ikke findes i projektets selfeval/ "
             f"({count_noun(sum(n for _, n in plan.selfeval), 'kodning', 'kodninger')})."
+        )
+    if plan.uncoded:
+        report.skipped.append(
+            f"{count_noun(plan.uncoded, 'markering', 'markeringer')} uden kode (kommentarer i det andet program)."
         )
     notes = root.find(_q("Notes"))
     if notes is not None and len(notes):

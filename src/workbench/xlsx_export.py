@@ -97,6 +97,7 @@ def codings_sheet(project: Project) -> Sheet:
     from .retrieval import retrieve
 
     frame = retrieve(project.coding_store(), project.codable_corpus, project.codebook)
+
     def sources(column: str) -> list[TextSource]:
         return [
             TextSource(f"{row.dokument} {row.segment} ({column}, koder {row.koder})", getattr(row, column))
@@ -227,10 +228,12 @@ def survey_sheet(project: Project) -> Sheet:
         Column("Andelen omfatter"), Column("Lavere er bedre"), Column(f"Markeret (n < {FLAG_BELOW})"),
         Column(f"Undertrykt (n < {SUPPRESS_BELOW})"), Column("Ændring", POINTS),
     ]
+    flagged, suppressed = f"Markeret (n < {FLAG_BELOW})", f"Undertrykt (n < {SUPPRESS_BELOW})"
     rows = [
-        [r[0], r[1], r[2], r[3], _cell(r[4]), _cell(r[5]), _fraction(r[6]), r[7], _yes(r[8]), _yes(r[9]), _yes(r[10]),
-         _cell(r[11])]
-        for r in table.itertuples(index=False)
+        [r["Spørgeskema"], r["Spørgsmål"], r["Principper"], r["Tidspunkt"], r["Gyldige svar"], r["Udeladte svar"],
+         _fraction(r["Andel (%)"]), r["Andelen omfatter"], _yes(r["Lavere er bedre"]), _yes(r[flagged]),
+         _yes(r[suppressed]), r["Ændring (procentpoint)"]]
+        for r in table.to_dict("records")
     ]
     note = (
         f"Anm.: Andelen er af de gyldige svar; \"Ved ikke\" og tomme svar er udeladt. Færre end {SUPPRESS_BELOW} "
