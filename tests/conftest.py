@@ -15,6 +15,8 @@ def mini_project(tmp_path: Path) -> Path:
     """A scratch copy of tests/fixtures/mini: three documents with consent and one withdrawn."""
     target = tmp_path / "projekt"
     shutil.copytree(FIXTURES / "mini", target)
+    for folder in ("codings", "memos", "selfeval", "surveys"):  # git keeps no empty folders
+        (target / folder).mkdir(exist_ok=True)
     return target
 
 
