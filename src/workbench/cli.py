@@ -26,10 +26,11 @@ def cmd_import(args) -> int:
         "id": args.id, "type": args.type, "group": args.group, "role": args.role,
         "unit": args.unit, "date": args.date, "consent": args.consent,
     }
-    imported = import_files(_project(args), [Path(f) for f in args.files], metadata, replace=args.replace)
+    project = _project(args)
+    imported = import_files(project, [Path(f) for f in args.files], metadata, replace=args.replace)
     for item in imported:
         print(
-            f"Importeret {item.source} → {item.target.relative_to(_project(args).root)} "
+            f"Importeret {item.source} → {project.relative(item.target)} "
             f"(tegnkodning: {item.decoded.encoding}, linjeskift: {item.decoded.line_endings}, "
             f"{len(item.document.segments)} segmenter)"
         )
