@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 KINDS = ("cpr", "telefon", "email", "adresse", "navn", "institution")
 
@@ -93,6 +93,10 @@ _FUNCTION_AMBIGUOUS = frozenset("hans per bo dan tage finn bent kim tom max ha s
 
 # Words right before a name: "hun hedder Lykke", "hr. Sand".
 _NAMING_WORDS = frozenset("hedder hed hedde heder kaldet kaldes kalder kaldte navnet hr fru frk dr mr mrs ms".split())
+
+# Between two words, these start a new sentence: markup, list bullets and definitions ("UE = Ungeenheden"),
+# quotes and brackets, and sentence-final punctuation other than the period.
+_BREAKS = frozenset("<>=•" + "\"“”„»«'‘(" + "!?…:")
 
 # Abbreviations whose period does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -173,6 +177,7 @@ _INST_HEAD_BEFORE = frozenset(
     """.split()
 )
 _CLUB_ABBREVIATIONS = frozenset("BK FC IF IK BSV GF UB SK Klub".split())
+_INST_HEADS = _INST_HEAD_AFTER | _INST_HEAD_BEFORE | {"skolen"}  # every word _institutions looks around
 
 
 def _read_list(name: str) -> list[str]:
@@ -185,6 +190,7 @@ def _read_list(name: str) -> list[str]:
     return entries
 
 
+@lru_cache(maxsize=65536)  # called for every capitalised word; a transcript repeats its words
 def _fold(word: str) -> str:
     """Lower case without foreign accents ("Hüseyin" = "huseyin"); Danish æøå are kept."""
     word = word.lower()
@@ -253,9 +259,9 @@ class _PhraseIndex:
 
 class _Lexicon:
     def __init__(self) -> None:
-        from .nlp import danish
+        from .nlp import lemma_table
 
-        self.table = danish().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self.table = lemma_table()
         first = _read_list("fornavne_danske.txt") + _read_list("fornavne_indvandrer.txt")
         sur = _read_list("efternavne_danske.txt") + _read_list("efternavne_indvandrer.txt")
         self.names = {_fold(n) for n in first + sur} | {n.lower() for n in first + sur}
@@ -316,6 +322,7 @@ def _allowed_index(allowed: tuple[str, ...]) -> _PhraseIndex:
 # ---------------------------------------------------------------------------------------------
 # Regex detectors
 
+_DIGIT = re.compile(r"\d")
 _BRACKETS = re.compile(r"\[[^\[\]\n]{0,300}\]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
@@ -391,16 +398,18 @@ class _Scan:
             work = _URL.sub(lambda m: " " * len(m.group()), work)
         self.work = work
         self.candidates: list[tuple[int, int, int, str]] = []  # (priority, start, end, kind)
-        toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(self.work)]
-        self.starts = [t[0] for t in toks]
-        self.ends = [t[1] for t in toks]
-        self.words = [t[2] for t in toks]
-        self.lowers = [w.lower() for w in self.words]
-        self.caps = [i for i, w in enumerate(self.words) if w[:1].isupper()]
+        # one pass per list over every word of the text: this is the scan's largest fixed cost
+        matches = list(_WORD.finditer(work))
+        self.starts = [m.start() for m in matches]
+        self.ends = [m.end() for m in matches]
+        self.words = _WORD.findall(work)
+        self.lowers = list(map(str.lower, self.words))
+        self.caps = [i for i, w in enumerate(self.words) if w[0].isupper()]
         self.allowed_spans: list[tuple[int, int]] = []
-        self.allowed_tok = bytearray(len(toks))
+        self.allowed_tok = bytearray(len(matches))
         self._mark_allowed()
-        self.label_tok = bytearray(len(toks))
+        self.label_tok = bytearray(len(matches))
+        self.digit_lines: list[tuple[int, int]] | None = None  # (start, end) of each line holding a digit
         self._mark_labels()
 
     # -- helpers -----------------------------------------------------------------------------
@@ -413,10 +422,12 @@ class _Scan:
         firsts = set(self.lex.programme.by_first)
         if self.allowed_extra:
             firsts |= set(self.allowed_extra.by_first)
-        lowers, words, i, n = self.lowers, self.words, 0, len(self.lowers)
-        while i < n:
-            if lowers[i] not in firsts and not words[i][:1].isupper():
-                i += 1
+        lowers = self.lowers
+        # only a capitalised word or the first word of a listed phrase can start an allowed term
+        possible = sorted(set(self.caps).union(i for i, low in enumerate(lowers) if low in firsts))
+        after = 0  # the first token not inside an allowed term found so far
+        for i in possible:
+            if i < after:
                 continue
             k = 0
             for index in indexes:
@@ -425,9 +436,7 @@ class _Scan:
                 for j in range(i, i + k):
                     self.allowed_tok[j] = 1
                 self.allowed_spans.append((self.starts[i], self.ends[i + k - 1]))
-                i += k
-            else:
-                i += 1
+                after = i + k
 
     def inside_allowed(self, start: int, end: int) -> bool:
         spans = self.allowed_spans
@@ -454,11 +463,7 @@ class _Scan:
         g = gap.replace("*", "").replace("_", "").strip()
         if not g:
             return False
-        if any(c in g for c in "<>=•"):
-            return True  # markup, list bullets, definitions ("UE = Ungeenheden")
-        if any(q in g for q in "\"“”„»«'‘("):
-            return True
-        if any(p in g for p in "!?…:"):
+        if not _BREAKS.isdisjoint(g):
             return True
         if "." in g:
             if g == "." and (self.lowers[i - 1] in _ABBREVIATIONS or len(self.words[i - 1]) == 1):
@@ -481,11 +486,24 @@ class _Scan:
 
     # -- detectors ---------------------------------------------------------------------------
 
+    def _on_lines_with_digits(self, pattern: re.Pattern) -> Iterator[re.Match]:
+        """pattern.finditer(work) for the number detectors: each of their matches holds a digit and stays on one
+        line, and most lines of a transcript hold no digit, so only those that do are searched."""
+        if self.digit_lines is None:
+            self.digit_lines = []
+            for m in _DIGIT.finditer(self.work):
+                if self.digit_lines and m.start() < self.digit_lines[-1][1]:
+                    continue
+                end = self.work.find("\n", m.start())
+                self.digit_lines.append((self.work.rfind("\n", 0, m.start()) + 1, len(self.work) if end < 0 else end))
+        for start, end in self.digit_lines:
+            yield from pattern.finditer(self.work, start, end)
+
     def run(self) -> list[tuple[int, int, str]]:
         work = self.work
         for m in _EMAIL.finditer(work) if "@" in work else ():
             self.add(0, m.start(), m.end(), "email")
-        for m in _CPR.finditer(work):
+        for m in self._on_lines_with_digits(_CPR):
             if _valid_date(int(m.group(1)), int(m.group(2))):
                 self.add(1, m.start(), m.end(), "cpr")
         self._phones()
@@ -498,7 +516,7 @@ class _Scan:
 
     def _phones(self) -> None:
         work = self.work
-        for m in _PHONE.finditer(work):
+        for m in self._on_lines_with_digits(_PHONE):
             number = m.group(1)
             digits = re.sub(r"\D", "", number)
             if len(digits) != 8:
@@ -520,13 +538,13 @@ class _Scan:
                     continue  # "14 05 2025"
             self.add(2, m.start(), m.end(), "telefon")
         if "+" in work or "00" in work:
-            for m in _FOREIGN_PHONE.finditer(work):
+            for m in self._on_lines_with_digits(_FOREIGN_PHONE):
                 if 9 <= sum(c.isdigit() for c in m.group()) <= 15:
                     self.add(2, m.start(), m.end(), "telefon")
 
     def _addresses(self) -> None:
         work, lex = self.work, self.lex
-        for m in _STREET_NUMBER.finditer(work):
+        for m in self._on_lines_with_digits(_STREET_NUMBER):
             word = m.group(1)
             low = word.lower()
             if _NOT_ADDRESS_AFTER.match(work, m.end()):
@@ -566,7 +584,7 @@ class _Scan:
             if self.inside_allowed(start, end):
                 continue
             self.add(3, start, end, "adresse")
-        for m in _POSTCODE_TOWN.finditer(work):
+        for m in self._on_lines_with_digits(_POSTCODE_TOWN):
             code, town, district = m.group(1), m.group(2), m.group(3)
             town_first = town.split()[0].rstrip(".")
             known_town = (
@@ -612,7 +630,8 @@ class _Scan:
 
     def _institutions(self) -> None:
         words, lowers, n = self.words, self.lowers, len(self.words)
-        for i in range(n):
+        heads = [i for i, (w, low) in enumerate(zip(words, lowers)) if low in _INST_HEADS or w in _CLUB_ABBREVIATIONS]
+        for i in heads:
             low = lowers[i]
             if low in _INST_HEAD_AFTER:
                 # Capitalised words right before the head noun, dropping ordinary sentence-initial

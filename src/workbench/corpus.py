@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from .codebook import Codebook
 from .errors import WorkbenchError
-from .nlp import sentences
+from .nlp import sentence_spans
 from .yamlio import YamlDocument, parse_yaml, read_text, validate
 
 DOCUMENT_DIR = "interviews_anonymised"
@@ -214,7 +214,7 @@ _OPENING = "[(“„«\"'"
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Sentence spans; an opening bracket or quote the sentencizer left at a sentence end moves to the next."""
-    bounds = [[s.start_char, s.end_char] for s in sentences()(text).sents]
+    bounds = [[start, end] for start, end in sentence_spans(text)]
     for current, following in zip(bounds, bounds[1:]):
         cut = current[1]
         while cut > current[0] and (text[cut - 1] in _OPENING or text[cut - 1].isspace()):

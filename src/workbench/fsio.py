@@ -76,20 +76,20 @@ def _fsync_dir(directory: Path) -> None:
 
 @contextmanager
 def locked(path: str | Path):
-    """An exclusive advisory lock on `path` + '.lock' for read-modify-write sequences."""
+    """An exclusive advisory lock for a read-modify-write of `path`, held on an empty hidden file beside it
+    ('.<name>.lock'), so two processes saving the same file take turns."""
     path = Path(path)
-    lock_path = path.with_name(path.name + ".lock")
+    lock_path = path.with_name(f".{path.name}.lock")
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_path, "a+b")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise _explain_os_error(exc, path) from exc
-    with handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def append_line(path: str | Path, line: str) -> None:

@@ -34,7 +34,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from . import numfmt
 from .corpus import Document, Metadata
 from .errors import WorkbenchError
-from .fsio import atomic_write_text
+from .fsio import atomic_write_text, locked
 from .yamlio import YamlDocument, describe_validation_error, parse_yaml, read_text, validate
 
 if TYPE_CHECKING:
@@ -521,14 +521,15 @@ def _store(project: Project, evaluation: SelfEvaluation, status: str, now: dt.da
             raise WorkbenchError(f"Besvarelsen er ikke indsendt, fordi disse påkrævede svar mangler: {listing}.")
     now = (now or dt.datetime.now()).replace(microsecond=0)
     path = answer_path(project, evaluation.period, evaluation.respondent)
-    previous = _read_answer(path, form, evaluation.period, evaluation.respondent, True) if path.exists() else None
     stored = evaluation.model_copy(
         update={"status": status, "saved": now, "submitted": now if status == STATUS_SUBMITTED else None}
     )
     text = _dump(stored, form)
-    if previous is not None and previous.evaluation.is_submitted:
-        _archive(project, previous, now)
-    atomic_write_text(path, text)
+    with locked(path):  # two people saving at once: the second archives the first's submission, not an older one
+        previous = _read_answer(path, form, evaluation.period, evaluation.respondent, True) if path.exists() else None
+        if previous is not None and previous.evaluation.is_submitted:
+            _archive(project, previous, now)
+        atomic_write_text(path, text)
     return path
 
 

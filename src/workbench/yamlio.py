@@ -94,6 +94,7 @@ _MESSAGES = {
     "int_parsing": "skal være et heltal",
     "float_parsing": "skal være et tal",
     "list_type": "skal være en liste",
+    "tuple_type": "skal være en liste",
     "dict_type": "skal være en samling af nøgler og værdier",
     "model_type": "skal være en samling af nøgler og værdier",
     "date_from_datetime_parsing": "skal være en dato som ÅÅÅÅ-MM-DD",
