@@ -262,8 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--project", default=".", help="projektmappen (standard: den aktuelle mappe)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
 
-    def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+    def add(name: str, handler, help_text: str, under=commands) -> argparse.ArgumentParser:
+        sub = under.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("--project", default=argparse.SUPPRESS, help="projektmappen")
         sub.set_defaults(handler=handler)
         return sub
@@ -297,10 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     actions = p.add_subparsers(dest="action", required=True, metavar="HANDLING")
 
     def add_action(name: str, handler, help_text: str) -> argparse.ArgumentParser:
-        sub = actions.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--project", default=argparse.SUPPRESS, help="projektmappen")
-        sub.set_defaults(handler=handler)
-        return sub
+        return add(name, handler, help_text, under=actions)
 
     q = add_action("export", cmd_codings_export, "eksportér kodninger som CSV (doc_id, segment_id, start, end, ...)")
     q.add_argument("--format", choices=["csv"], default="csv")
