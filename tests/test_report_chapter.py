@@ -163,3 +163,10 @@ def test_method_says_whether_disagreements_were_resolved(chapter_project, tmp_pa
     resolve(store, project.codable_corpus, report, {}, consensus_coder="konsensus")
     body = "\n".join(texts(docx.Document(str(export_chapter(Project(chapter_project), tmp_path / "b.docx")))))
     assert "afgjort i en konsensuskodning, som kapitlet bygger på" in body
+
+
+def test_linked_survey_items_measured_twice_get_a_start_end_chart(chapter):
+    figures = [t for t in texts(chapter) if t.startswith("Figur")]
+    assert any("Spørgsmål knyttet til P2 Sammenhæng ved start og slut" in f for f in figures)
+    descriptions = [d.get("descr") for d in chapter.element.body.iter(qn("wp:docPr"))]
+    assert any("67 % ved start og 90 % ved slut" in d for d in descriptions)

@@ -443,6 +443,39 @@ def _survey_item_row(survey, item, results) -> list[str] | None:
     ]
 
 
+def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
+    """Start and end shares side by side for the linked items measured at both time points."""
+    labels, starts, ends, sources, populations = [], [], [], [], []
+    for survey in data.surveys:
+        for change in surveys.changes(survey, data.survey_results[survey.name]):
+            item = next(i for i in survey.item_map.items if i.key == change.item)
+            if code.key not in getattr(item, kind) or change.change_points is None:
+                continue
+            label = item.question if len(item.question) <= 60 else item.question[:57].rstrip() + " …"
+            label += f"\n(andel {item.share_description})"
+            labels.append(label + (" †" if item.direction == "lower_is_better" else ""))
+            starts.append(change.start.percent)
+            ends.append(change.end.percent)
+            sources.append(_source_text(survey.source))
+            populations.append(f"{survey.time_label(change.start.time_point)} → {survey.time_label(change.end.time_point)}")
+    if not labels:
+        return None
+    start_label, end_label = populations[0].split(" → ")
+    png = figures.survey_start_end(labels, starts, ends, start_label, end_label, f"{code.key} {code.name}: andele ved start og slut")
+    described = "; ".join(
+        f"{label.rstrip(' †').replace(chr(10), ' ')}: {numfmt.percent(a)} ved start og {numfmt.percent(b)} ved slut"
+        for label, a, b in zip(labels, starts, ends)
+    )
+    return Figure(
+        title=f"Spørgsmål knyttet til {code.key} {code.name} ved start og slut",
+        png=png,
+        alt_text=f"Søjlediagram over andelen af gyldige svar ved start og slut. {described}.",
+        note="Andel af gyldige svar; n fremgår af tabellen ovenfor. † Andelen måler en belastning; et fald er en forbedring."
+        if any(label.endswith("†") for label in labels) else "Andel af gyldige svar; n fremgår af tabellen ovenfor.",
+        source="; ".join(dict.fromkeys(sources)) + ".",
+    )
+
+
 def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> list:
     rows, sources, start_labels, end_labels, reversed_ = [], [], set(), set(), False
     for survey in data.surveys:
@@ -468,7 +501,7 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> li
     )
     if reversed_:
         note += " † Andelen måler en belastning; her er et fald en forbedring."
-    return [
+    blocks = [
         Heading("Spørgeskemaerne", 3),
         Table(
             title=f"Spørgsmål knyttet til {code.key} {code.name}",
@@ -478,6 +511,8 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> li
             source="; ".join(dict.fromkeys(sources)) + ".",
         ),
     ]
+    figure = _survey_figure(data, code, kind)
+    return blocks + ([figure] if figure else [])
 
 
 def quote_blocks(data: ChapterData, code: Code, limit: int) -> list:
