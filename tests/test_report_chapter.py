@@ -170,3 +170,22 @@ def test_linked_survey_items_measured_twice_get_a_start_end_chart(chapter):
     assert any("Spørgsmål knyttet til P2 Sammenhæng ved start og slut" in f for f in figures)
     descriptions = [d.get("descr") for d in chapter.element.body.iter(qn("wp:docPr"))]
     assert any("67 % ved start og 90 % ved slut" in d for d in descriptions)
+
+
+def test_the_interviewer_is_never_quoted_and_an_interpreter_is_marked(chapter_project, tmp_path):
+    from workbench.evidence import Evidence
+
+    folder = chapter_project / "interviews_anonymised"
+    (folder / "INT-FAM-03.md").write_text(
+        "---\nid: INT-FAM-03\ntype: interview\ngroup: familie\nrole: mor\nunit: HFI\ndate: 2025-05-02\n"
+        "consent: given\n---\nI: Hvordan var mødet med hele teamet?\n\n"
+        "Tolk: Hun siger, at det var første gang, nogen spurgte, hvad hun selv ønskede.\n",
+        encoding="utf-8",
+    )
+    project = Project(chapter_project)
+    document = project.corpus.get("INT-FAM-03")
+    store = project.coding_store()
+    for segment in document.segments:
+        store.add("NP", document, "P1", "understøttende", segment=segment, quote=True)
+    quotes = [q for q in Evidence(project).quotes("P1") if q.doc_id == "INT-FAM-03"]
+    assert [(q.text[:8], q.attribution) for q in quotes] == [("Hun sige", "forælder, HFI, gengivet af tolk")]

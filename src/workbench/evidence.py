@@ -21,6 +21,9 @@ from .retrieval import coded_segments
 
 CONSENSUS = "konsensus"
 PERSON_TYPES = ("interview",)  # one interview = one person; observations and focus groups are not persons
+# A quote speaks for the respondent: the interviewer's words are never quoted, an interpreter's are marked.
+INTERVIEWER_LABELS = {"i", "int", "interviewer", "intervieweren", "evaluator"}
+INTERPRETER_LABELS = {"tolk", "tolken"}
 
 
 @dataclass(frozen=True)
@@ -101,10 +104,15 @@ class Evidence:
             if coding.code != code or not coding.quote:
                 continue
             document = self.project.corpus.get(coding.doc_id)
+            segment = document.segment(coding.segment_id) if coding.segment_id else None
+            speaker = (segment.speaker or "").lower() if segment else ""
+            if speaker in INTERVIEWER_LABELS:
+                continue
+            label = attribution(self.project, document)
+            if speaker in INTERPRETER_LABELS:
+                label += ", gengivet af tolk"
             text = " ".join(document.body[coding.start : coding.end].split())
-            found.append(QuoteCandidate(
-                coding.doc_id, coding.segment_id or "", text, attribution(self.project, document), coding.valence, code
-            ))
+            found.append(QuoteCandidate(coding.doc_id, coding.segment_id or "", text, label, coding.valence, code))
         found.sort(key=lambda q: (q.doc_id, q.segment_id))
         first, rest, seen = [], [], set()
         for quote in found:
