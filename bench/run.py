@@ -381,7 +381,7 @@ def main() -> int:
         peaks = {"a": imported["peak_mb"], "b": tokenizer["peak_mb"], "anonymity": anonymity["peak_mb"],
                  "c": report["peak_mb"], "d": apply["peak_mb"]}
         peak = max(peaks.values())
-        print(f"e. peak memory (ru_maxrss of each step's process): " + ", ".join(f"{k} {v:.0f} MB" for k, v in peaks.items())
+        print("e. peak memory (ru_maxrss of each step's process): " + ", ".join(f"{k} {v:.0f} MB" for k, v in peaks.items())
               + f"   largest {peak:.0f} MB   target under {PEAK_MB:.0f} MB   {verdict(peak < PEAK_MB)}")
         ok = ratio <= TOKENIZER_RATIO and report["seconds"] < REPORT_SECONDS and apply_median < APPLY_MS and peak < PEAK_MB
         print(f"\nAll targets met: {'yes' if ok else 'NO'}")

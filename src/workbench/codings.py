@@ -15,9 +15,8 @@ import json
 import os
 import re
 import uuid
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable
 
 from .codebook import VALENCES, Codebook
 from .corpus import Corpus, Document, Segment, text_hash
@@ -251,12 +250,3 @@ def _staleness(coding: Coding, document: Document | None) -> str | None:
     if coding.end > len(document.body) or text_hash(document.body[coding.start : coding.end]) != coding.text_hash:
         return f"teksten i {coding.doc_id} ({coding.segment_id or f'{coding.start}-{coding.end}'}) er ændret efter kodningen"
     return None
-
-
-def coding_text(coding: Coding, corpus: Corpus) -> str:
-    document = corpus.get(coding.doc_id)
-    return document.body[coding.start : coding.end] if document else ""
-
-
-def as_records(codings: Iterable[Coding]) -> list[dict]:
-    return [asdict(c) for c in codings]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
