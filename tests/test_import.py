@@ -1,5 +1,7 @@
 """`workbench import`: Word and text files in the encodings evaluators actually have, all-or-nothing."""
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import docx
@@ -136,3 +138,40 @@ def test_cli_import_reports_encoding_and_exit_code(mini_project, tmp_path, capsy
     assert "Windows-1252" in out and "CRLF" in out
     assert main(args) == 2
     assert "findes allerede" in capsys.readouterr().err
+
+
+def _batch(folder: Path, count: int, personal_data_in: int | None = None) -> list[Path]:
+    """`count` transcripts named INT-RAD-101...; one of them may name a person."""
+    folder.mkdir(exist_ok=True)
+    files = []
+    for number in range(101, 101 + count):
+        text = TEXT + (f"R: Jeg talte med Kirsten Mølgaard om det {number}.\n" if number == personal_data_in else "")
+        files.append(folder / f"INT-RAD-{number}.txt")
+        files[-1].write_text(text, encoding="utf-8")
+    return files
+
+
+def test_a_large_batch_is_checked_on_all_cores_with_the_same_result(mini_project, tmp_path, monkeypatch):
+    import workbench.convert as convert
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one processor core: nothing to spread the files over")
+    pools = []
+    monkeypatch.setattr(convert, "ProcessPoolExecutor", lambda *a, **k: pools.append(a) or ProcessPoolExecutor(*a, **k))
+    files = _batch(tmp_path / "kilder", 20)
+    parallel = import_files(Project(mini_project), files, META)
+    assert pools, "20 files on a machine with several cores should be checked in worker processes"
+    monkeypatch.setattr(convert, "_FILES_PER_WORKER", 10**6)  # one process only
+    sequential = import_files(Project(mini_project), files, META, replace=True)
+    assert [item.document.id for item in parallel] == [f"INT-RAD-{n}" for n in range(101, 121)]
+    assert [(i.document.body, i.target) for i in parallel] == [(i.document.body, i.target) for i in sequential]
+    assert len(list((mini_project / "interviews_anonymised").glob("INT-RAD-1??.md"))) == 20
+
+
+def test_a_large_batch_with_one_file_naming_a_person_writes_nothing(mini_project, tmp_path):
+    files = _batch(tmp_path / "kilder", 20, personal_data_in=115)
+    with pytest.raises(WorkbenchError, match="personoplysninger") as err:
+        import_files(Project(mini_project), files, META)
+    assert err.value.path == files[14]
+    assert "Kirsten Mølgaard" in str(err.value)
+    assert not list((mini_project / "interviews_anonymised").glob("INT-RAD-1??.md"))

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from .codebook import Codebook
@@ -23,6 +24,7 @@ from .errors import WorkbenchError
 from .nlp import sentence_spans
 from .yamlio import YamlDocument, parse_yaml, read_text, validate
 
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 DOCUMENT_DIR = "interviews_anonymised"
 DOC_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 # A speaker label: a short capitalised label and a colon at the start of a line ("I:", "Mor:", "Interviewer:").
@@ -146,6 +148,17 @@ def parse_document(text: str, path: Path, codebook: Codebook | None = None, expe
     if not body.strip():
         raise WorkbenchError("Dokumentet har ingen tekst efter metadata.", path, body_line)
     return Document(meta=meta, body=body, path=path, body_line=body_line)
+
+
+def front_matter(fields: dict) -> str:
+    """Metadata fields as the YAML between the two '---' lines, in the order given."""
+    # libyaml's dumper: the pure-Python one costs a millisecond per file, more than the rest of writing it
+    return yaml.dump(fields, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+def document_text(meta: Metadata, body: str) -> str:
+    """The file text of a document: front matter in the field order of Metadata, then the body."""
+    return f"---\n{front_matter({k: v for k, v in meta.model_dump().items() if v is not None})}---\n{body}"
 
 
 def load_document(path: Path, codebook: Codebook | None = None) -> Document:

@@ -27,6 +27,17 @@ def tokenize(text: str) -> Doc:
     return blank().make_doc(text)
 
 
+@lru_cache(maxsize=200_000)
+def chunk_tokens(chunk: str) -> tuple[tuple[str, int, bool], ...]:
+    """spaCy's tokens of one whitespace-free chunk: (text, offset in the chunk, is punctuation).
+
+    spaCy's tokenizer first splits a text on whitespace and tokenizes each chunk on its own (its
+    cache is keyed by chunk), so the tokens of a chunk are the same wherever it stands; a caller
+    that needs only a few places of a long text can tokenize just the chunks there.
+    """
+    return tuple((t.text, t.idx, t.is_punct) for t in tokenize(chunk))
+
+
 @lru_cache(maxsize=1)
 def _sentence_final() -> frozenset[int]:
     """The hashes of the tokens that end a sentence ("." "?" "!" ...), as spaCy's Sentencizer has them."""

@@ -43,11 +43,10 @@ from pathlib import Path
 from typing import Callable
 from xml.parsers import expat
 
-import yaml
 
 from .codebook import VALENCES, Code, Codebook, CodeGroup
 from .codings import CODER_NAME, Coding, check_coder
-from .corpus import DOC_ID, Corpus, Document, Metadata, parse_document
+from .corpus import DOC_ID, Corpus, Document, Metadata, document_text, parse_document
 from .errors import WorkbenchError
 from .fsio import atomic_write_bytes, atomic_write_text
 from .guard import TextSource, ensure_clean, ensure_no_withdrawn, scan_texts
@@ -688,13 +687,6 @@ def _metadata(source: _Source, doc_id: str, codebook: Codebook) -> tuple[Metadat
     return meta, defaulted
 
 
-def _document_text(meta: Metadata, body: str) -> str:
-    front = yaml.safe_dump(
-        {k: v for k, v in meta.model_dump(mode="json").items() if v is not None}, allow_unicode=True, sort_keys=False
-    )
-    return f"---\n{front}---\n{body}"
-
-
 def _coder_warning(name: str, coder: str) -> str | None:
     if " " not in name.strip():
         return None
@@ -747,7 +739,7 @@ def _document_for(source: _Source, project: Project, corpus: Corpus, plan: _Plan
         doc_id, number = f"{base[:60]}-{number}", number + 1
     meta, defaulted = _metadata(source, doc_id, project.codebook)
     target = project.documents_dir / f"{doc_id}.md"
-    content = _document_text(meta, text)
+    content = document_text(meta, text)
     document = parse_document(content, target, project.codebook, expected_id=doc_id)
     plan.documents.append((target, content))
     plan.taken.add(doc_id)
