@@ -11,13 +11,15 @@ included, Python's module imports not):
   a. import + segmentation + suggestions: what `workbench import` does per file (decode, normalise,
      parse, anonymity check, atomic write), then every document's segments and code suggestions;
      compared with b. spaCy's bare tokenizer (`spacy.blank("da")`, `tokenizer.pipe`) over the same
-     texts. Target: a at most 1.5 × b. The anonymity check alone is reported beside them. a, b and
+     texts. Target: a at most 1.5 × b, in the time the user waits; a's import checks a large batch of
+     files on all processor cores, so the processor time of both is printed beside it. The anonymity
+     check alone (one process) is reported beside them. a, b and
      the anonymity check run --repeat times, alternating, and the fastest run of each counts.
   c. building the report (`workbench report`: load the project, build, check, write the .docx) with
      20,000 codings by two coders. Target: under 10 s.
   d. applying a code as the coding view does: `store.add` + reading the coder's codings back +
      progress, against a bare locked, fsynced append of the same record. Target: median under 50 ms.
-  e. peak memory: the largest resident set (getrusage ru_maxrss) of any of those processes.
+  e. peak memory: the largest resident set (getrusage ru_maxrss) of any of those processes or their workers.
      Target: under 1 GB.
 
     .venv/bin/python bench/run.py [--documents 200] [--words 8000] [--codings 20000] [--applications 200]
@@ -153,7 +155,14 @@ def fill_codings(project_dir: Path, count: int, rng: random.Random) -> None:
 # ---------------------------------------------------------------- the measured steps (each in a fresh process)
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    """The largest resident set of this process or any of its worker processes."""
+    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024  # kB
+
+
+def cpu_seconds() -> float:
+    """Processor time of this process and of its finished worker processes (import checks files on all cores)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def source_texts(sources: Path) -> list[str]:
@@ -166,10 +175,10 @@ def phase_tokenizer(project_dir: Path, sources: Path, args: argparse.Namespace) 
     import spacy
 
     texts = source_texts(sources)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     nlp = spacy.blank("da")
     tokens = sum(len(doc) for doc in nlp.tokenizer.pipe(texts))
-    return {"seconds": time.perf_counter() - started, "tokens": tokens}
+    return {"seconds": time.perf_counter() - started, "cpu_seconds": cpu_seconds() - cpu_started, "tokens": tokens}
 
 
 def phase_anonymity(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
@@ -190,7 +199,7 @@ def phase_import(project_dir: Path, sources: Path, args: argparse.Namespace) -> 
     from workbench.suggestions import suggest
 
     files = sorted(sources.glob("*.txt"))
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     project = Project(project_dir)
     imported = import_files(project, files)
     after_import = time.perf_counter()
@@ -198,7 +207,7 @@ def phase_import(project_dir: Path, sources: Path, args: argparse.Namespace) -> 
     after_segments = time.perf_counter()
     suggestions = sum(len(suggest(item.document, project.codebook)) for item in imported)
     done = time.perf_counter()
-    return {"seconds": done - started, "import": after_import - started, "segments_seconds": after_segments - after_import,
+    return {"seconds": done - started, "cpu_seconds": cpu_seconds() - cpu_started, "cores": os.cpu_count(), "import": after_import - started, "segments_seconds": after_segments - after_import,
             "suggest_seconds": done - after_segments, "segments": segments, "suggestions": suggestions,
             "documents": len(imported)}
 
@@ -361,7 +370,10 @@ def main() -> int:
         print(f"     import {imported['import']:.2f} s, segmentation {imported['segments_seconds']:.2f} s, "
               f"suggestions {imported['suggest_seconds']:.2f} s")
         print(f"b. spaCy's bare tokenizer over the same texts ({tokenizer['tokens']:,} tokens): {tokenizer['seconds']:.2f} s")
-        print(f"   a / b = {ratio:.2f}   target at most {TOKENIZER_RATIO} ×   {verdict(ratio <= TOKENIZER_RATIO)}")
+        print(f"   a / b = {ratio:.2f} (time the user waits)   target at most {TOKENIZER_RATIO} ×   "
+              f"{verdict(ratio <= TOKENIZER_RATIO)}")
+        print(f"   processor time: a {imported['cpu_seconds']:.2f} s (import checks the files on {imported['cores']} cores), "
+              f"b {tokenizer['cpu_seconds']:.2f} s (one core): {imported['cpu_seconds'] / tokenizer['cpu_seconds']:.2f} ×")
         nlp_seconds = imported["segments_seconds"] + imported["suggest_seconds"]
         print(f"   of which: the anonymity check alone (its own process, {anonymity['findings']} findings) "
               f"{anonymity['seconds']:.2f} s = {anonymity['seconds'] / tokenizer['seconds']:.2f} × b; "

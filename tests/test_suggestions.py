@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
-from workbench import suggestions
 from workbench.codebook import Codebook
 from workbench.corpus import Document
 from workbench.project import Project
@@ -64,21 +68,41 @@ def test_speaker_labels_are_not_text_to_suggest_from(project):
     assert not [s for s in suggest(fam, codebook) if s.code == "P3"]  # "Mor:" is a label, not text
 
 
-def test_the_document_is_analysed_once_and_then_cached(project, monkeypatch):
-    calls = []
-    real = suggestions.tokenize
+@pytest.mark.parametrize(("indicator", "text"), [
+    ("İzmir", "Familien kommer fra İZMIR."),  # str.lower() makes "İ" two characters
+    ("θεός", "Han sagde ΘΕΌΣ flere gange."),  # ... and a word-final "Σ" a "ς"
+])
+def test_indicators_match_whatever_the_case_of_their_letters(project, indicator, text):
+    codebook = with_indicators(project.codebook, P1=[indicator])
+    obs = project.corpus.get("OBS-01")
+    document = Document(obs.meta, text, obs.path, obs.body_line)
+    assert found(suggest(document, codebook)) == {("S001", "P1"): (indicator,)}
 
-    def counting(text):
-        calls.append(text)
-        return real(text)
 
-    monkeypatch.setattr(suggestions, "tokenize", counting)
-    monkeypatch.setattr(suggestions, "_analysed", type(suggestions._analysed)())
-    rad = project.corpus.get("INT-RAD-01")
-    first = suggest(rad, project.codebook)
-    assert calls == [rad.body]  # one tokenizer call for all eight segments
-    assert suggest(rad, project.codebook) == first
-    assert calls == [rad.body]
+SUGGEST_IN_A_NEW_PROCESS = """
+import json, sys
+from workbench.codebook import Codebook
+from workbench.corpus import Document
+from workbench.project import Project
+from workbench.suggestions import suggest
+
+obs = Project(sys.argv[1]).corpus.get("OBS-01")
+document = Document(obs.meta, sys.argv[2], obs.path, obs.body_line)
+print(json.dumps([s.matched for s in suggest(document, Codebook.model_validate_json(sys.stdin.read()))]))
+"""
+
+
+def test_matched_indicators_are_listed_in_codebook_order_in_every_process(project, mini_project):
+    # one word, three forms, three indicators: their order must not follow Python's per-process string hashing
+    indicators = ["supportteamet", "supportteam", "supportteamets"]
+    codebook = with_indicators(project.codebook, F2=indicators).model_dump_json()
+    runs = [
+        subprocess.run([sys.executable, "-c", SUGGEST_IN_A_NEW_PROCESS, str(mini_project), "Supportteamets møder."],
+                       input=codebook, capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        for seed in ("0", "2")
+    ]
+    assert [json.loads(run.stdout) for run in runs] == [[indicators], [indicators]]
 
 
 def test_open_suggestions_leave_out_what_the_coder_already_coded(project):
