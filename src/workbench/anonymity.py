@@ -10,6 +10,9 @@ Rules and word lists, no trained model needed:
   is reported as a name. This is what finds names that are in no list.
 
 When a trained Danish spaCy pipeline is installed, its PER/ORG/LOC entities are added.
+
+The scan is made for long transcripts: it visits capitalised words, lines with digits and speaker
+labels and the words around them, and walks no lower-case running text word by word (_Scan).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 KINDS = ("cpr", "telefon", "email", "adresse", "navn", "institution")
 
@@ -97,6 +100,8 @@ _NAMING_WORDS = frozenset("hedder hed hedde heder kaldet kaldes kalder kaldte na
 # Between two words, these start a new sentence: markup, list bullets and definitions ("UE = Ungeenheden"),
 # quotes and brackets, and sentence-final punctuation other than the period.
 _BREAKS = frozenset("<>=•" + "\"“”„»«'‘(" + "!?…:")
+
+_SENTENCE_BREAKS = _BREAKS | {"\n", "\t", "|"}  # any of them in the gap before a word starts a sentence
 
 # Abbreviations whose period does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -218,12 +223,22 @@ class _PhraseIndex:
                 self.by_first.setdefault(toks[0], []).append(toks)
         for options in self.by_first.values():
             options.sort(key=len, reverse=True)
+        longer = [toks for options in self.by_first.values() for toks in options if len(toks) > 1]
+        self._middles = frozenset(tok for toks in longer for tok in toks[1:-1])
+        self._lasts = frozenset(toks[-1] for toks in longer)
+        self._starting: dict[str, list[tuple[str, ...]]] = {}
+        self._continues: dict[str, bool] = {}
 
-    def match(self, lowers: list[str], i: int) -> int:
-        """Number of tokens of the longest phrase starting at token i (0 if none).
+    def starting(self, low: str) -> list[tuple[str, ...]]:
+        """The phrases that can start with the (lower-case) token, before the tokens after it are read."""
+        options = self._starting.get(low)
+        if options is None:
+            options = self._options(low)
+            if len(self._starting) < 200_000:
+                self._starting[low] = options
+        return options
 
-        The last token may carry a genitive "s" ("Nørrebros", "Familiens Plans")."""
-        low = lowers[i]
+    def _options(self, low: str) -> list[tuple[str, ...]]:
         if low.endswith(("'s", "’s")):
             low = low[:-2]
         options = self.by_first.get(low)
@@ -231,30 +246,65 @@ class _PhraseIndex:
             # "HFI-familier", "Corona-tiden": a one-word term as the first part of a compound.
             options = [o for o in self.by_first.get(low.split("-", 1)[0], ()) if len(o) == 1]
             if options:
-                return 1
+                return options
         if options is None:
             if len(low) > 3 and low[-1] == "s":
-                options = [o for o in self.by_first.get(low[:-1], ()) if len(o) == 1]
-                if options:
-                    return 1
-            return 0
-        n = len(lowers)
-        for toks in options:
+                return [o for o in self.by_first.get(low[:-1], ()) if len(o) == 1]
+            return []
+        return options
+
+    def match(self, lower_at: Callable[[int], str]) -> int:
+        """Number of tokens of the longest phrase starting at a token (0 if none); lower_at(j) is
+        the lower-case j-th token from there, "" after the end of the text.
+
+        The last token may carry a genitive "s" ("Nørrebros", "Familiens Plans")."""
+        for toks in self.starting(lower_at(0)):
             k = len(toks)
-            if i + k > n:
-                continue
-            ok = True
             for j in range(1, k):
-                got = lowers[i + j]
+                got = lower_at(j)
                 want = toks[j]
                 if got != want and not (
                     j == k - 1 and (got in (want + "s", want + "'s", want + "’s") or got.startswith(want + "-"))
                 ):
-                    ok = False
                     break
-            if ok:
+            else:
                 return k
         return 0
+
+    def leads(self, low: str) -> bool:
+        """Whether a token can be followed by a later word of the same phrase."""
+        return low in self._middles or any(len(toks) > 1 for toks in self.starting(low))
+
+    def continues(self, low: str) -> bool:
+        """Whether a token can be a later word of a phrase, so that a phrase starting before it may cover it."""
+        known = self._continues.get(low)
+        if known is None:
+            lasts = self._lasts
+            known = (
+                low in self._middles
+                or low in lasts
+                or (low.endswith("s") and low[:-1] in lasts)
+                or (low.endswith(("'s", "’s")) and low[:-2] in lasts)
+                or any(low[:cut] in lasts for cut, ch in enumerate(low) if ch == "-")
+            )
+            if len(self._continues) < 200_000:
+                self._continues[low] = known
+        return known
+
+
+class _WordFacts(NamedTuple):
+    """What the rules know about a capitalised word before looking at its context."""
+
+    folded: str
+    acronym: bool  # "SOF", "ADHD", "BUF's"
+    stem: str | None  # folded, without a genitive or plural s ("Jensens", "Fatima's")
+    listed: bool  # a name from the lists, also with that s
+    ambiguous: bool  # a listed name that is also a Danish word ("Hans", "Lykke")
+    common: bool
+    # For _Scan._find_capitals: common and nothing else (no name, acronym, hyphen, place,
+    # institution or head noun), and a single letter ("I", "R") that starts no place or institution.
+    ordinary: bool
+    letter: bool
 
 
 class _Lexicon:
@@ -272,6 +322,34 @@ class _Lexicon:
         self.local_places = _PhraseIndex(_read_list("steder_lokale.txt"))
         self.institutions = _PhraseIndex(_read_list("institutioner.txt"))
         self._common_cache: dict[str, bool] = {}
+        self._facts: dict[str, _WordFacts] = {}
+
+    def facts(self, word: str) -> _WordFacts:
+        """Cached per distinct word: a transcript repeats its capitalised words many times."""
+        facts = self._facts.get(word)
+        if facts is None:
+            low, folded = word.lower(), _fold(word)
+            stem = None
+            if low.endswith(("'s", "’s")):
+                stem = folded[:-2]
+            elif low.endswith("s") and len(low) > 3 and not self.is_common(low):
+                stem = folded[:-1]
+            acronym = word.partition("'")[0].partition("’")[0].isupper()  # "BUF's", "SOF'er"
+            names, strong = self.names, self.strong_names
+            listed = folded in strong or bool(stem and stem in strong and folded not in names)
+            ambiguous = low in self.ambiguous or (stem is not None and stem in self.ambiguous and folded not in names)
+            common = self.is_common(low)
+            place = bool(self.institutions.starting(low) or self.local_places.starting(low))
+            ordinary = (
+                common
+                and not (acronym or listed or ambiguous or "-" in word or folded in names or place)
+                and low not in _INST_HEADS
+                and word not in _CLUB_ABBREVIATIONS
+            )
+            facts = _WordFacts(folded, acronym, stem, listed, ambiguous, common, ordinary, len(word) == 1 and not place)
+            if len(self._facts) < 200_000:
+                self._facts[word] = facts
+        return facts
 
     def is_common(self, lower: str) -> bool:
         """A known ordinary Danish word (and not a name that the table happens to hold)."""
@@ -322,7 +400,24 @@ def _allowed_index(allowed: tuple[str, ...]) -> _PhraseIndex:
 # ---------------------------------------------------------------------------------------------
 # Regex detectors
 
-_DIGIT = re.compile(r"\d")
+
+def _rare(matches: Callable[[str], object]) -> str:
+    """A regex class for a regex's first character, which lets the engine skip the rest of Latin
+    script and punctuation (nearly all of a Danish text) without a Python step: the common
+    characters that do not match are left out, everything else is let through, so the regex must
+    test the character itself as well."""
+    common = map(chr, [*range(0x250), *range(0x2000, 0x2070)])
+    points = sorted(ord(c) for c in common if not matches(c))
+    ranges: list[list[int]] = []
+    for point in points:
+        if ranges and point == ranges[-1][1] + 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    return "[^" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]"
+
+
+_DIGIT = re.compile(_rare(re.compile(r"\d").match) + r"(?<=\d)")
 _BRACKETS = re.compile(r"\[[^\[\]\n]{0,300}\]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
@@ -368,6 +463,11 @@ _LABEL = re.compile(
 )
 
 
+def _abbreviated(word: str) -> bool:
+    """A word whose period does not end the sentence: an abbreviation or an initial."""
+    return word.lower() in _ABBREVIATIONS or len(word) == 1
+
+
 def _valid_date(dd: int, mm: int) -> bool:
     return 1 <= dd <= 31 and 1 <= mm <= 12
 
@@ -387,75 +487,253 @@ def _looks_like_date8(digits: str) -> bool:
 # The scan
 
 
+# A word from a letter that may be upper case (the scan checks that it is, and that the word starts there).
+_CAPITAL = re.compile(_rare(str.isupper) + r"(?<=[^\W\d_])[^\W\d_]*(?:['’\-][^\W\d_]+)*")
+_LETTER = re.compile(r"[^\W\d_]")  # a character that can be part of a _WORD
+_SPACES_WORD = re.compile(r" +([^\W\d_]+(?:['’\-][^\W\d_]+)*)")  # the next _WORD, after spaces only
+
+
+class _Tokens(dict):
+    """Token start → (end, word, lower case), filled in as the scan reaches tokens."""
+
+    def __init__(self, work: str):
+        super().__init__()
+        self.work = work
+
+    def __missing__(self, start: int) -> tuple[int, str, str]:
+        m = _WORD.match(self.work, start)
+        token = self[start] = (m.end(), m.group(), m.group().lower())
+        return token
+
+
 class _Scan:
+    """The scan of one text.
+
+    Tokens (_WORD matches) are named by their start offset. Only what can lead to a finding is
+    visited: capitalised words, speaker labels, lines with digits, and the neighbours the rules ask
+    about. Lower-case running text, most of a transcript, is never walked word by word."""
+
     def __init__(self, text: str, allowed: tuple[str, ...]):
         self.text = text
         self.lex = _lexicon()
-        self.allowed_extra = _allowed_index(allowed) if allowed else None
+        # the term lists whose phrases are never findings: the programme's and the project's
+        self.allowed_indexes = [self.lex.programme] + ([_allowed_index(allowed)] if allowed else [])
         # Bracketed placeholders and URLs are blanked out (same length, so offsets hold).
         work = _BRACKETS.sub(lambda m: " " * len(m.group()), text)
         if "http" in work or "www." in work:
             work = _URL.sub(lambda m: " " * len(m.group()), work)
         self.work = work
+        self.reversed = work[::-1]  # searched to find the token before a position
         self.candidates: list[tuple[int, int, int, str]] = []  # (priority, start, end, kind)
-        # one pass per list over every word of the text: this is the scan's largest fixed cost
-        matches = list(_WORD.finditer(work))
-        self.starts = [m.start() for m in matches]
-        self.ends = [m.end() for m in matches]
-        self.words = _WORD.findall(work)
-        self.lowers = list(map(str.lower, self.words))
-        self.caps = [i for i, w in enumerate(self.words) if w[0].isupper()]
-        self.allowed_spans: list[tuple[int, int]] = []
-        self.allowed_tok = bytearray(len(matches))
-        self._mark_allowed()
-        self.label_tok = bytearray(len(matches))
+        self.tokens = _Tokens(work)
+        self._next: dict[int, int] = {}  # token start → the next token's start, -1 after the last
+        self._prev: dict[int, int] = {}
+        self._allowed: dict[int, tuple[int, int] | None] = {}  # token start → its allowed term
+        self._in_terms: dict[str, bool] = {}  # lower case → whether it is a word of any allowed term
+        self._line_starts: list[int] | None = None
+        self._labels: dict[int, tuple[int, int] | None] = {}  # line start → span of its speaker label
+        self.caps = self._find_capitals()
         self.digit_lines: list[tuple[int, int]] | None = None  # (start, end) of each line holding a digit
-        self._mark_labels()
+
+    # -- tokens ------------------------------------------------------------------------------
+
+    def _find_capitals(self) -> list[int]:
+        """Starts of the tokens whose first letter is upper case, in order, except ordinary words
+        starting a sentence ("Det", "Men", "Jeg") and single letters ("I:", "R:"): nine in ten
+        capitals of a transcript.
+
+        No rule reports or builds on those, whether or not they belong to an allowed term:
+        - _names skips single letters and _classify (with _classify_label) reports no ordinary
+          word at a sentence start, so neither is flagged, and the merge joins flagged words only;
+        - _capitalised_runs and _institutions join capitals of two or more letters with only
+          spaces between, and a word after only spaces does not start a sentence;
+        - neither is a head noun or starts a listed place or institution (_phrases).
+        Allowed terms are found without this list. Should a rule change, so must
+        _WordFacts.ordinary and .letter."""
+        caps, facts = [], self.lex.facts
+        for m in _CAPITAL.finditer(self.work):
+            start, word = m.start(), m.group()
+            if not word[0].isupper() or not self._begins_word(start):
+                continue
+            known = facts(word)
+            if known.letter or (known.ordinary and self.sentence_start(start)):
+                continue
+            self.tokens[start] = (m.end(), word, word.lower())
+            caps.append(start)
+        return caps
+
+    def _begins_word(self, pos: int) -> bool:
+        """Whether the letter at pos starts a token rather than continuing one ("iPad", "e-Boks")."""
+        if pos == 0 or self.work[pos - 1] in " \n":
+            return True
+        if _LETTER.match(self.work, pos - 1):
+            return False
+        return not (self.work[pos - 1] in "'’-" and pos > 1 and _LETTER.match(self.work, pos - 2))
+
+    def next_token(self, i: int) -> int | None:
+        """The start of the token after token i, None after the last."""
+        nxt = self._next.get(i)
+        if nxt is None:
+            m = _WORD.search(self.work, self.tokens[i][0])
+            nxt = -1 if m is None else m.start()
+            if m is not None:
+                if nxt not in self.tokens:
+                    self.tokens[nxt] = (m.end(), m.group(), m.group().lower())
+                self._prev[nxt] = i
+            self._next[i] = nxt
+        return nxt if nxt >= 0 else None
+
+    def prev_token(self, i: int) -> int | None:
+        """The start of the token before token i, None before the first."""
+        prev = self._prev.get(i)
+        if prev is None:
+            n = len(self.work)
+            m = _WORD.search(self.reversed, n - i)  # the token before i, spelt backwards
+            prev = -1 if m is None else n - m.end()
+            if m is not None:
+                if prev not in self.tokens:
+                    word = self.work[prev : n - m.start()]
+                    self.tokens[prev] = (n - m.start(), word, word.lower())
+                self._next[prev] = i
+            self._prev[i] = prev
+        return prev if prev >= 0 else None
+
+    def _nth_token(self, i: int, j: int) -> int | None:
+        """The j-th token after token i (i itself for j = 0), None past the end of the text."""
+        for _ in range(j):
+            i = self.next_token(i)
+            if i is None:
+                return None
+        return i
+
+    def _tokens_from(self, first: int, last: int) -> list[int]:
+        run = [first]
+        while run[-1] != last:
+            run.append(self.next_token(run[-1]))
+        return run
+
+    def _lower_at(self, i: int) -> Callable[[int], str]:
+        """What _PhraseIndex.match reads: the lower-case j-th token from token i, "" past the end."""
+
+        def lower_at(j: int) -> str:
+            k = self._nth_token(i, j)
+            return "" if k is None else self.tokens[k][2]
+
+        return lower_at
+
+    def _token_at_or_before(self, pos: int) -> int | None:
+        """The last token that starts at or before pos."""
+        n = len(self.work)
+        m = _LETTER.search(self.reversed, n - 1 - pos)  # the last letter at or before pos: in that token
+        if m is None:
+            return None
+        return n - _WORD.match(self.reversed, m.start()).end()
+
+    def is_label(self, i: int) -> bool:
+        """Token i is part of a speaker label: one to four words at the start of a line, then a
+        colon ("Mor:", "Deltager 2:")."""
+        if self._line_starts is None:
+            self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.work)]
+        line = self._line_starts[bisect.bisect_right(self._line_starts, i) - 1]
+        if line not in self._labels:
+            m = _LABEL.match(self.work, line)
+            self._labels[line] = m.span(1) if m else None
+        label = self._labels[line]
+        return label is not None and label[0] <= i and self.tokens[i][0] <= label[1]
+
+    # -- allowed terms -----------------------------------------------------------------------
+
+    def allowed_term(self, i: int) -> tuple[int, int] | None:
+        """The allowed term (start, end) that token i is part of, or None.
+
+        Terms are matched left to right at every capitalised word and every listed first word, and
+        a term cannot start inside an earlier one. So whether token i is covered depends on the
+        tokens before it: walk back to a token whose answer is known or that no term can run over,
+        then decide forwards from there."""
+        known = self._allowed
+        if i in known:
+            return known[i]
+        low = self.tokens[i][2]
+        in_terms = self._in_terms.get(low)
+        if in_terms is None:
+            in_terms = self._in_terms[low] = any(
+                index.starting(low) or index.continues(low) for index in self.allowed_indexes
+            )
+        if not in_terms:  # the usual case: no term has this word
+            known[i] = None
+            return None
+        chain = [i]
+        while self._may_be_covered(chain[-1]):
+            chain.append(self.prev_token(chain[-1]))
+            if chain[-1] in known:
+                break
+        term, term_end = None, 0
+        if chain[-1] in known:
+            term = known[chain.pop()]
+            term_end = term[1] if term else 0
+        for k in reversed(chain):
+            if k >= term_end:  # not inside the last term: does a term start here?
+                length = self._term_length(k)
+                term = (k, self.tokens[self._nth_token(k, length - 1)][0]) if length else None
+                if term:
+                    term_end = term[1]
+            known[k] = term
+        return known[i]
+
+    def _may_be_covered(self, i: int) -> bool:
+        """Whether a term starting before token i could run over it: i is a later word of some
+        term, and the token before it a word that some term goes on from."""
+        low = self.tokens[i][2]
+        if not any(index.continues(low) for index in self.allowed_indexes):
+            return False
+        before = self.prev_token(i)
+        if before is None:
+            return False
+        before_low = self.tokens[before][2]
+        return any(index.leads(before_low) for index in self.allowed_indexes)
+
+    def is_allowed(self, i: int) -> bool:
+        return self.allowed_term(i) is not None
+
+    def _term_length(self, i: int) -> int:
+        """Tokens of the longest allowed term starting at token i (0 if none)."""
+        _, word, low = self.tokens[i]
+        length = 0
+        for index in self.allowed_indexes:
+            # only a capitalised word or the first word of a listed phrase can start an allowed term
+            if word[0].isupper() or low in index.by_first:
+                length = max(length, index.match(self._lower_at(i)))
+        return length
+
+    def inside_allowed(self, start: int, end: int) -> bool:
+        """Whether text[start:end] lies inside one allowed term."""
+        i = self._token_at_or_before(start)
+        term = None if i is None else self.allowed_term(i)
+        return term is not None and term[0] <= start and end <= term[1]
 
     # -- helpers -----------------------------------------------------------------------------
 
     def add(self, priority: int, start: int, end: int, kind: str) -> None:
         self.candidates.append((priority, start, end, kind))
 
-    def _mark_allowed(self) -> None:
-        indexes = [self.lex.programme] + ([self.allowed_extra] if self.allowed_extra else [])
-        firsts = set(self.lex.programme.by_first)
-        if self.allowed_extra:
-            firsts |= set(self.allowed_extra.by_first)
-        lowers = self.lowers
-        # only a capitalised word or the first word of a listed phrase can start an allowed term
-        possible = sorted(set(self.caps).union(i for i, low in enumerate(lowers) if low in firsts))
-        after = 0  # the first token not inside an allowed term found so far
-        for i in possible:
-            if i < after:
-                continue
-            k = 0
-            for index in indexes:
-                k = max(k, index.match(lowers, i))
-            if k:
-                for j in range(i, i + k):
-                    self.allowed_tok[j] = 1
-                self.allowed_spans.append((self.starts[i], self.ends[i + k - 1]))
-                after = i + k
-
-    def inside_allowed(self, start: int, end: int) -> bool:
-        spans = self.allowed_spans
-        k = bisect.bisect_right(spans, (start, float("inf"))) - 1
-        return k >= 0 and spans[k][0] <= start and end <= spans[k][1]
-
-    def _mark_labels(self) -> None:
-        """Speaker labels: one to four words at the start of a line, then a colon ("Mor:", "Deltager 2:")."""
-        for m in _LABEL.finditer(self.work):
-            i = bisect.bisect_left(self.starts, m.start(1))
-            while i < len(self.starts) and self.ends[i] <= m.end(1):
-                self.label_tok[i] = 1
-                i += 1
-
     def sentence_start(self, i: int) -> bool:
         """Whether token i begins a sentence (or a line, a quote, a speaker turn)."""
-        if i == 0:
+        # Mostly the characters before the token decide, without looking for the token before it.
+        work = self.work
+        before = work[i - 1 : i]
+        if before == " " and i > 1:
+            before = work[i - 2]
+            if before == "." and i > 2 and _LETTER.match(work, i - 3):  # the gap is ". "
+                return not _abbreviated(_WORD.match(self.reversed, len(work) - i + 2).group()[::-1])
+            if _LETTER.match(work, i - 2):
+                return False  # the gap is one space
+        if before in _SENTENCE_BREAKS:
+            return True  # the gap holds a line break, a table cell or a break character
+        prev = self.prev_token(i)
+        if prev is None:
             return True
-        gap = self.work[self.ends[i - 1] : self.starts[i]]
+        prev_end, prev_word, _ = self.tokens[prev]
+        gap = work[prev_end:i]
         if "\n" in gap:
             return True
         if "\t" in gap or "|" in gap:
@@ -466,23 +744,23 @@ class _Scan:
         if not _BREAKS.isdisjoint(g):
             return True
         if "." in g:
-            if g == "." and (self.lowers[i - 1] in _ABBREVIATIONS or len(self.words[i - 1]) == 1):
-                return False
-            return True
+            return not (g == "." and _abbreviated(prev_word))
         return False
 
     def prev_lower(self, i: int) -> str:
-        return self.lowers[i - 1] if i > 0 else ""
+        prev = self.prev_token(i)
+        return "" if prev is None else self.tokens[prev][2]
 
     def adjacent(self, i: int, wrapped: bool = False) -> bool:
-        """Token i+1 follows token i on the same line with only spaces between (or, when
+        """The next token follows token i on the same line with only spaces between (or, when
         `wrapped`, on the next line of a hard-wrapped paragraph that is not a new speaker turn)."""
-        if i + 1 >= len(self.starts):
+        nxt = self.next_token(i)
+        if nxt is None:
             return False
-        gap = self.work[self.ends[i] : self.starts[i + 1]]
+        gap = self.work[self.tokens[i][0] : nxt]
         if gap != "" and gap.strip(" ") == "":
             return True
-        return wrapped and gap.strip(" ") == "\n" and not self.label_tok[i + 1]
+        return wrapped and gap.strip(" ") == "\n" and not self.is_label(nxt)
 
     # -- detectors ---------------------------------------------------------------------------
 
@@ -491,11 +769,13 @@ class _Scan:
         line, and most lines of a transcript hold no digit, so only those that do are searched."""
         if self.digit_lines is None:
             self.digit_lines = []
-            for m in _DIGIT.finditer(self.work):
-                if self.digit_lines and m.start() < self.digit_lines[-1][1]:
-                    continue
-                end = self.work.find("\n", m.start())
-                self.digit_lines.append((self.work.rfind("\n", 0, m.start()) + 1, len(self.work) if end < 0 else end))
+            work = self.work
+            m = _DIGIT.search(work)
+            while m:
+                end = work.find("\n", m.start())
+                end = len(work) if end < 0 else end
+                self.digit_lines.append((work.rfind("\n", 0, m.start()) + 1, end))
+                m = _DIGIT.search(work, end)
         for start, end in self.digit_lines:
             yield from pattern.finditer(self.work, start, end)
 
@@ -589,7 +869,7 @@ class _Scan:
             town_first = town.split()[0].rstrip(".")
             known_town = (
                 town_first in ("København", "Kbh", "Frederiksberg")
-                or lex.local_places.match([town_first.lower()], 0)
+                or lex.local_places.match(lambda j: "" if j else town_first.lower())
                 or lex.is_known_proper(town_first)
             )
             if not (known_town or district):
@@ -605,95 +885,120 @@ class _Scan:
                     end = m.start(2) + len(town)
             self.add(3, m.start(), end, "adresse")
 
-    def _after_paa(self, pos: int) -> bool:
-        i = bisect.bisect_left(self.starts, pos)
-        return 0 < i < len(self.starts) and self.lowers[i - 1] == "på" and not self.sentence_start(i)
+    def _after_paa(self, i: int) -> bool:
+        """Token i follows "på" in the same sentence."""
+        return self.prev_lower(i) == "på" and not self.sentence_start(i)
 
     def _extend_street_left(self, start: int) -> int:
         """Take in capitalised words before the street word ("Gammel Kongevej", "H.C. Andersens Boulevard")."""
-        i = bisect.bisect_left(self.starts, start)
+        i = start
         taken = 0
-        while i > 0 and taken < 3:
-            j = i - 1
-            gap = self.work[self.ends[j] : self.starts[i]]
+        while taken < 3:
+            j = self.prev_token(i)
+            if j is None:
+                break
+            end, w, low = self.tokens[j]
+            gap = self.work[end:i]
             if gap.strip(" \t.") != "" or "\n" in gap:
                 break
-            w = self.words[j]
-            if not w[:1].isupper() or self.label_tok[j]:
+            if not w[:1].isupper() or self.is_label(j):
                 break
-            if self.sentence_start(j) and self.lex.is_common(self.lowers[j]) and len(w) > 1:
+            if self.sentence_start(j) and self.lex.is_common(low) and len(w) > 1:
                 break
-            start = self.starts[j]
+            start = j
             i = j
             taken += 1
         return start
 
     def _institutions(self) -> None:
-        words, lowers, n = self.words, self.lowers, len(self.words)
-        heads = [i for i, (w, low) in enumerate(zip(words, lowers)) if low in _INST_HEADS or w in _CLUB_ABBREVIATIONS]
-        for i in heads:
-            low = lowers[i]
+        # A head noun that names an institution stands right beside a capitalised word, or two
+        # words before it ("Skolen på Amager"), so only those places are looked at.
+        work, tokens = self.work, self.tokens
+        near = set()
+        for c in self.caps:
+            if not self._run_word(c):
+                continue  # each rule below needs a run word beside the head, with spaces between
+            if work[c - 1 : c] == " ":
+                before = self.prev_token(c)
+                near.add(before)
+                if before is not None and tokens[before][2] in ("på", "ved", "i"):
+                    near.add(self.prev_token(before))
+            after = _SPACES_WORD.match(work, tokens[c][0])
+            if after and after.group(1).lower() in _INST_HEAD_AFTER:
+                near.add(after.start(1))
+        near.discard(None)
+        heads = [h for h in near if tokens[h][2] in _INST_HEADS or tokens[h][1] in _CLUB_ABBREVIATIONS]
+        for i in sorted(heads):
+            end, w, low = self.tokens[i]
             if low in _INST_HEAD_AFTER:
                 # Capitalised words right before the head noun, dropping ordinary sentence-initial
                 # words at the front ("Min skole", "Den Skole").
                 first = i
-                while first > 0 and i - first < 4 and self.adjacent(first - 1) and self._run_word(first - 1):
-                    first -= 1
-                while first < i and not self._proper_tok(first):
-                    first += 1
-                if first == i or all(words[k].isupper() for k in range(first, i)):
+                for _ in range(4):
+                    before = self.prev_token(first)
+                    if before is None or not self.adjacent(before) or not self._run_word(before):
+                        break
+                    first = before
+                while first != i and not self._proper_tok(first):
+                    first = self.next_token(first)
+                if first == i or all(self.tokens[k][1].isupper() for k in self._tokens_from(first, i)[:-1]):
                     continue
-                self.add(4, self.starts[first], self.ends[i], "institution")
+                self.add(4, first, end, "institution")
                 continue
-            name_at = -1
-            if low in _INST_HEAD_BEFORE or words[i] in _CLUB_ABBREVIATIONS:
-                name_at = i + 1
-            elif low == "skolen" and i + 2 < n and lowers[i + 1] in ("på", "ved", "i") and self.adjacent(i):
-                name_at = i + 2
-            if name_at < 0 or name_at >= n or not self.adjacent(name_at - 1):
+            name_at = None
+            if low in _INST_HEAD_BEFORE or w in _CLUB_ABBREVIATIONS:
+                if self.adjacent(i):
+                    name_at = self.next_token(i)
+            elif low == "skolen" and self.adjacent(i):
+                nxt = self.next_token(i)
+                if self.tokens[nxt][2] in ("på", "ved", "i") and self.adjacent(nxt):
+                    name_at = self.next_token(nxt)
+            if name_at is None:
                 continue
             last = name_at
-            if not self._run_word(last) or words[last] in ("I", "De", "Dem", "Deres"):
+            if not self._run_word(last) or self.tokens[last][1] in ("I", "De", "Dem", "Deres"):
                 continue
-            while last + 1 < n and last - name_at < 3 and self.adjacent(last) and self._run_word(last + 1):
-                last += 1
-            if all(self.allowed_tok[k] for k in range(name_at, last + 1)):
+            for _ in range(3):
+                if not (self.adjacent(last) and self._run_word(self.next_token(last))):
+                    break
+                last = self.next_token(last)
+            if all(self.is_allowed(k) for k in self._tokens_from(name_at, last)):
                 continue  # "skolen på Amager"
-            self.add(4, self.starts[i], self.ends[last], "institution")
+            self.add(4, i, self.tokens[last][0], "institution")
 
     def _proper_tok(self, i: int) -> bool:
         """Token i is capitalised and not an ordinary word at a sentence start."""
-        w = self.words[i]
-        if len(w) < 2 or not w[:1].isupper() or self.label_tok[i]:
+        w = self.tokens[i][1]
+        if len(w) < 2 or not w[:1].isupper() or self.is_label(i):
             return False
         if self.sentence_start(i):
-            return w.isupper() or not self.lex.is_common(self.lowers[i])
-        return self.lowers[i] not in ("de", "dem", "deres")
+            return w.isupper() or not self.lex.is_common(self.tokens[i][2])
+        return self.tokens[i][2] not in ("de", "dem", "deres")
 
     def _phrases(self) -> None:
         """Named hospitals and workplaces ("institution"), local place names ("adresse")."""
-        lex, lowers = self.lex, self.lowers
+        lex = self.lex
         for i in self.caps:
-            if self.allowed_tok[i]:
+            low = self.tokens[i][2]
+            if not (lex.institutions.starting(low) or lex.local_places.starting(low)) or self.is_allowed(i):
                 continue
             for index, kind, prio in ((lex.institutions, "institution", 4), (lex.local_places, "adresse", 5)):
-                k = index.match(lowers, i)
+                k = index.match(self._lower_at(i))
                 if not k:
                     continue
-                if self.sentence_start(i) and k == 1 and lex.is_common(lowers[i]):
+                if self.sentence_start(i) and k == 1 and lex.is_common(low):
                     break  # "Normal", "Riget" as ordinary words
-                self.add(prio, self.starts[i], self.ends[i + k - 1], kind)
+                self.add(prio, i, self.tokens[self._nth_token(i, k - 1)][0], kind)
                 break
 
     def _names(self) -> None:
-        words, lowers = self.words, self.lowers
+        tokens = self.tokens
         flagged: dict[int, str] = {}
         for i in reversed(self.caps):
-            w = words[i]
-            if self.allowed_tok[i]:
-                continue
-            if len(w) < 2:
+            if len(tokens[i][1]) < 2:
                 continue  # "I", initials
+            if self.is_allowed(i):
+                continue
             kind = self._classify(i, flagged)
             if kind:
                 flagged[i] = kind
@@ -706,67 +1011,74 @@ class _Scan:
             j = i
             kind = flagged[i]
             while True:
-                wrapped_neighbour = j + 1 in flagged and self.adjacent(j, wrapped=True)
-                if wrapped_neighbour and flagged[j + 1] == "navn" and kind == "navn":
-                    j += 1
+                nxt = self.next_token(j)
+                wrapped_neighbour = nxt in flagged and self.adjacent(j, wrapped=True)
+                if wrapped_neighbour and flagged[nxt] == "navn" and kind == "navn":
+                    j = nxt
                     continue
+                after = None if nxt is None else self.next_token(nxt)
                 if (
-                    j + 2 in flagged
+                    after in flagged
                     and kind == "navn"
-                    and flagged[j + 2] == "navn"
-                    and lowers[j + 1] in _PARTICLES
+                    and flagged[after] == "navn"
+                    and tokens[nxt][2] in _PARTICLES
                     and self.adjacent(j)
-                    and self.adjacent(j + 1)
+                    and self.adjacent(nxt)
                 ):
-                    j += 2
+                    j = after
                     continue
                 break
-            self.add(6 if kind == "navn" else 5, self.starts[i], self.ends[j], kind)
+            self.add(6 if kind == "navn" else 5, i, tokens[j][0], kind)
             while k < len(order) and order[k] <= j:
                 k += 1
 
     def _capitalised_runs(self, flagged: dict[int, str]) -> None:
         """Two or more capitalised words in a row mid-sentence name an organisation even when each
         is an ordinary word ("Dansk Flygtningehjælp", "BMS Basketball"), unless all are allowed."""
-        words, n = self.words, len(self.words)
+        tokens, caps = self.tokens, self.caps
         done = 0
-        for i in self.caps:
-            if i < done or not self._run_word(i) or self.sentence_start(i):
+        for n, i in enumerate(caps):
+            if i < done:
                 continue
-            j = i
-            while j + 1 < n and self.adjacent(j) and self._run_word(j + 1):
-                j += 1
-            if j > i:
-                run = range(i, j + 1)
-                acronyms = [k for k in run if self.allowed_tok[k] and words[k].isupper()]
-                role_words = acronyms and all(k in acronyms or self.lex.is_common(self.lowers[k]) for k in run)
-                if (
-                    not any(k in flagged for k in run)
-                    and not all(self.allowed_tok[k] for k in run)
-                    and not all(words[k].isupper() for k in run)
-                    and not role_words  # "SOF Rådgiver"
-                ):
-                    self.add(5, self.starts[i], self.ends[j], "institution")
-            done = j + 1
+            # Every run word is in self.caps (see _find_capitals), so the next word of a run is
+            # the next one there, with only spaces between: adjacent() without finding tokens.
+            j, end = i, n + 1
+            while end < len(caps) and self._only_spaces(j, caps[end]) and self._run_word(caps[end]):
+                j, end = caps[end], end + 1
+            if j == i or not self._run_word(i) or self.sentence_start(i):
+                continue  # a single word, or a run at a sentence start (the next word may start one)
+            run = caps[n:end]
+            acronyms = [k for k in run if self.is_allowed(k) and tokens[k][1].isupper()]
+            role_words = acronyms and all(k in acronyms or self.lex.is_common(tokens[k][2]) for k in run)
+            if (
+                not any(k in flagged for k in run)
+                and not all(self.is_allowed(k) for k in run)
+                and not all(tokens[k][1].isupper() for k in run)
+                and not role_words  # "SOF Rådgiver"
+            ):
+                self.add(5, i, tokens[j][0], "institution")
+            done = tokens[j][0]
+
+    def _only_spaces(self, i: int, nxt: int) -> bool:
+        gap = self.work[self.tokens[i][0] : nxt]
+        return gap != "" and gap.strip(" ") == ""
 
     def _run_word(self, i: int) -> bool:
-        w = self.words[i]
-        return len(w) > 1 and w[:1].isupper() and not self.label_tok[i] and w not in ("De", "Dem", "Deres")
+        w = self.tokens[i][1]
+        return len(w) > 1 and w[:1].isupper() and not self.is_label(i) and w not in ("De", "Dem", "Deres")
 
     def _classify(self, i: int, flagged: dict[int, str]) -> str | None:
-        lex, w, low = self.lex, self.words[i], self.lowers[i]
-        folded = _fold(w)
-        base = re.split(r"['’]", w, maxsplit=1)[0]  # "BUF's", "SOF'er"
-        if base.isupper():
+        lex = self.lex
+        end, w, low = self.tokens[i]
+        facts = lex.facts(w)
+        if facts.acronym:
             # Acronyms ("SOF", "ADHD"); a name in capitals counts only when it is a clear one.
-            return "navn" if len(w) >= 4 and folded in lex.strong_names else None
-        if self.work[self.ends[i] : self.ends[i] + 2] in ("- ", "-\n", "-,"):
+            return "navn" if len(w) >= 4 and facts.folded in lex.strong_names else None
+        if self.work[end : end + 2] in ("- ", "-\n", "-,"):
             return None  # first half of a suspended compound: "Børne- og Kulturforvaltningen"
-        if self.label_tok[i] and self._single_word_label(i):
+        if self.is_label(i) and self._single_word_label(i):
             return self._classify_label(i)
         start = self.sentence_start(i)
-        prev = self.prev_lower(i)
-        naming = prev in _NAMING_WORDS
 
         # Hyphenated tokens: "Anne-Sofie" is a name, "HFI-familier" and "Aula-beskeder" are not.
         if "-" in w:
@@ -778,28 +1090,22 @@ class _Scan:
             if any(lex.is_common(p.lower()) or p.isupper() for p in parts) and start:
                 return None
 
-        stem = None
-        if low.endswith(("'s", "’s")):
-            stem = folded[:-2]
-        elif low.endswith("s") and len(low) > 3 and not lex.is_common(low):
-            stem = folded[:-1]
-
         # Names from the lists.
-        if folded in lex.strong_names or (stem and stem in lex.strong_names and folded not in lex.names):
+        stem = facts.stem
+        if facts.listed:
             return "navn"
-        ambiguous = low in lex.ambiguous or (stem is not None and stem in lex.ambiguous and folded not in lex.names)
-        if ambiguous:
+        if facts.ambiguous:
             if not start:
                 if low in _MONTHS and self._date_context(i):
                     return None
                 return "navn"
-            return "navn" if (naming or self._name_follows(i, flagged) or (stem and not lex.is_common(low))) else None
+            evidence = self._named(i) or self._name_follows(i, flagged) or (stem and not lex.is_common(low))
+            return "navn" if evidence else None
 
-        common = lex.is_common(low)
-        if common:
+        if facts.common:
             if start:
                 return None
-            if naming:
+            if self._named(i):
                 return "navn"
             # "Familiehuset", "Ungdomshuset": an ordinary noun written as a name.
             return "institution" if low.endswith(_INSTITUTION_SUFFIXES + _HOUSE_SUFFIXES) else None
@@ -823,18 +1129,24 @@ class _Scan:
             return "navn"  # "Şiyar", "Arbëresha", "Małgorzata"
         if lex.is_wordlike(low) or low.endswith(_WORD_ENDINGS):
             return None
-        if naming or self._name_follows(i, flagged):
+        if self._named(i) or self._name_follows(i, flagged):
             return "navn"
         return None
 
+    def _named(self, i: int) -> bool:
+        """Token i follows a word that introduces a name ("hedder", "hr.")."""
+        return self.prev_lower(i) in _NAMING_WORDS
+
     def _single_word_label(self, i: int) -> bool:
-        before = i > 0 and self.label_tok[i - 1] and "\n" not in self.work[self.ends[i - 1] : self.starts[i]]
-        after = i + 1 < len(self.words) and self.label_tok[i + 1]
+        prev, nxt = self.prev_token(i), self.next_token(i)
+        before = prev is not None and self.is_label(prev) and "\n" not in self.work[self.tokens[prev][0] : i]
+        after = nxt is not None and self.is_label(nxt)
         return not before and not after
 
     def _classify_label(self, i: int) -> str | None:
         """Speaker labels are roles ("Mor", "Interviewer"), unless a name is used as the label."""
-        lex, w, low = self.lex, self.words[i], self.lowers[i]
+        lex = self.lex
+        _, w, low = self.tokens[i]
         folded = _fold(w)
         if folded in lex.names:
             return "navn"
@@ -846,36 +1158,38 @@ class _Scan:
 
     def _name_follows(self, i: int, flagged: dict[int, str]) -> bool:
         """Evidence that a sentence-initial word is a name: another name, a verb, "fra SOF", "og <name>"."""
-        n = len(self.words)
-        if i + 1 >= n:
+        tokens = self.tokens
+        nxt = self.next_token(i)
+        if nxt is None:
             return False
-        nxt = self.lowers[i + 1]
+        after = self.next_token(nxt)
+        nxt_low = tokens[nxt][2]
         if self.adjacent(i):
-            if flagged.get(i + 1) == "navn":
+            if flagged.get(nxt) == "navn":
                 return True  # "Hans Jensen", "Zainab Hussein"
-            if self.lowers[i] in self.lex.ambiguous and self.lowers[i] not in _FUNCTION_AMBIGUOUS:
-                if nxt in _PERSON_VERBS:
+            if tokens[i][2] in self.lex.ambiguous and tokens[i][2] not in _FUNCTION_AMBIGUOUS:
+                if nxt_low in _PERSON_VERBS:
                     return True
-            elif self._is_verb(i + 1):
+            elif self._is_verb(nxt):
                 # "Vilje har jeg nok af": the subject follows the verb, so the first word is not it.
-                return not (i + 2 < n and self.lowers[i + 2] in _SUBJECT_PRONOUNS)
-            if nxt == "fra" and i + 2 < n and (
-                self.allowed_tok[i + 2] or self.words[i + 2].isupper() or self.lowers[i + 2] in _TEAM_WORDS
+                return not (after is not None and tokens[after][2] in _SUBJECT_PRONOUNS)
+            if nxt_low == "fra" and after is not None and (
+                self.is_allowed(after) or tokens[after][1].isupper() or tokens[after][2] in _TEAM_WORDS
             ):
                 return True  # "Mai fra BIF", "Jonas fra supportteamet"
-            if nxt in ("og", "eller") and flagged.get(i + 2) == "navn":
+            if nxt_low in ("og", "eller") and flagged.get(after) == "navn":
                 return True
-        elif self.work[self.ends[i] : self.starts[i + 1]].strip(" ") == "," and nxt in ("han", "hun"):
+        elif self.work[tokens[i][0] : nxt].strip(" ") == "," and nxt_low in ("han", "hun"):
             return True  # "Xiomara, hun sagde ...": a person taken up again by a pronoun
         return False
 
     def _is_verb(self, j: int) -> bool:
         """A finite verb: from the list, or a present/past form of a verb in the lemma table that
         cannot also be a noun ("noterer", "foreslår"; not "lærer", which is also a teacher)."""
-        word = self.lowers[j]
+        _, w, word = self.tokens[j]
         if word in _NAME_VERBS:
             return True
-        if not self.words[j][:1].islower() or len(word) < 4:
+        if not w[:1].islower() or len(word) < 4:
             return False
         table = self.lex.table
         lemma = table.get(word)
@@ -889,10 +1203,12 @@ class _Scan:
         return not any(word + ending in table for ending in ("ne", "en", "et"))
 
     def _date_context(self, i: int) -> bool:
-        prev_gap = self.work[self.ends[i - 1] if i else 0 : self.starts[i]]
+        prev = self.prev_token(i)
+        prev_gap = self.work[0 if prev is None else self.tokens[prev][0] : i]
         if re.search(r"\d", prev_gap) or self.prev_lower(i) in _DATE_CONTEXT:
             return True
-        after = self.work[self.ends[i] : self.ends[i] + 6]
+        end = self.tokens[i][0]
+        after = self.work[end : end + 6]
         return bool(re.match(r"[ \t]*\d", after))
 
     @staticmethod
@@ -979,6 +1295,8 @@ def find_personal_data(text: str, *, allowed: Iterable[str] = ()) -> list[Findin
         return []
     allowed_tuple = tuple(sorted({a.strip() for a in allowed if a and a.strip()}))
     spans = _Scan(text, allowed_tuple).run()
+    if not spans:
+        return []
     newlines = [m.start() for m in re.finditer("\n", text)]
     return [
         Finding(kind, text[start:end], start, end, bisect.bisect_right(newlines, start - 1) + 1)

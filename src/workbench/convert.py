@@ -25,6 +25,7 @@ from .anonymity import KIND_LABELS, find_personal_data
 from .corpus import DOC_ID, Document, document_text, front_matter, parse_document, split_front_matter
 from .errors import WorkbenchError
 from .fsio import atomic_write_files
+from .nlp import blank
 from .project import Project
 from .textio import decode, read_bytes
 
@@ -183,6 +184,8 @@ def _check(source: Path, given: dict, codebook, documents_dir: Path) -> _Checked
         return _Checked(source, error=exc)
     findings = find_personal_data(document.body, allowed=codebook.anonymity.allowed_terms)
     lines = [f"{source}:{source_body_line + f.line - 1}: {KIND_LABELS[f.kind]}: {f.text}" for f in findings]
+    if not lines:
+        document.segments  # segmented here, in the worker: the import reports each file's segments
     return _Checked(source, item=ImportedDocument(source, target, document, decoded), findings="\n".join(lines))
 
 
@@ -203,8 +206,9 @@ def _check_all(sources: list[Path], given: dict, codebook, documents_dir: Path) 
 
 
 def _warm_up(codebook) -> None:
-    """Load the anonymity word lists before forking, so that workers do not each load them."""
+    """Load the anonymity word lists and spaCy's tokenizer before forking, so that workers share them."""
     find_personal_data("Warm up.", allowed=codebook.anonymity.allowed_terms)
+    blank()
 
 
 def prepare_import(project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False) -> list[ImportedDocument]:
