@@ -99,6 +99,19 @@ class Document:
             self._segments = segment_body(self.id, self.body, self.meta.type)
         return self._segments
 
+    def __getstate__(self) -> dict:
+        # segments travel between processes as offsets: thousands of Segment objects unpickle slowly
+        state = {k: v for k, v in self.__dict__.items() if k != "segment_index"}
+        if self._segments is not None:
+            state["_segments"] = [(s.id, s.start, s.end, s.speaker) for s in self._segments]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        if state.get("_segments") is not None:
+            body, doc_id = state["body"], state["meta"].id
+            state["_segments"] = [Segment(doc_id, i, a, b, who, body[a:b]) for i, a, b, who in state["_segments"]]
+        self.__dict__.update(state)
+
     @cached_property
     def segment_index(self) -> dict[str, Segment]:
         return {s.id: s for s in self.segments}
