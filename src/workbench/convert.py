@@ -28,10 +28,10 @@ from .fsio import atomic_write_files
 from .nlp import blank
 from .project import Project
 from .textio import decode, read_bytes
+from .yamlio import Loader
 
 _FILES_PER_WORKER = 8  # below this, starting a worker process costs more than it saves
 METADATA_FIELDS = ("id", "type", "group", "role", "unit", "date", "consent")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster than pure Python
 _CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 
 
@@ -132,7 +132,7 @@ def _with_metadata(decoded: DecodedText, source: Path, metadata: dict) -> tuple[
     if text.startswith("---\n"):
         front, body, body_line = split_front_matter(text, source)
         try:
-            loaded = yaml.load(front, Loader=_Loader) or {}
+            loaded = yaml.load(front, Loader=Loader) or {}
         except yaml.YAMLError as exc:
             line = getattr(getattr(exc, "problem_mark", None), "line", None)
             raise WorkbenchError(

@@ -22,9 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from .codebook import Codebook
 from .errors import WorkbenchError
 from .nlp import sentence_spans
-from .yamlio import YamlDocument, parse_yaml, read_text, validate
+from .yamlio import Dumper, YamlDocument, parse_yaml, read_text, validate
 
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 DOCUMENT_DIR = "interviews_anonymised"
 DOC_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 # A speaker label: a short capitalised label and a colon at the start of a line ("I:", "Mor:", "Interviewer:").
@@ -165,8 +164,7 @@ def parse_document(text: str, path: Path, codebook: Codebook | None = None, expe
 
 def front_matter(fields: dict) -> str:
     """Metadata fields as the YAML between the two '---' lines, in the order given."""
-    # libyaml's dumper: the pure-Python one costs a millisecond per file, more than the rest of writing it
-    return yaml.dump(fields, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return yaml.dump(fields, Dumper=Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
 
 
 def document_text(meta: Metadata, body: str) -> str:

@@ -50,7 +50,8 @@ _FINAL = frozenset(Sentencizer.default_punct_chars)
 _FINAL_CHUNK = re.compile(
     "[" + re.escape("".join(sorted(c for c in _FINAL if c <= "\uffff"))) + "\U00010000-\U0010ffff]\\S*(?=( [^\\W_])?)"
 )
-_CHUNK = re.compile(r"\S+")
+# A whitespace-free chunk: what spaCy tokenizes on its own (\s is str.isspace, where spaCy splits)
+CHUNK = re.compile(r"\S+")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -99,7 +100,7 @@ def _next_start(text: str, end: int, starts: list[int]) -> int:
             return end
         if after == len(text):
             return after
-        end = _CHUNK.match(text, after).end()
+        end = CHUNK.match(text, after).end()
         found, waiting = _chunk_rule(text[after:end], True)
         for offset in found:
             starts.append(after + offset)

@@ -31,13 +31,12 @@ import numpy as np
 from .codebook import Codebook
 from .codings import Coding
 from .corpus import Document
-from .nlp import chunk_tokens, lemma, lemma_table, tokenize
+from .nlp import CHUNK, chunk_tokens, lemma, lemma_table, tokenize
 
 # Inflection endings tried on words the lookup table does not know (compounds such as
 # "supportteamet"), longest first; a stripped form only counts when it equals an indicator.
 _ENDINGS = ("ernes", "enes", "erne", "ene", "ets", "ens", "et", "en", "er", "es", "e", "s")
 _MIN_STEM = 3
-_CHUNK = re.compile(r"\S+")  # what spaCy tokenizes on its own (\s is str.isspace, where spaCy splits)
 _WIDTH = 4  # characters of a token's beginning that the filter compares
 _BITS = 5  # per character's id: 1 to _SPACE_ID - 1 for the characters of candidate tokens, else 0
 _SPACE_ID = (1 << _BITS) - 1
@@ -85,12 +84,12 @@ def _candidate_tokens(words: set[str]) -> set[str]:
     found.update(word + ending for word in words if len(word) >= _MIN_STEM for ending in _ENDINGS)
     # the filter lower-cases "İ" as "i", where str.lower() writes "i" and a combining dot
     found.update([token.replace("i\u0307", "i") for token in found])
-    return {token for token in found if _CHUNK.fullmatch(token)}  # the table has a few "words" with spaces
+    return {token for token in found if CHUNK.fullmatch(token)}  # the table has a few "words" with spaces
 
 
 @lru_cache(maxsize=1)
 def _code_points() -> tuple[np.ndarray, np.ndarray]:
-    """Per code point, its lower case and whether it is whitespace as `_CHUNK` (and spaCy) sees it.
+    """Per code point, its lower case and whether it is whitespace as `CHUNK` (and spaCy) sees it.
 
     "İ" is the one character str.lower() makes two ("i" and a combining dot); here it becomes "i".
     """
@@ -130,7 +129,7 @@ def _beginnings(tokens: set[str]) -> tuple[np.ndarray, np.ndarray]:
 def _words_after(body: str, chunk_start: int, end: int) -> Iterator[tuple[int, str]]:
     """(end, text) of the word tokens (punctuation left out) from character `end` of the chunk at
     `chunk_start` on, chunk by chunk."""
-    for chunk in _CHUNK.finditer(body, chunk_start):
+    for chunk in CHUNK.finditer(body, chunk_start):
         for text, offset, punct in chunk_tokens(chunk.group()):
             if not punct and chunk.start() + offset >= end:
                 yield chunk.start() + offset + len(text), text

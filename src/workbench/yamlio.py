@@ -43,14 +43,15 @@ class YamlDocument:
         return None if line is None else line + self.first_line
 
 
-# libyaml's loader when available: the pure-Python one is ten times slower on many small files
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's loader and dumper when available: the pure-Python ones are ten times slower on many small files
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> YamlDocument:
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=Loader)
+        data = yaml.load(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
