@@ -65,7 +65,7 @@ SENTENCE_END = (".", "?", "!")
 
 def sentence_pool(rng: random.Random, candidates: int) -> list[str]:
     """Sentences written word by word from the example transcripts' turns; bracketed placeholders stay whole."""
-    from workbench.anonymity import find_personal_data
+    from workbench.anonymity.scan import find_personal_data
     from workbench.project import Project
 
     example = Project(ROOT)
@@ -136,7 +136,7 @@ def build_scratch(scratch: Path, documents: int, words: int, rng: random.Random)
 
 def fill_codings(project_dir: Path, count: int, rng: random.Random) -> None:
     """`count` codings through the store, spread over all documents; the second coder often codes the same segment."""
-    from workbench.codebook import VALENCES
+    from workbench.material.codebook import VALENCES
     from workbench.project import Project
 
     project = Project(project_dir)
@@ -166,7 +166,7 @@ def cpu_seconds() -> float:
 
 
 def source_texts(sources: Path) -> list[str]:
-    from workbench.textio import decode
+    from workbench.io.text import decode
 
     return [decode(p.read_bytes(), p)[0] for p in sorted(sources.glob("*.txt"))]
 
@@ -182,9 +182,9 @@ def phase_tokenizer(project_dir: Path, sources: Path, args: argparse.Namespace) 
 
 
 def phase_anonymity(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
-    import workbench.nlp  # noqa: F401  spaCy is imported here, before the clock starts, as in the other steps
-    from workbench.anonymity import find_personal_data
-    from workbench.codebook import load_codebook
+    import workbench.lang.nlp  # noqa: F401  spaCy is imported here, before the clock starts, as in the other steps
+    from workbench.anonymity.scan import find_personal_data
+    from workbench.material.codebook import load_codebook
 
     allowed = load_codebook(project_dir / "codebook" / "codebook.yaml").anonymity.allowed_terms
     texts = source_texts(sources)
@@ -194,9 +194,9 @@ def phase_anonymity(project_dir: Path, sources: Path, args: argparse.Namespace) 
 
 
 def phase_import(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
-    from workbench.convert import import_files
+    from workbench.exchange.importer import import_files
     from workbench.project import Project
-    from workbench.suggestions import suggest
+    from workbench.coding.suggestions import suggest
 
     files = sorted(sources.glob("*.txt"))
     started, cpu_started = time.perf_counter(), cpu_seconds()
@@ -213,7 +213,7 @@ def phase_import(project_dir: Path, sources: Path, args: argparse.Namespace) -> 
 
 def phase_segmentation(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
     """Segmentation alone, in one process, spaCy's tokenizer loaded on the clock as in b."""
-    from workbench.corpus import segment_body, split_front_matter
+    from workbench.material.corpus import segment_body, split_front_matter
 
     documents = []
     for text in source_texts(sources):
@@ -235,10 +235,10 @@ def phase_report(project_dir: Path, sources: Path, args: argparse.Namespace) -> 
 
 def phase_apply(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
     """Applying a code in the coding view: store.add, reading the coder's codings back, progress."""
-    from workbench.codings import CodingStore, now
-    from workbench.fsio import append_line
+    from workbench.coding.store import CodingStore, now
+    from workbench.io.files import append_line
     from workbench.project import Project
-    from workbench.retrieval import progress
+    from workbench.coding.retrieval import progress
 
     rng = random.Random(7)
     project = Project(project_dir)

@@ -9,8 +9,8 @@ import krippendorff
 import numpy as np
 import pytest
 
-from workbench.agreement import agreement, cohen_kappa, krippendorff_alpha_nominal, percent_agreement, resolve
-from workbench.cli import main
+from workbench.coding.agreement import agreement, cohen_kappa, krippendorff_alpha_nominal, percent_agreement, resolve
+from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 

@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from workbench.project import Project
-from workbench.selfeval import Period, current_answer, load_form
+from workbench.selfeval.answers import Period, current_answer, load_form
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.codebook import load_codebook
+from workbench.material.codebook import load_codebook
 from workbench.errors import WorkbenchError
 
 ROOT_CODEBOOK = Path(__file__).parents[1] / "codebook" / "codebook.yaml"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cli import main
-from workbench.codings import CodingStore
+from workbench.ui.cli import main
+from workbench.coding.store import CodingStore
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from workbench.memos import memo_sections
+from workbench.material.memos import memo_sections
 from workbench.project import Project
-from workbench.widgets.coding import CONTEXT_SEGMENTS, CodingApp
+from workbench.ui.widgets.coding import CONTEXT_SEGMENTS, CodingApp
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from workbench.cli import main
-from workbench.codings import CodingStore
+from workbench.ui.cli import main
+from workbench.coding.store import CodingStore
 from workbench.errors import WorkbenchError
-from workbench.exchange_csv import COLUMNS, export_codings_csv, import_codings_csv
+from workbench.exchange.codings_csv import COLUMNS, export_codings_csv, import_codings_csv
 from workbench.project import Project
 
 HEADER = ",".join(COLUMNS)

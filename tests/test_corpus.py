@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.corpus import load_corpus, load_document, parse_document
+from workbench.material.corpus import load_corpus, load_document, parse_document
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 

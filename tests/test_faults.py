@@ -26,15 +26,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.cli import main
-from workbench.codebook import load_codebook
-from workbench.codings import CodingStore
-from workbench.convert import decode_bytes, prepare_import
-from workbench.corpus import load_document, parse_document
+from workbench.ui.cli import main
+from workbench.material.codebook import load_codebook
+from workbench.coding.store import CodingStore
+from workbench.exchange.importer import decode_bytes, prepare_import
+from workbench.material.corpus import load_document, parse_document
 from workbench.errors import WorkbenchError
 from workbench.project import Project
-from workbench.selfeval import Period, current_answer, load_form, new_evaluation, submit, submitted_evaluations
-from workbench.surveys import load_survey
+from workbench.selfeval.answers import Period, current_answer, load_form, new_evaluation, submit, submitted_evaluations
+from workbench.surveys.load import load_survey
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PERIOD = "2025-H2"
@@ -76,7 +76,7 @@ ANSWER_LOOP = textwrap.dedent(
     """
     import sys
     from workbench.project import Project
-    from workbench.selfeval import new_evaluation, save_draft, submit
+    from workbench.selfeval.answers import new_evaluation, save_draft, submit
     root, version = sys.argv[1], int(sys.argv[2])
     project = Project(root)
     while True:
@@ -181,7 +181,7 @@ TWO_WRITERS = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from workbench.project import Project
-    from workbench.selfeval import new_evaluation, submit
+    from workbench.selfeval.answers import new_evaluation, submit
     root, tag, go, count = sys.argv[1:]
     project = Project(root)
     while not Path(go).exists():

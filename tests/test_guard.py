@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from workbench.cli import main
+from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
-from workbench.guard import TextSource, ensure_clean, ensure_no_withdrawn, scan_project
+from workbench.privacy.guard import TextSource, ensure_clean, ensure_no_withdrawn, scan_project
 from workbench.project import Project
 
 

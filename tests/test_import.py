@@ -7,9 +7,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from workbench.cli import main
-from workbench.convert import import_files
-from workbench.corpus import load_document
+from workbench.ui.cli import main
+from workbench.exchange.importer import import_files
+from workbench.material.corpus import load_document
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 
@@ -152,7 +152,7 @@ def _batch(folder: Path, count: int, personal_data_in: int | None = None) -> lis
 
 
 def test_a_large_batch_is_checked_on_all_cores_with_the_same_result(mini_project, tmp_path, monkeypatch):
-    import workbench.convert as convert
+    import workbench.exchange.importer as convert
 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one processor core: nothing to spread the files over")

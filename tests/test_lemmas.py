@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from workbench import lemmas
+from workbench.lang import lemmas
 
 
 @pytest.fixture(scope="module")

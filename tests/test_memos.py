@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.memos import memo_path, memo_sections, read_memo, write_memo
+from workbench.material.memos import memo_path, memo_sections, read_memo, write_memo
 from workbench.project import Project
 
 

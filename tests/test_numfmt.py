@@ -1,6 +1,6 @@
 """Danish number style in the report."""
 
-from workbench import numfmt
+from workbench.lang import numbers as numfmt
 
 
 def test_danish_thousands_and_decimals():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.pseudonymise import PseudonymKey, pseudonymise_file, pseudonymise_text, split_front_matter
+from workbench.privacy.pseudonymise import PseudonymKey, pseudonymise_file, pseudonymise_text, split_front_matter
 
 
 def test_each_kind_gets_its_own_numbered_placeholder():

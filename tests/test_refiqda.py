@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from workbench.cli import main
+from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
-from workbench.memos import write_memo
+from workbench.material.memos import write_memo
 from workbench.project import Project
-from workbench.refiqda import export_qdc, export_qdpx, guid, import_qdpx, match_code
+from workbench.exchange.qdpx import export_qdc, export_qdpx, guid, import_qdpx, match_code
 
 TESTS = Path(__file__).parent
 NVIVO = TESTS / "fixtures" / "qdpx" / "nvivo"

@@ -4,7 +4,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from workbench.cli import main
+from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.report import export_chapter
@@ -153,7 +153,7 @@ def test_triangulation_names_each_source_and_whether_they_agree(chapter):
 
 
 def test_method_says_whether_disagreements_were_resolved(chapter_project, tmp_path):
-    from workbench.agreement import agreement, resolve
+    from workbench.coding.agreement import agreement, resolve
 
     project = Project(chapter_project)
     body = "\n".join(texts(docx.Document(str(export_chapter(project, tmp_path / "a.docx")))))
@@ -173,7 +173,7 @@ def test_linked_survey_items_measured_twice_get_a_start_end_chart(chapter):
 
 
 def test_the_interviewer_is_never_quoted_and_an_interpreter_is_marked(chapter_project, tmp_path):
-    from workbench.evidence import Evidence
+    from workbench.coding.evidence import Evidence
 
     folder = chapter_project / "interviews_anonymised"
     (folder / "INT-FAM-03.md").write_text(

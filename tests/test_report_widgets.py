@@ -4,7 +4,7 @@ import docx
 from conftest import execute_notebook
 
 from workbench.project import Project
-from workbench.widgets.report import ReportApp
+from workbench.ui.widgets.report import ReportApp
 
 
 def test_build_the_whole_chapter_from_the_widget(chapter_project):

@@ -8,7 +8,7 @@ import pytest
 from matplotlib.image import imread
 
 from workbench.project import Project
-from workbench.retrieval import COLUMNS, code_group_matrix, cooccurrence, heatmap_png, progress, retrieve
+from workbench.coding.retrieval import COLUMNS, code_group_matrix, cooccurrence, heatmap_png, progress, retrieve
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from workbench.cli import main
-from workbench.corpus import segment_body
+from workbench.ui.cli import main
+from workbench.material.corpus import segment_body
 from workbench.errors import WorkbenchError
 from workbench.project import Project
-from workbench.selfeval import (
+from workbench.selfeval.answers import (
     Period, check_respondent, codable_documents, current_answer, load_form, new_evaluation, save_draft, submit,
     submitted_evaluations, summary_table, text_sources, trend_figure, trend_png,
 )

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from workbench.project import Project
-from workbench.widgets.selfeval import DISAGREEMENT_COLOUR, SelfEvalApp
+from workbench.ui.widgets.selfeval import DISAGREEMENT_COLOUR, SelfEvalApp
 
 FIXTURE = Path(__file__).parent / "fixtures" / "selfeval"
 

@@ -5,7 +5,7 @@ from functools import cache
 import spacy
 from hypothesis import given, settings, strategies as st
 
-from workbench.nlp import sentence_spans
+from workbench.lang.nlp import sentence_spans
 
 
 @cache

@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from workbench.codebook import Codebook
-from workbench.corpus import Document
+from workbench.material.codebook import Codebook
+from workbench.material.corpus import Document
 from workbench.project import Project
-from workbench.suggestions import open_suggestions, suggest
+from workbench.coding.suggestions import open_suggestions, suggest
 
 
 @pytest.fixture
@@ -81,10 +81,10 @@ def test_indicators_match_whatever_the_case_of_their_letters(project, indicator,
 
 SUGGEST_IN_A_NEW_PROCESS = """
 import json, sys
-from workbench.codebook import Codebook
-from workbench.corpus import Document
+from workbench.material.codebook import Codebook
+from workbench.material.corpus import Document
 from workbench.project import Project
-from workbench.suggestions import suggest
+from workbench.coding.suggestions import suggest
 
 obs = Project(sys.argv[1]).corpus.get("OBS-01")
 document = Document(obs.meta, sys.argv[2], obs.path, obs.body_line)

@@ -14,10 +14,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbench.cli import main
+from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project
-from workbench.surveys import changes, items_for_principle, load_surveys, summarise, summary_table
+from workbench.surveys.load import changes, items_for_principle, load_surveys, summarise, summary_table
 
 FIXTURES = Path(__file__).parent / "fixtures" / "surveys"
 

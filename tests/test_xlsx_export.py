@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from workbench.cli import main
+from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project
-from workbench.xlsx_export import INTEGER, PERCENT, POINTS, export_xlsx
+from workbench.exchange.xlsx import INTEGER, PERCENT, POINTS, export_xlsx
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

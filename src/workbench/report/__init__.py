@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from ..guard import ensure_clean, ensure_no_withdrawn
-from ..project import Project
-from .build import build_chapter
-from .word import write_docx
+from workbench.privacy.guard import ensure_clean, ensure_no_withdrawn
+from workbench.project import Project
+from workbench.report.build import build_chapter
+from workbench.report.word import write_docx
 
 __all__ = ["build_chapter", "write_docx", "export_chapter"]
 

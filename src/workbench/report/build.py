@@ -18,14 +18,18 @@ from functools import cached_property
 
 import pandas as pd
 
-from .. import evidence, memos, numfmt, selfeval, surveys
-from ..agreement import AgreementReport, agreement
-from ..codebook import Code
-from ..corpus import TYPE_LABELS
-from ..guard import TextSource
-from ..project import Project
-from . import figures
-from .model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
+from workbench.coding import evidence
+from workbench.material import memos
+from workbench.lang import numbers as numfmt
+from workbench.selfeval import answers as selfeval
+from workbench.surveys import load as surveys
+from workbench.coding.agreement import AgreementReport, agreement
+from workbench.material.codebook import Code
+from workbench.material.corpus import TYPE_LABELS
+from workbench.privacy.guard import TextSource
+from workbench.project import Project
+from workbench.report import figures
+from workbench.report.model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
 
 # the chapter's data-sources table counts transcripts; self-evaluations have their own table
 SOURCE_TYPES = ("interview", "observation", "focus_group")

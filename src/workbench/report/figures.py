@@ -7,7 +7,7 @@ import io
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from .. import numfmt
+from workbench.lang import numbers as numfmt
 
 
 def _png(figure: Figure) -> bytes:

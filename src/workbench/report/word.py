@@ -20,9 +20,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from ..errors import WorkbenchError
-from ..fsio import atomic_write_bytes
-from .model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
+from workbench.errors import WorkbenchError
+from workbench.io.files import atomic_write_bytes
+from workbench.report.model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
 
 _NUMERIC = re.compile(r"^[−+\-±]?[\d.,]+( %| procentpoint)?$|^–$")
 

@@ -1,0 +1,138 @@
+"""The qualitative evidence behind each code, as the chapter reports it.
+
+Which codings count: for a document with a consensus coding (`konsensus`, written when two
+coders' disagreements are resolved) the consensus codings; otherwise those of the primary coder,
+the coder with the most current codings. Counting is by segment, so a segment coded twice with the
+same code counts once. Only current codings count (documents with consent, text unchanged).
+The chapter's evidence is the transcripts and observations; the support team's free-text
+self-evaluations, though codable, are reported through the self-evaluation tables instead.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from workbench.material.codebook import VALENCES
+from workbench.coding.store import Coding
+from workbench.material.corpus import Document
+from workbench.project import Project
+from workbench.coding.retrieval import coded_segments
+
+CONSENSUS = "konsensus"
+PERSON_TYPES = ("interview",)  # one interview = one person; observations and focus groups are not persons
+# A quote speaks for the respondent: the interviewer's words are never quoted, an interpreter's are marked.
+INTERVIEWER_LABELS = {"i", "int", "interviewer", "intervieweren", "evaluator"}
+INTERPRETER_LABELS = {"tolk", "tolken"}
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    group: str  # respondent group name
+    documents: int  # documents in the group with at least one segment coded with the code
+    documents_total: int  # included documents in the group
+    persons: int | None  # interviewed persons mentioning the code; None for groups without interviews
+    segments: dict[str, int]  # valence → coded segments
+
+
+@dataclass(frozen=True)
+class QuoteCandidate:
+    doc_id: str
+    segment_id: str
+    text: str
+    attribution: str
+    valence: str
+    code: str
+
+
+def primary_coder(project: Project) -> str | None:
+    store = project.coding_store()
+    counts = Counter(c.coder for c in store.current(project.corpus) if c.coder != CONSENSUS)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def analysis_codings(project: Project) -> list[Coding]:
+    """The codings the chapter is built on (see the module docstring)."""
+    store = project.coding_store()
+    current = store.current(project.corpus)
+    consensus_docs = {c.doc_id for c in current if c.coder == CONSENSUS}
+    primary = primary_coder(project)
+    return [
+        c for c in current
+        if (c.coder == CONSENSUS and c.doc_id in consensus_docs)
+        or (c.coder == primary and c.doc_id not in consensus_docs)
+    ]
+
+
+class Evidence:
+    """The analysis codings of a project, indexed once by code and segment."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.codings = analysis_codings(project)
+        # code → (doc_id, segment_id) → valences the segment is coded with
+        self._segments: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
+        for coding in self.codings:
+            document = project.corpus.get(coding.doc_id)
+            for segment in coded_segments(coding, document):
+                self._segments[coding.code][(coding.doc_id, segment.id)].add(coding.valence)
+
+    def table(self, code: str) -> list[EvidenceRow]:
+        """Per respondent group with included documents: documents, persons and segments by valence."""
+        segments = self._segments.get(code, {})
+        rows = []
+        for group in self.project.codebook.respondent_groups:
+            documents = [d for d in self.project.corpus.included if d.meta.group == group.key]
+            if not documents:
+                continue
+            ids = {d.id for d in documents}
+            coded = {doc for doc, _ in segments if doc in ids}
+            counts = {v: 0 for v in VALENCES}
+            for (doc, _), valences in segments.items():
+                if doc in ids:
+                    for valence in valences:
+                        counts[valence] += 1
+            interviews = [d for d in documents if d.meta.type in PERSON_TYPES]
+            persons = sum(1 for d in interviews if d.id in coded) if interviews else None
+            rows.append(EvidenceRow(group.name, len(coded), len(documents), persons, counts))
+        return rows
+
+    def quotes(self, code: str) -> list[QuoteCandidate]:
+        """Starred quotes for a code in document order, one per document first (a variety of voices)."""
+        found = []
+        for coding in self.codings:
+            if coding.code != code or not coding.quote:
+                continue
+            document = self.project.corpus.get(coding.doc_id)
+            segment = document.segment(coding.segment_id) if coding.segment_id else None
+            speaker = (segment.speaker or "").lower() if segment else ""
+            if speaker in INTERVIEWER_LABELS:
+                continue
+            label = attribution(self.project, document)
+            if speaker in INTERPRETER_LABELS:
+                label += ", gengivet af tolk"
+            text = " ".join(document.body[coding.start : coding.end].split())
+            found.append(QuoteCandidate(coding.doc_id, coding.segment_id or "", text, label, coding.valence, code))
+        found.sort(key=lambda q: (q.doc_id, q.segment_id))
+        first, rest, seen = [], [], set()
+        for quote in found:
+            (rest if quote.doc_id in seen else first).append(quote)
+            seen.add(quote.doc_id)
+        return first + rest
+
+
+def persons_in(project: Project, group: str, unit: str | None = None) -> int:
+    return sum(
+        1 for d in project.corpus.included
+        if d.meta.group == group and d.meta.type in PERSON_TYPES and (unit is None or d.meta.unit == unit)
+    )
+
+
+def attribution(project: Project, document: Document) -> str:
+    """The role label for a quote, coarsened when the group (or its unit) has too few people to hide in."""
+    group = project.codebook.respondent_group(document.meta.group)
+    uses_unit = "{unit}" in group.attribution
+    people = persons_in(project, group.key, document.meta.unit if uses_unit else None)
+    if document.meta.type == "interview" and people < group.min_persons:
+        return group.coarse_attribution
+    return group.attribution.format(role=document.meta.role, unit=document.meta.unit or "").strip(", ")

@@ -1,0 +1,244 @@
+"""Code suggestions from the codebook's indicator words, matched on Danish words.
+
+A suggestion says "segment S004 mentions samtykke, an indicator of F1": it is a proposal the coder
+accepts or rejects in the coding view; nothing here writes a coding. A token matches an indicator
+word when its lemma or its own lower-case form equals it, so the indicator "samtykke" matches
+"Samtykket", and a phrase such as "Familiens Plan" matches "familiens plan" (punctuation between
+the words is skipped; the phrase must lie within one segment). Matched indicators are listed in the
+codebook's order.
+
+Most of a transcript holds no indicator, so the body is never tokenized as a whole. Per codebook,
+the lower-case tokens that can have an indicator's first word among their forms are known in
+advance (the word, the words the lemma table leads to it, the word plus an inflection ending). A
+vectorised filter over the text's characters, compared case-insensitively, finds the
+whitespace-free chunks in which such a token may begin; only those chunks are tokenized (spaCy
+tokenizes each chunk on its own, so their tokens are the whole text's) and checked with the exact
+forms, once per distinct chunk and codebook. The following words of a phrase are read chunk by chunk.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress, islice
+from typing import Iterable, Iterator
+
+import numpy as np
+
+from workbench.material.codebook import Codebook
+from workbench.coding.store import Coding
+from workbench.material.corpus import Document
+from workbench.lang.nlp import CHUNK, chunk_tokens, lemma, lemma_table, tokenize
+
+# Inflection endings tried on words the lookup table does not know (compounds such as
+# "supportteamet"), longest first; a stripped form only counts when it equals an indicator.
+_ENDINGS = ("ernes", "enes", "erne", "ene", "ets", "ens", "et", "en", "er", "es", "e", "s")
+_MIN_STEM = 3
+_WIDTH = 4  # characters of a token's beginning that the filter compares
+_BITS = 5  # per character's id: 1 to _SPACE_ID - 1 for the characters of candidate tokens, else 0
+_SPACE_ID = (1 << _BITS) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    doc_id: str
+    segment_id: str
+    code: str
+    matched: tuple[str, ...]  # the indicators that matched, in the codebook's order
+
+
+@dataclass(frozen=True)
+class _Entry:
+    words: tuple[str, ...]  # the indicator as lower-case words
+    code: str
+    indicator: str  # as the codebook writes it
+
+
+@lru_cache(maxsize=200_000)
+def _forms(word: str) -> frozenset[str]:
+    """Lemma, lower-case word, and for words the table does not know the word minus an ending."""
+    lower = word.lower()
+    forms = {lemma(word), lower}
+    if lower not in lemma_table():
+        forms.update(lower[: -len(e)] for e in _ENDINGS if lower.endswith(e) and len(lower) - len(e) >= _MIN_STEM)
+    return frozenset(forms)
+
+
+def indicator_words(indicator: str) -> tuple[str, ...]:
+    """An indicator as the lower-case words the codebook wrote ("Familiens Plan" → ("familiens", "plan")).
+
+    Indicators are written as lemmas and are not lemmatised again: the lookup table would turn
+    the verb "mødes" into the noun "møde" and make it match every meeting.
+    """
+    return tuple(t.lower_ for t in tokenize(indicator) if not (t.is_punct or t.is_space))
+
+
+def _candidate_tokens(words: set[str]) -> set[str]:
+    """Every lower-case token whose `_forms` can hold one of `words`: the word itself, the table's
+    words whose lemma it is, and the word plus an ending."""
+    found = set(words)
+    found.update(key.lower() for keys in lemma_table().forms_of(words).values() for key in keys)
+    found.update(word + ending for word in words if len(word) >= _MIN_STEM for ending in _ENDINGS)
+    # the filter lower-cases "İ" as "i", where str.lower() writes "i" and a combining dot
+    found.update([token.replace("i\u0307", "i") for token in found])
+    return {token for token in found if CHUNK.fullmatch(token)}  # the table has a few "words" with spaces
+
+
+@lru_cache(maxsize=1)
+def _code_points() -> tuple[np.ndarray, np.ndarray]:
+    """Per code point, its lower case and whether it is whitespace as `CHUNK` (and spaCy) sees it.
+
+    "İ" is the one character str.lower() makes two ("i" and a combining dot); here it becomes "i".
+    """
+    every = np.arange(sys.maxunicode + 1, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    lower = every.replace("\u0130", "I").lower().encode("utf-32-le", "surrogatepass")
+    space = np.zeros(sys.maxunicode + 1, dtype=bool)
+    space[[m.start() for m in re.finditer(r"\s", every)]] = True
+    return np.frombuffer(lower, dtype=np.uint32), space
+
+
+def _beginnings(tokens: set[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The filter: an id per code point, case-insensitively, and per key of _WIDTH ids whether a
+    token begins so.
+
+    Whitespace gets _SPACE_ID, characters that occur in no token 0, and a few may share an id; a
+    token shorter than _WIDTH begins every key it is a prefix of. Shared ids and short tokens only
+    let more chunks through to the exact check.
+    """
+    ids = np.zeros(sys.maxunicode + 1, dtype=np.uint32)
+    for rank, char in enumerate(sorted({char for token in tokens for char in token})):
+        ids[ord(char)] = 1 + rank % (_SPACE_ID - 1)
+    # str.lower() writes a word-final sigma as "ς", so a token and the text around it may differ
+    ids[ord("ς")] = ids[ord("σ")] = max(ids[ord("ς")], ids[ord("σ")])
+    begins = np.zeros(1 << (_BITS * _WIDTH), dtype=bool)
+    for token in tokens:
+        key = 0
+        for char in token[:_WIDTH]:
+            key = key << _BITS | int(ids[ord(char)])
+        free = _BITS * (_WIDTH - min(len(token), _WIDTH))
+        begins[key << free : (key + 1) << free] = True
+    lower, space = _code_points()
+    by_code_point = ids[lower]
+    by_code_point[space] = _SPACE_ID
+    return by_code_point, begins
+
+
+def _words_after(body: str, chunk_start: int, end: int) -> Iterator[tuple[int, str]]:
+    """(end, text) of the word tokens (punctuation left out) from character `end` of the chunk at
+    `chunk_start` on, chunk by chunk."""
+    for chunk in CHUNK.finditer(body, chunk_start):
+        for text, offset, punct in chunk_tokens(chunk.group()):
+            if not punct and chunk.start() + offset >= end:
+                yield chunk.start() + offset + len(text), text
+
+
+def _phrase_end(body: str, chunk_start: int, end: int, words: tuple[str, ...]) -> int | None:
+    """Where the phrase's last word ends, if `words` are the word tokens that follow character `end`."""
+    following = list(islice(_words_after(body, chunk_start, end), len(words)))
+    if len(following) == len(words) and all(word in _forms(text) for word, (_, text) in zip(words, following)):
+        return following[-1][0]
+    return None
+
+
+class _Index:
+    """The codebook's indicators in codebook order, by first word, and the filter that finds the
+    chunks of a text where a first word may stand."""
+
+    def __init__(self, indicators: tuple[tuple[str, tuple[str, ...]], ...]):
+        self.entries: list[_Entry] = []  # an entry's number is its rank in the codebook
+        self.by_first: dict[str, list[int]] = {}
+        for key, code_indicators in indicators:
+            for indicator in dict.fromkeys(code_indicators):
+                words = indicator_words(indicator)
+                if words:
+                    self.by_first.setdefault(words[0], []).append(len(self.entries))
+                    self.entries.append(_Entry(words, key, indicator))
+        self._ids, self._begins = _beginnings(_candidate_tokens(set(self.by_first)))
+        self._starting: dict[frozenset[str], list[int]] = {}
+        # per chunk the filter let through, its `_first_words`: grows with the project's vocabulary
+        self._chunks: dict[str, tuple[tuple[int, int, int, tuple[str, ...]], ...]] = {}
+
+    def _first_words(self, chunk: str) -> tuple[tuple[int, int, int, tuple[str, ...]], ...]:
+        """(offset, end offset, entry number, the indicator's further words) of the chunk's tokens
+        that are an indicator's first word."""
+        return tuple(
+            (offset, offset + len(text), number, self.entries[number].words[1:])
+            for text, offset, punct in chunk_tokens(chunk)
+            if not punct
+            for number in self._starting_with(_forms(text))
+        )
+
+    def _starting_with(self, forms: frozenset[str]) -> list[int]:
+        """The entry numbers of the indicators whose first word is one of the forms."""
+        found = self._starting.get(forms)
+        if found is None:
+            found = self._starting[forms] = [number for form in forms for number in self.by_first.get(form, ())]
+        return found
+
+    def _candidate_chunks(self, body: str) -> tuple[list[int], list[int]]:
+        """(starts, ends) of the chunks in which _WIDTH characters begin like a candidate token."""
+        ids = self._ids[np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+        keys = np.zeros(len(ids), dtype=np.uint32)  # key i: the ids of characters i to i + _WIDTH - 1
+        for i in range(min(_WIDTH, len(ids))):
+            keys[: len(ids) - i] |= ids[i:] << (_BITS * (_WIDTH - 1 - i))
+        spaces = np.flatnonzero(ids == _SPACE_ID)
+        chunks = np.searchsorted(spaces, np.flatnonzero(self._begins[keys]))  # chunk n ends at space n
+        chunks = chunks[np.diff(chunks, prepend=-1) > 0]
+        bounds = np.concatenate(([-1], spaces, [len(ids)]))
+        return (bounds[chunks] + 1).tolist(), bounds[chunks + 1].tolist()
+
+    def hits(self, body: str) -> list[tuple[int, int, int]]:
+        """Every place in the body where an indicator occurs: (start of its first word, end of its
+        last word, entry number)."""
+        starts, ends = self._candidate_chunks(body)
+        chunks = list(map(body.__getitem__, map(slice, starts, ends)))
+        for chunk in set(chunks).difference(self._chunks):
+            self._chunks[chunk] = self._first_words(chunk)
+        firsts = list(map(self._chunks.__getitem__, chunks))
+        found = []
+        for start, first in compress(zip(starts, firsts), firsts):
+            for offset, end_offset, number, further in first:
+                last = start + end_offset
+                if further:
+                    last = _phrase_end(body, start, last, further)
+                if last is not None:
+                    found.append((start + offset, last, number))
+        return found
+
+
+def _indicator_index(codebook: Codebook) -> _Index:
+    return _index_of(tuple((code.key, code.indicators) for code in codebook.codes))
+
+
+@lru_cache(maxsize=8)
+def _index_of(indicators: tuple[tuple[str, tuple[str, ...]], ...]) -> _Index:
+    """Built once per codebook content."""
+    return _Index(indicators)
+
+
+def suggest(document: Document, codebook: Codebook) -> list[Suggestion]:
+    """Per segment, the codes whose indicators occur in it, in segment and codebook order."""
+    segments = document.segments
+    segment_starts, segment_ends = [s.start for s in segments], [s.end for s in segments]
+    index = _indicator_index(codebook)
+    entries, count = index.entries, len(index.entries)
+    found = set()  # segment number × count + entry number: sorted, by segment, code and indicator
+    for start, end, number in index.hits(document.body):
+        segment = bisect.bisect_right(segment_starts, start) - 1
+        if segment >= 0 and end <= segment_ends[segment]:  # not a speaker label, nor a phrase across segments
+            found.add(segment * count + number)
+    matched: dict[tuple[int, str], list[str]] = {}  # (segment number, code) → indicators
+    for key in sorted(found):
+        entry = entries[key % count]
+        matched.setdefault((key // count, entry.code), []).append(entry.indicator)
+    doc_id = document.id
+    return [Suggestion(doc_id, segments[segment].id, code, tuple(words)) for (segment, code), words in matched.items()]
+
+
+def open_suggestions(document: Document, codebook: Codebook, codings: Iterable[Coding]) -> list[Suggestion]:
+    """Suggestions the coder has not already followed: pass that coder's codings."""
+    done = {(c.doc_id, c.segment_id, c.code) for c in codings}
+    return [s for s in suggest(document, codebook) if (s.doc_id, s.segment_id, s.code) not in done]

@@ -1,0 +1,178 @@
+"""Codings as a CSV table, for Excel, R or another coder's copy of the project.
+
+Columns: doc_id, segment_id, start, end, coder, code, valence, quote, memo. Export writes UTF-8
+with BOM and ';' as separator, which Danish Excel opens with æ, ø and å intact. Import accepts ';'
+or ',' (read from the header line) and UTF-8 with or without BOM, or Windows-1252 (what Excel's
+plain "CSV" saves). Every row is checked before anything is written; the first problem is
+reported with file and line, and then nothing is imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.material.codebook import VALENCES, Codebook
+from workbench.coding.store import CodingStore, check_coder
+from workbench.material.corpus import Corpus, Document
+from workbench.errors import WorkbenchError
+from workbench.io.files import atomic_write_text
+from workbench.io.text import decode, read_bytes
+
+COLUMNS = ("doc_id", "segment_id", "start", "end", "coder", "code", "valence", "quote", "memo")
+SEPARATOR = ";"
+_TRUE = {"ja", "j", "x", "1", "true", "sand", "yes"}
+_FALSE = {"nej", "n", "", "0", "false", "falsk", "no"}
+
+
+def export_codings_csv(
+    store: CodingStore, path: str | Path, coder: str | None = None, *, corpus: Corpus | None = None
+) -> int:
+    """Write the codings (one coder's or everyone's) and return how many rows were written.
+
+    Given the corpus, only current codings are written: none on documents whose consent was
+    withdrawn, and none whose text has changed (they would not import again).
+    """
+    codings = store.current(corpus, coder) if corpus is not None else store.codings(coder)
+    codings = sorted(codings, key=lambda c: (c.coder, c.doc_id, c.start, c.end, c.code))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for c in codings:
+        quote = "ja" if c.quote else "nej"
+        writer.writerow([c.doc_id, c.segment_id or "", c.start, c.end, c.coder, c.code, c.valence, quote, c.memo])
+    atomic_write_text(path, "\ufeff" + buffer.getvalue())
+    return len(codings)
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    document: Document
+    start: int
+    end: int
+    coder: str
+    code: str
+    valence: str
+    quote: bool
+    memo: str
+
+    @property
+    def key(self) -> tuple:
+        return (self.document.id, self.start, self.end, self.coder, self.code)
+
+
+def _decode(path: Path) -> str:
+    return decode(read_bytes(path), path, "Gem filen i Excel som \"CSV UTF-8 (kommasepareret)\".")[0]
+
+
+def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """(line number where the record starts, fields) for every record after the header."""
+    text = _decode(path)
+    if not text.strip():
+        raise WorkbenchError("Filen er tom. Den skal have overskriften " + ",".join(COLUMNS) + ".", path, 1)
+    first_line = text.split("\n", 1)[0]
+    separator = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    header = [name.strip() for name in next(reader)]
+    missing = [c for c in COLUMNS if c not in header]
+    extra = [c for c in header if c not in COLUMNS]
+    if missing or extra or len(header) != len(COLUMNS):
+        if missing:
+            problem = f"mangler {', '.join(missing)}"
+        elif extra:
+            problem = f"har ukendte kolonner {', '.join(extra)}"
+        else:
+            problem = "har en kolonne flere gange"
+        raise WorkbenchError(
+            f"Overskriften {problem}. Den skal være præcis: {SEPARATOR.join(COLUMNS)} (adskilt med ';' eller ',').",
+            path,
+            1,
+        )
+    rows = []
+    line = reader.line_num + 1
+    for fields in reader:
+        if any(f.strip() for f in fields):
+            if len(fields) != len(COLUMNS):
+                raise WorkbenchError(
+                    f"Rækken har {len(fields)} felter, men skal have {len(COLUMNS)} ({', '.join(COLUMNS)}). "
+                    f"Tjek at felter med '{separator}' eller linjeskift står i anførselstegn.",
+                    path,
+                    line,
+                )
+            rows.append((line, [fields[header.index(c)] for c in COLUMNS]))
+        line = reader.line_num + 1
+    return rows
+
+
+def _validate(fields: list[str], line: int, path: Path, corpus: Corpus, codebook: Codebook) -> _Row:
+    *head, memo = fields
+    doc_id, segment_id, start, end, coder, code, valence, quote = (f.strip() for f in head)
+
+    def fail(message: str) -> WorkbenchError:
+        return WorkbenchError(message + " Ret rækken og importér igen; intet er importeret.", path, line)
+
+    document = corpus.get(doc_id)
+    if document is None:
+        raise fail(f"Dokumentet '{doc_id}' findes ikke i projektet.")
+    if not document.included:
+        raise fail(f"Dokumentet '{doc_id}' er udeladt, fordi samtykket er trukket tilbage.")
+    try:
+        check_coder(coder)
+    except WorkbenchError as exc:
+        raise fail(exc.message) from None
+    if not codebook.has_code(code):
+        raise fail(f"Koden '{code}' findes ikke i kodebogen.")
+    valence = valence or "neutral"
+    if valence not in VALENCES:
+        raise fail(f"Valensen '{valence}' er ukendt; brug {', '.join(VALENCES)}.")
+    if quote.lower() not in _TRUE | _FALSE:
+        raise fail(f"Feltet quote er '{quote}'; skriv ja eller nej.")
+    if not (start.isdigit() and end.isdigit()):
+        raise fail(f"start og end skal være hele tal (fundet: '{start}' og '{end}').")
+    first, last = int(start), int(end)
+    if not 0 <= first < last <= len(document.body):
+        raise fail(f"Tekststykket {first}-{last} ligger uden for dokumentet {doc_id} (0-{len(document.body)}).")
+    if segment_id:
+        segment = document.segment(segment_id)
+        if segment is None or not segment.start <= first < last <= segment.end:
+            raise fail(
+                f"Segmentet {segment_id} i {doc_id} passer ikke til tekststykket {first}-{last}; "
+                "transskriptionen er ændret, siden kodningerne blev eksporteret."
+            )
+    return _Row(line, document, first, last, coder, code, valence, quote.lower() in _TRUE, memo)
+
+
+def import_codings_csv(store: CodingStore, corpus: Corpus, codebook: Codebook, path: str | Path) -> int:
+    """Check every row, then add them all through the store; returns the number imported."""
+    path = Path(path)
+    existing = {(c.doc_id, c.start, c.end, c.coder, c.code): c for c in store.codings()}
+    rows: list[_Row] = []
+    seen: dict[tuple, int] = {}
+    for line, fields in _read_rows(path):
+        row = _validate(fields, line, path, corpus, codebook)
+        if row.key in seen:
+            raise WorkbenchError(
+                f"Rækken er den samme kodning som linje {seen[row.key]}. "
+                "Slet den ene og importér igen; intet er importeret.",
+                path,
+                line,
+            )
+        if row.key in existing:
+            raise WorkbenchError(
+                f"Kodningen ({row.coder}, {row.code}, {row.document.id} {row.start}-{row.end}) "
+                "findes allerede i projektet. "
+                "Fjern rækken (eller filen er allerede importeret); intet er importeret.",
+                path,
+                line,
+            )
+        seen[row.key] = line
+        rows.append(row)
+    for row in rows:
+        store.add(
+            row.coder, row.document, row.code, row.valence, span=(row.start, row.end), memo=row.memo, quote=row.quote
+        )
+    return len(rows)
+

@@ -1,0 +1,253 @@
+"""Turning the evaluator's own files (.docx, .txt, .md) into project transcripts.
+
+Text files may come as UTF-8, UTF-8 with BOM, UTF-16 with BOM or Windows-1252, with CRLF line
+endings, Word's soft line breaks and stray control characters; all are normalised. Every file is
+checked completely (metadata, codebook groups, duplicate ids, personal data) before anything is
+written, so an import either writes all files or none.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import threading
+import unicodedata
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import yaml
+
+from workbench.anonymity.scan import KIND_LABELS, find_personal_data
+from workbench.material.corpus import DOC_ID, Document, document_text, front_matter, parse_document, split_front_matter
+from workbench.errors import WorkbenchError
+from workbench.io.files import atomic_write_files
+from workbench.lang.nlp import blank
+from workbench.project import Project
+from workbench.io.text import decode, read_bytes
+from workbench.io.yaml import Loader
+
+_FILES_PER_WORKER = 8  # below this, starting a worker process costs more than it saves
+METADATA_FIELDS = ("id", "type", "group", "role", "unit", "date", "consent")
+_CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+
+
+@dataclass
+class DecodedText:
+    text: str
+    encoding: str  # Danish description for the user
+    line_endings: str
+
+
+def decode_bytes(raw: bytes, path: Path) -> DecodedText:
+    if not raw.strip():
+        raise WorkbenchError("Filen er tom.", path)
+    text, encoding = decode(raw, path, "Gem filen som UTF-8 og importér den igen.")
+    if "\r\n" in text:
+        line_endings = "CRLF (Windows)"
+    elif "\r" in text:
+        line_endings = "CR (gammel Mac)"
+    else:
+        line_endings = "LF"
+    return DecodedText(normalise_text(text), encoding, line_endings)
+
+
+def normalise_text(text: str) -> str:
+    """Unify line breaks, soft breaks and odd spaces; drop control characters; NFC-compose æ, ø, å."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\x0b", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = text.replace("\t", " ").replace("\xa0", " ").replace("\u202f", " ")
+    text = _CONTROL.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    text = "\n".join(lines).strip("\n")
+    if "\n\n\n" in text:  # the substring test is far cheaper than the regex scan it saves
+        text = re.sub(r"\n{3,}", "\n\n", text)
+    return text + "\n"
+
+
+def read_docx(path: Path) -> str:
+    import docx  # python-docx; imported here because it is slow to import
+
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+        raise WorkbenchError("Filen er ikke et gyldigt Word-dokument (.docx).", path) from exc
+    paragraphs = []
+    for paragraph in document.paragraphs:
+        # python-docx renders Word's soft line break (Shift+Enter) as "\n" inside the paragraph text
+        text = paragraph.text
+        if text.strip():
+            paragraphs.append(text)
+    for table in document.tables:
+        for row in table.rows:
+            cells = [c.text.strip() for c in row.cells if c.text.strip()]
+            if cells:
+                paragraphs.append(" ".join(cells))
+    if not paragraphs:
+        raise WorkbenchError("Word-dokumentet indeholder ingen tekst.", path)
+    # a front matter block typed in Word arrives as separate paragraphs: keep it together
+    if paragraphs[0].strip() == "---":
+        end = next((i for i in range(1, len(paragraphs)) if paragraphs[i].strip() == "---"), None)
+        if end is not None:
+            head = "\n".join(p.strip() for p in paragraphs[: end + 1])
+            return normalise_text(head + "\n" + "\n\n".join(paragraphs[end + 1 :]))
+    return normalise_text("\n\n".join(paragraphs))
+
+
+def read_source(path: Path) -> DecodedText:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise WorkbenchError("Filen findes ikke.", path)
+    if suffix == ".docx":
+        return DecodedText(read_docx(path), "Word (.docx)", "-")
+    if suffix in (".txt", ".md"):
+        return decode_bytes(read_bytes(path), path)
+    raise WorkbenchError("Kun .docx-, .txt- og .md-filer kan importeres.", path)
+
+
+@dataclass
+class ImportedDocument:
+    source: Path
+    target: Path
+    document: Document
+    decoded: DecodedText
+
+
+def _with_metadata(decoded: DecodedText, source: Path, metadata: dict) -> tuple[str, dict, int]:
+    """Front matter from the file itself, completed by metadata given on the command line.
+
+    Returns the transcript text, its metadata and the source line on which the body starts.
+    """
+    text = decoded.text
+    found: dict = {}
+    body = text
+    body_line = 1
+    if text.startswith("---\n"):
+        front, body, body_line = split_front_matter(text, source)
+        try:
+            loaded = yaml.load(front, Loader=Loader) or {}
+        except yaml.YAMLError as exc:
+            line = getattr(getattr(exc, "problem_mark", None), "line", None)
+            raise WorkbenchError(
+                "Metadata øverst i filen kan ikke læses som YAML.", source, None if line is None else line + 2
+            ) from exc
+        if not isinstance(loaded, dict):
+            raise WorkbenchError("Metadata øverst i filen skal være felter som 'id: INT-RAD-03'.", source, 2)
+        found = loaded
+    merged = {**found, **{k: v for k, v in metadata.items() if v is not None}}
+    merged.setdefault("id", source.stem)
+    merged.setdefault("consent", "given")
+    missing = [f for f in ("type", "group", "role", "date") if not merged.get(f)]
+    if missing:
+        raise WorkbenchError(
+            "Metadata mangler: " + ", ".join(missing) + ". Angiv dem øverst i filen eller med fx "
+            "--type interview --group radgiver --role Rådgiver --date 2025-05-14.",
+            source,
+        )
+    if not re.fullmatch(DOC_ID, str(merged["id"])):
+        raise WorkbenchError(
+            f"id '{merged['id']}' må kun indeholde bogstaver (a-z), tal, bindestreg og understregning. Angiv --id.",
+            source,
+        )
+    ordered = {k: merged[k] for k in METADATA_FIELDS if merged.get(k) is not None}
+    front = front_matter(ordered)
+    stripped = body.lstrip("\n")
+    body_line += len(body) - len(stripped)
+    return f"---\n{front}---\n{stripped}", ordered, body_line
+
+
+@dataclass
+class _Checked:
+    """One file read, parsed and scanned: either an error, or the document and its personal-data findings."""
+
+    source: Path
+    error: WorkbenchError | None = None
+    item: ImportedDocument | None = None
+    findings: str = ""  # the lines to show when the file holds personal data
+
+
+def _check(source: Path, given: dict, codebook, documents_dir: Path) -> _Checked:
+    try:
+        decoded = read_source(source)
+        text, fields, source_body_line = _with_metadata(decoded, source, given)
+        doc_id = str(fields["id"])
+        target = documents_dir / f"{doc_id}.md"
+        document = parse_document(text, target, codebook, expected_id=doc_id)
+    except WorkbenchError as exc:
+        return _Checked(source, error=exc)
+    findings = find_personal_data(document.body, allowed=codebook.anonymity.allowed_terms)
+    lines = [f"{source}:{source_body_line + f.line - 1}: {KIND_LABELS[f.kind]}: {f.text}" for f in findings]
+    if not lines:
+        document.segments  # segmented here, in the worker: the import reports each file's segments
+    return _Checked(source, item=ImportedDocument(source, target, document, decoded), findings="\n".join(lines))
+
+
+def _check_all(sources: list[Path], given: dict, codebook, documents_dir: Path) -> list[_Checked]:
+    """Every file checked, in the order given; a large batch on all processor cores.
+
+    The anonymity check reads every word, so it is what a user waits for when importing a season's
+    transcripts. Worker processes are forked, so they share the word lists already loaded; where
+    forking is unsafe (threads running, as in a notebook kernel) or not offered, one process does all.
+    """
+    check = partial(_check, given=given, codebook=codebook, documents_dir=documents_dir)
+    workers = min(os.cpu_count() or 1, len(sources) // _FILES_PER_WORKER)
+    if workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [check(source) for source in sources]
+    _warm_up(codebook)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(check, sources, chunksize=max(1, len(sources) // (workers * 4))))
+
+
+def _warm_up(codebook) -> None:
+    """Load the anonymity word lists and spaCy's tokenizer before forking, so that workers share them."""
+    find_personal_data("Warm up.", allowed=codebook.anonymity.allowed_terms)
+    blank()
+
+
+def prepare_import(project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False) -> list[ImportedDocument]:
+    """Check every file; raise on the first problem, in the order the files were given. Nothing is written here."""
+    if not sources:
+        raise WorkbenchError("Angiv mindst én fil, der skal importeres.")
+    sources = [Path(s) for s in sources]
+    given = dict(metadata or {})
+    if len(sources) > 1:
+        given.pop("id", None)  # one --id cannot name several files
+    existing = {p.stem for p in project.documents_dir.glob("*.md")}
+    prepared: list[ImportedDocument] = []
+    batch_ids: dict[str, Path] = {}
+    for checked in _check_all(sources, given, project.codebook, project.documents_dir):
+        source = checked.source
+        if checked.error is not None:
+            raise checked.error
+        doc_id = checked.item.document.id
+        if doc_id in batch_ids:
+            raise WorkbenchError(f"id '{doc_id}' bruges også af {batch_ids[doc_id]}. Giv filerne forskellige id'er.", source)
+        if doc_id in existing and not replace:
+            raise WorkbenchError(
+                f"Der findes allerede et dokument med id '{doc_id}' i projektet. Vælg et andet id (--id) "
+                "eller brug --replace for at erstatte det.",
+                source,
+            )
+        batch_ids[doc_id] = source
+        if checked.findings:
+            raise WorkbenchError(
+                "Filen indeholder mulige personoplysninger og er ikke importeret. Anonymisér teksten (fx med "
+                "`workbench pseudonymise`) og prøv igen:\n" + checked.findings,
+                source,
+            )
+        prepared.append(checked.item)
+    return prepared
+
+
+def import_files(project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False) -> list[ImportedDocument]:
+    prepared = prepare_import(project, sources, metadata, replace)
+    atomic_write_files({item.target: document_text(item.document.meta, item.document.body).encode("utf-8")
+                        for item in prepared})
+    return prepared

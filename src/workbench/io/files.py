@@ -1,0 +1,143 @@
+"""Safe file writing: whole-file writes are atomic, appends are locked and flushed.
+
+A crash leaves either the old file or the new one, never half of either; two processes
+appending at once never interleave inside a line.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Mapping
+
+from workbench.errors import WorkbenchError
+
+
+def _explain_os_error(exc: OSError, path: Path) -> WorkbenchError:
+    if exc.errno == errno.ENOSPC:
+        return WorkbenchError("Disken er fuld, så intet blev gemt. Frigør plads og prøv igen.", path)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return WorkbenchError(
+            "Mappen er skrivebeskyttet, så intet blev gemt. Tjek rettighederne til projektmappen.", path
+        )
+    return WorkbenchError(f"Filen kunne ikke skrives ({exc.strerror}). Intet blev gemt.", path)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Write a whole file so that readers see either the old or the new content."""
+    atomic_write_files({Path(path): data})
+
+
+def atomic_write_files(files: Mapping[Path, bytes]) -> None:
+    """Write several whole files, each atomically; none is replaced until all are safely on disk.
+
+    A failure while writing (a full disk, say) leaves every file as it was. One directory sync per
+    folder instead of one per file makes a batch of hundreds of transcripts cheap.
+    """
+    pending: list[tuple[str, Path]] = []  # (temporary file, final path)
+    renamed = 0
+    current = None
+    try:
+        for path, data in files.items():
+            current = path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            pending.append((tmp_name, path))
+            os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from colleagues
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for tmp_name, current in pending:
+            os.replace(tmp_name, current)
+            renamed += 1
+        for directory in {Path(path).parent for path in files}:
+            _fsync_dir(directory)
+    except OSError as exc:
+        raise _explain_os_error(exc, current) from exc
+    finally:
+        for tmp_name, _ in pending[renamed:]:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def locked(path: str | Path):
+    """An exclusive advisory lock for a read-modify-write of `path`, held on an empty hidden file beside it
+    ('.<name>.lock'), so two processes saving the same file take turns."""
+    path = Path(path)
+    lock_path = path.with_name(f".{path.name}.lock")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise _explain_os_error(exc, path) from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def append_line(path: str | Path, line: str) -> None:
+    """Append one line (a record) under an exclusive lock, flushed to disk before returning.
+
+    If an earlier writer crashed mid-line, the torn tail is terminated first so the new
+    record starts on its own line; readers skip the torn line.
+    """
+    path = Path(path)
+    if "\n" in line:
+        raise ValueError("a record must be a single line")
+    data = (line + "\n").encode("utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+    except OSError as exc:
+        raise _explain_os_error(exc, path) from exc
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        if size:
+            os.lseek(fd, size - 1, os.SEEK_SET)
+            if os.read(fd, 1) != b"\n":
+                data = b"\n" + data
+        written = os.write(fd, data)
+        if written != len(data):
+            raise OSError(errno.ENOSPC, "short write")
+        os.fsync(fd)
+    except OSError as exc:
+        raise _explain_os_error(exc, path) from exc
+    finally:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)

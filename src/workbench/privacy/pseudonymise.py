@@ -1,0 +1,213 @@
+"""Pseudonymisation: replace personal data with consistent, numbered placeholders.
+
+The same person, school or phone number always gets the same placeholder ("[Navn 1]",
+"[Skole 2]", "[Telefon 1]"), across files and runs, through a key file that maps each original
+to its placeholder. The key holds the real names, so it must live outside the project folder and
+must never be shared; it is written atomically, and so is the transcript.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Iterable
+
+from workbench.anonymity.scan import Finding, find_personal_data, is_listed_name
+from workbench.errors import WorkbenchError
+from workbench.io.files import atomic_write_text
+
+KEY_VERSION = 1
+
+# Placeholder label per finding kind; institutions are split into schools and the rest.
+_LABELS = {
+    "navn": "Navn",
+    "adresse": "Adresse",
+    "telefon": "Telefon",
+    "email": "E-mail",
+    "cpr": "CPR",
+}
+_SCHOOL_WORDS = ("skole", "gymnasi", "sfo", "skolefritids")
+_PLACEHOLDER = re.compile(r"^\[(.+) (\d+)\]$")
+
+
+def normalise(text: str, kind: str = "") -> str:
+    """The form under which an original is remembered: case-insensitive and whitespace-normalised;
+    phone and CPR numbers by their digits, so "22 33 44 55" and "+45 22334455" are one number."""
+    if kind == "telefon":
+        digits = re.sub(r"\D", "", text)
+        return digits[-8:] if len(digits) >= 8 else digits
+    if kind == "cpr":
+        return re.sub(r"\D", "", text)
+    return " ".join(text.split()).casefold()
+
+
+def placeholder_label(kind: str, text: str) -> str:
+    if kind == "institution":
+        return "Skole" if any(word in text.casefold() for word in _SCHOOL_WORDS) else "Institution"
+    return _LABELS[kind]
+
+
+class PseudonymKey:
+    """Maps (kind, normalised original) to a placeholder such as "[Navn 3]"."""
+
+    def __init__(self, entries: dict[tuple[str, str], str] | None = None):
+        self.entries: dict[tuple[str, str], str] = dict(entries or {})
+        # The original as first written, kept in the key so a person can read it back.
+        self.originals: dict[tuple[str, str], str] = {}
+
+    # -- persistence -------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path) -> "PseudonymKey":
+        """The key in `path`, or an empty key when the file does not exist yet."""
+        path = Path(path)
+        if not path.exists():
+            return cls()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            key = cls()
+            for item in data["entries"]:
+                kind, original, placeholder = item["kind"], item["original"], item["placeholder"]
+                if kind not in _LABELS and kind != "institution" or not _PLACEHOLDER.match(placeholder):
+                    raise ValueError(placeholder)
+                key.entries[(kind, normalise(original, kind))] = placeholder
+                key.originals[(kind, normalise(original, kind))] = original
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            raise WorkbenchError(
+                "Nøglefilen til pseudonymisering kan ikke læses (den er ikke en gyldig nøglefil fra workbench). "
+                "Ret eller flyt filen, eller angiv en anden nøglefil.",
+                path,
+            ) from exc
+        return key
+
+    def save(self, path: str | Path) -> None:
+        items = [
+            {"kind": key[0], "original": self.originals.get(key, key[1]), "placeholder": placeholder}
+            for key, placeholder in sorted(self.entries.items(), key=lambda e: _sort_key(e[1]))
+        ]
+        payload = {
+            "version": KEY_VERSION,
+            "warning": "Denne fil indeholder personoplysninger. Del den aldrig, og læg den aldrig i projektmappen.",
+            "entries": items,
+        }
+        atomic_write_text(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+    # -- lookup ------------------------------------------------------------------------------
+
+    def placeholder_for(self, kind: str, original: str) -> str:
+        """The placeholder for this original, creating the next free number for its label."""
+        key = (kind, normalise(original, kind))
+        found = self.entries.get(key)
+        if found is None:
+            label = placeholder_label(kind, original)
+            found = f"[{label} {self._highest(label) + 1}]"
+            self.entries[key] = found
+            self.originals[key] = " ".join(original.split())
+        return found
+
+    def _highest(self, label: str) -> int:
+        highest = 0
+        for placeholder in self.entries.values():
+            m = _PLACEHOLDER.match(placeholder)
+            if m and m.group(1) == label:
+                highest = max(highest, int(m.group(2)))
+        return highest
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def _sort_key(placeholder: str) -> tuple[str, int]:
+    m = _PLACEHOLDER.match(placeholder)
+    return (m.group(1), int(m.group(2))) if m else (placeholder, 0)
+
+
+def _possessive_stem(text: str, known: set[str]) -> str | None:
+    """'Fatimas' -> 'Fatima' when Fatima is a known name, so both share one placeholder."""
+    for ending in ("'s", "’s", "'", "’", "s"):
+        if text.endswith(ending) and len(text) > len(ending) + 1:
+            stem = text[: -len(ending)]
+            if normalise(stem) in known or is_listed_name(stem.split()[-1]):
+                return stem
+    return None
+
+
+def pseudonymise_text(text: str, key: PseudonymKey, *, allowed: Iterable[str] = ()) -> tuple[str, list[Finding]]:
+    """Replace every finding in `text` with its placeholder from `key` (which is extended as needed).
+
+    Returns the new text and the findings (offsets into the original text). A possessive name keeps
+    its s outside the brackets: "Fatimas søn" becomes "[Navn 1]s søn"."""
+    findings = find_personal_data(text, allowed=allowed)
+    stored_names = {original for (kind, original) in key.entries if kind == "navn"}
+    found_names = {normalise(f.text) for f in findings if f.kind == "navn"}
+    out: list[str] = []
+    last = 0
+    for f in findings:
+        out.append(text[last : f.start])
+        replacement = None
+        if f.kind == "navn" and normalise(f.text) not in stored_names:
+            stem = _possessive_stem(f.text, (stored_names | found_names) - {normalise(f.text)})
+            if stem is not None:
+                replacement = key.placeholder_for("navn", stem) + "s"
+                stored_names.add(normalise(stem))
+        if replacement is None:
+            replacement = key.placeholder_for(f.kind, f.text)
+            if f.kind == "navn":
+                stored_names.add(normalise(f.text))
+        out.append(replacement)
+        last = f.end
+    out.append(text[last:])
+    return "".join(out), findings
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """(front matter including both '---' lines, body); front is '' when there is none."""
+    m = re.match(r"\A(?:\ufeff)?---[ \t]*\r?\n.*?^---[ \t]*(?:\r?\n|\Z)", text, re.S | re.M)
+    if not m:
+        return "", text
+    return text[: m.end()], text[m.end() :]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def pseudonymise_file(
+    path: Path, key_path: Path, project_root: Path, *, allowed: Iterable[str] = ()
+) -> list[Finding]:
+    """Pseudonymise the body of a transcript in place (front matter kept) using the key in key_path.
+
+    Returns the findings that were replaced, with offsets and line numbers in the whole file. The key
+    file must lie outside `project_root`; it is saved before the transcript, so a crash in between
+    leaves a key that can still explain every placeholder."""
+    path, key_path, project_root = Path(path), Path(key_path), Path(project_root)
+    if _inside(key_path, project_root):
+        raise WorkbenchError(
+            f"Nøglefilen ligger inde i projektmappen {project_root}. Nøglen indeholder de rigtige navne, så den skal "
+            "ligge uden for projektet (fx i en mappe, som kun du har adgang til). Angiv en anden sti med --key.",
+            key_path,
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise WorkbenchError("Filen findes ikke. Tjek stien og prøv igen.", path) from exc
+    except UnicodeDecodeError as exc:
+        raise WorkbenchError(
+            "Filen er ikke gemt som UTF-8. Importér den først med `workbench import`, "
+            "som også læser andre tegnkodninger.",
+            path,
+        ) from exc
+    key = PseudonymKey.load(key_path)
+    front, body = split_front_matter(text)
+    new_body, findings = pseudonymise_text(body, key, allowed=allowed)
+    if not findings:
+        return []
+    key.save(key_path)
+    atomic_write_text(path, front + new_body)
+    offset, line_offset = len(front), front.count("\n")
+    return [Finding(f.kind, f.text, f.start + offset, f.end + offset, f.line + line_offset) for f in findings]

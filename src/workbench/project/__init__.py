@@ -1,0 +1,3 @@
+from workbench.project.folder import Project
+
+__all__ = ["Project"]

@@ -1,0 +1,52 @@
+"""Pieces every notebook UI shares: finding the project, and a status line for saves and errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html
+import os
+from pathlib import Path
+
+import ipywidgets as w
+
+from workbench.errors import WorkbenchError
+from workbench.project import Project
+
+
+def notebook_project() -> Project:
+    """The project a notebook works on: $WORKBENCH_PROJECT, else the folder above notebooks/."""
+    return Project(os.environ.get("WORKBENCH_PROJECT") or Path.cwd().parent)
+
+
+class StatusLine:
+    """One line under a view: when something was saved, or what went wrong."""
+
+    def __init__(self) -> None:
+        self.widget = w.HTML()
+
+    @property
+    def value(self) -> str:
+        return self.widget.value
+
+    def saved(self, what: str) -> None:
+        self.widget.value = f"✔ Gemt kl. {dt.datetime.now():%H:%M:%S} – {html.escape(what)}"
+
+    def info(self, text: str) -> None:
+        self.widget.value = html.escape(text)
+
+    def error(self, exc: WorkbenchError) -> None:
+        self.widget.value = f'<span style="color:#b00020;white-space:pre-wrap">⚠ {html.escape(str(exc))}</span>'
+
+
+def reports_errors(handler):
+    """Widget callbacks show a user error on the view's status line instead of losing it in a log."""
+
+    @functools.wraps(handler)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return handler(self, *args, **kwargs)
+        except WorkbenchError as exc:
+            self.status.error(exc)
+
+    return wrapper
