@@ -9,6 +9,7 @@ from pathlib import Path
 from workbench.material.codebook import Codebook, load_codebook
 from workbench.material.corpus import DOCUMENT_DIR, Corpus, load_corpus
 from workbench.errors import WorkbenchError
+from workbench.project.settings import ProjectSettings, load_settings
 
 
 @dataclass
@@ -47,6 +48,10 @@ class Project:
     @property
     def exports_dir(self) -> Path:
         return self.root / "exports"
+
+    @cached_property
+    def settings(self) -> ProjectSettings:
+        return load_settings(self.root)
 
     @cached_property
     def codebook(self) -> Codebook:
