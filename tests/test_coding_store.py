@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.ui.cli import main
 from workbench.coding.store import CodingStore
 from workbench.errors import WorkbenchError
 from workbench.project import Project
+from workbench.ui.cli import main
 
 # A child process that codes OBS-01 in a loop: `python -c WRITER root coder tag count go-file`.
 WRITER = textwrap.dedent(

@@ -8,11 +8,11 @@ import shutil
 
 import pytest
 
-from workbench.ui.cli import main
 from workbench.coding.store import CodingStore
 from workbench.errors import WorkbenchError
 from workbench.exchange.codings_csv import COLUMNS, export_codings_csv, import_codings_csv
 from workbench.project import Project
+from workbench.ui.cli import main
 
 HEADER = ",".join(COLUMNS)
 
@@ -31,7 +31,9 @@ def coded(mini_project):
     store = project.coding_store()
     rad, obs = project.corpus.get("INT-RAD-01"), project.corpus.get("OBS-01")
     consent = rad.segment("S004.1")
-    store.add("AB", rad, "F1", "understøttende", segment=consent, memo="Samtykke; deling\n– også \"på tværs\"", quote=True)
+    store.add(
+        "AB", rad, "F1", "understøttende", segment=consent, memo='Samtykke; deling\n– også "på tværs"', quote=True
+    )
     store.add("AB", rad, "P4", "udfordrende", span=(consent.start + 24, consent.start + 80))
     store.add("CD", obs, "P1", segment=obs.segments[0], memo="Mødeleder spørger [mor] først – æøå")
     store.add("CD", rad, "P2", span=(rad.segment("S004.1").start, rad.segment("S004.2").end))  # over two segments
@@ -50,7 +52,7 @@ def test_export_then_import_into_an_empty_store_gives_the_same_codings(coded, tm
     assert export_codings_csv(coded.coding_store(), out, corpus=coded.corpus) == 4
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf" + ";".join(COLUMNS).encode())  # BOM and ';' for Danish Excel
-    assert "æøå".encode("utf-8") in raw
+    assert "æøå".encode() in raw
 
     other = empty_copy(coded, tmp_path)
     assert import_codings_csv(other.coding_store(), other.corpus, other.codebook, out) == 4

@@ -4,10 +4,10 @@ import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
 
-from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.report import build_chapter, write_docx
+from workbench.ui.cli import main
 
 
 def paragraphs(path, style_prefix=""):

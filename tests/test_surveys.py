@@ -14,10 +14,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.surveys.load import changes, items_for_principle, load_surveys, summarise, summary_table
+from workbench.ui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "surveys"
 
@@ -127,7 +127,10 @@ def test_aggregated_table_with_decimal_comma_and_suppression(survey_project):
 def test_items_for_principle_links_items_from_every_survey(survey_project):
     project = Project(survey_project)
     assert [(s.name, i.key) for s, i in items_for_principle(project, "P2")] == [("kort", "hjaelp"), ("kort", "kontakt")]
-    assert [(s.name, i.key) for s, i in items_for_principle(project, "P5")] == [("forloeb", "fritid"), ("leder", "opbakning")]
+    assert [(s.name, i.key) for s, i in items_for_principle(project, "P5")] == [
+        ("forloeb", "fritid"),
+        ("leder", "opbakning"),
+    ]
     with pytest.raises(WorkbenchError, match="P9"):
         items_for_principle(project, "P9")
 
@@ -203,7 +206,7 @@ def test_excel_unicode_text_is_read(survey_project):
     "raw, line, says",
     [
         (b"id;tidspunkt;H\xe6lp\nA01;opstart;\x81\n", 2, "hverken UTF-8 eller Windows-1252"),
-        ("id;tidspunkt;Hjælp\n".encode("utf-8").decode("cp1252").encode("utf-8"), 1, "kodet om to gange"),
+        ("id;tidspunkt;Hjælp\n".encode().decode("cp1252").encode("utf-8"), 1, "kodet om to gange"),
     ],
 )
 def test_wrong_encoding(survey_project, raw, line, says):
@@ -228,7 +231,9 @@ def test_header_without_answers(survey_project):
 
 def test_unknown_principle_in_the_item_map_names_the_line(survey_project):
     path = survey_project / "surveys" / "kort.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("principles: [P3, P2]", "principles: [P3, P9]"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("principles: [P3, P2]", "principles: [P3, P9]"), encoding="utf-8"
+    )
     error = failure(survey_project)
     assert error.path.name == "kort.yaml" and error.line == 26
     assert "'P9' findes ikke i kodebogen" in error.message
@@ -236,7 +241,9 @@ def test_unknown_principle_in_the_item_map_names_the_line(survey_project):
 
 def test_positive_answer_missing_from_the_labels(survey_project):
     path = survey_project / "surveys" / "kort.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("positive: [Altid]", "positive: [Altid, Tit]"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("positive: [Altid]", "positive: [Altid, Tit]"), encoding="utf-8"
+    )
     error = failure(survey_project)
     assert error.path.name == "kort.yaml" and "'Tit'" in error.message
 
@@ -292,7 +299,9 @@ def test_cli_survey_summary_json(survey_project, capsys):
 def test_cli_survey_summary_text(survey_project, capsys):
     assert main(["--project", str(survey_project), "survey-summary"]) == 0
     out = capsys.readouterr().out
-    assert "kort.csv: respondentniveau, UTF-8, semikolon som skilletegn, 22 besvarelser (opstart 12, afslutning 10)" in out
+    assert (
+        "kort.csv: respondentniveau, UTF-8, semikolon som skilletegn, 22 besvarelser (opstart 12, afslutning 10)" in out
+    )
     assert "67 % (n < 10)" in out and "+23 procentpoint" in out
     assert "Ja 67 % · Nej 33 %" in out
     assert "(lavere er bedre)" in out

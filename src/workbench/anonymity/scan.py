@@ -20,10 +20,11 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 KINDS = ("cpr", "telefon", "email", "adresse", "navn", "institution")
 
@@ -869,7 +870,7 @@ class _Scan:
             town_first = town.split()[0].rstrip(".")
             known_town = (
                 town_first in ("København", "Kbh", "Frederiksberg")
-                or lex.local_places.match(lambda j: "" if j else town_first.lower())
+                or lex.local_places.match(lambda j, first=town_first: "" if j else first.lower())
                 or lex.is_known_proper(town_first)
             )
             if not (known_town or district):

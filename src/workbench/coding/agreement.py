@@ -20,14 +20,14 @@ Definition (also in docs/kodning.md, for users):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Hashable, Iterable, Sequence
 
-from workbench.material.codebook import Codebook
-from workbench.coding.store import Coding, CodingStore, check_coder
-from workbench.material.corpus import Corpus
-from workbench.errors import WorkbenchError
 from workbench.coding.retrieval import SegmentKey, segment_codings
+from workbench.coding.store import Coding, CodingStore, check_coder
+from workbench.errors import WorkbenchError
+from workbench.material.codebook import Codebook
+from workbench.material.corpus import Corpus
 
 OVERALL = "I alt"
 UNDEFINED = "ikke defineret: begge kodere har givet alle segmenter samme værdi (forventet enighed = 1)"

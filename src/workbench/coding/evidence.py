@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from workbench.material.codebook import VALENCES
+from workbench.coding.retrieval import coded_segments
 from workbench.coding.store import Coding
+from workbench.material.codebook import VALENCES
 from workbench.material.corpus import Document
 from workbench.project import Project
-from workbench.coding.retrieval import coded_segments
 
 CONSENSUS = "konsensus"
 PERSON_TYPES = ("interview",)  # one interview = one person; observations and focus groups are not persons

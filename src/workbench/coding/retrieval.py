@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from typing import Collection, Iterable
+from collections.abc import Collection, Iterable
 
 import pandas as pd
 
+from workbench.coding.store import Coding, CodingStore
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import VALENCES, Code, Codebook
-from workbench.coding.store import Coding, CodingStore
 from workbench.material.corpus import Corpus, Document, Segment, text_hash
 
 COLUMNS = [

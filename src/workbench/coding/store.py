@@ -18,10 +18,10 @@ import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from workbench.material.codebook import VALENCES, Codebook
-from workbench.material.corpus import Corpus, Document, Segment, text_hash
 from workbench.errors import WorkbenchError
 from workbench.io.files import append_line
+from workbench.material.codebook import VALENCES, Codebook
+from workbench.material.corpus import Corpus, Document, Segment, text_hash
 
 CODER_NAME = re.compile(r"^[A-Za-zÆØÅæøå0-9][A-Za-zÆØÅæøå0-9_.-]{0,39}$")
 CHANGEABLE = ("code", "valence", "memo", "quote")
@@ -60,13 +60,14 @@ class StaleCoding:
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
 def check_coder(name: str) -> str:
     if not CODER_NAME.match(name or ""):
         raise WorkbenchError(
-            f"Kodernavnet '{name}' kan ikke bruges. Brug initialer eller et pseudonym med bogstaver, tal, '-' eller '_'."
+            f"Kodernavnet '{name}' kan ikke bruges. Brug initialer eller et pseudonym med bogstaver, tal, '-' eller "
+            "'_'."
         )
     return name
 
@@ -248,5 +249,6 @@ def _staleness(coding: Coding, document: Document | None) -> str | None:
     if document is None:
         return f"dokumentet {coding.doc_id} findes ikke længere"
     if coding.end > len(document.body) or text_hash(document.body[coding.start : coding.end]) != coding.text_hash:
-        return f"teksten i {coding.doc_id} ({coding.segment_id or f'{coding.start}-{coding.end}'}) er ændret efter kodningen"
+        where = coding.segment_id or f"{coding.start}-{coding.end}"
+        return f"teksten i {coding.doc_id} ({where}) er ændret efter kodningen"
     return None

@@ -21,17 +21,17 @@ from __future__ import annotations
 import bisect
 import re
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, islice
-from typing import Iterable, Iterator
 
 import numpy as np
 
-from workbench.material.codebook import Codebook
 from workbench.coding.store import Coding
-from workbench.material.corpus import Document
 from workbench.lang.nlp import CHUNK, chunk_tokens, lemma, lemma_table, tokenize
+from workbench.material.codebook import Codebook
+from workbench.material.corpus import Document
 
 # Inflection endings tried on words the lookup table does not know (compounds such as
 # "supportteamet"), longest first; a stripped form only counts when it equals an indicator.

@@ -14,12 +14,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.material.codebook import VALENCES, Codebook
 from workbench.coding.store import CodingStore, check_coder
-from workbench.material.corpus import Corpus, Document
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text
 from workbench.io.text import decode, read_bytes
+from workbench.material.codebook import VALENCES, Codebook
+from workbench.material.corpus import Corpus, Document
 
 COLUMNS = ("doc_id", "segment_id", "start", "end", "coder", "code", "valence", "quote", "memo")
 SEPARATOR = ";"

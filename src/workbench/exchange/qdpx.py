@@ -37,23 +37,22 @@ import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 from xml.parsers import expat
 
-
-from workbench.material.codebook import VALENCES, Code, Codebook, CodeGroup
 from workbench.coding.store import CODER_NAME, Coding, check_coder
-from workbench.material.corpus import DOC_ID, Corpus, Document, Metadata, document_text, parse_document
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_bytes, atomic_write_text
-from workbench.privacy.guard import TextSource, ensure_clean, ensure_no_withdrawn, scan_texts
-from workbench.material.memos import CODE_DIR, DOCUMENT_DIR
-from workbench.lang.numbers import count_noun
-from workbench.project import Project
 from workbench.io.yaml import read_text
+from workbench.lang.numbers import count_noun
+from workbench.material.codebook import VALENCES, Code, Codebook, CodeGroup
+from workbench.material.corpus import DOC_ID, Corpus, Document, Metadata, document_text, parse_document
+from workbench.material.memos import CODE_DIR, DOCUMENT_DIR
+from workbench.privacy.guard import TextSource, ensure_clean, ensure_no_withdrawn, scan_texts
+from workbench.project import Project
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -89,8 +88,8 @@ def _utc(timestamp: str) -> str | None:
     except (TypeError, ValueError):
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def coding_description(coding: Coding) -> str:
@@ -437,7 +436,7 @@ class _Archive:
         # tools write both sources/ and Sources/, some with backslashes
         self.members = {i.filename.replace("\\", "/").lower(): i for i in self.zip.infolist() if not i.is_dir()}
 
-    def __enter__(self) -> "_Archive":
+    def __enter__(self) -> _Archive:
         return self
 
     def __exit__(self, *_) -> None:
@@ -577,11 +576,20 @@ def _sources(root: ET.Element, lines: dict, archive: _Archive, variables: dict[s
                 (_guid(c.find(_q("CodeRef")).get("targetGUID")), _guid(c.get("creatingUser")))
                 for c in item.findall(_q("Coding")) if c.find(_q("CodeRef")) is not None
             ]
-            selections.append(_Selection(
-                line, lines.get(description, line), _int(item, "startPosition", where, line), _int(item, "endPosition", where, line),
-                item.get("name") or "", _guid(item.get("creatingUser") or item.get("modifyingUser")),
-                memo, valence, quote, codes,
-            ))
+            selections.append(
+                _Selection(
+                    line,
+                    lines.get(description, line),
+                    _int(item, "startPosition", where, line),
+                    _int(item, "endPosition", where, line),
+                    item.get("name") or "",
+                    _guid(item.get("creatingUser") or item.get("modifyingUser")),
+                    memo,
+                    valence,
+                    quote,
+                    codes,
+                )
+            )
         whole = len(element.findall(_q("Coding")))
         if whole:
             report.skipped.append(

@@ -10,9 +10,9 @@ import errno
 import fcntl
 import os
 import tempfile
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Mapping
 
 from workbench.errors import WorkbenchError
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text
-from workbench.project import Project
 from workbench.io.yaml import read_text
+from workbench.project import Project
 
 CODE_DIR = "koder"
 DOCUMENT_DIR = "dokumenter"

@@ -7,8 +7,8 @@ call `ensure_clean` on the texts they are about to write and are refused if anyt
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 from workbench.anonymity.scan import KIND_LABELS, find_personal_data
 from workbench.errors import WorkbenchError
@@ -33,7 +33,13 @@ class ProjectFinding:
         return f"{self.path}:{self.line}: {KIND_LABELS[self.kind]}: {self.text}"
 
     def as_dict(self) -> dict:
-        return {"file": self.path, "line": self.line, "kind": self.kind, "label": KIND_LABELS[self.kind], "text": self.text}
+        return {
+            "file": self.path,
+            "line": self.line,
+            "kind": self.kind,
+            "label": KIND_LABELS[self.kind],
+            "text": self.text,
+        }
 
 
 def _transcripts(project: Project) -> Iterator[TextSource]:
@@ -74,7 +80,12 @@ def _selfeval_texts(project: Project) -> Iterator[TextSource]:
 
 
 # Every place the project keeps free text that a person wrote.
-TEXT_COLLECTORS: list[Callable[[Project], Iterable[TextSource]]] = [_transcripts, _memos, _coding_memos, _selfeval_texts]
+TEXT_COLLECTORS: list[Callable[[Project], Iterable[TextSource]]] = [
+    _transcripts,
+    _memos,
+    _coding_memos,
+    _selfeval_texts,
+]
 
 
 def project_text_sources(project: Project) -> Iterator[TextSource]:
@@ -87,7 +98,9 @@ def scan_texts(sources: Iterable[TextSource], allowed: Iterable[str] = ()) -> li
     findings = []
     for source in sources:
         for finding in find_personal_data(source.text, allowed=allowed):
-            findings.append(ProjectFinding(source.path, source.first_line + finding.line - 1, finding.kind, finding.text))
+            findings.append(
+                ProjectFinding(source.path, source.first_line + finding.line - 1, finding.kind, finding.text)
+            )
     return findings
 
 
@@ -128,5 +141,6 @@ def ensure_clean(project: Project, sources: Iterable[TextSource], what: str) -> 
     if findings:
         listing = "\n".join(str(f) for f in findings)
         raise WorkbenchError(
-            f"{what} er ikke lavet, fordi teksterne indeholder mulige personoplysninger. Ret dem og prøv igen:\n{listing}"
+            f"{what} er ikke lavet, fordi teksterne indeholder mulige personoplysninger. Ret dem og prøv "
+            f"igen:\n{listing}"
         )

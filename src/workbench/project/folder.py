@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
 from workbench.material.codebook import Codebook, load_codebook
 from workbench.material.corpus import DOCUMENT_DIR, Corpus, load_corpus
-from workbench.errors import WorkbenchError
 from workbench.project.settings import ProjectSettings, load_settings
 
 

@@ -10,7 +10,9 @@ from workbench.report.word import write_docx
 __all__ = ["build_chapter", "write_docx", "export_chapter"]
 
 
-def export_chapter(project: Project, out: Path, template: Path | None = None, sections: list[str] | None = None) -> Path:
+def export_chapter(
+    project: Project, out: Path, template: Path | None = None, sections: list[str] | None = None
+) -> Path:
     """Build, check and write the chapter (or some of its sections).
 
     The memos and quotes in it pass the anonymity guard and the withdrawn-consent check first; if

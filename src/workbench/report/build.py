@@ -19,17 +19,17 @@ from functools import cached_property
 import pandas as pd
 
 from workbench.coding import evidence
-from workbench.material import memos
-from workbench.lang import numbers as numfmt
-from workbench.selfeval import answers as selfeval
-from workbench.surveys import load as surveys
 from workbench.coding.agreement import AgreementReport, agreement
+from workbench.lang import numbers as numfmt
+from workbench.material import memos
 from workbench.material.codebook import Code
 from workbench.material.corpus import TYPE_LABELS
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
 from workbench.report import figures
 from workbench.report.model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
+from workbench.selfeval import answers as selfeval
+from workbench.surveys import load as surveys
 
 # the chapter's data-sources table counts transcripts; self-evaluations have their own table
 SOURCE_TYPES = ("interview", "observation", "focus_group")
@@ -288,7 +288,8 @@ def method_section(data: ChapterData) -> Section:
         blocks.append(
             Paragraph(
                 f"Tabellerne i kapitlet tæller kodede segmenter (talerskift eller afsnit) i kodningen fra "
-                f"{data.primary_coder} og, hvor materialet er dobbeltkodet og uenighederne afgjort, i konsensuskodningen. Et "
+                f"{data.primary_coder} og, hvor materialet er dobbeltkodet og uenighederne afgjort, i "
+                "konsensuskodningen. Et "
                 "segment tælles én gang pr. kode og valens, uanset hvor mange gange det er kodet."
             )
         )
@@ -328,9 +329,15 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
     for row in data.evidence(code.key):
         persons = "–" if row.persons is None else numfmt.integer(row.persons)
         rows.append(
-            [row.group + _flag(row), f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}", persons,
-             numfmt.integer(row.segments["understøttende"]), numfmt.integer(row.segments["udfordrende"]),
-             numfmt.integer(row.segments["neutral"]), numfmt.integer(_valence_sum(row))]
+            [
+                row.group + _flag(row),
+                f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}",
+                persons,
+                numfmt.integer(row.segments["understøttende"]),
+                numfmt.integer(row.segments["udfordrende"]),
+                numfmt.integer(row.segments["neutral"]),
+                numfmt.integer(_valence_sum(row)),
+            ]
         )
         totals.update(row.segments)
         totals["documents"] += row.documents
@@ -345,7 +352,8 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
     flagged = any(_flag(r) for r in data.evidence(code.key))
     note = (
         "Dokumenter: dokumenter i gruppen med mindst ét segment kodet med princippet. Personer: interviewede "
-        "personer, der omtaler princippet (observationer tæller ikke som personer). Segmenter tælles én gang pr. valens."
+        "personer, der omtaler princippet (observationer tæller ikke som personer). Segmenter tælles én gang pr. "
+        "valens."
     )
     if flagged:
         note += f" * Færre end {SMALL_GROUP} dokumenter i gruppen."
@@ -436,7 +444,9 @@ def _survey_item_row(survey, item, results) -> list[str] | None:
     if first is not None and last is not None and first.percent is not None and last.percent is not None:
         change = numfmt.points(round(last.percent) - round(first.percent))
     n_parts = [f"{numfmt.integer(r.n_valid)}" for r in (first, last) if r is not None]
-    question = f"{item.question} (andel {item.share_description})" + (" †" if item.direction == "lower_is_better" else "")
+    question = f"{item.question} (andel {item.share_description})" + (
+        " †" if item.direction == "lower_is_better" else ""
+    )
     return [
         question,
         survey.item_map.population,
@@ -461,11 +471,15 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
             starts.append(change.start.percent)
             ends.append(change.end.percent)
             sources.append(_source_text(survey.source))
-            populations.append(f"{survey.time_label(change.start.time_point)} → {survey.time_label(change.end.time_point)}")
+            populations.append(
+                f"{survey.time_label(change.start.time_point)} → {survey.time_label(change.end.time_point)}"
+            )
     if not labels:
         return None
     start_label, end_label = populations[0].split(" → ")
-    png = figures.survey_start_end(labels, starts, ends, start_label, end_label, f"{code.key} {code.name}: andele ved start og slut")
+    png = figures.survey_start_end(
+        labels, starts, ends, start_label, end_label, f"{code.key} {code.name}: andele ved start og slut"
+    )
     described = "; ".join(
         f"{label.rstrip(' †').replace(chr(10), ' ')}: {numfmt.percent(a)} ved start og {numfmt.percent(b)} ved slut"
         for label, a, b in zip(labels, starts, ends)
@@ -474,8 +488,10 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
         title=f"Spørgsmål knyttet til {code.key} {code.name} ved start og slut",
         png=png,
         alt_text=f"Søjlediagram over andelen af gyldige svar ved start og slut. {described}.",
-        note="Andel af gyldige svar; n fremgår af tabellen ovenfor. † Andelen måler en belastning; et fald er en forbedring."
-        if any(label.endswith("†") for label in labels) else "Andel af gyldige svar; n fremgår af tabellen ovenfor.",
+        note="Andel af gyldige svar; n fremgår af tabellen ovenfor. "
+        "† Andelen måler en belastning; et fald er en forbedring."
+        if any(label.endswith("†") for label in labels)
+        else "Andel af gyldige svar; n fremgår af tabellen ovenfor.",
         source="; ".join(dict.fromkeys(sources)) + ".",
     )
 
@@ -499,9 +515,11 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> li
     if not rows:
         return []
     note = (
-        f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; slut: {', '.join(sorted(end_labels))}. "
+        f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; slut: "
+        f"{', '.join(sorted(end_labels))}. "
         "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele, i procentpoint. "
-        f"Andele bygget på færre end {surveys.SUPPRESS_BELOW} svar vises ikke (–); færre end {surveys.FLAG_BELOW} er markeret."
+        f"Andele bygget på færre end {surveys.SUPPRESS_BELOW} svar vises ikke (–); færre end {surveys.FLAG_BELOW} er "
+        "markeret."
     )
     if reversed_:
         note += " † Andelen måler en belastning; her er et fald en forbedring."
@@ -569,7 +587,8 @@ def triangulation(data: ChapterData, code: Code) -> list:
     if best is not None:
         gain, item, change, survey = best
         lines.append(
-            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) {change.start.display} → "
+            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
+            f"{change.start.display} → "
             f"{change.end.display} ({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
             f"n = {change.start.n_valid} / {change.end.n_valid})."
         )
@@ -604,7 +623,11 @@ def principle_section(data: ChapterData, code: Code) -> Section:
     for heading in (memos.SUPPORTING, memos.CHALLENGING):
         blocks.append(Heading(heading, 2))
         body = sections.get(heading, "").strip()
-        blocks += _markdown_blocks(body) if body else [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
+        blocks += (
+            _markdown_blocks(body)
+            if body
+            else [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
+        )
     blocks += [Heading("Datagrundlag", 2), evidence_block(data, code)]
     quotes = quote_blocks(data, code, QUOTES_PER_PRINCIPLE)
     if quotes:
@@ -650,9 +673,11 @@ def principles_intro(data: ChapterData) -> Section:
                 title="Supportteamets vurdering af efterlevelsen af de fem principper pr. halvår",
                 png=selfeval.trend_png(data.project),
                 alt_text="Linjediagram med en linje pr. princip, der viser supportteamets gennemsnitlige vurdering af, "
-                f"i hvilken grad teamet har arbejdet efter princippet, fra {selfeval.Period.parse(labels[0]).label} til "
+                f"i hvilken grad teamet har arbejdet efter princippet, fra {selfeval.Period.parse(labels[0]).label} "
+                "til "
                 f"{selfeval.Period.parse(labels[-1]).label}.",
-                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). " + selfeval.disagreement_note(),
+                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). "
+                + selfeval.disagreement_note(),
                 source="Supportteamets halvårlige selvevalueringer.",
             )
         )
@@ -677,7 +702,8 @@ def factors_intro(data: ChapterData) -> Section:
         "Ni virksomme faktorer",
         [
             Paragraph(
-                "På tværs af interview og observationer peger medarbejdere og familier på ni forhold, der har betydning "
+                "På tværs af interview og observationer peger medarbejdere og familier på ni forhold, der har "
+                "betydning "
                 "for et bedre samarbejde om komplekse familiesager. Tabellen viser, i hvor mange dokumenter i hver "
                 "gruppe faktoren omtales."
             ),
@@ -685,7 +711,8 @@ def factors_intro(data: ChapterData) -> Section:
                 title="De virksomme faktorer omtalt pr. respondentgruppe",
                 columns=["Faktor"] + [g.name for g in groups],
                 rows=rows,
-                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, af alle gruppens dokumenter.",
+                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, "
+                "af alle gruppens dokumenter.",
                 source=SOURCE_CODINGS,
             ),
         ],
@@ -731,7 +758,8 @@ def assessment_section(data: ChapterData) -> Section:
             rows = data.evidence(key)
             basis.append(
                 f"{code.key} {code.name}: {numfmt.integer(sum(r.segments['understøttende'] for r in rows))} "
-                f"understøttende og {numfmt.integer(sum(r.segments['udfordrende'] for r in rows))} udfordrende segmenter"
+                f"understøttende og {numfmt.integer(sum(r.segments['udfordrende'] for r in rows))} udfordrende "
+                "segmenter"
                 + _latest_selfeval(data, key)
             )
         blocks += [Paragraph("Datagrundlag:", italic=True), BulletList(basis)]
@@ -742,7 +770,9 @@ def _latest_selfeval(data: ChapterData, key: str) -> str:
     rows = _selfeval_rows(data, key)
     if rows is None:
         return ""
-    adherence = rows[rows["item"] == selfeval.ADHERENCE].sort_values("period", key=lambda s: s.map(selfeval.Period.parse))
+    adherence = rows[rows["item"] == selfeval.ADHERENCE].sort_values(
+        "period", key=lambda s: s.map(selfeval.Period.parse)
+    )
     last = adherence.iloc[-1]
     return (
         f"; selvevaluering {numfmt.decimal(last['mean'], 1)} i {selfeval.Period.parse(last['period']).label}"
@@ -803,7 +833,15 @@ def agreement_appendix(data: ChapterData) -> Section | None:
             for m in report.per_code
         ]
         o = report.overall
-        rows.append(["I alt", numfmt.integer(o.n), numfmt.percent(o.percent), _decimal_or_dash(o.kappa), _decimal_or_dash(o.alpha)])
+        rows.append(
+            [
+                "I alt",
+                numfmt.integer(o.n),
+                numfmt.percent(o.percent),
+                _decimal_or_dash(o.kappa),
+                _decimal_or_dash(o.alpha),
+            ]
+        )
         blocks.append(
             Table(
                 title=f"Enighed mellem koderne {report.coders[0]} og {report.coders[1]} pr. kode",
@@ -836,7 +874,8 @@ def survey_appendix(data: ChapterData) -> Section | None:
                 rows=rows,
                 note=f"Svargruppe: {survey.item_map.population}. Andelen er andelen af gyldige svar, der svarer "
                 f"{', '.join(dict.fromkeys(i.share_description for i in survey.item_map.items))}. Udeladt: »Ved ikke« "
-                f"og blanke svar. {numfmt.count_noun(len(changes), 'spørgsmål', 'spørgsmål')} er målt både ved start og slut.",
+                f"og blanke svar. {numfmt.count_noun(len(changes), 'spørgsmål', 'spørgsmål')} er målt både ved start "
+                "og slut.",
                 source=survey.source,
             )
         )

@@ -23,19 +23,20 @@ import io
 import math
 import re
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Iterator, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pandas as pd
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from workbench.lang import numbers as numfmt
-from workbench.material.corpus import Document, Metadata
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text, locked
 from workbench.io.yaml import YamlDocument, describe_validation_error, parse_yaml, read_text, validate
+from workbench.lang import numbers as numfmt
+from workbench.material.corpus import Document, Metadata
 
 if TYPE_CHECKING:
     from workbench.privacy.guard import TextSource
@@ -75,7 +76,7 @@ class Period:
     half: int
 
     @classmethod
-    def parse(cls, text: Any) -> "Period":
+    def parse(cls, text: Any) -> Period:
         """Raises ValueError with a Danish message, so pydantic and callers can both use it."""
         if isinstance(text, Period):
             return text
@@ -88,7 +89,7 @@ class Period:
         return cls(int(match["year"]), int(match["half"]))
 
     @classmethod
-    def containing(cls, day: dt.date) -> "Period":
+    def containing(cls, day: dt.date) -> Period:
         return cls(day.year, 1 if day.month <= 6 else 2)
 
     def __str__(self) -> str:
@@ -106,7 +107,7 @@ class Period:
     def end(self) -> dt.date:
         return dt.date(self.year, 6, 30) if self.half == 1 else dt.date(self.year, 12, 31)
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         return Period(self.year - 1, 2) if self.half == 1 else Period(self.year, 1)
 
 
@@ -151,7 +152,7 @@ class Scale(_Strict):
     labels: dict[int, str]
 
     @model_validator(mode="after")
-    def _one_label_per_step(self) -> "Scale":
+    def _one_label_per_step(self) -> Scale:
         if self.min >= self.max:
             raise ValueError(f"skalaens min ({self.min}) skal være mindre end max ({self.max})")
         if set(self.labels) != set(self.steps):
@@ -173,7 +174,7 @@ class FormItem(_Strict):
     required: bool = False
 
     @model_validator(mode="after")
-    def _scale_for_scores_only(self) -> "FormItem":
+    def _scale_for_scores_only(self) -> FormItem:
         if self.kind == "score" and not self.scale:
             raise ValueError(f"spørgsmålet '{self.key}' er en score og skal angive en skala (scale)")
         if self.kind == "text" and self.scale:
@@ -219,7 +220,9 @@ def load_form(project: Project) -> SelfEvalForm:
         raise WorkbenchError("Selvevalueringsformularen findes ikke. Opret selfeval/form.yaml i projektmappen.", path)
     doc = parse_yaml(read_text(path), path)
     if not isinstance(doc.data, dict):
-        raise WorkbenchError("Formularen skal være en YAML-samling med nøglerne title, principles, scales og items.", path, 1)
+        raise WorkbenchError(
+            "Formularen skal være en YAML-samling med nøglerne title, principles, scales og items.", path, 1
+        )
     form = validate(SelfEvalForm, doc)
     known = [c.key for c in project.codebook.principles]
     for index, key in enumerate(form.principles):
@@ -229,10 +232,14 @@ def load_form(project: Project) -> SelfEvalForm:
                 path, doc.line_of(("principles", index)),
             )
         if form.principles.index(key) != index:
-            raise WorkbenchError(f"Princippet '{key}' står mere end én gang i listen.", path, doc.line_of(("principles", index)))
+            raise WorkbenchError(
+                f"Princippet '{key}' står mere end én gang i listen.", path, doc.line_of(("principles", index))
+            )
     for index, item in enumerate(form.items):
         if form.item(item.key) is not item:
-            raise WorkbenchError(f"Spørgsmålet '{item.key}' er defineret mere end én gang.", path, doc.line_of(("items", index)))
+            raise WorkbenchError(
+                f"Spørgsmålet '{item.key}' er defineret mere end én gang.", path, doc.line_of(("items", index))
+            )
         if item.scale and item.scale not in form.scales:
             raise WorkbenchError(
                 f"Spørgsmålet '{item.key}' bruger skalaen '{item.scale}', som ikke er defineret under scales.",
@@ -326,7 +333,9 @@ def check_answers(evaluation: SelfEvaluation, form: SelfEvalForm, doc: YamlDocum
                     )
             elif not isinstance(value, str):
                 raise WorkbenchError(
-                    f"Svaret på {principle} '{item.heading}' skal være tekst (fundet: {value!r}).", path, line(principle, key)
+                    f"Svaret på {principle} '{item.heading}' skal være tekst (fundet: {value!r}).",
+                    path,
+                    line(principle, key),
                 )
 
 
@@ -362,7 +371,9 @@ def _read_answer(path: Path, form: SelfEvalForm, period: Period, respondent: str
         raise WorkbenchError("Filen er tom. Slet den, eller udfyld besvarelsen igen i formularen.", path)
     doc = parse_yaml(text, path)
     if not isinstance(doc.data, dict):
-        raise WorkbenchError("En besvarelse skal være en YAML-samling med respondent, period, status og answers.", path, 1)
+        raise WorkbenchError(
+            "En besvarelse skal være en YAML-samling med respondent, period, status og answers.", path, 1
+        )
     evaluation = validate(SelfEvaluation, doc)
     if evaluation.period != period:
         raise WorkbenchError(
@@ -375,7 +386,9 @@ def _read_answer(path: Path, form: SelfEvalForm, period: Period, respondent: str
             f"omdøb filen.", path, doc.line_of(("respondent",)),
         )
     if not current and not evaluation.is_submitted:
-        raise WorkbenchError("Historikken gemmer kun indsendte besvarelser; status skal være 'indsendt'.", path, doc.line_of(("status",)))
+        raise WorkbenchError(
+            "Historikken gemmer kun indsendte besvarelser; status skal være 'indsendt'.", path, doc.line_of(("status",))
+        )
     check_answers(evaluation, form, doc)
     return AnswerFile(evaluation, path, doc, text.split("\n"), current)
 
@@ -679,14 +692,18 @@ def trend_figure(project: Project, item: str = ADHERENCE):
     axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: numfmt.decimal(value, 1)))
     axes.set_xticks(range(len(periods)), [p.label for p in periods])
     axes.set_xlim(-0.3, max(len(periods) - 1, 0) + 0.3)
-    axes.set_ylabel(f"Gennemsnit ({scale.min} = {scale.labels[scale.min].lower()}, {scale.max} = {scale.labels[scale.max].lower()})")
+    axes.set_ylabel(
+        f"Gennemsnit ({scale.min} = {scale.labels[scale.min].lower()}, {scale.max} = {scale.labels[scale.max].lower()})"
+    )
     axes.set_title(f"{form_item.heading}: teamets gennemsnit pr. halvår")
     axes.grid(axis="y", alpha=0.3)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     if periods:
         axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, title="Princip")
-        figure.text(0.01, 0.01, "Ring om et punkt: teamet er uenigt (stor spredning i svarene).", fontsize=8, color="#555555")
+        figure.text(
+            0.01, 0.01, "Ring om et punkt: teamet er uenigt (stor spredning i svarene).", fontsize=8, color="#555555"
+        )
     else:
         axes.text(0.5, 0.5, "Ingen indsendte besvarelser endnu", ha="center", va="center", transform=axes.transAxes)
     figure.tight_layout(rect=(0, 0.04, 1, 1))

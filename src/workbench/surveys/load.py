@@ -21,11 +21,11 @@ from typing import Annotated, Literal
 import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from workbench.lang import numbers as numfmt
-from workbench.material.codebook import Codebook
 from workbench.errors import WorkbenchError
 from workbench.io.text import decode
 from workbench.io.yaml import load_yaml_file, validate
+from workbench.lang import numbers as numfmt
+from workbench.material.codebook import Codebook
 
 # In groups this small a percentage can reveal what identifiable people answered (in a kerneteam of
 # four, "100 %" says what each of them said), so the share is not shown at all ...
@@ -89,7 +89,7 @@ class SurveyItem(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _labels_agree(self) -> "SurveyItem":
+    def _labels_agree(self) -> SurveyItem:
         known = [_normalise(label) for label in self.labels]
         twice = sorted({label for label in self.labels if known.count(_normalise(label)) > 1})
         if twice:

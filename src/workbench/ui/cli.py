@@ -93,7 +93,11 @@ def cmd_codings_export(args) -> int:
     project = _project(args)
     store = project.coding_store()
     out = Path(args.out) if args.out else project.exports_dir / "kodninger.csv"
-    memos = [TextSource(f"codings/{c.coder}.jsonl", c.memo) for c in store.current(project.codable_corpus, args.coder) if c.memo]
+    memos = [
+        TextSource(f"codings/{c.coder}.jsonl", c.memo)
+        for c in store.current(project.codable_corpus, args.coder)
+        if c.memo
+    ]
     ensure_clean(project, memos, "Eksporten af kodninger")
     written = export_codings_csv(store, out, args.coder, corpus=project.codable_corpus)
     print(f"{written} kodninger er eksporteret til {out}.")
@@ -127,8 +131,8 @@ def cmd_codings_stale(args) -> int:
 
 
 def cmd_agreement(args) -> int:
-    from workbench.lang import numbers as numfmt
     from workbench.coding.agreement import agreement
+    from workbench.lang import numbers as numfmt
 
     project = _project(args)
     coders = [c.strip() for c in args.coders.split(",")]
@@ -189,14 +193,16 @@ def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str
     for value in values or []:
         name, sep, target = value.rpartition("=")
         if not sep or not name.strip() or not target.strip():
-            raise WorkbenchError(f"{option} skal skrives som NAVN=VÆRDI, fx {option} \"{example}\" (fundet: '{value}').")
+            raise WorkbenchError(
+                f"{option} skal skrives som NAVN=VÆRDI, fx {option} \"{example}\" (fundet: '{value}')."
+            )
         pairs[name.strip()] = target.strip()
     return pairs
 
 
 def cmd_export_qdpx(args) -> int:
-    from workbench.lang.numbers import count_noun
     from workbench.exchange.qdpx import export_qdpx, exported_codings, exported_documents
+    from workbench.lang.numbers import count_noun
 
     project = _project(args)
     out = export_qdpx(project, Path(args.out) if args.out else project.exports_dir / "projekt.qdpx")
@@ -216,8 +222,8 @@ def cmd_export_qdc(args) -> int:
 
 
 def cmd_import_qdpx(args) -> int:
-    from workbench.lang.numbers import count_noun
     from workbench.exchange.qdpx import import_qdpx
+    from workbench.lang.numbers import count_noun
 
     project = _project(args)
     coders = _pairs(args.coder, "--coder", "Anne Holm=AH")
@@ -312,13 +318,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coders", required=True, metavar="A,B", help="to kodere adskilt af komma")
     p.add_argument("--json", action="store_true")
 
-    p = add("survey-summary", cmd_survey_summary, "spørgeskemaer: gyldige svar, udeladte, andel og ændring i procentpoint")
+    p = add(
+        "survey-summary", cmd_survey_summary, "spørgeskemaer: gyldige svar, udeladte, andel og ændring i procentpoint"
+    )
     p.add_argument("--json", action="store_true")
 
-    p = add("selfeval-summary", cmd_selfeval_summary, "selvevalueringer: n, gennemsnit, median, min og maks pr. princip og halvår")
+    p = add(
+        "selfeval-summary",
+        cmd_selfeval_summary,
+        "selvevalueringer: n, gennemsnit, median, min og maks pr. princip og halvår",
+    )
     p.add_argument("--json", action="store_true")
 
-    p = add("export-qdpx", cmd_export_qdpx, "eksportér projektet som REFI-QDA-projekt (.qdpx) til NVivo, ATLAS.ti, MAXQDA, QualCoder")
+    p = add(
+        "export-qdpx",
+        cmd_export_qdpx,
+        "eksportér projektet som REFI-QDA-projekt (.qdpx) til NVivo, ATLAS.ti, MAXQDA, QualCoder",
+    )
     p.add_argument("--out", metavar="FIL.qdpx", help="standard: exports/projekt.qdpx")
 
     p = add("export-qdc", cmd_export_qdc, "eksportér kodebogen alene som REFI-QDA-kodebog (.qdc)")
@@ -331,7 +347,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coder", action="append", metavar="BRUGER=KODER",
                    help="kodernavn for en bruger i filen, fx \"Anne Holm=AH\" (kan gentages)")
 
-    p = add("export-xlsx", cmd_export_xlsx, "eksportér tabeller til Excel: kodninger, matricer, enighed, selvevaluering, spørgeskemaer")
+    p = add(
+        "export-xlsx",
+        cmd_export_xlsx,
+        "eksportér tabeller til Excel: kodninger, matricer, enighed, selvevaluering, spørgeskemaer",
+    )
     p.add_argument("--what", choices=["codings", "matrices", "agreement", "selfeval", "surveys", "all"], default="all",
                    help="hvilke tabeller (standard: all)")
     p.add_argument("--out", metavar="FIL.xlsx", help="standard: exports/<tabel>.xlsx")

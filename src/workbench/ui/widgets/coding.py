@@ -19,18 +19,18 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench.lang import numbers as numfmt
 from workbench.coding.agreement import agreement, resolve
-from workbench.material.codebook import VALENCES, Code, Codebook
+from workbench.coding.retrieval import code_group_matrix, cooccurrence, heatmap_png, progress, retrieve
 from workbench.coding.store import Coding, check_coder, staleness
-from workbench.material.corpus import TYPE_LABELS, Document, Segment
+from workbench.coding.suggestions import open_suggestions
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_bytes
-from workbench.privacy.guard import TextSource, ensure_clean
+from workbench.lang import numbers as numfmt
+from workbench.material.codebook import VALENCES, Code, Codebook
+from workbench.material.corpus import TYPE_LABELS, Document, Segment
 from workbench.material.memos import read_memo, write_memo
+from workbench.privacy.guard import TextSource, ensure_clean
 from workbench.project import Project
-from workbench.coding.retrieval import code_group_matrix, cooccurrence, heatmap_png, progress, retrieve
-from workbench.coding.suggestions import open_suggestions
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 ALL = ""  # the "Alle" choice of a filter; ipywidgets shows an empty selection for None
@@ -112,7 +112,7 @@ def _show_text_table(output: w.Output, frame: pd.DataFrame, empty: str) -> None:
         _show_frame(output, frame, empty)
         return
     shown = frame.copy()
-    for column in shown.columns[shown.dtypes == bool]:
+    for column in shown.columns[shown.dtypes == bool]:  # noqa: E721 (pandas dtype comparison)
         shown[column] = shown[column].map({True: "ja", False: "nej"})
     output.clear_output()
     with output:
@@ -214,7 +214,9 @@ class CodingApp:
 
         self.valence = w.ToggleButtons(options=list(VALENCES), value="neutral", description="Valens:")
         self.memo = w.Textarea(placeholder="Memo til næste kodning (valgfrit)", layout=w.Layout(width="60%"))
-        self.star = w.ToggleButton(value=False, description="★ Citat", tooltip="Markér kodningen som citat til rapporten")
+        self.star = w.ToggleButton(
+            value=False, description="★ Citat", tooltip="Markér kodningen som citat til rapporten"
+        )
         self.codings_box = w.VBox()
         self.suggestions_box = w.VBox()
 
@@ -692,7 +694,8 @@ class CompareView:
         cell = "padding:4px 8px;vertical-align:top;border-top:1px solid #ddd"
         side_by_side = w.HTML(
             f'<table style="width:100%;table-layout:fixed"><tr>'
-            f'<td style="{cell};width:50%"><small>{html.escape(disagreement.doc_id)} {html.escape(disagreement.segment_id)}'
+            f'<td style="{cell};width:50%"><small>{html.escape(disagreement.doc_id)} '
+            f'{html.escape(disagreement.segment_id)}'
             f'</small><div style="white-space:pre-wrap">{html.escape(disagreement.text)}</div></td>'
             f'<td style="{cell}"><b>{html.escape(coder_a)}</b><br>{chips(disagreement.codes_a)}</td>'
             f'<td style="{cell}"><b>{html.escape(coder_b)}</b><br>{chips(disagreement.codes_b)}</td>'

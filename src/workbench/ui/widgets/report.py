@@ -28,8 +28,10 @@ def _table_html(table: Table, number: int) -> str:
     )
     return (
         f"<p><b>Tabel {number}. {html.escape(table.title)}</b></p>"
-        f"<table style='border-collapse:collapse;font-size:90%'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-        f"<p style='font-size:80%'><i>Anm.:</i> {html.escape(table.note)}<br><i>Kilde:</i> {html.escape(table.source)}</p>"
+        "<table "
+        f"style='border-collapse:collapse;font-size:90%'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        f"<p style='font-size:80%'><i>Anm.:</i> {html.escape(table.note)}<br><i>Kilde:</i> "
+        f"{html.escape(table.source)}</p>"
     )
 
 
@@ -97,7 +99,9 @@ class ReportApp:
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = f"Evalueringskapitel for projektet {self.project.root} ({len(self.chapter.sections)} afsnit)"
+        bundle["text/plain"] = (
+            f"Evalueringskapitel for projektet {self.project.root} ({len(self.chapter.sections)} afsnit)"
+        )
         return bundle
 
     @reports_errors
