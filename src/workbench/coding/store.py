@@ -90,7 +90,7 @@ class _CoderLog:
         except FileNotFoundError:
             return
         if size < self.offset:  # the file was replaced (e.g. restored from backup): start over
-            self.__init__(self.path, self.coder)
+            self.__init__(self.path, self.coder)  # type: ignore[misc]  # a fresh replay of the same log
         if size == self.offset:
             return
         with open(self.path, "rb") as handle:
@@ -177,6 +177,7 @@ class CodingStore:
     ) -> Coding:
         """Code a whole segment, or a character span of the document body."""
         self._check(code, valence)
+        segment_id: str | None
         if segment is not None:
             start, end, segment_id = segment.start, segment.end, segment.id
         elif span is not None:

@@ -227,6 +227,7 @@ def prepare_import(
         source = checked.source
         if checked.error is not None:
             raise checked.error
+        assert checked.item is not None  # no error: the file was read and parsed
         doc_id = checked.item.document.id
         if doc_id in batch_ids:
             raise WorkbenchError(

@@ -17,7 +17,7 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 
 
-def _explain_os_error(exc: OSError, path: Path) -> WorkbenchError:
+def _explain_os_error(exc: OSError, path: Path | None) -> WorkbenchError:
     if exc.errno == errno.ENOSPC:
         return WorkbenchError("Disken er fuld, så intet blev gemt. Frigør plads og prøv igen.", path)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

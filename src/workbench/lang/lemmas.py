@@ -28,7 +28,9 @@ def _source() -> Path:
 def _load_json(source: Path) -> dict[str, str]:
     from spacy.util import load_language_data
 
-    return load_language_data(source)
+    table = load_language_data(source)
+    assert isinstance(table, dict)  # the lookup table is a JSON object
+    return table
 
 
 def _cache_dir() -> Path:

@@ -304,6 +304,10 @@ class Corpus:
     def get(self, doc_id: str) -> Document | None:
         return self._by_id.get(doc_id)
 
+    def __getitem__(self, doc_id: str) -> Document:
+        """A document known to be in the corpus (KeyError otherwise)."""
+        return self._by_id[doc_id]
+
     def __iter__(self):
         return iter(self.documents)
 

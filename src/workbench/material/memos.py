@@ -35,6 +35,7 @@ def memo_path(project: Project, code: str | None = None, doc_id: str | None = No
     if code is not None:
         project.codebook.code(code)  # raises the Danish error for an unknown code
         return project.memos_dir / CODE_DIR / f"{code}.md"
+    assert doc_id is not None
     if project.codable_corpus.get(doc_id) is None:
         raise WorkbenchError(
             f"Dokumentet '{doc_id}' findes ikke i projektet, så der kan ikke skrives et memo om det.",
@@ -51,12 +52,13 @@ def template(project: Project, code: str | None = None, doc_id: str | None = Non
     """The text a new memo starts from."""
     memo_path(project, code=code, doc_id=doc_id)
     if doc_id is not None:
-        document = project.codable_corpus.get(doc_id)
+        document = project.codable_corpus[doc_id]  # memo_path checked it
         return (
             f"# Memo: {doc_id}\n\n"
             f"Analytiske noter om dokumentet ({document.meta.type}, {document.meta.group}).\n\n"
             f"## {ANALYSIS}\n"
         )
+    assert code is not None  # memo_path checked that exactly one was given
     entry = project.codebook.code(code)
     if is_principle(project, code):
         return (

@@ -30,6 +30,7 @@ from workbench.report import figures
 from workbench.report.model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
 from workbench.selfeval import answers as selfeval
 from workbench.surveys import load as surveys
+from workbench.surveys.load import ItemResult
 
 # the chapter's data-sources table counts transcripts; self-evaluations have their own table
 SOURCE_TYPES = ("interview", "observation", "focus_group")
@@ -87,7 +88,7 @@ class ChapterData:
         return surveys.load_surveys(self.project)
 
     @cached_property
-    def survey_results(self) -> dict[str, list[surveys.ItemResult]]:
+    def survey_results(self) -> dict[str, list[ItemResult]]:
         return {s.name: surveys.summarise(s) for s in self.surveys}
 
     @cached_property
@@ -325,7 +326,7 @@ def method_section(data: ChapterData) -> Section:
 
 def evidence_block(data: ChapterData, code: Code) -> Table:
     rows = []
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for row in data.evidence(code.key):
         persons = "–" if row.persons is None else numfmt.integer(row.persons)
         rows.append(
@@ -589,7 +590,7 @@ def triangulation(data: ChapterData, code: Code) -> list:
         lines.append(
             f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
             f"{change.start.display} → "
-            f"{change.end.display} ({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
+            f"{change.end.display} ({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "  # type: ignore[arg-type]
             f"n = {change.start.n_valid} / {change.end.n_valid})."
         )
         directions.append(_sign(round(gain)))

@@ -26,7 +26,7 @@ import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
 import pandas as pd
 import yaml
@@ -44,8 +44,8 @@ if TYPE_CHECKING:
 
 FORM_FILE = "form.yaml"
 HISTORY_DIR = ".historik"
-STATUS_DRAFT = "kladde"
-STATUS_SUBMITTED = "indsendt"
+STATUS_DRAFT: Final = "kladde"
+STATUS_SUBMITTED: Final = "indsendt"
 ADHERENCE = "adherence"
 
 # Disagreement on a 1-5 scale: someone answers "i mindre grad" and someone "i meget høj grad" (range ≥ 3),
@@ -198,6 +198,7 @@ class SelfEvalForm(_Strict):
         return next((i for i in self.items if i.key == key), None)
 
     def scale_of(self, item: FormItem) -> Scale:
+        assert item.scale is not None  # score items name their scale (FormItem checks it)
         return self.scales[item.scale]
 
     @property
@@ -296,7 +297,7 @@ class SelfEvaluation(BaseModel):
 def new_evaluation(respondent: str, period: str | Period, answers: dict[str, dict[str, Any]]) -> SelfEvaluation:
     """A SelfEvaluation from the form's input (not a file); bad input becomes one Danish sentence."""
     try:
-        return SelfEvaluation(respondent=respondent, period=period, answers=answers)
+        return SelfEvaluation(respondent=respondent, period=period, answers=answers)  # type: ignore[arg-type]
     except ValidationError as exc:
         _, message = describe_validation_error(exc)
         raise WorkbenchError(message) from None

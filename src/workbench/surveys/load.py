@@ -408,6 +408,7 @@ def _time_of(cells: list[str], column: int | None, spec: SurveyMap, line: int, p
 
 
 def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -> list[AnswerSheet]:
+    assert spec.respondent_column is not None  # required for the respondent format (validated in SurveyMap)
     wanted = [spec.respondent_column] + ([spec.time_column] if spec.time_column else [])
     wanted += [item.source_column for item in spec.items]
     columns = _column_positions(
@@ -422,7 +423,7 @@ def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -
             raise WorkbenchError(
                 f"Respondent-id mangler i kolonnen '{spec.respondent_column}'. Giv besvarelsen et id.", path, line
             )
-        time_point = _time_of(cells, columns.get(spec.time_column), spec, line, path)
+        time_point = _time_of(cells, columns.get(spec.time_column or ""), spec, line, path)
         earlier = first_seen.setdefault((_normalise(respondent), time_point), line)
         if earlier != line:
             when = spec.time_point(time_point).label.lower()
@@ -482,7 +483,7 @@ def _aggregated_rows(table: _Table, spec: SurveyMap, path: Path, map_path: Path)
                 path,
                 line,
             )
-        time_point = _time_of(cells, columns.get(spec.time_column), spec, line, path)
+        time_point = _time_of(cells, columns.get(spec.time_column or ""), spec, line, path)
         earlier = first_seen.setdefault((item, time_point), line)
         if earlier != line:
             raise WorkbenchError(

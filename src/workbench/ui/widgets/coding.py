@@ -13,15 +13,16 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench.coding.agreement import agreement, resolve
+from workbench.coding.agreement import AgreementReport, agreement, resolve
 from workbench.coding.retrieval import code_group_matrix, cooccurrence, heatmap_png, progress, retrieve
-from workbench.coding.store import Coding, check_coder, staleness
+from workbench.coding.store import Coding, CodingStore, check_coder, staleness
 from workbench.coding.suggestions import open_suggestions
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_bytes
@@ -355,6 +356,7 @@ class CodingApp:
             self.codings_box.children = self.suggestions_box.children = ()
             return
         document = self._document
+        assert document is not None  # a segment is shown only for a chosen document
         self.segment_label.value = f"{segment.id} · {self.segment_slider.value} af {len(document.segments)}"
         self.segment_view.value = self._window_html(document, self.segment_slider.value - 1, codings)
         if self._coder is None:
@@ -408,7 +410,7 @@ class CodingApp:
         return controls
 
     def _open_suggestions(self, codings: list[Coding], segment: Segment):
-        if self._coder is None:
+        if self._coder is None or self._document is None:
             return []
         return [
             s for s in open_suggestions(self._document, self.codebook, codings)
@@ -437,6 +439,8 @@ class FilteredView:
     """A view recomputed whenever one of its filters changes; its coder filter follows the store."""
 
     coder: w.Dropdown
+    store: CodingStore
+    update: Callable[[], None]  # each view's own recomputation
     _updating_options = False
 
     def _watch(self, *controls: w.ValueWidget) -> None:
@@ -645,7 +649,7 @@ class CompareView:
         self.disagreements = w.VBox()
         self.resolve_button = w.Button(description="Gem konsensus", icon="save", disabled=True)
         self.status = StatusLine()
-        self.report = None
+        self.report: AgreementReport | None = None
         self.agreement_frame = pd.DataFrame()
         self.choices: dict[tuple[str, str], w.SelectMultiple] = {}
         self._rows: list[w.Widget] = []  # closed when the next comparison replaces them
