@@ -52,7 +52,7 @@ class ChapterData:
 
     @cached_property
     def primary_coder(self) -> str | None:
-        return evidence.primary_coder(self.project)
+        return evidence.primary_coder(self.project.coding_store().current(self.corpus))
 
     @cached_property
     def agreements(self) -> list[AgreementReport]:
@@ -92,13 +92,14 @@ class ChapterData:
 
     @cached_property
     def evidence_index(self) -> evidence.Evidence:
-        return evidence.Evidence(self.project)
+        current = self.project.coding_store().current(self.corpus)
+        return evidence.Evidence(current, self.corpus, self.codebook)
 
     def evidence(self, code: str) -> list[evidence.EvidenceRow]:
         return self.evidence_index.table(code)
 
     def memo(self, code: str) -> str:
-        return self.read_exported(memos.memo_path(self.project, code=code))
+        return self.read_exported(self.project.memos.path(code=code))
 
     def read_exported(self, path) -> str:
         """Text of a user-written file the chapter uses; remembered for the export checks."""

@@ -27,7 +27,6 @@ from workbench.material.corpus import TYPE_LABELS, Document, Segment
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_bytes
 from workbench.privacy.guard import TextSource, ensure_clean
-from workbench.material.memos import read_memo, write_memo
 from workbench.project import Project
 from workbench.coding.retrieval import code_group_matrix, cooccurrence, heatmap_png, progress, retrieve
 from workbench.coding.suggestions import open_suggestions
@@ -600,11 +599,11 @@ class MemoView:
             self.definition.value = f"<i>{html.escape(code.statement or code.definition or code.name)}</i>"
         else:
             self.definition.value = ""
-        self._loaded_text = read_memo(self.project, **self._where(target))
+        self._loaded_text = self.project.memos.read(**self._where(target))
         self.text.value = self._loaded_text
 
     def _save(self, target: tuple[str, str]) -> None:
-        path = write_memo(self.project, self.text.value, **self._where(target))
+        path = self.project.memos.write(self.text.value, **self._where(target))
         self._loaded_text = self.text.value
         self.status.saved(self.project.relative(path))
 
