@@ -14,6 +14,8 @@ import pytest
 from workbench.errors import WorkbenchError
 from workbench.material.corpus import segment_body
 from workbench.project import Project
+from workbench.report.figures import selfeval_trend_figure as trend_figure
+from workbench.report.figures import selfeval_trend_png as trend_png
 from workbench.selfeval.answers import (
     Period,
     check_respondent,
@@ -26,8 +28,6 @@ from workbench.selfeval.answers import (
     submit,
     submitted_evaluations,
     summary_table,
-    trend_figure,
-    trend_png,
 )
 from workbench.ui.cli import main
 

@@ -19,7 +19,6 @@ required item to form.yaml later leaves earlier half years valid.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 import statistics
@@ -49,7 +48,6 @@ from workbench.io.yaml import (
     read_text,
     validate,
 )
-from workbench.lang import numbers as numfmt
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import Document, Metadata
 
@@ -631,100 +629,13 @@ def summary_records(table: pd.DataFrame) -> list[dict]:
     return records
 
 
-def formatted_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """The summary in Danish style (decimal comma, half-year labels) for tables people read."""
-    return pd.DataFrame({
-        "Princip": [f"{p} {n}" for p, n in zip(table["principle"], table["principle_name"])],
-        "Halvår": [Period.parse(p).label for p in table["period"]],
-        "Spørgsmål": table["item_label"],
-        "n": [numfmt.integer(n) for n in table["n"]],
-        "Gns.": [numfmt.decimal(v, 1) for v in table["mean"]],
-        "Median": [numfmt.decimal(v, 1) for v in table["median"]],
-        "Min–maks": [f"{int(a)}–{int(b)}" for a, b in zip(table["min"], table["max"])],
-        "Sd": [numfmt.decimal(v, 1) for v in table["sd"]],
-        "Uenighed": ["uenighed" if d else "" for d in table["disagreement"]],
-    }, columns=["Princip", "Halvår", "Spørgsmål", "n", "Gns.", "Median", "Min–maks", "Sd", "Uenighed"])
-
-
-def disagreement_note() -> str:
-    return (
-        f"Uenighed: spændet mellem laveste og højeste svar er mindst {DISAGREEMENT_RANGE} point, eller "
-        f"standardafvigelsen er mindst {numfmt.decimal(DISAGREEMENT_SD, 1)}. Kun indsendte besvarelser tæller; "
-        f"kladder indgår ikke."
-    )
-
-
-def summary_text(project: SelfEvalProject) -> str:
-    """The summary as text tables, one per principle (for the terminal)."""
-    table = summary_table(project)
-    if table.empty:
-        return "Der er endnu ingen indsendte selvevalueringer i selfeval/."
-    formatted = formatted_summary(table)
-    blocks = ["Selvevaluering i supportteamet: svar pr. princip og halvår"]
-    for principle in dict.fromkeys(formatted["Princip"]):
-        part = formatted[formatted["Princip"] == principle].drop(columns="Princip")
-        blocks.append(f"{principle}\n{part.to_string(index=False)}")
-    blocks.append(disagreement_note())
-    return "\n\n".join(blocks)
-
-
-def trend_png(project: SelfEvalProject, item: str = ADHERENCE) -> bytes:
-    """The trend chart as PNG, for the form's summary and the report."""
-    buffer = io.BytesIO()
-    trend_figure(project, item).savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-def trend_figure(project: SelfEvalProject, item: str = ADHERENCE):
-    """Line chart of the mean score per principle over the half years (one line per principle).
-
-    A matplotlib Figure without pyplot (no global state, Agg when saved); rings mark disagreement.
-    """
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MultipleLocator
-
-    form = load_form(project)
-    form_item = form.item(item)
-    if form_item is None or form_item.kind != "score":
+def score_item(form: SelfEvalForm, key: str = ADHERENCE) -> FormItem:
+    """The form's score item `key`; anything else is refused with the keys that would do."""
+    item = form.item(key)
+    if item is None or item.kind != "score":
         keys = ", ".join(i.key for i in form.score_items)
-        raise WorkbenchError(f"'{item}' er ikke et scorespørgsmål i selvevalueringsformularen; brug en af: {keys}.")
-    scale = form.scale_of(form_item)
-    table = summary_table(project)
-    table = table[table["item"] == item]
-    periods = sorted({Period.parse(p) for p in table["period"]})
-    position = {str(p): index for index, p in enumerate(periods)}
-
-    figure = Figure(figsize=(8, 4.2), dpi=110)
-    axes = figure.add_subplot()
-    for principle in form.principles:
-        rows = table[table["principle"] == principle]
-        if rows.empty:
-            continue
-        code = project.codebook.code(principle)
-        xs = [position[p] for p in rows["period"]]
-        axes.plot(xs, rows["mean"], marker="o", color=code.colour, linewidth=2, label=code.label)
-        disagree = rows[rows["disagreement"]]
-        axes.scatter(
-            [position[p] for p in disagree["period"]], disagree["mean"], s=180, facecolors="none",
-            edgecolors=code.colour, linewidths=1.5,
-        )
-    axes.set_ylim(scale.min - 0.2, scale.max + 0.2)
-    axes.yaxis.set_major_locator(MultipleLocator(0.5))
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: numfmt.decimal(value, 1)))
-    axes.set_xticks(range(len(periods)), [p.label for p in periods])
-    axes.set_xlim(-0.3, max(len(periods) - 1, 0) + 0.3)
-    axes.set_ylabel(f"Gennemsnit ({scale.min} = {scale.labels[scale.min].lower()}, {scale.max} = {scale.labels[scale.max].lower()})")
-    axes.set_title(f"{form_item.heading}: teamets gennemsnit pr. halvår")
-    axes.grid(axis="y", alpha=0.3)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    if periods:
-        axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, title="Princip")
-        figure.text(0.01, 0.01, "Ring om et punkt: teamet er uenigt (stor spredning i svarene).", fontsize=8, color="#555555")
-    else:
-        axes.text(0.5, 0.5, "Ingen indsendte besvarelser endnu", ha="center", va="center", transform=axes.transAxes)
-    figure.tight_layout(rect=(0, 0.04, 1, 1))
-    return figure
+        raise WorkbenchError(f"'{key}' er ikke et scorespørgsmål i selvevalueringsformularen; brug en af: {keys}.")
+    return item
 
 
 # ---------------------------------------------------------------------- free texts as codable material

@@ -27,8 +27,9 @@ from workbench.material.corpus import TYPE_LABELS, Document, Segment
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_bytes
 from workbench.privacy.guard import TextSource, ensure_clean
+from workbench.report.figures import heatmap_png
 from workbench.project import Project
-from workbench.coding.retrieval import code_group_matrix, cooccurrence, heatmap_png, progress, retrieve
+from workbench.coding.retrieval import code_group_matrix, cooccurrence, progress, retrieve
 from workbench.coding.suggestions import open_suggestions
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
