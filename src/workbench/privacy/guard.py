@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from workbench.anonymity.scan import KIND_LABELS, find_personal_data
 from workbench.errors import WorkbenchError
 from workbench.project import Project
+from workbench.selfeval.answers import free_texts
 
 
 @dataclass(frozen=True)
@@ -74,9 +75,8 @@ def _coding_memos(project: Project) -> Iterator[TextSource]:
 
 
 def _selfeval_texts(project: Project) -> Iterator[TextSource]:
-    from workbench.selfeval.answers import text_sources
-
-    yield from text_sources(project)
+    for text in free_texts(project):
+        yield TextSource(project.relative(text.path), text.text, text.line)
 
 
 # Every place the project keeps free text that a person wrote.
