@@ -19,12 +19,13 @@ from workbench.exchange.qdpx.schema import (
     coding_description,
     guid,
 )
-from workbench.io.files import atomic_write_bytes
 from workbench.io.yaml import read_text
 from workbench.material.codebook import Code, Codebook, CodeGroup
 from workbench.material.corpus import Document
 from workbench.material.memos import CODE_DIR, DOCUMENT_DIR
-from workbench.privacy.guard import TextSource, ensure_clean, ensure_no_withdrawn
+from workbench.privacy import sources
+from workbench.privacy.gate import Export, exporter
+from workbench.privacy.guard import TextSource
 from workbench.project import Project
 
 NEUTRAL_COLOUR = "#999999"  # a code group whose codes have different colours
@@ -83,16 +84,14 @@ def _memos(project: Project, documents: list[Document]) -> tuple[dict[str, _Memo
     return on_codes, on_documents
 
 
-def _check_free_texts(project: Project, memos: list[_Memo], codings: list[Coding], what: str) -> None:
-    """Memos and coding memos leave the project: no personal data, nothing from a withdrawn document."""
-    sources = [TextSource(project.relative(m.path), m.text) for m in memos]
-    store = project.coding_store()
-    sources += [
-        TextSource(f"{project.relative(store.path_for(c.coder))} ({c.doc_id} {c.start}-{c.end})", c.memo)
-        for c in codings if c.memo
-    ]
-    ensure_clean(project, sources, what)
-    ensure_no_withdrawn(project, sources, what)
+def _carried(project: Project, documents: list[Document], codings: list[Coding], memos: list[_Memo]) -> list[TextSource]:
+    """Every text the .qdpx holds, for the export gate."""
+    texts = [sources.document_body(project, d) for d in documents]
+    texts += [t for d in documents for t in sources.document_metadata(project, d)]
+    texts += [sources.memo_file(project, m.path, m.text) for m in memos]
+    texts += [sources.coding_memo(project, c) for c in codings if c.memo]
+    texts += sources.coder_names(project, (c.coder for c in codings))
+    return texts + sources.codebook_texts(project)
 
 
 def _group_colour(group: CodeGroup) -> str:
@@ -212,26 +211,37 @@ def _zip(members: list[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def export_qdpx(project: Project, out: str | Path) -> Path:
-    """Write the project as a REFI-QDA project (.qdpx); refused if a memo holds personal data."""
-    out = Path(out)
+@exporter("qdpx", carries=(sources.DOCUMENT, sources.SELFEVAL, sources.METADATA, sources.MEMO,
+                           sources.CODING_MEMO, sources.CODER, sources.CODEBOOK))
+def qdpx_export(project: Project, out: Path) -> Export:
+    """The project as a REFI-QDA project: documents with consent, current codings, memos, codebook."""
     documents = exported_documents(project)
     codings = exported_codings(project)
     code_memos, document_memos = _memos(project, documents)
-    _check_free_texts(project, [*code_memos.values(), *document_memos.values()], codings, f"QDPX-filen {out.name}")
     members = [("project.qde", project_xml(project, documents, codings, code_memos, document_memos))]
     members += [
         (f"{SOURCES_DIR}/{guid('source', d.id)}.txt", d.body.encode("utf-8")) for d in documents
     ]
-    atomic_write_bytes(out, _zip(members))
-    return out
+    memos = [*code_memos.values(), *document_memos.values()]
+    return Export(f"QDPX-filen {out.name}", {out: _zip(members)}, _carried(project, documents, codings, memos),
+                  summary=(len(documents), len(codings)))
+
+
+@exporter("qdc", carries=(sources.CODEBOOK,))
+def qdc_export(project: Project, out: Path) -> Export:
+    """The codebook alone as a REFI-QDA codebook."""
+    root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": ORIGIN})
+    root.append(_codes_element(project.codebook, {}))
+    return Export(f"Kodebogen {out.name}", {out: _serialise(root)}, sources.codebook_texts(project))
+
+
+def export_qdpx(project: Project, out: str | Path) -> Path:
+    """Write the project as a REFI-QDA project (.qdpx) through the export gate."""
+    qdpx_export.write(project, out=Path(out))
+    return Path(out)
 
 
 def export_qdc(project: Project, out: str | Path) -> Path:
-    """Write the codebook alone as a REFI-QDA codebook (.qdc)."""
-    out = Path(out)
-    root = ET.Element("CodeBook", {"xmlns": CODEBOOK_NS, "origin": ORIGIN})
-    root.append(_codes_element(project.codebook, {}))
-    atomic_write_bytes(out, _serialise(root))
-    return out
-
+    """Write the codebook alone as a REFI-QDA codebook (.qdc) through the export gate."""
+    qdc_export.write(project, out=Path(out))
+    return Path(out)
