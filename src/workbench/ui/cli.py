@@ -93,18 +93,11 @@ def cmd_report(args) -> int:
 
 def cmd_codings_export(args) -> int:
     from workbench.exchange.codings_csv import export_codings_csv
-    from workbench.privacy.guard import TextSource, ensure_clean
 
     project = _project(args)
     store = project.coding_store()
     out = Path(args.out) if args.out else project.exports_dir / "kodninger.csv"
-    memos = [
-        TextSource(f"codings/{c.coder}.jsonl", c.memo)
-        for c in store.current(project.codable_corpus, args.coder)
-        if c.memo
-    ]
-    ensure_clean(project, memos, "Eksporten af kodninger")
-    written = export_codings_csv(store, out, args.coder, corpus=project.codable_corpus)
+    written = export_codings_csv(project, out, args.coder)
     print(f"{written} kodninger er eksporteret til {out}.")
     left_out = len(store.codings(args.coder)) - written
     if left_out:
