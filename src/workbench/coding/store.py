@@ -103,6 +103,7 @@ class CodingEvent:
     coder: str
     at: str
     fields: dict = field(default_factory=dict)
+    by: str = ""  # who wrote the event when it was not the coder (a merge of codes, say)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ class _CoderLog:
             return
         try:
             record = json.loads(raw)
-            event = CodingEvent(record["action"], record["id"], self.coder, record["at"], record.get("fields", {}))
+            event = CodingEvent(record["action"], record["id"], self.coder, record["at"], record.get("fields", {}),
+                                record.get("by", ""))
             self.apply(event)
         except (ValueError, KeyError, TypeError, AttributeError):
             # torn by a crash, or valid JSON that is not a coding event (hand-edited): skip, never crash the reader
@@ -238,9 +240,12 @@ class CodingStore:
             return []
         return sorted(p.stem for p in self.folder.glob("*.jsonl") if CODER_NAME.match(p.stem))
 
-    def _write(self, coder: str, action: str, coding_id: str, fields: dict) -> CodingEvent:
-        event = CodingEvent(action, coding_id, coder, now(), fields)
+    def _write(self, coder: str, action: str, coding_id: str, fields: dict, by: str | None = None) -> CodingEvent:
+        by = "" if by in (None, coder) else check_coder(by)
+        event = CodingEvent(action, coding_id, coder, now(), fields, by)
         record = {"action": action, "id": coding_id, "at": event.at, "fields": fields}
+        if by:
+            record["by"] = by
         log = self._log(coder)
         append_line(log.path, json.dumps(record, ensure_ascii=False, separators=(",", ":")))
         log.refresh()  # picks up our line and any a concurrent writer appended before it
@@ -315,9 +320,10 @@ class CodingStore:
         """The coder's current coding with this code on exactly this span, if there is one."""
         return self._log(coder).same_span((doc_id, code, start, end))
 
-    def update(self, coder: str, coding_id: str, **changes) -> Coding:
+    def update(self, coder: str, coding_id: str, *, by: str | None = None, **changes) -> Coding:
         """Change a coding by a new event. Re-anchoring changes start, end and text_hash together
-        (see `reanchor`); the result must not become a second coding of the same code and span."""
+        (see `reanchor`); the result must not become a second coding of the same code and span.
+        `by` names who made the change when it is not the coder (a merge of codes)."""
         unknown = set(changes) - set(CHANGEABLE)
         if unknown:
             raise ValueError(f"cannot change {unknown}")
@@ -341,7 +347,7 @@ class CodingStore:
                 f"{coder} har allerede en kodning med {after.code} på {after.doc_id} {after.start}-{after.end} "
                 f"(kodning {other.id}); fjern den ene i stedet for at få to ens kodninger."
             )
-        self._write(coder, "update", coding_id, changes)
+        self._write(coder, "update", coding_id, changes, by)
         return self._log(coder).state[coding_id]
 
     def reanchor(self, coder: str, coding_id: str, document: Document, start: int, end: int) -> Coding:
@@ -354,10 +360,10 @@ class CodingStore:
             segment_id=_segment_containing(document, start, end), anchor=encode_anchor(document.body, start, end),
         )
 
-    def remove(self, coder: str, coding_id: str) -> None:
+    def remove(self, coder: str, coding_id: str, *, by: str | None = None) -> None:
         if coding_id not in self._log(coder).state:
             raise WorkbenchError(f"Kodningen {coding_id} findes ikke hos koderen {coder}.")
-        self._write(coder, "remove", coding_id, {})
+        self._write(coder, "remove", coding_id, {}, by)
 
     # Decisions: "ingen kode", fully coded documents, rejected suggestions.
 
