@@ -5,7 +5,11 @@ where the coded passage went, the add event keeps a fingerprint of the covered w
 words on either side, never the text itself: the logs are append-only, and a name that is later
 pseudonymised in the transcript must not survive in a log that can never be rewritten. Each word
 (lower case) becomes 3 hex digits (12 bits) of its SHA-1: enough to align word sequences with
-difflib, too few to read the text back (every hash is shared by thousands of words).
+difflib, too few to read the text back (every hash is shared by thousands of words). The number
+of characters before the first and after the last covered word (a quote mark, a full stop) is
+kept too, so a proposed span covers what the coder selected.
+
+Encoded as `before|words|after|lead,trail`, the hashes written one after another.
 """
 
 from __future__ import annotations
@@ -30,21 +34,21 @@ class Anchor:
     before: tuple[str, ...]  # word hashes of the context before the span
     words: tuple[str, ...]  # word hashes of the covered text
     after: tuple[str, ...]
+    lead: int = 0  # characters of the span before its first word
+    trail: int = 0  # characters of the span after its last word
 
     def encode(self) -> str:
-        return "|".join("".join(part) for part in (self.before, self.words, self.after))
-
-
-def words_of(text: str, start: int = 0, end: int | None = None) -> list[re.Match]:
-    return list(WORD.finditer(text, start, len(text) if end is None else end))
+        return "|".join(["".join(part) for part in (self.before, self.words, self.after)] + [f"{self.lead},{self.trail}"])
 
 
 def anchor_of(body: str, start: int, end: int) -> Anchor:
     """The fingerprint of body[start:end] and its neighbourhood."""
     before = [m.group() for m in WORD.finditer(body, max(0, start - 200), start)][-CONTEXT_WORDS:]
-    inside = [m.group() for m in WORD.finditer(body, start, end)]
+    inside = list(WORD.finditer(body, start, end))
     after = [m.group() for m in WORD.finditer(body, end, min(len(body), end + 200))][:CONTEXT_WORDS]
-    return Anchor(*(tuple(map(word_hash, part)) for part in (before, inside, after)))
+    lead, trail = (inside[0].start() - start, end - inside[-1].end()) if inside else (0, 0)
+    hashes = (tuple(map(word_hash, part)) for part in (before, [m.group() for m in inside], after))
+    return Anchor(*hashes, lead=lead, trail=trail)
 
 
 def encode_anchor(body: str, start: int, end: int) -> str:
@@ -54,6 +58,8 @@ def encode_anchor(body: str, start: int, end: int) -> str:
 def decode_anchor(text: str) -> Anchor | None:
     """The anchor stored in a coding, or None for codings written before anchors existed (or unreadable)."""
     parts = text.split("|") if text else []
-    if len(parts) != 3 or any(len(p) % _WIDTH for p in parts):
+    if len(parts) != 4 or any(len(p) % _WIDTH for p in parts[:3]) or not re.fullmatch(r"\d+,\d+", parts[3]):
         return None
-    return Anchor(*(tuple(p[i : i + _WIDTH] for i in range(0, len(p), _WIDTH)) for p in parts))
+    lead, trail = map(int, parts[3].split(","))
+    words = (tuple(p[i : i + _WIDTH] for i in range(0, len(p), _WIDTH)) for p in parts[:3])
+    return Anchor(*words, lead=lead, trail=trail)
