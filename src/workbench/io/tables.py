@@ -124,7 +124,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> Table:
         for number, row in enumerate(worksheet.iter_rows(values_only=True), 1):
             if number > MAX_ROWS or len(row) > MAX_COLUMNS:
                 raise WorkbenchError(
-                    f"Regnearket er for stort (over {MAX_ROWS:,} rækker eller {MAX_COLUMNS:,} kolonner).".replace(",", "."),
+                    f"Regnearket er for stort (over {MAX_ROWS} rækker eller {MAX_COLUMNS} kolonner).",
                     path,
                 )
             cells = [cell_text(v) for v in row]

@@ -88,7 +88,8 @@ def _check_events(text: str, path: Path, first_line: int) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             if len(stack) > MAX_DEPTH:
                 raise WorkbenchError(
-                    f"YAML-teksten er indlejret for dybt (mere end {MAX_DEPTH} niveauer). Tjek klammerne og indrykningen.",
+                    f"YAML-teksten er indlejret for dybt (mere end {MAX_DEPTH} niveauer). "
+                    "Tjek klammerne og indrykningen.",
                     path, line,
                 )
             stack.append([event.anchor, 1])
@@ -147,7 +148,8 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> YamlDocument:
     """YAML text from a user's file, checked: size, nesting, aliases, duplicate keys, impossible dates, tags."""
     if len(text) > MAX_YAML_BYTES:
         raise WorkbenchError(
-            f"YAML-teksten er for stor (over {MAX_YAML_BYTES // 1024 // 1024} MB). Tjek at det er den rigtige fil.", path
+            f"YAML-teksten er for stor (over {MAX_YAML_BYTES // 1024 // 1024} MB). Tjek at det er den rigtige fil.",
+            path,
         )
     loader = None
     try:
@@ -176,8 +178,9 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> YamlDocument:
         line = mark.line + first_line if mark is not None else None
         problem = exc.problem or "ugyldig YAML"
         if "nesting depth" in problem:
-            raise WorkbenchError("YAML-teksten er indlejret for dybt (for mange niveauer). Tjek klammerne og indrykningen.",
-                                 path, line) from None
+            raise WorkbenchError(
+                "YAML-teksten er indlejret for dybt (for mange niveauer). Tjek klammerne og indrykningen.", path, line
+            ) from None
         raise WorkbenchError(
             f"YAML-teksten kan ikke læses ({problem}). Tjek indrykning, kolon og anførselstegn.", path, line
         ) from None

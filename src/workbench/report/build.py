@@ -20,6 +20,7 @@ import pandas as pd
 
 from workbench.coding import evidence
 from workbench.coding.agreement import AgreementReport, agreement
+from workbench.io.text import read_text as read_user_text
 from workbench.lang import numbers as numfmt
 from workbench.material import memos
 from workbench.material.codebook import Code
@@ -105,7 +106,7 @@ class ChapterData:
         """Text of a user-written file the chapter uses; remembered for the export checks."""
         if not path.exists():
             return ""
-        text = path.read_text(encoding="utf-8")
+        text = read_user_text(path)
         self.sources.append(TextSource(self.project.relative(path), text))
         return text
 

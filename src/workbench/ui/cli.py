@@ -21,7 +21,9 @@ from workbench.surveys.load import summary_records as survey_records
 
 
 def _project(args) -> Project:
-    return Project(Path(args.project))
+    project = Project(Path(args.project))
+    project.settings  # noqa: B018  # project.yaml is checked by every command, so a broken one is found at once
+    return project
 
 
 def cmd_import(args) -> int:
@@ -112,8 +114,10 @@ def cmd_codings_import(args) -> int:
     from workbench.exchange.codings_csv import import_codings_csv
 
     project = _project(args)
-    imported = import_codings_csv(project.coding_store(), project.codable_corpus, project.codebook, Path(args.file))
-    print(f"{imported} kodninger er importeret fra {args.file}.")
+    result = import_codings_csv(project.coding_store(), project.codable_corpus, project.codebook, Path(args.file))
+    print(f"{result.imported} kodninger er importeret fra {args.file}."
+          + (f" {result.already_present} fandtes allerede i projektet og er ikke gemt igen." if result.already_present
+             else ""))
     return 0
 
 
