@@ -21,10 +21,10 @@ MAX_RATIO = 200  # unpacked : packed, for members over RATIO_FROM bytes
 RATIO_FROM = 1024 * 1024
 
 KINDS = {  # suffix → (what the user calls it, what to do instead)
-    ".docx": ("et Word-dokument (.docx)", "Åbn filen i Word, og gem den igen som .docx."),
-    ".xlsx": ("en Excel-fil (.xlsx)", "Åbn filen i Excel, og gem den igen som .xlsx."),
-    ".xlsm": ("en Excel-fil (.xlsm)", "Åbn filen i Excel, og gem den igen som .xlsx."),
-    ".qdpx": ("et REFI-QDA-projekt (.qdpx)", "Eksportér projektet igen fra det andet program."),
+    ".docx": ("et gyldigt Word-dokument (.docx)", "Åbn filen i Word, og gem den igen som .docx."),
+    ".xlsx": ("en gyldig Excel-fil (.xlsx)", "Åbn filen i Excel, og gem den igen som .xlsx."),
+    ".xlsm": ("en gyldig Excel-fil (.xlsm)", "Åbn filen i Excel, og gem den igen som .xlsx."),
+    ".qdpx": ("et gyldigt REFI-QDA-projekt (.qdpx)", "Eksportér projektet igen fra det andet program."),
 }
 
 

@@ -21,6 +21,8 @@ MAX_TEXT_BYTES = 50 * 1024 * 1024  # a transcript, memo or table a person wrote 
 _DOUBLE_ENCODED = re.compile("Ã[¦¸¥†˜…©]")
 # Letters a Danish text has in its high bytes; which legacy encoding yields most of them is the one it was saved in
 _DANISH_LETTERS = frozenset("æøåÆØÅéÉüÜöÖäÄ")
+# a symbol that Windows-1252 makes of a byte between two letters: what a Danish letter in another encoding becomes
+_IN_WORD_SYMBOL = re.compile("(?<=[A-Za-z])[\u0080-\u00bf\u00d7\u00f7\u2010-\u2122\ufffd](?=[A-Za-z])")
 _LEGACY = (("cp1252", "Windows-1252"), ("cp850", "DOS-tegnsæt (kodetabel 850)"), ("mac_roman", "MacRoman"))
 
 UTF8_REMEDY = "Gem filen som UTF-8 (i Notesblok: Gem som → Kodning: UTF-8) og prøv igen."
@@ -65,19 +67,23 @@ def _legacy(body: bytes, path: Path, remedy: str, allow_cp1252: bool, not_utf8_a
             first_undefined = exc.start
     best = max((codec for codec, _ in _LEGACY if codec in decoded), key=lambda c: _danish_score(decoded[c]))
     names = dict(_LEGACY)
-    if "cp1252" not in decoded:
-        raise WorkbenchError(
-            "Filen indeholder tegn, som hverken UTF-8 eller Windows-1252 kender (fx styretegn fra ISO 8859-1), så "
-            f"tegnkodningen kan ikke genkendes sikkert. {remedy}",
-            path,
-            _line_at(body, first_undefined or 0),
-        )
-    if _danish_score(decoded[best]) > _danish_score(decoded["cp1252"]):
+    # Windows-1252 text with one stray byte it leaves undefined is still Windows-1252, not another encoding
+    cp1252_score = _danish_score(decoded.get("cp1252") or body.decode("cp1252", errors="replace"))
+    as_cp1252 = decoded.get("cp1252") or body.decode("cp1252", errors="replace")
+    evidence = 1 if _IN_WORD_SYMBOL.search(as_cp1252) else 2  # "m›de", "p†": one such word is proof enough
+    if best != "cp1252" and _danish_score(decoded[best]) > cp1252_score and _danish_score(decoded[best]) >= evidence:
         raise WorkbenchError(
             f"Filen ser ud til at være gemt med tegnkodningen {names[best]}, som ikke understøttes (æ, ø og å ville "
             f"blive forkerte). {remedy}",
             path,
             _line_at(body, not_utf8_at),
+        )
+    if "cp1252" not in decoded:
+        raise WorkbenchError(
+            "Tegnkodningen kan ikke genkendes: filen indeholder tegn, som hverken UTF-8 eller Windows-1252 kender "
+            f"(fx styretegn fra ISO 8859-1). {remedy}",
+            path,
+            _line_at(body, first_undefined or 0),
         )
     if not allow_cp1252:
         raise WorkbenchError(
