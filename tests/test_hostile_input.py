@@ -33,7 +33,9 @@ MEMO = "# P1 Familien\n\nFamiliens ønsker er udgangspunktet.\n\n## Understøtte
        "## Udfordrende elementer\n\n- Fædrene mangler.\n"
 CSV_HEADER = "doc_id;segment_id;start;end;coder;code;valence;quote;memo\n"
 CSV_ROW = "OBS-01;;0;10;NP;P1;understøttende;nej;\n"
-SOURCE_FRONT = "---\nid: INT-NY-01\ntype: interview\ngroup: radgiver\nrole: Rådgiver\ndate: 2025-05-14\nconsent: given\n---\n"
+SOURCE_FRONT = (
+    "---\nid: INT-NY-01\ntype: interview\ngroup: radgiver\nrole: Rådgiver\ndate: 2025-05-14\nconsent: given\n---\n"
+)
 TRANSCRIPT = "I: Hvordan har samarbejdet været?\nR: Det har været godt, vi mødes hver uge på kontoret.\n"
 
 
@@ -204,7 +206,7 @@ def _(root, outside):
     path = root / "selfeval/2025-H1/AK.yaml"
     text = path.read_text(encoding="utf-8").replace("saved: 2025-06-10 09:00:00", "saved: 2025-06-31 09:00:00")
     path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
-    line = next(i for i, l in enumerate(text.split("\n"), 1) if l.startswith("saved:"))
+    line = next(i for i, row in enumerate(text.split("\n"), 1) if row.startswith("saved:"))
     return Expect("AK.yaml", line, r"2025-06-31")
 
 
@@ -222,7 +224,7 @@ def _(root, outside):
     path = root / "selfeval/form.yaml"
     text = path.read_text(encoding="utf-8").replace("  - key: vejledende\n", "  - key: adherence\n", 1)
     path.write_text(text, encoding="utf-8")
-    line = [i for i, l in enumerate(text.split("\n"), 1) if l == "  - key: adherence"][1]
+    line = [i for i, row in enumerate(text.split("\n"), 1) if row == "  - key: adherence"][1]
     return Expect("form.yaml", line, r"adherence")
 
 
@@ -237,7 +239,8 @@ def _(root, outside):
 @case("surveymap-file-etc-passwd", "survey-summary")
 def _(root, outside):
     path = root / "surveys/kort.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("file: kort.csv", "file: ../../etc/passwd"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace("file: kort.csv", "file: ../../etc/passwd")
+    path.write_text(text, encoding="utf-8")
     return Expect("kort.yaml", _line_of_key(root, "surveymap", "file"), r"(uden for|surveys)")
 
 
@@ -544,7 +547,8 @@ def _(root, outside):
     text = ("Det går godt på kontoret. " * 40_000).encode("utf-8")  # 1 MB, compresses about 1000:1
     members = {f"sources/{i:03}.txt": text for i in range(600)}
     data = _rezip(_qdpx_bytes(), members)
-    return Expect("projekt.qdpx", None, r"(pakkes ud|for stor|MB|komprimer)", argv=[str(_source(outside, "projekt.qdpx", data))])
+    return Expect("projekt.qdpx", None, r"(pakkes ud|for stor|MB|komprimer)",
+                  argv=[str(_source(outside, "projekt.qdpx", data))])
 
 
 @case("qdpx-xxe-external-entity", "import-qdpx")
@@ -553,7 +557,8 @@ def _(root, outside):
         '<?xml version="1.0" encoding="utf-8"?>',
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE Project [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
     ).replace('name="Kilde"', 'name="&xxe;"')
-    return Expect("project.qde", 2, r"(DTD|DOCTYPE|entitet)", argv=[str(_source(outside, "projekt.qdpx", _qdpx_bytes(qde)))])
+    data = _qdpx_bytes(qde)
+    return Expect("project.qde", 2, r"(DTD|DOCTYPE|entitet)", argv=[str(_source(outside, "projekt.qdpx", data))])
 
 
 @case("qdpx-xml-billion-laughs", "import-qdpx")
@@ -563,7 +568,8 @@ def _(root, outside):
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE Project [{entities}]>',
     ).replace('name="Kilde"', 'name="&a9;"')
-    return Expect("project.qde", 2, r"(DTD|DOCTYPE|entitet)", argv=[str(_source(outside, "projekt.qdpx", _qdpx_bytes(qde)))])
+    data = _qdpx_bytes(qde)
+    return Expect("project.qde", 2, r"(DTD|DOCTYPE|entitet)", argv=[str(_source(outside, "projekt.qdpx", data))])
 
 
 @case("qdpx-source-cp850", "import-qdpx")
@@ -581,7 +587,10 @@ def _(root, outside):
 # ---------------------------------------------------------------- running a case
 
 
-def run_cli(root: Path, command: list[str], timeout: float = float(os.environ.get("HOSTILE_TIMEOUT", 60))) -> subprocess.CompletedProcess:
+TIMEOUT = float(os.environ.get("HOSTILE_TIMEOUT", 60))
+
+
+def run_cli(root: Path, command: list[str], timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(SRC)}
 
     def limit_memory():  # a bomb that gets through must fail the test, not take the machine down
@@ -607,7 +616,8 @@ def test_hostile_input_is_refused_in_danish_and_changes_nothing(hostile: Case, t
     except subprocess.TimeoutExpired:
         pytest.fail(f"{hostile.id}: the command hung for a minute")
     message = result.stderr.strip()
-    assert result.returncode == 2, f"exit {result.returncode}\nstdout: {result.stdout[-2000:]}\nstderr: {message[-3000:]}"
+    said = f"stdout: {result.stdout[-2000:]}\nstderr: {message[-3000:]}"
+    assert result.returncode == 2, f"exit {result.returncode}\n{said}"
     assert "Traceback" not in message, message[-3000:]
     assert message.startswith("Fejl i "), message[:500]
     where = message.split(":", 1)[0]
@@ -652,7 +662,7 @@ def test_csv_field_longer_than_the_csv_module_limit_imports(tmp_path: Path) -> N
 def test_a_few_anchors_and_aliases_still_work(tmp_path: Path) -> None:
     root = make_project(tmp_path / "projekt")
     path = root / "surveys/kort.yaml"
-    text = path.read_text(encoding="utf-8").replace("    labels: [Ja, Nej, Ved ikke]", "    labels: &jn [Ja, Nej, Ved ikke]")
+    text = path.read_text(encoding="utf-8").replace("labels: [Ja, Nej, Ved ikke]", "labels: &jn [Ja, Nej, Ved ikke]")
     path.write_text(text, encoding="utf-8")
     result = run_cli(root, ["survey-summary"])
     assert result.returncode == 0, result.stderr
@@ -660,8 +670,9 @@ def test_a_few_anchors_and_aliases_still_work(tmp_path: Path) -> None:
 
 def test_imported_cp1252_and_utf16_with_bom_are_named(tmp_path: Path) -> None:
     root = make_project(tmp_path / "projekt")
-    first = _source(tmp_path, "a.txt", SOURCE_FRONT.replace("INT-NY-01", "INT-NY-02").encode() + DANISH.encode("cp1252"))
-    second = _source(tmp_path, "b.txt", codecs.BOM_UTF16_LE + (SOURCE_FRONT.replace("INT-NY-01", "INT-NY-03") + DANISH).encode("utf-16-le"))
+    first = _source(tmp_path, "a.txt", (SOURCE_FRONT.replace("INT-NY-01", "INT-NY-02") + DANISH).encode("cp1252"))
+    wide = (SOURCE_FRONT.replace("INT-NY-01", "INT-NY-03") + DANISH).encode("utf-16-le")
+    second = _source(tmp_path, "b.txt", codecs.BOM_UTF16_LE + wide)
     result = run_cli(root, ["import", str(first), str(second)])
     assert result.returncode == 0, result.stderr
     assert "Windows-1252" in result.stdout and "UTF-16" in result.stdout

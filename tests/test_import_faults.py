@@ -217,5 +217,6 @@ def test_a_batch_that_contradicts_a_coding_adds_nothing(mini_project):
     with pytest.raises(WorkbenchError, match="anden valens, memo"):
         store.add_batch("NP", [NewCoding(document, 10, 15, "P2"), NewCoding(document, 0, 5, "P1", memo="andet")])
     assert [c.span_key for c in CodingStore(mini_project / "codings").codings("NP")] == [("OBS-01", "P1", 0, 5)]
-    result = store.add_batch("NP", [NewCoding(document, 0, 5, "P1", memo="mit memo"), NewCoding(document, 10, 15, "P2")])
+    result = store.add_batch("NP", [NewCoding(document, 0, 5, "P1", memo="mit memo"),
+                                    NewCoding(document, 10, 15, "P2")])
     assert (len(result.added), len(result.present)) == (1, 1)

@@ -405,12 +405,10 @@ class CodingStore:
             batch: dict[tuple, dict] = {}
             for key, fields in planned:
                 existing = log.same_span(key)
-                earlier = batch.get(key)
-                values = (fields["valence"], fields["memo"], fields["quote"], fields.get("question"))
-                if existing is not None or earlier is not None:
-                    have = (existing.valence, existing.memo, existing.quote, existing.question) if existing else (
-                        earlier["valence"], earlier["memo"], earlier["quote"], earlier.get("question"))
-                    if have != values:
+                have = (existing.valence, existing.memo, existing.quote, existing.question) if existing else (
+                    _choices(batch[key]) if key in batch else None)
+                if have is not None:
+                    if have != _choices(fields):
                         raise WorkbenchError(
                             f"{coder} har allerede kodet {key[0]} {key[2]}-{key[3]} med {key[1]}, men med en anden "
                             "valens, memo, stjerne eller et andet spørgsmål. Intet er importeret."
@@ -573,6 +571,11 @@ class CodingStore:
 
 def _segment_containing(document: Document, start: int, end: int) -> str | None:
     return next((s.id for s in document.segments if s.start <= start and end <= s.end), None)
+
+
+def _choices(fields: dict) -> tuple:
+    """What a coder chose for a coding besides its code and span."""
+    return (fields["valence"], fields["memo"], fields["quote"], fields.get("question"))
 
 
 def _content_id(coder: str, fields: dict) -> str:

@@ -84,7 +84,8 @@ class Archive:
                 "REFI-QDA-projekt (.qdpx); intet er importeret.",
                 self.path,
             )
-        return self.members[names[0]].filename, self.read(names[0])
+        info = self.members[names[0]]
+        return info.filename, read_member(self.zip, info, self.path)
 
 
 def decode_text(data: bytes, where: Path) -> str:
