@@ -72,9 +72,12 @@ class Score:
 
     def report(self, label: str) -> str:
         lines = [
-            f"Anonymitetsvagten, {label}: {self.found}/{self.items} = {self.recall:.1%} dækket helt; "
-            f"falske fund i ren tekst: {len(self.false_in_clean)} i {self.clean_words} ord = "
-            f"{self.false_rate:.2f} pr. 1.000 ord; fund uden for guld i annoteret tekst: {len(self.false_in_annotated)}",
+            (
+                f"Anonymitetsvagten, {label}: {self.found}/{self.items} = {self.recall:.1%} dækket helt; "
+                f"falske fund i ren tekst: {len(self.false_in_clean)} i {self.clean_words} ord = "
+                f"{self.false_rate:.2f} pr. 1.000 ord; fund uden for guld i annoteret tekst: "
+                f"{len(self.false_in_annotated)}"
+            ),
             "  pr. type: " + ", ".join(f"{k} {h}/{n}" for k, (h, n) in sorted(self.per_kind.items())),
         ]
         lines += [f"  ikke dækket: {m}" for m in self.misses]

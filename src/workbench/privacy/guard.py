@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from workbench.anonymity.scan import KIND_LABELS, find_personal_data
+from workbench.anonymity import KIND_LABELS, find_personal_data
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 
