@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from workbench.anonymity.scan import KIND_LABELS, find_personal_data
+from workbench.anonymity import KIND_LABELS, find_personal_data
 from workbench.project import Project
 from workbench.selfeval.answers import free_texts
 
