@@ -19,9 +19,9 @@ from workbench.coding.agreement import (
     percent_agreement,
     resolve,
 )
-from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project
+from workbench.ui.cli import main
 
 
 def all_segments(project):
@@ -198,8 +198,8 @@ def test_in_documents_both_marked_fully_coded_every_segment_is_a_unit(project):
     store.add("CD", document, "P1", segment=document.segments[1])
     partial = agreement(store, project.corpus, project.codebook, "AB", "CD")
     assert partial.segments == 1
-    store.mark_document_complete("AB", document)
-    store.mark_document_complete("CD", document)
+    store.mark_complete("AB", document)
+    store.mark_complete("CD", document)
     report = agreement(store, project.corpus, project.codebook, "AB", "CD")
     assert report.segments == len(document.segments)
     assert report.complete_documents == 1 and "alle segmenter" in report.rules[0]

@@ -26,9 +26,9 @@ Definition (also in docs/kodning.md, for users):
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Hashable, Iterable, Sequence
 
 import numpy as np
 
@@ -141,7 +141,7 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable | None]]) -> fl
     Coincidences o_ck = Σ_u (pairs of values c, k within unit u) / (m_u − 1) over units with at
     least two values; n_c = Σ_k o_ck; n.. = Σ_c n_c; alpha = 1 − (n.. − 1) Σ_{c≠k} o_ck / Σ_{c≠k} n_c n_k.
     """
-    coincidences: Counter = Counter()
+    coincidences: dict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for unit in units:
         values = Counter(v for v in unit if v is not None)
         m = sum(values.values())
@@ -151,7 +151,7 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable | None]]) -> fl
             for k, count_k in values.items():
                 pairs = count_c * (count_k - 1) if c == k else count_c * count_k
                 coincidences[(c, k)] += pairs / (m - 1)
-    totals: Counter = Counter()
+    totals: dict[Hashable, float] = defaultdict(float)
     for (c, _), value in coincidences.items():
         totals[c] += value
     n = sum(totals.values())
