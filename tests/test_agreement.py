@@ -208,15 +208,14 @@ def test_in_documents_both_marked_fully_coded_every_segment_is_a_unit(project):
 
 
 def test_the_kappa_paradox_is_named_in_words(project):
-    # a rare code: 40 units, both agree on absence in 39, AB gave it once
+    # a rare code: both agree on its absence in every unit but one, where AB gave it
     store = project.coding_store()
-    document = project.corpus.get("INT-RAD-01")
-    segments = document.segments[:40]
-    assert len(segments) >= 20
-    for segment in segments:
+    segments = all_segments(project)
+    assert len(segments) >= 11  # so that one unit in n is under 10 % of them
+    for document, segment in segments:
         store.add("AB", document, "F2", segment=segment)
         store.add("CD", document, "F2", segment=segment)
-    store.add("AB", document, "F9", segment=segments[0])
+    store.add("AB", segments[0][0], "F9", segment=segments[0][1])
     report = agreement(store, project.corpus, project.codebook, "AB", "CD")
     f9 = next(m for m in report.per_code if m.code == "F9")
     n = len(segments)
@@ -232,7 +231,7 @@ def test_the_kappa_paradox_is_named_in_words(project):
 
 def test_character_agreement_as_nvivo_worked_by_hand():
     # NVivo's example: 1,000 characters, 50 coded by both, 150 by only one, 800 by neither → 85 %.
-    percent, kappa = character_agreement(1000, [(0, 50), (50, 200)], [(0, 50)])
+    percent, kappa = character_agreement(1000, [(0, 50), (50, 200)], [(0, 50)])  # A: 200, B: 50
     assert percent == pytest.approx(85.0)
     # EF = 200·50/1000 + 800·950/1000 = 10 + 760 = 770; K = (850 − 770) / (1000 − 770) = 80/230
     assert kappa == pytest.approx(80 / 230)
@@ -373,7 +372,11 @@ def test_a_fixture_project_recomputed_by_hand(project):
                     store.add(coder, document, code, segment=segment)
                     given.setdefault((document.id, segment.id), {"AB": set(), "CD": set()})[coder].add(code)
     report = agreement(store, project.corpus, project.codebook, "AB", "CD")
-    units = sorted(given, key=lambda k: [(d.id, s.id) for d in docs for s in d.segments].index(k))
+    # units: the segments either coder coded, inside the documents both coded
+    compared = {doc for doc, _ in given if any(given[k]["AB"] for k in given if k[0] == doc)
+                and any(given[k]["CD"] for k in given if k[0] == doc)}
+    order = [(d.id, s.id) for d in docs for s in d.segments]
+    units = sorted((k for k in given if k[0] in compared), key=order.index)
     assert report.segments == len(units)
     for measure in report.per_code:
         both = sum(measure.code in given[u]["AB"] and measure.code in given[u]["CD"] for u in units)
