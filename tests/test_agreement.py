@@ -311,11 +311,12 @@ def test_cli_prints_danish_table_and_disagreements(project, capsys):
     root = str(project.root)
     assert main(["--project", root, "agreement", "--coders", "AB,CD"]) == 0
     out = capsys.readouterr().out
-    assert "over 10 segmenter, som begge har kodet" in out
+    assert "i 2 dokumenter, som begge har kodet, over 10 enheder (segmentreglen" in out
     assert "P1 Familien" in out and "80 %" in out and "0,60" in out
-    assert "I alt (kode × segment)" in out and "90 %" in out and "0,73" in out
+    assert "I alt (kode × enhed)" in out and "90 %" in out and "0,73" in out
+    assert "Gwets AC1" in out and "Tegn: kappa" in out
     assert "– = ikke defineret" in out
-    assert "Uenigheder: 2 segmenter" in out
+    assert "Uenigheder: 2 enheder" in out
 
     assert main(["--project", root, "agreement", "--coders", "AB,CD", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
