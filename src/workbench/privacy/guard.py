@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator
 from workbench.anonymity.scan import KIND_LABELS, find_personal_data
 from workbench.errors import WorkbenchError
 from workbench.project import Project
-from workbench.selfeval.answers import free_texts
+from workbench.selfeval.texts import free_texts
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,10 @@ import pandas as pd
 from workbench.coding import evidence
 from workbench.material import memos
 from workbench.lang import numbers as numfmt
-from workbench.selfeval import answers as selfeval
+from workbench.selfeval.answers import has_answers
+from workbench.selfeval.form import ADHERENCE, form_path, load_form
+from workbench.selfeval.period import Period
+from workbench.selfeval.summary import summary_table
 from workbench.surveys import load as surveys
 from workbench.coding.agreement import AgreementReport, agreement
 from workbench.material.codebook import Code
@@ -73,14 +76,14 @@ class ChapterData:
 
     @cached_property
     def selfeval_table(self) -> pd.DataFrame | None:
-        if not selfeval.form_path(self.project).exists() or not selfeval.has_answers(self.project):
+        if not form_path(self.project).exists() or not has_answers(self.project):
             return None
-        table = selfeval.summary_table(self.project)
+        table = summary_table(self.project)
         return None if table.empty else table
 
     @cached_property
     def selfeval_form(self):
-        return selfeval.load_form(self.project) if self.selfeval_table is not None else None
+        return load_form(self.project) if self.selfeval_table is not None else None
 
     @cached_property
     def surveys(self) -> list[surveys.Survey]:
@@ -215,9 +218,9 @@ def _quantitative_sources(data: ChapterData) -> Table | None:
     rows = []
     if data.selfeval_table is not None:
         table = data.selfeval_table
-        adherence = table[table["item"] == selfeval.ADHERENCE]
+        adherence = table[table["item"] == ADHERENCE]
         for period, part in adherence.groupby("period", sort=True):
-            rows.append(["Selvevaluering i supportteamet", selfeval.Period.parse(period).label,
+            rows.append(["Selvevaluering i supportteamet", Period.parse(period).label,
                          numfmt.integer(part["n"].max())])
     for survey in data.surveys:
         for point in survey.item_map.time_points:
@@ -370,8 +373,8 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
     rows = _selfeval_rows(data, code.key)
     if rows is None:
         return []
-    periods = sorted(rows["period"].unique(), key=selfeval.Period.parse)
-    labels = [selfeval.Period.parse(p).label for p in periods]
+    periods = sorted(rows["period"].unique(), key=Period.parse)
+    labels = [Period.parse(p).label for p in periods]
     items = list(dict.fromkeys(rows["item"]))
     table_rows = []
     for item in items:
@@ -385,7 +388,7 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
             else:
                 cells.append("–")
         table_rows.append([part["item_label"].iloc[0]] + cells)
-    ns = rows[rows["item"] == selfeval.ADHERENCE].set_index("period")["n"]
+    ns = rows[rows["item"] == ADHERENCE].set_index("period")["n"]
     n_text = ", ".join(f"{label}: {numfmt.integer(ns[p])}" for p, label in zip(periods, labels) if p in ns.index)
     scale = data.selfeval_form.scale_of(data.selfeval_form.score_items[0])
     table = Table(
@@ -399,8 +402,8 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
     png = figures.selfeval_principle_trend(
         rows, periods, labels, code.colour, f"{code.key} {code.name}: gennemsnit pr. halvår", scale.min, scale.max
     )
-    first = rows[(rows["item"] == selfeval.ADHERENCE) & (rows["period"] == periods[0])]["mean"]
-    last = rows[(rows["item"] == selfeval.ADHERENCE) & (rows["period"] == periods[-1])]["mean"]
+    first = rows[(rows["item"] == ADHERENCE) & (rows["period"] == periods[0])]["mean"]
+    last = rows[(rows["item"] == ADHERENCE) & (rows["period"] == periods[-1])]["mean"]
     alt = (
         f"Linjediagram over supportteamets gennemsnitlige vurdering af {code.key} {code.name} fra {labels[0]} til "
         f"{labels[-1]}. Efterlevelsen går fra {numfmt.decimal(float(first.iloc[0]), 1)} til "
@@ -549,14 +552,14 @@ def triangulation(data: ChapterData, code: Code) -> list:
         directions.append(_sign(supporting - challenging))
     selfeval_rows = _selfeval_rows(data, code.key)
     if selfeval_rows is not None:
-        adherence = selfeval_rows[selfeval_rows["item"] == selfeval.ADHERENCE]
-        ordered = adherence.sort_values("period", key=lambda s: s.map(selfeval.Period.parse))
+        adherence = selfeval_rows[selfeval_rows["item"] == ADHERENCE]
+        ordered = adherence.sort_values("period", key=lambda s: s.map(Period.parse))
         if len(ordered) >= 2:
             a, b = ordered.iloc[0], ordered.iloc[-1]
             lines.append(
                 f"Selvevaluering: teamets gennemsnitlige vurdering af efterlevelsen gik fra "
-                f"{numfmt.decimal(a['mean'], 1)} ({selfeval.Period.parse(a['period']).label}, n = {int(a['n'])}) til "
-                f"{numfmt.decimal(b['mean'], 1)} ({selfeval.Period.parse(b['period']).label}, n = {int(b['n'])})."
+                f"{numfmt.decimal(a['mean'], 1)} ({Period.parse(a['period']).label}, n = {int(a['n'])}) til "
+                f"{numfmt.decimal(b['mean'], 1)} ({Period.parse(b['period']).label}, n = {int(b['n'])})."
             )
             directions.append(_sign(round(float(b["mean"]) - float(a["mean"]), 1)))
     best = None
@@ -624,8 +627,8 @@ def principles_intro(data: ChapterData) -> Section:
         latest = "–"
         selfeval_rows = _selfeval_rows(data, code.key)
         if selfeval_rows is not None:
-            adherence = selfeval_rows[selfeval_rows["item"] == selfeval.ADHERENCE]
-            last = adherence.sort_values("period", key=lambda s: s.map(selfeval.Period.parse)).iloc[-1]
+            adherence = selfeval_rows[selfeval_rows["item"] == ADHERENCE]
+            last = adherence.sort_values("period", key=lambda s: s.map(Period.parse)).iloc[-1]
             latest = numfmt.decimal(last["mean"], 1)
         rows.append([f"{code.key} {code.name}", numfmt.integer(sum(r.segments["understøttende"] for r in ev)),
                      numfmt.integer(sum(r.segments["udfordrende"] for r in ev)), latest])
@@ -645,14 +648,14 @@ def principles_intro(data: ChapterData) -> Section:
         ),
     ]
     if data.selfeval_table is not None:
-        labels = sorted(data.selfeval_table["period"].unique(), key=selfeval.Period.parse)
+        labels = sorted(data.selfeval_table["period"].unique(), key=Period.parse)
         blocks.append(
             Figure(
                 title="Supportteamets vurdering af efterlevelsen af de fem principper pr. halvår",
                 png=figures.selfeval_trend_png(data.project),
                 alt_text="Linjediagram med en linje pr. princip, der viser supportteamets gennemsnitlige vurdering af, "
-                f"i hvilken grad teamet har arbejdet efter princippet, fra {selfeval.Period.parse(labels[0]).label} til "
-                f"{selfeval.Period.parse(labels[-1]).label}.",
+                f"i hvilken grad teamet har arbejdet efter princippet, fra {Period.parse(labels[0]).label} til "
+                f"{Period.parse(labels[-1]).label}.",
                 note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). " + text_da.disagreement_note(),
                 source="Supportteamets halvårlige selvevalueringer.",
             )
@@ -743,10 +746,10 @@ def _latest_selfeval(data: ChapterData, key: str) -> str:
     rows = _selfeval_rows(data, key)
     if rows is None:
         return ""
-    adherence = rows[rows["item"] == selfeval.ADHERENCE].sort_values("period", key=lambda s: s.map(selfeval.Period.parse))
+    adherence = rows[rows["item"] == ADHERENCE].sort_values("period", key=lambda s: s.map(Period.parse))
     last = adherence.iloc[-1]
     return (
-        f"; selvevaluering {numfmt.decimal(last['mean'], 1)} i {selfeval.Period.parse(last['period']).label}"
+        f"; selvevaluering {numfmt.decimal(last['mean'], 1)} i {Period.parse(last['period']).label}"
     )
 
 
