@@ -219,7 +219,8 @@ def selfeval_sheet(project: Project) -> Sheet:
 
 
 def survey_sheet(project: Project) -> Sheet:
-    from workbench.surveys.load import FLAG_BELOW, SUPPRESS_BELOW, load_surveys, summary_table
+    from workbench.surveys.load import load_surveys
+    from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW, summary_table
 
     if not load_surveys(project):
         raise NoData("Projektet har ingen spørgeskemaer (surveys/<navn>.yaml med en datafil ved siden af).",

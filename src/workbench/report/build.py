@@ -25,7 +25,10 @@ from workbench.selfeval.answers import has_answers
 from workbench.selfeval.form import ADHERENCE, form_path, load_form
 from workbench.selfeval.period import Period
 from workbench.selfeval.summary import summary_table
-from workbench.surveys import load as surveys
+from workbench.surveys.load import load_surveys
+from workbench.surveys.model import Survey
+from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW, ItemResult, summarise
+from workbench.surveys.summary import changes as survey_changes
 from workbench.coding.agreement import AgreementReport, agreement
 from workbench.material.codebook import Code
 from workbench.material.corpus import TYPE_LABELS
@@ -86,12 +89,12 @@ class ChapterData:
         return load_form(self.project) if self.selfeval_table is not None else None
 
     @cached_property
-    def surveys(self) -> list[surveys.Survey]:
-        return surveys.load_surveys(self.project)
+    def surveys(self) -> list[Survey]:
+        return load_surveys(self.project)
 
     @cached_property
-    def survey_results(self) -> dict[str, list[surveys.ItemResult]]:
-        return {s.name: surveys.summarise(s) for s in self.surveys}
+    def survey_results(self) -> dict[str, list[ItemResult]]:
+        return {s.name: summarise(s) for s in self.surveys}
 
     @cached_property
     def evidence_index(self) -> evidence.Evidence:
@@ -313,8 +316,8 @@ def method_section(data: ChapterData) -> Section:
                 f"Grupper med færre end {SMALL_GROUP} dokumenter er markeret med *; her skal tal tolkes varsomt. "
                 "Citatangivelser er gjort mere generelle, hvor en gruppe er så lille, at en person kan genkendes.",
                 f"Andele i spørgeskemaerne er beregnet af gyldige svar; »Ved ikke« og blanke svar er udeladt. Andele "
-                f"bygget på færre end {surveys.SUPPRESS_BELOW} svar vises ikke, og andele bygget på færre end "
-                f"{surveys.FLAG_BELOW} svar er markeret. Ændringer angives i procentpoint.",
+                f"bygget på færre end {SUPPRESS_BELOW} svar vises ikke, og andele bygget på færre end "
+                f"{FLAG_BELOW} svar er markeret. Ændringer angives i procentpoint.",
                 "Udviklingen beskrives som bidrag og udvikling, ikke som effekt, da der ikke er en kontrolgruppe.",
                 "Materiale fra personer, der har trukket deres samtykke tilbage, indgår ikke.",
             ]
@@ -455,7 +458,7 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
     """Start and end shares side by side for the linked items measured at both time points."""
     labels, starts, ends, sources, populations = [], [], [], [], []
     for survey in data.surveys:
-        for change in surveys.changes(survey, data.survey_results[survey.name]):
+        for change in survey_changes(survey, data.survey_results[survey.name]):
             item = next(i for i in survey.item_map.items if i.key == change.item)
             if code.key not in getattr(item, kind) or change.change_points is None:
                 continue
@@ -505,7 +508,7 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> li
     note = (
         f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; slut: {', '.join(sorted(end_labels))}. "
         "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele, i procentpoint. "
-        f"Andele bygget på færre end {surveys.SUPPRESS_BELOW} svar vises ikke (–); færre end {surveys.FLAG_BELOW} er markeret."
+        f"Andele bygget på færre end {SUPPRESS_BELOW} svar vises ikke (–); færre end {FLAG_BELOW} er markeret."
     )
     if reversed_:
         note += " † Andelen måler en belastning; her er et fald en forbedring."
@@ -564,7 +567,7 @@ def triangulation(data: ChapterData, code: Code) -> list:
             directions.append(_sign(round(float(b["mean"]) - float(a["mean"]), 1)))
     best = None
     for survey in data.surveys:
-        for change in surveys.changes(survey, data.survey_results[survey.name]):
+        for change in survey_changes(survey, data.survey_results[survey.name]):
             item = next(i for i in survey.item_map.items if i.key == change.item)
             if code.key in item.principles and change.change_points is not None:
                 gain = change.change_points * (1 if item.direction == "higher_is_better" else -1)
@@ -832,7 +835,7 @@ def survey_appendix(data: ChapterData) -> Section | None:
             item = next(i for i in survey.item_map.items if i.key == result.item)
             rows.append([item.question, survey.time_label(result.time_point), numfmt.integer(result.n_valid),
                          numfmt.integer(result.n_excluded), text_da.survey_share(result)])
-        changes = surveys.changes(survey, data.survey_results[survey.name])
+        changes = survey_changes(survey, data.survey_results[survey.name])
         blocks.append(
             Table(
                 title=survey.title,

@@ -12,7 +12,7 @@ import pandas as pd
 from workbench.lang import numbers as numfmt
 from workbench.selfeval.period import Period
 from workbench.selfeval.summary import DISAGREEMENT_RANGE, DISAGREEMENT_SD
-from workbench.surveys.load import FLAG_BELOW, ItemResult
+from workbench.surveys.summary import FLAG_BELOW, ItemResult
 
 SELFEVAL_COLUMNS = ["Princip", "Halvår", "Spørgsmål", "n", "Gns.", "Median", "Min–maks", "Sd", "Uenighed"]
 
