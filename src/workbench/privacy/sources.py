@@ -144,14 +144,15 @@ def survey_texts(project: Project) -> list[TextSource]:
 
 def selfeval_texts(project: Project) -> Iterator[TextSource]:
     """The support team's free texts in every answers file, drafts and history included."""
-    from workbench.selfeval.answers import text_sources
+    from workbench.selfeval.texts import free_texts
 
-    for source in text_sources(project):
-        yield TextSource(source.path, source.text, source.first_line, SELFEVAL)
+    for text in free_texts(project):
+        yield TextSource(project.relative(text.path), text.text, text.line, SELFEVAL)
 
 
 def selfeval_form_texts(project: Project) -> list[TextSource]:
-    from workbench.selfeval.answers import form_path, has_answers, load_form
+    from workbench.selfeval.answers import has_answers
+    from workbench.selfeval.form import form_path, load_form
 
     if not has_answers(project) and not form_path(project).is_file():
         return []
