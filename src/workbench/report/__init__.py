@@ -33,8 +33,8 @@ def _carried(project: Project, chapter: Chapter) -> list[TextSource]:
     return texts
 
 
-@exporter("chapter", carries=(sources.MEMO, sources.DOCUMENT, sources.SELFEVAL, sources.METADATA, sources.CODEBOOK,
-                              sources.SURVEY, sources.CODER))
+@exporter("chapter", carries=(sources.MEMO, sources.DOCUMENT, sources.METADATA, sources.CODEBOOK, sources.SURVEY,
+                              sources.CODER))
 def chapter_export(project: Project, out: Path, template: Path | None = None,
                    sections: list[str] | None = None) -> Export:
     """The chapter (or some of its sections) as a Word document."""

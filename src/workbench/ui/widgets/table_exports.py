@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.coding.retrieval import code_group_matrix, cooccurrence, heatmap_png, retrieve
+from workbench.coding.retrieval import (
+    code_group_matrix,
+    cooccurrence,
+    heatmap_png,
+    retrieve,
+)
 from workbench.privacy import sources
 from workbench.privacy.gate import Export, exporter
 from workbench.project import Project
