@@ -35,7 +35,9 @@ def coded(mini_project):
     store = project.coding_store()
     rad, obs = project.corpus.get("INT-RAD-01"), project.corpus.get("OBS-01")
     consent = rad.segment("S004.1")
-    store.add("AB", rad, "F1", "understøttende", segment=consent, memo="Samtykke; deling\n– også \"på tværs\"", quote=True)
+    store.add(
+        "AB", rad, "F1", "understøttende", segment=consent, memo='Samtykke; deling\n– også "på tværs"', quote=True
+    )
     store.add("AB", rad, "P4", "udfordrende", span=(consent.start + 24, consent.start + 80))
     store.add("CD", obs, "P1", segment=obs.segments[0], memo="Mødeleder spørger [mor] først – æøå")
     store.add("CD", rad, "P2", span=(rad.segment("S004.1").start, rad.segment("S004.2").end))  # over two segments

@@ -201,12 +201,8 @@ def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) ->
 
 
 def selfeval_sheet(project: Project) -> Sheet:
-    from workbench.selfeval.answers import (
-        Period,
-        disagreement_note,
-        has_answers,
-        summary_table,
-    )
+    from workbench.report.text_da import disagreement_note
+    from workbench.selfeval.answers import Period, has_answers, summary_table
 
     if not has_answers(project):
         raise NoData("Der er ingen selvevalueringer i projektet endnu.", project.selfeval_dir)

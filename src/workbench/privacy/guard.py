@@ -13,8 +13,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from workbench.anonymity.scan import KIND_LABELS, find_personal_data
+from workbench.anonymity import KIND_LABELS, find_personal_data
 from workbench.project import Project
+from workbench.selfeval.answers import free_texts
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,13 @@ class ProjectFinding:
         return f"{self.path}:{self.line}: {KIND_LABELS[self.kind]}: {self.text}"
 
     def as_dict(self) -> dict:
-        return {"file": self.path, "line": self.line, "kind": self.kind, "label": KIND_LABELS[self.kind], "text": self.text}
+        return {
+            "file": self.path,
+            "line": self.line,
+            "kind": self.kind,
+            "label": KIND_LABELS[self.kind],
+            "text": self.text,
+        }
 
 
 def _transcripts(project: Project) -> Iterator[TextSource]:
@@ -71,13 +78,17 @@ def _coding_memos(project: Project) -> Iterator[TextSource]:
 
 
 def _selfeval_texts(project: Project) -> Iterator[TextSource]:
-    from workbench.selfeval.answers import text_sources
-
-    yield from text_sources(project)
+    for text in free_texts(project):
+        yield TextSource(project.relative(text.path), text.text, text.line)
 
 
 # Every place the project keeps free text that a person wrote.
-TEXT_COLLECTORS: list[Callable[[Project], Iterable[TextSource]]] = [_transcripts, _memos, _coding_memos, _selfeval_texts]
+TEXT_COLLECTORS: list[Callable[[Project], Iterable[TextSource]]] = [
+    _transcripts,
+    _memos,
+    _coding_memos,
+    _selfeval_texts,
+]
 
 
 def project_text_sources(project: Project) -> Iterator[TextSource]:
@@ -90,7 +101,9 @@ def scan_texts(sources: Iterable[TextSource], allowed: Iterable[str] = ()) -> li
     findings = []
     for source in sources:
         for finding in find_personal_data(source.text, allowed=allowed):
-            findings.append(ProjectFinding(source.path, source.first_line + finding.line - 1, finding.kind, finding.text))
+            findings.append(
+                ProjectFinding(source.path, source.first_line + finding.line - 1, finding.kind, finding.text)
+            )
     return findings
 
 

@@ -19,16 +19,16 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench.lang import numbers as numfmt
 from workbench.coding.agreement import agreement, resolve
-from workbench.material.codebook import VALENCES, Code, Codebook
+from workbench.coding.retrieval import code_group_matrix, cooccurrence, progress, retrieve
 from workbench.coding.store import Coding, check_coder, staleness
-from workbench.material.corpus import TYPE_LABELS, Document, Segment
-from workbench.errors import WorkbenchError
-from workbench.material.memos import read_memo, write_memo
-from workbench.project import Project
-from workbench.coding.retrieval import code_group_matrix, cooccurrence, heatmap_png, progress, retrieve
 from workbench.coding.suggestions import open_suggestions
+from workbench.errors import WorkbenchError
+from workbench.lang import numbers as numfmt
+from workbench.material.codebook import VALENCES, Code, Codebook
+from workbench.material.corpus import TYPE_LABELS, Document, Segment
+from workbench.project import Project
+from workbench.report.figures import heatmap_png
 from workbench.ui.widgets import table_exports
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
@@ -578,11 +578,11 @@ class MemoView:
             self.definition.value = f"<i>{html.escape(code.statement or code.definition or code.name)}</i>"
         else:
             self.definition.value = ""
-        self._loaded_text = read_memo(self.project, **self._where(target))
+        self._loaded_text = self.project.memos.read(**self._where(target))
         self.text.value = self._loaded_text
 
     def _save(self, target: tuple[str, str]) -> None:
-        path = write_memo(self.project, self.text.value, **self._where(target))
+        path = self.project.memos.write(self.text.value, **self._where(target))
         self._loaded_text = self.text.value
         self.status.saved(self.project.relative(path))
 

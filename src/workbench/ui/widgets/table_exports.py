@@ -11,15 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.coding.retrieval import (
-    code_group_matrix,
-    cooccurrence,
-    heatmap_png,
-    retrieve,
-)
+from workbench.coding.retrieval import code_group_matrix, cooccurrence, retrieve
 from workbench.privacy import sources
 from workbench.privacy.gate import Export, exporter
 from workbench.project import Project
+from workbench.report.figures import heatmap_png
 
 MATRIX_TITLES = {"group": "Segmenter pr. kode og gruppe", "cooccurrence": "Principper × faktorer"}
 
