@@ -64,7 +64,8 @@ def plant(root: Path, kind: str, text: str) -> str:
     """Put `text` where `kind` of text lives in the project; returns the marker to look for."""
     if kind == kinds.DOCUMENT:  # a new paragraph, coded and starred so that it is quoted too
         path = root / "interviews_anonymised" / "INT-RAD-01.md"
-        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n\nR: Vi aftalte, {text}.\n", encoding="utf-8")
+        body = path.read_text(encoding="utf-8").rstrip("\n")
+        path.write_text(body + f"\n\nR: Vi aftalte, {text}.\n", encoding="utf-8")
         _coding(root, "NP", "P2", quote=True, needle=text)
     elif kind == kinds.METADATA:  # the group counted large enough for quotes to name the role
         _replace(root / "interviews_anonymised" / "INT-RAD-01.md", "role: Rådgiver\n", f"role: Rådgiver {text}\n")
@@ -146,7 +147,7 @@ _WRITERS = {
 
 
 def _writes(tree: ast.AST) -> list[str]:
-    """Calls that write a file: the io.files helpers, Path.write_*, open(..., 'w'), and save/savefig/to_csv to a path."""
+    """Calls that write a file: the io.files helpers, Path.write_*, open(..., 'w'), save/savefig/to_csv to a path."""
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -261,7 +262,8 @@ def test_the_id_of_a_withdrawn_document_is_refused_too(chapter_project):
     project = Project(chapter_project)
     with pytest.raises(WorkbenchError) as refused:
         gate.EXPORTERS["qdpx"].write(project, **drive("qdpx", project))
-    assert "memos/koder/P1.md:" in str(refused.value) and "gengiver tekst fra INT-FAM-02: INT-FAM-02" in str(refused.value)
+    message = str(refused.value)
+    assert "memos/koder/P1.md:" in message and "gengiver tekst fra INT-FAM-02: INT-FAM-02" in message
     assert written_files(project) == []
 
 
@@ -272,8 +274,9 @@ def test_a_refusal_lists_every_finding_across_kinds(chapter_project):
     with pytest.raises(WorkbenchError) as refused:
         gate.EXPORTERS["qdpx"].write(project, **drive("qdpx", project))
     first, *findings = str(refused.value).splitlines()
-    assert first.startswith("QDPX-filen projekt.qdpx er ikke lavet, fordi teksterne indeholder mulige personoplysninger "
-                            "og det gengiver materiale fra en person, der har trukket sit samtykke tilbage.")
+    assert first.startswith("QDPX-filen projekt.qdpx er ikke lavet, fordi teksterne indeholder mulige "
+                            "personoplysninger og det gengiver materiale fra en person, der har trukket sit "
+                            "samtykke tilbage.")
     assert any(line.startswith("memos/koder/P1.md:") and CPR in line for line in findings)
     assert any(line.startswith("codings/NP.jsonl:") and "gengiver tekst fra INT-FAM-02" in line for line in findings)
 

@@ -60,7 +60,9 @@ class Exporter:
         export = self.build(project, **options)
         stray = {t.kind or "(uden art)" for t in export.texts} - self.carries
         if stray:  # a programming error: the exporter carries a kind it did not declare
-            raise ValueError(f"eksporten {self.name} bærer tekst af arten {', '.join(sorted(stray))}, som ikke er erklæret")
+            raise ValueError(
+                f"eksporten {self.name} bærer tekst af arten {', '.join(sorted(stray))}, som ikke er erklæret"
+            )
         return export
 
     def write(self, project: Project, **options) -> Export:
@@ -96,7 +98,7 @@ def _file_texts(export: Export) -> list[TextSource]:
 
 
 def plain_text(data: bytes) -> str:
-    """The text inside a written file: zip members (docx, xlsx, qdpx), XML as its text and attribute values; PNG none."""
+    """The text inside a written file: zip members (docx, xlsx, qdpx), XML as text and attribute values; PNG none."""
     if data.startswith(b"\x89PNG"):
         return ""
     if data.startswith(b"PK"):

@@ -16,6 +16,8 @@ from workbench.coding.store import Coding
 from workbench.material.corpus import Document
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
+from workbench.selfeval.answers import form_path, free_texts, has_answers, load_form
+from workbench.surveys.load import load_surveys
 
 # The kinds of text that leave the project (TextSource.kind); the test of the export gate plants
 # personal data in each kind an exporter declares and proves the export is refused.
@@ -85,7 +87,8 @@ def document_excerpt(project: Project, document: Document, start: int, text: str
         for source in candidates:
             at_offset = source.text.find(text[:40])
             if at_offset >= 0:
-                return TextSource(source.path, text, source.first_line + source.text.count("\n", 0, at_offset), SELFEVAL)
+                line = source.first_line + source.text.count("\n", 0, at_offset)
+                return TextSource(source.path, text, line, SELFEVAL)
         return TextSource(project.relative(document.path), text, 1, SELFEVAL)
     return TextSource(project.relative(document.path), text, document.line_of(start), DOCUMENT)
 
@@ -149,8 +152,6 @@ def codebook_texts(project: Project, names_only: bool = False) -> list[TextSourc
 
 def survey_texts(project: Project) -> list[TextSource]:
     """Titles, sources, populations, time points, questions, answer labels and notes of every survey map."""
-    from workbench.surveys.load import load_surveys
-
     sources: list[TextSource] = []
     for survey in load_surveys(project):
         spec, path = survey.item_map, survey.map_path
@@ -163,15 +164,11 @@ def survey_texts(project: Project) -> list[TextSource]:
 
 def selfeval_texts(project: Project) -> Iterator[TextSource]:
     """The support team's free texts in every answers file, drafts and history included."""
-    from workbench.selfeval.answers import text_sources
-
-    for source in text_sources(project):
-        yield TextSource(source.path, source.text, source.first_line, SELFEVAL)
+    for text in free_texts(project):
+        yield TextSource(project.relative(text.path), text.text, text.line, SELFEVAL)
 
 
 def selfeval_form_texts(project: Project) -> list[TextSource]:
-    from workbench.selfeval.answers import form_path, has_answers, load_form
-
     if not has_answers(project) and not form_path(project).is_file():
         return []
     form, path = load_form(project), form_path(project)
