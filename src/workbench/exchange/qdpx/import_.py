@@ -210,7 +210,8 @@ def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[st
                 for c in item.findall(qname("Coding")) if c.find(qname("CodeRef")) is not None
             ]
             selections.append(_Selection(
-                line, lines.get(description, line), _int(item, "startPosition", where, line), _int(item, "endPosition", where, line),
+                line, lines.get(description, line),
+                _int(item, "startPosition", where, line), _int(item, "endPosition", where, line),
                 item.get("name") or "", normal_guid(item.get("creatingUser") or item.get("modifyingUser")),
                 memo, valence, quote, codes,
             ))
