@@ -24,11 +24,20 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from workbench.anonymity.detectors import addresses, contact, institutions, names, ner
+from workbench.anonymity.detectors import (
+    addresses,
+    contact,
+    dates,
+    handles,
+    institutions,
+    names,
+    ner,
+    plates,
+)
 from workbench.anonymity.lexicon import WORD, allowed_index, lexicon
 from workbench.lang import da
 
-KINDS = ("cpr", "telefon", "email", "adresse", "navn", "institution")
+KINDS = ("cpr", "telefon", "email", "adresse", "navn", "institution", "fødselsdato", "profil", "nummerplade")
 
 KIND_LABELS: dict[str, str] = {
     "cpr": "CPR-nummer",
@@ -37,6 +46,9 @@ KIND_LABELS: dict[str, str] = {
     "adresse": "adresse",
     "navn": "navn",
     "institution": "institution",
+    "fødselsdato": "fødselsdato",
+    "profil": "profil på sociale medier",
+    "nummerplade": "nummerplade",
 }
 
 
@@ -114,8 +126,10 @@ class Scan:
     def __init__(self, text: str, allowed: tuple[str, ...]):
         self.text = text
         self.lex = lexicon()
-        # the term lists whose phrases are never findings: the programme's and the project's
-        self.allowed_indexes = [self.lex.programme] + ([allowed_index(allowed)] if allowed else [])
+        # the term lists whose phrases are never findings: the programme's, the generic terms and
+        # Copenhagen's districts, and the project's
+        lex = self.lex
+        self.allowed_indexes = [lex.programme, lex.generic, lex.districts] + ([allowed_index(allowed)] if allowed else [])
         # Bracketed placeholders and URLs are blanked out (same length, so offsets hold).
         work = _BRACKETS.sub(lambda m: " " * len(m.group()), text)
         if "http" in work or "www." in work:
@@ -130,6 +144,7 @@ class Scan:
         self._in_terms: dict[str, bool] = {}  # lower case → whether it is a word of any allowed term
         self._line_starts: list[int] | None = None
         self._labels: dict[int, tuple[int, int] | None] = {}  # line start → span of its speaker label
+        self._lowered: str | None = None
         self.caps = self._find_capitals()
         self.digit_lines: list[tuple[int, int]] | None = None  # (start, end) of each line holding a digit
 
@@ -219,7 +234,7 @@ class Scan:
 
         return lower_at
 
-    def _token_at_or_before(self, pos: int) -> int | None:
+    def token_at_or_before(self, pos: int) -> int | None:
         """The last token that starts at or before pos."""
         n = len(self.work)
         m = _LETTER.search(self.reversed, n - 1 - pos)  # the last letter at or before pos: in that token
@@ -305,7 +320,7 @@ class Scan:
 
     def inside_allowed(self, start: int, end: int) -> bool:
         """Whether text[start:end] lies inside one allowed term."""
-        i = self._token_at_or_before(start)
+        i = self.token_at_or_before(start)
         term = None if i is None else self.allowed_term(i)
         return term is not None and term[0] <= start and end <= term[1]
 
@@ -313,6 +328,41 @@ class Scan:
 
     def add(self, priority: int, start: int, end: int, kind: str) -> None:
         self.candidates.append((priority, start, end, kind))
+
+    @property
+    def lowered(self) -> str:
+        """work in lower case, offset for offset (a character whose lower case is longer, such
+        as "İ", is kept as it is)."""
+        if self._lowered is None:
+            lowered = self.work.lower()
+            if len(lowered) != len(self.work):
+                lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.work)
+            self._lowered = lowered
+        return self._lowered
+
+    def word_positions(self, words: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+        """(start, word) of the whole-word occurrences of any of the lower-case words, in any case.
+
+        A plain substring search per word: many times faster than a regex of alternatives over a
+        long text, which is what keeps these detectors from walking the text word by word."""
+        low = self.lowered
+        for word in words:
+            n = len(word)
+            pos = low.find(word)
+            while pos >= 0:
+                before = low[pos - 1] if pos else " "
+                after = low[pos + n : pos + n + 1]
+                if not (before.isalnum() or before in "_'’-") and not (after.isalnum() or after == "_"):
+                    yield pos, word
+                pos = low.find(word, pos + n)
+
+    def candidate_spans(self, kind: str) -> list[tuple[int, int]]:
+        """(start, end) of the candidates of one kind added so far."""
+        return [(start, end) for _, start, end, k in self.candidates if k == kind]
+
+    def has_candidate(self, kind: str, start: int, end: int) -> bool:
+        """Whether a candidate of this kind so far covers work[start:end]."""
+        return any(k == kind and s <= start and end <= e for _, s, e, k in self.candidates)
 
     def sentence_start(self, i: int) -> bool:
         """Whether token i begins a sentence (or a line, a quote, a speaker turn)."""
@@ -424,12 +474,16 @@ class Scan:
 # In this order; ties between overlapping candidates go to the lower priority number each adds.
 DETECTORS: tuple[Callable[[Scan], None], ...] = (
     contact.emails,
+    handles.handles,
     contact.cprs,
     contact.phones,
+    plates.plates,
     addresses.addresses,
+    addresses.postcodes,
     institutions.institutions,
     institutions.phrases,
     names.names,
+    dates.birth_dates,  # after names: "Eden (17.01.2014)"
     ner.external_ner,
 )
 

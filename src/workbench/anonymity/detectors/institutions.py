@@ -38,7 +38,8 @@ def heads_near_capitals(scan: Scan) -> list[int]:
 
 
 def is_head(scan: Scan, i: int) -> bool:
-    return scan.tokens[i][2] in da.INST_HEADS or scan.tokens[i][1] in da.CLUB_ABBREVIATIONS
+    low = scan.tokens[i][2]
+    return low in da.INST_HEADS or low in scan.lex.unit_types or scan.tokens[i][1] in da.CLUB_ABBREVIATIONS
 
 
 def named_after_heads(scan: Scan, heads: list[int]) -> None:
@@ -61,7 +62,8 @@ def named_after_heads(scan: Scan, heads: list[int]) -> None:
             scan.add(4, first, end, "institution")
             continue
         name_at = None
-        if low in da.INST_HEAD_BEFORE or w in da.CLUB_ABBREVIATIONS:
+        unit_type = low in scan.lex.unit_types
+        if low in da.INST_HEAD_BEFORE or w in da.CLUB_ABBREVIATIONS or unit_type:
             if scan.adjacent(i):
                 name_at = scan.next_token(i)
         elif low == "skolen" and scan.adjacent(i):
@@ -77,18 +79,12 @@ def named_after_heads(scan: Scan, heads: list[int]) -> None:
             if not (scan.adjacent(last) and scan.run_word(scan.next_token(last))):
                 break
             last = scan.next_token(last)
-        if all(scan.is_allowed(k) for k in scan.tokens_from(name_at, last)):
-            continue  # "skolen på Amager"
+        name = scan.tokens_from(name_at, last)
+        if all(scan.is_allowed(k) for k in name) and not (
+            name_at == scan.next_token(i) and any(scan.lex.districts.starting(scan.tokens[k][2]) for k in name)
+        ):
+            continue  # "skolen på Amager"; but "Kulturhuset Bispebjerg" names a unit
         scan.add(4, i, scan.tokens[last][0], "institution")
-
-def _proper_tok(scan: Scan, i: int) -> bool:
-    """Token i is capitalised and not an ordinary word at a sentence start."""
-    w = scan.tokens[i][1]
-    if len(w) < 2 or not w[:1].isupper() or scan.is_label(i):
-        return False
-    if scan.sentence_start(i):
-        return w.isupper() or not scan.lex.is_common(scan.tokens[i][2])
-    return scan.tokens[i][2] not in ("de", "dem", "deres")
 
 def phrases(scan: Scan) -> None:
     """Named hospitals and workplaces ("institution"), local place names ("adresse")."""
