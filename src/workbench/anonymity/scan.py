@@ -123,13 +123,16 @@ class Scan:
     visited: capitalised words, speaker labels, lines with digits, and the neighbours the rules ask
     about. Lower-case running text, most of a transcript, is never walked word by word."""
 
-    def __init__(self, text: str, allowed: tuple[str, ...]):
+    def __init__(self, text: str, allowed: tuple[str, ...], places: tuple[str, ...] = ()):
         self.text = text
         self.lex = lexicon()
         # the term lists whose phrases are never findings: the programme's, the generic terms and
         # Copenhagen's districts, and the project's
         lex = self.lex
         self.allowed_indexes = [lex.programme, lex.generic, lex.districts] + ([allowed_index(allowed)] if allowed else [])
+        # the project's own local places are findings even where a generic term says otherwise
+        self.project_places = allowed_index(places) if places else None
+        self.forced: set[tuple[int, int]] = set()
         # Bracketed placeholders and URLs are blanked out (same length, so offsets hold).
         work = _BRACKETS.sub(lambda m: " " * len(m.group()), text)
         if "http" in work or "www." in work:
@@ -457,7 +460,7 @@ class Scan:
             text = self.text[start:end]
             stripped = text.rstrip(" \t,.;:")
             end = start + len(stripped)
-            if end <= start or self.inside_allowed(start, end):
+            if end <= start or ((start, end) not in self.forced and self.inside_allowed(start, end)):
                 continue
             k = bisect.bisect_left(taken_starts, start)
             if k > 0 and taken[k - 1][1] > start:
@@ -488,20 +491,34 @@ DETECTORS: tuple[Callable[[Scan], None], ...] = (
 )
 
 
+# What each detector looks for, in Danish, for the output of check-anonymity.
+DETECTOR_LABELS = (
+    "e-mail", "profiler på sociale medier", "CPR-numre", "telefonnumre", "nummerplader", "adresser",
+    "postnumre og postdistrikter", "institutioner", "lokale steder", "navne", "fødselsdatoer",
+)
+
+
+def detectors_run() -> list[str]:
+    """The detectors find_personal_data runs, the spaCy entity recogniser last (with its state)."""
+    return [*DETECTOR_LABELS, ner.ner_status().label]
+
+
 def is_listed_name(word: str) -> bool:
     """Whether `word` is in the first-name or surname lists (case and foreign accents ignored)."""
     return da.fold(word) in lexicon().names
 
 
-def find_personal_data(text: str, *, allowed: Iterable[str] = ()) -> list[Finding]:
+def find_personal_data(text: str, *, allowed: Iterable[str] = (), places: Iterable[str] = ()) -> list[Finding]:
     """All findings in text, sorted by start, non-overlapping.
 
-    `allowed` adds project-specific terms that are never findings (matched case-insensitively on
-    whole words, a genitive s included)."""
+    `allowed` adds project-specific terms that are never findings, `places` the project's local
+    place names, which always are (both matched case-insensitively on whole words, a genitive s
+    included; codebook.yaml: anonymity.allowed_terms and anonymity.local_places)."""
     if not text:
         return []
     allowed_tuple = tuple(sorted({a.strip() for a in allowed if a and a.strip()}))
-    spans = Scan(text, allowed_tuple).run()
+    places_tuple = tuple(sorted({p.strip() for p in places if p and p.strip()}))
+    spans = Scan(text, allowed_tuple, places_tuple).run()
     if not spans:
         return []
     newlines = [m.start() for m in re.finditer("\n", text)]

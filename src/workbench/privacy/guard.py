@@ -82,17 +82,20 @@ def project_text_sources(project: Project) -> Iterator[TextSource]:
         yield from collect(project)
 
 
-def scan_texts(sources: Iterable[TextSource], allowed: Iterable[str] = ()) -> list[ProjectFinding]:
-    allowed = tuple(allowed)
+def scan_texts(
+    sources: Iterable[TextSource], allowed: Iterable[str] = (), places: Iterable[str] = ()
+) -> list[ProjectFinding]:
+    allowed, places = tuple(allowed), tuple(places)
     findings = []
     for source in sources:
-        for finding in find_personal_data(source.text, allowed=allowed):
+        for finding in find_personal_data(source.text, allowed=allowed, places=places):
             findings.append(ProjectFinding(source.path, source.first_line + finding.line - 1, finding.kind, finding.text))
     return findings
 
 
 def scan_project(project: Project) -> list[ProjectFinding]:
-    return scan_texts(project_text_sources(project), project.codebook.anonymity.allowed_terms)
+    anonymity = project.codebook.anonymity
+    return scan_texts(project_text_sources(project), anonymity.allowed_terms, anonymity.local_places)
 
 
 _SHINGLE = 8  # words: long enough that a shared run of words means copied text, not common phrasing
@@ -124,7 +127,8 @@ def ensure_no_withdrawn(project: Project, sources: Iterable[TextSource], what: s
 
 def ensure_clean(project: Project, sources: Iterable[TextSource], what: str) -> None:
     """Refuse an export whose texts contain possible personal data, listing every finding."""
-    findings = scan_texts(sources, project.codebook.anonymity.allowed_terms)
+    anonymity = project.codebook.anonymity
+    findings = scan_texts(sources, anonymity.allowed_terms, anonymity.local_places)
     if findings:
         listing = "\n".join(str(f) for f in findings)
         raise WorkbenchError(

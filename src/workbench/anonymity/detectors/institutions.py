@@ -89,6 +89,15 @@ def named_after_heads(scan: Scan, heads: list[int]) -> None:
 def phrases(scan: Scan) -> None:
     """Named hospitals and workplaces ("institution"), local place names ("adresse")."""
     lex = scan.lex
+    project = scan.project_places
+    if project is not None:
+        for m in scan.word_positions(tuple(project.by_first)):
+            i = m[0]
+            k = project.match(scan.lower_at(i))
+            if k:
+                end = scan.tokens[scan.nth_token(i, k - 1)][0]
+                scan.forced.add((i, end))
+                scan.add(3, i, end, "adresse")
     for i in scan.caps:
         low = scan.tokens[i][2]
         if not (lex.institutions.starting(low) or lex.local_places.starting(low)) or scan.is_allowed(i):
