@@ -479,8 +479,8 @@ def test_scanning_is_fast_enough_for_long_transcripts():
 
 # --- robustness -----------------------------------------------------------------------------------
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 _PIECES = st.sampled_from(
     ["Fatima", "Hans", "hans", "Per", " ", "\n", "\t", ". ", ": ", "I:", "Mor:", "[mor]", "[", "]", "12", "34 56 78",
