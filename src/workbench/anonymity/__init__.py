@@ -8,6 +8,7 @@ from workbench.anonymity.scan import (
     detectors_run,
     find_personal_data,
     is_listed_name,
+    is_ordinary_word,
 )
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "detectors_run",
     "find_personal_data",
     "is_listed_name",
+    "is_ordinary_word",
     "ner_status",
 ]

@@ -503,6 +503,11 @@ def detectors_run() -> list[str]:
     return [*DETECTOR_LABELS, ner.ner_status().label]
 
 
+def is_ordinary_word(word: str) -> bool:
+    """Whether `word` is an ordinary Danish word (the lemma table and the extra word list)."""
+    return lexicon().is_common(word.lower())
+
+
 def is_listed_name(word: str) -> bool:
     """Whether `word` is in the first-name or surname lists (case and foreign accents ignored)."""
     return da.fold(word) in lexicon().names

@@ -61,7 +61,11 @@ def cmd_pseudonymise(args) -> int:
 
     project = _project(args)
     findings = pseudonymise_file(
-        Path(args.file), Path(args.key), project.root, allowed=project.codebook.anonymity.allowed_terms
+        Path(args.file),
+        Path(args.key),
+        project.root,
+        allowed=project.codebook.anonymity.allowed_terms,
+        places=project.codebook.anonymity.local_places,
     )
     print(f"{len(findings)} forekomster erstattet i {args.file}. Nøglen er gemt i {args.key} (del den aldrig).")
     return 0

@@ -59,6 +59,8 @@ def named_after_heads(scan: Scan, heads: list[int]) -> None:
                 first = scan.next_token(first)
             if first == i or all(scan.tokens[k][1].isupper() for k in scan.tokens_from(first, i)[:-1]):
                 continue
+            if w.islower() and scan.next_token(first) == i and _genitive_of_a_name(scan, first):
+                continue  # "Bohdans skole" is Bohdan's school: the name is the finding
             scan.add(4, first, end, "institution")
             continue
         name_at = None
@@ -85,6 +87,18 @@ def named_after_heads(scan: Scan, heads: list[int]) -> None:
         ):
             continue  # "skolen på Amager"; but "Kulturhuset Bispebjerg" names a unit
         scan.add(4, i, scan.tokens[last][0], "institution")
+
+def _genitive_of_a_name(scan: Scan, i: int) -> bool:
+    _, w, low = scan.tokens[i]
+    if not low.endswith("s") or len(low) < 4:
+        return False
+    raw = w[:-2] if low.endswith(("'s", "’s")) else w[:-1]
+    lex, stem = scan.lex, da.fold(raw)
+    if stem in lex.names:
+        return da.fold(w) not in lex.names
+    # an unknown word, no place: "Bohdans skole" (a place's school would be "Husum Skole")
+    return not (lex.is_common(raw.lower()) or lex.is_known_proper(raw) or lex.local_places.starting(raw.lower()))
+
 
 def phrases(scan: Scan) -> None:
     """Named hospitals and workplaces ("institution"), local place names ("adresse")."""
