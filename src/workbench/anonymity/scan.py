@@ -129,7 +129,9 @@ class Scan:
         # the term lists whose phrases are never findings: the programme's, the generic terms and
         # Copenhagen's districts, and the project's
         lex = self.lex
-        self.allowed_indexes = [lex.programme, lex.generic, lex.districts] + ([allowed_index(allowed)] if allowed else [])
+        self.allowed_indexes = [lex.programme, lex.generic, lex.districts]
+        if allowed:
+            self.allowed_indexes.append(allowed_index(allowed))
         # the project's own local places are findings even where a generic term says otherwise
         self.project_places = allowed_index(places) if places else None
         self.forced: set[tuple[int, int]] = set()

@@ -205,7 +205,8 @@ def _replace_known(text: str, key: PseudonymKey, allowed: tuple[str, ...]) -> st
         original = key.originals.get((kind, norm), norm)
         words = r"\s+".join(map(re.escape, original.split()))
         flags = 0 if is_ordinary_word(norm) else re.IGNORECASE
-        patterns.append((len(norm), re.compile(rf"(?<![\w'’-])({words})(?=(['’]s|['’]|s)?(?![\w'’-]))", flags), placeholder))
+        pattern = re.compile(rf"(?<![\w'’-])({words})(?=(['’]s|['’]|s)?(?![\w'’-]))", flags)
+        patterns.append((len(norm), pattern, placeholder))
     if not patterns:
         return text
     patterns.sort(key=lambda p: -p[0])

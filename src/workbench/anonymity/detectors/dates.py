@@ -104,7 +104,7 @@ def _person_before(scan: Scan, pos: int) -> bool:
 def _dates_beside_names(scan: Scan) -> None:
     """A full date right after a name: "Eden (17.01.2014)", "Bohdan, 21.11.2011"."""
     work = scan.work
-    for start, end in scan.candidate_spans("navn"):
+    for _start, end in scan.candidate_spans("navn"):
         gap = re.match(r"[ \t]*(?:\(|,[ \t]*)", work[end : end + 4])
         if not gap:
             continue

@@ -64,7 +64,8 @@ def _user_name_after(text: str, pos: int) -> tuple[int, int] | None:
         if m is None:
             continue
         name = m.group()
-        if any(c.isalpha() for c in name) and any(c in "_." or c.isdigit() for c in name) and not name.startswith("http"):
+        marked = any(c in "_." or c.isdigit() for c in name)
+        if any(c.isalpha() for c in name) and marked and not name.startswith("http"):
             if "." in name and name.rsplit(".", 1)[-1].lower() in ("dk", "com", "net", "org"):
                 continue  # a web address or an e-mail domain, found elsewhere
             start = pos + word.start() + m.start()

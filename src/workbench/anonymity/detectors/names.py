@@ -150,7 +150,7 @@ _KIN_WORDS = (
     "svigerfar", "fætter", "kusine", "onkel", "tante", "farmor", "mormor", "morfar", "farfar", "rådgiver", "lærer",
     "pædagog", "sagsbehandler", "kontaktperson", "mentor", "tolk", "ægtefælle",
 )
-_POSSESSIVE_PRONOUNS = frozenset(["min", "mit", "mine", "hans", "hendes", "vores", "deres", "sin", "sit", "sine", "jeres", "din", "dit"])
+_POSSESSIVE_PRONOUNS = frozenset("min mit mine hans hendes vores deres sin sit sine jeres din dit".split())  # noqa: SIM905
 _POSSESSIVES_NEEDED = frozenset(_KIN_WORDS)  # "min søn bohdan", not "en søn bohdan"
 _PERSON_TRIGGERS = _NAMING_TRIGGERS + _KIN_WORDS
 _POSSESSIVE_ENDING = re.compile(r"['’]?s")
