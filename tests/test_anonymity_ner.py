@@ -80,3 +80,28 @@ def test_a_pipeline_without_an_entity_recogniser_is_reported(tmp_path, monkeypat
     finally:
         monkeypatch.delenv(ner.ENV_MODEL)
         ner.reset()
+
+
+def test_check_anonymity_says_which_detectors_ran(mini_project, tmp_path, monkeypatch, capsys):
+    import json
+
+    from workbench.ui.cli import main
+
+    _save_pipeline(tmp_path / "model")
+    _use(monkeypatch, tmp_path / "model")
+    try:
+        main(["--project", str(mini_project), "check-anonymity", "--json"])
+        report = json.loads(capsys.readouterr().out)
+        assert report["ner"] == {"model": str(tmp_path / "model"), "error": None}
+        assert report["detectors"][0] == "e-mail" and report["detectors"][-1] == f"spaCy-NER ({tmp_path / 'model'})"
+        broken = tmp_path / "broken"
+        broken.mkdir()
+        (broken / "config.cfg").write_text("[nlp", encoding="utf-8")
+        _use(monkeypatch, broken)
+        main(["--project", str(mini_project), "check-anonymity"])
+        err = capsys.readouterr().err
+        assert "Søgt efter: e-mail, profiler på sociale medier" in err and "spaCy-NER: fejl" in err
+        assert "kan ikke indlæses" in err
+    finally:
+        monkeypatch.delenv(ner.ENV_MODEL)
+        ner.reset()

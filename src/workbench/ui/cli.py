@@ -45,14 +45,26 @@ def cmd_import(args) -> int:
 def cmd_check_anonymity(args) -> int:
     from workbench.privacy.guard import scan_project
 
+    from workbench.anonymity import detectors_run, ner_status
+
     findings = scan_project(_project(args))
+    ner = ner_status()
     if args.json:
-        print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        report = {
+            "detectors": detectors_run(),
+            "ner": {"model": ner.model, "error": ner.error},
+            "findings": [f.as_dict() for f in findings],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for finding in findings:
             print(finding)
         if not findings:
             print("Ingen mulige personoplysninger fundet.")
+        # on stderr, so that stdout stays one line per finding
+        print("Søgt efter: " + ", ".join(detectors_run()) + ".", file=sys.stderr)
+        if ner.error:
+            print(ner.error, file=sys.stderr)
     return 1 if findings else 0
 
 
