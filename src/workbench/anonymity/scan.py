@@ -359,7 +359,9 @@ class Scan:
                 after = low[pos + n : pos + n + 1]
                 if not (before.isalnum() or before in "_'’-") and not (after.isalnum() or after == "_"):
                     yield pos, word
-                pos = low.find(word, pos + n)
+                    pos = low.find(word, pos + n)
+                else:
+                    pos = low.find(word, pos + 1)
 
     def candidate_spans(self, kind: str) -> list[tuple[int, int]]:
         """(start, end) of the candidates of one kind added so far."""
