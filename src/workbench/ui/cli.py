@@ -43,9 +43,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_check_anonymity(args) -> int:
-    from workbench.privacy.guard import scan_project
-
     from workbench.anonymity import detectors_run, ner_status
+    from workbench.privacy.guard import scan_project
 
     findings = scan_project(_project(args))
     ner = ner_status()
