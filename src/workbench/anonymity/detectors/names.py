@@ -142,20 +142,26 @@ def _nickname_in_brackets(scan: Scan, i: int, flagged: dict[int, str]) -> bool:
 
 
 # Before a person's name in lower case: "hedder selam", "kalder hende thasi", "min søn bohdan".
-_NAMING_TRIGGERS = ("hedder", "kaldet", "kaldes", "kalder ham", "kalder hende", "kalder mig", "kaldte ham",
-                    "kaldte hende", "kaldte mig")
+# Searched from the first word (a plain substring search), then the rest is matched in place.
 _KIN_WORDS = (
     "søn", "datter", "mand", "kone", "bror", "søster", "mor", "far", "nabo", "veninde", "ven", "kæreste", "barn",
     "dreng", "pige", "lillebror", "lillesøster", "storebror", "storesøster", "svoger", "svigerinde", "svigermor",
     "svigerfar", "fætter", "kusine", "onkel", "tante", "farmor", "mormor", "morfar", "farfar", "rådgiver", "lærer",
     "pædagog", "sagsbehandler", "kontaktperson", "mentor", "tolk", "ægtefælle",
 )
-_POSSESSIVE_PRONOUNS = frozenset("min mit mine hans hendes vores deres sin sit sine jeres din dit".split())  # noqa: SIM905
-_POSSESSIVES_NEEDED = frozenset(_KIN_WORDS)  # "min søn bohdan", not "en søn bohdan"
-_PERSON_TRIGGERS = _NAMING_TRIGGERS + _KIN_WORDS
+_POSSESSIVES = ("min", "mit", "mine", "hans", "hendes", "vores", "deres", "sin", "sit", "sine", "jeres", "din", "dit")
+_NAME_AFTER = r",?[ \t]+([^\W\d_]+(?:['’\-][^\W\d_]+)*)"
+_AFTER_KIN = re.compile(r"[ \t]+(?:" + "|".join(sorted(_KIN_WORDS, key=len, reverse=True)) + r")" + _NAME_AFTER)
+_AFTER_KALDER = re.compile(r"[ \t]+(?:ham|hende|mig|os|dem)" + _NAME_AFTER)
+_AFTER_NAMING = re.compile(_NAME_AFTER)
+_AFTER_TRIGGER = {
+    **dict.fromkeys(_POSSESSIVES, _AFTER_KIN),
+    **dict.fromkeys(("kalder", "kaldte"), _AFTER_KALDER),
+    **dict.fromkeys(("hedder", "kaldet", "kaldes"), _AFTER_NAMING),
+}
+_PERSON_TRIGGERS = tuple(_AFTER_TRIGGER)
 _POSSESSIVE_ENDING = re.compile(r"['’]?s")
 _WORD_GOES_ON = re.compile(r"\w|['’\-][^\W\d_]")
-_PERSON_AFTER = re.compile(r",?[ \t]+([^\W\d_]+(?:['’\-][^\W\d_]+)*)")
 
 
 def _lower_case_names(scan: Scan, known: dict[str, str]) -> None:
@@ -179,23 +185,15 @@ def _lower_case_names(scan: Scan, known: dict[str, str]) -> None:
                 scan.add(6, pos, _with_apostrophe(scan, end), "navn")
             pos = lowered.find(low, end)
     for pos, trigger in scan.word_positions(_PERSON_TRIGGERS):
-        m = _PERSON_AFTER.match(work, pos + len(trigger))
-        if m is None or not m.group(1)[:1].islower():
+        m = _AFTER_TRIGGER[trigger].match(scan.lowered, pos + len(trigger))
+        if m is None or not work[m.start(1)].islower():
             continue
-        if trigger in _POSSESSIVES_NEEDED and not _after_possessive(scan, pos):
-            continue
-        word = m.group(1)
-        low = word.lower()
-        stem = low.removesuffix("s")
+        low = m.group(1)
+        stem = low[:-1] if low.endswith("s") else low
         if lex.is_common(low) or low in lex.ambiguous:
             continue
         if da.fold(low) in lex.strong_names or da.fold(stem) in lex.strong_names or low in known:
             scan.add(6, m.start(1), _with_apostrophe(scan, m.end(1)), "navn")
-
-
-def _after_possessive(scan: Scan, pos: int) -> bool:
-    before = scan.lowered[max(0, pos - 8) : pos].split()
-    return bool(before) and before[-1] in _POSSESSIVE_PRONOUNS
 
 
 def _capitalised_runs(scan: Scan, flagged: dict[int, str]) -> None:
