@@ -224,7 +224,8 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_text(dumper: yaml.SafeDumper, value: str):
-    style = "|" if "\n" in value else None
+    # long rationales as folded blocks: readable and editable by hand, no quoting of ' or ':'
+    style = "|" if "\n" in value else ">" if len(value) > 60 else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

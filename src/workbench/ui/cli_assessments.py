@@ -68,7 +68,7 @@ def render(project: Project, assessments, agreement: list[dict], problems: list[
     if not any(assessments.in_round(r) for r in rounds):
         where = f" i {Period.parse(round_).label}" if round_ else ""
         return f"Ingen vurderinger{where} endnu (assessments/<runde>/<bedømmer>/<princip>.yaml)."
-    width = max(len(label) for label in labels.values()) + 2
+    width = max(len(text) for text in [*labels.values(), *(criterion_label(q) for q in QUESTIONS)]) + 2
     lines: list[str] = []
     for current in rounds:
         judged = assessments.in_round(current)
