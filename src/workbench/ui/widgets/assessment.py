@@ -21,7 +21,6 @@ from workbench.errors import WorkbenchError
 from workbench.judgements.agreement import assessors_in, round_agreement
 from workbench.judgements.development import standing
 from workbench.judgements.evidence import (
-    NO_QUESTION,
     CodingEvidence,
     EvidenceIndex,
     SelfevalEvidence,
@@ -135,16 +134,20 @@ class AssessmentApp:
         self.levels: dict[str, w.ToggleButtons] = {}
         self.rationales: dict[str, w.Textarea] = {}
         self.hints: dict[str, w.HTML] = {}
+        self.chosen: dict[str, w.HTML] = {}  # the chosen level's description, so the scale stays visible
         question_boxes, guide_boxes = [], []
         for key in (*QUESTIONS, *GUIDE):
             self.levels[key] = w.ToggleButtons(options=level_options, value=None, tooltips=tooltips,
                                                style={"button_width": "auto"})
             self.rationales[key] = w.Textarea(placeholder="Begrundelse", layout=w.Layout(width="98%", height="4.5em"))
             self.hints[key] = w.HTML()
+            self.chosen[key] = w.HTML()
+            self.levels[key].observe(lambda _, key=key: self._show_chosen(key), "value")
+            self._show_chosen(key)
             label, text = (QUESTION_LABELS[key], QUESTION_TEXTS[key]) if key in QUESTIONS else (
                 GUIDE_LABELS[key], GUIDE_TEXTS[key])
             box = w.VBox([w.HTML(f"<b>{_esc(label)}</b> <span style='{_HELP}'>{_esc(text)}</span>"),
-                          self.levels[key], self.hints[key], self.rationales[key]])
+                          self.levels[key], self.chosen[key], self.hints[key], self.rationales[key]])
             (question_boxes if key in QUESTIONS else guide_boxes).append(box)
         self.save_button = w.Button(description="Gem vurdering", icon="save", button_style="primary")
         self.unavailable_html = w.HTML()
@@ -157,7 +160,8 @@ class AssessmentApp:
             w.HTML("<b>Formulering i denne runde</b>"), self.statement,
             self.unavailable_html, self.save_button, self.status.widget,
         ], layout=w.Layout(width="56%"))
-        self.evidence = w.VBox(layout=w.Layout(width="44%", max_height="1400px", overflow="auto"))
+        self.evidence = w.VBox(layout=w.Layout(width="44%", max_height="1400px", overflow_y="auto",
+                                               overflow_x="hidden"))
         self.pair_a = w.Dropdown(description="Bedømmer A")
         self.pair_b = w.Dropdown(description="Bedømmer B")
         self.agreement_html = w.HTML()
@@ -195,27 +199,38 @@ class AssessmentApp:
         label = w.HTML(f"<span style='font-size:90%'>{_esc(text)}</span>", layout=w.Layout(width="auto"))
         return w.HBox([*boxes, label], layout=w.Layout(align_items="flex-start"))
 
+    def _coding_table_html(self, principle: str) -> str:
+        """Codings by respondent group and valence: all of them, and how many the coder tied to each question."""
+        rows = self.index.coding_table(principle)
+        if not rows:
+            return "<i>Ingen kodninger af princippet endnu.</i>"
+        cell = "style='text-align:right;padding:0 6px'"
+        span: dict[str, int] = {}
+        for row in rows:
+            span[row.group] = span.get(row.group, 0) + 1
+        body, seen = [], set()
+        for row in rows:
+            group = "" if row.group in seen else f"<td rowspan='{span[row.group]}'>{_esc(row.group)}</td>"
+            seen.add(row.group)
+            numbers_ = [sum(row.counts.values())] + [row.counts[q] for q in QUESTIONS]
+            body.append(f"<tr>{group}<td>{_esc(row.valence)}</td>"
+                        + "".join(f"<td {cell}>{n or ''}</td>" for n in numbers_) + "</tr>")
+        head = "".join(f"<th {cell} title='{_esc(QUESTION_LABELS[q])}'>{SHORT[q]}</th>" for q in QUESTIONS)
+        return (f"<table style='font-size:85%;line-height:1.3'><tr><th>Gruppe</th><th>Valens</th><th {cell}>Alle</th>"
+                f"{head}</tr>{''.join(body)}</table>")
+
     def _build_evidence(self, principle: str) -> None:
         self.cite = {}
         index = self.index
-        table = index.coding_table(principle)
-        columns = [*QUESTIONS, NO_QUESTION]
-        head = "".join(f"<th style='padding:0 6px'>{_esc(QUESTION_LABELS.get(q, q))}</th>" for q in columns)
-        body = "".join(
-            f"<tr><td>{_esc(r.group)}</td><td>{_esc(r.valence)}</td>"
-            + "".join(f"<td style='text-align:right;padding:0 6px'>{r.counts[q] or ''}</td>" for q in columns)
-            + "</tr>" for r in table
-        )
-        counts = (f"<table style='font-size:90%'><tr><th>Gruppe</th><th>Valens</th>{head}</tr>{body}</table>"
-                  if table else "<i>Ingen kodninger af princippet endnu.</i>")
+        counts = self._coding_table_html(principle)
         quotes, codings = index.quotes(principle), index.codings(principle)
         selfeval = [e for e in index.selfeval(principle) if e.period <= self.round.value]
         surveys = index.surveys(principle)
         coding_rows = [self._cite_row(c.ref, _coding_line(c)) for c in codings if not c.quote]
         self.evidence.children = [
             w.HTML("<h3 style='margin:6px 0'>Belæg for princippet</h3>"
-                   f"<div style='{_HELP}'>Kodede segmenter pr. respondentgruppe og valens, fordelt på spørgsmål, "
-                   f"hvor koderen har angivet det (konsensus, ellers primærkoderens kodninger).</div>{counts}"),
+                   f"<div style='{_HELP}'>Kodninger pr. respondentgruppe og valens (konsensus, ellers primærkoderens); "
+                   f"R, E og B: heraf knyttet til spørgsmålet af koderen.</div>{counts}"),
             w.HTML(f"<h4 style='margin:6px 0'>Citater ({len(quotes)})</h4>"),
             *[self._cite_row(q.ref, _coding_line(q, 400)) for q in quotes],
             w.HTML(f"<h4 style='margin:6px 0'>Selvevaluering ({len(selfeval)})</h4>"),
@@ -226,6 +241,13 @@ class AssessmentApp:
         ]
 
     # ------------------------------------------------------------------ loading and saving
+
+    def _show_chosen(self, key: str) -> None:
+        level = self.rubric.level(self.levels[key].value) if self.levels[key].value else None
+        self.chosen[key].value = (
+            f"<div style='{_HELP}'>✔ <b>{_esc(level.label)}</b>: {_esc(level.description)}</div>" if level
+            else f"<div style='{_HELP}'>Ikke vurderet endnu.</div>"
+        )
 
     def _name(self) -> str:
         return (self.assessor.value or "").strip()
