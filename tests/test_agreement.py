@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from workbench.coding.agreement import agreement, cohen_kappa, krippendorff_alpha_nominal, percent_agreement, resolve
-from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project
+from workbench.ui.cli import main
 
 
 def all_segments(project):
@@ -138,7 +138,9 @@ def test_report_alpha_equals_the_package_on_random_codings(project):
         [int(code in given[(coder, s.id, d.id)]) for code in [m.code for m in report.per_code] for d, s in segments]
         for coder in ("AB", "CD")
     ]
-    assert report.overall.alpha == pytest.approx(krippendorff.alpha(reliability_data=pooled, level_of_measurement="nominal"))
+    assert report.overall.alpha == pytest.approx(
+        krippendorff.alpha(reliability_data=pooled, level_of_measurement="nominal")
+    )
 
 
 def test_only_segments_both_coded_count_and_spans_count_for_their_segment(project):

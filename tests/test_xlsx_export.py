@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
-from workbench.project import Project
 from workbench.exchange.xlsx import INTEGER, PERCENT, POINTS, export_xlsx
+from workbench.project import Project
+from workbench.ui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -19,15 +19,15 @@ Definition (also in docs/kodning.md, for users):
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Hashable, Iterable, Sequence
 
-from workbench.material.codebook import Codebook
-from workbench.coding.store import Coding, CodingStore, check_coder
-from workbench.material.corpus import Corpus
-from workbench.errors import WorkbenchError
 from workbench.coding.retrieval import SegmentKey, segment_codings
+from workbench.coding.store import Coding, CodingStore, check_coder
+from workbench.errors import WorkbenchError
+from workbench.material.codebook import Codebook
+from workbench.material.corpus import Corpus
 
 OVERALL = "I alt"
 UNDEFINED = "ikke defineret: begge kodere har givet alle segmenter samme værdi (forventet enighed = 1)"
@@ -101,7 +101,7 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable | None]]) -> fl
     Coincidences o_ck = Σ_u (pairs of values c, k within unit u) / (m_u − 1) over units with at
     least two values; n_c = Σ_k o_ck; n.. = Σ_c n_c; alpha = 1 − (n.. − 1) Σ_{c≠k} o_ck / Σ_{c≠k} n_c n_k.
     """
-    coincidences: Counter = Counter()
+    coincidences: dict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for unit in units:
         values = Counter(v for v in unit if v is not None)
         m = sum(values.values())
@@ -111,7 +111,7 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable | None]]) -> fl
             for k, count_k in values.items():
                 pairs = count_c * (count_k - 1) if c == k else count_c * count_k
                 coincidences[(c, k)] += pairs / (m - 1)
-    totals: Counter = Counter()
+    totals: dict[Hashable, float] = defaultdict(float)
     for (c, _), value in coincidences.items():
         totals[c] += value
     n = sum(totals.values())
@@ -172,7 +172,7 @@ def agreement(store: CodingStore, corpus: Corpus, codebook: Codebook, coder_a: s
         overall=_measure(OVERALL, [pair for code in codes for pair in decisions[code]]),
         segments=len(units),
         disagreements=[
-            Disagreement(u[0], u[1], documents[u[0]].segment(u[1]).text, codes_a[u], codes_b[u])
+            Disagreement(u[0], u[1], documents[u[0]].segment(u[1]).text, codes_a[u], codes_b[u])  # type: ignore[union-attr]
             for u in units if codes_a[u] != codes_b[u]
         ],
         only_a=len(set(by_a) - set(by_b)),
