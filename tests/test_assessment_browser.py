@@ -6,13 +6,19 @@ from __future__ import annotations
 import shutil
 
 import yaml
-
-from test_browser import (  # noqa: F401  (page is a fixture)
-    BIN, KERNEL_START_MS, REPO, _free_port, _jupyter_env, _screenshot, _server, page,
+from test_browser import (
+    BIN,
+    KERNEL_START_MS,
+    REPO,
+    _free_port,
+    _jupyter_env,
+    _screenshot,
+    _server,
+    page,  # noqa: F401  (the Chromium page fixture)
 )
 
 
-def test_judging_a_principle_in_jupyterlab_saves_the_yaml(page, chapter_project, tmp_path):
+def test_judging_a_principle_in_jupyterlab_saves_the_yaml(page, chapter_project, tmp_path):  # noqa: F811
     root = tmp_path / "lab"
     root.mkdir()
     shutil.copy(REPO / "notebooks" / "04_vurdering.ipynb", root)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import yaml
-
 from conftest import execute_notebook
+
 from workbench.judgements.evidence import quote_ref
 from workbench.project import Project
 from workbench.ui.widgets.assessment import AssessmentApp, default_assessor

@@ -14,7 +14,12 @@ from workbench.judgements.agreement import agreements, krippendorff_alpha_ordina
 from workbench.judgements.chapter import chapter_assessments
 from workbench.judgements.development import AWAITING_CONSENSUS, JUDGED, NOT_JUDGED, changes, standing
 from workbench.judgements.evidence import (
-    CodingEvidence, EvidenceIndex, SelfevalEvidence, SurveyEvidence, Unavailable, coding_ref, quote_ref,
+    CodingEvidence,
+    EvidenceIndex,
+    SelfevalEvidence,
+    SurveyEvidence,
+    coding_ref,
+    quote_ref,
 )
 from workbench.judgements.model import Criterion, Judgement, QuestionJudgement
 from workbench.judgements.store import judgement_path, load_assessments, save_judgement
@@ -22,7 +27,8 @@ from workbench.project import Project
 
 
 def _coding(project: Project, coder: str, code: str, quote: bool | None = None):
-    return next(c for c in project.coding_store().codings(coder) if c.code == code and (quote is None or c.quote == quote))
+    codings = project.coding_store().codings(coder)
+    return next(c for c in codings if c.code == code and (quote is None or c.quote == quote))
 
 
 def _judgement(round_: str, assessor: str, principle: str = "P3", levels=("hoej", "nogen", "mindre"),

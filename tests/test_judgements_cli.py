@@ -109,3 +109,17 @@ def test_a_bad_file_exits_2_with_file_and_line(judged, capsys):
     assert main(["--project", str(folder), "assessments", "--json"]) == 2
     err = capsys.readouterr().err
     assert "assessments/2025-H2/KL/P3.yaml, linje" in err and "Niveauet 'middel'" in err
+
+
+def test_the_export_is_registered_with_the_gate_and_refuses_text_from_withdrawn_material(judged, capsys):
+    from workbench.privacy.gate import EXPORTERS
+
+    assert "assessments-xlsx" in EXPORTERS
+    folder, _, _ = judged
+    path = folder / "assessments" / "2025-H2" / "NP" / "P3.yaml"
+    copied = "Det har været fint, men jeg vil ikke være med i evalueringen længere."  # from INT-FAM-02 (withdrawn)
+    path.write_text(path.read_text(encoding="utf-8").replace("Giver retning.", copied), encoding="utf-8")
+    assert main(["--project", str(folder), "assessments", "--xlsx"]) == 2
+    err = capsys.readouterr().err
+    assert "trukket sit samtykke tilbage" in err and "assessments/2025-H2/NP/P3.yaml" in err
+    assert not (folder / "exports" / "vurderinger.xlsx").exists()

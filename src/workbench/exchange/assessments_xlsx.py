@@ -1,7 +1,9 @@
 """The judgements and the assessors' agreement as an Excel workbook (exports/vurderinger.xlsx).
 
-The rationales are the evaluator's own free text: they pass the anonymity guard and the check for
-text from withdrawn material before anything is written. Evidence is listed by reference only.
+Written through the export gate (privacy/gate.py): the rationales and revised wordings are the
+evaluator's own free text, declared at their line in the assessment file, so personal data or text
+from withdrawn material stops the export before anything is written. Evidence is listed by reference
+only, never with the material's text.
 """
 
 from __future__ import annotations
@@ -17,31 +19,31 @@ from workbench.exchange.xlsx import (
     XlsxExport,
     workbook_bytes,
 )
-from workbench.io.files import atomic_write_bytes
 from workbench.judgements.model import criterion_label
 from workbench.judgements.store import load_assessments
 from workbench.judgements.table import agreement_rows, judgement_rows
-from workbench.privacy.guard import TextSource, ensure_clean, ensure_no_withdrawn
+from workbench.privacy import sources
+from workbench.privacy.gate import Export, exporter
 from workbench.project import Project
 from workbench.selfeval.answers import Period
 
 FILE_NAME = "vurderinger.xlsx"
-WHAT = "Excel-filen med vurderinger"
 
 
 def assessment_sheets(project: Project, round_: str | None = None) -> list[Sheet]:
+    """The judgements sheet (one row per judged criterion) and, with two assessors, the agreement sheet."""
     assessments = load_assessments(project)
     rubric = project.settings.rubric
     rows = judgement_rows(assessments, rubric, round_)
     if not rows:
         raise WorkbenchError("Der er ingen vurderinger at eksportere (assessments/<runde>/<bedømmer>/<princip>.yaml).",
                              project.root / "assessments")
-    texts = [TextSource(f"assessments/{r['round']}/{r['assessor']}/{r['principle']}.yaml ({r['question']})",
-                        r["rationale"]) for r in rows if r["rationale"]]
-    texts += [TextSource(f"assessments/{r['round']}/{r['assessor']}/{r['principle']}.yaml (statement)",
-                         r["statement"]) for r in rows if r["statement"]]
-    ensure_clean(project, texts, WHAT)
-    ensure_no_withdrawn(project, texts, WHAT)
+    texts = []
+    for r in rows:  # the assessor's own words, at their line in the file (a MEMO: the evaluator's analytic text)
+        path = assessments.paths[(r["round"], r["assessor"], r["principle"])]
+        texts += [sources.at(project, path, text, sources.MEMO) for text in (r["rationale"], r["statement"]) if text]
+    texts += sources.coder_names(project, {r["assessor"] for r in rows})
+    texts += sources.codebook_texts(project, names_only=True)
     names = {c.key: c.name for c in project.codebook.principles}
     labels = {level.key: level.label for level in rubric.levels}
     judgements = Sheet(
@@ -55,6 +57,7 @@ def assessment_sheets(project: Project, round_: str | None = None) -> list[Sheet
         "Belæg er henvisninger (kodning:, citat:, selvevaluering:, spoergeskema:); belæg fra materiale, hvor "
         "samtykket er trukket tilbage, er udeladt.",
         frozen_columns=2,
+        texts=list(dict.fromkeys(texts)),
     )
     agreement = agreement_rows(assessments, rubric, round_)
     sheets = [judgements]
@@ -76,8 +79,15 @@ def assessment_sheets(project: Project, round_: str | None = None) -> list[Sheet
     return sheets
 
 
-def export_assessments_xlsx(project: Project, out: str | Path | None = None, round_: str | None = None) -> XlsxExport:
-    out = Path(out) if out else project.exports_dir / FILE_NAME
+@exporter("assessments-xlsx", carries=(sources.MEMO, sources.CODER, sources.CODEBOOK))
+def assessments_xlsx_export(project: Project, out: Path, round_: str | None = None) -> Export:
     sheets = assessment_sheets(project, round_)
-    atomic_write_bytes(out, workbook_bytes(sheets))
-    return XlsxExport(out, [s.title for s in sheets])
+    texts = list(dict.fromkeys(t for sheet in sheets for t in sheet.texts))
+    return Export(f"Excel-filen {out.name}", {out: workbook_bytes(sheets)}, texts,
+                  summary=XlsxExport(out, [s.title for s in sheets]))
+
+
+def export_assessments_xlsx(project: Project, out: str | Path | None = None, round_: str | None = None) -> XlsxExport:
+    """Write exports/vurderinger.xlsx (or `out`) through the export gate."""
+    out = Path(out) if out else project.exports_dir / FILE_NAME
+    return assessments_xlsx_export.write(project, out=out, round_=round_).summary

@@ -10,7 +10,7 @@ number of units both assessors judged. The consensus is not an assessor here.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import permutations
@@ -21,7 +21,7 @@ from workbench.project.settings import Rubric
 
 def krippendorff_alpha_ordinal(units: Iterable[Sequence[int | None]]) -> float | None:
     """Ordinal alpha; each unit lists the assessors' ranks (any ordered integers), None = not judged."""
-    coincidences: Counter = Counter()
+    coincidences: dict[tuple[int, int], float] = defaultdict(float)
     for unit in units:
         values = [v for v in unit if v is not None]
         m = len(values)
@@ -31,7 +31,7 @@ def krippendorff_alpha_ordinal(units: Iterable[Sequence[int | None]]) -> float |
             coincidences[(c, k)] += 1 / (m - 1)
     if not coincidences:
         return None
-    marginals: Counter = Counter()
+    marginals: dict[int, float] = defaultdict(float)
     for (c, _), weight in coincidences.items():
         marginals[c] += weight
     values = sorted(marginals)
@@ -114,7 +114,7 @@ def round_agreement(judgements: Sequence[Judgement], rubric: Rubric, round_: str
 
 def agreements(judgements: Sequence[Judgement], rubric: Rubric, round_: str | None = None,
                pair: tuple[str, str] | None = None) -> list[RoundAgreement]:
-    """Per round with two independent assessors: their agreement (the first two alphabetically unless a pair is given)."""
+    """Per round with two independent assessors: their agreement (the first two alphabetically, or `pair`)."""
     rounds = sorted({j.round for j in judgements}) if round_ is None else [round_]
     found = []
     for current in rounds:

@@ -68,7 +68,8 @@ def _rows(judgement: Judgement, keys: tuple[str, ...], section: str, labels: dic
             if not isinstance(found, Unavailable):
                 evidence.append(found)
         level = criterion.level
-        rows.append(CriterionRow(key, level, labels.get(level) if level else None, criterion.rationale, tuple(evidence)))
+        label = labels.get(level) if level else None
+        rows.append(CriterionRow(key, level, label, criterion.rationale, tuple(evidence)))
     return rows
 
 
@@ -106,8 +107,8 @@ def chapter_assessments(project: Project, round_: str | None = None, assessments
         stand = standing(assessments.judgements, code.key, round_)
         item = PrincipleAssessment(code.key, code.name, round_, stand.state, None, stand.assessors,
                                    history[-1].statement, history[:-1])
-        if stand.state == JUDGED:
-            judgement = stand.judgement
+        judgement = stand.judgement
+        if stand.state == JUDGED and judgement is not None:
             unavailable = assessments.unavailable(judgement)
             item.assessor = judgement.assessor
             item.questions = _rows(judgement, QUESTIONS, "questions", labels, index, unavailable)

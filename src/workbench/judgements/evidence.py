@@ -4,7 +4,8 @@ A reference is a short text that a person can also write by hand in an assessmen
   kodning:<coding id>                     a coding (any coder's, on a document with consent)
   citat:<coding id>                       a coding starred as a quote
   selvevaluering:<principle>/<half year>/<item>   a self-evaluation figure, e.g. selvevaluering:P1/2025-H2/adherence
-  spoergeskema:<survey>/<item>            a survey item with its time points and change, e.g. spoergeskema:familier/overskue_aftaler
+  spoergeskema:<survey>/<item>            a survey item with its time points and change,
+                                          e.g. spoergeskema:familier/overskue_aftaler
 An id that never existed is an error in the file. A coding whose document was withdrawn or deleted,
 whose text changed, or which its coder removed, is *unavailable*: reported by reference and reason,
 never with its text, and left out of everything the judgement is shown in.
@@ -173,7 +174,8 @@ class EvidenceIndex:
 
     @cached_property
     def _analysis(self) -> list[Coding]:
-        return analysis_codings(self.project)
+        current = self._store.current(self.project.corpus)
+        return analysis_codings(current, self.project.settings.primary_coder)
 
     @cached_property
     def _selfeval(self) -> dict[str, SelfevalEvidence]:
@@ -224,12 +226,12 @@ class EvidenceIndex:
                     f"henvisningen '{ref}' skal have formen selvevaluering:<princip>/<halvår>/<spørgsmål>, "
                     "fx selvevaluering:P1/2025-H2/adherence"
                 )
-            found = self._selfeval.get(ref)
-            if found is None:
+            figure = self._selfeval.get(ref)
+            if figure is None:
                 raise UnknownEvidence(
                     f"selvevalueringstallet '{key}' findes ikke (ingen indsendte svar på det spørgsmål i det halvår)"
                 )
-            return found
+            return figure
         found = self._surveys.get(ref)
         if found is None:
             known = ", ".join(sorted({s.survey for s in self._surveys.values()})) or "ingen"
@@ -261,7 +263,7 @@ class EvidenceIndex:
         if speaker in INTERVIEWER_LABELS:
             text = ""  # the interviewer's words are never shown as evidence of what a respondent said
         try:
-            label = attribution(self.project, document)
+            label = attribution(self.project.corpus, self.project.codebook, document)
         except WorkbenchError:  # a self-evaluation text's group may not be in the codebook
             label = document.meta.role
         ref = quote_ref(coding.id) if kind == "citat" else coding_ref(coding.id)

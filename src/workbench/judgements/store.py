@@ -96,7 +96,8 @@ def known_assessors(project: Project) -> set[str]:
 def check_assessor(project: Project, value: str, path: Path | None = None, line: int | None = None) -> str:
     if not ASSESSOR.match(value or ""):
         raise WorkbenchError(
-            f"Bedømmeren '{value}' kan ikke bruges; skriv initialer eller et pseudonym (bogstaver, tal, '-' eller '_').",
+            f"Bedømmeren '{value}' kan ikke bruges; skriv initialer eller et pseudonym "
+            "(bogstaver, tal, '-' eller '_').",
             path, line,
         )
     known = known_assessors(project)
@@ -111,7 +112,8 @@ def check_assessor(project: Project, value: str, path: Path | None = None, line:
 def check_principle(project: Project, value: str, path: Path | None = None, line: int | None = None) -> str:
     keys = [c.key for c in project.codebook.principles]
     if value not in keys:
-        raise WorkbenchError(f"Princippet '{value}' findes ikke i kodebogen; brug et af: {', '.join(keys)}.", path, line)
+        raise WorkbenchError(f"Princippet '{value}' findes ikke i kodebogen; brug et af: {', '.join(keys)}.",
+                             path, line)
     return value
 
 
@@ -244,8 +246,8 @@ def dump_judgement(project: Project, judgement: Judgement) -> str:
     if judgement.statement:
         data["statement"] = judgement.statement
     data["questions"] = {
-        q: {"level": c.level, "rationale": c.rationale, "evidence": list(c.evidence)}
-        for q in QUESTIONS if (c := judgement.questions.get(q)) is not None
+        q: {"level": j.level, "rationale": j.rationale, "evidence": list(j.evidence)}
+        for q in QUESTIONS if (j := judgement.questions.get(q)) is not None
     }
     data["guide"] = {
         g: {"level": c.level, "rationale": c.rationale} for g in GUIDE if (c := judgement.guide.get(g)) is not None

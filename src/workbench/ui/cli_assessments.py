@@ -93,7 +93,8 @@ def render(project: Project, assessments, agreement: list[dict], problems: list[
             lines.append("")
         for item in (a for a in agreement if a["round"] == current):
             a, b = item["assessors"]
-            alpha = "kan ikke beregnes (ingen variation)" if item["alpha"] is None else numbers.decimal(item["alpha"], 2)
+            alpha = ("kan ikke beregnes (ingen variation)" if item["alpha"] is None
+                     else numbers.decimal(item["alpha"], 2))
             lines.append(
                 f"Enighed mellem {a} og {b}: Krippendorffs alpha (ordinal) {alpha}, n = {item['n']} kriterier, "
                 f"{item['identical']} på samme niveau."

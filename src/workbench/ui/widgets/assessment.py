@@ -135,7 +135,8 @@ class AssessmentApp:
         self.rationales: dict[str, w.Textarea] = {}
         self.hints: dict[str, w.HTML] = {}
         self.chosen: dict[str, w.HTML] = {}  # the chosen level's description, so the scale stays visible
-        question_boxes, guide_boxes = [], []
+        question_boxes: list[w.Widget] = []
+        guide_boxes: list[w.Widget] = []
         for key in (*QUESTIONS, *GUIDE):
             self.levels[key] = w.ToggleButtons(options=level_options, value=None, tooltips=tooltips,
                                                style={"button_width": "auto"})
@@ -160,8 +161,7 @@ class AssessmentApp:
             w.HTML("<b>Formulering i denne runde</b>"), self.statement,
             self.unavailable_html, self.save_button, self.status.widget,
         ], layout=w.Layout(width="56%"))
-        self.evidence = w.VBox(layout=w.Layout(width="44%", max_height="1400px", overflow_y="auto",
-                                               overflow_x="hidden"))
+        self.evidence = w.VBox(layout=w.Layout(width="44%", max_height="1400px", overflow="hidden auto"))
         self.pair_a = w.Dropdown(description="Bedømmer A")
         self.pair_b = w.Dropdown(description="Bedømmer B")
         self.agreement_html = w.HTML()
@@ -370,7 +370,7 @@ class AssessmentApp:
             if self._name() != CONSENSUS or not others:
                 hint.value = ""
                 continue
-            parts = [f"{_esc(j.assessor)}: {_esc(labels.get(j.level(key), '–'))}" for j in others]
+            parts = [f"{_esc(j.assessor)}: {_esc(labels.get(j.level(key) or '', '–'))}" for j in others]
             hint.value = f"<div style='{_HELP}'>{' · '.join(parts)}</div>"
 
     @reports_errors
