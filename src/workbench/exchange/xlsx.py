@@ -162,6 +162,7 @@ def agreement_coders(project: Project, coders: tuple[str, str] | None) -> tuple[
 
 def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) -> list[Sheet]:
     from workbench.coding.agreement import agreement
+    from workbench.report.text_da import agreement_notes, agreement_summary, agreement_values
 
     codebook = project.codebook
     try:
@@ -177,26 +178,22 @@ def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) ->
         if document is not None:
             texts.append(sources.document_excerpt(project, document, segment.start if segment else 0, d.text))
 
-    def row(label: str, m) -> list:
-        return [label, m.n, _fraction(m.percent), m.kappa, m.alpha, m.note]
-
-    rows = [row(codebook.code(m.code).label if codebook.has_code(m.code) else m.code, m) for m in report.per_code]
-    rows.append(row("I alt (kode × segment)", report.overall))
+    notes = {m.code: m.note for m in report.per_code}
+    rows = [[*values[:2], _fraction(values[2]), *values[3:6], _fraction(values[6]), values[7], notes.get(key, "")]
+            for key, values in zip([m.code for m in report.per_code] + [None], agreement_values(report, codebook))]
     measures = Sheet("Enighed", [
-        Column("Kode"), Column("Segmenter (n)", INTEGER), Column("Procentvis enighed", PERCENT),
-        Column("Cohens kappa", DECIMAL_2), Column("Krippendorffs alpha", DECIMAL_2), Column("Bemærkning", wrap=True),
-    ], rows, texts=texts, note=(
-        f"Anm.: Enighed mellem {a} og {b} over {report.segments} segmenter, som begge har kodet "
-        f"({report.only_a} segmenter kodet kun af {a} og {report.only_b} kun af {b} er ikke med). "
-        "Tom kappa eller alpha: ikke defineret (se bemærkningen)."
-    ), frozen_columns=1)
+        Column("Kode"), Column("Enheder (n)", INTEGER), Column("Procentvis enighed", PERCENT),
+        Column("Cohens kappa", DECIMAL_2), Column("Krippendorffs alpha", DECIMAL_2), Column("Gwets AC1", DECIMAL_2),
+        Column("Tegn: enighed", PERCENT), Column("Tegn: kappa", DECIMAL_2), Column("Bemærkning", wrap=True),
+    ], rows, texts=texts, note="Anm.: " + " ".join([agreement_summary(report), *agreement_notes(report, codebook)]),
+        frozen_columns=1)
     disagreements = Sheet("Uenigheder", [
         Column("Dokument"), Column("Segment"), Column(f"Koder hos {a}"), Column(f"Koder hos {b}"),
         Column("Tekst", wrap=True),
     ], [
         [d.doc_id, d.segment_id, ", ".join(sorted(d.codes_a)), ", ".join(sorted(d.codes_b)), d.text]
         for d in report.disagreements
-    ], "Anm.: Segmenter, som begge kodere har kodet, men med forskellige koder.")
+    ], "Anm.: Enheder, hvor koderne har givet forskellige koder (også enheder, kun den ene har kodet).")
     return [measures, disagreements]
 
 

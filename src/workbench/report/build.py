@@ -247,9 +247,11 @@ def _agreement_sentence(data: ChapterData) -> Paragraph | None:
         overall = report.overall
         kappa = numfmt.decimal(overall.kappa, 2) if overall.kappa is not None else "ikke defineret"
         alpha = numfmt.decimal(overall.alpha, 2) if overall.alpha is not None else "ikke defineret"
+        ac1 = numfmt.decimal(overall.ac1, 2) if overall.ac1 is not None else "ikke defineret"
         parts.append(
-            f"{report.coders[0]} og {report.coders[1]} kodede begge {numfmt.integer(report.segments)} segmenter; "
-            f"enigheden var {numfmt.percent(overall.percent)}, Cohens kappa {kappa} og Krippendorffs alfa {alpha}"
+            f"{report.coders[0]} og {report.coders[1]} kodede begge {numfmt.count_noun(report.documents, 'dokument', 'dokumenter')} "
+            f"med {numfmt.integer(report.segments)} enheder; enigheden var {numfmt.percent(overall.percent)}, "
+            f"Cohens kappa {kappa}, Krippendorffs alfa {alpha} og Gwets AC1 {ac1}"
         )
     consensus = any(c.coder == evidence.CONSENSUS for c in data.evidence_index.codings)
     resolution = (
@@ -792,27 +794,21 @@ def agreement_appendix(data: ChapterData) -> Section | None:
         return None
     blocks: list = [
         Paragraph(
-            "Enigheden er beregnet over de segmenter, begge kodere har kodet. For hver kode er det registreret, om "
-            "koden er givet eller ej; procentvis enighed, Cohens kappa og Krippendorffs alfa (nominel) er beregnet "
-            "efter standarddefinitionerne. »I alt« samler alle kode-beslutninger."
+            "Enigheden er beregnet i de dokumenter, begge kodere har kodet. Enhederne er de segmenter, mindst én af "
+            "koderne har kodet eller markeret »ingen kode« (i dokumenter, begge har markeret som færdigkodede, alle "
+            "segmenter), så en kode, kun den ene har givet, tæller som uenighed. For hver kode er det registreret, "
+            "om koden er givet eller ej; procentvis enighed, Cohens kappa, Krippendorffs alfa (nominel) og Gwets AC1 "
+            "er beregnet efter standarddefinitionerne, og tegnbaseret enighed og kappa som i NVivo. »I alt« samler "
+            "alle kode-beslutninger."
         )
     ]
     for report in data.agreements:
-        rows = [
-            [f"{m.code} {data.codebook.code(m.code).name}" if data.codebook.has_code(m.code) else m.code,
-             numfmt.integer(m.n), numfmt.percent(m.percent), _decimal_or_dash(m.kappa), _decimal_or_dash(m.alpha)]
-            for m in report.per_code
-        ]
-        o = report.overall
-        rows.append(["I alt", numfmt.integer(o.n), numfmt.percent(o.percent), _decimal_or_dash(o.kappa), _decimal_or_dash(o.alpha)])
         blocks.append(
             Table(
                 title=f"Enighed mellem koderne {report.coders[0]} og {report.coders[1]} pr. kode",
-                columns=["Kode", "n", "Enighed", "Kappa", "Alfa"],
-                rows=rows,
-                note=f"n er antal segmenter kodet af begge ({numfmt.integer(report.segments)}); for »I alt« antal "
-                f"kode-beslutninger. {numfmt.integer(len(report.disagreements))} segmenter med uenighed. – betyder "
-                "ikke defineret (begge kodere har givet alle segmenter samme værdi).",
+                columns=text_da.AGREEMENT_COLUMNS,
+                rows=text_da.agreement_rows(report, data.codebook),
+                note=" ".join([text_da.agreement_summary(report), *text_da.agreement_notes(report, data.codebook)]),
                 source="Dobbeltkodning af udvalgte dokumenter; egne beregninger.",
             )
         )
