@@ -57,6 +57,10 @@ def test_json_lists_every_judged_question_and_guide_criterion_and_the_agreement(
     assert {(d["question"], d["level_a"], d["level_b"]) for d in agreement["disagreements"]} == {
         ("efterlevelse", "mindre", "nogen"), ("vejledende", "hoej", "nogen")}
     assert isinstance(agreement["alpha"], float)
+    moved = {(d["question"], d["previous_level"], d["level"], d["steps"]) for d in out["development"]}
+    assert moved == {("relevans", "nogen", "hoej", 1), ("efterlevelse", "mindre", "nogen", 1),
+                     ("resultat", "mindre", "mindre", 0), ("vejledende", "nogen", "nogen", 0),
+                     ("evaluerbart", "mindre", "mindre", 0)}  # the consensus of 2025-H2 against NP's 2025-H1
     problems = out["unavailable_evidence"]
     assert [p["question"] for p in problems] == ["relevans", "efterlevelse", "resultat"]  # cited under each
     assert {(p["ref"], p["withdrawn"], p["file"]) for p in problems} == {
@@ -74,6 +78,7 @@ def test_round_filter_and_danish_text(judged, capsys):
     assert "P3 Kontakt – vurderet" in text and "P1 Familien – ikke vurderet endnu" in text
     assert "Enighed mellem KL og NP: Krippendorffs alpha (ordinal)" in text
     assert "Uenige om P3 efterlevelse: KL i mindre grad, NP i nogen grad" in text
+    assert "Siden 1. halvår 2025: relevans i nogen grad → i høj grad; efterlevelse i mindre grad → i nogen grad" in text
     assert f"{quote_ref(hidden.id)} – samtykket til dokumentet INT-FAM-02 er trukket tilbage" in text
     assert "tilbagetrukket" not in text  # never the withdrawn transcript's words
 

@@ -4,6 +4,7 @@ and the Excel export, and the agreement per round beside it."""
 from __future__ import annotations
 
 from workbench.judgements.agreement import agreements
+from workbench.judgements.development import changes
 from workbench.judgements.model import GUIDE, QUESTIONS
 from workbench.judgements.store import Assessments
 from workbench.project.settings import Rubric
@@ -46,3 +47,20 @@ def problem_rows(assessments: Assessments, relative, round_: str | None = None) 
          "assessor": p.assessor, "question": p.criterion, "ref": p.ref, "reason": p.reason, "withdrawn": p.withdrawn}
         for p in assessments.problems if round_ is None or p.round == round_
     ]
+
+
+def development_rows(assessments: Assessments, rubric: Rubric, principles: list[str],
+                     round_: str | None = None) -> list[dict]:
+    """Per round, principle and criterion judged in both: the level now and in the previous judged round."""
+    rows = []
+    for current in [round_] if round_ else assessments.rounds():
+        for principle in principles:
+            for change in changes(assessments.judgements, rubric, principle, current):
+                if change.previous_round is None or change.level is None or change.previous_level is None:
+                    continue
+                rows.append({
+                    "principle": principle, "round": current, "previous_round": change.previous_round,
+                    "question": change.criterion, "level": change.level, "previous_level": change.previous_level,
+                    "steps": change.steps,
+                })
+    return rows

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from workbench.judgements.development import standing
 from workbench.judgements.model import CONSENSUS, GUIDE, QUESTIONS, criterion_label
 from workbench.judgements.store import check_round, load_assessments
-from workbench.judgements.table import agreement_rows, judgement_rows, problem_rows
+from workbench.judgements.table import agreement_rows, development_rows, judgement_rows, problem_rows
 from workbench.lang import numbers
 from workbench.project import Project
 from workbench.selfeval.answers import Period
@@ -36,11 +37,12 @@ def cmd_assessments(args) -> int:
     judgements = judgement_rows(assessments, rubric, round_)
     agreement = agreement_rows(assessments, rubric, round_)
     problems = problem_rows(assessments, project.relative, round_)
+    development = development_rows(assessments, rubric, [c.key for c in project.codebook.principles], round_)
     if args.json:
-        print(json.dumps({"judgements": judgements, "agreement": agreement, "unavailable_evidence": problems},
-                         ensure_ascii=False, indent=2))
+        print(json.dumps({"judgements": judgements, "agreement": agreement, "development": development,
+                          "unavailable_evidence": problems}, ensure_ascii=False, indent=2))
     else:
-        print(render(project, assessments, agreement, problems, round_))
+        print(render(project, assessments, agreement, problems, round_, development))
     if args.xlsx is not None:
         from workbench.exchange.assessments_xlsx import export_assessments_xlsx
 
@@ -61,7 +63,8 @@ def _cell(label: str | None, width: int) -> str:
     return f"{(label or '–'):<{width}}"
 
 
-def render(project: Project, assessments, agreement: list[dict], problems: list[dict], round_: str | None) -> str:
+def render(project: Project, assessments, agreement: list[dict], problems: list[dict], round_: str | None,
+           development: Sequence[dict] = ()) -> str:
     """The judgements as Danish text tables: per round and principle, one line per assessor."""
     labels = {level.key: level.label for level in project.settings.rubric.levels}
     rounds = [round_] if round_ else assessments.rounds()
@@ -90,6 +93,12 @@ def render(project: Project, assessments, agreement: list[dict], problems: list[
                 name = "konsensus" if j.assessor == CONSENSUS else j.assessor
                 lines.append("  " + _cell(name, 12) + "".join(_cell(labels.get(j.level(q)), width) for q in QUESTIONS)
                              + guide)
+            moved = [d for d in development if (d["round"], d["principle"]) == (current, code.key) and d["steps"]]
+            if moved:
+                since = Period.parse(moved[0]["previous_round"]).label
+                lines.append(f"  Siden {since}: " + "; ".join(
+                    f"{criterion_label(d['question']).lower()} {labels[d['previous_level']]} → {labels[d['level']]}"
+                    for d in moved))
             lines.append("")
         for item in (a for a in agreement if a["round"] == current):
             a, b = item["assessors"]
