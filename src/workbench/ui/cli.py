@@ -427,6 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="hvilke tabeller (standard: all)")
     p.add_argument("--out", metavar="FIL.xlsx", help="standard: exports/<tabel>.xlsx")
     p.add_argument("--coders", metavar="A,B", help="de to kodere i enighedstabellen (standard: projektets to kodere)")
+
+    from workbench.ui import cli_assessments
+
+    cli_assessments.register(commands)
     return parser
 
 
