@@ -9,10 +9,16 @@ import sys
 
 import pytest
 
+from workbench.coding.suggestions import (
+    open_suggestions,
+    reject,
+    rejected,
+    suggest,
+    unreject,
+)
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import Document
 from workbench.project import Project
-from workbench.coding.suggestions import open_suggestions, suggest
 
 
 @pytest.fixture
@@ -117,3 +123,58 @@ def test_open_suggestions_leave_out_what_the_coder_already_coded(project):
     assert ("S004.1", "P4") in open_for_ab  # CD's coding does not count for AB
     assert ("S004.2", "F1") in open_for_ab
     assert len(store.codings()) == 3  # suggesting writes nothing
+
+
+def in_text(project, text: str, codebook=None):
+    obs = project.corpus.get("OBS-01")
+    return suggest(Document(obs.meta, text, obs.path, obs.body_line), codebook or project.codebook)
+
+
+@pytest.mark.parametrize(("text", "blocked"), [
+    ("Det skete med det samme, da hun kom.", True),  # "immediately", not the same room
+    ("Det skete MED DET\nSAMME.", True),  # any case, any space between the words
+    ("Vi sad i samme rum og talte sammen.", False),  # F7 proper: the same room
+    ("Han gjorde det med det samme værktøj.", True),  # a limit: the words of the expression, whatever follows
+    ("Det er samme sag som med det.", False),  # the expression's words, not in its order
+])
+def test_an_indicator_inside_a_fixed_expression_is_no_hit(project, text, blocked):
+    result = found(in_text(project, text))
+    assert (("S001", "F7") not in result or "samme" not in result[("S001", "F7")]) == blocked
+
+
+def test_the_expressions_file_blocks_other_indicators_too(project):
+    assert not found(in_text(project, "Bilen sidder fast i sneen, og det stemmer overens med planen på ny."))\
+        .get(("S001", "F4"))
+    result = found(in_text(project, "Vi har en fast struktur, og barnets stemme bliver hørt."))
+    assert result[("S001", "F4")] == ("struktur", "fast") and result[("S001", "P1")] == ("barn", "stemme")
+
+
+def test_indicators_match_whole_words_only(project):
+    codebook = with_indicators(project.codebook, P2=["plan"], F7=["samme"])
+    assert found(in_text(project, "Planlægningen og handleplanen; vi er sammen.", codebook)) == {}
+    assert found(in_text(project, "Planen er klar.", codebook)) == {("S001", "P2"): ("plan",)}
+
+
+def test_each_suggestion_says_where_and_with_which_words_its_indicators_occur(project):
+    text = "Samtykket er givet. Vi delte dokumenterne, og samtykke blev fornyet."
+    [suggestion] = [s for s in in_text(project, text) if s.code == "F1"]
+    assert suggestion.matched == ("samtykke", "dokument")
+    assert [(h.indicator, h.text, text[h.start : h.end]) for h in suggestion.hits] == [
+        ("samtykke", "Samtykket", "Samtykket"), ("samtykke", "samtykke", "samtykke"),
+        ("dokument", "dokumenterne", "dokumenterne"),
+    ]
+
+
+def test_a_rejected_suggestion_stays_rejected_in_the_next_session(project, mini_project):
+    rad = project.corpus.get("INT-RAD-01")
+    [consent] = [s for s in suggest(rad, project.codebook) if (s.segment_id, s.code) == ("S004.1", "F1")]
+    reject(project, "AB", consent)
+    later = Project(mini_project)  # a new session
+    assert rejected(later, "AB") == {("INT-RAD-01", "S004.1", "F1")}
+    assert rejected(later, "CD") == set()
+    open_for_ab = found(open_suggestions(rad, later.codebook, [], rejected(later, "AB")))
+    assert ("S004.1", "F1") not in open_for_ab and ("S004.2", "F1") in open_for_ab
+    assert ("S004.1", "F1") in found(open_suggestions(rad, later.codebook, [], rejected(later, "CD")))
+    unreject(later, "AB", consent)
+    assert rejected(Project(mini_project), "AB") == set()
+    assert Project(mini_project).coding_store().codings("AB") == []  # a rejection is no coding
