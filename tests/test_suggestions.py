@@ -178,3 +178,66 @@ def test_a_rejected_suggestion_stays_rejected_in_the_next_session(project, mini_
     unreject(later, "AB", consent)
     assert rejected(Project(mini_project), "AB") == set()
     assert Project(mini_project).coding_store().codings("AB") == []  # a rejection is no coding
+
+
+def fixed_expression_oracle(document: Document, codebook) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Every word token of the whole body tried against every indicator (as the suggestions oracle
+    does), leaving out tokens inside any occurrence of a fixed expression found by a plain regex."""
+    import re
+
+    from workbench.coding.suggestions import FIXED_EXPRESSIONS, indicator_words
+    from workbench.lang.nlp import lemma, lemma_table, tokenize
+
+    def forms(word: str) -> set[str]:
+        lower = word.lower()
+        found = {lemma(word), lower}
+        if lower not in lemma_table():
+            endings = ("ernes", "enes", "erne", "ene", "ets", "ens", "et", "en", "er", "es", "e", "s")
+            found |= {lower[: -len(e)] for e in endings if lower.endswith(e) and len(lower) - len(e) >= 3}
+        return found
+
+    blocked = []
+    for line in FIXED_EXPRESSIONS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and len(line.split()) > 1:
+            pattern = r"(?<!\w)(?=(" + r"\s+".join(map(re.escape, line.split())) + r"))"
+            blocked += [(m.start(1), m.end(1)) for m in re.finditer(pattern, document.body, re.IGNORECASE)]
+    words = [t for t in tokenize(document.body) if not (t.is_punct or t.is_space)]
+    result: dict[tuple[str, str], list[str]] = {}
+    for segment in document.segments:
+        for code in codebook.codes:
+            for indicator in dict.fromkeys(code.indicators):
+                wanted = indicator_words(indicator)
+                for i in range(len(words) - len(wanted) + 1):
+                    run = words[i : i + len(wanted)]
+                    start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+                    if (segment.start <= start and end <= segment.end
+                            and all(w in forms(t.text) for w, t in zip(wanted, run, strict=True))
+                            and not any(a <= start and end <= b and (b == len(document.body)
+                                        or not document.body[b].isalnum()) for a, b in blocked)):
+                        result.setdefault((segment.id, code.key), []).append(indicator)
+                        break
+    return {key: tuple(found) for key, found in result.items()}
+
+
+_EXPRESSION_WORDS = ["med", "det", "samme", "Samme", "på", "ny", "sidder", "fast", "Fast", "struktur", "til", "dels",
+                     "dele", "stemmer", "overens", "stemme", "i", "praksis", "rum", "give", "Vi"]
+_EXPRESSION_GAPS = [" ", " ", " ", "  ", "\n", ", ", ". ", "-", "\nMor: "]
+
+
+def test_fixed_expressions_against_a_plain_oracle(project):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    obs = project.corpus.get("OBS-01")
+    codebook = with_indicators(project.codebook, P4=["dele"], F9=["praksis"], F7=["samme", "rum"],
+                               F4=["fast", "struktur"], P1=["stemme"], F6=["ny"])
+    texts = st.lists(st.tuples(st.sampled_from(_EXPRESSION_WORDS), st.sampled_from(_EXPRESSION_GAPS)).map("".join),
+                     min_size=1, max_size=30).map("".join)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(texts)
+    def check(body):
+        document = Document(obs.meta, body, obs.path, obs.body_line)
+        assert found(suggest(document, codebook)) == fixed_expression_oracle(document, codebook)
+
+    check()

@@ -119,7 +119,8 @@ def now() -> str:
 def check_coder(name: str) -> str:
     if not CODER_NAME.match(name or ""):
         raise WorkbenchError(
-            f"Kodernavnet '{name}' kan ikke bruges. Brug initialer eller et pseudonym med bogstaver, tal, '-' eller '_'."
+            f"Kodernavnet '{name}' kan ikke bruges. Brug initialer eller et pseudonym med bogstaver, tal, '-' eller "
+            "'_'."
         )
     return name
 
@@ -146,7 +147,7 @@ class _CoderLog:
         except FileNotFoundError:
             return
         if size < self.offset:  # the file was replaced (e.g. restored from backup): start over
-            self.__init__(self.path, self.coder)
+            self.__init__(self.path, self.coder)  # type: ignore[misc]  # a fresh replay of the same log
         if size == self.offset:
             return
         with open(self.path, "rb") as handle:
@@ -288,6 +289,7 @@ class CodingStore:
         """
         self._check(code, valence)
         self._check_question(code, question)
+        segment_id: str | None
         if segment is not None:
             start, end, segment_id = segment.start, segment.end, segment.id
         elif span is not None:
@@ -476,5 +478,6 @@ def _staleness(coding: Coding, document: Document | None) -> str | None:
     if document is None:
         return f"dokumentet {coding.doc_id} findes ikke længere"
     if coding.end > len(document.body) or text_hash(document.body[coding.start : coding.end]) != coding.text_hash:
-        return f"teksten i {coding.doc_id} ({coding.segment_id or f'{coding.start}-{coding.end}'}) er ændret efter kodningen"
+        where = coding.segment_id or f"{coding.start}-{coding.end}"
+        return f"teksten i {coding.doc_id} ({where}) er ændret efter kodningen"
     return None

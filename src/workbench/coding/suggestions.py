@@ -10,7 +10,8 @@ codebook's order.
 Word boundaries hold on both sides: an indicator matches whole tokens only (never the start of a
 compound: "plan" does not match "planlægning", nor "samme" "sammen"). An indicator word that
 stands inside a fixed expression from `data/fixed_expressions_da.txt` ("samme" in "med det samme",
-"dele" in "til dels") is no hit: the expressions are matched as whole words, case-insensitively.
+"dele" in "til dels") is no hit: the expressions are matched as whole words, case-insensitively,
+with only white space between them (a full stop or comma between the words breaks the expression).
 Each suggestion carries its reason for the coder: the indicators, and where in the body and with
 which words they occur (`Suggestion.hits`). A rejected suggestion is an event in the coder's log
 (`reject`), so `open_suggestions` leaves it out in every later session.
@@ -219,7 +220,7 @@ class _Index:
         ids = self._ids[np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
         keys = np.zeros(len(ids), dtype=np.uint32)  # key i: the ids of characters i to i + _WIDTH - 1
         for i in range(min(_WIDTH, len(ids))):
-            keys[: len(ids) - i] |= ids[i:] << (_BITS * (_WIDTH - 1 - i))
+            keys[: len(ids) - i] |= ids[i:] << (_BITS * (_WIDTH - 1 - i))  # type: ignore[arg-type]  # stays uint32
         spaces = np.flatnonzero(ids == _SPACE_ID)
         chunks = np.searchsorted(spaces, np.flatnonzero(self._begins[keys]))  # chunk n ends at space n
         chunks = chunks[np.diff(chunks, prepend=-1) > 0]
@@ -237,9 +238,8 @@ class _Index:
         found = []
         for start, first in compress(zip(starts, firsts), firsts):
             for offset, end_offset, number, further in first:
-                last = start + end_offset
-                if further:
-                    last = _phrase_end(body, start, last, further)
+                end = start + end_offset
+                last = _phrase_end(body, start, end, further) if further else end
                 if last is not None:
                     found.append((start + offset, last, number))
         return found
@@ -305,8 +305,9 @@ def in_fixed_expression(body: str, start: int, end: int) -> bool:
     for expression, place in likely:
         first_word, last_word = here - place, here - place + len(expression) - 1
         if (first_word >= 0 and last_word < len(words) and words[last_word].end() >= end
-                and tuple(lower[first_word : last_word + 1]) == expression):
-            return True
+                and tuple(lower[first_word : last_word + 1]) == expression
+                and all(body[words[i].end() : words[i + 1].start()].isspace() for i in range(first_word, last_word))):
+            return True  # the expression's words, with only spaces or line breaks between them
     return False
 
 

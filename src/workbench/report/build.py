@@ -19,17 +19,17 @@ from functools import cached_property
 import pandas as pd
 
 from workbench.coding import evidence
-from workbench.material import memos
-from workbench.lang import numbers as numfmt
-from workbench.selfeval import answers as selfeval
-from workbench.surveys import load as surveys
 from workbench.coding.agreement import AgreementReport, agreement
+from workbench.lang import numbers as numfmt
+from workbench.material import memos
 from workbench.material.codebook import Code
 from workbench.material.corpus import TYPE_LABELS
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
-from workbench.report import figures
+from workbench.report import figures, text_da
 from workbench.report.model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
+from workbench.selfeval import answers as selfeval
+from workbench.surveys import load as surveys
 
 # the chapter's data-sources table counts transcripts; self-evaluations have their own table
 SOURCE_TYPES = ("interview", "observation", "focus_group")
@@ -52,7 +52,7 @@ class ChapterData:
 
     @cached_property
     def primary_coder(self) -> str | None:
-        return evidence.primary_coder(self.project)
+        return evidence.primary_coder(self.project.coding_store().current(self.corpus))
 
     @cached_property
     def agreements(self) -> list[AgreementReport]:
@@ -92,13 +92,14 @@ class ChapterData:
 
     @cached_property
     def evidence_index(self) -> evidence.Evidence:
-        return evidence.Evidence(self.project)
+        current = self.project.coding_store().current(self.corpus)
+        return evidence.Evidence(current, self.corpus, self.codebook)
 
     def evidence(self, code: str) -> list[evidence.EvidenceRow]:
         return self.evidence_index.table(code)
 
     def memo(self, code: str) -> str:
-        return self.read_exported(memos.memo_path(self.project, code=code))
+        return self.read_exported(self.project.memos.path(code=code))
 
     def read_exported(self, path) -> str:
         """Text of a user-written file the chapter uses; remembered for the export checks."""
@@ -246,9 +247,11 @@ def _agreement_sentence(data: ChapterData) -> Paragraph | None:
         overall = report.overall
         kappa = numfmt.decimal(overall.kappa, 2) if overall.kappa is not None else "ikke defineret"
         alpha = numfmt.decimal(overall.alpha, 2) if overall.alpha is not None else "ikke defineret"
+        ac1 = numfmt.decimal(overall.ac1, 2) if overall.ac1 is not None else "ikke defineret"
         parts.append(
-            f"{report.coders[0]} og {report.coders[1]} kodede begge {numfmt.integer(report.segments)} segmenter; "
-            f"enigheden var {numfmt.percent(overall.percent)}, Cohens kappa {kappa} og Krippendorffs alfa {alpha}"
+            f"{report.coders[0]} og {report.coders[1]} kodede begge {numfmt.count_noun(report.documents, 'dokument', 'dokumenter')} "
+            f"med {numfmt.integer(report.segments)} enheder; enigheden var {numfmt.percent(overall.percent)}, "
+            f"Cohens kappa {kappa}, Krippendorffs alfa {alpha} og Gwets AC1 {ac1}"
         )
     consensus = any(c.coder == evidence.CONSENSUS for c in data.evidence_index.codings)
     resolution = (
@@ -392,7 +395,7 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         columns=["Spørgsmål"] + labels,
         rows=table_rows,
         note=f"Gennemsnit (laveste–højeste svar) på en skala fra {scale.min} til {scale.max}. Besvarelser pr. halvår: "
-        f"{n_text}. ! markerer uenighed i teamet: {selfeval.disagreement_note()}",
+        f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note()}",
         source="Supportteamets halvårlige selvevalueringer; egne beregninger.",
     )
     png = figures.selfeval_principle_trend(
@@ -440,8 +443,8 @@ def _survey_item_row(survey, item, results) -> list[str] | None:
     return [
         question,
         survey.item_map.population,
-        first.display if first is not None else "–",
-        last.display if last is not None else "–",
+        text_da.survey_share(first) if first is not None else "–",
+        text_da.survey_share(last) if last is not None else "–",
         change,
         " / ".join(n_parts),
     ]
@@ -569,8 +572,8 @@ def triangulation(data: ChapterData, code: Code) -> list:
     if best is not None:
         gain, item, change, survey = best
         lines.append(
-            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) {change.start.display} → "
-            f"{change.end.display} ({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
+            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) {text_da.survey_share(change.start)} → "
+            f"{text_da.survey_share(change.end)} ({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
             f"n = {change.start.n_valid} / {change.end.n_valid})."
         )
         directions.append(_sign(round(gain)))
@@ -648,11 +651,11 @@ def principles_intro(data: ChapterData) -> Section:
         blocks.append(
             Figure(
                 title="Supportteamets vurdering af efterlevelsen af de fem principper pr. halvår",
-                png=selfeval.trend_png(data.project),
+                png=figures.selfeval_trend_png(data.project),
                 alt_text="Linjediagram med en linje pr. princip, der viser supportteamets gennemsnitlige vurdering af, "
                 f"i hvilken grad teamet har arbejdet efter princippet, fra {selfeval.Period.parse(labels[0]).label} til "
                 f"{selfeval.Period.parse(labels[-1]).label}.",
-                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). " + selfeval.disagreement_note(),
+                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). " + text_da.disagreement_note(),
                 source="Supportteamets halvårlige selvevalueringer.",
             )
         )
@@ -791,27 +794,21 @@ def agreement_appendix(data: ChapterData) -> Section | None:
         return None
     blocks: list = [
         Paragraph(
-            "Enigheden er beregnet over de segmenter, begge kodere har kodet. For hver kode er det registreret, om "
-            "koden er givet eller ej; procentvis enighed, Cohens kappa og Krippendorffs alfa (nominel) er beregnet "
-            "efter standarddefinitionerne. »I alt« samler alle kode-beslutninger."
+            "Enigheden er beregnet i de dokumenter, begge kodere har kodet. Enhederne er de segmenter, mindst én af "
+            "koderne har kodet eller markeret »ingen kode« (i dokumenter, begge har markeret som færdigkodede, alle "
+            "segmenter), så en kode, kun den ene har givet, tæller som uenighed. For hver kode er det registreret, "
+            "om koden er givet eller ej; procentvis enighed, Cohens kappa, Krippendorffs alfa (nominel) og Gwets AC1 "
+            "er beregnet efter standarddefinitionerne, og tegnbaseret enighed og kappa som i NVivo. »I alt« samler "
+            "alle kode-beslutninger."
         )
     ]
     for report in data.agreements:
-        rows = [
-            [f"{m.code} {data.codebook.code(m.code).name}" if data.codebook.has_code(m.code) else m.code,
-             numfmt.integer(m.n), numfmt.percent(m.percent), _decimal_or_dash(m.kappa), _decimal_or_dash(m.alpha)]
-            for m in report.per_code
-        ]
-        o = report.overall
-        rows.append(["I alt", numfmt.integer(o.n), numfmt.percent(o.percent), _decimal_or_dash(o.kappa), _decimal_or_dash(o.alpha)])
         blocks.append(
             Table(
                 title=f"Enighed mellem koderne {report.coders[0]} og {report.coders[1]} pr. kode",
-                columns=["Kode", "n", "Enighed", "Kappa", "Alfa"],
-                rows=rows,
-                note=f"n er antal segmenter kodet af begge ({numfmt.integer(report.segments)}); for »I alt« antal "
-                f"kode-beslutninger. {numfmt.integer(len(report.disagreements))} segmenter med uenighed. – betyder "
-                "ikke defineret (begge kodere har givet alle segmenter samme værdi).",
+                columns=text_da.AGREEMENT_COLUMNS,
+                rows=text_da.agreement_rows(report, data.codebook),
+                note=" ".join([text_da.agreement_summary(report), *text_da.agreement_notes(report, data.codebook)]),
                 source="Dobbeltkodning af udvalgte dokumenter; egne beregninger.",
             )
         )
@@ -827,7 +824,7 @@ def survey_appendix(data: ChapterData) -> Section | None:
         for result in data.survey_results[survey.name]:
             item = next(i for i in survey.item_map.items if i.key == result.item)
             rows.append([item.question, survey.time_label(result.time_point), numfmt.integer(result.n_valid),
-                         numfmt.integer(result.n_excluded), result.display])
+                         numfmt.integer(result.n_excluded), text_da.survey_share(result)])
         changes = surveys.changes(survey, data.survey_results[survey.name])
         blocks.append(
             Table(
