@@ -96,6 +96,11 @@ def _forms(word: str) -> frozenset[str]:
     return frozenset(forms)
 
 
+def word_forms(word: str) -> frozenset[str]:
+    """The forms under which a word of the text matches a word of an indicator (or of a search)."""
+    return _forms(word)
+
+
 def indicator_words(indicator: str) -> tuple[str, ...]:
     """An indicator as the lower-case words the codebook wrote ("Familiens Plan" → ("familiens", "plan")).
 
