@@ -85,3 +85,22 @@ def test_a_cooccurrence_cell_opens_the_segments_it_counts(coded, same_coder):  #
             assert len(cell) == table.loc[principle.label, factor.label]
     [segment] = cooccurrence_cell(store, corpus, "P4", "F1", same_coder=same_coder)
     assert segment.segment_id == "S004.1"
+
+
+def test_coverage_counts_coded_ingen_kode_and_open_segments(mini_project):
+    from workbench.coding.retrieval import coverage
+    from workbench.project import Project
+
+    project = Project(mini_project)
+    store = project.coding_store()
+    fam = project.corpus.get("INT-FAM-01")
+    store.add("AB", fam, "P3", segment=fam.segment("S002"))
+    store.mark_no_code("AB", fam, fam.segment("S001"))
+    state = coverage(store, fam, "AB")
+    assert (state.coded, state.no_code, state.total, state.open, state.complete) == (1, 1, 4, 2, False)
+    store.mark_no_code("AB", fam, fam.segment("S003"))
+    store.add("AB", fam, "P1", segment=fam.segment("S004"))
+    store.mark_complete("AB", fam)
+    state = coverage(store, fam, "AB")
+    assert (state.open, state.complete) == (0, True)
+    assert coverage(store, fam, "CD").open == 4

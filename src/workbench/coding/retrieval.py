@@ -187,6 +187,27 @@ def progress(store: CodingStore, document: Document, coder: str) -> tuple[int, i
     return len(coded), len(document.segments)
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """How far a coder is with a document: segments coded, marked "ingen kode", and in all."""
+
+    coded: int
+    no_code: int
+    total: int
+    complete: bool  # the coder marked the document as fully coded
+
+    @property
+    def open(self) -> int:
+        """Segments neither coded nor marked "ingen kode"."""
+        return self.total - self.coded - self.no_code
+
+
+def coverage(store: CodingStore, document: Document, coder: str) -> Coverage:
+    coded, total = progress(store, document, coder)
+    marked = {s.id for s in document.segments} & store.no_code_segments(coder, document.id)
+    return Coverage(coded, len(marked), total, document.id in store.completed_documents(coder))
+
+
 # --- Hits for the coding view: one row per coding, with the place to jump to --------------------
 
 CONSENSUS = "konsensus"  # the coder name of the agreed codings (as coding.evidence counts them)
