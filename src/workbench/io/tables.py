@@ -39,14 +39,14 @@ class Table:
     separator: str | None  # None for XLSX
 
 
-def records(text: str, separator: str, path: Path | None = None) -> list[tuple[int, list[str]]]:
-    """CSV records with the file line on which each starts, cells stripped."""
+def records(text: str, separator: str, path: Path | None = None, strip: bool = True) -> list[tuple[int, list[str]]]:
+    """CSV records with the file line on which each starts, cells stripped unless `strip` is False."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     found = []
     line = 1
     try:
         for record in reader:
-            found.append((line, [cell.strip() for cell in record]))
+            found.append((line, [cell.strip() for cell in record] if strip else record))
             line = reader.line_num + 1
     except csv.Error as exc:
         raise WorkbenchError(f"Linjen kan ikke læses som CSV ({exc}). Tjek anførselstegnene.", path, line) from None
@@ -73,18 +73,20 @@ def sniff_separator(text: str, path: Path) -> str:
     return best
 
 
-def read_csv(path: Path, remedy: str) -> Table:
-    """A CSV file: header and records (blank records left out); `remedy` ends encoding errors."""
+def read_csv(path: Path, remedy: str, strip: bool = True) -> Table:
+    """A CSV file: header and records (blank records left out); `remedy` ends encoding errors.
+
+    `strip=False` keeps each field exactly as written (a memo's leading spaces), the header stripped."""
     path = Path(path)
     raw = read_bytes(path)
     if not raw.strip():
         raise WorkbenchError("Filen er tom.", path)
     text, encoding = decode(raw, path, remedy)
     separator = sniff_separator(text, path)
-    found = [(line, cells) for line, cells in records(text, separator, path) if any(cells)]
+    found = [(line, cells) for line, cells in records(text, separator, path, strip) if any(c.strip() for c in cells)]
     if len(found) > MAX_ROWS:
         raise WorkbenchError(f"Filen har flere end {MAX_ROWS:,} rækker.".replace(",", "."), path)
-    return Table(found[0][1], found[1:], encoding, separator)
+    return Table([cell.strip() for cell in found[0][1]], found[1:], encoding, separator)
 
 
 def cell_text(value) -> str:

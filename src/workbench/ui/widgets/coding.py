@@ -29,6 +29,7 @@ from workbench.material.codebook import VALENCES, Code, Codebook
 from workbench.material.corpus import TYPE_LABELS, Document, Segment
 from workbench.project import Project
 from workbench.report.figures import heatmap_png
+from workbench.report.text_da import AGREEMENT_COLUMNS, agreement_notes, agreement_rows, agreement_summary
 from workbench.ui.widgets import table_exports
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
@@ -658,9 +659,8 @@ class CompareView:
         self.disagreements.children = rows
         self.resolve_button.disabled = not rows
         self.status.info(
-            f"{numfmt.count_noun(self.report.segments, 'fælles kodet segment', 'fælles kodede segmenter')}, heraf "
-            f"{numfmt.integer(len(rows))} med uenighed. Kun kodet af {a}: {numfmt.integer(self.report.only_a)}; "
-            f"kun af {b}: {numfmt.integer(self.report.only_b)} (indgår ikke i beregningen)."
+            f"{agreement_summary(self.report)} {numfmt.count_noun(len(rows), 'enhed', 'enheder')} med uenighed. "
+            + " ".join(agreement_notes(self.report, self.codebook))
         )
 
     def _disagreement_row(self, disagreement, coder_a: str, coder_b: str) -> w.Widget:
@@ -705,16 +705,5 @@ class CompareView:
 
 
 def agreement_table(report, codebook: Codebook) -> pd.DataFrame:
-    """The agreement report in Danish number style: one row per code, then the pooled total."""
-    rows = [
-        {
-            "Kode": codebook.code(item.code).label if codebook.has_code(item.code) else item.code,  # or "I alt"
-            "n": numfmt.integer(item.n),
-            "Procent enighed": numfmt.percent(item.percent),
-            "Cohens kappa": numfmt.decimal(item.kappa, 2),
-            "Krippendorffs alpha": numfmt.decimal(item.alpha, 2),
-            "Note": item.note,
-        }
-        for item in [*report.per_code, report.overall]
-    ]
-    return pd.DataFrame(rows).set_index("Kode")
+    """The agreement report as the chapter and the terminal show it: one row per code, then the pooled total."""
+    return pd.DataFrame(agreement_rows(report, codebook), columns=AGREEMENT_COLUMNS).set_index("Kode")
