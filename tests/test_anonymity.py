@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.anonymity.scan import KIND_LABELS, KINDS, Finding, find_personal_data
+from workbench.anonymity import KIND_LABELS, KINDS, Finding, find_personal_data
 
 EVAL_DIR = Path(__file__).parent / "anonymity_eval"
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "interviews_anonymised"
@@ -480,7 +480,8 @@ def test_scanning_is_fast_enough_for_long_transcripts():
 
 # --- robustness -----------------------------------------------------------------------------------
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 _PIECES = st.sampled_from(
     ["Fatima", "Hans", "hans", "Per", " ", "\n", "\t", ". ", ": ", "I:", "Mor:", "[mor]", "[", "]", "12", "34 56 78",

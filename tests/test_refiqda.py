@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
-from workbench.project import Project
 from workbench.exchange.qdpx import export_qdc, export_qdpx, guid, import_qdpx, match_code
+from workbench.project import Project
+from workbench.ui.cli import main
 
 TESTS = Path(__file__).parent
 NVIVO = TESTS / "fixtures" / "qdpx" / "nvivo"
@@ -434,7 +434,7 @@ def test_personal_data_in_a_source_refuses_the_whole_import(mini_project, tmp_pa
         for path in sorted((NVIVO / "sources").iterdir()):
             data = path.read_bytes()
             if path.name.startswith("B2C4"):
-                data = data.replace("Og planen?".encode(), "Og planen? Mit cpr er 010203-1234.".encode())
+                data = data.replace(b"Og planen?", b"Og planen? Mit cpr er 010203-1234.")
             archive.writestr(f"sources/{path.name}", data)
     message = refused(Project(mini_project), bad)
     assert "personoplysninger" in message and "cpr.qdpx:sources/B2C4" in message and "010203-1234" in message

@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
+from workbench.coding.suggestions import open_suggestions, suggest
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import Document
 from workbench.project import Project
-from workbench.coding.suggestions import open_suggestions, suggest
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ class Evidence:
         # code → (doc_id, segment_id) → valences the segment is coded with
         self._segments: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
         for coding in self.codings:
-            document = corpus.get(coding.doc_id)
+            document = corpus[coding.doc_id]  # current codings are on documents of the corpus
             for segment in coded_segments(coding, document):
                 self._segments[coding.code][(coding.doc_id, segment.id)].add(coding.valence)
 
@@ -109,7 +109,7 @@ class Evidence:
         for coding in self.codings:
             if coding.code != code or not coding.quote:
                 continue
-            document = self.corpus.get(coding.doc_id)
+            document = self.corpus[coding.doc_id]
             segment = document.segment(coding.segment_id) if coding.segment_id else None
             speaker = (segment.speaker or "").lower() if segment else ""
             if speaker in INTERVIEWER_LABELS:
@@ -120,7 +120,9 @@ class Evidence:
             text = " ".join(document.body[coding.start : coding.end].split())
             found.append(QuoteCandidate(coding.doc_id, coding.segment_id or "", text, label, coding.valence, code))
         found.sort(key=lambda q: (q.doc_id, q.segment_id))
-        first, rest, seen = [], [], set()
+        first: list[QuoteCandidate] = []
+        rest: list[QuoteCandidate] = []
+        seen: set[str] = set()
         for quote in found:
             (rest if quote.doc_id in seen else first).append(quote)
             seen.add(quote.doc_id)

@@ -21,17 +21,17 @@ from __future__ import annotations
 import bisect
 import re
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, islice
-from typing import Iterable, Iterator
 
 import numpy as np
 
-from workbench.material.codebook import Codebook
 from workbench.coding.store import Coding
-from workbench.material.corpus import Document
 from workbench.lang.nlp import CHUNK, chunk_tokens, lemma, lemma_table, tokenize
+from workbench.material.codebook import Codebook
+from workbench.material.corpus import Document
 
 # Inflection endings tried on words the lookup table does not know (compounds such as
 # "supportteamet"), longest first; a stripped form only counts when it equals an indicator.
@@ -183,7 +183,7 @@ class _Index:
         ids = self._ids[np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
         keys = np.zeros(len(ids), dtype=np.uint32)  # key i: the ids of characters i to i + _WIDTH - 1
         for i in range(min(_WIDTH, len(ids))):
-            keys[: len(ids) - i] |= ids[i:] << (_BITS * (_WIDTH - 1 - i))
+            keys[: len(ids) - i] |= ids[i:] << (_BITS * (_WIDTH - 1 - i))  # type: ignore[arg-type]  # stays uint32
         spaces = np.flatnonzero(ids == _SPACE_ID)
         chunks = np.searchsorted(spaces, np.flatnonzero(self._begins[keys]))  # chunk n ends at space n
         chunks = chunks[np.diff(chunks, prepend=-1) > 0]
@@ -201,9 +201,8 @@ class _Index:
         found = []
         for start, first in compress(zip(starts, firsts), firsts):
             for offset, end_offset, number, further in first:
-                last = start + end_offset
-                if further:
-                    last = _phrase_end(body, start, last, further)
+                end = start + end_offset
+                last = _phrase_end(body, start, end, further) if further else end
                 if last is not None:
                     found.append((start + offset, last, number))
         return found

@@ -7,17 +7,24 @@ appending at once never interleave inside a line.
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import tempfile
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Mapping
 
 from workbench.errors import WorkbenchError
 
+try:
+    import fcntl  # POSIX file locks: the codings logs and answer files are shared between people
+except ImportError:
+    raise ImportError(
+        "Arbejdsbordet kører kun på Linux og macOS (POSIX), fordi det låser projektets filer med fcntl. "
+        "Brug det på Windows gennem WSL (Windows Subsystem for Linux)."
+    ) from None
 
-def _explain_os_error(exc: OSError, path: Path) -> WorkbenchError:
+
+def _explain_os_error(exc: OSError, path: Path | None) -> WorkbenchError:
     if exc.errno == errno.ENOSPC:
         return WorkbenchError("Disken er fuld, så intet blev gemt. Frigør plads og prøv igen.", path)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

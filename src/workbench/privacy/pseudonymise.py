@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-from workbench.anonymity.scan import Finding, find_personal_data, is_listed_name
+from workbench.anonymity import Finding, find_personal_data, is_listed_name
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text
 
@@ -59,7 +59,7 @@ class PseudonymKey:
     # -- persistence -------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | Path) -> "PseudonymKey":
+    def load(cls, path: str | Path) -> PseudonymKey:
         """The key in `path`, or an empty key when the file does not exist yet."""
         path = Path(path)
         if not path.exists():

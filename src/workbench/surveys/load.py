@@ -175,7 +175,9 @@ def _time_of(cells: list[str], column: int | None, spec: SurveyMap, line: int, p
 
 
 def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -> list[AnswerSheet]:
-    wanted = [spec.respondent_column] + ([spec.time_column] if spec.time_column else [])
+    respondent_column = spec.respondent_column
+    assert respondent_column is not None  # the map's validator requires it for respondent-level data
+    wanted = [respondent_column] + ([spec.time_column] if spec.time_column else [])
     wanted += [item.source_column for item in spec.items]
     columns = _column_positions(
         table, wanted, path, f"Ret overskriften i filen eller kolonnenavnet i {map_path.name}."
@@ -184,12 +186,12 @@ def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -
     first_seen: dict[tuple[str, str], int] = {}
     sheets = []
     for line, cells in table.rows:
-        respondent = cells[columns[spec.respondent_column]]
+        respondent = cells[columns[respondent_column]]
         if not respondent:
             raise WorkbenchError(
                 f"Respondent-id mangler i kolonnen '{spec.respondent_column}'. Giv besvarelsen et id.", path, line
             )
-        time_point = _time_of(cells, columns.get(spec.time_column), spec, line, path)
+        time_point = _time_of(cells, columns.get(spec.time_column) if spec.time_column else None, spec, line, path)
         earlier = first_seen.setdefault((normalise(respondent), time_point), line)
         if earlier != line:
             when = spec.time_point(time_point).label.lower()
@@ -249,7 +251,7 @@ def _aggregated_rows(table: _Table, spec: SurveyMap, path: Path, map_path: Path)
                 path,
                 line,
             )
-        time_point = _time_of(cells, columns.get(spec.time_column), spec, line, path)
+        time_point = _time_of(cells, columns.get(spec.time_column) if spec.time_column else None, spec, line, path)
         earlier = first_seen.setdefault((item, time_point), line)
         if earlier != line:
             raise WorkbenchError(

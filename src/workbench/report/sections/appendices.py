@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from workbench.lang import numbers as numfmt
 from workbench.report import text_da
 from workbench.report.data import ChapterData
@@ -45,39 +43,32 @@ def codebook_appendix(data: ChapterData) -> Section:
         )
     return Section("bilag-kodebog", "Bilag: Kodebog", blocks, appendix=True)
 
-def _decimal_or_dash(value: float | None) -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else numfmt.decimal(value, 2)
 
 def agreement_appendix(data: ChapterData) -> Section | None:
     if not data.agreements:
         return None
     blocks: list = [
         Paragraph(
-            "Enigheden er beregnet over de segmenter, begge kodere har kodet. For hver kode er det registreret, om "
-            "koden er givet eller ej; procentvis enighed, Cohens kappa og Krippendorffs alfa (nominel) er beregnet "
-            "efter standarddefinitionerne. »I alt« samler alle kode-beslutninger."
+            "Enigheden er beregnet i de dokumenter, begge kodere har kodet. Enhederne er de segmenter, mindst én af "
+            "koderne har kodet eller markeret »ingen kode« (i dokumenter, begge har markeret som færdigkodede, alle "
+            "segmenter), så en kode, kun den ene har givet, tæller som uenighed. For hver kode er det registreret, "
+            "om koden er givet eller ej; procentvis enighed, Cohens kappa, Krippendorffs alfa (nominel) og Gwets AC1 "
+            "er beregnet efter standarddefinitionerne, og tegnbaseret enighed og kappa som i NVivo. »I alt« samler "
+            "alle kode-beslutninger."
         )
     ]
     for report in data.agreements:
-        rows = [
-            [f"{m.code} {data.codebook.code(m.code).name}" if data.codebook.has_code(m.code) else m.code,
-             numfmt.integer(m.n), numfmt.percent(m.percent), _decimal_or_dash(m.kappa), _decimal_or_dash(m.alpha)]
-            for m in report.per_code
-        ]
-        o = report.overall
-        rows.append(["I alt", numfmt.integer(o.n), numfmt.percent(o.percent), _decimal_or_dash(o.kappa), _decimal_or_dash(o.alpha)])
         blocks.append(
             Table(
                 title=f"Enighed mellem koderne {report.coders[0]} og {report.coders[1]} pr. kode",
-                columns=["Kode", "n", "Enighed", "Kappa", "Alfa"],
-                rows=rows,
-                note=f"n er antal segmenter kodet af begge ({numfmt.integer(report.segments)}); for »I alt« antal "
-                f"kode-beslutninger. {numfmt.integer(len(report.disagreements))} segmenter med uenighed. – betyder "
-                "ikke defineret (begge kodere har givet alle segmenter samme værdi).",
+                columns=text_da.AGREEMENT_COLUMNS,
+                rows=text_da.agreement_rows(report, data.codebook),
+                note=" ".join([text_da.agreement_summary(report), *text_da.agreement_notes(report, data.codebook)]),
                 source="Dobbeltkodning af udvalgte dokumenter; egne beregninger.",
             )
         )
     return Section("bilag-enighed", "Bilag: Enighed mellem kodere", blocks, appendix=True)
+
 
 def survey_appendix(data: ChapterData) -> Section | None:
     if not data.surveys:
@@ -97,7 +88,8 @@ def survey_appendix(data: ChapterData) -> Section | None:
                 rows=rows,
                 note=f"Svargruppe: {survey.item_map.population}. Andelen er andelen af gyldige svar, der svarer "
                 f"{', '.join(dict.fromkeys(i.share_description for i in survey.item_map.items))}. Udeladt: »Ved ikke« "
-                f"og blanke svar. {numfmt.count_noun(len(changes), 'spørgsmål', 'spørgsmål')} er målt både ved start og slut.",
+                f"og blanke svar. {numfmt.count_noun(len(changes), 'spørgsmål', 'spørgsmål')} er målt både ved start "
+                "og slut.",
                 source=survey.source,
             )
         )

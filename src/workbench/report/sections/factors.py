@@ -33,7 +33,8 @@ def factors_intro(data: ChapterData) -> Section:
         "Ni virksomme faktorer",
         [
             Paragraph(
-                "På tværs af interview og observationer peger medarbejdere og familier på ni forhold, der har betydning "
+                "På tværs af interview og observationer peger medarbejdere og familier på ni forhold, der har "
+                "betydning "
                 "for et bedre samarbejde om komplekse familiesager. Tabellen viser, i hvor mange dokumenter i hver "
                 "gruppe faktoren omtales."
             ),
@@ -41,11 +42,13 @@ def factors_intro(data: ChapterData) -> Section:
                 title="De virksomme faktorer omtalt pr. respondentgruppe",
                 columns=["Faktor"] + [g.name for g in groups],
                 rows=rows,
-                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, af alle gruppens dokumenter.",
+                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, af alle gruppens "
+                "dokumenter.",
                 source=SOURCE_CODINGS,
             ),
         ],
     )
+
 
 def factor_section(data: ChapterData, code: Code) -> Section:
     memo = data.memo(code.key)

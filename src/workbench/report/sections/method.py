@@ -63,6 +63,7 @@ def data_sources_table(data: ChapterData) -> Table:
         source="Evaluators anonymiserede transskriptioner og observationsnoter; egne beregninger.",
     )
 
+
 def _quantitative_sources(data: ChapterData) -> Table | None:
     rows = []
     if data.selfeval_table is not None:
@@ -90,6 +91,7 @@ def _quantitative_sources(data: ChapterData) -> Table | None:
         source="Supportteamets selvevalueringer og projektets spørgeskemaer; egne beregninger.",
     )
 
+
 def _agreement_sentence(data: ChapterData) -> Paragraph | None:
     if not data.agreements:
         return None
@@ -98,9 +100,12 @@ def _agreement_sentence(data: ChapterData) -> Paragraph | None:
         overall = report.overall
         kappa = numfmt.decimal(overall.kappa, 2) if overall.kappa is not None else "ikke defineret"
         alpha = numfmt.decimal(overall.alpha, 2) if overall.alpha is not None else "ikke defineret"
+        ac1 = numfmt.decimal(overall.ac1, 2) if overall.ac1 is not None else "ikke defineret"
         parts.append(
-            f"{report.coders[0]} og {report.coders[1]} kodede begge {numfmt.integer(report.segments)} segmenter; "
-            f"enigheden var {numfmt.percent(overall.percent)}, Cohens kappa {kappa} og Krippendorffs alfa {alpha}"
+            f"{report.coders[0]} og {report.coders[1]} kodede begge "
+            f"{numfmt.count_noun(report.documents, 'dokument', 'dokumenter')} "
+            f"med {numfmt.integer(report.segments)} enheder; enigheden var {numfmt.percent(overall.percent)}, "
+            f"Cohens kappa {kappa}, Krippendorffs alfa {alpha} og Gwets AC1 {ac1}"
         )
     consensus = any(c.coder == evidence.CONSENSUS for c in data.evidence_index.codings)
     resolution = (
@@ -114,6 +119,7 @@ def _agreement_sentence(data: ChapterData) -> Paragraph | None:
         "For at styrke kodningens pålidelighed har en anden koder kodet en del af materialet uafhængigt. "
         + "; ".join(parts) + ". " + resolution + " Enigheden pr. kode fremgår af bilaget."
     )
+
 
 def method_section(data: ChapterData) -> Section:
     included = data.corpus.included
@@ -139,7 +145,8 @@ def method_section(data: ChapterData) -> Section:
         blocks.append(
             Paragraph(
                 f"Tabellerne i kapitlet tæller kodede segmenter (talerskift eller afsnit) i kodningen fra "
-                f"{data.primary_coder} og, hvor materialet er dobbeltkodet og uenighederne afgjort, i konsensuskodningen. Et "
+                f"{data.primary_coder} og, hvor materialet er dobbeltkodet og uenighederne afgjort, i "
+                "konsensuskodningen. Et "
                 "segment tælles én gang pr. kode og valens, uanset hvor mange gange det er kodet."
             )
         )

@@ -71,11 +71,13 @@ def principles_intro(data: ChapterData) -> Section:
                 alt_text="Linjediagram med en linje pr. princip, der viser supportteamets gennemsnitlige vurdering af, "
                 f"i hvilken grad teamet har arbejdet efter princippet, fra {Period.parse(labels[0]).label} til "
                 f"{Period.parse(labels[-1]).label}.",
-                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). " + text_da.disagreement_note(),
+                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). "
+                + text_da.disagreement_note(),
                 source="Supportteamets halvårlige selvevalueringer.",
             )
         )
     return Section("principper", "Fem guidende principper", blocks)
+
 
 def principle_section(data: ChapterData, code: Code) -> Section:
     memo = data.memo(code.key)
@@ -87,7 +89,8 @@ def principle_section(data: ChapterData, code: Code) -> Section:
     for heading in (memos.SUPPORTING, memos.CHALLENGING):
         blocks.append(Heading(heading, 2))
         body = sections.get(heading, "").strip()
-        blocks += markdown_blocks(body) if body else [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
+        missing = [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
+        blocks += markdown_blocks(body) if body else missing
     blocks += [Heading("Datagrundlag", 2), evidence_block(data, code)]
     quotes = quote_blocks(data, code, QUOTES_PER_PRINCIPLE)
     if quotes:
@@ -98,13 +101,15 @@ def principle_section(data: ChapterData, code: Code) -> Section:
     number = code.key[1:] if code.key[1:].isdigit() else code.key
     return Section(code.key, f"Princip {number} – {code.name}", blocks)
 
+
 def evidence_block(data: ChapterData, code: Code) -> Table:
     rows = []
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for row in data.evidence(code.key):
         persons = "–" if row.persons is None else numfmt.integer(row.persons)
         rows.append(
-            [row.group + small_group_mark(row), f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}", persons,
+            [row.group + small_group_mark(row),
+             f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}", persons,
              numfmt.integer(row.segments["understøttende"]), numfmt.integer(row.segments["udfordrende"]),
              numfmt.integer(row.segments["neutral"]), numfmt.integer(valence_sum(row))]
         )
@@ -121,7 +126,8 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
     flagged = any(small_group_mark(r) for r in data.evidence(code.key))
     note = (
         "Dokumenter: dokumenter i gruppen med mindst ét segment kodet med princippet. Personer: interviewede "
-        "personer, der omtaler princippet (observationer tæller ikke som personer). Segmenter tælles én gang pr. valens."
+        "personer, der omtaler princippet (observationer tæller ikke som personer). Segmenter tælles én gang pr. "
+        "valens."
     )
     if flagged:
         note += f" * Færre end {SMALL_GROUP} dokumenter i gruppen."
@@ -132,6 +138,7 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
         note=note,
         source=SOURCE_CODINGS,
     )
+
 
 def selfeval_blocks(data: ChapterData, code: Code) -> list:
     rows = data.selfeval_rows(code.key)
@@ -182,8 +189,10 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
     )
     return [Heading("Supportteamets selvevaluering", 3), table, figure]
 
+
 def _sign(value: float) -> int:
     return (value > 0) - (value < 0)
+
 
 def triangulation(data: ChapterData, code: Code) -> list:
     lines = []
@@ -220,9 +229,11 @@ def triangulation(data: ChapterData, code: Code) -> list:
                     best = (gain, item, change, survey)
     if best is not None:
         gain, item, change, survey = best
+        assert change.start.percent is not None and change.end.percent is not None  # as change_points is
         lines.append(
-            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) {text_da.survey_share(change.start)} → "
-            f"{text_da.survey_share(change.end)} ({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
+            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
+            f"{text_da.survey_share(change.start)} → {text_da.survey_share(change.end)} "
+            f"({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
             f"n = {change.start.n_valid} / {change.end.n_valid})."
         )
         directions.append(_sign(round(gain)))

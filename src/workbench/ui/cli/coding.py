@@ -28,14 +28,11 @@ def register(commands: Commands) -> None:
 
 def cmd_codings_export(args) -> int:
     from workbench.exchange.codings_csv import export_codings_csv
-    from workbench.privacy.guard import TextSource, ensure_clean
 
     project = project_of(args)
     store = project.coding_store()
     out = Path(args.out) if args.out else project.exports_dir / "kodninger.csv"
-    memos = [TextSource(f"codings/{c.coder}.jsonl", c.memo) for c in store.current(project.codable_corpus, args.coder) if c.memo]
-    ensure_clean(project, memos, "Eksporten af kodninger")
-    written = export_codings_csv(store, out, args.coder, corpus=project.codable_corpus)
+    written = export_codings_csv(project, out, args.coder)
     print(f"{written} kodninger er eksporteret til {out}.")
     left_out = len(store.codings(args.coder)) - written
     if left_out:
@@ -68,7 +65,7 @@ def cmd_codings_stale(args) -> int:
 
 def cmd_agreement(args) -> int:
     from workbench.coding.agreement import agreement
-    from workbench.lang import numbers as numfmt
+    from workbench.report.text_da import AGREEMENT_COLUMNS, agreement_notes, agreement_rows, agreement_summary
 
     project = project_of(args)
     coders = [c.strip() for c in args.coders.split(",")]
@@ -79,21 +76,15 @@ def cmd_agreement(args) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(f"Enighed mellem {a} og {b} over {report.segments} segmenter, som begge har kodet.")
-    if report.only_a or report.only_b:
-        print(f"Ikke med: {report.only_a} segmenter kodet kun af {a}, {report.only_b} kun af {b}.")
-    codebook = project.codebook
-    rows = [(codebook.code(m.code).label if codebook.has_code(m.code) else m.code, m) for m in report.per_code]
-    rows.append(("I alt (kode × segment)", report.overall))
-    width = max(len(name) for name, _ in rows)
-    print(f"\n{'Kode':{width}}  {'n':>6}  {'Enighed':>8}  {'Kappa':>6}  {'Alpha':>6}")
-    for name, m in rows:
-        kappa, alpha = numfmt.decimal(m.kappa, 2), numfmt.decimal(m.alpha, 2)  # "–" when undefined
-        print(f"{name:{width}}  {numfmt.integer(m.n):>6}  {numfmt.percent(m.percent):>8}  {kappa:>6}  {alpha:>6}")
-    notes = sorted({m.note for _, m in rows if m.note})
-    for note in notes:
-        print(f"– = {note}")
-    print(f"\nUenigheder: {len(report.disagreements)} segmenter")
+    print(agreement_summary(report))
+    rows = [AGREEMENT_COLUMNS, *agreement_rows(report, project.codebook)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(AGREEMENT_COLUMNS))]
+    print()
+    for row in rows:
+        print("  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
+    for note in agreement_notes(report, project.codebook):
+        print(note)
+    print(f"\nUenigheder: {len(report.disagreements)} enheder")
     for d in report.disagreements:
         codes_a, codes_b = ", ".join(sorted(d.codes_a)) or "–", ", ".join(sorted(d.codes_b)) or "–"
         print(f"\n{d.doc_id} {d.segment_id}  {a}: {codes_a}  {b}: {codes_b}")

@@ -9,7 +9,10 @@ from workbench.ui.cli.common import Commands, project_of
 
 
 def register(commands: Commands) -> None:
-    p = commands.add("export-qdpx", cmd_export_qdpx, "eksportér projektet som REFI-QDA-projekt (.qdpx) til NVivo, ATLAS.ti, MAXQDA, QualCoder")
+    p = commands.add(
+        "export-qdpx", cmd_export_qdpx,
+        "eksportér projektet som REFI-QDA-projekt (.qdpx) til NVivo, ATLAS.ti, MAXQDA, QualCoder",
+    )
     p.add_argument("--out", metavar="FIL.qdpx", help="standard: exports/projekt.qdpx")
 
     p = commands.add("export-qdc", cmd_export_qdc, "eksportér kodebogen alene som REFI-QDA-kodebog (.qdc)")
@@ -22,7 +25,10 @@ def register(commands: Commands) -> None:
     p.add_argument("--coder", action="append", metavar="BRUGER=KODER",
                    help="kodernavn for en bruger i filen, fx \"Anne Holm=AH\" (kan gentages)")
 
-    p = commands.add("export-xlsx", cmd_export_xlsx, "eksportér tabeller til Excel: kodninger, matricer, enighed, selvevaluering, spørgeskemaer")
+    p = commands.add(
+        "export-xlsx", cmd_export_xlsx,
+        "eksportér tabeller til Excel: kodninger, matricer, enighed, selvevaluering, spørgeskemaer",
+    )
     p.add_argument("--what", choices=["codings", "matrices", "agreement", "selfeval", "surveys", "all"], default="all",
                    help="hvilke tabeller (standard: all)")
     p.add_argument("--out", metavar="FIL.xlsx", help="standard: exports/<tabel>.xlsx")
@@ -35,7 +41,9 @@ def pairs(values: list[str] | None, option: str, example: str) -> dict[str, str]
     for value in values or []:
         name, sep, target = value.rpartition("=")
         if not sep or not name.strip() or not target.strip():
-            raise WorkbenchError(f"{option} skal skrives som NAVN=VÆRDI, fx {option} \"{example}\" (fundet: '{value}').")
+            raise WorkbenchError(
+                f"{option} skal skrives som NAVN=VÆRDI, fx {option} \"{example}\" (fundet: '{value}')."
+            )
         pairs[name.strip()] = target.strip()
     return pairs
 

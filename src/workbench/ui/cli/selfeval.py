@@ -12,7 +12,10 @@ if TYPE_CHECKING:
 
 
 def register(commands: Commands) -> None:
-    p = commands.add("selfeval-summary", cmd_selfeval_summary, "selvevalueringer: n, gennemsnit, median, min og maks pr. princip og halvår")
+    p = commands.add(
+        "selfeval-summary", cmd_selfeval_summary,
+        "selvevalueringer: n, gennemsnit, median, min og maks pr. princip og halvår",
+    )
     p.add_argument("--json", action="store_true")
 
 

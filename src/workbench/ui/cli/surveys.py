@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 
 
 def register(commands: Commands) -> None:
-    p = commands.add("survey-summary", cmd_survey_summary, "spørgeskemaer: gyldige svar, udeladte, andel og ændring i procentpoint")
+    p = commands.add(
+        "survey-summary", cmd_survey_summary, "spørgeskemaer: gyldige svar, udeladte, andel og ændring i procentpoint"
+    )
     p.add_argument("--json", action="store_true")
 
 
@@ -73,7 +75,8 @@ def survey_summary_text(surveys: list[Survey]) -> str:
                 lines.append(f"    Note: {item.note}")
             lines.append(f"    {'Tidspunkt':<16}{'Gyldige':>8}{'Udeladte':>10}  Andel")
             for r in (r for r in results if r.item == item.key):
-                lines.append(f"    {survey.time_label(r.time_point):<16}{r.n_valid:>8}{r.n_excluded:>10}  {survey_share(r)}")
+                when = survey.time_label(r.time_point)
+                lines.append(f"    {when:<16}{r.n_valid:>8}{r.n_excluded:>10}  {survey_share(r)}")
                 if r.shares:
                     shares = " · ".join(f"{label} {numfmt.percent(share)}" for label, share in r.shares.items())
                     lines.append(f"    {'':<16}{'':>8}{'':>10}  {shares}")

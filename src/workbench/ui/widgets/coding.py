@@ -19,18 +19,18 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench.lang import numbers as numfmt
 from workbench.coding.agreement import agreement, resolve
-from workbench.material.codebook import VALENCES, Code, Codebook
-from workbench.coding.store import Coding, check_coder, staleness
-from workbench.material.corpus import TYPE_LABELS, Document, Segment
-from workbench.errors import WorkbenchError
-from workbench.io.files import atomic_write_bytes
-from workbench.privacy.guard import TextSource, ensure_clean
-from workbench.report.figures import heatmap_png
-from workbench.project import Project
 from workbench.coding.retrieval import code_group_matrix, cooccurrence, progress, retrieve
+from workbench.coding.store import Coding, check_coder, staleness
 from workbench.coding.suggestions import open_suggestions
+from workbench.errors import WorkbenchError
+from workbench.lang import numbers as numfmt
+from workbench.material.codebook import VALENCES, Code, Codebook
+from workbench.material.corpus import TYPE_LABELS, Document, Segment
+from workbench.project import Project
+from workbench.report.figures import heatmap_png
+from workbench.report.text_da import AGREEMENT_COLUMNS, agreement_notes, agreement_rows, agreement_summary
+from workbench.ui.widgets import table_exports
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 ALL = ""  # the "Alle" choice of a filter; ipywidgets shows an empty selection for None
@@ -87,13 +87,6 @@ def _set_options(dropdown: w.Dropdown, options: list) -> None:
 
 def _selected(dropdown: w.Dropdown) -> str | None:
     return dropdown.value or None
-
-
-def export_table(project: Project, frame: pd.DataFrame, name: str) -> str:
-    """A table as CSV in exports/ for Danish Excel (semicolons, decimal comma, UTF-8 with BOM), atomically."""
-    path = project.exports_dir / f"{name}.csv"
-    atomic_write_bytes(path, frame.to_csv(sep=";", decimal=",").encode("utf-8-sig"))
-    return project.relative(path)
 
 
 def _file_stem(*parts: str | None) -> str:
@@ -496,13 +489,9 @@ class SearchView(FilteredView):
     @reports_errors
     def _on_export(self, _button=None) -> None:
         stem = _file_stem("kodninger", *self._filters().values())
-        # the table carries transcript text and coders' memos out of the project: same guard as every export
-        ensure_clean(self.project, (
-            TextSource(f"{row.dokument} {row.segment} ({column}, koder {row.koder})", getattr(row, column))
-            for row in self.result.itertuples() for column in ("tekst", "memo") if getattr(row, column)
-        ), f"exports/{stem}.csv")
-        path = export_table(self.project, self.result, stem)
-        self.status.saved(f"{path} ({numfmt.count_noun(len(self.result), 'række', 'rækker')})")
+        out = self.project.exports_dir / f"{stem}.csv"
+        rows = table_exports.retrieval_csv.write(self.project, out=out, filters=self._filters()).summary
+        self.status.saved(f"{self.project.relative(out)} ({numfmt.count_noun(rows, 'række', 'rækker')})")
 
 
 # ---------------------------------------------------------------- Matricer
@@ -530,8 +519,6 @@ class MatrixView(FilteredView):
             self.status.widget,
         ])
 
-    TITLES = {"group": "Segmenter pr. kode og gruppe", "cooccurrence": "Principper × faktorer"}
-
     @reports_errors
     def update(self) -> None:
         coder, corpus = _selected(self.coder), self.project.codable_corpus
@@ -541,24 +528,16 @@ class MatrixView(FilteredView):
         self.cooccurrence_matrix = cooccurrence(self.store, corpus, self.codebook, coder=coder)
         _show_frame(self.group_table, self.group_matrix, "Ingen kodninger endnu.")
         _show_frame(self.cooccurrence_table, self.cooccurrence_matrix, "Ingen kodninger endnu.")
-        self.group_image.value = heatmap_png(self.group_matrix, self.TITLES["group"])
-        self.cooccurrence_image.value = heatmap_png(self.cooccurrence_matrix, self.TITLES["cooccurrence"])
+        self.group_image.value = heatmap_png(self.group_matrix, table_exports.MATRIX_TITLES["group"])
+        self.cooccurrence_image.value = heatmap_png(self.cooccurrence_matrix, table_exports.MATRIX_TITLES["cooccurrence"])
         self.status.info("Matricerne er opdateret.")
 
     @reports_errors
     def _on_export(self, _button=None) -> None:
         suffix = _file_stem(_selected(self.coder), "valens" if self.valence_split.value else None)
-        written = []
-        for name, frame, image in (
-            ("matrix_kode_gruppe", self.group_matrix, self.group_image),
-            ("matrix_princip_faktor", self.cooccurrence_matrix, self.cooccurrence_image),
-        ):
-            stem = _file_stem(name, suffix)
-            written.append(export_table(self.project, frame, stem))
-            png = self.project.exports_dir / f"{stem}.png"
-            atomic_write_bytes(png, bytes(image.value))
-            written.append(self.project.relative(png))
-        self.status.saved(", ".join(written))
+        export = table_exports.matrices.write(self.project, folder=self.project.exports_dir, suffix=suffix,
+                                              coder=_selected(self.coder), valence_split=self.valence_split.value)
+        self.status.saved(", ".join(self.project.relative(path) for path in export.written))
 
 
 # ---------------------------------------------------------------- Memoer
@@ -680,9 +659,8 @@ class CompareView:
         self.disagreements.children = rows
         self.resolve_button.disabled = not rows
         self.status.info(
-            f"{numfmt.count_noun(self.report.segments, 'fælles kodet segment', 'fælles kodede segmenter')}, heraf "
-            f"{numfmt.integer(len(rows))} med uenighed. Kun kodet af {a}: {numfmt.integer(self.report.only_a)}; "
-            f"kun af {b}: {numfmt.integer(self.report.only_b)} (indgår ikke i beregningen)."
+            f"{agreement_summary(self.report)} {numfmt.count_noun(len(rows), 'enhed', 'enheder')} med uenighed. "
+            + " ".join(agreement_notes(self.report, self.codebook))
         )
 
     def _disagreement_row(self, disagreement, coder_a: str, coder_b: str) -> w.Widget:
@@ -727,16 +705,5 @@ class CompareView:
 
 
 def agreement_table(report, codebook: Codebook) -> pd.DataFrame:
-    """The agreement report in Danish number style: one row per code, then the pooled total."""
-    rows = [
-        {
-            "Kode": codebook.code(item.code).label if codebook.has_code(item.code) else item.code,  # or "I alt"
-            "n": numfmt.integer(item.n),
-            "Procent enighed": numfmt.percent(item.percent),
-            "Cohens kappa": numfmt.decimal(item.kappa, 2),
-            "Krippendorffs alpha": numfmt.decimal(item.alpha, 2),
-            "Note": item.note,
-        }
-        for item in [*report.per_code, report.overall]
-    ]
-    return pd.DataFrame(rows).set_index("Kode")
+    """The agreement report as the chapter and the terminal show it: one row per code, then the pooled total."""
+    return pd.DataFrame(agreement_rows(report, codebook), columns=AGREEMENT_COLUMNS).set_index("Kode")
