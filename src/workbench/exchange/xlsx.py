@@ -3,7 +3,8 @@
 Every sheet has Danish headers in a frozen first row, columns wide enough to read, and numbers
 stored as numbers with a number format, so Danish Excel shows "2,41", "80 %" and "10.746" and the
 values can still be summed and charted. Percentages are stored as fractions (0,8 shown as 80 %).
-A note (Anm.) under a table says what is counted.
+A note (Anm.) under a table says what is counted. Text is always a string cell, never a formula,
+so a memo that begins with "=" shows as written (exchange/cells.py).
 
 The tables come from the analyses (retrieval, agreement, selfeval, surveys), which read only
 current codings on documents with consent. Each sheet lists the texts it shows (the coded text,
@@ -271,6 +272,10 @@ def _write_sheet(book: Workbook, sheet: Sheet) -> None:
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for values in sheet.rows:
         ws.append([_cell(v) for v in values])
+    for row in ws.iter_rows():  # text is text: openpyxl would store "=…" as a formula
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     for index, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(index)
         cells = ws[letter][1 : len(sheet.rows) + 1]  # the data, not the note under it
@@ -286,6 +291,7 @@ def _write_sheet(book: Workbook, sheet: Sheet) -> None:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(sheet.rows) + 1}"
     if sheet.note:
         note = ws.cell(row=len(sheet.rows) + 3, column=1, value=sheet.note)
+        note.data_type = "s"
         note.font = Font(italic=True)
 
 

@@ -210,7 +210,8 @@ def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[st
                 for c in item.findall(qname("Coding")) if c.find(qname("CodeRef")) is not None
             ]
             selections.append(_Selection(
-                line, lines.get(description, line), _int(item, "startPosition", where, line), _int(item, "endPosition", where, line),
+                line, lines.get(description, line),
+                _int(item, "startPosition", where, line), _int(item, "endPosition", where, line),
                 item.get("name") or "", normal_guid(item.get("creatingUser") or item.get("modifyingUser")),
                 memo, valence, quote, codes,
             ))
@@ -473,7 +474,7 @@ def import_qdpx(
                     report.warnings.append(warning)
                 plan.codings.append(_Planned(document, start, end, code.key, coder, selection.valence,
                                              selection.memo, selection.quote))
-    findings = scan_texts(plan.checked, codebook.anonymity.allowed_terms)
+    findings = scan_texts(plan.checked, codebook.anonymity.allowed_terms, codebook.anonymity.local_places)
     if findings:
         raise WorkbenchError(
             "QDPX-filen er ikke importeret, fordi teksterne indeholder mulige personoplysninger. Anonymisér dem "

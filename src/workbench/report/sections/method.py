@@ -101,11 +101,11 @@ def _agreement_sentence(data: ChapterData) -> Paragraph | None:
         kappa = numfmt.decimal(overall.kappa, 2) if overall.kappa is not None else "ikke defineret"
         alpha = numfmt.decimal(overall.alpha, 2) if overall.alpha is not None else "ikke defineret"
         ac1 = numfmt.decimal(overall.ac1, 2) if overall.ac1 is not None else "ikke defineret"
+        documents = numfmt.count_noun(report.documents, "dokument", "dokumenter")
         parts.append(
-            f"{report.coders[0]} og {report.coders[1]} kodede begge "
-            f"{numfmt.count_noun(report.documents, 'dokument', 'dokumenter')} "
-            f"med {numfmt.integer(report.segments)} enheder; enigheden var {numfmt.percent(overall.percent)}, "
-            f"Cohens kappa {kappa}, Krippendorffs alfa {alpha} og Gwets AC1 {ac1}"
+            f"{report.coders[0]} og {report.coders[1]} kodede begge {documents} med {numfmt.integer(report.segments)} "
+            f"enheder; enigheden var {numfmt.percent(overall.percent)}, Cohens kappa {kappa}, Krippendorffs alfa "
+            f"{alpha} og Gwets AC1 {ac1}"
         )
     consensus = any(c.coder == evidence.CONSENSUS for c in data.evidence_index.codings)
     resolution = (

@@ -16,19 +16,11 @@ import argparse
 import sys
 
 from workbench.errors import WorkbenchError
-from workbench.ui.cli import (
-    coding,
-    exchange,
-    material,
-    privacy,
-    report,
-    selfeval,
-    surveys,
-)
+from workbench.ui.cli import assessments, coding, exchange, material, privacy, report, selfeval, surveys
 from workbench.ui.cli.common import Commands
 
 # in the order `workbench --help` lists them
-AREAS = [material, privacy, report, coding, surveys, selfeval, exchange]
+AREAS = [material, privacy, report, coding, surveys, selfeval, exchange, assessments]
 
 
 def build_parser() -> argparse.ArgumentParser:

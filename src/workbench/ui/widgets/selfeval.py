@@ -18,7 +18,14 @@ from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.report.figures import selfeval_trend_png
 from workbench.report.text_da import disagreement_note, selfeval_summary
-from workbench.selfeval.answers import SelfEvaluation, check_respondent, current_answer, new_evaluation, period_dirs, respondents
+from workbench.selfeval.answers import (
+    SelfEvaluation,
+    check_respondent,
+    current_answer,
+    new_evaluation,
+    period_dirs,
+    respondents,
+)
 from workbench.selfeval.form import ADHERENCE, FormItem, load_form
 from workbench.selfeval.period import Period
 from workbench.selfeval.store import save_draft, submit
