@@ -65,7 +65,7 @@ SENTENCE_END = (".", "?", "!")
 
 def sentence_pool(rng: random.Random, candidates: int) -> list[str]:
     """Sentences written word by word from the example transcripts' turns; bracketed placeholders stay whole."""
-    from workbench.anonymity.scan import find_personal_data
+    from workbench.anonymity import find_personal_data
     from workbench.project import Project
 
     example = Project(ROOT)
@@ -185,7 +185,7 @@ def phase_tokenizer(project_dir: Path, sources: Path, args: argparse.Namespace) 
 
 def phase_anonymity(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
     import workbench.lang.nlp  # noqa: F401  spaCy is imported here, before the clock starts, as in the other steps
-    from workbench.anonymity.scan import find_personal_data
+    from workbench.anonymity import find_personal_data
     from workbench.material.codebook import load_codebook
 
     allowed = load_codebook(project_dir / "codebook" / "codebook.yaml").anonymity.allowed_terms

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.anonymity.scan import KIND_LABELS, KINDS, Finding, find_personal_data
+from workbench.anonymity import KIND_LABELS, KINDS, Finding, find_personal_data
 
 EVAL_DIR = Path(__file__).parent / "anonymity_eval"
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "interviews_anonymised"

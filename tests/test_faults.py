@@ -62,10 +62,14 @@ CODER_LOOP = textwrap.dedent(
     project = Project(root)
     store = project.coding_store()
     documents = project.corpus.included
+    codes = [c.key for c in project.codebook.codes]
+    run = int(tag.removeprefix("kørsel"))
     i = 0
     while True:
-        document = documents[i % len(documents)]
-        coding = store.add("AB", document, "P1", segment=document.segments[i % len(document.segments)],
+        # a code and span of its own per run and line: the same coder, code and span is one coding
+        document, k = documents[i % len(documents)], run * 10_000 + i
+        start = k // len(codes) % 50
+        coding = store.add("AB", document, codes[k % len(codes)], span=(start, start + 1 + k // (50 * len(codes))),
                            memo=f"{tag} {i}")
         print(coding.id, flush=True)
         i += 1

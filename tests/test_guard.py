@@ -5,7 +5,8 @@ import json
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.privacy.guard import TextSource, ensure_clean, ensure_no_withdrawn, scan_project
+from workbench.privacy.gate import Export, check
+from workbench.privacy.guard import TextSource, scan_project
 from workbench.project import Project
 from workbench.ui.cli import main
 
@@ -52,7 +53,7 @@ def test_an_export_is_refused_with_every_finding(mini_project):
     project = Project(mini_project)
     sources = [TextSource("memos/koder/P1.md", "Fint.\nRing til Lars på 40 50 60 70.", 1)]
     with pytest.raises(WorkbenchError) as err:
-        ensure_clean(project, sources, "Eksporten")
+        check(project, Export("Eksporten", {}, sources))
     message = str(err.value)
     assert message.startswith("Eksporten er ikke lavet")
     assert "memos/koder/P1.md:2: navn: Lars" in message
@@ -65,6 +66,6 @@ def test_text_from_a_withdrawn_interview_cannot_leave(mini_project):
         "memos/koder/P1.md", "En mor sagde: jeg vil ikke være med i evalueringen længere, det er klart."
     )
     with pytest.raises(WorkbenchError, match="trukket sit samtykke tilbage") as err:
-        ensure_no_withdrawn(project, [copied], "Evalueringskapitlet")
-    assert "gengiver tekst fra INT-FAM-02" in str(err.value)
-    ensure_no_withdrawn(project, [TextSource("x", "Familierne oplever færre møder.")], "Evalueringskapitlet")
+        check(project, Export("Evalueringskapitlet", {}, [copied]))
+    assert "memos/koder/P1.md:1: gengiver tekst fra INT-FAM-02: " in str(err.value)
+    check(project, Export("Evalueringskapitlet", {}, [TextSource("x", "Familierne oplever færre møder.")]))

@@ -16,7 +16,14 @@ import pytest
 
 from workbench.errors import WorkbenchError
 from workbench.project import Project
-from workbench.surveys.load import changes, items_for_principle, load_surveys, summarise, summary_table
+from workbench.report.text_da import survey_share
+from workbench.surveys.load import (
+    changes,
+    items_for_principle,
+    load_surveys,
+    summarise,
+    summary_table,
+)
 from workbench.ui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "surveys"
@@ -71,13 +78,13 @@ def test_shares_are_of_valid_answers_with_ved_ikke_and_blank_left_out(survey_pro
 def test_small_groups_are_flagged_below_ten_and_suppressed_below_five(survey_project):
     flagged = result(survey_project, "kort", "hjaelp", "opstart")
     assert flagged.flagged and not flagged.suppressed
-    assert flagged.display == "67 % (n < 10)"
+    assert survey_share(flagged) == "67 % (n < 10)"
     ten = result(survey_project, "kort", "kontakt", "opstart")
-    assert not ten.flagged and ten.display == "30 %"
+    assert not ten.flagged and survey_share(ten) == "30 %"
     hidden = result(survey_project, "kort", "kontakt", "afslutning")
     assert (hidden.n_valid, hidden.n_excluded) == (4, 6)
     assert hidden.suppressed and not hidden.flagged
-    assert (hidden.percent, hidden.n_positive, hidden.counts, hidden.display) == (None, None, {}, "–")
+    assert (hidden.percent, hidden.n_positive, hidden.counts, survey_share(hidden)) == (None, None, {}, "–")
 
 
 def test_change_in_procentpoint_and_none_when_a_side_is_suppressed(survey_project):
@@ -110,7 +117,7 @@ def test_xlsx_with_numeric_answer_codes_and_a_single_time_point(survey_project):
     [only] = summarise(loaded)
     assert (only.time_point, only.n_valid, only.n_excluded, only.n_positive) == ("efteraar_2025", 5, 1, 3)
     assert only.counts == {"1": 0, "2": 1, "3": 1, "4": 2, "5": 1}
-    assert only.display == "60 % (n < 10)"
+    assert survey_share(only) == "60 % (n < 10)"
     assert changes(loaded) == []
 
 
@@ -118,7 +125,7 @@ def test_aggregated_table_with_decimal_comma_and_suppression(survey_project):
     start = result(survey_project, "forloeb", "fritid", "opstart")
     assert (start.percent, start.n_valid, start.n_excluded, start.n_positive) == (32.4, 37, 0, 12)
     end = result(survey_project, "forloeb", "fritid", "afslutning")
-    assert (end.percent, end.n_valid, end.n_excluded, end.display) == (77.8, 27, 1, "78 %")
+    assert (end.percent, end.n_valid, end.n_excluded, survey_share(end)) == (77.8, 27, 1, "78 %")
     assert result(survey_project, "forloeb", "koncentration", "afslutning").suppressed
     found = {c.item: c.change_points for c in changes(survey(survey_project, "forloeb"))}
     assert found == {"fritid": pytest.approx(45.4), "koncentration": None}
@@ -127,10 +134,7 @@ def test_aggregated_table_with_decimal_comma_and_suppression(survey_project):
 def test_items_for_principle_links_items_from_every_survey(survey_project):
     project = Project(survey_project)
     assert [(s.name, i.key) for s, i in items_for_principle(project, "P2")] == [("kort", "hjaelp"), ("kort", "kontakt")]
-    assert [(s.name, i.key) for s, i in items_for_principle(project, "P5")] == [
-        ("forloeb", "fritid"),
-        ("leder", "opbakning"),
-    ]
+    assert [(s.name, i.key) for s, i in items_for_principle(project, "P5")] == [("forloeb", "fritid"), ("leder", "opbakning")]
     with pytest.raises(WorkbenchError, match="P9"):
         items_for_principle(project, "P9")
 
@@ -231,9 +235,7 @@ def test_header_without_answers(survey_project):
 
 def test_unknown_principle_in_the_item_map_names_the_line(survey_project):
     path = survey_project / "surveys" / "kort.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("principles: [P3, P2]", "principles: [P3, P9]"), encoding="utf-8"
-    )
+    path.write_text(path.read_text(encoding="utf-8").replace("principles: [P3, P2]", "principles: [P3, P9]"), encoding="utf-8")
     error = failure(survey_project)
     assert error.path.name == "kort.yaml" and error.line == 26
     assert "'P9' findes ikke i kodebogen" in error.message
@@ -241,9 +243,7 @@ def test_unknown_principle_in_the_item_map_names_the_line(survey_project):
 
 def test_positive_answer_missing_from_the_labels(survey_project):
     path = survey_project / "surveys" / "kort.yaml"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("positive: [Altid]", "positive: [Altid, Tit]"), encoding="utf-8"
-    )
+    path.write_text(path.read_text(encoding="utf-8").replace("positive: [Altid]", "positive: [Altid, Tit]"), encoding="utf-8")
     error = failure(survey_project)
     assert error.path.name == "kort.yaml" and "'Tit'" in error.message
 
@@ -299,9 +299,7 @@ def test_cli_survey_summary_json(survey_project, capsys):
 def test_cli_survey_summary_text(survey_project, capsys):
     assert main(["--project", str(survey_project), "survey-summary"]) == 0
     out = capsys.readouterr().out
-    assert (
-        "kort.csv: respondentniveau, UTF-8, semikolon som skilletegn, 22 besvarelser (opstart 12, afslutning 10)" in out
-    )
+    assert "kort.csv: respondentniveau, UTF-8, semikolon som skilletegn, 22 besvarelser (opstart 12, afslutning 10)" in out
     assert "67 % (n < 10)" in out and "+23 procentpoint" in out
     assert "Ja 67 % · Nej 33 %" in out
     assert "(lavere er bedre)" in out

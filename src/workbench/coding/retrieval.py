@@ -8,14 +8,12 @@ counts for every segment it touches (a span inside a segment counts for that seg
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 
 import pandas as pd
 
 from workbench.coding.store import Coding, CodingStore
-from workbench.lang import numbers as numfmt
 from workbench.material.codebook import VALENCES, Code, Codebook
 from workbench.material.corpus import Corpus, Document, Segment, text_hash
 
@@ -180,35 +178,3 @@ def progress(store: CodingStore, document: Document, coder: str) -> tuple[int, i
         if coding.doc_id == document.id and text_hash(document.body[coding.start : coding.end]) == coding.text_hash:
             coded.update(s.id for s in coded_segments(coding, document))
     return len(coded), len(document.segments)
-
-
-def heatmap_png(df: pd.DataFrame, title: str) -> bytes:
-    """A count table as a heatmap PNG with the numbers in the cells (for the notebook and the report)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    values = df.to_numpy(dtype=float)
-    rows = [_flat(label) for label in df.index]
-    columns = [_flat(label) for label in df.columns]
-    width = min(16.0, 2.5 + 0.75 * max(len(columns), 1))
-    height = min(16.0, 1.5 + 0.4 * max(len(rows), 1))
-    figure = Figure(figsize=(width, height), dpi=150)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    top = values.max() if values.size else 0
-    axes.imshow(values if values.size else [[0]], cmap="Blues", vmin=0, vmax=max(top, 1), aspect="auto")
-    axes.set_xticks(range(len(columns)), columns, rotation=45, ha="right", fontsize=8)
-    axes.set_yticks(range(len(rows)), rows, fontsize=8)
-    for (row, column), value in pd.DataFrame(values).stack().items():
-        text = numfmt.integer(value) if float(value).is_integer() else numfmt.decimal(value, 1)
-        axes.text(column, row, text, ha="center", va="center", fontsize=7,
-                  color="white" if top and value > top * 0.6 else "black")
-    axes.set_title(title, fontsize=10)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-def _flat(label) -> str:
-    return " · ".join(str(part) for part in label) if isinstance(label, tuple) else str(label)

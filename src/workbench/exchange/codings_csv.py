@@ -16,10 +16,12 @@ from pathlib import Path
 
 from workbench.coding.store import CodingStore, check_coder
 from workbench.errors import WorkbenchError
-from workbench.io.files import atomic_write_text
 from workbench.io.text import decode, read_bytes
 from workbench.material.codebook import VALENCES, Codebook
 from workbench.material.corpus import Corpus, Document
+from workbench.privacy import sources
+from workbench.privacy.gate import Export, exporter
+from workbench.project import Project
 
 COLUMNS = ("doc_id", "segment_id", "start", "end", "coder", "code", "valence", "quote", "memo")
 SEPARATOR = ";"
@@ -27,15 +29,11 @@ _TRUE = {"ja", "j", "x", "1", "true", "sand", "yes"}
 _FALSE = {"nej", "n", "", "0", "false", "falsk", "no"}
 
 
-def export_codings_csv(
-    store: CodingStore, path: str | Path, coder: str | None = None, *, corpus: Corpus | None = None
-) -> int:
-    """Write the codings (one coder's or everyone's) and return how many rows were written.
-
-    Given the corpus, only current codings are written: none on documents whose consent was
-    withdrawn, and none whose text has changed (they would not import again).
-    """
-    codings = store.current(corpus, coder) if corpus is not None else store.codings(coder)
+@exporter("codings-csv", carries=(sources.CODING_MEMO, sources.CODER))
+def codings_csv_export(project: Project, out: Path, coder: str | None = None) -> Export:
+    """The current codings (one coder's or everyone's): none on documents whose consent was
+    withdrawn, and none whose text has changed (they would not import again)."""
+    codings = project.coding_store().current(project.codable_corpus, coder)
     codings = sorted(codings, key=lambda c: (c.coder, c.doc_id, c.start, c.end, c.code))
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n")
@@ -43,8 +41,15 @@ def export_codings_csv(
     for c in codings:
         quote = "ja" if c.quote else "nej"
         writer.writerow([c.doc_id, c.segment_id or "", c.start, c.end, c.coder, c.code, c.valence, quote, c.memo])
-    atomic_write_text(path, "\ufeff" + buffer.getvalue())
-    return len(codings)
+    texts = [sources.coding_memo(project, c) for c in codings if c.memo]
+    texts += sources.coder_names(project, (c.coder for c in codings))
+    data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return Export(f"Eksporten af kodninger til {out.name}", {out: data}, texts, summary=len(codings))
+
+
+def export_codings_csv(project: Project, path: str | Path, coder: str | None = None) -> int:
+    """Write the codings through the export gate and return how many rows were written."""
+    return codings_csv_export.write(project, out=Path(path), coder=coder).summary
 
 
 @dataclass(frozen=True)

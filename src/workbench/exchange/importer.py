@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from workbench.anonymity.scan import KIND_LABELS, find_personal_data
+from workbench.anonymity import KIND_LABELS, find_personal_data
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_files
 from workbench.io.text import decode, read_bytes

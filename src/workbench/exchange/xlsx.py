@@ -6,8 +6,9 @@ values can still be summed and charted. Percentages are stored as fractions (0,8
 A note (Anm.) under a table says what is counted.
 
 The tables come from the analyses (retrieval, agreement, selfeval, surveys), which read only
-current codings on documents with consent. Free text that leaves the project this way (the coded
-text, coders' memos, disagreeing segments) passes the anonymity guard first.
+current codings on documents with consent. Each sheet lists the texts it shows (the coded text,
+coders' memos and names, codebook and survey texts), and the workbook is written only through the
+export gate, which refuses personal data and withdrawn material.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from workbench.errors import WorkbenchError
-from workbench.io.files import atomic_write_bytes
-from workbench.privacy.guard import TextSource, ensure_clean, ensure_no_withdrawn
+from workbench.privacy import sources
+from workbench.privacy.gate import Export, exporter
+from workbench.privacy.guard import TextSource
 from workbench.project import Project
 
 WHAT = ("codings", "matrices", "agreement", "selfeval", "surveys")
@@ -58,6 +60,7 @@ class Sheet:
     rows: list[list[Any]]
     note: str = ""
     frozen_columns: int = 0  # row labels that stay in view when scrolling right
+    texts: list[TextSource] = field(default_factory=list)  # every text of the project the rows show
 
 
 class NoData(WorkbenchError):
@@ -97,18 +100,11 @@ def _fraction(percent: Any) -> float | None:
 def codings_sheet(project: Project) -> Sheet:
     from workbench.coding.retrieval import retrieve
 
-    frame = retrieve(project.coding_store(), project.codable_corpus, project.codebook)
-
-    def sources(column: str) -> list[TextSource]:
-        return [
-            TextSource(f"{row.dokument} {row.segment} ({column}, koder {row.koder})", getattr(row, column))
-            for row in frame.itertuples() if getattr(row, column)
-        ]
-
-    memos = sources("memo")
-    ensure_clean(project, sources("tekst") + memos, "Excel-tabellen med kodninger")
-    # the coded text is from documents with consent by construction; a memo could still quote a withdrawn one
-    ensure_no_withdrawn(project, memos, "Excel-tabellen med kodninger")
+    store = project.coding_store()
+    frame = retrieve(store, project.codable_corpus, project.codebook)
+    shown = set(frame.index)
+    codings = [c for c in store.current(project.codable_corpus) if c.id in shown]
+    texts = sources.coding_texts(project, codings) + sources.codebook_texts(project, names_only=True)
     columns = [
         Column("Dokument"), Column("Segment"), Column("Respondentgruppe"), Column("Dokumenttype"), Column("Rolle"),
         Column("Enhed"), Column("Koder"), Column("Kode"), Column("Valens"), Column("Citat"),
@@ -123,7 +119,7 @@ def codings_sheet(project: Project) -> Sheet:
         "Anm.: Kodninger på dokumenter med samtykke og på tekst, der ikke er ændret efter kodningen. "
         "Citat = markeret som citat."
     )
-    return Sheet("Kodninger", columns, rows, note)
+    return Sheet("Kodninger", columns, rows, note, texts=texts)
 
 
 def _count_sheet(title: str, corner: str, frame, note: str) -> Sheet:
@@ -140,13 +136,15 @@ def matrix_sheets(project: Project) -> list[Sheet]:
     counted = (
         "Anm.: Antal kodede segmenter; et segment tæller én gang pr. kode, uanset hvor mange kodere der har kodet det."
     )
-    return [
+    sheets = [
         _count_sheet("Kode × gruppe", "Kode", code_group_matrix(store, corpus, codebook), counted),
         _count_sheet("Kode × gruppe × valens", "Kode",
                      code_group_matrix(store, corpus, codebook, valence_split=True), counted),
         _count_sheet("Princip × faktor", "Princip", cooccurrence(store, corpus, codebook),
                      "Anm.: Antal segmenter, hvor den samme koder har givet både princippet og den virksomme faktor."),
     ]
+    sheets[0].texts = sources.codebook_texts(project, names_only=True)  # code and group names label the rows
+    return sheets
 
 
 def agreement_coders(project: Project, coders: tuple[str, str] | None) -> tuple[str, str]:
@@ -171,8 +169,13 @@ def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) ->
         report = agreement(project.coding_store(), project.codable_corpus, codebook, a, b)
     except WorkbenchError as exc:  # too few coders, or none coded the same segments
         raise NoData(exc.message, exc.path, exc.line) from exc
-    texts = [TextSource(f"{d.doc_id} {d.segment_id}", d.text) for d in report.disagreements]
-    ensure_clean(project, texts, "Excel-tabellen med enighed")
+    corpus = project.codable_corpus
+    texts = sources.coder_names(project, (a, b)) + sources.codebook_texts(project, names_only=True)
+    for d in report.disagreements:
+        document = corpus.get(d.doc_id)
+        segment = document.segment(d.segment_id) if document else None
+        if document is not None:
+            texts.append(sources.document_excerpt(project, document, segment.start if segment else 0, d.text))
 
     def row(label: str, m) -> list:
         return [label, m.n, _fraction(m.percent), m.kappa, m.alpha, m.note]
@@ -182,7 +185,7 @@ def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) ->
     measures = Sheet("Enighed", [
         Column("Kode"), Column("Segmenter (n)", INTEGER), Column("Procentvis enighed", PERCENT),
         Column("Cohens kappa", DECIMAL_2), Column("Krippendorffs alpha", DECIMAL_2), Column("Bemærkning", wrap=True),
-    ], rows, (
+    ], rows, texts=texts, note=(
         f"Anm.: Enighed mellem {a} og {b} over {report.segments} segmenter, som begge har kodet "
         f"({report.only_a} segmenter kodet kun af {a} og {report.only_b} kun af {b} er ikke med). "
         "Tom kappa eller alpha: ikke defineret (se bemærkningen)."
@@ -198,7 +201,8 @@ def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) ->
 
 
 def selfeval_sheet(project: Project) -> Sheet:
-    from workbench.selfeval.answers import Period, disagreement_note, has_answers, summary_table
+    from workbench.report.text_da import disagreement_note
+    from workbench.selfeval.answers import Period, has_answers, summary_table
 
     if not has_answers(project):
         raise NoData("Der er ingen selvevalueringer i projektet endnu.", project.selfeval_dir)
@@ -213,11 +217,17 @@ def selfeval_sheet(project: Project) -> Sheet:
          _cell(r.median), _cell(r.min), _cell(r.max), _cell(r.sd), _yes(r.disagreement)]
         for r in table.itertuples()
     ]
-    return Sheet("Selvevaluering", columns, rows, f"Anm.: {disagreement_note()}", frozen_columns=1)
+    texts = sources.codebook_texts(project, names_only=True) + sources.selfeval_form_texts(project)
+    return Sheet("Selvevaluering", columns, rows, f"Anm.: {disagreement_note()}", frozen_columns=1, texts=texts)
 
 
 def survey_sheet(project: Project) -> Sheet:
-    from workbench.surveys.load import FLAG_BELOW, SUPPRESS_BELOW, load_surveys, summary_table
+    from workbench.surveys.load import (
+        FLAG_BELOW,
+        SUPPRESS_BELOW,
+        load_surveys,
+        summary_table,
+    )
 
     if not load_surveys(project):
         raise NoData("Projektet har ingen spørgeskemaer (surveys/<navn>.yaml med en datafil ved siden af).",
@@ -241,7 +251,7 @@ def survey_sheet(project: Project) -> Sheet:
         f"gyldige svar vises ikke (undertrykt), {SUPPRESS_BELOW}-{FLAG_BELOW - 1} er markeret. "
         "Ændringen er i procentpoint fra første til sidste tidspunkt."
     )
-    return Sheet("Spørgeskemaer", columns, rows, note)
+    return Sheet("Spørgeskemaer", columns, rows, note, texts=sources.survey_texts(project))
 
 
 # ----------------------------------------------------------------------------------------- workbook
@@ -306,12 +316,12 @@ def _sheets(project: Project, what: str, coders: tuple[str, str] | None) -> list
     return [survey_sheet(project)]
 
 
-def export_xlsx(project: Project, what: str = "all", out: str | Path | None = None,
-                coders: tuple[str, str] | None = None) -> XlsxExport:
-    """Write one workbook with the chosen tables (all: every table the project has data for)."""
+@exporter("xlsx", carries=(sources.DOCUMENT, sources.SELFEVAL, sources.METADATA, sources.CODING_MEMO,
+                           sources.CODER, sources.CODEBOOK, sources.SELFEVAL_FORM, sources.SURVEY))
+def xlsx_export(project: Project, out: Path, what: str = "all", coders: tuple[str, str] | None = None) -> Export:
+    """One workbook with the chosen tables (all: every table the project has data for)."""
     if what not in FILE_NAMES:
         raise WorkbenchError(f"Ukendt tabel '{what}'; vælg en af: {', '.join(FILE_NAMES)}.")
-    out = Path(out) if out else project.exports_dir / FILE_NAMES[what]
     sheets: list[Sheet] = []
     left_out: list[str] = []
     for part in WHAT if what == "all" else (what,):
@@ -323,5 +333,13 @@ def export_xlsx(project: Project, what: str = "all", out: str | Path | None = No
             left_out.append(str(exc))
     if not sheets:
         raise WorkbenchError("Der er ingen tabeller at eksportere:\n" + "\n".join(left_out))
-    atomic_write_bytes(out, workbook_bytes(sheets))
-    return XlsxExport(out, [s.title for s in sheets], left_out)
+    texts = list(dict.fromkeys(t for sheet in sheets for t in sheet.texts))
+    return Export(f"Excel-filen {out.name}", {out: workbook_bytes(sheets)}, texts,
+                  summary=XlsxExport(out, [s.title for s in sheets], left_out))
+
+
+def export_xlsx(project: Project, what: str = "all", out: str | Path | None = None,
+                coders: tuple[str, str] | None = None) -> XlsxExport:
+    """Write one workbook with the chosen tables through the export gate."""
+    out = Path(out) if out else project.exports_dir / FILE_NAMES.get(what, "tabeller.xlsx")
+    return xlsx_export.write(project, out=out, what=what, coders=coders).summary

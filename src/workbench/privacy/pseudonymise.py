@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from workbench.anonymity.scan import Finding, find_personal_data, is_listed_name
+from workbench.anonymity import Finding, find_personal_data, is_listed_name
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text
 

@@ -26,11 +26,10 @@ from workbench.material.codebook import Code
 from workbench.material.corpus import TYPE_LABELS
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
-from workbench.report import figures
+from workbench.report import figures, text_da
 from workbench.report.model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
 from workbench.selfeval import answers as selfeval
 from workbench.surveys import load as surveys
-from workbench.surveys.load import ItemResult
 
 # the chapter's data-sources table counts transcripts; self-evaluations have their own table
 SOURCE_TYPES = ("interview", "observation", "focus_group")
@@ -53,7 +52,7 @@ class ChapterData:
 
     @cached_property
     def primary_coder(self) -> str | None:
-        return evidence.primary_coder(self.project)
+        return evidence.primary_coder(self.project.coding_store().current(self.corpus))
 
     @cached_property
     def agreements(self) -> list[AgreementReport]:
@@ -88,18 +87,19 @@ class ChapterData:
         return surveys.load_surveys(self.project)
 
     @cached_property
-    def survey_results(self) -> dict[str, list[ItemResult]]:
+    def survey_results(self) -> dict[str, list[surveys.ItemResult]]:
         return {s.name: surveys.summarise(s) for s in self.surveys}
 
     @cached_property
     def evidence_index(self) -> evidence.Evidence:
-        return evidence.Evidence(self.project)
+        current = self.project.coding_store().current(self.corpus)
+        return evidence.Evidence(current, self.corpus, self.codebook)
 
     def evidence(self, code: str) -> list[evidence.EvidenceRow]:
         return self.evidence_index.table(code)
 
     def memo(self, code: str) -> str:
-        return self.read_exported(memos.memo_path(self.project, code=code))
+        return self.read_exported(self.project.memos.path(code=code))
 
     def read_exported(self, path) -> str:
         """Text of a user-written file the chapter uses; remembered for the export checks."""
@@ -289,8 +289,7 @@ def method_section(data: ChapterData) -> Section:
         blocks.append(
             Paragraph(
                 f"Tabellerne i kapitlet tæller kodede segmenter (talerskift eller afsnit) i kodningen fra "
-                f"{data.primary_coder} og, hvor materialet er dobbeltkodet og uenighederne afgjort, i "
-                "konsensuskodningen. Et "
+                f"{data.primary_coder} og, hvor materialet er dobbeltkodet og uenighederne afgjort, i konsensuskodningen. Et "
                 "segment tælles én gang pr. kode og valens, uanset hvor mange gange det er kodet."
             )
         )
@@ -326,19 +325,13 @@ def method_section(data: ChapterData) -> Section:
 
 def evidence_block(data: ChapterData, code: Code) -> Table:
     rows = []
-    totals: Counter[str] = Counter()
+    totals = Counter()
     for row in data.evidence(code.key):
         persons = "–" if row.persons is None else numfmt.integer(row.persons)
         rows.append(
-            [
-                row.group + _flag(row),
-                f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}",
-                persons,
-                numfmt.integer(row.segments["understøttende"]),
-                numfmt.integer(row.segments["udfordrende"]),
-                numfmt.integer(row.segments["neutral"]),
-                numfmt.integer(_valence_sum(row)),
-            ]
+            [row.group + _flag(row), f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}", persons,
+             numfmt.integer(row.segments["understøttende"]), numfmt.integer(row.segments["udfordrende"]),
+             numfmt.integer(row.segments["neutral"]), numfmt.integer(_valence_sum(row))]
         )
         totals.update(row.segments)
         totals["documents"] += row.documents
@@ -353,8 +346,7 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
     flagged = any(_flag(r) for r in data.evidence(code.key))
     note = (
         "Dokumenter: dokumenter i gruppen med mindst ét segment kodet med princippet. Personer: interviewede "
-        "personer, der omtaler princippet (observationer tæller ikke som personer). Segmenter tælles én gang pr. "
-        "valens."
+        "personer, der omtaler princippet (observationer tæller ikke som personer). Segmenter tælles én gang pr. valens."
     )
     if flagged:
         note += f" * Færre end {SMALL_GROUP} dokumenter i gruppen."
@@ -401,7 +393,7 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         columns=["Spørgsmål"] + labels,
         rows=table_rows,
         note=f"Gennemsnit (laveste–højeste svar) på en skala fra {scale.min} til {scale.max}. Besvarelser pr. halvår: "
-        f"{n_text}. ! markerer uenighed i teamet: {selfeval.disagreement_note()}",
+        f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note()}",
         source="Supportteamets halvårlige selvevalueringer; egne beregninger.",
     )
     png = figures.selfeval_principle_trend(
@@ -445,14 +437,12 @@ def _survey_item_row(survey, item, results) -> list[str] | None:
     if first is not None and last is not None and first.percent is not None and last.percent is not None:
         change = numfmt.points(round(last.percent) - round(first.percent))
     n_parts = [f"{numfmt.integer(r.n_valid)}" for r in (first, last) if r is not None]
-    question = f"{item.question} (andel {item.share_description})" + (
-        " †" if item.direction == "lower_is_better" else ""
-    )
+    question = f"{item.question} (andel {item.share_description})" + (" †" if item.direction == "lower_is_better" else "")
     return [
         question,
         survey.item_map.population,
-        first.display if first is not None else "–",
-        last.display if last is not None else "–",
+        text_da.survey_share(first) if first is not None else "–",
+        text_da.survey_share(last) if last is not None else "–",
         change,
         " / ".join(n_parts),
     ]
@@ -472,15 +462,11 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
             starts.append(change.start.percent)
             ends.append(change.end.percent)
             sources.append(_source_text(survey.source))
-            populations.append(
-                f"{survey.time_label(change.start.time_point)} → {survey.time_label(change.end.time_point)}"
-            )
+            populations.append(f"{survey.time_label(change.start.time_point)} → {survey.time_label(change.end.time_point)}")
     if not labels:
         return None
     start_label, end_label = populations[0].split(" → ")
-    png = figures.survey_start_end(
-        labels, starts, ends, start_label, end_label, f"{code.key} {code.name}: andele ved start og slut"
-    )
+    png = figures.survey_start_end(labels, starts, ends, start_label, end_label, f"{code.key} {code.name}: andele ved start og slut")
     described = "; ".join(
         f"{label.rstrip(' †').replace(chr(10), ' ')}: {numfmt.percent(a)} ved start og {numfmt.percent(b)} ved slut"
         for label, a, b in zip(labels, starts, ends)
@@ -489,10 +475,8 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
         title=f"Spørgsmål knyttet til {code.key} {code.name} ved start og slut",
         png=png,
         alt_text=f"Søjlediagram over andelen af gyldige svar ved start og slut. {described}.",
-        note="Andel af gyldige svar; n fremgår af tabellen ovenfor. "
-        "† Andelen måler en belastning; et fald er en forbedring."
-        if any(label.endswith("†") for label in labels)
-        else "Andel af gyldige svar; n fremgår af tabellen ovenfor.",
+        note="Andel af gyldige svar; n fremgår af tabellen ovenfor. † Andelen måler en belastning; et fald er en forbedring."
+        if any(label.endswith("†") for label in labels) else "Andel af gyldige svar; n fremgår af tabellen ovenfor.",
         source="; ".join(dict.fromkeys(sources)) + ".",
     )
 
@@ -516,11 +500,9 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> li
     if not rows:
         return []
     note = (
-        f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; slut: "
-        f"{', '.join(sorted(end_labels))}. "
+        f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; slut: {', '.join(sorted(end_labels))}. "
         "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele, i procentpoint. "
-        f"Andele bygget på færre end {surveys.SUPPRESS_BELOW} svar vises ikke (–); færre end {surveys.FLAG_BELOW} er "
-        "markeret."
+        f"Andele bygget på færre end {surveys.SUPPRESS_BELOW} svar vises ikke (–); færre end {surveys.FLAG_BELOW} er markeret."
     )
     if reversed_:
         note += " † Andelen måler en belastning; her er et fald en forbedring."
@@ -588,9 +570,8 @@ def triangulation(data: ChapterData, code: Code) -> list:
     if best is not None:
         gain, item, change, survey = best
         lines.append(
-            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
-            f"{change.start.display} → "
-            f"{change.end.display} ({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "  # type: ignore[arg-type]
+            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) {text_da.survey_share(change.start)} → "
+            f"{text_da.survey_share(change.end)} ({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
             f"n = {change.start.n_valid} / {change.end.n_valid})."
         )
         directions.append(_sign(round(gain)))
@@ -624,11 +605,7 @@ def principle_section(data: ChapterData, code: Code) -> Section:
     for heading in (memos.SUPPORTING, memos.CHALLENGING):
         blocks.append(Heading(heading, 2))
         body = sections.get(heading, "").strip()
-        blocks += (
-            _markdown_blocks(body)
-            if body
-            else [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
-        )
+        blocks += _markdown_blocks(body) if body else [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
     blocks += [Heading("Datagrundlag", 2), evidence_block(data, code)]
     quotes = quote_blocks(data, code, QUOTES_PER_PRINCIPLE)
     if quotes:
@@ -672,13 +649,11 @@ def principles_intro(data: ChapterData) -> Section:
         blocks.append(
             Figure(
                 title="Supportteamets vurdering af efterlevelsen af de fem principper pr. halvår",
-                png=selfeval.trend_png(data.project),
+                png=figures.selfeval_trend_png(data.project),
                 alt_text="Linjediagram med en linje pr. princip, der viser supportteamets gennemsnitlige vurdering af, "
-                f"i hvilken grad teamet har arbejdet efter princippet, fra {selfeval.Period.parse(labels[0]).label} "
-                "til "
+                f"i hvilken grad teamet har arbejdet efter princippet, fra {selfeval.Period.parse(labels[0]).label} til "
                 f"{selfeval.Period.parse(labels[-1]).label}.",
-                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). "
-                + selfeval.disagreement_note(),
+                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). " + text_da.disagreement_note(),
                 source="Supportteamets halvårlige selvevalueringer.",
             )
         )
@@ -703,8 +678,7 @@ def factors_intro(data: ChapterData) -> Section:
         "Ni virksomme faktorer",
         [
             Paragraph(
-                "På tværs af interview og observationer peger medarbejdere og familier på ni forhold, der har "
-                "betydning "
+                "På tværs af interview og observationer peger medarbejdere og familier på ni forhold, der har betydning "
                 "for et bedre samarbejde om komplekse familiesager. Tabellen viser, i hvor mange dokumenter i hver "
                 "gruppe faktoren omtales."
             ),
@@ -712,8 +686,7 @@ def factors_intro(data: ChapterData) -> Section:
                 title="De virksomme faktorer omtalt pr. respondentgruppe",
                 columns=["Faktor"] + [g.name for g in groups],
                 rows=rows,
-                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, "
-                "af alle gruppens dokumenter.",
+                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, af alle gruppens dokumenter.",
                 source=SOURCE_CODINGS,
             ),
         ],
@@ -759,8 +732,7 @@ def assessment_section(data: ChapterData) -> Section:
             rows = data.evidence(key)
             basis.append(
                 f"{code.key} {code.name}: {numfmt.integer(sum(r.segments['understøttende'] for r in rows))} "
-                f"understøttende og {numfmt.integer(sum(r.segments['udfordrende'] for r in rows))} udfordrende "
-                "segmenter"
+                f"understøttende og {numfmt.integer(sum(r.segments['udfordrende'] for r in rows))} udfordrende segmenter"
                 + _latest_selfeval(data, key)
             )
         blocks += [Paragraph("Datagrundlag:", italic=True), BulletList(basis)]
@@ -771,9 +743,7 @@ def _latest_selfeval(data: ChapterData, key: str) -> str:
     rows = _selfeval_rows(data, key)
     if rows is None:
         return ""
-    adherence = rows[rows["item"] == selfeval.ADHERENCE].sort_values(
-        "period", key=lambda s: s.map(selfeval.Period.parse)
-    )
+    adherence = rows[rows["item"] == selfeval.ADHERENCE].sort_values("period", key=lambda s: s.map(selfeval.Period.parse))
     last = adherence.iloc[-1]
     return (
         f"; selvevaluering {numfmt.decimal(last['mean'], 1)} i {selfeval.Period.parse(last['period']).label}"
@@ -834,15 +804,7 @@ def agreement_appendix(data: ChapterData) -> Section | None:
             for m in report.per_code
         ]
         o = report.overall
-        rows.append(
-            [
-                "I alt",
-                numfmt.integer(o.n),
-                numfmt.percent(o.percent),
-                _decimal_or_dash(o.kappa),
-                _decimal_or_dash(o.alpha),
-            ]
-        )
+        rows.append(["I alt", numfmt.integer(o.n), numfmt.percent(o.percent), _decimal_or_dash(o.kappa), _decimal_or_dash(o.alpha)])
         blocks.append(
             Table(
                 title=f"Enighed mellem koderne {report.coders[0]} og {report.coders[1]} pr. kode",
@@ -866,7 +828,7 @@ def survey_appendix(data: ChapterData) -> Section | None:
         for result in data.survey_results[survey.name]:
             item = next(i for i in survey.item_map.items if i.key == result.item)
             rows.append([item.question, survey.time_label(result.time_point), numfmt.integer(result.n_valid),
-                         numfmt.integer(result.n_excluded), result.display])
+                         numfmt.integer(result.n_excluded), text_da.survey_share(result)])
         changes = surveys.changes(survey, data.survey_results[survey.name])
         blocks.append(
             Table(
@@ -875,8 +837,7 @@ def survey_appendix(data: ChapterData) -> Section | None:
                 rows=rows,
                 note=f"Svargruppe: {survey.item_map.population}. Andelen er andelen af gyldige svar, der svarer "
                 f"{', '.join(dict.fromkeys(i.share_description for i in survey.item_map.items))}. Udeladt: »Ved ikke« "
-                f"og blanke svar. {numfmt.count_noun(len(changes), 'spørgsmål', 'spørgsmål')} er målt både ved start "
-                "og slut.",
+                f"og blanke svar. {numfmt.count_noun(len(changes), 'spørgsmål', 'spørgsmål')} er målt både ved start og slut.",
                 source=survey.source,
             )
         )

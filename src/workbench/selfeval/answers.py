@@ -19,33 +19,64 @@ required item to form.yaml later leaves earlier half years valid.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text, locked
-from workbench.io.yaml import YamlDocument, describe_validation_error, parse_yaml, read_text, validate
-from workbench.lang import numbers as numfmt
+from workbench.io.yaml import (
+    YamlDocument,
+    describe_validation_error,
+    parse_yaml,
+    read_text,
+    validate,
+)
+from workbench.material.codebook import Codebook
 from workbench.material.corpus import Document, Metadata
 
-if TYPE_CHECKING:
-    from workbench.privacy.guard import TextSource
-    from workbench.project import Project
+
+class SelfEvalProject(Protocol):
+    """What this module needs of a project: its selfeval/ folder and its codebook (a `Project` has both).
+
+    Declared here, not imported, so the self-evaluation sits below the project layer.
+    """
+
+    @property
+    def selfeval_dir(self) -> Path: ...
+
+    @property
+    def codebook(self) -> Codebook: ...
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """A free-text answer and the file line it starts on; the privacy layer turns these into text sources."""
+
+    path: Path
+    text: str
+    line: int
 
 FORM_FILE = "form.yaml"
 HISTORY_DIR = ".historik"
-STATUS_DRAFT: Final = "kladde"
-STATUS_SUBMITTED: Final = "indsendt"
+STATUS_DRAFT = "kladde"
+STATUS_SUBMITTED = "indsendt"
 ADHERENCE = "adherence"
 
 # Disagreement on a 1-5 scale: someone answers "i mindre grad" and someone "i meget høj grad" (range ≥ 3),
@@ -198,7 +229,6 @@ class SelfEvalForm(_Strict):
         return next((i for i in self.items if i.key == key), None)
 
     def scale_of(self, item: FormItem) -> Scale:
-        assert item.scale is not None  # score items name their scale (FormItem checks it)
         return self.scales[item.scale]
 
     @property
@@ -210,20 +240,18 @@ class SelfEvalForm(_Strict):
         return [i for i in self.items if i.kind == "text"]
 
 
-def form_path(project: Project) -> Path:
+def form_path(project: SelfEvalProject) -> Path:
     return project.selfeval_dir / FORM_FILE
 
 
-def load_form(project: Project) -> SelfEvalForm:
+def load_form(project: SelfEvalProject) -> SelfEvalForm:
     """The form, checked against the codebook: every principle key must be a principle there."""
     path = form_path(project)
     if not path.exists():
         raise WorkbenchError("Selvevalueringsformularen findes ikke. Opret selfeval/form.yaml i projektmappen.", path)
     doc = parse_yaml(read_text(path), path)
     if not isinstance(doc.data, dict):
-        raise WorkbenchError(
-            "Formularen skal være en YAML-samling med nøglerne title, principles, scales og items.", path, 1
-        )
+        raise WorkbenchError("Formularen skal være en YAML-samling med nøglerne title, principles, scales og items.", path, 1)
     form = validate(SelfEvalForm, doc)
     known = [c.key for c in project.codebook.principles]
     for index, key in enumerate(form.principles):
@@ -233,14 +261,10 @@ def load_form(project: Project) -> SelfEvalForm:
                 path, doc.line_of(("principles", index)),
             )
         if form.principles.index(key) != index:
-            raise WorkbenchError(
-                f"Princippet '{key}' står mere end én gang i listen.", path, doc.line_of(("principles", index))
-            )
+            raise WorkbenchError(f"Princippet '{key}' står mere end én gang i listen.", path, doc.line_of(("principles", index)))
     for index, item in enumerate(form.items):
         if form.item(item.key) is not item:
-            raise WorkbenchError(
-                f"Spørgsmålet '{item.key}' er defineret mere end én gang.", path, doc.line_of(("items", index))
-            )
+            raise WorkbenchError(f"Spørgsmålet '{item.key}' er defineret mere end én gang.", path, doc.line_of(("items", index)))
         if item.scale and item.scale not in form.scales:
             raise WorkbenchError(
                 f"Spørgsmålet '{item.key}' bruger skalaen '{item.scale}', som ikke er defineret under scales.",
@@ -297,7 +321,7 @@ class SelfEvaluation(BaseModel):
 def new_evaluation(respondent: str, period: str | Period, answers: dict[str, dict[str, Any]]) -> SelfEvaluation:
     """A SelfEvaluation from the form's input (not a file); bad input becomes one Danish sentence."""
     try:
-        return SelfEvaluation(respondent=respondent, period=period, answers=answers)  # type: ignore[arg-type]
+        return SelfEvaluation(respondent=respondent, period=period, answers=answers)
     except ValidationError as exc:
         _, message = describe_validation_error(exc)
         raise WorkbenchError(message) from None
@@ -334,9 +358,7 @@ def check_answers(evaluation: SelfEvaluation, form: SelfEvalForm, doc: YamlDocum
                     )
             elif not isinstance(value, str):
                 raise WorkbenchError(
-                    f"Svaret på {principle} '{item.heading}' skal være tekst (fundet: {value!r}).",
-                    path,
-                    line(principle, key),
+                    f"Svaret på {principle} '{item.heading}' skal være tekst (fundet: {value!r}).", path, line(principle, key)
                 )
 
 
@@ -372,9 +394,7 @@ def _read_answer(path: Path, form: SelfEvalForm, period: Period, respondent: str
         raise WorkbenchError("Filen er tom. Slet den, eller udfyld besvarelsen igen i formularen.", path)
     doc = parse_yaml(text, path)
     if not isinstance(doc.data, dict):
-        raise WorkbenchError(
-            "En besvarelse skal være en YAML-samling med respondent, period, status og answers.", path, 1
-        )
+        raise WorkbenchError("En besvarelse skal være en YAML-samling med respondent, period, status og answers.", path, 1)
     evaluation = validate(SelfEvaluation, doc)
     if evaluation.period != period:
         raise WorkbenchError(
@@ -387,22 +407,20 @@ def _read_answer(path: Path, form: SelfEvalForm, period: Period, respondent: str
             f"omdøb filen.", path, doc.line_of(("respondent",)),
         )
     if not current and not evaluation.is_submitted:
-        raise WorkbenchError(
-            "Historikken gemmer kun indsendte besvarelser; status skal være 'indsendt'.", path, doc.line_of(("status",))
-        )
+        raise WorkbenchError("Historikken gemmer kun indsendte besvarelser; status skal være 'indsendt'.", path, doc.line_of(("status",)))
     check_answers(evaluation, form, doc)
     return AnswerFile(evaluation, path, doc, text.split("\n"), current)
 
 
-def answer_path(project: Project, period: Period, respondent: str) -> Path:
+def answer_path(project: SelfEvalProject, period: Period, respondent: str) -> Path:
     return project.selfeval_dir / str(period) / f"{check_respondent(respondent)}.yaml"
 
 
-def history_dir(project: Project, period: Period, respondent: str) -> Path:
+def history_dir(project: SelfEvalProject, period: Period, respondent: str) -> Path:
     return project.selfeval_dir / str(period) / HISTORY_DIR / check_respondent(respondent)
 
 
-def period_dirs(project: Project) -> list[tuple[Period, Path]]:
+def period_dirs(project: SelfEvalProject) -> list[tuple[Period, Path]]:
     """The half-year folders in selfeval/, oldest first; any other folder is an error (a typo like 2025-H3)."""
     if not project.selfeval_dir.is_dir():
         return []
@@ -415,7 +433,7 @@ def period_dirs(project: Project) -> list[tuple[Period, Path]]:
     return sorted(found)
 
 
-def _answer_files(project: Project, form: SelfEvalForm) -> Iterator[AnswerFile]:
+def _answer_files(project: SelfEvalProject, form: SelfEvalForm) -> Iterator[AnswerFile]:
     """Every answers file in the project, current ones and their history, validated."""
     for period, folder in period_dirs(project):
         for path in sorted(folder.glob("*.yaml")):
@@ -427,11 +445,11 @@ def _answer_files(project: Project, form: SelfEvalForm) -> Iterator[AnswerFile]:
                     yield _read_answer(path, form, period, respondent_dir.name, current=False)
 
 
-def has_answers(project: Project) -> bool:
+def has_answers(project: SelfEvalProject) -> bool:
     return any(folder.glob("*.yaml") for _, folder in period_dirs(project))
 
 
-def current_answer(project: Project, form: SelfEvalForm, period: Period, respondent: str) -> SelfEvaluation | None:
+def current_answer(project: SelfEvalProject, form: SelfEvalForm, period: Period, respondent: str) -> SelfEvaluation | None:
     """The respondent's current answer (draft or submitted) for the half year, or None."""
     path = answer_path(project, period, respondent)
     if not path.exists():
@@ -439,7 +457,7 @@ def current_answer(project: Project, form: SelfEvalForm, period: Period, respond
     return _read_answer(path, form, period, respondent, current=True).evaluation
 
 
-def _submitted_files(project: Project, form: SelfEvalForm) -> list[AnswerFile]:
+def _submitted_files(project: SelfEvalProject, form: SelfEvalForm) -> list[AnswerFile]:
     """Per respondent and half year: the current answer if submitted, else the newest submitted version in history."""
     chosen: dict[tuple[Period, str], AnswerFile] = {}
     for answer in _answer_files(project, form):
@@ -452,11 +470,11 @@ def _submitted_files(project: Project, form: SelfEvalForm) -> list[AnswerFile]:
     return [chosen[key] for key in sorted(chosen)]
 
 
-def submitted_evaluations(project: Project, form: SelfEvalForm | None = None) -> list[SelfEvaluation]:
+def submitted_evaluations(project: SelfEvalProject, form: SelfEvalForm | None = None) -> list[SelfEvaluation]:
     return [a.evaluation for a in _submitted_files(project, form or load_form(project))]
 
 
-def respondents(project: Project) -> list[str]:
+def respondents(project: SelfEvalProject) -> list[str]:
     """Everyone who has an answer file in some half year, for the form's suggestions."""
     return sorted({p.stem for _, folder in period_dirs(project) for p in folder.glob("*.yaml")})
 
@@ -504,7 +522,7 @@ def _dump(evaluation: SelfEvaluation, form: SelfEvalForm) -> str:
     return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6)
 
 
-def _archive(project: Project, previous: AnswerFile, now: dt.datetime) -> None:
+def _archive(project: SelfEvalProject, previous: AnswerFile, now: dt.datetime) -> None:
     """Copy a submitted answer, unchanged, into .historik before it is replaced; named by its submission time."""
     evaluation = previous.evaluation
     folder = history_dir(project, evaluation.period, evaluation.respondent)
@@ -520,7 +538,7 @@ def _archive(project: Project, previous: AnswerFile, now: dt.datetime) -> None:
     raise WorkbenchError("Historikken har for mange versioner med samme tidspunkt; ryd op i mappen.", folder)
 
 
-def _store(project: Project, evaluation: SelfEvaluation, status: str, now: dt.datetime | None) -> Path:
+def _store(project: SelfEvalProject, evaluation: SelfEvaluation, status: str, now: dt.datetime | None) -> Path:
     form = load_form(project)
     check_answers(evaluation, form)
     if status == STATUS_SUBMITTED:
@@ -547,12 +565,12 @@ def _store(project: Project, evaluation: SelfEvaluation, status: str, now: dt.da
     return path
 
 
-def save_draft(project: Project, evaluation: SelfEvaluation, now: dt.datetime | None = None) -> Path:
+def save_draft(project: SelfEvalProject, evaluation: SelfEvaluation, now: dt.datetime | None = None) -> Path:
     """Save unfinished answers (status kladde); a submitted answer it replaces is kept in .historik."""
     return _store(project, evaluation, STATUS_DRAFT, now)
 
 
-def submit(project: Project, evaluation: SelfEvaluation, now: dt.datetime | None = None) -> Path:
+def submit(project: SelfEvalProject, evaluation: SelfEvaluation, now: dt.datetime | None = None) -> Path:
     """Submit (status indsendt) once every required item is answered; an earlier submission is kept in .historik."""
     return _store(project, evaluation, STATUS_SUBMITTED, now)
 
@@ -565,7 +583,7 @@ SUMMARY_COLUMNS = [
 ]
 
 
-def summary_table(project: Project) -> pd.DataFrame:
+def summary_table(project: SelfEvalProject) -> pd.DataFrame:
     """Per principle, half year and score item: n respondents, mean, median, min, max, sd and disagreement.
 
     Only submitted answers count. sd is the sample standard deviation (n − 1), empty when n = 1.
@@ -611,104 +629,13 @@ def summary_records(table: pd.DataFrame) -> list[dict]:
     return records
 
 
-def formatted_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """The summary in Danish style (decimal comma, half-year labels) for tables people read."""
-    return pd.DataFrame({
-        "Princip": [f"{p} {n}" for p, n in zip(table["principle"], table["principle_name"])],
-        "Halvår": [Period.parse(p).label for p in table["period"]],
-        "Spørgsmål": table["item_label"],
-        "n": [numfmt.integer(n) for n in table["n"]],
-        "Gns.": [numfmt.decimal(v, 1) for v in table["mean"]],
-        "Median": [numfmt.decimal(v, 1) for v in table["median"]],
-        "Min–maks": [f"{int(a)}–{int(b)}" for a, b in zip(table["min"], table["max"])],
-        "Sd": [numfmt.decimal(v, 1) for v in table["sd"]],
-        "Uenighed": ["uenighed" if d else "" for d in table["disagreement"]],
-    }, columns=["Princip", "Halvår", "Spørgsmål", "n", "Gns.", "Median", "Min–maks", "Sd", "Uenighed"])
-
-
-def disagreement_note() -> str:
-    return (
-        f"Uenighed: spændet mellem laveste og højeste svar er mindst {DISAGREEMENT_RANGE} point, eller "
-        f"standardafvigelsen er mindst {numfmt.decimal(DISAGREEMENT_SD, 1)}. Kun indsendte besvarelser tæller; "
-        f"kladder indgår ikke."
-    )
-
-
-def summary_text(project: Project) -> str:
-    """The summary as text tables, one per principle (for the terminal)."""
-    table = summary_table(project)
-    if table.empty:
-        return "Der er endnu ingen indsendte selvevalueringer i selfeval/."
-    formatted = formatted_summary(table)
-    blocks = ["Selvevaluering i supportteamet: svar pr. princip og halvår"]
-    for principle in dict.fromkeys(formatted["Princip"]):
-        part = formatted[formatted["Princip"] == principle].drop(columns="Princip")
-        blocks.append(f"{principle}\n{part.to_string(index=False)}")
-    blocks.append(disagreement_note())
-    return "\n\n".join(blocks)
-
-
-def trend_png(project: Project, item: str = ADHERENCE) -> bytes:
-    """The trend chart as PNG, for the form's summary and the report."""
-    buffer = io.BytesIO()
-    trend_figure(project, item).savefig(buffer, format="png")
-    return buffer.getvalue()
-
-
-def trend_figure(project: Project, item: str = ADHERENCE):
-    """Line chart of the mean score per principle over the half years (one line per principle).
-
-    A matplotlib Figure without pyplot (no global state, Agg when saved); rings mark disagreement.
-    """
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, MultipleLocator
-
-    form = load_form(project)
-    form_item = form.item(item)
-    if form_item is None or form_item.kind != "score":
+def score_item(form: SelfEvalForm, key: str = ADHERENCE) -> FormItem:
+    """The form's score item `key`; anything else is refused with the keys that would do."""
+    item = form.item(key)
+    if item is None or item.kind != "score":
         keys = ", ".join(i.key for i in form.score_items)
-        raise WorkbenchError(f"'{item}' er ikke et scorespørgsmål i selvevalueringsformularen; brug en af: {keys}.")
-    scale = form.scale_of(form_item)
-    table = summary_table(project)
-    table = table[table["item"] == item]
-    periods = sorted({Period.parse(p) for p in table["period"]})
-    position = {str(p): index for index, p in enumerate(periods)}
-
-    figure = Figure(figsize=(8, 4.2), dpi=110)
-    axes = figure.add_subplot()
-    for principle in form.principles:
-        rows = table[table["principle"] == principle]
-        if rows.empty:
-            continue
-        code = project.codebook.code(principle)
-        xs = [position[p] for p in rows["period"]]
-        axes.plot(xs, rows["mean"], marker="o", color=code.colour, linewidth=2, label=code.label)
-        disagree = rows[rows["disagreement"]]
-        axes.scatter(
-            [position[p] for p in disagree["period"]], disagree["mean"], s=180, facecolors="none",
-            edgecolors=code.colour, linewidths=1.5,
-        )
-    axes.set_ylim(scale.min - 0.2, scale.max + 0.2)
-    axes.yaxis.set_major_locator(MultipleLocator(0.5))
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: numfmt.decimal(value, 1)))
-    axes.set_xticks(range(len(periods)), [p.label for p in periods])
-    axes.set_xlim(-0.3, max(len(periods) - 1, 0) + 0.3)
-    axes.set_ylabel(
-        f"Gennemsnit ({scale.min} = {scale.labels[scale.min].lower()}, {scale.max} = {scale.labels[scale.max].lower()})"
-    )
-    axes.set_title(f"{form_item.heading}: teamets gennemsnit pr. halvår")
-    axes.grid(axis="y", alpha=0.3)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    if periods:
-        axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, title="Princip")
-        figure.text(
-            0.01, 0.01, "Ring om et punkt: teamet er uenigt (stor spredning i svarene).", fontsize=8, color="#555555"
-        )
-    else:
-        axes.text(0.5, 0.5, "Ingen indsendte besvarelser endnu", ha="center", va="center", transform=axes.transAxes)
-    figure.tight_layout(rect=(0, 0.04, 1, 1))
-    return figure
+        raise WorkbenchError(f"'{key}' er ikke et scorespørgsmål i selvevalueringsformularen; brug en af: {keys}.")
+    return item
 
 
 # ---------------------------------------------------------------------- free texts as codable material
@@ -718,7 +645,7 @@ def document_id(evaluation: SelfEvaluation) -> str:
     return f"SE-{evaluation.period}-{evaluation.respondent.translate(_DOC_ID_LETTERS)}"
 
 
-def codable_documents(project: Project) -> list[Document]:
+def codable_documents(project: SelfEvalProject) -> list[Document]:
     """One document per submitted answer: each free-text answer is one paragraph, i.e. one segment.
 
     The paragraph starts with a short heading ("P1 Familien – Hvad har udfordret:") on the same line, so the
@@ -747,16 +674,13 @@ def codable_documents(project: Project) -> list[Document]:
     return documents
 
 
-def text_sources(project: Project) -> Iterator[TextSource]:
+def free_texts(project: SelfEvalProject) -> Iterator[FreeText]:
     """Every free text in every answers file (drafts and history too), with the file line it starts on."""
-    from workbench.privacy.guard import TextSource
-
     if not has_answers(project):
         return
     form = load_form(project)
     text_keys = {i.key for i in form.text_items}
     for answer in _answer_files(project, form):
-        relative = project.relative(answer.path)
         for principle, items in answer.evaluation.answers.items():
             for key, value in items.items():
                 if key not in text_keys or not value:
@@ -765,4 +689,4 @@ def text_sources(project: Project) -> Iterator[TextSource]:
                 # a block scalar ("eksempler: |") starts its text on the next line
                 if line is not None and _BLOCK_SCALAR.search(answer.lines[line - 1]):
                     line += 1
-                yield TextSource(relative, value, line or 1)
+                yield FreeText(answer.path, value, line or 1)

@@ -19,12 +19,19 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from workbench.errors import WorkbenchError
 from workbench.io.text import decode
 from workbench.io.yaml import load_yaml_file, validate
-from workbench.lang import numbers as numfmt
 from workbench.material.codebook import Codebook
 
 # In groups this small a percentage can reveal what identifiable people answered (in a kerneteam of
@@ -238,14 +245,6 @@ class ItemResult:
     counts: dict[str, int] = field(default_factory=dict)  # valid answers per label; empty for aggregated tables
 
     @property
-    def display(self) -> str:
-        """The share as the report prints it: "80 %", "56 % (n < 10)" or "–"."""
-        if self.percent is None:
-            return "–"
-        text = numfmt.percent(self.percent)
-        return f"{text} (n < {FLAG_BELOW})" if self.flagged else text
-
-    @property
     def shares(self) -> dict[str, float]:
         """Each valid answer's share of the valid answers, in the questionnaire's order."""
         return {label: 100 * n / self.n_valid for label, n in self.counts.items()}
@@ -408,7 +407,6 @@ def _time_of(cells: list[str], column: int | None, spec: SurveyMap, line: int, p
 
 
 def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -> list[AnswerSheet]:
-    assert spec.respondent_column is not None  # required for the respondent format (validated in SurveyMap)
     wanted = [spec.respondent_column] + ([spec.time_column] if spec.time_column else [])
     wanted += [item.source_column for item in spec.items]
     columns = _column_positions(
@@ -423,7 +421,7 @@ def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -
             raise WorkbenchError(
                 f"Respondent-id mangler i kolonnen '{spec.respondent_column}'. Giv besvarelsen et id.", path, line
             )
-        time_point = _time_of(cells, columns.get(spec.time_column or ""), spec, line, path)
+        time_point = _time_of(cells, columns.get(spec.time_column), spec, line, path)
         earlier = first_seen.setdefault((_normalise(respondent), time_point), line)
         if earlier != line:
             when = spec.time_point(time_point).label.lower()
@@ -483,7 +481,7 @@ def _aggregated_rows(table: _Table, spec: SurveyMap, path: Path, map_path: Path)
                 path,
                 line,
             )
-        time_point = _time_of(cells, columns.get(spec.time_column or ""), spec, line, path)
+        time_point = _time_of(cells, columns.get(spec.time_column), spec, line, path)
         earlier = first_seen.setdefault((item, time_point), line)
         if earlier != line:
             raise WorkbenchError(
@@ -626,21 +624,7 @@ def changes(survey: Survey, results: list[ItemResult] | None = None) -> list[Ite
     return found
 
 
-# ---------------------------------------------------------------- presentation (CLI, notebook, JSON)
-
-
-def _file_description(survey: Survey) -> str:
-    kind = "respondentniveau" if survey.item_map.format == "respondent" else "aggregeret tabel"
-    parts = [kind, survey.encoding]
-    if survey.separator is not None:
-        parts.append(f"{SEPARATORS[survey.separator]} som skilletegn")
-    if survey.sheets:
-        sheets = numfmt.count_noun(len(survey.sheets), "besvarelse", "besvarelser")
-        points = survey.item_map.time_points
-        if len(points) > 1:
-            sheets += f" ({', '.join(f'{p.label.lower()} {survey.answer_sheets(p.key)}' for p in points)})"
-        parts.append(sheets)
-    return ", ".join(parts)
+# ---------------------------------------------------------------- plain data (JSON, notebook, XLSX)
 
 
 def summary_records(surveys: list[Survey]) -> list[dict]:
@@ -689,44 +673,6 @@ def summary_records(surveys: list[Survey]) -> list[dict]:
             "items": items,
         })
     return records
-
-
-def render_summary(surveys: list[Survey]) -> str:
-    """The survey summary as text for the terminal: per survey, item and time point."""
-    if not surveys:
-        return "Projektet har ingen spørgeskemaer (surveys/<navn>.yaml med en datafil ved siden af)."
-    lines: list[str] = []
-    for survey in surveys:
-        results = summarise(survey)
-        moved = {c.item: c for c in changes(survey, results)}
-        lines += [
-            f"{survey.title} – {survey.item_map.population}",
-            f"{survey.data_path.name}: {_file_description(survey)}",
-            survey.source,
-        ]
-        for item in survey.item_map.items:
-            links = ", ".join(item.principles + item.factors)
-            lines.append("")
-            lines.append(f"  {item.key}: {item.question}" + (f" [{links}]" if links else ""))
-            direction = " (lavere er bedre)" if item.direction == "lower_is_better" else ""
-            lines.append(f"    Andel: {item.share_description}{direction}")
-            if item.note:
-                lines.append(f"    Note: {item.note}")
-            lines.append(f"    {'Tidspunkt':<16}{'Gyldige':>8}{'Udeladte':>10}  Andel")
-            for r in (r for r in results if r.item == item.key):
-                lines.append(f"    {survey.time_label(r.time_point):<16}{r.n_valid:>8}{r.n_excluded:>10}  {r.display}")
-                if r.shares:
-                    shares = " · ".join(f"{label} {numfmt.percent(share)}" for label, share in r.shares.items())
-                    lines.append(f"    {'':<16}{'':>8}{'':>10}  {shares}")
-            if item.key in moved:
-                lines.append(f"    {'Ændring':<16}{'':>8}{'':>10}  {numfmt.points(moved[item.key].change_points)}")
-        lines.append("")
-    lines.append(
-        f"– = færre end {SUPPRESS_BELOW} gyldige svar (vises ikke, så ingen kan genkendes); "
-        f"(n < {FLAG_BELOW}) = {SUPPRESS_BELOW}-{FLAG_BELOW - 1} gyldige svar, tolk med forsigtighed. "
-        "Procenter er af de gyldige svar; \"Ved ikke\" og tomme svar er udeladt."
-    )
-    return "\n".join(lines)
 
 
 SUMMARY_COLUMNS = [

@@ -12,7 +12,12 @@ import sys
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.lang import numbers as numfmt
 from workbench.project import Project
+from workbench.report.text_da import disagreement_note, selfeval_summary, survey_share
+from workbench.selfeval.answers import summary_records, summary_table
+from workbench.surveys.load import FLAG_BELOW, SEPARATORS, SUPPRESS_BELOW, Survey, changes, load_surveys, summarise
+from workbench.surveys.load import summary_records as survey_records
 
 
 def _project(args) -> Project:
@@ -88,18 +93,11 @@ def cmd_report(args) -> int:
 
 def cmd_codings_export(args) -> int:
     from workbench.exchange.codings_csv import export_codings_csv
-    from workbench.privacy.guard import TextSource, ensure_clean
 
     project = _project(args)
     store = project.coding_store()
     out = Path(args.out) if args.out else project.exports_dir / "kodninger.csv"
-    memos = [
-        TextSource(f"codings/{c.coder}.jsonl", c.memo)
-        for c in store.current(project.codable_corpus, args.coder)
-        if c.memo
-    ]
-    ensure_clean(project, memos, "Eksporten af kodninger")
-    written = export_codings_csv(store, out, args.coder, corpus=project.codable_corpus)
+    written = export_codings_csv(project, out, args.coder)
     print(f"{written} kodninger er eksporteret til {out}.")
     left_out = len(store.codings(args.coder)) - written
     if left_out:
@@ -166,25 +164,87 @@ def cmd_agreement(args) -> int:
 
 
 def cmd_survey_summary(args) -> int:
-    from workbench.surveys.load import load_surveys, render_summary, summary_records
-
     surveys = load_surveys(_project(args))
     if args.json:
-        print(json.dumps(summary_records(surveys), ensure_ascii=False, indent=2))
+        print(json.dumps(survey_records(surveys), ensure_ascii=False, indent=2))
     else:
-        print(render_summary(surveys))
+        print(survey_summary_text(surveys))
     return 0
 
 
-def cmd_selfeval_summary(args) -> int:
-    from workbench.selfeval.answers import summary_records, summary_table, summary_text
+def _survey_file_description(survey: Survey) -> str:
+    kind = "respondentniveau" if survey.item_map.format == "respondent" else "aggregeret tabel"
+    parts = [kind, survey.encoding]
+    if survey.separator is not None:
+        parts.append(f"{SEPARATORS[survey.separator]} som skilletegn")
+    if survey.sheets:
+        sheets = numfmt.count_noun(len(survey.sheets), "besvarelse", "besvarelser")
+        points = survey.item_map.time_points
+        if len(points) > 1:
+            sheets += f" ({', '.join(f'{p.label.lower()} {survey.answer_sheets(p.key)}' for p in points)})"
+        parts.append(sheets)
+    return ", ".join(parts)
 
+
+def survey_summary_text(surveys: list[Survey]) -> str:
+    """The survey summary as text for the terminal: per survey, item and time point."""
+    if not surveys:
+        return "Projektet har ingen spørgeskemaer (surveys/<navn>.yaml med en datafil ved siden af)."
+    lines: list[str] = []
+    for survey in surveys:
+        results = summarise(survey)
+        moved = {c.item: c for c in changes(survey, results)}
+        lines += [
+            f"{survey.title} – {survey.item_map.population}",
+            f"{survey.data_path.name}: {_survey_file_description(survey)}",
+            survey.source,
+        ]
+        for item in survey.item_map.items:
+            links = ", ".join(item.principles + item.factors)
+            lines.append("")
+            lines.append(f"  {item.key}: {item.question}" + (f" [{links}]" if links else ""))
+            direction = " (lavere er bedre)" if item.direction == "lower_is_better" else ""
+            lines.append(f"    Andel: {item.share_description}{direction}")
+            if item.note:
+                lines.append(f"    Note: {item.note}")
+            lines.append(f"    {'Tidspunkt':<16}{'Gyldige':>8}{'Udeladte':>10}  Andel")
+            for r in (r for r in results if r.item == item.key):
+                lines.append(f"    {survey.time_label(r.time_point):<16}{r.n_valid:>8}{r.n_excluded:>10}  {survey_share(r)}")
+                if r.shares:
+                    shares = " · ".join(f"{label} {numfmt.percent(share)}" for label, share in r.shares.items())
+                    lines.append(f"    {'':<16}{'':>8}{'':>10}  {shares}")
+            if item.key in moved:
+                lines.append(f"    {'Ændring':<16}{'':>8}{'':>10}  {numfmt.points(moved[item.key].change_points)}")
+        lines.append("")
+    lines.append(
+        f"– = færre end {SUPPRESS_BELOW} gyldige svar (vises ikke, så ingen kan genkendes); "
+        f"(n < {FLAG_BELOW}) = {SUPPRESS_BELOW}-{FLAG_BELOW - 1} gyldige svar, tolk med forsigtighed. "
+        "Procenter er af de gyldige svar; \"Ved ikke\" og tomme svar er udeladt."
+    )
+    return "\n".join(lines)
+
+
+def cmd_selfeval_summary(args) -> int:
     project = _project(args)
     if args.json:
         print(json.dumps(summary_records(summary_table(project)), ensure_ascii=False, indent=2))
     else:
-        print(summary_text(project))
+        print(selfeval_summary_text(project))
     return 0
+
+
+def selfeval_summary_text(project: Project) -> str:
+    """The self-evaluation summary as text tables, one per principle."""
+    table = summary_table(project)
+    if table.empty:
+        return "Der er endnu ingen indsendte selvevalueringer i selfeval/."
+    formatted = selfeval_summary(table)
+    blocks = ["Selvevaluering i supportteamet: svar pr. princip og halvår"]
+    for principle in dict.fromkeys(formatted["Princip"]):
+        part = formatted[formatted["Princip"] == principle].drop(columns="Princip")
+        blocks.append(f"{principle}\n{part.to_string(index=False)}")
+    blocks.append(disagreement_note())
+    return "\n\n".join(blocks)
 
 
 def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str]:

@@ -13,25 +13,23 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench.coding.agreement import AgreementReport, agreement, resolve
-from workbench.coding.retrieval import code_group_matrix, cooccurrence, heatmap_png, progress, retrieve
-from workbench.coding.store import Coding, CodingStore, check_coder, staleness
+from workbench.coding.agreement import agreement, resolve
+from workbench.coding.retrieval import code_group_matrix, cooccurrence, progress, retrieve
+from workbench.coding.store import Coding, check_coder, staleness
 from workbench.coding.suggestions import open_suggestions
 from workbench.errors import WorkbenchError
-from workbench.io.files import atomic_write_bytes
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import VALENCES, Code, Codebook
 from workbench.material.corpus import TYPE_LABELS, Document, Segment
-from workbench.material.memos import read_memo, write_memo
-from workbench.privacy.guard import TextSource, ensure_clean
 from workbench.project import Project
+from workbench.report.figures import heatmap_png
+from workbench.ui.widgets import table_exports
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 ALL = ""  # the "Alle" choice of a filter; ipywidgets shows an empty selection for None
@@ -90,13 +88,6 @@ def _selected(dropdown: w.Dropdown) -> str | None:
     return dropdown.value or None
 
 
-def export_table(project: Project, frame: pd.DataFrame, name: str) -> str:
-    """A table as CSV in exports/ for Danish Excel (semicolons, decimal comma, UTF-8 with BOM), atomically."""
-    path = project.exports_dir / f"{name}.csv"
-    atomic_write_bytes(path, frame.to_csv(sep=";", decimal=",").encode("utf-8-sig"))
-    return project.relative(path)
-
-
 def _file_stem(*parts: str | None) -> str:
     return "_".join(re.sub(r"[^A-Za-z0-9ÆØÅæøå_-]+", "-", p) for p in parts if p)
 
@@ -113,7 +104,7 @@ def _show_text_table(output: w.Output, frame: pd.DataFrame, empty: str) -> None:
         _show_frame(output, frame, empty)
         return
     shown = frame.copy()
-    for column in shown.columns[shown.dtypes == bool]:  # noqa: E721 (pandas dtype comparison)
+    for column in shown.columns[shown.dtypes == bool]:
         shown[column] = shown[column].map({True: "ja", False: "nej"})
     output.clear_output()
     with output:
@@ -215,9 +206,7 @@ class CodingApp:
 
         self.valence = w.ToggleButtons(options=list(VALENCES), value="neutral", description="Valens:")
         self.memo = w.Textarea(placeholder="Memo til næste kodning (valgfrit)", layout=w.Layout(width="60%"))
-        self.star = w.ToggleButton(
-            value=False, description="★ Citat", tooltip="Markér kodningen som citat til rapporten"
-        )
+        self.star = w.ToggleButton(value=False, description="★ Citat", tooltip="Markér kodningen som citat til rapporten")
         self.codings_box = w.VBox()
         self.suggestions_box = w.VBox()
 
@@ -356,7 +345,6 @@ class CodingApp:
             self.codings_box.children = self.suggestions_box.children = ()
             return
         document = self._document
-        assert document is not None  # a segment is shown only for a chosen document
         self.segment_label.value = f"{segment.id} · {self.segment_slider.value} af {len(document.segments)}"
         self.segment_view.value = self._window_html(document, self.segment_slider.value - 1, codings)
         if self._coder is None:
@@ -410,7 +398,7 @@ class CodingApp:
         return controls
 
     def _open_suggestions(self, codings: list[Coding], segment: Segment):
-        if self._coder is None or self._document is None:
+        if self._coder is None:
             return []
         return [
             s for s in open_suggestions(self._document, self.codebook, codings)
@@ -439,8 +427,6 @@ class FilteredView:
     """A view recomputed whenever one of its filters changes; its coder filter follows the store."""
 
     coder: w.Dropdown
-    store: CodingStore
-    update: Callable[[], None]  # each view's own recomputation
     _updating_options = False
 
     def _watch(self, *controls: w.ValueWidget) -> None:
@@ -502,13 +488,9 @@ class SearchView(FilteredView):
     @reports_errors
     def _on_export(self, _button=None) -> None:
         stem = _file_stem("kodninger", *self._filters().values())
-        # the table carries transcript text and coders' memos out of the project: same guard as every export
-        ensure_clean(self.project, (
-            TextSource(f"{row.dokument} {row.segment} ({column}, koder {row.koder})", getattr(row, column))
-            for row in self.result.itertuples() for column in ("tekst", "memo") if getattr(row, column)
-        ), f"exports/{stem}.csv")
-        path = export_table(self.project, self.result, stem)
-        self.status.saved(f"{path} ({numfmt.count_noun(len(self.result), 'række', 'rækker')})")
+        out = self.project.exports_dir / f"{stem}.csv"
+        rows = table_exports.retrieval_csv.write(self.project, out=out, filters=self._filters()).summary
+        self.status.saved(f"{self.project.relative(out)} ({numfmt.count_noun(rows, 'række', 'rækker')})")
 
 
 # ---------------------------------------------------------------- Matricer
@@ -536,8 +518,6 @@ class MatrixView(FilteredView):
             self.status.widget,
         ])
 
-    TITLES = {"group": "Segmenter pr. kode og gruppe", "cooccurrence": "Principper × faktorer"}
-
     @reports_errors
     def update(self) -> None:
         coder, corpus = _selected(self.coder), self.project.codable_corpus
@@ -547,24 +527,16 @@ class MatrixView(FilteredView):
         self.cooccurrence_matrix = cooccurrence(self.store, corpus, self.codebook, coder=coder)
         _show_frame(self.group_table, self.group_matrix, "Ingen kodninger endnu.")
         _show_frame(self.cooccurrence_table, self.cooccurrence_matrix, "Ingen kodninger endnu.")
-        self.group_image.value = heatmap_png(self.group_matrix, self.TITLES["group"])
-        self.cooccurrence_image.value = heatmap_png(self.cooccurrence_matrix, self.TITLES["cooccurrence"])
+        self.group_image.value = heatmap_png(self.group_matrix, table_exports.MATRIX_TITLES["group"])
+        self.cooccurrence_image.value = heatmap_png(self.cooccurrence_matrix, table_exports.MATRIX_TITLES["cooccurrence"])
         self.status.info("Matricerne er opdateret.")
 
     @reports_errors
     def _on_export(self, _button=None) -> None:
         suffix = _file_stem(_selected(self.coder), "valens" if self.valence_split.value else None)
-        written = []
-        for name, frame, image in (
-            ("matrix_kode_gruppe", self.group_matrix, self.group_image),
-            ("matrix_princip_faktor", self.cooccurrence_matrix, self.cooccurrence_image),
-        ):
-            stem = _file_stem(name, suffix)
-            written.append(export_table(self.project, frame, stem))
-            png = self.project.exports_dir / f"{stem}.png"
-            atomic_write_bytes(png, bytes(image.value))
-            written.append(self.project.relative(png))
-        self.status.saved(", ".join(written))
+        export = table_exports.matrices.write(self.project, folder=self.project.exports_dir, suffix=suffix,
+                                              coder=_selected(self.coder), valence_split=self.valence_split.value)
+        self.status.saved(", ".join(self.project.relative(path) for path in export.written))
 
 
 # ---------------------------------------------------------------- Memoer
@@ -606,11 +578,11 @@ class MemoView:
             self.definition.value = f"<i>{html.escape(code.statement or code.definition or code.name)}</i>"
         else:
             self.definition.value = ""
-        self._loaded_text = read_memo(self.project, **self._where(target))
+        self._loaded_text = self.project.memos.read(**self._where(target))
         self.text.value = self._loaded_text
 
     def _save(self, target: tuple[str, str]) -> None:
-        path = write_memo(self.project, self.text.value, **self._where(target))
+        path = self.project.memos.write(self.text.value, **self._where(target))
         self._loaded_text = self.text.value
         self.status.saved(self.project.relative(path))
 
@@ -649,7 +621,7 @@ class CompareView:
         self.disagreements = w.VBox()
         self.resolve_button = w.Button(description="Gem konsensus", icon="save", disabled=True)
         self.status = StatusLine()
-        self.report: AgreementReport | None = None
+        self.report = None
         self.agreement_frame = pd.DataFrame()
         self.choices: dict[tuple[str, str], w.SelectMultiple] = {}
         self._rows: list[w.Widget] = []  # closed when the next comparison replaces them
@@ -698,8 +670,7 @@ class CompareView:
         cell = "padding:4px 8px;vertical-align:top;border-top:1px solid #ddd"
         side_by_side = w.HTML(
             f'<table style="width:100%;table-layout:fixed"><tr>'
-            f'<td style="{cell};width:50%"><small>{html.escape(disagreement.doc_id)} '
-            f'{html.escape(disagreement.segment_id)}'
+            f'<td style="{cell};width:50%"><small>{html.escape(disagreement.doc_id)} {html.escape(disagreement.segment_id)}'
             f'</small><div style="white-space:pre-wrap">{html.escape(disagreement.text)}</div></td>'
             f'<td style="{cell}"><b>{html.escape(coder_a)}</b><br>{chips(disagreement.codes_a)}</td>'
             f'<td style="{cell}"><b>{html.escape(coder_b)}</b><br>{chips(disagreement.codes_b)}</td>'
