@@ -91,7 +91,11 @@ def test_ingen_kode_is_a_decision_with_an_undo(mini_project):
     store = project.coding_store()
     document = project.corpus.get("INT-FAM-01")
     mark = store.mark_no_code("AB", document, document.segment("S003"))
-    assert (mark.segment_id, mark.start, mark.end) == ("S003", document.segment("S003").start, document.segment("S003").end)
+    assert (mark.segment_id, mark.start, mark.end) == (
+        "S003",
+        document.segment("S003").start,
+        document.segment("S003").end,
+    )
     store.mark_no_code("AB", document, document.segment("S003"))  # twice is once
     assert Project(mini_project).coding_store().no_code_segments("AB", "INT-FAM-01") == {"S003"}
     assert store.no_code_segments("CD", "INT-FAM-01") == set()

@@ -263,7 +263,11 @@ class CodingStore:
             return
         if question not in QUESTIONS:
             raise WorkbenchError(f"Spørgsmålet '{question}' er ukendt; brug {', '.join(QUESTIONS)}.")
-        if self.codebook is not None and self.codebook.has_code(code) and self.codebook.group_of(code).kind != "principle":
+        if (
+            self.codebook is not None
+            and self.codebook.has_code(code)
+            and self.codebook.group_of(code).kind != "principle"
+        ):
             raise WorkbenchError(
                 f"Koden '{code}' er ikke et princip; kun kodninger af principper kan knyttes til {question}."
             )
@@ -301,7 +305,12 @@ class CodingStore:
             raise ValueError("give a segment or a span")
         existing = self._log(check_coder(coder)).same_span((document.id, code, start, end))
         if existing is not None:
-            if (existing.valence, existing.memo, existing.quote, existing.question) == (valence, memo, bool(quote), question):
+            if (existing.valence, existing.memo, existing.quote, existing.question) == (
+                valence,
+                memo,
+                bool(quote),
+                question,
+            ):
                 return existing
             raise WorkbenchError(
                 f"{coder} har allerede kodet {document.id} {start}-{end} med {code} (kodning {existing.id}). "
@@ -372,7 +381,9 @@ class CodingStore:
     def mark_no_code(self, coder: str, document: Document, segment: Segment) -> NoCodeMark:
         """Record that no code applies to the segment. Refused while the coder has codings on it."""
         log = self._log(check_coder(coder))
-        coded = [c for c in log.state.values() if c.doc_id == document.id and c.start < segment.end and segment.start < c.end]
+        coded = [
+            c for c in log.state.values() if c.doc_id == document.id and c.start < segment.end and segment.start < c.end
+        ]
         if coded:
             raise WorkbenchError(
                 f"Segmentet {segment.id} i {document.id} har allerede {len(coded)} kodning(er) af {coder}; "
@@ -421,7 +432,9 @@ class CodingStore:
     def reject_suggestion(self, coder: str, doc_id: str, segment_id: str, code: str) -> Rejection:
         key = (doc_id, segment_id, code)
         if key not in self._log(check_coder(coder)).rejections:
-            self._write(coder, "reject_suggestion", _event_id(), {"doc_id": doc_id, "segment_id": segment_id, "code": code})
+            self._write(
+                coder, "reject_suggestion", _event_id(), {"doc_id": doc_id, "segment_id": segment_id, "code": code}
+            )
         return self._log(coder).rejections[key]
 
     def undo_reject_suggestion(self, coder: str, doc_id: str, segment_id: str, code: str) -> None:

@@ -202,7 +202,7 @@ def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) ->
 
 def selfeval_sheet(project: Project) -> Sheet:
     from workbench.report.text_da import disagreement_note
-    from workbench.selfeval.answers import Period, has_answers, summary_table
+    from workbench.selfeval.answers import DisagreementLimits, Period, has_answers, summary_table
 
     if not has_answers(project):
         raise NoData("Der er ingen selvevalueringer i projektet endnu.", project.selfeval_dir)
@@ -218,28 +218,26 @@ def selfeval_sheet(project: Project) -> Sheet:
         for r in table.itertuples()
     ]
     texts = sources.codebook_texts(project, names_only=True) + sources.selfeval_form_texts(project)
-    return Sheet("Selvevaluering", columns, rows, f"Anm.: {disagreement_note()}", frozen_columns=1, texts=texts)
+    note = f"Anm.: {disagreement_note(DisagreementLimits.of(project))}"
+    return Sheet("Selvevaluering", columns, rows, note, frozen_columns=1, texts=texts)
 
 
 def survey_sheet(project: Project) -> Sheet:
-    from workbench.surveys.load import (
-        FLAG_BELOW,
-        SUPPRESS_BELOW,
-        load_surveys,
-        summary_table,
-    )
+    from workbench.surveys.load import SmallNumbers, load_surveys, summary_table
 
     if not load_surveys(project):
         raise NoData("Projektet har ingen spørgeskemaer (surveys/<navn>.yaml med en datafil ved siden af).",
                      project.surveys_dir)
     table = summary_table(project)
+    limits = SmallNumbers.of(project)
+    suppress, flag = limits.suppress_below, limits.flag_below
     columns = [
         Column("Spørgeskema"), Column("Spørgsmål", wrap=True), Column("Principper"), Column("Tidspunkt"),
         Column("Gyldige svar", INTEGER), Column("Udeladte svar", INTEGER), Column("Andel", PERCENT),
-        Column("Andelen omfatter"), Column("Lavere er bedre"), Column(f"Markeret (n < {FLAG_BELOW})"),
-        Column(f"Undertrykt (n < {SUPPRESS_BELOW})"), Column("Ændring", POINTS),
+        Column("Andelen omfatter"), Column("Lavere er bedre"), Column(f"Markeret (n < {flag})"),
+        Column(f"Undertrykt (n < {suppress})"), Column("Ændring", POINTS),
     ]
-    flagged, suppressed = f"Markeret (n < {FLAG_BELOW})", f"Undertrykt (n < {SUPPRESS_BELOW})"
+    flagged, suppressed = f"Markeret (n < {flag})", f"Undertrykt (n < {suppress})"
     rows = [
         [r["Spørgeskema"], r["Spørgsmål"], r["Principper"], r["Tidspunkt"], r["Gyldige svar"], r["Udeladte svar"],
          _fraction(r["Andel (%)"]), r["Andelen omfatter"], _yes(r["Lavere er bedre"]), _yes(r[flagged]),
@@ -247,8 +245,8 @@ def survey_sheet(project: Project) -> Sheet:
         for r in table.to_dict("records")
     ]
     note = (
-        f"Anm.: Andelen er af de gyldige svar; \"Ved ikke\" og tomme svar er udeladt. Færre end {SUPPRESS_BELOW} "
-        f"gyldige svar vises ikke (undertrykt), {SUPPRESS_BELOW}-{FLAG_BELOW - 1} er markeret. "
+        f"Anm.: Andelen er af de gyldige svar; \"Ved ikke\" og tomme svar er udeladt. Færre end {suppress} "
+        f"gyldige svar vises ikke (undertrykt), {suppress}-{flag - 1} er markeret. "
         "Ændringen er i procentpoint fra første til sidste tidspunkt."
     )
     return Sheet("Spørgeskemaer", columns, rows, note, texts=sources.survey_texts(project))

@@ -13,6 +13,9 @@ codebook changes: a crash between the two leaves codings on the target, which th
 has, and running the merge again finishes it.
 """
 
+# The codebook is validated before it is edited, so the YAML nodes the edits look up exist.
+# mypy: disable-error-code="union-attr"
+
 from __future__ import annotations
 
 import json
@@ -155,7 +158,10 @@ def _remove_item(text: str, sequence: yaml.SequenceNode, item: yaml.Node) -> str
             return text[: item.start_mark.index] + text[items[number + 1].start_mark.index :]
         return text[: items[number - 1].end_mark.index] + text[item.end_mark.index :]
     if number + 1 < len(items):
-        return text[: _line_start(text, item.start_mark.index)] + text[_line_start(text, items[number + 1].start_mark.index) :]
+        return (
+            text[: _line_start(text, item.start_mark.index)]
+            + text[_line_start(text, items[number + 1].start_mark.index) :]
+        )
     if number == 0:  # the only item: the caller removes the sequence's owner instead
         raise _not_editable()
     return text[: _content_end(text, items[number - 1])] + text[_content_end(text, item) :]
@@ -251,7 +257,11 @@ def add_code(project_root: str | Path, group_key: str | None, key: str, name: st
                 new = f', {{key: {key}, name: {_scalar(name, flow=True)}, colour: "{colour}"}}'
                 return edit.save(edit.text[:at] + new + edit.text[at:])
             dash, column = _dash_column(edit.text, last), last.start_mark.column
-            lines = [f"{' ' * dash}- key: {key}", f"{' ' * column}name: {_scalar(name)}", f'{" " * column}colour: "{colour}"']
+            lines = [
+                f"{' ' * dash}- key: {key}",
+                f"{' ' * column}name: {_scalar(name)}",
+                f'{" " * column}colour: "{colour}"',
+            ]
             at = _content_end(edit.text, last)
         else:
             last = groups[-1]
@@ -260,8 +270,12 @@ def add_code(project_root: str | Path, group_key: str | None, key: str, name: st
             code_dash, code_column = _dash_column(edit.text, sample) - column, sample.start_mark.column - column
             codes_key = _key_node(last, "codes")
             codes_column = codes_key.start_mark.column - column if codes_key is not None else 0
-            blank = "\n" in edit.text[_content_end(edit.text, groups[-2]) + 1 : _line_start(edit.text, last.start_mark.index)] \
-                if len(groups) > 1 else False
+            blank = (
+                "\n"
+                in edit.text[_content_end(edit.text, groups[-2]) + 1 : _line_start(edit.text, last.start_mark.index)]
+                if len(groups) > 1
+                else False
+            )
             key_name, group_name, kind = NEW_CODES_GROUP
             lines = ([""] if blank else []) + [
                 f"{' ' * dash}- key: {key_name}",

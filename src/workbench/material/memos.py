@@ -53,6 +53,7 @@ class Memos:
         if code is not None:
             self.codebook.code(code)  # raises the Danish error for an unknown code
             return self.folder / CODE_DIR / f"{code}.md"
+        assert doc_id is not None
         if self._corpus().get(doc_id) is None:
             raise WorkbenchError(
                 f"Dokumentet '{doc_id}' findes ikke i projektet, så der kan ikke skrives et memo om det.",
@@ -67,12 +68,13 @@ class Memos:
         """The text a new memo starts from."""
         self.path(code=code, doc_id=doc_id)
         if doc_id is not None:
-            document = self._corpus().get(doc_id)
+            document = self._corpus()[doc_id]  # path() checked it
             return (
                 f"# Memo: {doc_id}\n\n"
                 f"Analytiske noter om dokumentet ({document.meta.type}, {document.meta.group}).\n\n"
                 f"## {ANALYSIS}\n"
             )
+        assert code is not None  # path() checked that exactly one was given
         entry = self.codebook.code(code)
         if self.is_principle(code):
             return (

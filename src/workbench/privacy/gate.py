@@ -59,7 +59,9 @@ class Exporter:
         export = self.build(project, **options)
         stray = {t.kind or "(uden art)" for t in export.texts} - self.carries
         if stray:  # a programming error: the exporter carries a kind it did not declare
-            raise ValueError(f"eksporten {self.name} bærer tekst af arten {', '.join(sorted(stray))}, som ikke er erklæret")
+            raise ValueError(
+                f"eksporten {self.name} bærer tekst af arten {', '.join(sorted(stray))}, som ikke er erklæret"
+            )
         return export
 
     def write(self, project: Project, **options) -> Export:

@@ -144,10 +144,10 @@ def survey_texts(project: Project) -> list[TextSource]:
 
 def selfeval_texts(project: Project) -> Iterator[TextSource]:
     """The support team's free texts in every answers file, drafts and history included."""
-    from workbench.selfeval.answers import text_sources
+    from workbench.selfeval.answers import free_texts
 
-    for source in text_sources(project):
-        yield TextSource(source.path, source.text, source.first_line, SELFEVAL)
+    for text in free_texts(project):
+        yield TextSource(project.relative(text.path), text.text, text.line, SELFEVAL)
 
 
 def selfeval_form_texts(project: Project) -> list[TextSource]:

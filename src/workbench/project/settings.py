@@ -88,7 +88,7 @@ class ProjectSettings(_Strict):
         suppress = info.data.get("survey_suppress_below")
         if suppress is not None and value < suppress:
             raise ValueError(
-                f"survey_flag_below ({value}) må ikke være mindre end survey_suppress_below ({suppress}): "
+                f"er {value}, men må ikke være mindre end survey_suppress_below ({suppress}): "
                 "en andel, der vises, kan ikke være bygget på færre svar end dem, der skjules"
             )
         return value

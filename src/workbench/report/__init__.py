@@ -27,7 +27,9 @@ def _carried(project: Project, chapter: Chapter) -> list[TextSource]:
         kind = _FOLDER_KINDS.get(source.path.split("/", 1)[0], sources.MEMO)
         texts.append(TextSource(source.path, source.text, source.first_line, kind))
     quoted = {s.path for s in texts if s.kind == sources.DOCUMENT}
-    texts += [t for path in sorted(quoted) if path in documents for t in sources.document_metadata(project, documents[path])]
+    texts += [
+        t for path in sorted(quoted) if path in documents for t in sources.document_metadata(project, documents[path])
+    ]
     texts += sources.codebook_texts(project) + sources.survey_texts(project)
     texts += sources.coder_names(project, project.coding_store().coders())
     return texts
@@ -42,7 +44,9 @@ def chapter_export(project: Project, out: Path, template: Path | None = None,
     return Export("Evalueringskapitlet", {out: render_docx(chapter, template, sections)}, _carried(project, chapter))
 
 
-def export_chapter(project: Project, out: Path, template: Path | None = None, sections: list[str] | None = None) -> Path:
+def export_chapter(
+    project: Project, out: Path, template: Path | None = None, sections: list[str] | None = None
+) -> Path:
     """Build, check and write the chapter (or some of its sections) through the export gate.
 
     If any text in it holds possible personal data or repeats a withdrawn document, nothing is

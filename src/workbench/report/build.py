@@ -26,14 +26,15 @@ from workbench.material.codebook import Code
 from workbench.material.corpus import TYPE_LABELS
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
+from workbench.project.settings import ProjectSettings
 from workbench.report import figures, text_da
 from workbench.report.model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
 from workbench.selfeval import answers as selfeval
 from workbench.surveys import load as surveys
+from workbench.surveys.load import ItemResult
 
 # the chapter's data-sources table counts transcripts; self-evaluations have their own table
 SOURCE_TYPES = ("interview", "observation", "focus_group")
-SMALL_GROUP = 5  # fewer documents than this in a respondent group: counts are flagged in the tables
 QUOTES_PER_PRINCIPLE = 4
 SOURCE_CODINGS = "Evaluators kodning af interview og mødeobservationer; egne beregninger."
 
@@ -51,8 +52,21 @@ class ChapterData:
         return self.project.corpus
 
     @cached_property
+    def settings(self) -> ProjectSettings:
+        return self.project.settings
+
+    @cached_property
+    def disagreement_limits(self) -> selfeval.DisagreementLimits:
+        return selfeval.DisagreementLimits.of(self.project)
+
+    @cached_property
+    def survey_limits(self) -> surveys.SmallNumbers:
+        return surveys.SmallNumbers.of(self.project)
+
+    @cached_property
     def primary_coder(self) -> str | None:
-        return evidence.primary_coder(self.project.coding_store().current(self.corpus))
+        """project.yaml's primary_coder, else the coder with the most current codings."""
+        return self.settings.primary_coder or evidence.primary_coder(self.project.coding_store().current(self.corpus))
 
     @cached_property
     def agreements(self) -> list[AgreementReport]:
@@ -87,13 +101,15 @@ class ChapterData:
         return surveys.load_surveys(self.project)
 
     @cached_property
-    def survey_results(self) -> dict[str, list[surveys.ItemResult]]:
+    def survey_results(self) -> dict[str, list[ItemResult]]:
         return {s.name: surveys.summarise(s) for s in self.surveys}
 
     @cached_property
     def evidence_index(self) -> evidence.Evidence:
         current = self.project.coding_store().current(self.corpus)
-        return evidence.Evidence(current, self.corpus, self.codebook)
+        return evidence.Evidence(
+            current, self.corpus, self.codebook, self.primary_coder, self.settings.min_group_size
+        )
 
     def evidence(self, code: str) -> list[evidence.EvidenceRow]:
         return self.evidence_index.table(code)
@@ -166,8 +182,13 @@ def _valence_sum(row: evidence.EvidenceRow) -> int:
     return sum(row.segments.values())
 
 
-def _flag(row: evidence.EvidenceRow) -> str:
-    return "*" if row.documents_total < SMALL_GROUP else ""
+def _the(n: int, singular: str, plural: str) -> str:
+    """ "de fem guidende principper", "det guidende princip": a count from the codebook, in words."""
+    return f"det {singular}" if n == 1 else f"de {numfmt.number_word(n)} {plural}"
+
+
+def _flag(data: ChapterData, row: evidence.EvidenceRow) -> str:
+    return "*" if row.documents_total < data.settings.small_group_documents else ""
 
 
 # --------------------------------------------------------------------------------------------- method
@@ -271,10 +292,12 @@ def method_section(data: ChapterData) -> Section:
     observations = sum(1 for d in included if d.meta.type == "observation")
     blocks: list = [
         Paragraph(
-            "Evalueringen er principfokuseret (Patton 2017): den undersøger, om de fem guidende principper "
+            "Evalueringen er principfokuseret (Patton 2017): den undersøger, om "
+            f"{_the(len(data.codebook.principles), 'guidende princip', 'guidende principper')} "
             "efterleves, om de er meningsfulde og brugbare for medarbejderne, og om de bidrager til den ønskede "
-            "udvikling for familierne. Kvalitative data er kodet efter en fælles kodebog med principperne, de ni "
-            "virksomme faktorer og indsatsens øvrige temaer (se bilag). Kodningen er trianguleret med "
+            "udvikling for familierne. Kvalitative data er kodet efter en fælles kodebog med principperne, "
+            f"{_the(len(data.codebook.factors), 'virksomme faktor', 'virksomme faktorer')} "
+            "og indsatsens øvrige temaer (se bilag). Kodningen er trianguleret med "
             "supportteamets halvårlige selvevalueringer og med spørgeskemaer til familier og rådgivere."
         ),
         Heading("Kvalitative data", 2),
@@ -289,7 +312,8 @@ def method_section(data: ChapterData) -> Section:
         blocks.append(
             Paragraph(
                 f"Tabellerne i kapitlet tæller kodede segmenter (talerskift eller afsnit) i kodningen fra "
-                f"{data.primary_coder} og, hvor materialet er dobbeltkodet og uenighederne afgjort, i konsensuskodningen. Et "
+                f"{data.primary_coder} og, hvor materialet er dobbeltkodet og uenighederne afgjort, i "
+                "konsensuskodningen. Et "
                 "segment tælles én gang pr. kode og valens, uanset hvor mange gange det er kodet."
             )
         )
@@ -307,11 +331,12 @@ def method_section(data: ChapterData) -> Section:
                 "som helhed, da de har takket ja til et interview.",
                 "Citater illustrerer fund; de er ikke i sig selv et mål for, hvor udbredt en oplevelse er. Antal "
                 "kodede segmenter viser, hvor meget et tema fylder i materialet, ikke hvor mange der mener det.",
-                f"Grupper med færre end {SMALL_GROUP} dokumenter er markeret med *; her skal tal tolkes varsomt. "
+                f"Grupper med færre end {data.settings.small_group_documents} dokumenter er markeret med *; her skal "
+                "tal tolkes varsomt. "
                 "Citatangivelser er gjort mere generelle, hvor en gruppe er så lille, at en person kan genkendes.",
                 f"Andele i spørgeskemaerne er beregnet af gyldige svar; »Ved ikke« og blanke svar er udeladt. Andele "
-                f"bygget på færre end {surveys.SUPPRESS_BELOW} svar vises ikke, og andele bygget på færre end "
-                f"{surveys.FLAG_BELOW} svar er markeret. Ændringer angives i procentpoint.",
+                f"bygget på færre end {data.survey_limits.suppress_below} svar vises ikke, og andele bygget på "
+                f"færre end {data.survey_limits.flag_below} svar er markeret. Ændringer angives i procentpoint.",
                 "Udviklingen beskrives som bidrag og udvikling, ikke som effekt, da der ikke er en kontrolgruppe.",
                 "Materiale fra personer, der har trukket deres samtykke tilbage, indgår ikke.",
             ]
@@ -325,13 +350,19 @@ def method_section(data: ChapterData) -> Section:
 
 def evidence_block(data: ChapterData, code: Code) -> Table:
     rows = []
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for row in data.evidence(code.key):
         persons = "–" if row.persons is None else numfmt.integer(row.persons)
         rows.append(
-            [row.group + _flag(row), f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}", persons,
-             numfmt.integer(row.segments["understøttende"]), numfmt.integer(row.segments["udfordrende"]),
-             numfmt.integer(row.segments["neutral"]), numfmt.integer(_valence_sum(row))]
+            [
+                row.group + _flag(data, row),
+                f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}",
+                persons,
+                numfmt.integer(row.segments["understøttende"]),
+                numfmt.integer(row.segments["udfordrende"]),
+                numfmt.integer(row.segments["neutral"]),
+                numfmt.integer(_valence_sum(row)),
+            ]
         )
         totals.update(row.segments)
         totals["documents"] += row.documents
@@ -343,13 +374,14 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
          numfmt.integer(totals["udfordrende"]), numfmt.integer(totals["neutral"]),
          numfmt.integer(totals["understøttende"] + totals["udfordrende"] + totals["neutral"])]
     )
-    flagged = any(_flag(r) for r in data.evidence(code.key))
+    flagged = any(_flag(data, r) for r in data.evidence(code.key))
     note = (
         "Dokumenter: dokumenter i gruppen med mindst ét segment kodet med princippet. Personer: interviewede "
-        "personer, der omtaler princippet (observationer tæller ikke som personer). Segmenter tælles én gang pr. valens."
+        "personer, der omtaler princippet (observationer tæller ikke som personer). Segmenter tælles én gang pr. "
+        "valens."
     )
     if flagged:
-        note += f" * Færre end {SMALL_GROUP} dokumenter i gruppen."
+        note += f" * Færre end {data.settings.small_group_documents} dokumenter i gruppen."
     return Table(
         title=f"Kodede segmenter om {code.key} {code.name} fordelt på respondentgruppe og valens",
         columns=["Respondentgruppe", "Dokumenter", "Personer", "Understøttende", "Udfordrende", "Neutral", "I alt"],
@@ -393,7 +425,7 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         columns=["Spørgsmål"] + labels,
         rows=table_rows,
         note=f"Gennemsnit (laveste–højeste svar) på en skala fra {scale.min} til {scale.max}. Besvarelser pr. halvår: "
-        f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note()}",
+        f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note(data.disagreement_limits)}",
         source="Supportteamets halvårlige selvevalueringer; egne beregninger.",
     )
     png = figures.selfeval_principle_trend(
@@ -437,7 +469,9 @@ def _survey_item_row(survey, item, results) -> list[str] | None:
     if first is not None and last is not None and first.percent is not None and last.percent is not None:
         change = numfmt.points(round(last.percent) - round(first.percent))
     n_parts = [f"{numfmt.integer(r.n_valid)}" for r in (first, last) if r is not None]
-    question = f"{item.question} (andel {item.share_description})" + (" †" if item.direction == "lower_is_better" else "")
+    question = f"{item.question} (andel {item.share_description})" + (
+        " †" if item.direction == "lower_is_better" else ""
+    )
     return [
         question,
         survey.item_map.population,
@@ -462,11 +496,15 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
             starts.append(change.start.percent)
             ends.append(change.end.percent)
             sources.append(_source_text(survey.source))
-            populations.append(f"{survey.time_label(change.start.time_point)} → {survey.time_label(change.end.time_point)}")
+            populations.append(
+                f"{survey.time_label(change.start.time_point)} → {survey.time_label(change.end.time_point)}"
+            )
     if not labels:
         return None
     start_label, end_label = populations[0].split(" → ")
-    png = figures.survey_start_end(labels, starts, ends, start_label, end_label, f"{code.key} {code.name}: andele ved start og slut")
+    png = figures.survey_start_end(
+        labels, starts, ends, start_label, end_label, f"{code.key} {code.name}: andele ved start og slut"
+    )
     described = "; ".join(
         f"{label.rstrip(' †').replace(chr(10), ' ')}: {numfmt.percent(a)} ved start og {numfmt.percent(b)} ved slut"
         for label, a, b in zip(labels, starts, ends)
@@ -475,8 +513,10 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
         title=f"Spørgsmål knyttet til {code.key} {code.name} ved start og slut",
         png=png,
         alt_text=f"Søjlediagram over andelen af gyldige svar ved start og slut. {described}.",
-        note="Andel af gyldige svar; n fremgår af tabellen ovenfor. † Andelen måler en belastning; et fald er en forbedring."
-        if any(label.endswith("†") for label in labels) else "Andel af gyldige svar; n fremgår af tabellen ovenfor.",
+        note="Andel af gyldige svar; n fremgår af tabellen ovenfor. "
+        "† Andelen måler en belastning; et fald er en forbedring."
+        if any(label.endswith("†") for label in labels)
+        else "Andel af gyldige svar; n fremgår af tabellen ovenfor.",
         source="; ".join(dict.fromkeys(sources)) + ".",
     )
 
@@ -500,9 +540,12 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> li
     if not rows:
         return []
     note = (
-        f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; slut: {', '.join(sorted(end_labels))}. "
+        f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; slut: "
+        f"{', '.join(sorted(end_labels))}. "
         "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele, i procentpoint. "
-        f"Andele bygget på færre end {surveys.SUPPRESS_BELOW} svar vises ikke (–); færre end {surveys.FLAG_BELOW} er markeret."
+        f"Andele bygget på færre end {data.survey_limits.suppress_below} svar vises ikke (–); færre end "
+        f"{data.survey_limits.flag_below} er "
+        "markeret."
     )
     if reversed_:
         note += " † Andelen måler en belastning; her er et fald en forbedring."
@@ -570,8 +613,10 @@ def triangulation(data: ChapterData, code: Code) -> list:
     if best is not None:
         gain, item, change, survey = best
         lines.append(
-            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) {text_da.survey_share(change.start)} → "
-            f"{text_da.survey_share(change.end)} ({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
+            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
+            f"{text_da.survey_share(change.start)} → "
+            f"{text_da.survey_share(change.end)} "
+            f"({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "  # type: ignore[arg-type]
             f"n = {change.start.n_valid} / {change.end.n_valid})."
         )
         directions.append(_sign(round(gain)))
@@ -605,7 +650,11 @@ def principle_section(data: ChapterData, code: Code) -> Section:
     for heading in (memos.SUPPORTING, memos.CHALLENGING):
         blocks.append(Heading(heading, 2))
         body = sections.get(heading, "").strip()
-        blocks += _markdown_blocks(body) if body else [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
+        blocks += (
+            _markdown_blocks(body)
+            if body
+            else [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
+        )
     blocks += [Heading("Datagrundlag", 2), evidence_block(data, code)]
     quotes = quote_blocks(data, code, QUOTES_PER_PRINCIPLE)
     if quotes:
@@ -618,8 +667,9 @@ def principle_section(data: ChapterData, code: Code) -> Section:
 
 
 def principles_intro(data: ChapterData) -> Section:
+    principles = data.codebook.principles
     rows = []
-    for code in data.codebook.principles:
+    for code in principles:
         ev = data.evidence(code.key)
         latest = "–"
         selfeval_rows = _selfeval_rows(data, code.key)
@@ -631,12 +681,13 @@ def principles_intro(data: ChapterData) -> Section:
                      numfmt.integer(sum(r.segments["udfordrende"] for r in ev)), latest])
     blocks: list = [
         Paragraph(
-            "Indsatsen styres af fem guidende principper. De to første retter sig mod arbejdet med familien, de tre "
-            "sidste mod de organisatoriske rammer. For hvert princip samler kapitlet, hvad der har understøttet og "
+            "Indsatsen styres af "
+            f"{numfmt.count_words(len(principles), 'guidende princip', 'guidende principper', neuter=True)}. "
+            "For hvert princip samler kapitlet, hvad der har understøttet og "
             "udfordret princippet, på tværs af interview, observationer, selvevalueringer og spørgeskemaer."
         ),
         Table(
-            title="De fem principper i materialet",
+            title=f"{_the(len(principles), 'princip', 'principper').capitalize()} i materialet",
             columns=["Princip", "Understøttende segmenter", "Udfordrende segmenter", "Selvevaluering, seneste halvår"],
             rows=rows,
             note="Segmenter kodet med princippet efter valens; selvevaluering er teamets gennemsnitlige vurdering af "
@@ -648,12 +699,15 @@ def principles_intro(data: ChapterData) -> Section:
         labels = sorted(data.selfeval_table["period"].unique(), key=selfeval.Period.parse)
         blocks.append(
             Figure(
-                title="Supportteamets vurdering af efterlevelsen af de fem principper pr. halvår",
+                title="Supportteamets vurdering af efterlevelsen af "
+                f"{_the(len(principles), 'princip', 'principper')} pr. halvår",
                 png=figures.selfeval_trend_png(data.project),
                 alt_text="Linjediagram med en linje pr. princip, der viser supportteamets gennemsnitlige vurdering af, "
-                f"i hvilken grad teamet har arbejdet efter princippet, fra {selfeval.Period.parse(labels[0]).label} til "
+                f"i hvilken grad teamet har arbejdet efter princippet, fra {selfeval.Period.parse(labels[0]).label} "
+                "til "
                 f"{selfeval.Period.parse(labels[-1]).label}.",
-                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). " + text_da.disagreement_note(),
+                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). "
+                + text_da.disagreement_note(data.disagreement_limits),
                 source="Supportteamets halvårlige selvevalueringer.",
             )
         )
@@ -675,10 +729,12 @@ def factors_intro(data: ChapterData) -> Section:
         rows.append([f"{code.key} {code.name}"] + cells)
     return Section(
         "faktorer",
-        "Ni virksomme faktorer",
+        f"{numfmt.count_words(len(data.codebook.factors), 'virksom faktor', 'virksomme faktorer')}".capitalize(),
         [
             Paragraph(
-                "På tværs af interview og observationer peger medarbejdere og familier på ni forhold, der har betydning "
+                "På tværs af interview og observationer peger medarbejdere og familier på "
+                f"{numfmt.count_words(len(data.codebook.factors), 'forhold', 'forhold', neuter=True)}, der har "
+                "betydning "
                 "for et bedre samarbejde om komplekse familiesager. Tabellen viser, i hvor mange dokumenter i hver "
                 "gruppe faktoren omtales."
             ),
@@ -686,7 +742,8 @@ def factors_intro(data: ChapterData) -> Section:
                 title="De virksomme faktorer omtalt pr. respondentgruppe",
                 columns=["Faktor"] + [g.name for g in groups],
                 rows=rows,
-                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, af alle gruppens dokumenter.",
+                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, "
+                "af alle gruppens dokumenter.",
                 source=SOURCE_CODINGS,
             ),
         ],
@@ -716,7 +773,9 @@ def factor_section(data: ChapterData, code: Code) -> Section:
 def assessment_section(data: ChapterData) -> Section:
     blocks: list = [
         Paragraph(
-            "Vurderingen er ordnet efter evalueringens fire spørgsmål. Under hvert spørgsmål står evaluators "
+            "Vurderingen er ordnet efter evalueringens "
+            f"{numfmt.count_words(len(data.codebook.evaluation_questions), 'spørgsmål', 'spørgsmål', neuter=True)}. "
+            "Under hvert spørgsmål står evaluators "
             "vurdering og det datagrundlag, den bygger på."
         )
     ]
@@ -732,7 +791,8 @@ def assessment_section(data: ChapterData) -> Section:
             rows = data.evidence(key)
             basis.append(
                 f"{code.key} {code.name}: {numfmt.integer(sum(r.segments['understøttende'] for r in rows))} "
-                f"understøttende og {numfmt.integer(sum(r.segments['udfordrende'] for r in rows))} udfordrende segmenter"
+                f"understøttende og {numfmt.integer(sum(r.segments['udfordrende'] for r in rows))} udfordrende "
+                "segmenter"
                 + _latest_selfeval(data, key)
             )
         blocks += [Paragraph("Datagrundlag:", italic=True), BulletList(basis)]
@@ -743,7 +803,9 @@ def _latest_selfeval(data: ChapterData, key: str) -> str:
     rows = _selfeval_rows(data, key)
     if rows is None:
         return ""
-    adherence = rows[rows["item"] == selfeval.ADHERENCE].sort_values("period", key=lambda s: s.map(selfeval.Period.parse))
+    adherence = rows[rows["item"] == selfeval.ADHERENCE].sort_values(
+        "period", key=lambda s: s.map(selfeval.Period.parse)
+    )
     last = adherence.iloc[-1]
     return (
         f"; selvevaluering {numfmt.decimal(last['mean'], 1)} i {selfeval.Period.parse(last['period']).label}"
@@ -804,7 +866,15 @@ def agreement_appendix(data: ChapterData) -> Section | None:
             for m in report.per_code
         ]
         o = report.overall
-        rows.append(["I alt", numfmt.integer(o.n), numfmt.percent(o.percent), _decimal_or_dash(o.kappa), _decimal_or_dash(o.alpha)])
+        rows.append(
+            [
+                "I alt",
+                numfmt.integer(o.n),
+                numfmt.percent(o.percent),
+                _decimal_or_dash(o.kappa),
+                _decimal_or_dash(o.alpha),
+            ]
+        )
         blocks.append(
             Table(
                 title=f"Enighed mellem koderne {report.coders[0]} og {report.coders[1]} pr. kode",
@@ -837,7 +907,8 @@ def survey_appendix(data: ChapterData) -> Section | None:
                 rows=rows,
                 note=f"Svargruppe: {survey.item_map.population}. Andelen er andelen af gyldige svar, der svarer "
                 f"{', '.join(dict.fromkeys(i.share_description for i in survey.item_map.items))}. Udeladt: »Ved ikke« "
-                f"og blanke svar. {numfmt.count_noun(len(changes), 'spørgsmål', 'spørgsmål')} er målt både ved start og slut.",
+                f"og blanke svar. {numfmt.count_noun(len(changes), 'spørgsmål', 'spørgsmål')} er målt både ved start "
+                "og slut.",
                 source=survey.source,
             )
         )
@@ -856,6 +927,11 @@ def build_chapter(project: Project) -> Chapter:
     sections.append(assessment_section(data))
     sections.append(codebook_appendix(data))
     sections += [s for s in (agreement_appendix(data), survey_appendix(data)) if s is not None]
+    settings = data.settings
     return Chapter(
-        title="Principbaseret evaluering af Helhedsorienteret Familieindsats", sections=sections, sources=data.sources
+        title=settings.title,
+        subtitle=settings.period,
+        author=settings.author,
+        sections=sections,
+        sources=data.sources,
     )

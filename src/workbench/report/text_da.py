@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.lang import numbers as numfmt
-from workbench.selfeval.answers import DISAGREEMENT_RANGE, DISAGREEMENT_SD, Period
-from workbench.surveys.load import FLAG_BELOW, ItemResult
+from workbench.selfeval.answers import DisagreementLimits, Period
+from workbench.surveys.load import ItemResult
 
 SELFEVAL_COLUMNS = ["Princip", "Halvår", "Spørgsmål", "n", "Gns.", "Median", "Min–maks", "Sd", "Uenighed"]
 
@@ -31,11 +31,11 @@ def selfeval_summary(table: pd.DataFrame) -> pd.DataFrame:
     }, columns=SELFEVAL_COLUMNS)
 
 
-def disagreement_note() -> str:
+def disagreement_note(limits: DisagreementLimits) -> str:
     """What "uenighed" means in the self-evaluation tables, and which answers count."""
     return (
-        f"Uenighed: spændet mellem laveste og højeste svar er mindst {DISAGREEMENT_RANGE} point, eller "
-        f"standardafvigelsen er mindst {numfmt.decimal(DISAGREEMENT_SD, 1)}. Kun indsendte besvarelser tæller; "
+        f"Uenighed: spændet mellem laveste og højeste svar er mindst {limits.range} point, eller "
+        f"standardafvigelsen er mindst {numfmt.decimal(limits.sd, 1)}. Kun indsendte besvarelser tæller; "
         f"kladder indgår ikke."
     )
 
@@ -45,4 +45,4 @@ def survey_share(result: ItemResult) -> str:
     if result.percent is None:
         return "–"
     text = numfmt.percent(result.percent)
-    return f"{text} (n < {FLAG_BELOW})" if result.flagged else text
+    return f"{text} (n < {result.limits.flag_below})" if result.flagged else text

@@ -25,7 +25,7 @@ import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, Protocol
+from typing import Annotated, Any, Final, Literal, Protocol
 
 import pandas as pd
 import yaml
@@ -75,14 +75,30 @@ class FreeText:
 
 FORM_FILE = "form.yaml"
 HISTORY_DIR = ".historik"
-STATUS_DRAFT = "kladde"
-STATUS_SUBMITTED = "indsendt"
+STATUS_DRAFT: Final = "kladde"
+STATUS_SUBMITTED: Final = "indsendt"
 ADHERENCE = "adherence"
 
 # Disagreement on a 1-5 scale: someone answers "i mindre grad" and someone "i meget høj grad" (range ≥ 3),
 # or the answers are spread widely overall (sample standard deviation ≥ 1.2).
 DISAGREEMENT_RANGE = 3
 DISAGREEMENT_SD = 1.2
+
+
+@dataclass(frozen=True)
+class DisagreementLimits:
+    """When the team disagrees (project.yaml: disagreement_range, disagreement_sd); today's defaults above."""
+
+    range: int = DISAGREEMENT_RANGE
+    sd: float = DISAGREEMENT_SD
+
+    @classmethod
+    def of(cls, project: Any) -> DisagreementLimits:
+        """From a project's settings; a project object without settings gets the defaults."""
+        settings = getattr(project, "settings", None)
+        if settings is None:
+            return cls()
+        return cls(settings.disagreement_range, settings.disagreement_sd)
 
 # Codable documents: who the free texts come from (a respondent group in the codebook) and how quotes are attributed.
 SELFEVAL_GROUP = "supportteam"
@@ -229,6 +245,7 @@ class SelfEvalForm(_Strict):
         return next((i for i in self.items if i.key == key), None)
 
     def scale_of(self, item: FormItem) -> Scale:
+        assert item.scale is not None  # score items name their scale (FormItem checks it)
         return self.scales[item.scale]
 
     @property
@@ -251,7 +268,9 @@ def load_form(project: SelfEvalProject) -> SelfEvalForm:
         raise WorkbenchError("Selvevalueringsformularen findes ikke. Opret selfeval/form.yaml i projektmappen.", path)
     doc = parse_yaml(read_text(path), path)
     if not isinstance(doc.data, dict):
-        raise WorkbenchError("Formularen skal være en YAML-samling med nøglerne title, principles, scales og items.", path, 1)
+        raise WorkbenchError(
+            "Formularen skal være en YAML-samling med nøglerne title, principles, scales og items.", path, 1
+        )
     form = validate(SelfEvalForm, doc)
     known = [c.key for c in project.codebook.principles]
     for index, key in enumerate(form.principles):
@@ -261,10 +280,14 @@ def load_form(project: SelfEvalProject) -> SelfEvalForm:
                 path, doc.line_of(("principles", index)),
             )
         if form.principles.index(key) != index:
-            raise WorkbenchError(f"Princippet '{key}' står mere end én gang i listen.", path, doc.line_of(("principles", index)))
+            raise WorkbenchError(
+                f"Princippet '{key}' står mere end én gang i listen.", path, doc.line_of(("principles", index))
+            )
     for index, item in enumerate(form.items):
         if form.item(item.key) is not item:
-            raise WorkbenchError(f"Spørgsmålet '{item.key}' er defineret mere end én gang.", path, doc.line_of(("items", index)))
+            raise WorkbenchError(
+                f"Spørgsmålet '{item.key}' er defineret mere end én gang.", path, doc.line_of(("items", index))
+            )
         if item.scale and item.scale not in form.scales:
             raise WorkbenchError(
                 f"Spørgsmålet '{item.key}' bruger skalaen '{item.scale}', som ikke er defineret under scales.",
@@ -321,7 +344,7 @@ class SelfEvaluation(BaseModel):
 def new_evaluation(respondent: str, period: str | Period, answers: dict[str, dict[str, Any]]) -> SelfEvaluation:
     """A SelfEvaluation from the form's input (not a file); bad input becomes one Danish sentence."""
     try:
-        return SelfEvaluation(respondent=respondent, period=period, answers=answers)
+        return SelfEvaluation(respondent=respondent, period=period, answers=answers)  # type: ignore[arg-type]
     except ValidationError as exc:
         _, message = describe_validation_error(exc)
         raise WorkbenchError(message) from None
@@ -358,7 +381,9 @@ def check_answers(evaluation: SelfEvaluation, form: SelfEvalForm, doc: YamlDocum
                     )
             elif not isinstance(value, str):
                 raise WorkbenchError(
-                    f"Svaret på {principle} '{item.heading}' skal være tekst (fundet: {value!r}).", path, line(principle, key)
+                    f"Svaret på {principle} '{item.heading}' skal være tekst (fundet: {value!r}).",
+                    path,
+                    line(principle, key),
                 )
 
 
@@ -394,7 +419,9 @@ def _read_answer(path: Path, form: SelfEvalForm, period: Period, respondent: str
         raise WorkbenchError("Filen er tom. Slet den, eller udfyld besvarelsen igen i formularen.", path)
     doc = parse_yaml(text, path)
     if not isinstance(doc.data, dict):
-        raise WorkbenchError("En besvarelse skal være en YAML-samling med respondent, period, status og answers.", path, 1)
+        raise WorkbenchError(
+            "En besvarelse skal være en YAML-samling med respondent, period, status og answers.", path, 1
+        )
     evaluation = validate(SelfEvaluation, doc)
     if evaluation.period != period:
         raise WorkbenchError(
@@ -407,7 +434,9 @@ def _read_answer(path: Path, form: SelfEvalForm, period: Period, respondent: str
             f"omdøb filen.", path, doc.line_of(("respondent",)),
         )
     if not current and not evaluation.is_submitted:
-        raise WorkbenchError("Historikken gemmer kun indsendte besvarelser; status skal være 'indsendt'.", path, doc.line_of(("status",)))
+        raise WorkbenchError(
+            "Historikken gemmer kun indsendte besvarelser; status skal være 'indsendt'.", path, doc.line_of(("status",))
+        )
     check_answers(evaluation, form, doc)
     return AnswerFile(evaluation, path, doc, text.split("\n"), current)
 
@@ -449,7 +478,9 @@ def has_answers(project: SelfEvalProject) -> bool:
     return any(folder.glob("*.yaml") for _, folder in period_dirs(project))
 
 
-def current_answer(project: SelfEvalProject, form: SelfEvalForm, period: Period, respondent: str) -> SelfEvaluation | None:
+def current_answer(
+    project: SelfEvalProject, form: SelfEvalForm, period: Period, respondent: str
+) -> SelfEvaluation | None:
     """The respondent's current answer (draft or submitted) for the half year, or None."""
     path = answer_path(project, period, respondent)
     if not path.exists():
@@ -589,6 +620,7 @@ def summary_table(project: SelfEvalProject) -> pd.DataFrame:
     Only submitted answers count. sd is the sample standard deviation (n − 1), empty when n = 1.
     """
     form = load_form(project)
+    limits = DisagreementLimits.of(project)
     evaluations = submitted_evaluations(project, form)
     periods = sorted({e.period for e in evaluations})
     rows = []
@@ -608,8 +640,8 @@ def summary_table(project: SelfEvalProject) -> pd.DataFrame:
                     "item": item.key, "item_label": item.heading, "n": len(scores),
                     "mean": statistics.fmean(scores), "median": float(statistics.median(scores)),
                     "min": min(scores), "max": max(scores), "sd": sd,
-                    "disagreement": max(scores) - min(scores) >= DISAGREEMENT_RANGE
-                    or (not math.isnan(sd) and sd >= DISAGREEMENT_SD),
+                    "disagreement": max(scores) - min(scores) >= limits.range
+                    or (not math.isnan(sd) and sd >= limits.sd),
                 })
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 

@@ -40,6 +40,22 @@ SUPPRESS_BELOW = 5
 # ... and below this one person moves the share by more than ten points, so it is shown but flagged.
 FLAG_BELOW = 10
 
+
+@dataclass(frozen=True)
+class SmallNumbers:
+    """The project's limits for small numbers of answers (project.yaml); today's defaults above."""
+
+    suppress_below: int = SUPPRESS_BELOW
+    flag_below: int = FLAG_BELOW
+
+    @classmethod
+    def of(cls, project) -> SmallNumbers:
+        """From a project's settings; a project object without settings gets the defaults."""
+        settings = getattr(project, "settings", None)
+        if settings is None:
+            return cls()
+        return cls(settings.survey_suppress_below, settings.survey_flag_below)
+
 KEY = r"^[a-z0-9_]+$"
 AGGREGATED_COLUMNS = ("item", "percent", "n")  # plus the map's time column and an optional n_excluded
 SEPARATORS = {";": "semikolon", ",": "komma", "\t": "tabulator"}
@@ -215,6 +231,7 @@ class Survey:
     separator: str | None  # CSV only
     sheets: list[AnswerSheet] = field(default_factory=list)
     aggregated: list[AggregatedRow] = field(default_factory=list)
+    limits: SmallNumbers = field(default_factory=SmallNumbers)
 
     @property
     def title(self) -> str:
@@ -240,9 +257,10 @@ class ItemResult:
     n_excluded: int
     n_positive: int | None  # None when suppressed: the count would reveal as much as the share
     percent: float | None  # unrounded; None when suppressed
-    suppressed: bool  # n_valid < SUPPRESS_BELOW
-    flagged: bool  # SUPPRESS_BELOW <= n_valid < FLAG_BELOW
+    suppressed: bool  # n_valid < limits.suppress_below
+    flagged: bool  # limits.suppress_below <= n_valid < limits.flag_below
     counts: dict[str, int] = field(default_factory=dict)  # valid answers per label; empty for aggregated tables
+    limits: SmallNumbers = field(default_factory=SmallNumbers)
 
     @property
     def shares(self) -> dict[str, float]:
@@ -407,6 +425,7 @@ def _time_of(cells: list[str], column: int | None, spec: SurveyMap, line: int, p
 
 
 def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -> list[AnswerSheet]:
+    assert spec.respondent_column is not None  # required for the respondent format (validated in SurveyMap)
     wanted = [spec.respondent_column] + ([spec.time_column] if spec.time_column else [])
     wanted += [item.source_column for item in spec.items]
     columns = _column_positions(
@@ -421,7 +440,7 @@ def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -
             raise WorkbenchError(
                 f"Respondent-id mangler i kolonnen '{spec.respondent_column}'. Giv besvarelsen et id.", path, line
             )
-        time_point = _time_of(cells, columns.get(spec.time_column), spec, line, path)
+        time_point = _time_of(cells, columns.get(spec.time_column or ""), spec, line, path)
         earlier = first_seen.setdefault((_normalise(respondent), time_point), line)
         if earlier != line:
             when = spec.time_point(time_point).label.lower()
@@ -481,7 +500,7 @@ def _aggregated_rows(table: _Table, spec: SurveyMap, path: Path, map_path: Path)
                 path,
                 line,
             )
-        time_point = _time_of(cells, columns.get(spec.time_column), spec, line, path)
+        time_point = _time_of(cells, columns.get(spec.time_column or ""), spec, line, path)
         earlier = first_seen.setdefault((item, time_point), line)
         if earlier != line:
             raise WorkbenchError(
@@ -520,12 +539,14 @@ def load_survey_map(path: Path, codebook: Codebook) -> SurveyMap:
     return spec
 
 
-def load_survey(map_path: Path, codebook: Codebook) -> Survey:
+def load_survey(map_path: Path, codebook: Codebook, limits: SmallNumbers | None = None) -> Survey:
     map_path = Path(map_path)
     spec = load_survey_map(map_path, codebook)
     data_path = map_path.parent / spec.file
     table = _read_table(data_path, spec.sheet)
-    survey = Survey(map_path.stem, spec, map_path, data_path, table.encoding, table.separator)
+    survey = Survey(
+        map_path.stem, spec, map_path, data_path, table.encoding, table.separator, limits=limits or SmallNumbers()
+    )
     if spec.format == "respondent":
         survey.sheets = _answer_sheets(table, spec, data_path, map_path)
     else:
@@ -539,7 +560,8 @@ def load_surveys(project) -> list[Survey]:
     if not folder.is_dir():
         return []
     maps = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
-    return [load_survey(path, project.codebook) for path in maps]
+    limits = SmallNumbers.of(project)
+    return [load_survey(path, project.codebook, limits) for path in maps]
 
 
 def items_for_principle(project, key: str) -> list[tuple[Survey, SurveyItem]]:
@@ -558,7 +580,8 @@ def _result(
     survey: Survey, item: SurveyItem, time_point: str, n_valid: int, n_excluded: int, n_positive: int,
     percent: float | None, counts: dict[str, int],
 ) -> ItemResult:
-    suppressed = n_valid < SUPPRESS_BELOW
+    limits = survey.limits
+    suppressed = n_valid < limits.suppress_below
     return ItemResult(
         survey=survey.name,
         item=item.key,
@@ -568,8 +591,9 @@ def _result(
         n_positive=None if suppressed else n_positive,
         percent=None if suppressed else percent,
         suppressed=suppressed,
-        flagged=not suppressed and n_valid < FLAG_BELOW,
+        flagged=not suppressed and n_valid < limits.flag_below,
         counts={} if suppressed else counts,
+        limits=limits,
     )
 
 
@@ -675,11 +699,12 @@ def summary_records(surveys: list[Survey]) -> list[dict]:
     return records
 
 
-SUMMARY_COLUMNS = [
-    "Spørgeskema", "Spørgsmål", "Principper", "Tidspunkt", "Gyldige svar", "Udeladte svar", "Andel (%)",
-    "Andelen omfatter", "Lavere er bedre", f"Markeret (n < {FLAG_BELOW})", f"Undertrykt (n < {SUPPRESS_BELOW})",
-    "Ændring (procentpoint)",
-]
+def summary_columns(limits: SmallNumbers) -> list[str]:
+    return [
+        "Spørgeskema", "Spørgsmål", "Principper", "Tidspunkt", "Gyldige svar", "Udeladte svar", "Andel (%)",
+        "Andelen omfatter", "Lavere er bedre", f"Markeret (n < {limits.flag_below})",
+        f"Undertrykt (n < {limits.suppress_below})", "Ændring (procentpoint)",
+    ]
 
 
 def summary_table(project) -> pd.DataFrame:
@@ -703,4 +728,4 @@ def summary_table(project) -> pd.DataFrame:
                     point["suppressed"],
                     item["change_points"] if point is points[-1] else None,  # the change belongs to the end row
                 ])
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    return pd.DataFrame(rows, columns=summary_columns(SmallNumbers.of(project)))

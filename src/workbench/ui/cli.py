@@ -15,8 +15,8 @@ from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.project import Project
 from workbench.report.text_da import disagreement_note, selfeval_summary, survey_share
-from workbench.selfeval.answers import summary_records, summary_table
-from workbench.surveys.load import FLAG_BELOW, SEPARATORS, SUPPRESS_BELOW, Survey, changes, load_surveys, summarise
+from workbench.selfeval.answers import DisagreementLimits, summary_records, summary_table
+from workbench.surveys.load import SEPARATORS, SmallNumbers, Survey, changes, load_surveys, summarise
 from workbench.surveys.load import summary_records as survey_records
 
 
@@ -209,16 +209,20 @@ def survey_summary_text(surveys: list[Survey]) -> str:
                 lines.append(f"    Note: {item.note}")
             lines.append(f"    {'Tidspunkt':<16}{'Gyldige':>8}{'Udeladte':>10}  Andel")
             for r in (r for r in results if r.item == item.key):
-                lines.append(f"    {survey.time_label(r.time_point):<16}{r.n_valid:>8}{r.n_excluded:>10}  {survey_share(r)}")
+                lines.append(
+                    f"    {survey.time_label(r.time_point):<16}{r.n_valid:>8}{r.n_excluded:>10}  {survey_share(r)}"
+                )
                 if r.shares:
                     shares = " · ".join(f"{label} {numfmt.percent(share)}" for label, share in r.shares.items())
                     lines.append(f"    {'':<16}{'':>8}{'':>10}  {shares}")
             if item.key in moved:
                 lines.append(f"    {'Ændring':<16}{'':>8}{'':>10}  {numfmt.points(moved[item.key].change_points)}")
         lines.append("")
+    limits = surveys[0].limits if surveys else SmallNumbers()
+    suppress, flag = limits.suppress_below, limits.flag_below
     lines.append(
-        f"– = færre end {SUPPRESS_BELOW} gyldige svar (vises ikke, så ingen kan genkendes); "
-        f"(n < {FLAG_BELOW}) = {SUPPRESS_BELOW}-{FLAG_BELOW - 1} gyldige svar, tolk med forsigtighed. "
+        f"– = færre end {suppress} gyldige svar (vises ikke, så ingen kan genkendes); "
+        f"(n < {flag}) = {suppress}-{flag - 1} gyldige svar, tolk med forsigtighed. "
         "Procenter er af de gyldige svar; \"Ved ikke\" og tomme svar er udeladt."
     )
     return "\n".join(lines)
@@ -243,7 +247,7 @@ def selfeval_summary_text(project: Project) -> str:
     for principle in dict.fromkeys(formatted["Princip"]):
         part = formatted[formatted["Princip"] == principle].drop(columns="Princip")
         blocks.append(f"{principle}\n{part.to_string(index=False)}")
-    blocks.append(disagreement_note())
+    blocks.append(disagreement_note(DisagreementLimits.of(project)))
     return "\n\n".join(blocks)
 
 

@@ -84,7 +84,9 @@ def _memos(project: Project, documents: list[Document]) -> tuple[dict[str, _Memo
     return on_codes, on_documents
 
 
-def _carried(project: Project, documents: list[Document], codings: list[Coding], memos: list[_Memo]) -> list[TextSource]:
+def _carried(
+    project: Project, documents: list[Document], codings: list[Coding], memos: list[_Memo]
+) -> list[TextSource]:
     """Every text the .qdpx holds, for the export gate."""
     texts = [sources.document_body(project, d) for d in documents]
     texts += [t for d in documents for t in sources.document_metadata(project, d)]

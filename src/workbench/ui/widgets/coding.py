@@ -13,15 +13,16 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench.coding.agreement import agreement, resolve
+from workbench.coding.agreement import AgreementReport, agreement, resolve
 from workbench.coding.retrieval import code_group_matrix, cooccurrence, progress, retrieve
-from workbench.coding.store import Coding, check_coder, staleness
+from workbench.coding.store import Coding, CodingStore, check_coder, staleness
 from workbench.coding.suggestions import open_suggestions
 from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
@@ -104,7 +105,7 @@ def _show_text_table(output: w.Output, frame: pd.DataFrame, empty: str) -> None:
         _show_frame(output, frame, empty)
         return
     shown = frame.copy()
-    for column in shown.columns[shown.dtypes == bool]:
+    for column in shown.columns[shown.dtypes == bool]:  # noqa: E721 (pandas dtype comparison)
         shown[column] = shown[column].map({True: "ja", False: "nej"})
     output.clear_output()
     with output:
@@ -206,7 +207,9 @@ class CodingApp:
 
         self.valence = w.ToggleButtons(options=list(VALENCES), value="neutral", description="Valens:")
         self.memo = w.Textarea(placeholder="Memo til næste kodning (valgfrit)", layout=w.Layout(width="60%"))
-        self.star = w.ToggleButton(value=False, description="★ Citat", tooltip="Markér kodningen som citat til rapporten")
+        self.star = w.ToggleButton(
+            value=False, description="★ Citat", tooltip="Markér kodningen som citat til rapporten"
+        )
         self.codings_box = w.VBox()
         self.suggestions_box = w.VBox()
 
@@ -345,6 +348,7 @@ class CodingApp:
             self.codings_box.children = self.suggestions_box.children = ()
             return
         document = self._document
+        assert document is not None  # a segment is shown only for a chosen document
         self.segment_label.value = f"{segment.id} · {self.segment_slider.value} af {len(document.segments)}"
         self.segment_view.value = self._window_html(document, self.segment_slider.value - 1, codings)
         if self._coder is None:
@@ -398,7 +402,7 @@ class CodingApp:
         return controls
 
     def _open_suggestions(self, codings: list[Coding], segment: Segment):
-        if self._coder is None:
+        if self._coder is None or self._document is None:
             return []
         return [
             s for s in open_suggestions(self._document, self.codebook, codings)
@@ -427,6 +431,8 @@ class FilteredView:
     """A view recomputed whenever one of its filters changes; its coder filter follows the store."""
 
     coder: w.Dropdown
+    store: CodingStore
+    update: Callable[[], None]  # each view's own recomputation
     _updating_options = False
 
     def _watch(self, *controls: w.ValueWidget) -> None:
@@ -528,7 +534,9 @@ class MatrixView(FilteredView):
         _show_frame(self.group_table, self.group_matrix, "Ingen kodninger endnu.")
         _show_frame(self.cooccurrence_table, self.cooccurrence_matrix, "Ingen kodninger endnu.")
         self.group_image.value = heatmap_png(self.group_matrix, table_exports.MATRIX_TITLES["group"])
-        self.cooccurrence_image.value = heatmap_png(self.cooccurrence_matrix, table_exports.MATRIX_TITLES["cooccurrence"])
+        self.cooccurrence_image.value = heatmap_png(
+            self.cooccurrence_matrix, table_exports.MATRIX_TITLES["cooccurrence"]
+        )
         self.status.info("Matricerne er opdateret.")
 
     @reports_errors
@@ -621,7 +629,7 @@ class CompareView:
         self.disagreements = w.VBox()
         self.resolve_button = w.Button(description="Gem konsensus", icon="save", disabled=True)
         self.status = StatusLine()
-        self.report = None
+        self.report: AgreementReport | None = None
         self.agreement_frame = pd.DataFrame()
         self.choices: dict[tuple[str, str], w.SelectMultiple] = {}
         self._rows: list[w.Widget] = []  # closed when the next comparison replaces them
@@ -670,7 +678,8 @@ class CompareView:
         cell = "padding:4px 8px;vertical-align:top;border-top:1px solid #ddd"
         side_by_side = w.HTML(
             f'<table style="width:100%;table-layout:fixed"><tr>'
-            f'<td style="{cell};width:50%"><small>{html.escape(disagreement.doc_id)} {html.escape(disagreement.segment_id)}'
+            f'<td style="{cell};width:50%"><small>{html.escape(disagreement.doc_id)} '
+            f'{html.escape(disagreement.segment_id)}'
             f'</small><div style="white-space:pre-wrap">{html.escape(disagreement.text)}</div></td>'
             f'<td style="{cell}"><b>{html.escape(coder_a)}</b><br>{chips(disagreement.codes_a)}</td>'
             f'<td style="{cell}"><b>{html.escape(coder_b)}</b><br>{chips(disagreement.codes_b)}</td>'

@@ -20,6 +20,7 @@ from workbench.report.figures import selfeval_trend_png
 from workbench.report.text_da import disagreement_note, selfeval_summary
 from workbench.selfeval.answers import (
     ADHERENCE,
+    DisagreementLimits,
     FormItem,
     Period,
     SelfEvaluation,
@@ -223,5 +224,6 @@ class SelfEvalApp:
         ).apply(
             lambda row: [f"background-color:{DISAGREEMENT_COLOUR}" if row["Uenighed"] else "" for _ in row], axis=1
         )
-        self.summary_html.value = styled.to_html() + f'<div style="{_HELP}">{html.escape(disagreement_note())}</div>'
+        note = html.escape(disagreement_note(DisagreementLimits.of(self.project)))
+        self.summary_html.value = styled.to_html() + f'<div style="{_HELP}">{note}</div>'
         self.trend_image.value = image
