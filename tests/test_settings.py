@@ -80,7 +80,11 @@ def test_an_unknown_key_is_named_with_its_line(mini_project):
 @pytest.mark.parametrize(
     ("text", "line", "words"),
     [
-        ("survey_suppress_below: 5\nsurvey_flag_below: 4\n", 2, "'survey_flag_below': er 4, men må ikke være mindre end survey_suppress_below (5)"),
+        (
+            "survey_suppress_below: 5\nsurvey_flag_below: 4\n",
+            2,
+            "'survey_flag_below': er 4, men må ikke være mindre end survey_suppress_below (5)",
+        ),
         ("min_group_size: 0\n", 1, "'min_group_size' er for lille"),
         ("title: Evaluering\ndisagreement_sd: 0\n", 2, "'disagreement_sd'"),
         ("disagreement_range: tre\n", 1, "'disagreement_range' skal være et heltal"),
