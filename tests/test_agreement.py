@@ -217,7 +217,7 @@ def test_cli_prints_danish_table_and_disagreements(project, capsys):
     out = capsys.readouterr().out
     assert "over 10 segmenter, som begge har kodet" in out
     assert "P1 Familien" in out and "80 %" in out and "0,60" in out
-    assert "I alt (kode × segment)" in out and "90 %" in out and "0,73" in out
+    assert "\nI alt " in out and "90 %" in out and "0,73" in out
     assert "– = ikke defineret" in out
     assert "Uenigheder: 2 segmenter" in out
 

@@ -104,7 +104,7 @@ def test_agreement_sheet_has_fractions_shown_as_percent_and_the_disagreements(pr
     assert cell(ws, "P2 Sammenhæng", "Procentvis enighed").number_format == PERCENT
     f1 = cell(ws, "F1 Samtykket er afgørende", "Cohens kappa")
     assert f1.value == pytest.approx(1.0) and f1.data_type == "n"
-    assert cell(ws, "I alt (kode × segment)", "Segmenter (n)").value == 12  # 3 units × 4 codes used
+    assert cell(ws, "I alt", "Segmenter (n)").value == 12  # 3 units × 4 codes used
     disagreements = sheet_rows(book["Uenigheder"])
     assert [row[:4] for row in disagreements] == [["INT-RAD-01", "S004.1", "F1, P2", "F1"]]
     assert "Anm.: Enighed mellem AB og CD over 3 segmenter" in str(ws.cell(row=ws.max_row, column=1).value)

@@ -24,7 +24,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 
 from workbench.coding.retrieval import SegmentKey, segment_codings
-from workbench.coding.store import Coding, CodingStore, check_coder
+from workbench.coding.store import CONSENSUS, Coding, CodingStore, check_coder
 from workbench.errors import WorkbenchError
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import Corpus
@@ -185,7 +185,7 @@ def resolve(
     corpus: Corpus,
     report: AgreementReport,
     decisions: dict[tuple[str, str], set[str]],
-    consensus_coder: str = "konsensus",
+    consensus_coder: str = CONSENSUS,
 ) -> tuple[int, int]:
     """Write the consensus coder's codings for the report's segments; returns (added, removed).
 

@@ -15,11 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workbench.coding.retrieval import coded_segments
-from workbench.coding.store import Coding
+from workbench.coding.store import CONSENSUS, Coding
 from workbench.material.codebook import VALENCES, Codebook
 from workbench.material.corpus import Corpus, Document
 
-CONSENSUS = "konsensus"
 MIN_GROUP_SIZE = 3  # project.yaml's default min_group_size: fewer interviewed persons, coarse attribution
 PERSON_TYPES = ("interview",)  # one interview = one person; observations and focus groups are not persons
 # A quote speaks for the respondent: the interviewer's words are never quoted, an interpreter's are marked.

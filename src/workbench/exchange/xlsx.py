@@ -24,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from workbench.coding.store import CONSENSUS
 from workbench.errors import WorkbenchError
 from workbench.privacy import sources
 from workbench.privacy.gate import Export, exporter
@@ -43,7 +44,6 @@ PERCENT = "0 %"
 POINTS = '+0" procentpoint";"−"0" procentpoint";"±"0" procentpoint"'
 TEXT_WIDTH = 70  # long free-text columns wrap at this width
 _HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
-_CONSENSUS = "konsensus"
 
 
 @dataclass
@@ -151,7 +151,7 @@ def agreement_coders(project: Project, coders: tuple[str, str] | None) -> tuple[
     """The two coders to compare: as given, else the project's two coders (a consensus coder aside)."""
     if coders is not None:
         return coders
-    known = [c for c in project.coding_store().coders() if c != _CONSENSUS]
+    known = [c for c in project.coding_store().coders() if c != CONSENSUS]
     if len(known) != 2:
         raise WorkbenchError(
             "Angiv de to kodere, der skal sammenlignes, fx --coders AB,CD "
@@ -162,6 +162,7 @@ def agreement_coders(project: Project, coders: tuple[str, str] | None) -> tuple[
 
 def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) -> list[Sheet]:
     from workbench.coding.agreement import agreement
+    from workbench.report.text_da import agreement_measures
 
     codebook = project.codebook
     try:
@@ -180,8 +181,7 @@ def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) ->
     def row(label: str, m) -> list:
         return [label, m.n, _fraction(m.percent), m.kappa, m.alpha, m.note]
 
-    rows = [row(codebook.code(m.code).label if codebook.has_code(m.code) else m.code, m) for m in report.per_code]
-    rows.append(row("I alt (kode × segment)", report.overall))
+    rows = [row(label, m) for label, m in agreement_measures(report, codebook)]  # the chapter's rows, as numbers
     measures = Sheet("Enighed", [
         Column("Kode"), Column("Segmenter (n)", INTEGER), Column("Procentvis enighed", PERCENT),
         Column("Cohens kappa", DECIMAL_2), Column("Krippendorffs alpha", DECIMAL_2), Column("Bemærkning", wrap=True),

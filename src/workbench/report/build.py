@@ -10,7 +10,6 @@ overall assessment by evaluation question; appendices. Everything is computed on
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -845,10 +844,6 @@ def codebook_appendix(data: ChapterData) -> Section:
     return Section("bilag-kodebog", "Bilag: Kodebog", blocks, appendix=True)
 
 
-def _decimal_or_dash(value: float | None) -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else numfmt.decimal(value, 2)
-
-
 def agreement_appendix(data: ChapterData) -> Section | None:
     if not data.agreements:
         return None
@@ -860,21 +855,7 @@ def agreement_appendix(data: ChapterData) -> Section | None:
         )
     ]
     for report in data.agreements:
-        rows = [
-            [f"{m.code} {data.codebook.code(m.code).name}" if data.codebook.has_code(m.code) else m.code,
-             numfmt.integer(m.n), numfmt.percent(m.percent), _decimal_or_dash(m.kappa), _decimal_or_dash(m.alpha)]
-            for m in report.per_code
-        ]
-        o = report.overall
-        rows.append(
-            [
-                "I alt",
-                numfmt.integer(o.n),
-                numfmt.percent(o.percent),
-                _decimal_or_dash(o.kappa),
-                _decimal_or_dash(o.alpha),
-            ]
-        )
+        rows = [row[:5] for row in text_da.agreement_rows(report, data.codebook)]  # the note is said below
         blocks.append(
             Table(
                 title=f"Enighed mellem koderne {report.coders[0]} og {report.coders[1]} pr. kode",

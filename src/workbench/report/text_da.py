@@ -9,9 +9,31 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workbench.coding.agreement import OVERALL, AgreementReport, CodeAgreement
 from workbench.lang import numbers as numfmt
+from workbench.material.codebook import Codebook
 from workbench.selfeval.answers import DisagreementLimits, Period
 from workbench.surveys.load import ItemResult
+
+AGREEMENT_COLUMNS = ["Kode", "n", "Procent enighed", "Cohens kappa", "Krippendorffs alpha", "Note"]
+
+
+def agreement_measures(report: AgreementReport, codebook: Codebook) -> list[tuple[str, CodeAgreement]]:
+    """The rows of every agreement table: each code by its codebook label, then the pooled total ("I alt")."""
+    rows = [(codebook.code(m.code).label if codebook.has_code(m.code) else m.code, m) for m in report.per_code]
+    return [*rows, (OVERALL, report.overall)]
+
+
+def agreement_rows(report: AgreementReport, codebook: Codebook) -> list[list[str]]:
+    """The agreement table in Danish number style (AGREEMENT_COLUMNS); "–" where kappa or alpha is undefined.
+
+    The one rendering of the table: the chapter, the coding notebook and the terminal all show these rows."""
+    return [
+        [label, numfmt.integer(m.n), numfmt.percent(m.percent), numfmt.decimal(m.kappa, 2),
+         numfmt.decimal(m.alpha, 2), m.note]
+        for label, m in agreement_measures(report, codebook)
+    ]
+
 
 SELFEVAL_COLUMNS = ["Princip", "Halvår", "Spørgsmål", "n", "Gns.", "Median", "Min–maks", "Sd", "Uenighed"]
 

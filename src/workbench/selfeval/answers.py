@@ -475,7 +475,8 @@ def _answer_files(project: SelfEvalProject, form: SelfEvalForm) -> Iterator[Answ
 
 
 def has_answers(project: SelfEvalProject) -> bool:
-    return any(folder.glob("*.yaml") for _, folder in period_dirs(project))
+    """Whether any half-year folder holds an answers file (an empty folder, made ahead of time, does not count)."""
+    return any(next(folder.glob("*.yaml"), None) is not None for _, folder in period_dirs(project))
 
 
 def current_answer(

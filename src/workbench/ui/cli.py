@@ -14,14 +14,24 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.project import Project
-from workbench.report.text_da import disagreement_note, selfeval_summary, survey_share
+from workbench.report.text_da import agreement_rows, disagreement_note, selfeval_summary, survey_share
 from workbench.selfeval.answers import DisagreementLimits, summary_records, summary_table
 from workbench.surveys.load import SEPARATORS, SmallNumbers, Survey, changes, load_surveys, summarise
 from workbench.surveys.load import summary_records as survey_records
 
 
 def _project(args) -> Project:
-    return Project(Path(args.project))
+    """The project of this command; main() remembers it to warn about unreadable coding-log lines afterwards."""
+    args.loaded_project = Project(Path(args.project))
+    return args.loaded_project
+
+
+def _warn_about_unreadable_codings(args) -> None:
+    project = getattr(args, "loaded_project", None)
+    store = project._store if project is not None else None
+    warning = store.unreadable_warning() if store is not None else None
+    if warning:
+        print(warning, file=sys.stderr)
 
 
 def cmd_import(args) -> int:
@@ -130,7 +140,6 @@ def cmd_codings_stale(args) -> int:
 
 def cmd_agreement(args) -> int:
     from workbench.coding.agreement import agreement
-    from workbench.lang import numbers as numfmt
 
     project = _project(args)
     coders = [c.strip() for c in args.coders.split(",")]
@@ -144,15 +153,12 @@ def cmd_agreement(args) -> int:
     print(f"Enighed mellem {a} og {b} over {report.segments} segmenter, som begge har kodet.")
     if report.only_a or report.only_b:
         print(f"Ikke med: {report.only_a} segmenter kodet kun af {a}, {report.only_b} kun af {b}.")
-    codebook = project.codebook
-    rows = [(codebook.code(m.code).label if codebook.has_code(m.code) else m.code, m) for m in report.per_code]
-    rows.append(("I alt (kode × segment)", report.overall))
-    width = max(len(name) for name, _ in rows)
+    rows = agreement_rows(report, project.codebook)
+    width = max(len(row[0]) for row in rows)
     print(f"\n{'Kode':{width}}  {'n':>6}  {'Enighed':>8}  {'Kappa':>6}  {'Alpha':>6}")
-    for name, m in rows:
-        kappa, alpha = numfmt.decimal(m.kappa, 2), numfmt.decimal(m.alpha, 2)  # "–" when undefined
-        print(f"{name:{width}}  {numfmt.integer(m.n):>6}  {numfmt.percent(m.percent):>8}  {kappa:>6}  {alpha:>6}")
-    notes = sorted({m.note for _, m in rows if m.note})
+    for name, n, percent, kappa, alpha, _ in rows:
+        print(f"{name:{width}}  {n:>6}  {percent:>8}  {kappa:>6}  {alpha:>6}")
+    notes = sorted({row[5] for row in rows if row[5]})
     for note in notes:
         print(f"– = {note}")
     print(f"\nUenigheder: {len(report.disagreements)} segmenter")
@@ -431,6 +437,8 @@ def main(argv: list[str] | None = None) -> int:
     except WorkbenchError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    finally:
+        _warn_about_unreadable_codings(args)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from IPython.display import HTML, display
 
 from workbench.coding.agreement import AgreementReport, agreement, resolve
 from workbench.coding.retrieval import code_group_matrix, cooccurrence, progress, retrieve
-from workbench.coding.store import Coding, CodingStore, check_coder, staleness
+from workbench.coding.store import CONSENSUS, Coding, CodingStore, check_coder, staleness
 from workbench.coding.suggestions import open_suggestions
 from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
@@ -30,11 +30,11 @@ from workbench.material.codebook import VALENCES, Code, Codebook
 from workbench.material.corpus import TYPE_LABELS, Document, Segment
 from workbench.project import Project
 from workbench.report.figures import heatmap_png
+from workbench.report.text_da import AGREEMENT_COLUMNS, agreement_rows
 from workbench.ui.widgets import table_exports
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 ALL = ""  # the "Alle" choice of a filter; ipywidgets shows an empty selection for None
-CONSENSUS_CODER = "konsensus"
 CONTEXT_SEGMENTS = 2  # dimmed segments shown before and after the current one
 
 
@@ -151,6 +151,7 @@ class CodingApp:
         self.coding_controls: dict[str, CodingControls] = {}
         self.suggestion_controls: dict[str, SuggestionControls] = {}
         self.status = StatusLine()
+        self.log_warning = w.HTML()  # skipped lines in a coding log: stays until the log is repaired
 
         coding_tab = self._build_coding_view()
         self.search = SearchView(project, self.store)
@@ -232,6 +233,7 @@ class CodingApp:
             w.HTML("<b>Kodninger på segmentet</b>"),
             self.codings_box,
             self.status.widget,
+            self.log_warning,
         ])
 
     # -- state
@@ -333,6 +335,14 @@ class CodingApp:
 
     # -- rendering
 
+    def _show_log_warning(self) -> None:
+        if self._coder is not None:
+            self.store.unreadable_lines(self._coder)  # reads the coder's log, so its warning shows at once
+        warning = self.store.unreadable_warning()
+        self.log_warning.value = (
+            f'<span style="color:#b00020;white-space:pre-wrap">⚠ {html.escape(warning)}</span>' if warning else ""
+        )
+
     def _render(self) -> None:
         for widget in self._transient:
             widget.close()
@@ -341,6 +351,7 @@ class CodingApp:
         self.suggestion_controls = {}
         segment = self.segment
         codings = self._document_codings()
+        self._show_log_warning()
         if segment is None:
             self.segment_view.value = "<i>Vælg et dokument for at begynde at kode.</i>"
             self.segment_label.value = ""
@@ -704,26 +715,15 @@ class CompareView:
             raise WorkbenchError("Sammenlign to kodere, før du gemmer en konsensus.")
         decisions = {key: set(choice.value) for key, choice in self.choices.items()}
         added, removed = resolve(
-            self.store, self.project.codable_corpus, self.report, decisions, consensus_coder=CONSENSUS_CODER
+            self.store, self.project.codable_corpus, self.report, decisions, consensus_coder=CONSENSUS
         )
         self.status.saved(
             f"konsensus for {numfmt.count_noun(len(decisions), 'segment', 'segmenter')} gemt som koderen "
-            f"'{CONSENSUS_CODER}' ({numfmt.integer(added)} tilføjet, {numfmt.integer(removed)} fjernet)"
+            f"'{CONSENSUS}' ({numfmt.integer(added)} tilføjet, {numfmt.integer(removed)} fjernet)"
         )
         self.refresh()  # the consensus coder can now be compared or searched like any coder
 
 
 def agreement_table(report, codebook: Codebook) -> pd.DataFrame:
     """The agreement report in Danish number style: one row per code, then the pooled total."""
-    rows = [
-        {
-            "Kode": codebook.code(item.code).label if codebook.has_code(item.code) else item.code,  # or "I alt"
-            "n": numfmt.integer(item.n),
-            "Procent enighed": numfmt.percent(item.percent),
-            "Cohens kappa": numfmt.decimal(item.kappa, 2),
-            "Krippendorffs alpha": numfmt.decimal(item.alpha, 2),
-            "Note": item.note,
-        }
-        for item in [*report.per_code, report.overall]
-    ]
-    return pd.DataFrame(rows).set_index("Kode")
+    return pd.DataFrame(agreement_rows(report, codebook), columns=AGREEMENT_COLUMNS).set_index("Kode")
