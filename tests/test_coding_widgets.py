@@ -214,7 +214,8 @@ def test_agreement_view_shows_disagreements_side_by_side_and_writes_a_consensus_
     app.tabs.selected_index = 4
     assert (app.compare.coder_a.value, app.compare.coder_b.value) == ("AB", "CD")  # two different coders preset
     app.compare.compare_button.click()
-    assert "2 fælles kodede segmenter, heraf 1 med uenighed" in app.compare.status.value
+    assert "i 1 dokument, som begge har kodet, over 2 enheder" in app.compare.status.value
+    assert "1 enhed med uenighed" in app.compare.status.value
     [(key, choice)] = app.compare.choices.items()
     assert key == ("INT-RAD-01", "S006")
     assert set(choice.value) == {"F2", "F4"}  # the union is the default
@@ -239,7 +240,7 @@ def test_agreement_table_uses_danish_number_style(app):
         "P3 Kontakt",
         "F2 Et koordinerende team",
         "F4 En fast struktur for samarbejdet",
-        "I alt",
+        "I alt (kode × enhed)",
     ]
     assert list(table.loc["P3 Kontakt", ["n", "Procent enighed", "Cohens kappa", "Krippendorffs alpha"]]) == [
         "2", "100 %", "1,00", "1,00"
@@ -248,7 +249,7 @@ def test_agreement_table_uses_danish_number_style(app):
         "50 %",
         "0,00",
     ]
-    assert list(table.loc["I alt", ["n", "Procent enighed"]]) == ["6", "67 %"]
+    assert list(table.loc["I alt (kode × enhed)", ["n", "Procent enighed"]]) == ["6", "67 %"]
 
 
 def test_search_filters_and_exports_csv_for_excel(app, mini_project):

@@ -132,31 +132,33 @@ def _two_coders(project_dir: Path) -> Project:
 
 
 def test_chapter_notebook_and_terminal_show_the_same_agreement_rows(mini_project, capsys):
-    project = _two_coders(mini_project)
     from workbench.coding.agreement import agreement
+    from workbench.report.text_da import AGREEMENT_COLUMNS, AGREEMENT_OVERALL
 
+    project = _two_coders(mini_project)
     report = agreement(project.coding_store(), project.codable_corpus, project.codebook, "AB", "CD")
     notebook = agreement_table(report, project.codebook).reset_index()
-    notebook_rows = [[str(v) for v in row[:5]] for row in notebook.values.tolist()]
+    notebook_rows = [[str(v) for v in row] for row in notebook.values.tolist()]
 
     document = docx.Document(io.BytesIO(render_docx(build_chapter(project))))
-    table = next(
-        t for t in document.tables if t.rows[0].cells[0].text == "Kode" and t.rows[0].cells[2].text == "Enighed"
-    )
+    table = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == AGREEMENT_COLUMNS)
     chapter_rows = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert chapter_rows == notebook_rows
-    assert chapter_rows[-1][0] == "I alt"
+    assert chapter_rows[-1][0] == AGREEMENT_OVERALL
 
     assert main(["--project", str(mini_project), "agreement", "--coders", "AB,CD"]) == 0
-    printed = capsys.readouterr().out.splitlines()
+    printed = capsys.readouterr().out
     for row in notebook_rows:
-        assert any(re.fullmatch(r"\s+".join(map(re.escape, row)) + r"\s*", line.strip()) for line in printed), row
+        assert re.search(r"\s+".join(map(re.escape, row)), printed), row
 
 
 def test_the_consensus_coder_is_named_in_one_place():
+    # the judgements' consensus assessor (judgements.model.CONSENSUS) is another role with the same word
+    judgements = {SRC / "workbench" / "judgements" / "model.py", SRC / "workbench" / "ui" / "cli_assessments.py"}
     definitions = [
         f"{path.relative_to(SRC)}:{number}"
         for path in SRC.rglob("*.py")
+        if path not in judgements
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if re.search(r"""["']konsensus["']""", line)
     ]

@@ -16,8 +16,9 @@ from workbench.project import Project
 from workbench.report import build_chapter
 from workbench.report.build import ChapterData
 from workbench.report.word import render_docx
-from workbench.selfeval.answers import summary_table
-from workbench.surveys.load import load_surveys, summarise
+from workbench.selfeval.summary import summary_table
+from workbench.surveys.load import load_surveys
+from workbench.surveys.summary import summarise
 
 
 def _settings(project: Path, text: str) -> Project:

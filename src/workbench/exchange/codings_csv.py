@@ -4,7 +4,9 @@ Columns: doc_id, segment_id, start, end, coder, code, valence, quote, memo. Expo
 with BOM and ';' as separator, which Danish Excel opens with æ, ø and å intact. Import accepts ';'
 or ',' (read from the header line) and UTF-8 with or without BOM, or Windows-1252 (what Excel's
 plain "CSV" saves). Every row is checked before anything is written; the first problem is
-reported with file and line, and then nothing is imported.
+reported with file and line, and then nothing is imported. A field that a spreadsheet would run
+as a formula ("=…", "-…") is exported with a leading apostrophe (exchange/cells.py), and import
+removes it again, so export then import gives the same codings.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from workbench.coding.store import CodingStore, check_coder
 from workbench.errors import WorkbenchError
+from workbench.exchange.cells import csv_field, csv_value
 from workbench.io.text import decode, read_bytes
 from workbench.material.codebook import VALENCES, Codebook
 from workbench.material.corpus import Corpus, Document
@@ -40,7 +43,8 @@ def codings_csv_export(project: Project, out: Path, coder: str | None = None) ->
     writer.writerow(COLUMNS)
     for c in codings:
         quote = "ja" if c.quote else "nej"
-        writer.writerow([c.doc_id, c.segment_id or "", c.start, c.end, c.coder, c.code, c.valence, quote, c.memo])
+        row = [c.doc_id, c.segment_id or "", c.start, c.end, c.coder, c.code, c.valence, quote, c.memo]
+        writer.writerow([csv_field(value) for value in row])
     texts = [sources.coding_memo(project, c) for c in codings if c.memo]
     texts += sources.coder_names(project, (c.coder for c in codings))
     data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -107,7 +111,7 @@ def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
                     path,
                     line,
                 )
-            rows.append((line, [fields[header.index(c)] for c in COLUMNS]))
+            rows.append((line, [csv_value(fields[header.index(c)]) for c in COLUMNS]))
         line = reader.line_num + 1
     return rows
 

@@ -3,7 +3,8 @@
 Every sheet has Danish headers in a frozen first row, columns wide enough to read, and numbers
 stored as numbers with a number format, so Danish Excel shows "2,41", "80 %" and "10.746" and the
 values can still be summed and charted. Percentages are stored as fractions (0,8 shown as 80 %).
-A note (Anm.) under a table says what is counted.
+A note (Anm.) under a table says what is counted. Text is always a string cell, never a formula,
+so a memo that begins with "=" shows as written (exchange/cells.py).
 
 The tables come from the analyses (retrieval, agreement, selfeval, surveys), which read only
 current codings on documents with consent. Each sheet lists the texts it shows (the coded text,
@@ -162,7 +163,7 @@ def agreement_coders(project: Project, coders: tuple[str, str] | None) -> tuple[
 
 def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) -> list[Sheet]:
     from workbench.coding.agreement import agreement
-    from workbench.report.text_da import agreement_measures
+    from workbench.report.text_da import agreement_notes, agreement_summary, agreement_values
 
     codebook = project.codebook
     try:
@@ -178,31 +179,30 @@ def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) ->
         if document is not None:
             texts.append(sources.document_excerpt(project, document, segment.start if segment else 0, d.text))
 
-    def row(label: str, m) -> list:
-        return [label, m.n, _fraction(m.percent), m.kappa, m.alpha, m.note]
-
-    rows = [row(label, m) for label, m in agreement_measures(report, codebook)]  # the chapter's rows, as numbers
+    notes = {m.code: m.note for m in report.per_code}
+    rows = [[*values[:2], _fraction(values[2]), *values[3:6], _fraction(values[6]), values[7], notes.get(key or "", "")]
+            for key, values in zip([m.code for m in report.per_code] + [None], agreement_values(report, codebook))]
     measures = Sheet("Enighed", [
-        Column("Kode"), Column("Segmenter (n)", INTEGER), Column("Procentvis enighed", PERCENT),
-        Column("Cohens kappa", DECIMAL_2), Column("Krippendorffs alpha", DECIMAL_2), Column("Bemærkning", wrap=True),
-    ], rows, texts=texts, note=(
-        f"Anm.: Enighed mellem {a} og {b} over {report.segments} segmenter, som begge har kodet "
-        f"({report.only_a} segmenter kodet kun af {a} og {report.only_b} kun af {b} er ikke med). "
-        "Tom kappa eller alpha: ikke defineret (se bemærkningen)."
-    ), frozen_columns=1)
+        Column("Kode"), Column("Enheder (n)", INTEGER), Column("Procentvis enighed", PERCENT),
+        Column("Cohens kappa", DECIMAL_2), Column("Krippendorffs alpha", DECIMAL_2), Column("Gwets AC1", DECIMAL_2),
+        Column("Tegn: enighed", PERCENT), Column("Tegn: kappa", DECIMAL_2), Column("Bemærkning", wrap=True),
+    ], rows, texts=texts, note="Anm.: " + " ".join([agreement_summary(report), *agreement_notes(report, codebook)]),
+        frozen_columns=1)
     disagreements = Sheet("Uenigheder", [
         Column("Dokument"), Column("Segment"), Column(f"Koder hos {a}"), Column(f"Koder hos {b}"),
         Column("Tekst", wrap=True),
     ], [
         [d.doc_id, d.segment_id, ", ".join(sorted(d.codes_a)), ", ".join(sorted(d.codes_b)), d.text]
         for d in report.disagreements
-    ], "Anm.: Segmenter, som begge kodere har kodet, men med forskellige koder.")
+    ], "Anm.: Enheder, hvor koderne har givet forskellige koder (også enheder, kun den ene har kodet).")
     return [measures, disagreements]
 
 
 def selfeval_sheet(project: Project) -> Sheet:
     from workbench.report.text_da import disagreement_note
-    from workbench.selfeval.answers import DisagreementLimits, Period, has_answers, summary_table
+    from workbench.selfeval.answers import has_answers
+    from workbench.selfeval.period import Period
+    from workbench.selfeval.summary import DisagreementLimits, summary_table
 
     if not has_answers(project):
         raise NoData("Der er ingen selvevalueringer i projektet endnu.", project.selfeval_dir)
@@ -223,7 +223,8 @@ def selfeval_sheet(project: Project) -> Sheet:
 
 
 def survey_sheet(project: Project) -> Sheet:
-    from workbench.surveys.load import SmallNumbers, load_surveys, summary_table
+    from workbench.surveys.load import load_surveys
+    from workbench.surveys.summary import SmallNumbers, summary_table
 
     if not load_surveys(project):
         raise NoData("Projektet har ingen spørgeskemaer (surveys/<navn>.yaml med en datafil ved siden af).",
@@ -274,6 +275,10 @@ def _write_sheet(book: Workbook, sheet: Sheet) -> None:
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for values in sheet.rows:
         ws.append([_cell(v) for v in values])
+    for row in ws.iter_rows():  # text is text: openpyxl would store "=…" as a formula
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     for index, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(index)
         cells = ws[letter][1 : len(sheet.rows) + 1]  # the data, not the note under it
@@ -289,6 +294,7 @@ def _write_sheet(book: Workbook, sheet: Sheet) -> None:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(sheet.rows) + 1}"
     if sheet.note:
         note = ws.cell(row=len(sheet.rows) + 3, column=1, value=sheet.note)
+        note.data_type = "s"
         note.font = Font(italic=True)
 
 

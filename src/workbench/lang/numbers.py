@@ -12,14 +12,15 @@ def round_half_up(value: float, digits: int = 0) -> float:
 
 
 def integer(value: int | float) -> str:
-    return f"{int(round_half_up(value)):,}".replace(",", ".")
+    return f"{int(round_half_up(value)):,}".replace(",", ".").replace("-", "−")
 
 
 def decimal(value: float | None, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    text = f"{round_half_up(value, digits):,.{digits}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    rounded = round_half_up(value, digits) or 0.0  # −0,00 is 0,00: the sign of a rounded-away value means nothing
+    text = f"{rounded:,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".").replace("-", "−")
 
 
 def percent(value: float | None, digits: int = 0) -> str:

@@ -33,6 +33,7 @@ from workbench.privacy.guard import TextSource, scan_texts, withdrawn_findings
 from workbench.project import Project
 
 _TAG = re.compile(r"<[^>]*>")
+_ATTRIBUTE = re.compile(r'=\s*"([^"]*)"')
 _MAX_INSPECTED = 512 * 1024 * 1024  # uncompressed bytes of a zip the gate reads back
 
 
@@ -92,11 +93,12 @@ def exporter(name: str, carries: tuple[str, ...]) -> Callable[[Callable[..., Exp
 
 
 def _file_texts(export: Export) -> list[TextSource]:
-    return [TextSource(path.name, path.stem, 1, kinds.FILE_NAME) for path in export.files]
+    # words joined by "_" or "." in a file name are words to the scan too
+    return [TextSource(path.name, re.sub(r"[_.]+", " ", path.stem), 1, kinds.FILE_NAME) for path in export.files]
 
 
-def _plain_text(data: bytes) -> str:
-    """The text inside a written file: zip members (docx, xlsx, qdpx) and XML without tags; PNG none."""
+def plain_text(data: bytes) -> str:
+    """The text inside a written file: zip members (docx, xlsx, qdpx), XML as text and attribute values; PNG none."""
     if data.startswith(b"\x89PNG"):
         return ""
     if data.startswith(b"PK"):
@@ -105,22 +107,23 @@ def _plain_text(data: bytes) -> str:
                 members = [i for i in archive.infolist() if not i.is_dir()]
                 if sum(i.file_size for i in members) > _MAX_INSPECTED:
                     return ""
-                return "\n".join(_plain_text(archive.read(i)) for i in members)
+                return "\n".join(plain_text(archive.read(i)) for i in members)
         except zipfile.BadZipFile:
             pass
     text = data.decode("utf-8", errors="replace")
     if text.lstrip("\ufeff").startswith("<"):
-        text = html.unescape(_TAG.sub(" ", text))
+        text = html.unescape(_TAG.sub(lambda tag: " " + " ".join(_ATTRIBUTE.findall(tag.group())) + " ", text))
     return text
 
 
 def findings(project: Project, export: Export) -> list[str]:
     """Every reason to refuse the export, as `file:line: kind: text`, in the order found."""
     texts = list(export.texts) + _file_texts(export)
-    found = [str(f) for f in scan_texts(texts, project.codebook.anonymity.allowed_terms)]
+    anonymity = project.codebook.anonymity
+    found = [str(f) for f in scan_texts(texts, anonymity.allowed_terms, anonymity.local_places)]
     found += [str(f) for f in withdrawn_findings(project, texts)]
     if not found:  # what the files hold, whatever the exporter declared
-        contents = [TextSource(path.name, _plain_text(data)) for path, data in export.files.items()]
+        contents = [TextSource(path.name, plain_text(data)) for path, data in export.files.items()]
         found += [str(f) for f in withdrawn_findings(project, contents)]
     return list(dict.fromkeys(found))
 

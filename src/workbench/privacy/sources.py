@@ -16,6 +16,10 @@ from workbench.coding.store import Coding
 from workbench.material.corpus import Document
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
+from workbench.selfeval.answers import has_answers
+from workbench.selfeval.form import form_path, load_form
+from workbench.selfeval.texts import free_texts
+from workbench.surveys.load import load_surveys
 
 # The kinds of text that leave the project (TextSource.kind); the test of the export gate plants
 # personal data in each kind an exporter declares and proves the export is refused.
@@ -65,15 +69,35 @@ def at(project: Project, path: Path, text: str, kind: str, after: int = 1) -> Te
     return TextSource(project.relative(path), text, line_in(path, text, after), kind)
 
 
-def document_body(project: Project, document: Document) -> TextSource:
-    return TextSource(project.relative(document.path), document.body, document.body_line,
-                      SELFEVAL if document.meta.type == "selfeval" else DOCUMENT)
+def document_body(project: Project, document: Document) -> list[TextSource]:
+    """A document's text: a transcript's body, or a self-evaluation's free texts at their lines in the answers file."""
+    if document.meta.type == "selfeval":
+        return [t for t in _selfeval_sources(project, document.path) if t.text in document.body]
+    return [TextSource(project.relative(document.path), document.body, document.body_line, DOCUMENT)]
 
 
-def document_excerpt(project: Project, document: Document, start: int, text: str) -> TextSource:
-    """Part of a document's body (a coded span, a quote) at the line where it starts."""
-    kind = SELFEVAL if document.meta.type == "selfeval" else DOCUMENT
-    return TextSource(project.relative(document.path), text, document.line_of(start), kind)
+def document_excerpt(project: Project, document: Document, start: int, text: str,
+                     selfeval: list[TextSource] | None = None) -> TextSource:
+    """Part of a document's body (a coded span, a quote) at the file line where it starts.
+
+    `selfeval`: the project's self-evaluation texts, when the caller has read them already.
+    """
+    if document.meta.type == "selfeval":  # the body joins the answers file's free texts
+        relative = project.relative(document.path)
+        candidates = [t for t in selfeval if t.path == relative] if selfeval is not None \
+            else _selfeval_sources(project, document.path)
+        for source in candidates:
+            at_offset = source.text.find(text[:40])
+            if at_offset >= 0:
+                line = source.first_line + source.text.count("\n", 0, at_offset)
+                return TextSource(source.path, text, line, SELFEVAL)
+        return TextSource(project.relative(document.path), text, 1, SELFEVAL)
+    return TextSource(project.relative(document.path), text, document.line_of(start), DOCUMENT)
+
+
+def _selfeval_sources(project: Project, path: Path) -> list[TextSource]:
+    relative = project.relative(path)
+    return [t for t in selfeval_texts(project) if t.path == relative]
 
 
 def document_metadata(project: Project, document: Document) -> list[TextSource]:
@@ -130,8 +154,6 @@ def codebook_texts(project: Project, names_only: bool = False) -> list[TextSourc
 
 def survey_texts(project: Project) -> list[TextSource]:
     """Titles, sources, populations, time points, questions, answer labels and notes of every survey map."""
-    from workbench.surveys.load import load_surveys
-
     sources: list[TextSource] = []
     for survey in load_surveys(project):
         spec, path = survey.item_map, survey.map_path
@@ -144,15 +166,11 @@ def survey_texts(project: Project) -> list[TextSource]:
 
 def selfeval_texts(project: Project) -> Iterator[TextSource]:
     """The support team's free texts in every answers file, drafts and history included."""
-    from workbench.selfeval.answers import free_texts
-
     for text in free_texts(project):
         yield TextSource(project.relative(text.path), text.text, text.line, SELFEVAL)
 
 
 def selfeval_form_texts(project: Project) -> list[TextSource]:
-    from workbench.selfeval.answers import form_path, has_answers, load_form
-
     if not has_answers(project) and not form_path(project).is_file():
         return []
     form, path = load_form(project), form_path(project)
@@ -172,12 +190,15 @@ def file_names(paths: Iterable[Path]) -> list[TextSource]:
 def coding_texts(project: Project, codings: Iterable[Coding]) -> list[TextSource]:
     """What a table of codings shows of each: the coded text, the memo, the document's role and unit, the coder."""
     codings = list(codings)
-    documents = {d.id: d for d in project.corpus.documents}
+    documents = {d.id: d for d in project.codable_corpus.documents}
+    on_selfeval = any(documents[c.doc_id].meta.type == "selfeval" for c in codings if c.doc_id in documents)
+    answers = list(selfeval_texts(project)) if on_selfeval else []
     texts: list[TextSource] = []
     for coding in codings:
         document = documents.get(coding.doc_id)
         if document is not None:
-            texts.append(document_excerpt(project, document, coding.start, document.body[coding.start : coding.end]))
+            excerpt = document.body[coding.start : coding.end]
+            texts.append(document_excerpt(project, document, coding.start, excerpt, answers))
         if coding.memo:
             texts.append(coding_memo(project, coding))
     for doc_id in sorted({c.doc_id for c in codings}):

@@ -27,16 +27,15 @@ def _carried(project: Project, chapter: Chapter) -> list[TextSource]:
         kind = _FOLDER_KINDS.get(source.path.split("/", 1)[0], sources.MEMO)
         texts.append(TextSource(source.path, source.text, source.first_line, kind))
     quoted = {s.path for s in texts if s.kind == sources.DOCUMENT}
-    texts += [
-        t for path in sorted(quoted) if path in documents for t in sources.document_metadata(project, documents[path])
-    ]
+    for path in sorted(quoted & set(documents)):
+        texts += sources.document_metadata(project, documents[path])
     texts += sources.codebook_texts(project) + sources.survey_texts(project)
     texts += sources.coder_names(project, project.coding_store().coders())
     return texts
 
 
-@exporter("chapter", carries=(sources.MEMO, sources.DOCUMENT, sources.SELFEVAL, sources.METADATA, sources.CODEBOOK,
-                              sources.SURVEY, sources.CODER))
+@exporter("chapter", carries=(sources.MEMO, sources.DOCUMENT, sources.METADATA, sources.CODEBOOK, sources.SURVEY,
+                              sources.CODER))
 def chapter_export(project: Project, out: Path, template: Path | None = None,
                    sections: list[str] | None = None) -> Export:
     """The chapter (or some of its sections) as a Word document."""

@@ -9,31 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.coding.agreement import OVERALL, AgreementReport, CodeAgreement
+from workbench.coding.agreement import PARADOX, UNDEFINED, AgreementReport
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import Codebook
-from workbench.selfeval.answers import DisagreementLimits, Period
-from workbench.surveys.load import ItemResult
-
-AGREEMENT_COLUMNS = ["Kode", "n", "Procent enighed", "Cohens kappa", "Krippendorffs alpha", "Note"]
-
-
-def agreement_measures(report: AgreementReport, codebook: Codebook) -> list[tuple[str, CodeAgreement]]:
-    """The rows of every agreement table: each code by its codebook label, then the pooled total ("I alt")."""
-    rows = [(codebook.code(m.code).label if codebook.has_code(m.code) else m.code, m) for m in report.per_code]
-    return [*rows, (OVERALL, report.overall)]
-
-
-def agreement_rows(report: AgreementReport, codebook: Codebook) -> list[list[str]]:
-    """The agreement table in Danish number style (AGREEMENT_COLUMNS); "–" where kappa or alpha is undefined.
-
-    The one rendering of the table: the chapter, the coding notebook and the terminal all show these rows."""
-    return [
-        [label, numfmt.integer(m.n), numfmt.percent(m.percent), numfmt.decimal(m.kappa, 2),
-         numfmt.decimal(m.alpha, 2), m.note]
-        for label, m in agreement_measures(report, codebook)
-    ]
-
+from workbench.selfeval.period import Period
+from workbench.selfeval.summary import DisagreementLimits
+from workbench.surveys.summary import ItemResult, SmallNumbers
 
 SELFEVAL_COLUMNS = ["Princip", "Halvår", "Spørgsmål", "n", "Gns.", "Median", "Min–maks", "Sd", "Uenighed"]
 
@@ -68,3 +49,81 @@ def survey_share(result: ItemResult) -> str:
         return "–"
     text = numfmt.percent(result.percent)
     return f"{text} (n < {result.limits.flag_below})" if result.flagged else text
+
+
+def small_numbers_note(limits: SmallNumbers) -> str:
+    """What "–" and "(n < 10)" mean beside survey shares."""
+    return (
+        f"– = færre end {limits.suppress_below} gyldige svar (vises ikke, så ingen kan genkendes); "
+        f"(n < {limits.flag_below}) = {limits.suppress_below}-{limits.flag_below - 1} gyldige svar, tolk med "
+        "forsigtighed."
+    )
+
+
+# ---------------------------------------------------------------- intercoder agreement: one table everywhere
+
+AGREEMENT_COLUMNS = [
+    "Kode", "n", "Procent enighed", "Cohens kappa", "Krippendorffs alpha", "Gwets AC1", "Tegn: enighed", "Tegn: kappa",
+]
+AGREEMENT_OVERALL = "I alt (kode × enhed)"
+
+
+def _code_label(codebook: Codebook, key: str) -> str:
+    return codebook.code(key).label if codebook.has_code(key) else key
+
+
+def agreement_values(report: AgreementReport, codebook: Codebook) -> list[list]:
+    """The agreement table as numbers (None where undefined): one row per code, then the pooled total."""
+    rows = [[_code_label(codebook, m.code), m.n, m.percent, m.kappa, m.alpha, m.ac1, m.char_percent, m.char_kappa]
+            for m in report.per_code]
+    o = report.overall
+    rows.append([AGREEMENT_OVERALL, o.n, o.percent, o.kappa, o.alpha, o.ac1, None, None])
+    return rows
+
+
+def agreement_rows(report: AgreementReport, codebook: Codebook) -> list[list[str]]:
+    """The agreement table in Danish number style, for the terminal, the notebook and the chapter."""
+    def text(column: int, value) -> str:
+        if column == 0:
+            return value
+        if column == 1:
+            return numfmt.integer(value)
+        if value is None:
+            return "–"
+        return numfmt.percent(value) if column in (2, 6) else numfmt.decimal(value, 2)
+
+    return [[text(i, v) for i, v in enumerate(row)] for row in agreement_values(report, codebook)]
+
+
+def agreement_summary(report: AgreementReport) -> str:
+    """What was compared, by which rule, and what the units include, in one or two sentences."""
+    a, b = report.coders
+    documents = numfmt.count_noun(report.documents, "dokument", "dokumenter")
+    units = numfmt.count_noun(report.segments, "enhed", "enheder")
+    complete = (f", heraf {numfmt.integer(report.complete_documents)} færdigkodet af begge"
+                if report.complete_documents else "")
+    return (
+        f"Enighed mellem {a} og {b} i {documents}, som begge har kodet{complete}, over {units} "
+        f"({'; '.join(report.rules)}). {numfmt.integer(report.only_a)} enheder er kodet kun af {a} og "
+        f"{numfmt.integer(report.only_b)} kun af {b}; de tæller som uenighed."
+    )
+
+
+def agreement_notes(report: AgreementReport, codebook: Codebook) -> list[str]:
+    """The notes under the table: what "–" means and which codes show the kappa paradox."""
+    notes = []
+    undefined = [m.code for m in report.per_code if m.note == UNDEFINED]
+    if undefined or report.overall.note == UNDEFINED:
+        notes.append(f"– = {UNDEFINED}.")
+    paradox = [m.code for m in report.per_code if m.note == PARADOX]
+    if paradox:
+        notes.append(f"{', '.join(paradox)}: {PARADOX}.")
+    notes.append(
+        "Tegn: enighed og kappa regnet tegn for tegn, som NVivo gør, vægtet med dokumenternes længde."
+    )
+    return notes
+
+
+def the_count(n: int, singular: str, plural: str) -> str:
+    """ "de fem guidende principper", "det guidende princip": a count from the codebook, in words."""
+    return f"det {singular}" if n == 1 else f"de {numfmt.number_word(n)} {plural}"

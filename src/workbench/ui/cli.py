@@ -14,10 +14,12 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.project import Project
-from workbench.report.text_da import agreement_rows, disagreement_note, selfeval_summary, survey_share
-from workbench.selfeval.answers import DisagreementLimits, summary_records, summary_table
-from workbench.surveys.load import SEPARATORS, SmallNumbers, Survey, changes, load_surveys, summarise
-from workbench.surveys.load import summary_records as survey_records
+from workbench.report.text_da import disagreement_note, selfeval_summary, small_numbers_note, survey_share
+from workbench.selfeval.summary import DisagreementLimits, summary_records, summary_table
+from workbench.surveys.load import SEPARATORS, load_surveys
+from workbench.surveys.model import Survey
+from workbench.surveys.summary import SmallNumbers, changes, summarise
+from workbench.surveys.summary import summary_records as survey_records
 
 
 def _project(args) -> Project:
@@ -53,16 +55,27 @@ def cmd_import(args) -> int:
 
 
 def cmd_check_anonymity(args) -> int:
+    from workbench.anonymity import detectors_run, ner_status
     from workbench.privacy.guard import scan_project
 
     findings = scan_project(_project(args))
+    ner = ner_status()
     if args.json:
-        print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        report = {
+            "detectors": detectors_run(),
+            "ner": {"model": ner.model, "error": ner.error},
+            "findings": [f.as_dict() for f in findings],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for finding in findings:
             print(finding)
         if not findings:
             print("Ingen mulige personoplysninger fundet.")
+        # on stderr, so that stdout stays one line per finding
+        print("Søgt efter: " + ", ".join(detectors_run()) + ".", file=sys.stderr)
+        if ner.error:
+            print(ner.error, file=sys.stderr)
     return 1 if findings else 0
 
 
@@ -71,7 +84,11 @@ def cmd_pseudonymise(args) -> int:
 
     project = _project(args)
     findings = pseudonymise_file(
-        Path(args.file), Path(args.key), project.root, allowed=project.codebook.anonymity.allowed_terms
+        Path(args.file),
+        Path(args.key),
+        project.root,
+        allowed=project.codebook.anonymity.allowed_terms,
+        places=project.codebook.anonymity.local_places,
     )
     print(f"{len(findings)} forekomster erstattet i {args.file}. Nøglen er gemt i {args.key} (del den aldrig).")
     return 0
@@ -140,6 +157,7 @@ def cmd_codings_stale(args) -> int:
 
 def cmd_agreement(args) -> int:
     from workbench.coding.agreement import agreement
+    from workbench.report.text_da import AGREEMENT_COLUMNS, agreement_notes, agreement_rows, agreement_summary
 
     project = _project(args)
     coders = [c.strip() for c in args.coders.split(",")]
@@ -150,18 +168,15 @@ def cmd_agreement(args) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(f"Enighed mellem {a} og {b} over {report.segments} segmenter, som begge har kodet.")
-    if report.only_a or report.only_b:
-        print(f"Ikke med: {report.only_a} segmenter kodet kun af {a}, {report.only_b} kun af {b}.")
-    rows = agreement_rows(report, project.codebook)
-    width = max(len(row[0]) for row in rows)
-    print(f"\n{'Kode':{width}}  {'n':>6}  {'Enighed':>8}  {'Kappa':>6}  {'Alpha':>6}")
-    for name, n, percent, kappa, alpha, _ in rows:
-        print(f"{name:{width}}  {n:>6}  {percent:>8}  {kappa:>6}  {alpha:>6}")
-    notes = sorted({row[5] for row in rows if row[5]})
-    for note in notes:
-        print(f"– = {note}")
-    print(f"\nUenigheder: {len(report.disagreements)} segmenter")
+    print(agreement_summary(report))
+    rows = [AGREEMENT_COLUMNS, *agreement_rows(report, project.codebook)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(AGREEMENT_COLUMNS))]
+    print()
+    for row in rows:
+        print("  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
+    for note in agreement_notes(report, project.codebook):
+        print(note)
+    print(f"\nUenigheder: {len(report.disagreements)} enheder")
     for d in report.disagreements:
         codes_a, codes_b = ", ".join(sorted(d.codes_a)) or "–", ", ".join(sorted(d.codes_b)) or "–"
         print(f"\n{d.doc_id} {d.segment_id}  {a}: {codes_a}  {b}: {codes_b}")
@@ -224,11 +239,8 @@ def survey_summary_text(surveys: list[Survey]) -> str:
             if item.key in moved:
                 lines.append(f"    {'Ændring':<16}{'':>8}{'':>10}  {numfmt.points(moved[item.key].change_points)}")
         lines.append("")
-    limits = surveys[0].limits if surveys else SmallNumbers()
-    suppress, flag = limits.suppress_below, limits.flag_below
     lines.append(
-        f"– = færre end {suppress} gyldige svar (vises ikke, så ingen kan genkendes); "
-        f"(n < {flag}) = {suppress}-{flag - 1} gyldige svar, tolk med forsigtighed. "
+        small_numbers_note(surveys[0].limits if surveys else SmallNumbers()) + " "
         "Procenter er af de gyldige svar; \"Ved ikke\" og tomme svar er udeladt."
     )
     return "\n".join(lines)
@@ -426,6 +438,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="hvilke tabeller (standard: all)")
     p.add_argument("--out", metavar="FIL.xlsx", help="standard: exports/<tabel>.xlsx")
     p.add_argument("--coders", metavar="A,B", help="de to kodere i enighedstabellen (standard: projektets to kodere)")
+
+    from workbench.ui import cli_assessments
+
+    cli_assessments.register(commands)
     return parser
 
 

@@ -209,20 +209,12 @@ def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[st
                 (normal_guid(c.find(qname("CodeRef")).get("targetGUID")), normal_guid(c.get("creatingUser")))  # type: ignore[union-attr]
                 for c in item.findall(qname("Coding")) if c.find(qname("CodeRef")) is not None
             ]
-            selections.append(
-                _Selection(
-                    line,
-                    lines.get(description, line),
-                    _int(item, "startPosition", where, line),
-                    _int(item, "endPosition", where, line),
-                    item.get("name") or "",
-                    normal_guid(item.get("creatingUser") or item.get("modifyingUser")),
-                    memo,
-                    valence,
-                    quote,
-                    codes,
-                )
-            )
+            selections.append(_Selection(
+                line, lines.get(description, line),
+                _int(item, "startPosition", where, line), _int(item, "endPosition", where, line),
+                item.get("name") or "", normal_guid(item.get("creatingUser") or item.get("modifyingUser")),
+                memo, valence, quote, codes,
+            ))
         whole = len(element.findall(qname("Coding")))
         if whole:
             report.skipped.append(
@@ -489,7 +481,7 @@ def import_qdpx(
                     report.warnings.append(warning)
                 plan.codings.append(_Planned(document, start, end, code.key, coder, selection.valence,
                                              selection.memo, selection.quote))
-    findings = scan_texts(plan.checked, codebook.anonymity.allowed_terms)
+    findings = scan_texts(plan.checked, codebook.anonymity.allowed_terms, codebook.anonymity.local_places)
     if findings:
         raise WorkbenchError(
             "QDPX-filen er ikke importeret, fordi teksterne indeholder mulige personoplysninger. Anonymisér dem "

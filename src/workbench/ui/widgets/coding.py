@@ -30,7 +30,7 @@ from workbench.material.codebook import VALENCES, Code, Codebook
 from workbench.material.corpus import TYPE_LABELS, Document, Segment
 from workbench.project import Project
 from workbench.report.figures import heatmap_png
-from workbench.report.text_da import AGREEMENT_COLUMNS, agreement_rows
+from workbench.report.text_da import AGREEMENT_COLUMNS, agreement_notes, agreement_rows, agreement_summary
 from workbench.ui.widgets import table_exports
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
@@ -677,9 +677,8 @@ class CompareView:
         self.disagreements.children = rows
         self.resolve_button.disabled = not rows
         self.status.info(
-            f"{numfmt.count_noun(self.report.segments, 'fælles kodet segment', 'fælles kodede segmenter')}, heraf "
-            f"{numfmt.integer(len(rows))} med uenighed. Kun kodet af {a}: {numfmt.integer(self.report.only_a)}; "
-            f"kun af {b}: {numfmt.integer(self.report.only_b)} (indgår ikke i beregningen)."
+            f"{agreement_summary(self.report)} {numfmt.count_noun(len(rows), 'enhed', 'enheder')} med uenighed. "
+            + " ".join(agreement_notes(self.report, self.codebook))
         )
 
     def _disagreement_row(self, disagreement, coder_a: str, coder_b: str) -> w.Widget:
@@ -725,5 +724,5 @@ class CompareView:
 
 
 def agreement_table(report, codebook: Codebook) -> pd.DataFrame:
-    """The agreement report in Danish number style: one row per code, then the pooled total."""
+    """The agreement report as the chapter and the terminal show it: one row per code, then the pooled total."""
     return pd.DataFrame(agreement_rows(report, codebook), columns=AGREEMENT_COLUMNS).set_index("Kode")

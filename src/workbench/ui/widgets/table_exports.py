@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.coding.retrieval import code_group_matrix, cooccurrence, retrieve
+from workbench.exchange.cells import csv_field
 from workbench.privacy import sources
 from workbench.privacy.gate import Export, exporter
 from workbench.project import Project
@@ -21,7 +22,11 @@ MATRIX_TITLES = {"group": "Segmenter pr. kode og gruppe", "cooccurrence": "Princ
 
 
 def table_csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(sep=";", decimal=",").encode("utf-8-sig")
+    """The table for Danish Excel, with no field that a spreadsheet would run as a formula."""
+    safe = frame.map(csv_field)
+    safe.index = safe.index.map(csv_field)
+    safe.columns = safe.columns.map(csv_field) if safe.columns.nlevels == 1 else safe.columns
+    return safe.to_csv(sep=";", decimal=",").encode("utf-8-sig")
 
 
 @exporter("retrieval-csv", carries=(sources.DOCUMENT, sources.SELFEVAL, sources.METADATA, sources.CODING_MEMO,
