@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 import yaml
 from pydantic import (
@@ -257,7 +257,8 @@ def answer_files(project: SelfEvalProject, form: SelfEvalForm) -> Iterator[Answe
 
 
 def has_answers(project: SelfEvalProject) -> bool:
-    return any(folder.glob("*.yaml") for _, folder in period_dirs(project))
+    """Whether any half-year folder holds an answers file (an empty folder, made ahead of time, does not count)."""
+    return any(next(folder.glob("*.yaml"), None) is not None for _, folder in period_dirs(project))
 
 
 def current_answer(

@@ -21,6 +21,7 @@ from workbench.material.codebook import Codebook
 from workbench.surveys.model import (
     AggregatedRow,
     AnswerSheet,
+    SmallNumbers,
     Survey,
     SurveyItem,
     SurveyMap,
@@ -287,12 +288,14 @@ def load_survey_map(path: Path, codebook: Codebook) -> SurveyMap:
     return spec
 
 
-def load_survey(map_path: Path, codebook: Codebook) -> Survey:
+def load_survey(map_path: Path, codebook: Codebook, limits: SmallNumbers | None = None) -> Survey:
     map_path = Path(map_path)
     spec = load_survey_map(map_path, codebook)
     data_path = map_path.parent / spec.file
     table = _read_table(data_path, spec.sheet)
-    survey = Survey(map_path.stem, spec, map_path, data_path, table.encoding, table.separator)
+    survey = Survey(
+        map_path.stem, spec, map_path, data_path, table.encoding, table.separator, limits=limits or SmallNumbers()
+    )
     if spec.format == "respondent":
         survey.sheets = _answer_sheets(table, spec, data_path, map_path)
     else:
@@ -306,7 +309,8 @@ def load_surveys(project) -> list[Survey]:
     if not folder.is_dir():
         return []
     maps = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
-    return [load_survey(path, project.codebook) for path in maps]
+    limits = SmallNumbers.of(project)
+    return [load_survey(path, project.codebook, limits) for path in maps]
 
 
 def items_for_principle(project, key: str) -> list[tuple[Survey, SurveyItem]]:

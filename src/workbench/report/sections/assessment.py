@@ -20,7 +20,9 @@ from workbench.selfeval.period import Period
 def assessment_section(data: ChapterData) -> Section:
     blocks: list = [
         Paragraph(
-            "Vurderingen er ordnet efter evalueringens fire spørgsmål. Under hvert spørgsmål står evaluators "
+            "Vurderingen er ordnet efter evalueringens "
+            f"{numfmt.count_words(len(data.codebook.evaluation_questions), 'spørgsmål', 'spørgsmål', neuter=True)}. "
+            "Under hvert spørgsmål står evaluators "
             "vurdering og det datagrundlag, den bygger på."
         )
     ]

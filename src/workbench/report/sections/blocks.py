@@ -18,10 +18,8 @@ from workbench.report.model import (
     Quote,
     Table,
 )
-from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW
 from workbench.surveys.summary import changes as survey_changes
 
-SMALL_GROUP = 5  # fewer documents than this in a respondent group: counts are flagged in the tables
 SOURCE_CODINGS = "Evaluators kodning af interview og mødeobservationer; egne beregninger."
 
 
@@ -73,9 +71,9 @@ def memo_intro(text: str) -> str:
 def valence_sum(row: evidence.EvidenceRow) -> int:
     return sum(row.segments.values())
 
-
-def small_group_mark(row: evidence.EvidenceRow) -> str:
-    return "*" if row.documents_total < SMALL_GROUP else ""
+def small_group_mark(data: ChapterData, row: evidence.EvidenceRow) -> str:
+    """'*' after a group with fewer documents than project.yaml's small_group_documents."""
+    return "*" if row.documents_total < data.settings.small_group_documents else ""
 
 
 def quote_blocks(data: ChapterData, code: Code, limit: int) -> list:
@@ -180,7 +178,8 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> li
         f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; "
         f"slut: {', '.join(sorted(end_labels))}. "
         "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele, i procentpoint. "
-        f"Andele bygget på færre end {SUPPRESS_BELOW} svar vises ikke (–); færre end {FLAG_BELOW} er markeret."
+        f"Andele bygget på færre end {data.survey_limits.suppress_below} svar vises ikke (–); færre end "
+        f"{data.survey_limits.flag_below} er markeret."
     )
     if reversed_:
         note += " † Andelen måler en belastning; her er et fald en forbedring."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workbench.lang import numbers as numfmt
 from workbench.material.codebook import Code
 from workbench.report.data import ChapterData
 from workbench.report.model import (
@@ -30,10 +31,11 @@ def factors_intro(data: ChapterData) -> Section:
         rows.append([f"{code.key} {code.name}"] + cells)
     return Section(
         "faktorer",
-        "Ni virksomme faktorer",
+        numfmt.count_words(len(data.codebook.factors), "virksom faktor", "virksomme faktorer").capitalize(),
         [
             Paragraph(
-                "På tværs af interview og observationer peger medarbejdere og familier på ni forhold, der har "
+                "På tværs af interview og observationer peger medarbejdere og familier på "
+                f"{numfmt.count_words(len(data.codebook.factors), 'forhold', 'forhold', neuter=True)}, der har "
                 "betydning "
                 "for et bedre samarbejde om komplekse familiesager. Tabellen viser, i hvor mange dokumenter i hver "
                 "gruppe faktoren omtales."

@@ -17,7 +17,7 @@ import sys
 
 from workbench.errors import WorkbenchError
 from workbench.ui.cli import assessments, coding, exchange, material, privacy, report, selfeval, surveys
-from workbench.ui.cli.common import Commands
+from workbench.ui.cli.common import Commands, warn_about_unreadable_codings
 
 # in the order `workbench --help` lists them
 AREAS = [material, privacy, report, coding, surveys, selfeval, exchange, assessments]
@@ -40,3 +40,5 @@ def main(argv: list[str] | None = None) -> int:
     except WorkbenchError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    finally:
+        warn_about_unreadable_codings(args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,4 +36,14 @@ class Commands:
 
 
 def project_of(args: argparse.Namespace) -> Project:
-    return Project(Path(args.project))
+    """The project of this command; `main` remembers it to warn about unreadable coding-log lines afterwards."""
+    args.loaded_project = Project(Path(args.project))
+    return args.loaded_project
+
+
+def warn_about_unreadable_codings(args: argparse.Namespace) -> None:
+    project = getattr(args, "loaded_project", None)
+    store = project._store if project is not None else None
+    warning = store.unreadable_warning() if store is not None else None
+    if warning:
+        print(warning, file=sys.stderr)

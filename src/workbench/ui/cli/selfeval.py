@@ -33,7 +33,7 @@ def cmd_selfeval_summary(args) -> int:
 def selfeval_summary_text(project: Project) -> str:
     """The self-evaluation summary as text tables, one per principle."""
     from workbench.report.text_da import disagreement_note, selfeval_summary
-    from workbench.selfeval.summary import summary_table
+    from workbench.selfeval.summary import DisagreementLimits, summary_table
 
     table = summary_table(project)
     if table.empty:
@@ -43,5 +43,5 @@ def selfeval_summary_text(project: Project) -> str:
     for principle in dict.fromkeys(formatted["Princip"]):
         part = formatted[formatted["Princip"] == principle].drop(columns="Princip")
         blocks.append(f"{principle}\n{part.to_string(index=False)}")
-    blocks.append(disagreement_note())
+    blocks.append(disagreement_note(DisagreementLimits.of(project)))
     return "\n\n".join(blocks)

@@ -51,8 +51,8 @@ def _survey_file_description(survey: Survey) -> str:
 def survey_summary_text(surveys: list[Survey]) -> str:
     """The survey summary as text for the terminal: per survey, item and time point."""
     from workbench.lang import numbers as numfmt
-    from workbench.report.text_da import survey_share
-    from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW, changes, summarise
+    from workbench.report.text_da import small_numbers_note, survey_share
+    from workbench.surveys.summary import SmallNumbers, changes, summarise
 
     if not surveys:
         return "Projektet har ingen spørgeskemaer (surveys/<navn>.yaml med en datafil ved siden af)."
@@ -84,8 +84,7 @@ def survey_summary_text(surveys: list[Survey]) -> str:
                 lines.append(f"    {'Ændring':<16}{'':>8}{'':>10}  {numfmt.points(moved[item.key].change_points)}")
         lines.append("")
     lines.append(
-        f"– = færre end {SUPPRESS_BELOW} gyldige svar (vises ikke, så ingen kan genkendes); "
-        f"(n < {FLAG_BELOW}) = {SUPPRESS_BELOW}-{FLAG_BELOW - 1} gyldige svar, tolk med forsigtighed. "
+        small_numbers_note(surveys[0].limits if surveys else SmallNumbers()) + " "
         "Procenter er af de gyldige svar; \"Ved ikke\" og tomme svar er udeladt."
     )
     return "\n".join(lines)
