@@ -32,7 +32,10 @@ from workbench.exchange.importer import decode_bytes, prepare_import
 from workbench.material.codebook import load_codebook
 from workbench.material.corpus import load_document, parse_document
 from workbench.project import Project
-from workbench.selfeval.answers import Period, current_answer, load_form, new_evaluation, submit, submitted_evaluations
+from workbench.selfeval.answers import current_answer, new_evaluation, submitted_evaluations
+from workbench.selfeval.form import load_form
+from workbench.selfeval.period import Period
+from workbench.selfeval.store import submit
 from workbench.surveys.load import load_survey
 from workbench.ui.cli import main
 
@@ -80,7 +83,8 @@ ANSWER_LOOP = textwrap.dedent(
     """
     import sys
     from workbench.project import Project
-    from workbench.selfeval.answers import new_evaluation, save_draft, submit
+    from workbench.selfeval.answers import new_evaluation
+    from workbench.selfeval.store import save_draft, submit
     root, version = sys.argv[1], int(sys.argv[2])
     project = Project(root)
     while True:
@@ -185,7 +189,8 @@ TWO_WRITERS = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from workbench.project import Project
-    from workbench.selfeval.answers import new_evaluation, submit
+    from workbench.selfeval.answers import new_evaluation
+    from workbench.selfeval.store import submit
     root, tag, go, count = sys.argv[1:]
     project = Project(root)
     while not Path(go).exists():

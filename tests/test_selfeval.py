@@ -16,19 +16,12 @@ from workbench.material.corpus import segment_body
 from workbench.project import Project
 from workbench.report.figures import selfeval_trend_figure as trend_figure
 from workbench.report.figures import selfeval_trend_png as trend_png
-from workbench.selfeval.answers import (
-    Period,
-    check_respondent,
-    codable_documents,
-    current_answer,
-    free_texts,
-    load_form,
-    new_evaluation,
-    save_draft,
-    submit,
-    submitted_evaluations,
-    summary_table,
-)
+from workbench.selfeval.answers import check_respondent, current_answer, new_evaluation, submitted_evaluations
+from workbench.selfeval.form import load_form
+from workbench.selfeval.period import Period
+from workbench.selfeval.store import save_draft, submit
+from workbench.selfeval.summary import summary_table
+from workbench.selfeval.texts import codable_documents, free_texts
 from workbench.ui.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "selfeval"

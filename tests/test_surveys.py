@@ -17,13 +17,8 @@ import pytest
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.report.text_da import survey_share
-from workbench.surveys.load import (
-    changes,
-    items_for_principle,
-    load_surveys,
-    summarise,
-    summary_table,
-)
+from workbench.surveys.load import items_for_principle, load_surveys
+from workbench.surveys.summary import changes, summarise, summary_table
 from workbench.ui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "surveys"

@@ -200,7 +200,9 @@ def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) ->
 
 def selfeval_sheet(project: Project) -> Sheet:
     from workbench.report.text_da import disagreement_note
-    from workbench.selfeval.answers import Period, has_answers, summary_table
+    from workbench.selfeval.answers import has_answers
+    from workbench.selfeval.period import Period
+    from workbench.selfeval.summary import summary_table
 
     if not has_answers(project):
         raise NoData("Der er ingen selvevalueringer i projektet endnu.", project.selfeval_dir)
@@ -220,12 +222,8 @@ def selfeval_sheet(project: Project) -> Sheet:
 
 
 def survey_sheet(project: Project) -> Sheet:
-    from workbench.surveys.load import (
-        FLAG_BELOW,
-        SUPPRESS_BELOW,
-        load_surveys,
-        summary_table,
-    )
+    from workbench.surveys.load import load_surveys
+    from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW, summary_table
 
     if not load_surveys(project):
         raise NoData("Projektet har ingen spørgeskemaer (surveys/<navn>.yaml med en datafil ved siden af).",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from workbench.anonymity import KIND_LABELS, find_personal_data
 from workbench.project import Project
-from workbench.selfeval.answers import free_texts
+from workbench.selfeval.texts import free_texts
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ from workbench.coding.store import Coding
 from workbench.material.corpus import Document
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
-from workbench.selfeval.answers import form_path, free_texts, has_answers, load_form
+from workbench.selfeval.answers import has_answers
+from workbench.selfeval.form import form_path, load_form
+from workbench.selfeval.texts import free_texts
 from workbench.surveys.load import load_surveys
 
 # The kinds of text that leave the project (TextSource.kind); the test of the export gate plants

@@ -65,7 +65,7 @@ class Project:
     @cached_property
     def codable_corpus(self) -> Corpus:
         """Everything a coder can code: the transcripts and observations, and the self-evaluations' free texts."""
-        from workbench.selfeval.answers import codable_documents
+        from workbench.selfeval.texts import codable_documents
 
         return Corpus(list(self.corpus.documents) + codable_documents(self))
 

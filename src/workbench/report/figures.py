@@ -11,7 +11,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from workbench.lang import numbers as numfmt
-from workbench.selfeval import answers as selfeval
+from workbench.selfeval.form import ADHERENCE, SelfEvalProject, load_form, score_item
+from workbench.selfeval.period import Period
+from workbench.selfeval.summary import summary_table
 
 
 def _png(figure: Figure) -> bytes:
@@ -105,24 +107,24 @@ def _flat(label) -> str:
     return " · ".join(str(part) for part in label) if isinstance(label, tuple) else str(label)
 
 
-def selfeval_trend_png(project: selfeval.SelfEvalProject, item: str = selfeval.ADHERENCE) -> bytes:
+def selfeval_trend_png(project: SelfEvalProject, item: str = ADHERENCE) -> bytes:
     """The self-evaluation trend chart as PNG, for the form's summary and the report."""
     buffer = io.BytesIO()
     selfeval_trend_figure(project, item).savefig(buffer, format="png")
     return buffer.getvalue()
 
 
-def selfeval_trend_figure(project: selfeval.SelfEvalProject, item: str = selfeval.ADHERENCE) -> Figure:
+def selfeval_trend_figure(project: SelfEvalProject, item: str = ADHERENCE) -> Figure:
     """Line chart of the mean score per principle over the half years (one line per principle).
 
     A matplotlib Figure without pyplot (no global state, Agg when saved); rings mark disagreement.
     """
-    form = selfeval.load_form(project)
-    form_item = selfeval.score_item(form, item)
+    form = load_form(project)
+    form_item = score_item(form, item)
     scale = form.scale_of(form_item)
-    table = selfeval.summary_table(project)
+    table = summary_table(project)
     table = table[table["item"] == item]
-    periods = sorted({selfeval.Period.parse(p) for p in table["period"]})
+    periods = sorted({Period.parse(p) for p in table["period"]})
     position = {str(p): index for index, p in enumerate(periods)}
 
     figure = Figure(figsize=(8, 4.2), dpi=110)

@@ -12,8 +12,9 @@ import pandas as pd
 from workbench.coding.agreement import PARADOX, UNDEFINED, AgreementReport
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import Codebook
-from workbench.selfeval.answers import DISAGREEMENT_RANGE, DISAGREEMENT_SD, Period
-from workbench.surveys.load import FLAG_BELOW, ItemResult
+from workbench.selfeval.period import Period
+from workbench.selfeval.summary import DISAGREEMENT_RANGE, DISAGREEMENT_SD
+from workbench.surveys.summary import FLAG_BELOW, ItemResult
 
 SELFEVAL_COLUMNS = ["Princip", "Halvår", "Spørgsmål", "n", "Gns.", "Median", "Min–maks", "Sd", "Uenighed"]
 

@@ -15,9 +15,11 @@ from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.project import Project
 from workbench.report.text_da import disagreement_note, selfeval_summary, survey_share
-from workbench.selfeval.answers import summary_records, summary_table
-from workbench.surveys.load import FLAG_BELOW, SEPARATORS, SUPPRESS_BELOW, Survey, changes, load_surveys, summarise
-from workbench.surveys.load import summary_records as survey_records
+from workbench.selfeval.summary import summary_records, summary_table
+from workbench.surveys.load import SEPARATORS, load_surveys
+from workbench.surveys.model import Survey
+from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW, changes, summarise
+from workbench.surveys.summary import summary_records as survey_records
 
 
 def _project(args) -> Project:

@@ -19,20 +19,17 @@ from workbench.project import Project
 from workbench.report.figures import selfeval_trend_png
 from workbench.report.text_da import disagreement_note, selfeval_summary
 from workbench.selfeval.answers import (
-    ADHERENCE,
-    FormItem,
-    Period,
     SelfEvaluation,
     check_respondent,
     current_answer,
-    load_form,
     new_evaluation,
     period_dirs,
     respondents,
-    save_draft,
-    submit,
-    summary_table,
 )
+from workbench.selfeval.form import ADHERENCE, FormItem, load_form
+from workbench.selfeval.period import Period
+from workbench.selfeval.store import save_draft, submit
+from workbench.selfeval.summary import summary_table
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 DISAGREEMENT_COLOUR = "#fde2e1"
