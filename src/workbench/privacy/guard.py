@@ -201,11 +201,11 @@ def withdrawn_findings(project: Project, sources: Iterable[TextSource],
         seen: set[str] = set()
         for i in range(len(words) - _SHINGLE + 1):
             shingle = tuple(w for w, _ in words[i : i + _SHINGLE])
-            doc_id = material.owner.get(shingle)
-            if doc_id is not None and doc_id not in seen:
-                seen.add(doc_id)
+            owner = material.owner.get(shingle)
+            if owner is not None and owner not in seen:
+                seen.add(owner)
                 line = source.first_line + source.text.count("\n", 0, words[i][1])
-                hits.append(WithdrawnFinding(source.path, line, doc_id, " ".join(shingle)))
+                hits.append(WithdrawnFinding(source.path, line, owner, " ".join(shingle)))
         for match in material.ids.finditer(source.text):
             line = source.first_line + source.text.count("\n", 0, match.start())
             hits.append(WithdrawnFinding(source.path, line, match.group(1), match.group(1)))
