@@ -34,14 +34,15 @@ def test_held_out_figures(capsys):
     s = score(HELD_OUT)
     with capsys.disabled():
         print("\n" + s.report("held-out sæt (issue 12)"))
-    # Figures recorded in docs/anonymitet.md; the floor below is what the guard reached when
-    # measured once, so that a regression fails without the set being tuned against.
-    assert s.recall >= FLOOR_RECALL
-    assert s.false_rate <= CEILING_FALSE_RATE
+    # issue 12's targets; the figures are recorded in docs/anonymitet.md
+    assert s.recall >= 0.98
+    assert s.false_rate <= 0.5
 
 
 # Before issue 12 (commit 429f89f, detector unchanged): 173/221 = 78.3 % covered in full,
 # 9.50 false findings per 1,000 clean words. Birth dates 0/16, profiles 0/8, plates 0/2,
 # lower-case names 0/12, postcodes 4/5, possessive names 16/21.
-FLOOR_RECALL = 0.0
-CEILING_FALSE_RATE = 1000.0
+# Measured once after tuning on tests/anonymity_dev (2 Dec 2026, 05:01 UTC), nothing changed
+# afterwards: 218/221 = 98.6 % covered in full, 0.31 false findings per 1,000 clean words (1 in
+# 3,263: "Mjølnerparken"). Misses: "Københavns Professionshøjskole" (only the second word),
+# "B.93", "Utterslev Huse 32".

@@ -27,7 +27,8 @@ def codebook_text(root) -> str:
 def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
     """(lines only in before, lines only in after), stripped and sorted."""
     old, new = Counter(before.splitlines()), Counter(after.splitlines())
-    return sorted(line.strip() for line in (old - new).elements()), sorted(line.strip() for line in (new - old).elements())
+    return (sorted(line.strip() for line in (old - new).elements()),
+            sorted(line.strip() for line in (new - old).elements()))
 
 
 def test_a_new_code_goes_into_a_new_group_and_nothing_else_changes(mini_project):
@@ -42,7 +43,8 @@ def test_a_new_code_goes_into_a_new_group_and_nothing_else_changes(mini_project)
     removed, added = changed_lines(before, after)
     assert removed == []
     assert added == sorted(
-        ["", "- key: nye_koder", "name: Nye koder", "kind: theme", "codes:", "- key: N1", "name: Ventetid", 'colour: "#12ab34"']
+        ["", "- key: nye_koder", "name: Nye koder", "kind: theme", "codes:", "- key: N1", "name: Ventetid",
+         'colour: "#12ab34"']
     )
     # the second new code joins the group; a code can also go into an existing group
     add_code(mini_project, "nye_koder", "N2", "Tillid: at blive troet", "#000000")

@@ -91,7 +91,8 @@ def test_ingen_kode_is_a_decision_with_an_undo(mini_project):
     store = project.coding_store()
     document = project.corpus.get("INT-FAM-01")
     mark = store.mark_no_code("AB", document, document.segment("S003"))
-    assert (mark.segment_id, mark.start, mark.end) == ("S003", document.segment("S003").start, document.segment("S003").end)
+    segment = document.segment("S003")
+    assert (mark.segment_id, mark.start, mark.end) == ("S003", segment.start, segment.end)
     store.mark_no_code("AB", document, document.segment("S003"))  # twice is once
     assert Project(mini_project).coding_store().no_code_segments("AB", "INT-FAM-01") == {"S003"}
     assert store.no_code_segments("CD", "INT-FAM-01") == set()
@@ -165,3 +166,32 @@ def test_rejected_suggestions_are_remembered_by_a_new_session(mini_project):
     assert [r.key for r in fresh.rejections("AB")] == [("INT-FAM-01", "S004", "P1")]
     fresh.undo_reject_suggestion("AB", "INT-FAM-01", "S004", "P1")
     assert CodingStore(mini_project / "codings").rejections("AB") == []
+
+
+SAME_CODINGS = """
+import sys, time
+from pathlib import Path
+from workbench.project import Project
+root, go = sys.argv[1:]
+project = Project(root)
+store = project.coding_store()
+document = project.corpus.get("OBS-01")
+while not Path(go).exists():
+    time.sleep(0.001)
+for i in range(60):
+    store.add("AB", document, "P2", span=(i, i + 5))
+"""
+
+
+def test_two_sessions_of_one_coder_adding_the_same_codings_make_each_once(mini_project, tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    go = tmp_path / "go"
+    children = [subprocess.Popen([sys.executable, "-c", SAME_CODINGS, str(mini_project), str(go)]) for _ in range(2)]
+    time.sleep(0.5)
+    go.touch()
+    assert [child.wait(timeout=120) for child in children] == [0, 0]
+    assert len(events(mini_project, "AB")) == 60
+    assert sorted(c.start for c in Project(mini_project).coding_store().codings("AB")) == list(range(60))

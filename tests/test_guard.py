@@ -37,8 +37,9 @@ def test_findings_in_transcripts_memos_and_coding_memos_name_file_and_line(mini_
     assert "codings/NP.jsonl:1: navn: Birgitte Hansen" in out
 
     assert main(["--project", str(mini_project), "check-anonymity", "--json"]) == 1
-    records = json.loads(capsys.readouterr().out)
-    assert {r["kind"] for r in records} == {"telefon", "email", "navn"}
+    report = json.loads(capsys.readouterr().out)
+    assert {r["kind"] for r in report["findings"]} == {"telefon", "email", "navn"}
+    assert "fødselsdatoer" in report["detectors"] and report["detectors"][-1].startswith("spaCy-NER")
 
 
 def test_withdrawn_material_is_scanned_too(mini_project):

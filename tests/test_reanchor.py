@@ -65,7 +65,8 @@ def test_a_deleted_passage_gets_no_proposal(mini_project):
 
 def test_a_repeated_phrase_is_placed_by_its_surroundings(mini_project):
     coding = code_passage(mini_project, "og det kan være tungt for både os og familien.", "P4")
-    project = edit(mini_project, "I: Hvad med samtykket?", "I: Hvad med samtykket, og det kan være tungt for både os og familien.?")
+    repeated = "I: Hvad med samtykket, og det kan være tungt for både os og familien.?"
+    project = edit(mini_project, "I: Hvad med samtykket?", repeated)
     document = project.corpus.get("INT-RAD-01")
     proposal = propose(project.coding_store().codings("AB")[0], document)
     expected = document.body.rindex("og det kan være tungt for både os og familien.")

@@ -124,6 +124,9 @@ class Lexicon:
         self.strong_names = self.names - self.ambiguous
         self.extra_common = {w.lower() for w in da.read_list("almindelige_ord.txt")}
         self.programme = PhraseIndex(da.read_list("programordforraad.txt"))
+        self.generic = PhraseIndex(da.read_list("generelle_termer.txt"))
+        self.districts = PhraseIndex(da.read_list("bydele.txt"))
+        self.unit_types = frozenset(da.read_list("enhedstyper.txt"))
         self.local_places = PhraseIndex(da.read_list("steder_lokale.txt"))
         self.institutions = PhraseIndex(da.read_list("institutioner.txt"))
         self._common_cache: dict[str, bool] = {}
@@ -149,6 +152,7 @@ class Lexicon:
                 common
                 and not (acronym or listed or ambiguous or "-" in word or folded in names or place)
                 and low not in da.INST_HEADS
+                and low not in self.unit_types
                 and word not in da.CLUB_ABBREVIATIONS
             )
             facts = WordFacts(folded, acronym, stem, listed, ambiguous, common, ordinary, len(word) == 1 and not place)

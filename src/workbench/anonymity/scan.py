@@ -24,11 +24,20 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from workbench.anonymity.detectors import addresses, contact, institutions, names, ner
+from workbench.anonymity.detectors import (
+    addresses,
+    contact,
+    dates,
+    handles,
+    institutions,
+    names,
+    ner,
+    plates,
+)
 from workbench.anonymity.lexicon import WORD, allowed_index, lexicon
 from workbench.lang import da
 
-KINDS = ("cpr", "telefon", "email", "adresse", "navn", "institution")
+KINDS = ("cpr", "telefon", "email", "adresse", "navn", "institution", "fødselsdato", "profil", "nummerplade")
 
 KIND_LABELS: dict[str, str] = {
     "cpr": "CPR-nummer",
@@ -37,6 +46,9 @@ KIND_LABELS: dict[str, str] = {
     "adresse": "adresse",
     "navn": "navn",
     "institution": "institution",
+    "fødselsdato": "fødselsdato",
+    "profil": "profil på sociale medier",
+    "nummerplade": "nummerplade",
 }
 
 
@@ -111,11 +123,18 @@ class Scan:
     visited: capitalised words, speaker labels, lines with digits, and the neighbours the rules ask
     about. Lower-case running text, most of a transcript, is never walked word by word."""
 
-    def __init__(self, text: str, allowed: tuple[str, ...]):
+    def __init__(self, text: str, allowed: tuple[str, ...], places: tuple[str, ...] = ()):
         self.text = text
         self.lex = lexicon()
-        # the term lists whose phrases are never findings: the programme's and the project's
-        self.allowed_indexes = [self.lex.programme] + ([allowed_index(allowed)] if allowed else [])
+        # the term lists whose phrases are never findings: the programme's, the generic terms and
+        # Copenhagen's districts, and the project's
+        lex = self.lex
+        self.allowed_indexes = [lex.programme, lex.generic, lex.districts]
+        if allowed:
+            self.allowed_indexes.append(allowed_index(allowed))
+        # the project's own local places are findings even where a generic term says otherwise
+        self.project_places = allowed_index(places) if places else None
+        self.forced: set[tuple[int, int]] = set()
         # Bracketed placeholders and URLs are blanked out (same length, so offsets hold).
         work = _BRACKETS.sub(lambda m: " " * len(m.group()), text)
         if "http" in work or "www." in work:
@@ -130,6 +149,7 @@ class Scan:
         self._in_terms: dict[str, bool] = {}  # lower case → whether it is a word of any allowed term
         self._line_starts: list[int] | None = None
         self._labels: dict[int, tuple[int, int] | None] = {}  # line start → span of its speaker label
+        self._lowered: str | None = None
         self.caps = self._find_capitals()
         self.digit_lines: list[tuple[int, int]] | None = None  # (start, end) of each line holding a digit
 
@@ -219,7 +239,7 @@ class Scan:
 
         return lower_at
 
-    def _token_at_or_before(self, pos: int) -> int | None:
+    def token_at_or_before(self, pos: int) -> int | None:
         """The last token that starts at or before pos."""
         n = len(self.work)
         m = _LETTER.search(self.reversed, n - 1 - pos)  # the last letter at or before pos: in that token
@@ -305,7 +325,7 @@ class Scan:
 
     def inside_allowed(self, start: int, end: int) -> bool:
         """Whether text[start:end] lies inside one allowed term."""
-        i = self._token_at_or_before(start)
+        i = self.token_at_or_before(start)
         term = None if i is None else self.allowed_term(i)
         return term is not None and term[0] <= start and end <= term[1]
 
@@ -313,6 +333,43 @@ class Scan:
 
     def add(self, priority: int, start: int, end: int, kind: str) -> None:
         self.candidates.append((priority, start, end, kind))
+
+    @property
+    def lowered(self) -> str:
+        """work in lower case, offset for offset (a character whose lower case is longer, such
+        as "İ", is kept as it is)."""
+        if self._lowered is None:
+            lowered = self.work.lower()
+            if len(lowered) != len(self.work):
+                lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in self.work)
+            self._lowered = lowered
+        return self._lowered
+
+    def word_positions(self, words: tuple[str, ...]) -> Iterator[tuple[int, str]]:
+        """(start, word) of the whole-word occurrences of any of the lower-case words, in any case.
+
+        A plain substring search per word: many times faster than a regex of alternatives over a
+        long text, which is what keeps these detectors from walking the text word by word."""
+        low = self.lowered
+        for word in words:
+            n = len(word)
+            pos = low.find(word)
+            while pos >= 0:
+                before = low[pos - 1] if pos else " "
+                after = low[pos + n : pos + n + 1]
+                if not (before.isalnum() or before in "_'’-") and not (after.isalnum() or after == "_"):
+                    yield pos, word
+                    pos = low.find(word, pos + n)
+                else:
+                    pos = low.find(word, pos + 1)
+
+    def candidate_spans(self, kind: str) -> list[tuple[int, int]]:
+        """(start, end) of the candidates of one kind added so far."""
+        return [(start, end) for _, start, end, k in self.candidates if k == kind]
+
+    def has_candidate(self, kind: str, start: int, end: int) -> bool:
+        """Whether a candidate of this kind so far covers work[start:end]."""
+        return any(k == kind and s <= start and end <= e for _, s, e, k in self.candidates)
 
     def sentence_start(self, i: int) -> bool:
         """Whether token i begins a sentence (or a line, a quote, a speaker turn)."""
@@ -407,7 +464,7 @@ class Scan:
             text = self.text[start:end]
             stripped = text.rstrip(" \t,.;:")
             end = start + len(stripped)
-            if end <= start or self.inside_allowed(start, end):
+            if end <= start or ((start, end) not in self.forced and self.inside_allowed(start, end)):
                 continue
             k = bisect.bisect_left(taken_starts, start)
             if k > 0 and taken[k - 1][1] > start:
@@ -424,14 +481,35 @@ class Scan:
 # In this order; ties between overlapping candidates go to the lower priority number each adds.
 DETECTORS: tuple[Callable[[Scan], None], ...] = (
     contact.emails,
+    handles.handles,
     contact.cprs,
     contact.phones,
+    plates.plates,
     addresses.addresses,
+    addresses.postcodes,
     institutions.institutions,
     institutions.phrases,
     names.names,
+    dates.birth_dates,  # after names: "Eden (17.01.2014)"
     ner.external_ner,
 )
+
+
+# What each detector looks for, in Danish, for the output of check-anonymity.
+DETECTOR_LABELS = (
+    "e-mail", "profiler på sociale medier", "CPR-numre", "telefonnumre", "nummerplader", "adresser",
+    "postnumre og postdistrikter", "institutioner", "lokale steder", "navne", "fødselsdatoer",
+)
+
+
+def detectors_run() -> list[str]:
+    """The detectors find_personal_data runs, the spaCy entity recogniser last (with its state)."""
+    return [*DETECTOR_LABELS, ner.ner_status().label]
+
+
+def is_ordinary_word(word: str) -> bool:
+    """Whether `word` is an ordinary Danish word (the lemma table and the extra word list)."""
+    return lexicon().is_common(word.lower())
 
 
 def is_listed_name(word: str) -> bool:
@@ -439,15 +517,17 @@ def is_listed_name(word: str) -> bool:
     return da.fold(word) in lexicon().names
 
 
-def find_personal_data(text: str, *, allowed: Iterable[str] = ()) -> list[Finding]:
+def find_personal_data(text: str, *, allowed: Iterable[str] = (), places: Iterable[str] = ()) -> list[Finding]:
     """All findings in text, sorted by start, non-overlapping.
 
-    `allowed` adds project-specific terms that are never findings (matched case-insensitively on
-    whole words, a genitive s included)."""
+    `allowed` adds project-specific terms that are never findings, `places` the project's local
+    place names, which always are (both matched case-insensitively on whole words, a genitive s
+    included; codebook.yaml: anonymity.allowed_terms and anonymity.local_places)."""
     if not text:
         return []
     allowed_tuple = tuple(sorted({a.strip() for a in allowed if a and a.strip()}))
-    spans = Scan(text, allowed_tuple).run()
+    places_tuple = tuple(sorted({p.strip() for p in places if p and p.strip()}))
+    spans = Scan(text, allowed_tuple, places_tuple).run()
     if not spans:
         return []
     newlines = [m.start() for m in re.finditer("\n", text)]

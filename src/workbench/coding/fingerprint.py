@@ -38,7 +38,8 @@ class Anchor:
     trail: int = 0  # characters of the span after its last word
 
     def encode(self) -> str:
-        return "|".join(["".join(part) for part in (self.before, self.words, self.after)] + [f"{self.lead},{self.trail}"])
+        hashes = ["".join(part) for part in (self.before, self.words, self.after)]
+        return "|".join([*hashes, f"{self.lead},{self.trail}"])
 
 
 def anchor_of(body: str, start: int, end: int) -> Anchor:

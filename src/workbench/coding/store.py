@@ -28,7 +28,7 @@ from pathlib import Path
 
 from workbench.coding.fingerprint import encode_anchor
 from workbench.errors import WorkbenchError
-from workbench.io.files import append_line
+from workbench.io.files import append_line, locked
 from workbench.material.codebook import VALENCES, Codebook
 from workbench.material.corpus import Corpus, Document, Segment, text_hash
 
@@ -263,7 +263,8 @@ class CodingStore:
             return
         if question not in QUESTIONS:
             raise WorkbenchError(f"Spørgsmålet '{question}' er ukendt; brug {', '.join(QUESTIONS)}.")
-        if self.codebook is not None and self.codebook.has_code(code) and self.codebook.group_of(code).kind != "principle":
+        codebook = self.codebook
+        if codebook is not None and codebook.has_code(code) and codebook.group_of(code).kind != "principle":
             raise WorkbenchError(
                 f"Koden '{code}' er ikke et princip; kun kodninger af principper kan knyttes til {question}."
             )
@@ -299,14 +300,6 @@ class CodingStore:
             segment_id = _segment_containing(document, start, end)
         else:
             raise ValueError("give a segment or a span")
-        existing = self._log(check_coder(coder)).same_span((document.id, code, start, end))
-        if existing is not None:
-            if (existing.valence, existing.memo, existing.quote, existing.question) == (valence, memo, bool(quote), question):
-                return existing
-            raise WorkbenchError(
-                f"{coder} har allerede kodet {document.id} {start}-{end} med {code} (kodning {existing.id}). "
-                "Ret valens, memo, stjerne eller spørgsmål på den kodning i stedet for at kode igen."
-            )
         fields = {
             "doc_id": document.id, "segment_id": segment_id, "start": start, "end": end, "code": code,
             "valence": valence, "memo": memo, "quote": bool(quote), "text_hash": text_hash(document.body[start:end]),
@@ -314,8 +307,20 @@ class CodingStore:
         }
         if question is not None:  # left out otherwise, so the line reads as before
             fields["question"] = question
-        coding_id = uuid.uuid4().hex[:12]
-        self._write(coder, "add", coding_id, fields)
+        # under the log's lock, so two sessions of one coder cannot both add the same coding
+        with locked(self.path_for(check_coder(coder))):
+            existing = self._log(coder).same_span((document.id, code, start, end))
+            if existing is not None:
+                if (existing.valence, existing.memo, existing.quote, existing.question) == (
+                    valence, memo, bool(quote), question
+                ):
+                    return existing
+                raise WorkbenchError(
+                    f"{coder} har allerede kodet {document.id} {start}-{end} med {code} (kodning {existing.id}). "
+                    "Ret valens, memo, stjerne eller spørgsmål på den kodning i stedet for at kode igen."
+                )
+            coding_id = uuid.uuid4().hex[:12]
+            self._write(coder, "add", coding_id, fields)
         return self._log(coder).state[coding_id]
 
     def find(self, coder: str, doc_id: str, code: str, start: int, end: int) -> Coding | None:
@@ -372,7 +377,9 @@ class CodingStore:
     def mark_no_code(self, coder: str, document: Document, segment: Segment) -> NoCodeMark:
         """Record that no code applies to the segment. Refused while the coder has codings on it."""
         log = self._log(check_coder(coder))
-        coded = [c for c in log.state.values() if c.doc_id == document.id and c.start < segment.end and segment.start < c.end]
+        coded = [
+            c for c in log.state.values() if c.doc_id == document.id and c.start < segment.end and segment.start < c.end
+        ]
         if coded:
             raise WorkbenchError(
                 f"Segmentet {segment.id} i {document.id} har allerede {len(coded)} kodning(er) af {coder}; "
@@ -421,7 +428,8 @@ class CodingStore:
     def reject_suggestion(self, coder: str, doc_id: str, segment_id: str, code: str) -> Rejection:
         key = (doc_id, segment_id, code)
         if key not in self._log(check_coder(coder)).rejections:
-            self._write(coder, "reject_suggestion", _event_id(), {"doc_id": doc_id, "segment_id": segment_id, "code": code})
+            fields = {"doc_id": doc_id, "segment_id": segment_id, "code": code}
+            self._write(coder, "reject_suggestion", _event_id(), fields)
         return self._log(coder).rejections[key]
 
     def undo_reject_suggestion(self, coder: str, doc_id: str, segment_id: str, code: str) -> None:

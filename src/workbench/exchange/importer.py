@@ -181,7 +181,8 @@ def _check(source: Path, given: dict, codebook, documents_dir: Path) -> _Checked
         document = parse_document(text, target, codebook, expected_id=doc_id)
     except WorkbenchError as exc:
         return _Checked(source, error=exc)
-    findings = find_personal_data(document.body, allowed=codebook.anonymity.allowed_terms)
+    anonymity = codebook.anonymity
+    findings = find_personal_data(document.body, allowed=anonymity.allowed_terms, places=anonymity.local_places)
     lines = [f"{source}:{source_body_line + f.line - 1}: {KIND_LABELS[f.kind]}: {f.text}" for f in findings]
     if not lines:
         _ = document.segments  # segmented here, in the worker: the import reports each file's segments

@@ -74,7 +74,8 @@ class EvaluationQuestion(_Strict):
 
 
 class AnonymitySettings(_Strict):
-    allowed_terms: tuple[str, ...] = ()
+    allowed_terms: tuple[str, ...] = ()  # never findings (docs/anonymitet.md)
+    local_places: tuple[str, ...] = ()  # the project's own place names: always findings
 
 
 class Codebook(_Strict):

@@ -155,7 +155,8 @@ def _remove_item(text: str, sequence: yaml.SequenceNode, item: yaml.Node) -> str
             return text[: item.start_mark.index] + text[items[number + 1].start_mark.index :]
         return text[: items[number - 1].end_mark.index] + text[item.end_mark.index :]
     if number + 1 < len(items):
-        return text[: _line_start(text, item.start_mark.index)] + text[_line_start(text, items[number + 1].start_mark.index) :]
+        following = _line_start(text, items[number + 1].start_mark.index)
+        return text[: _line_start(text, item.start_mark.index)] + text[following:]
     if number == 0:  # the only item: the caller removes the sequence's owner instead
         raise _not_editable()
     return text[: _content_end(text, items[number - 1])] + text[_content_end(text, item) :]
@@ -251,7 +252,8 @@ def add_code(project_root: str | Path, group_key: str | None, key: str, name: st
                 new = f', {{key: {key}, name: {_scalar(name, flow=True)}, colour: "{colour}"}}'
                 return edit.save(edit.text[:at] + new + edit.text[at:])
             dash, column = _dash_column(edit.text, last), last.start_mark.column
-            lines = [f"{' ' * dash}- key: {key}", f"{' ' * column}name: {_scalar(name)}", f'{" " * column}colour: "{colour}"']
+            indent = " " * column
+            lines = [f"{' ' * dash}- key: {key}", f"{indent}name: {_scalar(name)}", f'{indent}colour: "{colour}"']
             at = _content_end(edit.text, last)
         else:
             last = groups[-1]
@@ -260,8 +262,10 @@ def add_code(project_root: str | Path, group_key: str | None, key: str, name: st
             code_dash, code_column = _dash_column(edit.text, sample) - column, sample.start_mark.column - column
             codes_key = _key_node(last, "codes")
             codes_column = codes_key.start_mark.column - column if codes_key is not None else 0
-            blank = "\n" in edit.text[_content_end(edit.text, groups[-2]) + 1 : _line_start(edit.text, last.start_mark.index)] \
-                if len(groups) > 1 else False
+            # a blank line before the new group when the groups before are set apart so
+            after_previous = _content_end(edit.text, groups[-2]) + 1 if len(groups) > 1 else 0
+            last_line = _line_start(edit.text, last.start_mark.index)
+            blank = len(groups) > 1 and "\n" in edit.text[after_previous:last_line]
             key_name, group_name, kind = NEW_CODES_GROUP
             lines = ([""] if blank else []) + [
                 f"{' ' * dash}- key: {key_name}",

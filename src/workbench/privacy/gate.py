@@ -119,7 +119,8 @@ def plain_text(data: bytes) -> str:
 def findings(project: Project, export: Export) -> list[str]:
     """Every reason to refuse the export, as `file:line: kind: text`, in the order found."""
     texts = list(export.texts) + _file_texts(export)
-    found = [str(f) for f in scan_texts(texts, project.codebook.anonymity.allowed_terms)]
+    anonymity = project.codebook.anonymity
+    found = [str(f) for f in scan_texts(texts, anonymity.allowed_terms, anonymity.local_places)]
     material = withdrawn_material(project)
     found += [str(f) for f in withdrawn_findings(project, texts, material)]
     if not found and material is not None:  # what the files hold, whatever the exporter declared

@@ -96,11 +96,13 @@ def project_text_sources(project: Project) -> Iterator[TextSource]:
         yield from collect(project)
 
 
-def scan_texts(sources: Iterable[TextSource], allowed: Iterable[str] = ()) -> list[ProjectFinding]:
-    allowed = tuple(allowed)
+def scan_texts(
+    sources: Iterable[TextSource], allowed: Iterable[str] = (), places: Iterable[str] = ()
+) -> list[ProjectFinding]:
+    allowed, places = tuple(allowed), tuple(places)
     findings = []
     for source in sources:
-        for finding in find_personal_data(source.text, allowed=allowed):
+        for finding in find_personal_data(source.text, allowed=allowed, places=places):
             findings.append(
                 ProjectFinding(source.path, source.first_line + finding.line - 1, finding.kind, finding.text)
             )
@@ -108,7 +110,8 @@ def scan_texts(sources: Iterable[TextSource], allowed: Iterable[str] = ()) -> li
 
 
 def scan_project(project: Project) -> list[ProjectFinding]:
-    return scan_texts(project_text_sources(project), project.codebook.anonymity.allowed_terms)
+    anonymity = project.codebook.anonymity
+    return scan_texts(project_text_sources(project), anonymity.allowed_terms, anonymity.local_places)
 
 
 _SHINGLE = 8  # words: long enough that a shared run of words means copied text, not common phrasing

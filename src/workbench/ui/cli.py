@@ -45,16 +45,27 @@ def cmd_import(args) -> int:
 
 
 def cmd_check_anonymity(args) -> int:
+    from workbench.anonymity import detectors_run, ner_status
     from workbench.privacy.guard import scan_project
 
     findings = scan_project(_project(args))
+    ner = ner_status()
     if args.json:
-        print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        report = {
+            "detectors": detectors_run(),
+            "ner": {"model": ner.model, "error": ner.error},
+            "findings": [f.as_dict() for f in findings],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for finding in findings:
             print(finding)
         if not findings:
             print("Ingen mulige personoplysninger fundet.")
+        # on stderr, so that stdout stays one line per finding
+        print("Søgt efter: " + ", ".join(detectors_run()) + ".", file=sys.stderr)
+        if ner.error:
+            print(ner.error, file=sys.stderr)
     return 1 if findings else 0
 
 
@@ -63,7 +74,11 @@ def cmd_pseudonymise(args) -> int:
 
     project = _project(args)
     findings = pseudonymise_file(
-        Path(args.file), Path(args.key), project.root, allowed=project.codebook.anonymity.allowed_terms
+        Path(args.file),
+        Path(args.key),
+        project.root,
+        allowed=project.codebook.anonymity.allowed_terms,
+        places=project.codebook.anonymity.local_places,
     )
     print(f"{len(findings)} forekomster erstattet i {args.file}. Nøglen er gemt i {args.key} (del den aldrig).")
     return 0
@@ -412,6 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="hvilke tabeller (standard: all)")
     p.add_argument("--out", metavar="FIL.xlsx", help="standard: exports/<tabel>.xlsx")
     p.add_argument("--coders", metavar="A,B", help="de to kodere i enighedstabellen (standard: projektets to kodere)")
+
+    from workbench.ui import cli_assessments
+
+    cli_assessments.register(commands)
     return parser
 
 

@@ -120,3 +120,28 @@ def _extend_street_left(scan: Scan, start: int) -> int:
         i = j
         taken += 1
     return start
+
+
+# A postcode on its own after "i" or "postnummer" ("de bor i 2400"), one with a postal district
+# ("2400 NV"), and a postal district ("København NV", "Kbh. SV").
+_POSTCODE_ALONE = re.compile(
+    r"(?<![\w-])(?:[iI]|[pP]ostnummer|[pP]ostnr\.?|[pP]ostdistrikt)[ \t]+([1-9]\d{3})(?![\w]|[.,]\d|[ \t]*%)"
+)
+_POSTCODE_DISTRICT = re.compile(r"(?<![\w.,-])[1-9]\d{3}[ \t]+(?:NV|SV|NØ|SØ|K|V|Ø|N|S|C)(?![\w])")
+_POSTAL_DISTRICT = re.compile(r"(?<![\w-])(?:København|Kbh\.?)[ \t]+(?:NV|SV|NØ|SØ|K|V|Ø|N|S)(?![\w])")
+
+
+def postcodes(scan: Scan) -> None:
+    work = scan.work
+    for m in scan.on_lines_with_digits(_POSTCODE_ALONE):
+        code = int(m.group(1))
+        said = m.group().split()[0].lower()
+        if said == "i" and not (1000 <= code <= 4999 and not 1900 <= code <= 2099):
+            continue  # "i 2015" is a year; Zealand's postcodes run from 1000 to 4999
+        scan.add(3, m.start(1), m.end(1), "adresse")
+    for m in scan.on_lines_with_digits(_POSTCODE_DISTRICT):
+        scan.add(3, m.start(), m.end(), "adresse")
+    for pos, _town in scan.word_positions(("københavn", "kbh")):
+        m = _POSTAL_DISTRICT.match(work, pos)
+        if m:
+            scan.add(3, m.start(), m.end(), "adresse")

@@ -38,7 +38,8 @@ def heads_near_capitals(scan: Scan) -> list[int]:
 
 
 def is_head(scan: Scan, i: int) -> bool:
-    return scan.tokens[i][2] in da.INST_HEADS or scan.tokens[i][1] in da.CLUB_ABBREVIATIONS
+    low = scan.tokens[i][2]
+    return low in da.INST_HEADS or low in scan.lex.unit_types or scan.tokens[i][1] in da.CLUB_ABBREVIATIONS
 
 
 def named_after_heads(scan: Scan, heads: list[int]) -> None:
@@ -58,10 +59,13 @@ def named_after_heads(scan: Scan, heads: list[int]) -> None:
                 first = scan.next_token(first)
             if first == i or all(scan.tokens[k][1].isupper() for k in scan.tokens_from(first, i)[:-1]):
                 continue
+            if w.islower() and scan.next_token(first) == i and _genitive_of_a_name(scan, first):
+                continue  # "Bohdans skole" is Bohdan's school: the name is the finding
             scan.add(4, first, end, "institution")
             continue
         name_at = None
-        if low in da.INST_HEAD_BEFORE or w in da.CLUB_ABBREVIATIONS:
+        unit_type = low in scan.lex.unit_types
+        if low in da.INST_HEAD_BEFORE or w in da.CLUB_ABBREVIATIONS or unit_type:
             if scan.adjacent(i):
                 name_at = scan.next_token(i)
         elif low == "skolen" and scan.adjacent(i):
@@ -77,22 +81,37 @@ def named_after_heads(scan: Scan, heads: list[int]) -> None:
             if not (scan.adjacent(last) and scan.run_word(scan.next_token(last))):
                 break
             last = scan.next_token(last)
-        if all(scan.is_allowed(k) for k in scan.tokens_from(name_at, last)):
-            continue  # "skolen på Amager"
+        name = scan.tokens_from(name_at, last)
+        if all(scan.is_allowed(k) for k in name) and not (
+            name_at == scan.next_token(i) and any(scan.lex.districts.starting(scan.tokens[k][2]) for k in name)
+        ):
+            continue  # "skolen på Amager"; but "Kulturhuset Bispebjerg" names a unit
         scan.add(4, i, scan.tokens[last][0], "institution")
 
-def _proper_tok(scan: Scan, i: int) -> bool:
-    """Token i is capitalised and not an ordinary word at a sentence start."""
-    w = scan.tokens[i][1]
-    if len(w) < 2 or not w[:1].isupper() or scan.is_label(i):
+def _genitive_of_a_name(scan: Scan, i: int) -> bool:
+    _, w, low = scan.tokens[i]
+    if not low.endswith("s") or len(low) < 4:
         return False
-    if scan.sentence_start(i):
-        return w.isupper() or not scan.lex.is_common(scan.tokens[i][2])
-    return scan.tokens[i][2] not in ("de", "dem", "deres")
+    raw = w[:-2] if low.endswith(("'s", "’s")) else w[:-1]
+    lex, stem = scan.lex, da.fold(raw)
+    if stem in lex.names:
+        return da.fold(w) not in lex.names
+    # an unknown word, no place: "Bohdans skole" (a place's school would be "Husum Skole")
+    return not (lex.is_common(raw.lower()) or lex.is_known_proper(raw) or lex.local_places.starting(raw.lower()))
+
 
 def phrases(scan: Scan) -> None:
     """Named hospitals and workplaces ("institution"), local place names ("adresse")."""
     lex = scan.lex
+    project = scan.project_places
+    if project is not None:
+        for m in scan.word_positions(tuple(project.by_first)):
+            i = m[0]
+            k = project.match(scan.lower_at(i))
+            if k:
+                end = scan.tokens[scan.nth_token(i, k - 1)][0]
+                scan.forced.add((i, end))
+                scan.add(3, i, end, "adresse")
     for i in scan.caps:
         low = scan.tokens[i][2]
         if not (lex.institutions.starting(low) or lex.local_places.starting(low)) or scan.is_allowed(i):

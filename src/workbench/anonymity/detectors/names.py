@@ -22,6 +22,8 @@ def names(scan: Scan) -> None:
         kind = _classify(scan, i, flagged)
         if kind:
             flagged[i] = kind
+    known = _names_of_this_text(scan, flagged)
+    _same_names_again(scan, flagged, known)
     _capitalised_runs(scan, flagged)
     # Merge neighbours into one finding: "Anne Sofie Jørgensen", "Ahmad bin Ali".
     order = sorted(flagged)
@@ -36,6 +38,19 @@ def names(scan: Scan) -> None:
             if wrapped_neighbour and flagged[nxt] == "navn" and kind == "navn":
                 j = nxt
                 continue
+            if wrapped_neighbour and scan.adjacent(j) and _joins(scan, kind, nxt, flagged[nxt]):
+                j = nxt  # "Frode Vilstrup" (a surname that reads like a compound), "Specialbørnehaven Lærkereden"
+                continue
+            if (
+                kind == "institution"
+                and nxt is not None
+                and nxt not in flagged
+                and scan.adjacent(j)
+                and scan.run_word(nxt)
+                and not scan.is_allowed(nxt)
+            ):
+                j = nxt  # the name after an institution word: "Specialbørnehaven Lærkereden"
+                continue
             after = None if nxt is None else scan.next_token(nxt)
             if (
                 after in flagged
@@ -48,9 +63,138 @@ def names(scan: Scan) -> None:
                 j = after
                 continue
             break
-        scan.add(6 if kind == "navn" else 5, i, tokens[j][0], kind)
+        start = _with_title(scan, i) if kind == "navn" else i
+        scan.add(6 if kind == "navn" else 5, start, _with_apostrophe(scan, tokens[j][0]), kind)
         while k < len(order) and order[k] <= j:
             k += 1
+    _lower_case_names(scan, known)
+
+
+def _joins(scan: Scan, kind: str, nxt: int, next_kind: str) -> bool:
+    """Whether a flagged word takes the flagged word after it into one finding, beyond name + name."""
+    if kind == "institution":
+        return True
+    low = scan.tokens[nxt][2]
+    return next_kind == "institution" and not low.endswith(da.INSTITUTION_SUFFIXES + da.HOUSE_SUFFIXES)
+
+
+_TITLES = frozenset(["hr", "fru", "frk", "dr"])
+
+
+def _with_title(scan: Scan, i: int) -> int:
+    """A name after a title starts at the title ("hr. Søgaard", "fru Jensen")."""
+    prev = scan.prev_token(i)
+    if prev is None or scan.tokens[prev][2] not in _TITLES:
+        return i
+    gap = scan.work[scan.tokens[prev][0] : i]
+    return prev if gap in (" ", ". ") else i
+
+
+def _with_apostrophe(scan: Scan, end: int) -> int:
+    """A name ending in s, x or z takes a following possessive apostrophe ("Taras'", "Yonas’")."""
+    work = scan.work
+    if work[end - 1 : end] in ("s", "x", "z") and work[end : end + 1] in ("'", "’"):
+        after = work[end + 1 : end + 2]
+        if not (after.isalpha() or after.isdigit()):
+            return end + 1
+    return end
+
+
+def _names_of_this_text(scan: Scan, flagged: dict[int, str]) -> dict[str, str]:
+    """The names found so far that are no Danish word, lower case → as written ("taras" → "Taras"),
+    with a possessive s taken off. The same word elsewhere in the text is the same person."""
+    lex, tokens = scan.lex, scan.tokens
+    known: dict[str, str] = {}
+    for i, kind in flagged.items():
+        w = tokens[i][1]
+        if kind != "navn" or "-" in w or w.isupper():
+            continue
+        for part in (w, *(w[: -len(e)] for e in ("'s", "’s", "s") if w.endswith(e) and len(w) > len(e) + 2)):
+            low = part.lower()
+            if len(low) >= 3 and not lex.is_common(low) and low not in lex.ambiguous:
+                known.setdefault(low, part)
+    return known
+
+
+def _same_names_again(scan: Scan, flagged: dict[int, str], known: dict[str, str]) -> None:
+    """A capitalised word the rules passed over (at a sentence start, or as a possessive) that is a
+    name found elsewhere in the text ("Vithushans øjne", after "Vithushan" mid-sentence)."""
+    tokens = scan.tokens
+    for i in scan.caps:
+        if i in flagged or len(tokens[i][1]) < 2 or scan.is_allowed(i) or scan.is_label(i):
+            continue
+        if _nickname_in_brackets(scan, i, flagged):
+            flagged[i] = "navn"
+            continue
+        low = tokens[i][2]
+        stem = next((low[: -len(e)] for e in ("'s", "’s", "s") if low.endswith(e) and low[: -len(e)] in known), None)
+        if low in known or stem:
+            flagged[i] = "navn"
+
+
+def _nickname_in_brackets(scan: Scan, i: int, flagged: dict[int, str]) -> bool:
+    """One capitalised word in brackets right after a name is what the person is called: "Joanna Nowak (Asia)"."""
+    work, end = scan.work, scan.tokens[i][0]
+    if work[i - 1 : i] != "(" or work[end : end + 1] != ")":
+        return False
+    prev = scan.prev_token(i)
+    return prev is not None and flagged.get(prev) == "navn" and work[scan.tokens[prev][0] : i] == " ("
+
+
+# Before a person's name in lower case: "hedder selam", "kalder hende thasi", "min søn bohdan".
+# Searched from the first word (a plain substring search), then the rest is matched in place.
+_KIN_WORDS = (
+    "søn", "datter", "mand", "kone", "bror", "søster", "mor", "far", "nabo", "veninde", "ven", "kæreste", "barn",
+    "dreng", "pige", "lillebror", "lillesøster", "storebror", "storesøster", "svoger", "svigerinde", "svigermor",
+    "svigerfar", "fætter", "kusine", "onkel", "tante", "farmor", "mormor", "morfar", "farfar", "rådgiver", "lærer",
+    "pædagog", "sagsbehandler", "kontaktperson", "mentor", "tolk", "ægtefælle",
+)
+_POSSESSIVES = ("min", "mit", "mine", "hans", "hendes", "vores", "deres", "sin", "sit", "sine", "jeres", "din", "dit")
+_NAME_AFTER = r",?[ \t]+([^\W\d_]+(?:['’\-][^\W\d_]+)*)"
+_AFTER_KIN = re.compile(r"[ \t]+(?:" + "|".join(sorted(_KIN_WORDS, key=len, reverse=True)) + r")" + _NAME_AFTER)
+_AFTER_KALDER = re.compile(r"[ \t]+(?:ham|hende|mig|os|dem)" + _NAME_AFTER)
+_AFTER_NAMING = re.compile(_NAME_AFTER)
+_AFTER_TRIGGER = {
+    **dict.fromkeys(_POSSESSIVES, _AFTER_KIN),
+    **dict.fromkeys(("kalder", "kaldte"), _AFTER_KALDER),
+    **dict.fromkeys(("hedder", "kaldet", "kaldes"), _AFTER_NAMING),
+}
+_PERSON_TRIGGERS = tuple(_AFTER_TRIGGER)
+_POSSESSIVE_ENDING = re.compile(r"['’]?s")
+_WORD_GOES_ON = re.compile(r"\w|['’\-][^\W\d_]")
+
+
+def _lower_case_names(scan: Scan, known: dict[str, str]) -> None:
+    """Names typed in lower case: a name found capitalised elsewhere in the text ("Selam ...
+    selam"), or a listed name right after words that introduce a person ("min søn bohdan")."""
+    lex, work = scan.lex, scan.work
+    lowered = scan.lowered
+    for low in known:
+        n = len(low)
+        pos = lowered.find(low)
+        while pos >= 0:
+            end = pos + n
+            ending = _POSSESSIVE_ENDING.match(lowered, end)
+            end = ending.end() if ending else end
+            if (
+                work[pos].islower()
+                and not (pos and (lowered[pos - 1].isalnum() or lowered[pos - 1] in "_'’-"))
+                and not _WORD_GOES_ON.match(lowered, end)
+                and not scan.inside_allowed(pos, end)
+            ):
+                scan.add(6, pos, _with_apostrophe(scan, end), "navn")
+            pos = lowered.find(low, end)
+    for pos, trigger in scan.word_positions(_PERSON_TRIGGERS):
+        m = _AFTER_TRIGGER[trigger].match(scan.lowered, pos + len(trigger))
+        if m is None or not work[m.start(1)].islower():
+            continue
+        low = m.group(1)
+        stem = low[:-1] if low.endswith("s") else low
+        if lex.is_common(low) or low in lex.ambiguous:
+            continue
+        if da.fold(low) in lex.strong_names or da.fold(stem) in lex.strong_names or low in known:
+            scan.add(6, m.start(1), _with_apostrophe(scan, m.end(1)), "navn")
+
 
 def _capitalised_runs(scan: Scan, flagged: dict[int, str]) -> None:
     """Two or more capitalised words in a row mid-sentence name an organisation even when each
@@ -154,8 +298,14 @@ def _classify(scan: Scan, i: int, flagged: dict[int, str]) -> str | None:
     return None
 
 def _named(scan: Scan, i: int) -> bool:
-    """Token i follows a word that introduces a name ("hedder", "hr.")."""
-    return scan.prev_lower(i) in da.NAMING_WORDS
+    """Token i follows a word that introduces a name ("hedder", "hr.", "kalder hende")."""
+    prev = scan.prev_lower(i)
+    if prev in da.NAMING_WORDS:
+        return True
+    if prev in ("ham", "hende", "mig", "os", "dem"):
+        before = scan.prev_token(scan.prev_token(i))
+        return before is not None and scan.tokens[before][2] in ("kalder", "kaldte", "kald", "kaldes")
+    return False
 
 def _single_word_label(scan: Scan, i: int) -> bool:
     prev, nxt = scan.prev_token(i), scan.next_token(i)

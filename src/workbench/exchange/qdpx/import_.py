@@ -474,7 +474,7 @@ def import_qdpx(
                     report.warnings.append(warning)
                 plan.codings.append(_Planned(document, start, end, code.key, coder, selection.valence,
                                              selection.memo, selection.quote))
-    findings = scan_texts(plan.checked, codebook.anonymity.allowed_terms)
+    findings = scan_texts(plan.checked, codebook.anonymity.allowed_terms, codebook.anonymity.local_places)
     if findings:
         raise WorkbenchError(
             "QDPX-filen er ikke importeret, fordi teksterne indeholder mulige personoplysninger. Anonymisér dem "
