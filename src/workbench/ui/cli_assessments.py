@@ -14,7 +14,7 @@ from workbench.judgements.store import check_round, load_assessments
 from workbench.judgements.table import agreement_rows, development_rows, judgement_rows, problem_rows
 from workbench.lang import numbers
 from workbench.project import Project
-from workbench.selfeval.answers import Period
+from workbench.selfeval.period import Period
 
 HELP = "principvurderinger: niveau, begrundelse og belæg pr. princip og runde, og enigheden mellem bedømmere"
 
