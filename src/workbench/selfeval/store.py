@@ -17,6 +17,7 @@ from workbench.selfeval.answers import (
     STATUS_SUBMITTED,
     AnswerFile,
     SelfEvaluation,
+    Status,
     answer_path,
     check_answers,
     history_dir,
@@ -92,7 +93,7 @@ def personal_data(project: SelfEvalProject, evaluation: SelfEvaluation) -> list[
     return lines
 
 
-def _store(project: SelfEvalProject, evaluation: SelfEvaluation, status: str, now: dt.datetime | None) -> Path:
+def _store(project: SelfEvalProject, evaluation: SelfEvaluation, status: Status, now: dt.datetime | None) -> Path:
     form = load_form(project)
     check_answers(evaluation, form)
     if status == STATUS_SUBMITTED:

@@ -25,7 +25,7 @@ from workbench.selfeval.answers import SelfEvaluation, check_respondent, current
 from workbench.selfeval.form import ADHERENCE, FormItem, load_form
 from workbench.selfeval.period import Period
 from workbench.selfeval.store import personal_data, save_draft, submit
-from workbench.selfeval.summary import summary_table
+from workbench.selfeval.summary import DisagreementLimits, summary_table
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 DISAGREEMENT_COLOUR = "#fde2e1"
@@ -300,7 +300,7 @@ class SelfEvalApp:
         ).apply(
             lambda row: [f"background-color:{DISAGREEMENT_COLOUR}" if row["Uenighed"] else "" for _ in row], axis=1
         )
-        notes = disagreement_note()
+        notes = disagreement_note(DisagreementLimits.of(self.project))
         if rows["suppressed"].any():
             notes += " " + selfeval_suppression_note(self.project.settings.min_respondents)
         self.summary_html.value = styled.to_html() + f'<div style="{_HELP}">{html.escape(notes)}</div>'
