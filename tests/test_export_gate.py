@@ -40,6 +40,9 @@ for module in pkgutil.walk_packages([str(SRC)], "workbench."):  # every exporter
 CPR = "010203-1234"
 PERSONAL = f"ring på {CPR}"
 WITHDRAWN = "Det særlige ord tilbagetrukket skal ikke ses nogen steder"  # 9 words of INT-FAM-02
+# INT-FAM-02's answer again with one character changed, as a renamed re-import would bring it back
+WITHDRAWN_AGAIN = ("Det har været fint, men jeg vil ikke være med i evalueringen længere! Det særlige ord "
+                   "tilbagetrukket skal ikke ses nogen steder")
 FREE_TEXT_ONLY = {kinds.CODER, kinds.FILE_NAME}  # names that cannot hold a sentence
 
 
@@ -66,7 +69,7 @@ def plant(root: Path, kind: str, text: str) -> str:
         path = root / "interviews_anonymised" / "INT-RAD-01.md"
         body = path.read_text(encoding="utf-8").rstrip("\n")
         path.write_text(body + f"\n\nR: Vi aftalte, {text}.\n", encoding="utf-8")
-        _coding(root, "NP", "P2", quote=True, needle=text)
+        _coding(root, "NP", "P2", quote=True, needle=text[:30])
     elif kind == kinds.METADATA:  # the group counted large enough for quotes to name the role
         _replace(root / "interviews_anonymised" / "INT-RAD-01.md", "role: Rådgiver\n", f"role: Rådgiver {text}\n")
         _replace(root / "codebook" / "codebook.yaml", 'coarse_attribution: "Rådgiver"\n    min_persons: 3',
@@ -240,7 +243,8 @@ def test_a_cpr_number_in_any_carried_text_is_refused_and_nothing_is_written(chap
 
 @pytest.mark.parametrize(("name", "kind"), cases(free_text=True))
 def test_a_quote_from_a_withdrawn_document_in_any_carried_text_is_refused(chapter_project, name, kind):
-    plant(chapter_project, kind, WITHDRAWN)
+    """In a document body it takes the withdrawn text itself (a copy); elsewhere 8 of its words in a row."""
+    plant(chapter_project, kind, WITHDRAWN_AGAIN if kind == kinds.DOCUMENT else WITHDRAWN)
     project = Project(chapter_project)
     options = drive(name, project)
     exporter = gate.EXPORTERS[name]
@@ -251,8 +255,10 @@ def test_a_quote_from_a_withdrawn_document_in_any_carried_text_is_refused(chapte
     assert "trukket sit samtykke tilbage" in message
     lines = [line for line in message.splitlines() if ": gengiver tekst fra INT-FAM-02: " in line]
     assert lines, message
-    if kind != kinds.DOCUMENT or name != "chapter":
-        file, number = lines[0].split(":")[:2]
+    file, number = lines[0].split(":")[:2]
+    if kind == kinds.DOCUMENT:
+        assert file == "interviews_anonymised/INT-RAD-01.md" and "dokumentet er en kopi" in lines[0]
+    else:
         assert "særlige" in (chapter_project / file).read_text(encoding="utf-8").split("\n")[int(number) - 1]
     assert written_files(project) == []
 
@@ -265,6 +271,18 @@ def test_the_id_of_a_withdrawn_document_is_refused_too(chapter_project):
     message = str(refused.value)
     assert "memos/koder/P1.md:" in message and "gengiver tekst fra INT-FAM-02: INT-FAM-02" in message
     assert written_files(project) == []
+
+
+def test_phrasing_a_consented_interview_shares_with_the_withdrawn_one_is_no_finding(chapter_project):
+    """An interviewer asks everyone the same: that question in a withdrawn interview blocks no export."""
+    question = "I: Er der noget, du gerne vil tilføje, inden vi slutter af i dag?\n"
+    for name in ("INT-FAM-02", "INT-RAD-01"):
+        path = chapter_project / "interviews_anonymised" / f"{name}.md"
+        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + question, encoding="utf-8")
+    plant(chapter_project, kinds.MEMO, "Intervieweren spurgte: Er der noget, du gerne vil tilføje, inden vi slutter")
+    project = Project(chapter_project)
+    for name in ("qdpx", "xlsx", "chapter"):
+        assert gate.EXPORTERS[name].write(project, **drive(name, project)).written
 
 
 def test_a_refusal_lists_every_finding_across_kinds(chapter_project):

@@ -25,7 +25,7 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SRC = Path(__file__).resolve().parents[1] / "src"
-WORKBENCH = [sys.executable, "-m", "workbench.ui.cli"]
+WORKBENCH = [sys.executable, "-c", "import sys; from workbench.ui.cli import main; sys.exit(main())"]
 
 DANISH = "En rigtig sætning på dansk: Mødet på Nørrebro gik godt, og forældrene følte sig hørt af rådgiveren.\n"
 PROJECT_YAML = "title: Testevaluering\nperiod: 2024–2026\nmin_group_size: 3\n"

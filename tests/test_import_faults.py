@@ -22,6 +22,7 @@ from workbench.errors import WorkbenchError
 from workbench.project import Project
 
 SRC = Path(__file__).resolve().parents[1] / "src"
+CLI = "import sys; from workbench.ui.cli import main; sys.exit(main())"
 ROWS = 200
 HEADER = "doc_id;segment_id;start;end;coder;code;valence;quote;memo\n"
 
@@ -53,7 +54,7 @@ def env() -> dict:
 
 
 def cli(root: Path, *args: str, faulty: str | None = None) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-c", FAULTY_CLI, faulty] if faulty else [sys.executable, "-m", "workbench.ui.cli"]
+    command = [sys.executable, "-c", FAULTY_CLI, faulty] if faulty else [sys.executable, "-c", CLI]
     return subprocess.run([*command, "--project", str(root), *args], capture_output=True, text=True, env=env(),
                           timeout=120, check=False)
 
@@ -78,7 +79,7 @@ def test_killed_at_random_moments_the_import_is_whole_or_absent_and_a_rerun_comp
     seed = random.randrange(10**6)
     rng = random.Random(seed)
     source = write_csv(Project(mini_project), tmp_path / "kodninger.csv")
-    command = [sys.executable, "-m", "workbench.ui.cli", "--project", str(mini_project), "codings", "import",
+    command = [sys.executable, "-c", CLI, "--project", str(mini_project), "codings", "import",
                str(source)]
     outcomes = set()
     for run in range(12):
@@ -134,7 +135,7 @@ def test_a_full_disk_stores_nothing_says_so_and_a_rerun_completes(mini_project, 
 
 def test_two_simultaneous_imports_of_the_same_file_store_each_coding_once(mini_project, tmp_path):
     source = write_csv(Project(mini_project), tmp_path / "kodninger.csv")
-    command = [sys.executable, "-m", "workbench.ui.cli", "--project", str(mini_project), "codings", "import",
+    command = [sys.executable, "-c", CLI, "--project", str(mini_project), "codings", "import",
                str(source)]
     children = [subprocess.Popen(command, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for _ in range(3)]

@@ -152,25 +152,69 @@ class WithdrawnFinding:
         return f"{self.path}:{self.line}: gengiver tekst fra {self.doc_id}: {self.text}"
 
 
-def withdrawn_findings(project: Project, sources: Iterable[TextSource]) -> list[WithdrawnFinding]:
-    """Every text that repeats 8 words in a row from a withdrawn document, or carries its id; one finding each."""
+_COPY_SHARE = 0.3  # a document repeating this share of a withdrawn one's 8-word runs is a copy of it
+
+
+@dataclass
+class _WithdrawnMaterial:
+    """What of the withdrawn documents must not leave: their own runs of words, and consented copies of them."""
+
+    ids: re.Pattern
+    owner: dict[tuple[str, ...], str]  # 8-word run found only in a withdrawn document → its id
+    copies: dict[str, str]  # project path of a consented document that substantially repeats one → its id
+
+
+def withdrawn_material(project: Project) -> _WithdrawnMaterial | None:
+    """The withdrawn documents' material, worked out once for one check (None: nothing is withdrawn)."""
     withdrawn = {d.id: _shingles(d.body) for d in project.corpus.withdrawn}
     if not withdrawn:
-        return []
+        return None
+    every = set().union(*withdrawn.values())
+    common: set[tuple[str, ...]] = set()  # runs a consented document has too: shared phrasing, not the person's
+    copies: dict[str, str] = {}
+    for document in project.corpus.included:
+        words = [w for w, _ in _words(document.body)]
+        shared = {run for i in range(len(words) - _SHINGLE + 1) if (run := tuple(words[i : i + _SHINGLE])) in every}
+        copied = next((doc_id for doc_id, theirs in withdrawn.items()
+                       if theirs and len(shared & theirs) >= _COPY_SHARE * len(theirs)), None)
+        if copied:  # the withdrawn text imported again under another name: it is still withdrawn
+            copies[project.relative(document.path)] = copied
+        else:
+            common |= shared
+    owner = {run: doc_id for doc_id, theirs in withdrawn.items() for run in theirs if run not in common}
     ids = re.compile(r"(?<![\w-])(" + "|".join(re.escape(i) for i in sorted(withdrawn)) + r")(?![\w-])")
-    owner = {shingle: doc_id for doc_id, theirs in withdrawn.items() for shingle in theirs}
+    return _WithdrawnMaterial(ids, owner, copies)
+
+
+def withdrawn_findings(project: Project, sources: Iterable[TextSource],
+                       material: _WithdrawnMaterial | None = None) -> list[WithdrawnFinding]:
+    """Every text that repeats a withdrawn document: 8 words in a row that only the withdrawn document has,
+    its id, or any part of a consented document that is a copy of it. One finding per text and document.
+
+    Runs of words that a consented document shares with a withdrawn one (an interviewer's standard
+    question) are ordinary phrasing and no finding; a consented document that repeats at least 30 %
+    of a withdrawn one is the withdrawn material again.
+    """
+    material = material or withdrawn_material(project)
+    if material is None:
+        return []
     hits = []
     for source in sources:
+        if source.path in material.copies:
+            doc_id = material.copies[source.path]
+            excerpt = " ".join(source.text.split()[:_SHINGLE])
+            hits.append(WithdrawnFinding(source.path, source.first_line, doc_id, f"dokumentet er en kopi: {excerpt}"))
+            continue
         words = _words(source.text)
         seen: set[str] = set()
         for i in range(len(words) - _SHINGLE + 1):
             shingle = tuple(w for w, _ in words[i : i + _SHINGLE])
-            doc_id = owner.get(shingle)
-            if doc_id is not None and doc_id not in seen:  # one finding per source and document
-                seen.add(doc_id)
+            owner = material.owner.get(shingle)
+            if owner is not None and owner not in seen:
+                seen.add(owner)
                 line = source.first_line + source.text.count("\n", 0, words[i][1])
-                hits.append(WithdrawnFinding(source.path, line, doc_id, " ".join(shingle)))
-        for match in ids.finditer(source.text):
+                hits.append(WithdrawnFinding(source.path, line, owner, " ".join(shingle)))
+        for match in material.ids.finditer(source.text):
             line = source.first_line + source.text.count("\n", 0, match.start())
             hits.append(WithdrawnFinding(source.path, line, match.group(1), match.group(1)))
     return hits
