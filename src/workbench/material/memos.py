@@ -13,7 +13,6 @@ them as `project.memos`), so this module knows nothing about project folders.
 from __future__ import annotations
 
 import datetime as dt
-
 import re
 from collections.abc import Callable
 from pathlib import Path
