@@ -291,14 +291,21 @@ def test_each_free_text_answer_becomes_its_own_segment(project):
         "SE-2025-H1-AK", "SE-2025-H1-BT", "SE-2025-H1-CM", "SE-2025-H2-AK", "SE-2025-H2-BT", "SE-2025-H2-CM",
     ]
     ak = documents["SE-2025-H1-AK"]
-    assert (ak.meta.type, ak.meta.group, ak.meta.role, ak.meta.unit) == ("selfeval", "supportteam", "medarbejder", "supportteam")
+    assert (ak.meta.type, ak.meta.group, ak.meta.role, ak.meta.unit) == (
+        "selfeval",
+        "supportteam",
+        "medarbejder",
+        "supportteam",
+    )
     assert ak.meta.date == dt.date(2025, 6, 30)
     segments = segment_body(ak.id, ak.body, ak.meta.type)
     assert [s.text for s in segments] == [
         "P1 Familien – Eksempler fra praksis: Vi spurgte [en mor] til hendes ønsker, før planen blev lavet.",
-        "P1 Familien – Hvad har udfordret: Fædrene deltog sjældent i møderne. Vi nåede ikke at tale med de større børn.",
+        "P1 Familien – Hvad har udfordret: Fædrene deltog sjældent i møderne. Vi nåede ikke at tale med de større "
+        "børn.",
         "P2 Sammenhæng – Eksempler fra praksis: Familiens Plan samlede aftalerne fra SOF og BIF på ét ark.",
-        "P3 Kontakt – Eksempler fra praksis: Kerneteamet holdt fælles samtaler, så familien slap for at fortælle det hele igen.",
+        "P3 Kontakt – Eksempler fra praksis: Kerneteamet holdt fælles samtaler, så familien slap for at fortælle det "
+        "hele igen.",
     ]
     assert all(s.speaker is None for s in segments)
 
@@ -331,7 +338,10 @@ def test_free_texts_point_at_the_file_line_of_every_free_text(project):
         (line_of(path, "eksempler: Vi spurgte"), "Vi spurgte [en mor] til hendes ønsker, før planen blev lavet."),
         (line_of(path, "Fædrene deltog"), "Fædrene deltog sjældent i møderne."),
         (line_of(path, "Familiens Plan samlede"), "Familiens Plan samlede aftalerne fra SOF og BIF på ét ark."),
-        (line_of(path, "Kerneteamet holdt"), "Kerneteamet holdt fælles samtaler, så familien slap for at fortælle det hele igen."),
+        (
+            line_of(path, "Kerneteamet holdt"),
+            "Kerneteamet holdt fælles samtaler, så familien slap for at fortælle det hele igen.",
+        ),
     ]
     paths = {project.relative(s.path) for s in free_texts(project)}
     assert "selfeval/2025-H1/DL.yaml" in paths  # drafts are scanned too

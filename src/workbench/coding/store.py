@@ -37,6 +37,9 @@ CODER_NAME = re.compile(r"^[A-Za-zÆØÅæøå0-9][A-Za-zÆØÅæøå0-9_.-]{0,3
 CHANGEABLE = ("code", "valence", "memo", "quote", "question", "start", "end", "text_hash", "segment_id", "anchor")
 SPAN_FIELDS = ("start", "end", "text_hash")
 # which evaluation question a principle coding speaks to
+# The coder whose codings record resolved disagreements between two coders (written by agreement.resolve);
+# where it has coded a document, the chapter counts its codings instead of the primary coder's.
+CONSENSUS = "konsensus"
 QUESTIONS = ("relevans", "efterlevelse", "resultat")
 CODING_ACTIONS = ("add", "update", "remove")
 DECISION_ACTIONS = (
@@ -451,6 +454,22 @@ class CodingStore:
 
     def unreadable_lines(self, coder: str) -> list[int]:
         return list(self._log(coder).skipped)
+
+    def unreadable_warning(self) -> str | None:
+        """A Danish warning naming every log line that was skipped (torn by a crash or edited by hand), if any.
+
+        Only logs read so far are looked at: a command warns about the codings it used."""
+        found = [(name, log.skipped) for name, log in sorted(self._logs.items()) if log.skipped]
+        if not found:
+            return None
+        places = "; ".join(
+            f"{self.folder.name}/{name}.jsonl, linje {', '.join(map(str, lines))}" for name, lines in found
+        )
+        return (
+            f"Advarsel: {sum(len(lines) for _, lines in found)} linje(r) i kodningsloggen kunne ikke læses og er "
+            f"sprunget over ({places}). Linjen er ufuldstændig (fx efter et nedbrud) eller rettet i hånden; de "
+            "kodninger, den indeholdt, tæller ikke med. Ret eller slet linjen."
+        )
 
     def stale(self, corpus: Corpus, coder: str | None = None) -> list[StaleCoding]:
         documents = {d.id: d for d in corpus.documents}  # Corpus.get is a linear search

@@ -20,7 +20,7 @@ from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text
 from workbench.io.yaml import read_text
 from workbench.material.codebook import Codebook
-from workbench.material.corpus import Corpus
+from workbench.material.corpus import Corpus, Document
 
 CODE_DIR = "koder"
 DOCUMENT_DIR = "dokumenter"
@@ -48,17 +48,22 @@ class Memos:
 
     def path(self, code: str | None = None, doc_id: str | None = None) -> Path:
         """Where the memo on one code or one document lives; unknown codes and documents are refused."""
-        if (code is None) == (doc_id is None):
-            raise ValueError("give exactly one of code and doc_id")
-        if code is not None:
+        if code is not None and doc_id is None:
             self.codebook.code(code)  # raises the Danish error for an unknown code
             return self.folder / CODE_DIR / f"{code}.md"
-        if self._corpus().get(doc_id) is None:
+        if doc_id is not None and code is None:
+            self._document(doc_id)
+            return self.folder / DOCUMENT_DIR / f"{doc_id}.md"
+        raise ValueError("give exactly one of code and doc_id")
+
+    def _document(self, doc_id: str) -> Document:
+        document = self._corpus().get(doc_id)
+        if document is None:
             raise WorkbenchError(
                 f"Dokumentet '{doc_id}' findes ikke i projektet, så der kan ikke skrives et memo om det.",
                 self.documents_dir,
             )
-        return self.folder / DOCUMENT_DIR / f"{doc_id}.md"
+        return document
 
     def is_principle(self, code: str) -> bool:
         return self.codebook.group_of(code).kind == "principle"
@@ -67,12 +72,13 @@ class Memos:
         """The text a new memo starts from."""
         self.path(code=code, doc_id=doc_id)
         if doc_id is not None:
-            document = self._corpus().get(doc_id)
+            document = self._document(doc_id)
             return (
                 f"# Memo: {doc_id}\n\n"
                 f"Analytiske noter om dokumentet ({document.meta.type}, {document.meta.group}).\n\n"
                 f"## {ANALYSIS}\n"
             )
+        assert code is not None  # path() has checked that exactly one is given
         entry = self.codebook.code(code)
         if self.is_principle(code):
             return (

@@ -41,8 +41,9 @@ from workbench.selfeval.form import FormItem, SelfEvalForm, SelfEvalProject, loa
 from workbench.selfeval.period import Period
 
 HISTORY_DIR = ".historik"
-STATUS_DRAFT = "kladde"
-STATUS_SUBMITTED = "indsendt"
+Status = Literal["kladde", "indsendt"]
+STATUS_DRAFT: Status = "kladde"
+STATUS_SUBMITTED: Status = "indsendt"
 
 _RESPONDENT = re.compile(r"^[A-Za-zÆØÅæøå0-9][A-Za-zÆØÅæøå0-9_-]{0,23}$")
 # "AnneKrogh", "Anne.Krogh", "Anne_Krogh": two capitalised words without a space are a name too.
@@ -96,7 +97,7 @@ class SelfEvaluation(BaseModel):
 
     respondent: Annotated[str, BeforeValidator(_respondent)]
     period: Annotated[Period, BeforeValidator(Period.parse)]
-    status: Literal["kladde", "indsendt"] = STATUS_DRAFT
+    status: Status = STATUS_DRAFT
     saved: dt.datetime | None = None
     submitted: dt.datetime | None = None
     answers: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -125,7 +126,8 @@ class SelfEvaluation(BaseModel):
 def new_evaluation(respondent: str, period: str | Period, answers: dict[str, dict[str, Any]]) -> SelfEvaluation:
     """A SelfEvaluation from the form's input (not a file); bad input becomes one Danish sentence."""
     try:
-        return SelfEvaluation(respondent=respondent, period=period, answers=answers)
+        # pydantic parses the period (BeforeValidator) from its text as from a Period
+        return SelfEvaluation.model_validate({"respondent": respondent, "period": period, "answers": answers})
     except ValidationError as exc:
         _, message = describe_validation_error(exc)
         raise WorkbenchError(message) from None
@@ -162,7 +164,8 @@ def check_answers(evaluation: SelfEvaluation, form: SelfEvalForm, doc: YamlDocum
                     )
             elif not isinstance(value, str):
                 raise WorkbenchError(
-                    f"Svaret på {principle} '{item.heading}' skal være tekst (fundet: {value!r}).", path, line(principle, key)
+                    f"Svaret på {principle} '{item.heading}' skal være tekst (fundet: {value!r}).",
+                    path, line(principle, key),
                 )
 
 
@@ -198,7 +201,9 @@ def read_answer(path: Path, form: SelfEvalForm, period: Period, respondent: str,
         raise WorkbenchError("Filen er tom. Slet den, eller udfyld besvarelsen igen i formularen.", path)
     doc = parse_yaml(text, path)
     if not isinstance(doc.data, dict):
-        raise WorkbenchError("En besvarelse skal være en YAML-samling med respondent, period, status og answers.", path, 1)
+        raise WorkbenchError(
+            "En besvarelse skal være en YAML-samling med respondent, period, status og answers.", path, 1
+        )
     evaluation = validate(SelfEvaluation, doc)
     if evaluation.period != period:
         raise WorkbenchError(
@@ -211,7 +216,9 @@ def read_answer(path: Path, form: SelfEvalForm, period: Period, respondent: str,
             f"omdøb filen.", path, doc.line_of(("respondent",)),
         )
     if not current and not evaluation.is_submitted:
-        raise WorkbenchError("Historikken gemmer kun indsendte besvarelser; status skal være 'indsendt'.", path, doc.line_of(("status",)))
+        raise WorkbenchError(
+            "Historikken gemmer kun indsendte besvarelser; status skal være 'indsendt'.", path, doc.line_of(("status",))
+        )
     check_answers(evaluation, form, doc)
     return AnswerFile(evaluation, path, doc, text.split("\n"), current)
 
@@ -250,10 +257,13 @@ def answer_files(project: SelfEvalProject, form: SelfEvalForm) -> Iterator[Answe
 
 
 def has_answers(project: SelfEvalProject) -> bool:
-    return any(folder.glob("*.yaml") for _, folder in period_dirs(project))
+    """Whether any half-year folder holds an answers file (an empty folder, made ahead of time, does not count)."""
+    return any(next(folder.glob("*.yaml"), None) is not None for _, folder in period_dirs(project))
 
 
-def current_answer(project: SelfEvalProject, form: SelfEvalForm, period: Period, respondent: str) -> SelfEvaluation | None:
+def current_answer(
+    project: SelfEvalProject, form: SelfEvalForm, period: Period, respondent: str
+) -> SelfEvaluation | None:
     """The respondent's current answer (draft or submitted) for the half year, or None."""
     path = answer_path(project, period, respondent)
     if not path.exists():

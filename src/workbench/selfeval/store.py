@@ -16,6 +16,7 @@ from workbench.selfeval.answers import (
     STATUS_SUBMITTED,
     AnswerFile,
     SelfEvaluation,
+    Status,
     answer_path,
     check_answers,
     history_dir,
@@ -76,7 +77,7 @@ def _archive(project: SelfEvalProject, previous: AnswerFile, now: dt.datetime) -
     raise WorkbenchError("Historikken har for mange versioner med samme tidspunkt; ryd op i mappen.", folder)
 
 
-def _store(project: SelfEvalProject, evaluation: SelfEvaluation, status: str, now: dt.datetime | None) -> Path:
+def _store(project: SelfEvalProject, evaluation: SelfEvaluation, status: Status, now: dt.datetime | None) -> Path:
     form = load_form(project)
     check_answers(evaluation, form)
     if status == STATUS_SUBMITTED:

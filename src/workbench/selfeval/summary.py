@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import statistics
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -14,6 +16,22 @@ from workbench.selfeval.form import SelfEvalProject, load_form
 # or the answers are spread widely overall (sample standard deviation ≥ 1.2).
 DISAGREEMENT_RANGE = 3
 DISAGREEMENT_SD = 1.2
+
+
+@dataclass(frozen=True)
+class DisagreementLimits:
+    """When the team disagrees (project.yaml: disagreement_range, disagreement_sd); today's defaults above."""
+
+    range: int = DISAGREEMENT_RANGE
+    sd: float = DISAGREEMENT_SD
+
+    @classmethod
+    def of(cls, project: Any) -> DisagreementLimits:
+        """From a project's settings; a project object without settings gets the defaults."""
+        settings = getattr(project, "settings", None)
+        if settings is None:
+            return cls()
+        return cls(settings.disagreement_range, settings.disagreement_sd)
 
 SUMMARY_COLUMNS = [
     "principle", "principle_name", "period", "item", "item_label",
@@ -27,6 +45,7 @@ def summary_table(project: SelfEvalProject) -> pd.DataFrame:
     Only submitted answers count. sd is the sample standard deviation (n − 1), empty when n = 1.
     """
     form = load_form(project)
+    limits = DisagreementLimits.of(project)
     evaluations = submitted_evaluations(project, form)
     periods = sorted({e.period for e in evaluations})
     rows = []
@@ -46,8 +65,8 @@ def summary_table(project: SelfEvalProject) -> pd.DataFrame:
                     "item": item.key, "item_label": item.heading, "n": len(scores),
                     "mean": statistics.fmean(scores), "median": float(statistics.median(scores)),
                     "min": min(scores), "max": max(scores), "sd": sd,
-                    "disagreement": max(scores) - min(scores) >= DISAGREEMENT_RANGE
-                    or (not math.isnan(sd) and sd >= DISAGREEMENT_SD),
+                    "disagreement": max(scores) - min(scores) >= limits.range
+                    or (not math.isnan(sd) and sd >= limits.sd),
                 })
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 

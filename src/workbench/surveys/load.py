@@ -21,6 +21,7 @@ from workbench.material.codebook import Codebook
 from workbench.surveys.model import (
     AggregatedRow,
     AnswerSheet,
+    SmallNumbers,
     Survey,
     SurveyItem,
     SurveyMap,
@@ -175,7 +176,9 @@ def _time_of(cells: list[str], column: int | None, spec: SurveyMap, line: int, p
 
 
 def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -> list[AnswerSheet]:
-    wanted = [spec.respondent_column] + ([spec.time_column] if spec.time_column else [])
+    respondent_column = spec.respondent_column
+    assert respondent_column is not None  # the map's validator requires it for respondent-level data
+    wanted = [respondent_column] + ([spec.time_column] if spec.time_column else [])
     wanted += [item.source_column for item in spec.items]
     columns = _column_positions(
         table, wanted, path, f"Ret overskriften i filen eller kolonnenavnet i {map_path.name}."
@@ -184,12 +187,12 @@ def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -
     first_seen: dict[tuple[str, str], int] = {}
     sheets = []
     for line, cells in table.rows:
-        respondent = cells[columns[spec.respondent_column]]
+        respondent = cells[columns[respondent_column]]
         if not respondent:
             raise WorkbenchError(
                 f"Respondent-id mangler i kolonnen '{spec.respondent_column}'. Giv besvarelsen et id.", path, line
             )
-        time_point = _time_of(cells, columns.get(spec.time_column), spec, line, path)
+        time_point = _time_of(cells, columns.get(spec.time_column) if spec.time_column else None, spec, line, path)
         earlier = first_seen.setdefault((normalise(respondent), time_point), line)
         if earlier != line:
             when = spec.time_point(time_point).label.lower()
@@ -249,7 +252,7 @@ def _aggregated_rows(table: _Table, spec: SurveyMap, path: Path, map_path: Path)
                 path,
                 line,
             )
-        time_point = _time_of(cells, columns.get(spec.time_column), spec, line, path)
+        time_point = _time_of(cells, columns.get(spec.time_column) if spec.time_column else None, spec, line, path)
         earlier = first_seen.setdefault((item, time_point), line)
         if earlier != line:
             raise WorkbenchError(
@@ -285,12 +288,14 @@ def load_survey_map(path: Path, codebook: Codebook) -> SurveyMap:
     return spec
 
 
-def load_survey(map_path: Path, codebook: Codebook) -> Survey:
+def load_survey(map_path: Path, codebook: Codebook, limits: SmallNumbers | None = None) -> Survey:
     map_path = Path(map_path)
     spec = load_survey_map(map_path, codebook)
     data_path = map_path.parent / spec.file
     table = _read_table(data_path, spec.sheet)
-    survey = Survey(map_path.stem, spec, map_path, data_path, table.encoding, table.separator)
+    survey = Survey(
+        map_path.stem, spec, map_path, data_path, table.encoding, table.separator, limits=limits or SmallNumbers()
+    )
     if spec.format == "respondent":
         survey.sheets = _answer_sheets(table, spec, data_path, map_path)
     else:
@@ -304,7 +309,8 @@ def load_surveys(project) -> list[Survey]:
     if not folder.is_dir():
         return []
     maps = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
-    return [load_survey(path, project.codebook) for path in maps]
+    limits = SmallNumbers.of(project)
+    return [load_survey(path, project.codebook, limits) for path in maps]
 
 
 def items_for_principle(project, key: str) -> list[tuple[Survey, SurveyItem]]:

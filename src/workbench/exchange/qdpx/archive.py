@@ -89,7 +89,9 @@ class Archive:
                 "REFI-QDA-projekt (.qdpx); intet er importeret.",
                 self.path,
             )
-        return self.members[names[0]].filename, self.read(names[0])
+        data = self.read(names[0])
+        assert data is not None  # the name came from the members
+        return self.members[names[0]].filename, data
 
 
 def decode_text(data: bytes, where: Path) -> str:

@@ -80,7 +80,7 @@ class _Selection:
     memo: str
     valence: str
     quote: bool
-    codes: list[tuple[str, str | None]]  # (code GUID, creating user GUID)
+    codes: list[tuple[str | None, str | None]]  # (code GUID, creating user GUID)
 
 
 @dataclass
@@ -131,9 +131,9 @@ def match_code(name: str, codebook: Codebook) -> str | None:
 
 def _foreign_codes(
     root: ET.Element, codebook: Codebook, code_map: dict[str, str], where: Path
-) -> dict[str, _ForeignCode]:
+) -> dict[str | None, _ForeignCode]:
     """The file's codes by GUID, each mapped onto a code key when the user's map or its name allows."""
-    found: dict[str, _ForeignCode] = {}
+    found: dict[str | None, _ForeignCode] = {}
     wanted = {name.strip().casefold(): key for name, key in code_map.items()}
 
     def walk(parent: ET.Element, path: str) -> None:
@@ -161,14 +161,14 @@ def _foreign_codes(
 def _int(element: ET.Element, attribute: str, where: Path, line: int) -> int:
     value = element.get(attribute)
     try:
-        return int(value)
+        return int(value)  # type: ignore[arg-type]  # a missing attribute is the TypeError below
     except (TypeError, ValueError):
         raise WorkbenchError(
             f"{attribute} i markeringen skal være et heltal (fundet: {value!r}); intet er importeret.", where, line
         ) from None
 
 
-def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[str, str], where: Path,
+def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[str | None, str], where: Path,
              report: ImportReport) -> list[_Source]:
     sources: list[_Source] = []
     container = root.find(qname("Sources"))
@@ -206,7 +206,7 @@ def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[st
             description = item.find(qname("Description"))
             memo, valence, quote = parse_description(description.text if description is not None else None)
             codes = [
-                (normal_guid(c.find(qname("CodeRef")).get("targetGUID")), normal_guid(c.get("creatingUser")))
+                (normal_guid(c.find(qname("CodeRef")).get("targetGUID")), normal_guid(c.get("creatingUser")))  # type: ignore[union-attr]
                 for c in item.findall(qname("Coding")) if c.find(qname("CodeRef")) is not None
             ]
             selections.append(_Selection(
@@ -316,7 +316,14 @@ def _metadata(source: _Source, doc_id: str, codebook: Codebook) -> tuple[Metadat
         created = (source.created or "")[:10]
         date = dt.date.fromisoformat(created) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", created) else dt.date.today()
         defaulted.append("date")
-    meta = Metadata(id=doc_id, type=kind, group=group, role=role, unit=given.get("unit") or None, date=date)
+    meta = Metadata(
+        id=doc_id,
+        type=kind,  # type: ignore[arg-type]  # one of the three checked above
+        group=group,
+        role=role,
+        unit=given.get("unit") or None,
+        date=date,
+    )
     return meta, defaulted
 
 

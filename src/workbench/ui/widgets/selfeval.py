@@ -29,7 +29,7 @@ from workbench.selfeval.answers import (
 from workbench.selfeval.form import ADHERENCE, FormItem, load_form
 from workbench.selfeval.period import Period
 from workbench.selfeval.store import save_draft, submit
-from workbench.selfeval.summary import summary_table
+from workbench.selfeval.summary import DisagreementLimits, summary_table
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 DISAGREEMENT_COLOUR = "#fde2e1"
@@ -220,5 +220,6 @@ class SelfEvalApp:
         ).apply(
             lambda row: [f"background-color:{DISAGREEMENT_COLOUR}" if row["Uenighed"] else "" for _ in row], axis=1
         )
-        self.summary_html.value = styled.to_html() + f'<div style="{_HELP}">{html.escape(disagreement_note())}</div>'
+        note = html.escape(disagreement_note(DisagreementLimits.of(self.project)))
+        self.summary_html.value = styled.to_html() + f'<div style="{_HELP}">{note}</div>'
         self.trend_image.value = image

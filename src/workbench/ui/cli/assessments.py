@@ -1,9 +1,8 @@
 """`workbench assessments [--json] [--round R] [--xlsx [FIL]]`: the evaluator's judgements and the agreement
-between assessors. Registered on the main parser by `register(subparsers)`."""
+between assessors. Registered on the main parser by `register(commands)` (see ui/cli/__init__.py)."""
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,19 +13,18 @@ from workbench.judgements.store import check_round, load_assessments
 from workbench.judgements.table import agreement_rows, development_rows, judgement_rows, problem_rows
 from workbench.lang import numbers
 from workbench.project import Project
-from workbench.selfeval.answers import Period
+from workbench.selfeval.period import Period
+from workbench.ui.cli.common import Commands
 
 HELP = "principvurderinger: niveau, begrundelse og belæg pr. princip og runde, og enigheden mellem bedømmere"
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("assessments", help=HELP, description=HELP)
-    p.add_argument("--project", default=argparse.SUPPRESS, help="projektmappen")
+def register(commands: Commands) -> None:
+    p = commands.add("assessments", cmd_assessments, HELP)
     p.add_argument("--json", action="store_true")
     p.add_argument("--round", metavar="R", help="kun denne runde (halvår), fx 2025-H2")
     p.add_argument("--xlsx", nargs="?", const="", metavar="FIL.xlsx",
                    help="skriv også vurderingerne til Excel (standard: exports/vurderinger.xlsx)")
-    p.set_defaults(handler=cmd_assessments)
 
 
 def cmd_assessments(args) -> int:
