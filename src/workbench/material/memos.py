@@ -19,7 +19,7 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text, locked
-from workbench.io.yaml import read_text
+from workbench.io.text import read_text
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import Corpus, Document
 

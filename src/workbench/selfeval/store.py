@@ -13,6 +13,7 @@ from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text, locked
 from workbench.io.yaml import read_text
 from workbench.selfeval.answers import (
+    ANSWERS_FORMAT_VERSION,
     STATUS_DRAFT,
     STATUS_SUBMITTED,
     AnswerFile,
@@ -47,6 +48,7 @@ def _dump(evaluation: SelfEvaluation, form: SelfEvalForm) -> str:
         if given:
             answers[principle] = given
     data: dict[str, Any] = {
+        "format_version": ANSWERS_FORMAT_VERSION,
         "respondent": evaluation.respondent,
         "period": str(evaluation.period),
         "status": evaluation.status,
