@@ -95,8 +95,8 @@ def render(project: Project, assessments: Assessments, agreement: list[dict], pr
             for j in mine:
                 guide = " ".join(_short(labels[level]) if (level := j.level(g)) else "–" for g in GUIDE)
                 name = "konsensus" if j.assessor == CONSENSUS else j.assessor
-                lines.append("  " + _cell(name, 12) + "".join(_cell(labels.get(j.level(q) or ""), width) for q in QUESTIONS)
-                             + guide)
+                levels = "".join(_cell(labels.get(j.level(q) or ""), width) for q in QUESTIONS)
+                lines.append("  " + _cell(name, 12) + levels + guide)
             moved = [d for d in development if (d["round"], d["principle"]) == (current, code.key) and d["steps"]]
             if moved:
                 since = Period.parse(moved[0]["previous_round"]).label
