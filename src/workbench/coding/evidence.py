@@ -87,7 +87,7 @@ class Evidence:
         # code → (doc_id, segment_id) → valences the segment is coded with
         self._segments: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
         for coding in self.codings:
-            document = corpus[coding.doc_id]  # current codings belong to documents of the corpus
+            document = corpus[coding.doc_id]  # current codings are on documents of the corpus
             for segment in coded_segments(coding, document):
                 self._segments[coding.code][(coding.doc_id, segment.id)].add(coding.valence)
 
@@ -130,7 +130,7 @@ class Evidence:
         found.sort(key=lambda q: (q.doc_id, q.segment_id))
         first: list[QuoteCandidate] = []
         rest: list[QuoteCandidate] = []
-        seen = set()
+        seen: set[str] = set()
         for quote in found:
             (rest if quote.doc_id in seen else first).append(quote)
             seen.add(quote.doc_id)

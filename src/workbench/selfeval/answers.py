@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -41,8 +41,9 @@ from workbench.selfeval.form import FormItem, SelfEvalForm, SelfEvalProject, loa
 from workbench.selfeval.period import Period
 
 HISTORY_DIR = ".historik"
-STATUS_DRAFT: Final = "kladde"
-STATUS_SUBMITTED: Final = "indsendt"
+Status = Literal["kladde", "indsendt"]
+STATUS_DRAFT: Status = "kladde"
+STATUS_SUBMITTED: Status = "indsendt"
 
 _RESPONDENT = re.compile(r"^[A-Za-zÆØÅæøå0-9][A-Za-zÆØÅæøå0-9_-]{0,23}$")
 # "AnneKrogh", "Anne.Krogh", "Anne_Krogh": two capitalised words without a space are a name too.
@@ -89,17 +90,32 @@ def _respondent(value: Any) -> Any:
     return value
 
 
+ANSWERS_FORMAT_VERSION = 1
+
+
 class SelfEvaluation(BaseModel):
     """One respondent's answers for one half year: answers[principle][item] = score or text."""
 
     model_config = ConfigDict(extra="forbid")
 
+    # written on every saved file; a file without it (saved before versions) reads as version 1
+    format_version: int = Field(default=ANSWERS_FORMAT_VERSION, ge=1)
     respondent: Annotated[str, BeforeValidator(_respondent)]
     period: Annotated[Period, BeforeValidator(Period.parse)]
-    status: Literal["kladde", "indsendt"] = STATUS_DRAFT
+    status: Status = STATUS_DRAFT
     saved: dt.datetime | None = None
     submitted: dt.datetime | None = None
     answers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("format_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value > ANSWERS_FORMAT_VERSION:
+            raise ValueError(
+                f"'format_version' er {value}: filen er gemt af en nyere version af arbejdsbordet. "
+                "Opdatér arbejdsbordet."
+            )
+        return value
 
     @field_validator("answers", mode="before")
     @classmethod
@@ -125,7 +141,8 @@ class SelfEvaluation(BaseModel):
 def new_evaluation(respondent: str, period: str | Period, answers: dict[str, dict[str, Any]]) -> SelfEvaluation:
     """A SelfEvaluation from the form's input (not a file); bad input becomes one Danish sentence."""
     try:
-        return SelfEvaluation(respondent=respondent, period=period, answers=answers)  # type: ignore[arg-type]
+        # pydantic parses the period (BeforeValidator) from its text as from a Period
+        return SelfEvaluation.model_validate({"respondent": respondent, "period": period, "answers": answers})
     except ValidationError as exc:
         _, message = describe_validation_error(exc)
         raise WorkbenchError(message) from None
@@ -163,8 +180,7 @@ def check_answers(evaluation: SelfEvaluation, form: SelfEvalForm, doc: YamlDocum
             elif not isinstance(value, str):
                 raise WorkbenchError(
                     f"Svaret på {principle} '{item.heading}' skal være tekst (fundet: {value!r}).",
-                    path,
-                    line(principle, key),
+                    path, line(principle, key),
                 )
 
 

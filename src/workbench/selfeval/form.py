@@ -15,6 +15,13 @@ FORM_FILE = "form.yaml"
 ADHERENCE = "adherence"  # the score item the trend chart and the report follow: "arbejdet efter princippet"
 
 
+class SelfEvalSettings(Protocol):
+    """The project settings this package reads (`project.yaml`, see workbench.project.settings)."""
+
+    @property
+    def min_respondents(self) -> int: ...
+
+
 class SelfEvalProject(Protocol):
     """What this module needs of a project: its selfeval/ folder and its codebook (a `Project` has both).
 
@@ -26,6 +33,9 @@ class SelfEvalProject(Protocol):
 
     @property
     def codebook(self) -> Codebook: ...
+
+    @property
+    def settings(self) -> SelfEvalSettings: ...
 
 
 class _Strict(BaseModel):
@@ -84,7 +94,7 @@ class SelfEvalForm(_Strict):
         return next((i for i in self.items if i.key == key), None)
 
     def scale_of(self, item: FormItem) -> Scale:
-        assert item.scale is not None  # score items name their scale (FormItem checks it)
+        assert item.scale is not None, "only score items have a scale"
         return self.scales[item.scale]
 
     @property

@@ -43,6 +43,7 @@ def codebook_appendix(data: ChapterData) -> Section:
         )
     return Section("bilag-kodebog", "Bilag: Kodebog", blocks, appendix=True)
 
+
 def agreement_appendix(data: ChapterData) -> Section | None:
     if not data.agreements:
         return None

@@ -44,12 +44,13 @@ def factors_intro(data: ChapterData) -> Section:
                 title="De virksomme faktorer omtalt pr. respondentgruppe",
                 columns=["Faktor"] + [g.name for g in groups],
                 rows=rows,
-                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, "
-                "af alle gruppens dokumenter.",
+                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, af alle gruppens "
+                "dokumenter.",
                 source=SOURCE_CODINGS,
             ),
         ],
     )
+
 
 def factor_section(data: ChapterData, code: Code) -> Section:
     memo = data.memo(code.key)

@@ -60,6 +60,7 @@ def data_sources_table(data: ChapterData) -> Table:
         source="Evaluators anonymiserede transskriptioner og observationsnoter; egne beregninger.",
     )
 
+
 def _quantitative_sources(data: ChapterData) -> Table | None:
     rows = []
     if data.selfeval_table is not None:
@@ -86,6 +87,7 @@ def _quantitative_sources(data: ChapterData) -> Table | None:
         "antallet af gyldige svar pr. spørgsmål kan være lavere (se bilag).",
         source="Supportteamets selvevalueringer og projektets spørgeskemaer; egne beregninger.",
     )
+
 
 def _agreement_sentence(data: ChapterData) -> Paragraph | None:
     if not data.agreements:
@@ -114,6 +116,7 @@ def _agreement_sentence(data: ChapterData) -> Paragraph | None:
         "For at styrke kodningens pålidelighed har en anden koder kodet en del af materialet uafhængigt. "
         + "; ".join(parts) + ". " + resolution + " Enigheden pr. kode fremgår af bilaget."
     )
+
 
 def method_section(data: ChapterData) -> Section:
     included = data.corpus.included

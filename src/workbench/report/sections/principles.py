@@ -80,6 +80,7 @@ def principles_intro(data: ChapterData) -> Section:
         )
     return Section("principper", "Fem guidende principper", blocks)
 
+
 def principle_section(data: ChapterData, code: Code) -> Section:
     memo = data.memo(code.key)
     sections = memos.memo_sections(memo) if memo else {}
@@ -90,11 +91,8 @@ def principle_section(data: ChapterData, code: Code) -> Section:
     for heading in (memos.SUPPORTING, memos.CHALLENGING):
         blocks.append(Heading(heading, 2))
         body = sections.get(heading, "").strip()
-        blocks += (
-            markdown_blocks(body)
-            if body
-            else [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
-        )
+        missing = [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
+        blocks += markdown_blocks(body) if body else missing
     blocks += [Heading("Datagrundlag", 2), evidence_block(data, code)]
     quotes = quote_blocks(data, code, QUOTES_PER_PRINCIPLE)
     if quotes:
@@ -104,6 +102,7 @@ def principle_section(data: ChapterData, code: Code) -> Section:
     blocks += triangulation(data, code)
     number = code.key[1:] if code.key[1:].isdigit() else code.key
     return Section(code.key, f"Princip {number} – {code.name}", blocks)
+
 
 def evidence_block(data: ChapterData, code: Code) -> Table:
     rows = []
@@ -147,6 +146,7 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
         source=SOURCE_CODINGS,
     )
 
+
 def selfeval_blocks(data: ChapterData, code: Code) -> list:
     rows = data.selfeval_rows(code.key)
     if rows is None:
@@ -159,7 +159,9 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         part = rows[rows["item"] == item].set_index("period")
         cells = []
         for period in periods:
-            if period in part.index:
+            if period in part.index and part.loc[period]["suppressed"]:
+                cells.append("–")
+            elif period in part.index:
                 record = part.loc[period]
                 mark = " !" if record["disagreement"] else ""
                 cells.append(f"{numfmt.decimal(record['mean'], 1)} ({int(record['min'])}–{int(record['max'])}){mark}")
@@ -174,7 +176,8 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         columns=["Spørgsmål"] + labels,
         rows=table_rows,
         note=f"Gennemsnit (laveste–højeste svar) på en skala fra {scale.min} til {scale.max}. Besvarelser pr. halvår: "
-        f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note(data.disagreement_limits)}",
+        f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note(data.disagreement_limits)} "
+        + (text_da.selfeval_suppression_note(data.project.settings.min_respondents) if rows["suppressed"].any() else ""),
         source="Supportteamets halvårlige selvevalueringer; egne beregninger.",
     )
     png = figures.selfeval_principle_trend(
@@ -196,8 +199,10 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
     )
     return [Heading("Supportteamets selvevaluering", 3), table, figure]
 
+
 def _sign(value: float) -> int:
     return (value > 0) - (value < 0)
+
 
 def triangulation(data: ChapterData, code: Code) -> list:
     lines = []
@@ -234,11 +239,11 @@ def triangulation(data: ChapterData, code: Code) -> list:
                     best = (gain, item, change, survey)
     if best is not None:
         gain, item, change, survey = best
+        assert change.start.percent is not None and change.end.percent is not None  # as change_points is
         lines.append(
             f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
-            f"{text_da.survey_share(change.start)} → "
-            f"{text_da.survey_share(change.end)} "
-            f"({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "  # type: ignore[arg-type]
+            f"{text_da.survey_share(change.start)} → {text_da.survey_share(change.end)} "
+            f"({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
             f"n = {change.start.n_valid} / {change.end.n_valid})."
         )
         directions.append(_sign(round(gain)))
