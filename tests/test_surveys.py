@@ -129,7 +129,10 @@ def test_aggregated_table_with_decimal_comma_and_suppression(survey_project):
 def test_items_for_principle_links_items_from_every_survey(survey_project):
     project = Project(survey_project)
     assert [(s.name, i.key) for s, i in items_for_principle(project, "P2")] == [("kort", "hjaelp"), ("kort", "kontakt")]
-    assert [(s.name, i.key) for s, i in items_for_principle(project, "P5")] == [("forloeb", "fritid"), ("leder", "opbakning")]
+    assert [(s.name, i.key) for s, i in items_for_principle(project, "P5")] == [
+        ("forloeb", "fritid"),
+        ("leder", "opbakning"),
+    ]
     with pytest.raises(WorkbenchError, match="P9"):
         items_for_principle(project, "P9")
 
@@ -230,7 +233,9 @@ def test_header_without_answers(survey_project):
 
 def test_unknown_principle_in_the_item_map_names_the_line(survey_project):
     path = survey_project / "surveys" / "kort.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("principles: [P3, P2]", "principles: [P3, P9]"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("principles: [P3, P2]", "principles: [P3, P9]"), encoding="utf-8"
+    )
     error = failure(survey_project)
     assert error.path.name == "kort.yaml" and error.line == 26
     assert "'P9' findes ikke i kodebogen" in error.message
@@ -238,7 +243,9 @@ def test_unknown_principle_in_the_item_map_names_the_line(survey_project):
 
 def test_positive_answer_missing_from_the_labels(survey_project):
     path = survey_project / "surveys" / "kort.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("positive: [Altid]", "positive: [Altid, Tit]"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("positive: [Altid]", "positive: [Altid, Tit]"), encoding="utf-8"
+    )
     error = failure(survey_project)
     assert error.path.name == "kort.yaml" and "'Tit'" in error.message
 
@@ -294,7 +301,9 @@ def test_cli_survey_summary_json(survey_project, capsys):
 def test_cli_survey_summary_text(survey_project, capsys):
     assert main(["--project", str(survey_project), "survey-summary"]) == 0
     out = capsys.readouterr().out
-    assert "kort.csv: respondentniveau, UTF-8, semikolon som skilletegn, 22 besvarelser (opstart 12, afslutning 10)" in out
+    assert (
+        "kort.csv: respondentniveau, UTF-8, semikolon som skilletegn, 22 besvarelser (opstart 12, afslutning 10)" in out
+    )
     assert "67 % (n < 10)" in out and "+23 procentpoint" in out
     assert "Ja 67 % · Nej 33 %" in out
     assert "(lavere er bedre)" in out

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from workbench.coding.retrieval import SegmentKey, segment_codings
-from workbench.coding.store import Coding, CodingStore, check_coder
+from workbench.coding.store import CONSENSUS, Coding, CodingStore, check_coder
 from workbench.errors import WorkbenchError
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import Corpus, Document
@@ -123,7 +123,9 @@ def cohen_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> float | None:
     return (p_o - p_e) / (1 - p_e)
 
 
-def gwet_ac1(pairs: Sequence[tuple[Hashable, Hashable]], categories: Sequence[Hashable] = (False, True)) -> float | None:
+def gwet_ac1(
+    pairs: Sequence[tuple[Hashable, Hashable]], categories: Sequence[Hashable] = (False, True)
+) -> float | None:
     """Gwet's AC1 for two coders: p_e = Σ_c π_c (1 − π_c) / (q − 1), π_c = mean share of values c."""
     n = len(pairs)
     counts = Counter(a for a, _ in pairs) + Counter(b for _, b in pairs)
@@ -253,7 +255,9 @@ def _character_figures(code: str, documents: list[Document], a: _Coder, b: _Code
 
 
 def agreement(store: CodingStore, corpus: Corpus, codebook: Codebook, coder_a: str, coder_b: str) -> AgreementReport:
-    """Percent agreement, Cohen's kappa, Krippendorff's alpha and Gwet's AC1 per code and pooled (see the module doc)."""
+    """Percent agreement, Cohen's kappa, Krippendorff's alpha and Gwet's AC1 per code and pooled.
+
+    See the module docstring."""
     check_coder(coder_a)
     check_coder(coder_b)
     if coder_a == coder_b:
@@ -287,7 +291,7 @@ def agreement(store: CodingStore, corpus: Corpus, codebook: Codebook, coder_a: s
         overall=_measure(OVERALL, [pair for code in codes for pair in decisions[code]]),
         segments=len(units),
         disagreements=[
-            Disagreement(u[0], u[1], documents[u[0]].segment(u[1]).text, codes_a[u], codes_b[u])
+            Disagreement(u[0], u[1], documents[u[0]].segment(u[1]).text, codes_a[u], codes_b[u])  # type: ignore[union-attr]
             for u in units if codes_a[u] != codes_b[u]
         ],
         documents=len(compared),
@@ -304,7 +308,7 @@ def resolve(
     corpus: Corpus,
     report: AgreementReport,
     decisions: dict[tuple[str, str], set[str]],
-    consensus_coder: str = "konsensus",
+    consensus_coder: str = CONSENSUS,
 ) -> tuple[int, int]:
     """Write the consensus coder's codings for the report's segments; returns (added, removed).
 

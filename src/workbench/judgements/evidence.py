@@ -179,7 +179,8 @@ class EvidenceIndex:
 
     @cached_property
     def _selfeval(self) -> dict[str, SelfevalEvidence]:
-        from workbench.selfeval.answers import has_answers, summary_table
+        from workbench.selfeval.answers import has_answers
+        from workbench.selfeval.summary import summary_table
 
         if not has_answers(self.project):
             return {}
@@ -194,7 +195,8 @@ class EvidenceIndex:
 
     @cached_property
     def _surveys(self) -> dict[str, SurveyEvidence]:
-        from workbench.surveys.load import changes, load_surveys, summarise
+        from workbench.surveys.load import load_surveys
+        from workbench.surveys.summary import changes, summarise
 
         found = {}
         for survey in load_surveys(self.project):

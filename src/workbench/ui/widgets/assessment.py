@@ -43,7 +43,7 @@ from workbench.judgements.model import (
 from workbench.judgements.store import known_assessors, load_assessments, save_judgement
 from workbench.lang import numbers
 from workbench.project import Project
-from workbench.selfeval.answers import Period
+from workbench.selfeval.period import Period
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 _HELP = "color:#555555;font-size:90%;margin:0 0 4px 0"

@@ -13,15 +13,16 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench.coding.agreement import agreement, resolve
+from workbench.coding.agreement import AgreementReport, agreement, resolve
 from workbench.coding.retrieval import code_group_matrix, cooccurrence, progress, retrieve
-from workbench.coding.store import Coding, check_coder, staleness
+from workbench.coding.store import CONSENSUS, Coding, CodingStore, check_coder, staleness
 from workbench.coding.suggestions import open_suggestions
 from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
@@ -34,7 +35,6 @@ from workbench.ui.widgets import table_exports
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 ALL = ""  # the "Alle" choice of a filter; ipywidgets shows an empty selection for None
-CONSENSUS_CODER = "konsensus"
 CONTEXT_SEGMENTS = 2  # dimmed segments shown before and after the current one
 
 
@@ -105,7 +105,7 @@ def _show_text_table(output: w.Output, frame: pd.DataFrame, empty: str) -> None:
         _show_frame(output, frame, empty)
         return
     shown = frame.copy()
-    for column in shown.columns[shown.dtypes == bool]:
+    for column in shown.columns[shown.dtypes == bool]:  # noqa: E721 (pandas dtype comparison)
         shown[column] = shown[column].map({True: "ja", False: "nej"})
     output.clear_output()
     with output:
@@ -151,6 +151,7 @@ class CodingApp:
         self.coding_controls: dict[str, CodingControls] = {}
         self.suggestion_controls: dict[str, SuggestionControls] = {}
         self.status = StatusLine()
+        self.log_warning = w.HTML()  # skipped lines in a coding log: stays until the log is repaired
 
         coding_tab = self._build_coding_view()
         self.search = SearchView(project, self.store)
@@ -207,7 +208,9 @@ class CodingApp:
 
         self.valence = w.ToggleButtons(options=list(VALENCES), value="neutral", description="Valens:")
         self.memo = w.Textarea(placeholder="Memo til næste kodning (valgfrit)", layout=w.Layout(width="60%"))
-        self.star = w.ToggleButton(value=False, description="★ Citat", tooltip="Markér kodningen som citat til rapporten")
+        self.star = w.ToggleButton(
+            value=False, description="★ Citat", tooltip="Markér kodningen som citat til rapporten"
+        )
         self.codings_box = w.VBox()
         self.suggestions_box = w.VBox()
 
@@ -230,6 +233,7 @@ class CodingApp:
             w.HTML("<b>Kodninger på segmentet</b>"),
             self.codings_box,
             self.status.widget,
+            self.log_warning,
         ])
 
     # -- state
@@ -331,6 +335,14 @@ class CodingApp:
 
     # -- rendering
 
+    def _show_log_warning(self) -> None:
+        if self._coder is not None:
+            self.store.unreadable_lines(self._coder)  # reads the coder's log, so its warning shows at once
+        warning = self.store.unreadable_warning()
+        self.log_warning.value = (
+            f'<span style="color:#b00020;white-space:pre-wrap">⚠ {html.escape(warning)}</span>' if warning else ""
+        )
+
     def _render(self) -> None:
         for widget in self._transient:
             widget.close()
@@ -339,6 +351,7 @@ class CodingApp:
         self.suggestion_controls = {}
         segment = self.segment
         codings = self._document_codings()
+        self._show_log_warning()
         if segment is None:
             self.segment_view.value = "<i>Vælg et dokument for at begynde at kode.</i>"
             self.segment_label.value = ""
@@ -346,6 +359,7 @@ class CodingApp:
             self.codings_box.children = self.suggestions_box.children = ()
             return
         document = self._document
+        assert document is not None  # a segment is shown only for a chosen document
         self.segment_label.value = f"{segment.id} · {self.segment_slider.value} af {len(document.segments)}"
         self.segment_view.value = self._window_html(document, self.segment_slider.value - 1, codings)
         if self._coder is None:
@@ -399,7 +413,7 @@ class CodingApp:
         return controls
 
     def _open_suggestions(self, codings: list[Coding], segment: Segment):
-        if self._coder is None:
+        if self._coder is None or self._document is None:
             return []
         return [
             s for s in open_suggestions(self._document, self.codebook, codings)
@@ -428,6 +442,8 @@ class FilteredView:
     """A view recomputed whenever one of its filters changes; its coder filter follows the store."""
 
     coder: w.Dropdown
+    store: CodingStore
+    update: Callable[[], None]  # each view's own recomputation
     _updating_options = False
 
     def _watch(self, *controls: w.ValueWidget) -> None:
@@ -529,7 +545,9 @@ class MatrixView(FilteredView):
         _show_frame(self.group_table, self.group_matrix, "Ingen kodninger endnu.")
         _show_frame(self.cooccurrence_table, self.cooccurrence_matrix, "Ingen kodninger endnu.")
         self.group_image.value = heatmap_png(self.group_matrix, table_exports.MATRIX_TITLES["group"])
-        self.cooccurrence_image.value = heatmap_png(self.cooccurrence_matrix, table_exports.MATRIX_TITLES["cooccurrence"])
+        self.cooccurrence_image.value = heatmap_png(
+            self.cooccurrence_matrix, table_exports.MATRIX_TITLES["cooccurrence"]
+        )
         self.status.info("Matricerne er opdateret.")
 
     @reports_errors
@@ -622,7 +640,7 @@ class CompareView:
         self.disagreements = w.VBox()
         self.resolve_button = w.Button(description="Gem konsensus", icon="save", disabled=True)
         self.status = StatusLine()
-        self.report = None
+        self.report: AgreementReport | None = None
         self.agreement_frame = pd.DataFrame()
         self.choices: dict[tuple[str, str], w.SelectMultiple] = {}
         self._rows: list[w.Widget] = []  # closed when the next comparison replaces them
@@ -670,7 +688,8 @@ class CompareView:
         cell = "padding:4px 8px;vertical-align:top;border-top:1px solid #ddd"
         side_by_side = w.HTML(
             f'<table style="width:100%;table-layout:fixed"><tr>'
-            f'<td style="{cell};width:50%"><small>{html.escape(disagreement.doc_id)} {html.escape(disagreement.segment_id)}'
+            f'<td style="{cell};width:50%"><small>{html.escape(disagreement.doc_id)} '
+            f'{html.escape(disagreement.segment_id)}'
             f'</small><div style="white-space:pre-wrap">{html.escape(disagreement.text)}</div></td>'
             f'<td style="{cell}"><b>{html.escape(coder_a)}</b><br>{chips(disagreement.codes_a)}</td>'
             f'<td style="{cell}"><b>{html.escape(coder_b)}</b><br>{chips(disagreement.codes_b)}</td>'
@@ -695,11 +714,11 @@ class CompareView:
             raise WorkbenchError("Sammenlign to kodere, før du gemmer en konsensus.")
         decisions = {key: set(choice.value) for key, choice in self.choices.items()}
         added, removed = resolve(
-            self.store, self.project.codable_corpus, self.report, decisions, consensus_coder=CONSENSUS_CODER
+            self.store, self.project.codable_corpus, self.report, decisions, consensus_coder=CONSENSUS
         )
         self.status.saved(
             f"konsensus for {numfmt.count_noun(len(decisions), 'segment', 'segmenter')} gemt som koderen "
-            f"'{CONSENSUS_CODER}' ({numfmt.integer(added)} tilføjet, {numfmt.integer(removed)} fjernet)"
+            f"'{CONSENSUS}' ({numfmt.integer(added)} tilføjet, {numfmt.integer(removed)} fjernet)"
         )
         self.refresh()  # the consensus coder can now be compared or searched like any coder
 
