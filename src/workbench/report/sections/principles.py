@@ -245,7 +245,7 @@ def triangulation(data: ChapterData, code: Code) -> list:
         lines.append(
             f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
             f"{text_da.survey_share(change.start)} → {text_da.survey_share(change.end)} "
-            f"({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
+            f"({numfmt.points(change.change_points)}, "
             f"n = {change.start.n_valid} / {change.end.n_valid})."
         )
         directions.append(_sign(round(gain)))
