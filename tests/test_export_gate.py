@@ -94,6 +94,8 @@ def plant(root: Path, kind: str, text: str) -> str:
         _coding(root, "NP", "P2", memo=f"Vigtigt: {text}.")
     elif kind == kinds.CODER:  # a coder who coded what NP coded, so that agreement and tables show the name
         _coding(root, text, "P3")
+    elif kind == kinds.ASSESSMENT:  # an assessor's rationale (the driver of assessments-xlsx keeps it)
+        _assessment(root, f"Forældrene sagde: {text}.")
     elif kind == kinds.FILE_NAME:
         pass  # the driver names the file
     else:
@@ -101,12 +103,23 @@ def plant(root: Path, kind: str, text: str) -> str:
     return text
 
 
+def _assessment(root: Path, rationale: str = "Forældrene beskriver princippet som meningsfuldt.") -> None:
+    """One judgement of P1 (the codebook names it in the table), unless one is there already."""
+    path = root / "assessments" / "2025-H2" / "NP" / "P1.yaml"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"questions:\n  relevans:\n    level: hoej\n    rationale: >-\n      {rationale}\n",
+                        encoding="utf-8")
+
+
 def drive(name: str, project: Project, stem: str | None = None) -> dict:
     """The options an exporter is called with: everything into exports/, named by `stem` when given."""
     exports = project.exports_dir
+    if name == "assessments-xlsx":  # exports what the assessors wrote: there must be a judgement
+        _assessment(project.root)
     defaults = {
         "chapter": "evalueringskapitel.docx", "qdpx": "projekt.qdpx", "qdc": "kodebog.qdc", "xlsx": "tabeller.xlsx",
-        "codings-csv": "kodninger.csv", "retrieval-csv": "kodninger.csv",
+        "codings-csv": "kodninger.csv", "retrieval-csv": "kodninger.csv", "assessments-xlsx": "vurderinger.xlsx",
     }
     if name == "matrices":
         return {"folder": exports, "suffix": stem or ""}
