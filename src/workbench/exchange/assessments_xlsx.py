@@ -39,11 +39,10 @@ def assessment_sheets(project: Project, round_: str | None = None) -> list[Sheet
         raise WorkbenchError("Der er ingen vurderinger at eksportere (assessments/<runde>/<bedømmer>/<princip>.yaml).",
                              project.root / "assessments")
     texts = []
-    for r in rows:  # the assessor's own words, at their line in the file
+    for r in rows:  # the assessor's own words, at their line in the file (a MEMO: the evaluator's analytic text)
         path = assessments.paths[(r["round"], r["assessor"], r["principle"])]
-        texts += [sources.at(project, path, text, sources.ASSESSMENT)
-                  for text in (r["rationale"], r["statement"]) if text]
-    # assessor names are initials by rule (judgements.model.ASSESSOR); the principles are named from the codebook
+        texts += [sources.at(project, path, text, sources.MEMO) for text in (r["rationale"], r["statement"]) if text]
+    texts += sources.coder_names(project, {r["assessor"] for r in rows})
     texts += sources.codebook_texts(project, names_only=True)
     names = {c.key: c.name for c in project.codebook.principles}
     labels = {level.key: level.label for level in rubric.levels}
@@ -80,7 +79,7 @@ def assessment_sheets(project: Project, round_: str | None = None) -> list[Sheet
     return sheets
 
 
-@exporter("assessments-xlsx", carries=(sources.ASSESSMENT, sources.CODEBOOK))
+@exporter("assessments-xlsx", carries=(sources.MEMO, sources.CODER, sources.CODEBOOK))
 def assessments_xlsx_export(project: Project, out: Path, round_: str | None = None) -> Export:
     sheets = assessment_sheets(project, round_)
     texts = list(dict.fromkeys(t for sheet in sheets for t in sheet.texts))

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from workbench.anonymity import KIND_LABELS, find_personal_data
+from workbench.io.text import has_suffix
+from workbench.io.text import read_text as read_user_text
 from workbench.project import Project
 from workbench.selfeval.texts import free_texts
 
@@ -58,8 +60,8 @@ def _transcripts(project: Project) -> Iterator[TextSource]:
 
 def _memos(project: Project) -> Iterator[TextSource]:
     if project.memos_dir.exists():
-        for path in sorted(project.memos_dir.rglob("*.md")):
-            yield TextSource(project.relative(path), path.read_text(encoding="utf-8"))
+        for path in sorted(p for p in project.memos_dir.rglob("*") if has_suffix(p, ".md") and p.is_file()):
+            yield TextSource(project.relative(path), read_user_text(path))
 
 
 def _coding_memos(project: Project) -> Iterator[TextSource]:
@@ -70,11 +72,14 @@ def _coding_memos(project: Project) -> Iterator[TextSource]:
         with open(path, encoding="utf-8", errors="replace") as handle:
             for number, line in enumerate(handle, start=1):
                 try:
-                    memo = json.loads(line).get("fields", {}).get("memo")
-                except (ValueError, AttributeError):
+                    record = json.loads(line)
+                    events = record.get("events") if record.get("action") == "batch" else [record]  # an import batch
+                    memos = [event.get("fields", {}).get("memo") for event in events]
+                except (ValueError, AttributeError, TypeError):
                     continue
-                if isinstance(memo, str) and memo.strip():
-                    yield TextSource(project.relative(path), memo, number)
+                for memo in memos:
+                    if isinstance(memo, str) and memo.strip():
+                        yield TextSource(project.relative(path), memo, number)
 
 
 def _selfeval_texts(project: Project) -> Iterator[TextSource]:

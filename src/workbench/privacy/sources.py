@@ -33,10 +33,8 @@ SURVEY = "spørgeskematekst"  # survey titles, questions and answer labels
 MEMO = "memo"  # the analytic memos in memos/
 CODING_MEMO = "kodningsmemo"  # a coder's memo on one coding
 CODER = "kodernavn"
-ASSESSMENT = "vurderingstekst"  # an assessor's rationale or revised wording in assessments/
 FILE_NAME = "filnavn"  # the name of the exported file itself
-KINDS = (DOCUMENT, METADATA, SELFEVAL, SELFEVAL_FORM, CODEBOOK, SURVEY, MEMO, CODING_MEMO, CODER, ASSESSMENT,
-         FILE_NAME)
+KINDS = (DOCUMENT, METADATA, SELFEVAL, SELFEVAL_FORM, CODEBOOK, SURVEY, MEMO, CODING_MEMO, CODER, FILE_NAME)
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from workbench.coding import evidence
 from workbench.coding.agreement import AgreementReport, agreement
+from workbench.io.text import read_text as read_user_text
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
 from workbench.project.settings import ProjectSettings
@@ -114,7 +115,7 @@ class ChapterData:
         """Text of a user-written file the chapter uses; remembered for the export checks."""
         if not path.exists():
             return ""
-        text = path.read_text(encoding="utf-8")
+        text = read_user_text(path)  # a memo saved in Windows-1252 is read, other encodings refused by name
         self.sources.append(TextSource(self.project.relative(path), text))
         return text
 

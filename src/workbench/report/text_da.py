@@ -28,7 +28,7 @@ def selfeval_summary(table: pd.DataFrame) -> pd.DataFrame:
         "n": [numfmt.integer(n) for n in table["n"]],
         "Gns.": [numfmt.decimal(v, 1) for v in table["mean"]],
         "Median": [numfmt.decimal(v, 1) for v in table["median"]],
-        "Min–maks": [f"{int(a)}–{int(b)}" for a, b in zip(table["min"], table["max"])],
+        "Min–maks": ["–" if s else f"{int(a)}–{int(b)}" for a, b, s in zip(table["min"], table["max"], table["suppressed"])],
         "Sd": [numfmt.decimal(v, 1) for v in table["sd"]],
         "Uenighed": ["uenighed" if d else "" for d in table["disagreement"]],
     }, columns=SELFEVAL_COLUMNS)
@@ -122,6 +122,14 @@ def agreement_notes(report: AgreementReport, codebook: Codebook) -> list[str]:
         "Tegn: enighed og kappa regnet tegn for tegn, som NVivo gør, vægtet med dokumenternes længde."
     )
     return notes
+
+
+def selfeval_suppression_note(minimum: int) -> str:
+    """Why some self-evaluation figures show "–"."""
+    return (
+        f"Med færre end {numfmt.integer(minimum)} indsendte besvarelser vises tallene ikke (–), så ingen kan se en "
+        "enkelt persons svar."
+    )
 
 
 def the_count(n: int, singular: str, plural: str) -> str:

@@ -90,17 +90,32 @@ def _respondent(value: Any) -> Any:
     return value
 
 
+ANSWERS_FORMAT_VERSION = 1
+
+
 class SelfEvaluation(BaseModel):
     """One respondent's answers for one half year: answers[principle][item] = score or text."""
 
     model_config = ConfigDict(extra="forbid")
 
+    # written on every saved file; a file without it (saved before versions) reads as version 1
+    format_version: int = Field(default=ANSWERS_FORMAT_VERSION, ge=1)
     respondent: Annotated[str, BeforeValidator(_respondent)]
     period: Annotated[Period, BeforeValidator(Period.parse)]
     status: Status = STATUS_DRAFT
     saved: dt.datetime | None = None
     submitted: dt.datetime | None = None
     answers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("format_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value > ANSWERS_FORMAT_VERSION:
+            raise ValueError(
+                f"'format_version' er {value}: filen er gemt af en nyere version af arbejdsbordet. "
+                "Opdatér arbejdsbordet."
+            )
+        return value
 
     @field_validator("answers", mode="before")
     @classmethod

@@ -15,6 +15,13 @@ FORM_FILE = "form.yaml"
 ADHERENCE = "adherence"  # the score item the trend chart and the report follow: "arbejdet efter princippet"
 
 
+class SelfEvalSettings(Protocol):
+    """The project settings this package reads (`project.yaml`, see workbench.project.settings)."""
+
+    @property
+    def min_respondents(self) -> int: ...
+
+
 class SelfEvalProject(Protocol):
     """What this module needs of a project: its selfeval/ folder and its codebook (a `Project` has both).
 
@@ -26,6 +33,9 @@ class SelfEvalProject(Protocol):
 
     @property
     def codebook(self) -> Codebook: ...
+
+    @property
+    def settings(self) -> SelfEvalSettings: ...
 
 
 class _Strict(BaseModel):

@@ -5,17 +5,11 @@ Each problem becomes one Danish sentence naming the file, the line and the colum
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from workbench.errors import WorkbenchError
-from workbench.io.text import decode
+from workbench.io.tables import SEPARATORS, Table, parse_decimal, read_csv, read_xlsx
 from workbench.io.yaml import load_yaml_file, validate
 from workbench.material.codebook import Codebook
 from workbench.surveys.model import (
@@ -29,95 +23,27 @@ from workbench.surveys.model import (
 )
 
 AGGREGATED_COLUMNS = ("item", "percent", "n")  # plus the map's time column and an optional n_excluded
-SEPARATORS = {";": "semikolon", ",": "komma", "\t": "tabulator"}
 
 
-@dataclass
-class _Table:
-    header: list[str]
-    rows: list[tuple[int, list[str]]]  # (line in the file, cells as stripped text; "" for blank)
-    encoding: str
-    separator: str | None
-
-
-def _decode(raw: bytes, path: Path) -> tuple[str, str]:
-    if not raw.strip():
-        raise WorkbenchError("Filen er tom. Eksportér spørgeskemaet igen.", path)
-    return decode(raw, path, "Eksportér spørgeskemaet igen, og gem det i Excel som \"CSV UTF-8 (kommasepareret)\".")
-
-
-def _records(text: str, separator: str) -> list[tuple[int, list[str]]]:
-    """CSV records with the file line on which each starts (a quoted answer may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    records = []
-    line = 1
-    for record in reader:
-        records.append((line, [cell.strip() for cell in record]))
-        line = reader.line_num + 1
-    return records
-
-
-def _choose_separator(text: str, path: Path) -> str:
-    head = "\n".join(text.splitlines()[:30])
-
-    def fit(separator: str) -> tuple[int, int]:
-        # a separator that splits the header into more columns, and the rows into as many, wins
-        records = [cells for _, cells in _records(head, separator) if any(cells)]
-        width = len(records[0]) if records else 0
-        return (sum(1 for cells in records if len(cells) == width), width) if width > 1 else (0, width)
-
-    best = max(SEPARATORS, key=fit)
-    if fit(best)[1] <= 1:
-        raise WorkbenchError(
-            "Filen kan ikke deles i kolonner: overskriftslinjen indeholder hverken semikolon, komma eller "
-            "tabulator som skilletegn. Gem filen som CSV med semikolon (;) mellem kolonnerne.",
-            path,
-            1,
-        )
-    return best
+_Table = Table
+_REMEDY = "Eksportér spørgeskemaet igen, og gem det i Excel som \"CSV UTF-8 (kommasepareret)\"."
 
 
 def _read_csv(path: Path) -> _Table:
-    text, encoding = _decode(path.read_bytes(), path)
-    separator = _choose_separator(text, path)
-    records = [(line, cells) for line, cells in _records(text, separator) if any(cells)]
-    header = records[0][1]
-    for line, cells in records[1:]:
-        if len(cells) != len(header):
+    table = read_csv(path, _REMEDY)
+    for line, cells in table.rows:
+        if len(cells) != len(table.header):
             raise WorkbenchError(
-                f"Linjen har {len(cells)} felter, men overskriftslinjen har {len(header)} "
-                f"({SEPARATORS[separator]} som skilletegn). Tjek skilletegn og anførselstegn i linjen.",
+                f"Linjen har {len(cells)} felter, men overskriftslinjen har {len(table.header)} "
+                f"({SEPARATORS[table.separator or ';']} som skilletegn). Tjek skilletegn og anførselstegn i linjen.",
                 path,
                 line,
             )
-    return _Table(header, records[1:], encoding, separator)
-
-
-def _cell_text(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a number saved as 5.0 is the answer code 5
-    return str(value).strip()
+    return table
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> _Table:
-    try:
-        frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise WorkbenchError("Filen er ikke en gyldig Excel-fil (.xlsx). Gem den igen fra Excel.", path) from exc
-    except ValueError as exc:
-        if sheet is not None:
-            raise WorkbenchError(f"Regnearket '{sheet}', som itemkortet nævner, findes ikke i filen.", path) from exc
-        raise WorkbenchError("Filen er ikke en gyldig Excel-fil (.xlsx). Gem den igen fra Excel.", path) from exc
-    records = [
-        (index + 1, [_cell_text(v) for v in row])  # Excel's own row numbers
-        for index, row in enumerate(frame.itertuples(index=False, name=None))
-    ]
-    records = [(line, cells) for line, cells in records if any(cells)]
-    if not records:
-        raise WorkbenchError("Regnearket er tomt. Eksportér spørgeskemaet igen.", path)
-    return _Table(records[0][1], records[1:], "Excel (.xlsx)", None)
+    return read_xlsx(path, sheet)
 
 
 def _read_table(path: Path, sheet: str | None) -> _Table:
@@ -223,11 +149,8 @@ def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -
 
 
 def _number(value: str, column: str, path: Path, line: int, whole: bool) -> float:
-    text = value.replace("%", "").replace(" ", "").replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        number = math.nan
+    parsed = parse_decimal(value.replace("%", "").replace(" ", ""))  # ASCII digits only: float() takes '٣' too
+    number = math.nan if parsed is None else parsed
     if math.isnan(number) or number < 0 or (whole and not number.is_integer()):
         kind = "et helt tal (0 eller større)" if whole else "et tal"
         raise WorkbenchError(f"Værdien '{value}' i kolonnen '{column}' skal være {kind}.", path, line)
@@ -278,6 +201,14 @@ def load_survey_map(path: Path, codebook: Codebook) -> SurveyMap:
     if not isinstance(doc.data, dict):
         raise WorkbenchError("Itemkortet skal være en YAML-samling med nøgler som title, file og items.", path, 1)
     spec = validate(SurveyMap, doc, context={"codebook": codebook})
+    folder = path.parent.resolve()
+    if (folder / spec.file).resolve().parent != folder:  # '../../etc/passwd', '/etc/passwd', 'sub/x.csv'
+        raise WorkbenchError(
+            f"Datafilen '{spec.file}' ligger uden for mappen {path.parent.name}/. Læg datafilen ved siden af "
+            "itemkortet, og skriv kun filnavnet under 'file'.",
+            path,
+            doc.line_of(("file",)),
+        )
     if not (path.parent / spec.file).is_file():
         raise WorkbenchError(
             f"Datafilen '{spec.file}' findes ikke i {path.parent.name}/. Læg filen ved siden af itemkortet, "

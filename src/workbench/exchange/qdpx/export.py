@@ -19,7 +19,7 @@ from workbench.exchange.qdpx.schema import (
     coding_description,
     guid,
 )
-from workbench.io.yaml import read_text
+from workbench.io.text import read_text
 from workbench.material.codebook import Code, Codebook, CodeGroup
 from workbench.material.corpus import Document
 from workbench.material.memos import CODE_DIR, DOCUMENT_DIR

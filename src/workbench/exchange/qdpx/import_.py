@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from workbench.coding.store import CODER_NAME, check_coder
+from workbench.coding.store import CODER_NAME, NewCoding, check_coder
 from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx.archive import Archive, decode_text, parse_xml
 from workbench.exchange.qdpx.schema import (
@@ -24,7 +24,7 @@ from workbench.exchange.qdpx.schema import (
     parse_description,
     qname,
 )
-from workbench.io.files import atomic_write_text
+from workbench.io.files import atomic_write_files
 from workbench.lang.numbers import count_noun
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import (
@@ -513,16 +513,25 @@ def import_qdpx(
 
 
 def _write(project: Project, plan: _Plan, report: ImportReport) -> None:
-    """The new transcripts first, then the codings; a coding the project already has is not added twice."""
-    for target, content in plan.documents:
-        atomic_write_text(target, content)
+    """The new transcripts first (all or none), then each coder's codings as one batch (all or none).
+
+    A coding the project already has (same coder, code and span) is counted, not added twice; a run
+    killed between the two steps is completed by running it again: the transcripts are then found by
+    their text, and the codings go in.
+    """
+    atomic_write_files({target: content.encode("utf-8") for target, content in plan.documents})
     store = project.coding_store()
-    seen = {(c.doc_id, c.start, c.end, c.coder, c.code) for c in store.codings()}
+    by_coder: dict[str, list[NewCoding]] = {}
+    planned: set[tuple] = set()
     for item in plan.codings:
-        if item.key in seen:
+        if item.key in planned or store.find(item.coder, item.document.id, item.code, item.start, item.end):
             report.already_present += 1
             continue
-        seen.add(item.key)
-        store.add(item.coder, item.document, item.code, item.valence, span=(item.start, item.end), memo=item.memo,
-                  quote=item.quote)
-        report.imported += 1
+        planned.add(item.key)
+        by_coder.setdefault(item.coder, []).append(
+            NewCoding(item.document, item.start, item.end, item.code, item.valence, item.memo, item.quote)
+        )
+    for coder, items in by_coder.items():
+        batch = store.add_batch(coder, items)
+        report.imported += len(batch.added)
+        report.already_present += len(batch.present)

@@ -159,7 +159,9 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         part = rows[rows["item"] == item].set_index("period")
         cells = []
         for period in periods:
-            if period in part.index:
+            if period in part.index and part.loc[period]["suppressed"]:
+                cells.append("–")
+            elif period in part.index:
                 record = part.loc[period]
                 mark = " !" if record["disagreement"] else ""
                 cells.append(f"{numfmt.decimal(record['mean'], 1)} ({int(record['min'])}–{int(record['max'])}){mark}")
@@ -174,7 +176,8 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         columns=["Spørgsmål"] + labels,
         rows=table_rows,
         note=f"Gennemsnit (laveste–højeste svar) på en skala fra {scale.min} til {scale.max}. Besvarelser pr. halvår: "
-        f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note(data.disagreement_limits)}",
+        f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note(data.disagreement_limits)} "
+        + (text_da.selfeval_suppression_note(data.project.settings.min_respondents) if rows["suppressed"].any() else ""),
         source="Supportteamets halvårlige selvevalueringer; egne beregninger.",
     )
     png = figures.selfeval_principle_trend(

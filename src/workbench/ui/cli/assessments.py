@@ -94,8 +94,9 @@ def render(project: Project, assessments: Assessments, agreement: list[dict], pr
             lines.append(header)
             for j in mine:
                 guide = " ".join(_short(labels[level]) if (level := j.level(g)) else "–" for g in GUIDE)
+                name = j.assessor  # the consensus is stored as its own assessor, shown by that name
                 levels = "".join(_cell(labels.get(j.level(q) or ""), width) for q in QUESTIONS)
-                lines.append("  " + _cell(j.assessor, 12) + levels + guide)
+                lines.append("  " + _cell(name, 12) + levels + guide)
             moved = [d for d in development if (d["round"], d["principle"]) == (current, code.key) and d["steps"]]
             if moved:
                 since = Period.parse(moved[0]["previous_round"]).label

@@ -47,8 +47,10 @@ def cmd_codings_import(args) -> int:
     from workbench.exchange.codings_csv import import_codings_csv
 
     project = project_of(args)
-    imported = import_codings_csv(project.coding_store(), project.codable_corpus, project.codebook, Path(args.file))
-    print(f"{imported} kodninger er importeret fra {args.file}.")
+    result = import_codings_csv(project.coding_store(), project.codable_corpus, project.codebook, Path(args.file))
+    print(f"{result.imported} kodninger er importeret fra {args.file}."
+          + (f" {result.already_present} fandtes allerede i projektet og er ikke gemt igen." if result.already_present
+             else ""))
     return 0
 
 

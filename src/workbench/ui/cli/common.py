@@ -38,6 +38,7 @@ class Commands:
 def project_of(args: argparse.Namespace) -> Project:
     """The project of this command; `main` remembers it to warn about unreadable coding-log lines afterwards."""
     args.loaded_project = Project(Path(args.project))
+    args.loaded_project.settings  # noqa: B018  # every command checks project.yaml, so a broken one is found at once
     return args.loaded_project
 
 
