@@ -86,9 +86,11 @@ def server_args(project: Path, role: str) -> list[str]:
 
 
 def _spawner_base():
-    from jupyterhub.spawner import SimpleLocalProcessSpawner
+    """A trial runs every server as the hub's own user; with HUB_SYSTEM_USERS=1 each person's server runs under
+    their own system account (which must exist), so file permissions back up the roles."""
+    from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner
 
-    return SimpleLocalProcessSpawner
+    return LocalProcessSpawner if os.environ.get("HUB_SYSTEM_USERS") == "1" else SimpleLocalProcessSpawner
 
 
 class RoleAuthorizerMixin:

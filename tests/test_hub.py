@@ -27,6 +27,7 @@ HUB_USERS = {
     "evaluator1": {"role": "evaluator"},
     "support1": {"role": "support", "respondent": "S1"},
     "support2": {"role": "support", "respondent": "CM"},  # CM has answers in the fixture
+    "styregruppe1": {"role": "steering"},
 }
 
 
@@ -203,6 +204,26 @@ def test_a_support_team_member_gets_the_form_only_and_only_their_own_answers(pro
     assert not (project / "selfeval" / ".adgangskoder.yaml").exists()  # the login was enough
 
 
+def test_the_steering_group_downloads_the_chapter_and_nothing_else(project, tmp_path):
+    (project / "exports" / "evalueringskapitel.docx").write_bytes(b"PK\x03\x04 kapitel")
+    with trial_hub(project, tmp_path) as url, browser() as chromium:
+        context = chromium.new_context(accept_downloads=True)
+        context.set_default_timeout(UI_MS)
+        page = context.new_page()
+        page.goto(f"{url}/hub/login")
+        page.fill("input[name=username]", "styregruppe1")
+        page.fill("input[name=password]", PASSWORD)
+        with page.expect_download(timeout=KERNEL_START_MS) as download:  # logging in hands over the chapter
+            page.click("[type=submit]")
+        assert download.value.suggested_filename == "evalueringskapitel.docx"
+        chapter = context.request.get(url + "/user/styregruppe1/files/evalueringskapitel.docx")
+        assert chapter.status == 200 and chapter.body().startswith(b"PK")
+        for path in ("/user/styregruppe1/lab", "/user/styregruppe1/api/kernels", "/user/styregruppe1/api/terminals",
+                     "/user/styregruppe1/voila/render/02_selvevaluering.ipynb"):
+            assert context.request.get(url + path).status in (403, 404), path
+        context.close()
+
+
 def test_hub_users_come_from_project_yaml(project):
     import importlib.util
 
@@ -210,7 +231,7 @@ def test_hub_users_come_from_project_yaml(project):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert {login: module.role_of(project, login) for login in HUB_USERS} == {
-        "evaluator1": "evaluator", "support1": "support", "support2": "support",
+        "evaluator1": "evaluator", "support1": "support", "support2": "support", "styregruppe1": "steering",
     }
     support = module.server_args(project, "support")
     assert any("allowed_message_types" in arg and "execute_request" not in arg for arg in support)

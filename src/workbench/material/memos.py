@@ -12,18 +12,20 @@ them as `project.memos`), so this module knows nothing about project folders.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.io.files import atomic_write_text
+from workbench.io.files import atomic_write_text, locked
 from workbench.io.text import read_text
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import Corpus, Document
 
 CODE_DIR = "koder"
 DOCUMENT_DIR = "dokumenter"
+CONFLICTS_DIR = ".konflikter"  # a memo saved over a colleague's newer text is kept here instead
 SUPPORTING = "Understøttende elementer"
 CHALLENGING = "Udfordrende elementer"
 ANALYSIS = "Analyse"
@@ -100,8 +102,14 @@ class Memos:
             return self.template(code=code, doc_id=doc_id)
         return read_text(path)
 
-    def write(self, text: str, code: str | None = None, doc_id: str | None = None) -> Path:
-        """Save a memo atomically; a principle memo must keep both of its headings."""
+    def write(self, text: str, code: str | None = None, doc_id: str | None = None, *, base: str | None = None,
+              author: str = "") -> Path:
+        """Save a memo atomically; a principle memo must keep both of its headings.
+
+        `base` is the text the writer started from (what `read` gave them). If someone else saved the memo
+        since, nothing is overwritten: the new text is kept beside it in `.konflikter/` and a Danish error
+        names both, so two evaluators editing one memo never lose each other's work silently.
+        """
         path = self.path(code=code, doc_id=doc_id)
         if code is not None and self.is_principle(code):
             sections = memo_sections(text)
@@ -112,9 +120,27 @@ class Memos:
                     "Sæt overskriften ind igen og gem på ny; intet blev gemt.",
                     path,
                 )
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        atomic_write_text(path, text.rstrip("\n") + "\n")
+        text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n") + "\n"
+        with locked(path):
+            if base is not None:
+                current = self.read(code=code, doc_id=doc_id)
+                if current.rstrip("\n") != base.replace("\r\n", "\n").rstrip("\n") and current != text:
+                    kept = self._keep_conflict(path, text, author)
+                    raise WorkbenchError(
+                        f"Memoet er ændret af en anden, siden du åbnede det, så din tekst har ikke overskrevet "
+                        f"den. Din tekst er gemt i {kept.relative_to(self.folder.parent)}; åbn memoet igen, flet "
+                        "de to tekster og gem.",
+                        path,
+                    )
+            atomic_write_text(path, text)
         return path
+
+    def _keep_conflict(self, path: Path, text: str, author: str) -> Path:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        who = f"-{author}" if author else ""
+        kept = self.folder / CONFLICTS_DIR / f"{path.stem}{who}-{stamp}.md"
+        atomic_write_text(kept, text)
+        return kept
 
 
 def memo_sections(text: str) -> dict[str, str]:

@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workbench.judgements.development import standing
-from workbench.judgements.model import CONSENSUS, GUIDE, QUESTIONS, criterion_label
-from workbench.judgements.store import check_round, load_assessments
-from workbench.judgements.table import agreement_rows, development_rows, judgement_rows, problem_rows
-from workbench.lang import numbers
-from workbench.project import Project
-from workbench.selfeval.period import Period
-from workbench.ui.cli.common import Commands
+from workbench.ui.cli.common import Commands, project_of
+
+if TYPE_CHECKING:
+    from workbench.judgements.store import Assessments
+    from workbench.project import Project
 
 HELP = "principvurderinger: niveau, begrundelse og belæg pr. princip og runde, og enigheden mellem bedømmere"
 
@@ -28,7 +26,10 @@ def register(commands: Commands) -> None:
 
 
 def cmd_assessments(args) -> int:
-    project = Project(Path(args.project))
+    from workbench.judgements.store import check_round, load_assessments
+    from workbench.judgements.table import agreement_rows, development_rows, judgement_rows, problem_rows
+
+    project = project_of(args)
     round_ = check_round(args.round) if args.round else None
     assessments = load_assessments(project)
     rubric = project.settings.rubric
@@ -61,9 +62,14 @@ def _cell(label: str | None, width: int) -> str:
     return f"{(label or '–'):<{width}}"
 
 
-def render(project: Project, assessments, agreement: list[dict], problems: list[dict], round_: str | None,
-           development: Sequence[dict] = ()) -> str:
+def render(project: Project, assessments: Assessments, agreement: list[dict], problems: list[dict],
+           round_: str | None, development: Sequence[dict] = ()) -> str:
     """The judgements as Danish text tables: per round and principle, one line per assessor."""
+    from workbench.judgements.development import standing
+    from workbench.judgements.model import GUIDE, QUESTIONS, criterion_label
+    from workbench.lang import numbers
+    from workbench.selfeval.period import Period
+
     labels = {level.key: level.label for level in project.settings.rubric.levels}
     rounds = [round_] if round_ else assessments.rounds()
     if not any(assessments.in_round(r) for r in rounds):
@@ -87,10 +93,10 @@ def render(project: Project, assessments, agreement: list[dict], problems: list[
                 continue
             lines.append(header)
             for j in mine:
-                guide = " ".join(_short(labels[j.level(g)]) if j.level(g) else "–" for g in GUIDE)
-                name = "konsensus" if j.assessor == CONSENSUS else j.assessor
-                lines.append("  " + _cell(name, 12) + "".join(_cell(labels.get(j.level(q)), width) for q in QUESTIONS)
-                             + guide)
+                guide = " ".join(_short(labels[level]) if (level := j.level(g)) else "–" for g in GUIDE)
+                name = j.assessor  # the consensus is stored as its own assessor, shown by that name
+                levels = "".join(_cell(labels.get(j.level(q) or ""), width) for q in QUESTIONS)
+                lines.append("  " + _cell(name, 12) + levels + guide)
             moved = [d for d in development if (d["round"], d["principle"]) == (current, code.key) and d["steps"]]
             if moved:
                 since = Period.parse(moved[0]["previous_round"]).label
