@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import xmlschema
+from lxml import etree
 
 from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx import export_qdc, export_qdpx, guid, import_qdpx, match_code
@@ -27,7 +28,13 @@ GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 @pytest.fixture(scope="module")
 def project_schema():
-    return xmlschema.XMLSchema(TESTS / "refiqda_spec.xsd")
+    """The official REFI-QDA Project schema of March 2019 (MIT, notice inside the file), checked with lxml."""
+    return etree.XMLSchema(etree.parse(str(TESTS / "fixtures" / "qdpx" / "Project-mrt2019.xsd")))
+
+
+def assert_valid(schema, xml: bytes) -> None:
+    document = etree.fromstring(xml)
+    assert schema.validate(document), schema.error_log.last_error
 
 
 def content(codings) -> list[tuple]:
@@ -106,7 +113,7 @@ def project_state(root: Path) -> dict[str, bytes]:
 def test_export_is_valid_against_the_refi_qda_project_schema(coded, tmp_path, project_schema):
     out = export_qdpx(coded, tmp_path / "projekt.qdpx")
     _, _, qde = read_qdpx(out)
-    project_schema.validate(qde.decode("utf-8"))
+    assert_valid(project_schema, qde)
     assert qde.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n<Project xmlns="urn:QDA-XML:project:1.0"')
 
 
@@ -116,8 +123,7 @@ def test_schema_check_is_real_a_wrong_order_fails(coded, tmp_path, project_schem
     users = root.find("q:Users", NS)
     root.remove(users)
     root.append(users)  # Users must come first
-    with pytest.raises(xmlschema.XMLSchemaValidationError):
-        project_schema.validate(ET.tostring(root, encoding="unicode"))
+    assert not project_schema.validate(etree.fromstring(ET.tostring(root)))
 
 
 def test_every_current_coding_is_a_selection_on_exactly_the_coded_text(coded, tmp_path):
@@ -189,25 +195,39 @@ def test_metadata_are_variables_on_each_source(coded, tmp_path):
     }
 
 
-def test_memos_are_notes_referred_from_their_code_and_document(coded, tmp_path):
+def test_memos_are_where_qualcoder_reads_them_code_and_source_descriptions(coded, tmp_path):
     root, _, _ = read_qdpx(export_qdpx(coded, tmp_path / "projekt.qdpx"))
-    notes = {n.get("guid"): n for n in root.findall("q:Notes/q:Note", NS)}
     p1 = root.find(".//q:Code[@name='P1 Familien']", NS)
-    code_note = notes[p1.find("q:NoteRef", NS).get("targetGUID")]
-    assert "Fædrene mangler." in code_note.find("q:PlainTextContent", NS).text
+    description = p1.find("q:Description", NS).text
+    assert "\n\nMemo:\n" in description and description.rstrip().endswith("Fædrene mangler.")
     rad = root.find(".//q:TextSource[@name='INT-RAD-01']", NS)
-    document_note = notes[rad.find("q:NoteRef", NS).get("targetGUID")]
-    assert "Samtykket fylder meget." in document_note.find("q:PlainTextContent", NS).text
-    assert len(notes) == 2
+    assert "Samtykket fylder meget." in rad.find("q:Description", NS).text
+    assert root.find(".//q:Code/q:NoteRef", NS) is None and rad.find("q:NoteRef", NS) is None
 
 
-def test_valence_quote_and_memo_are_in_the_selection_description(coded, tmp_path):
+def test_every_note_has_what_qualcoder_needs(coded, tmp_path):
+    root, _, _ = read_qdpx(export_qdpx(coded, tmp_path / "projekt.qdpx"))
+    notes = root.findall("q:Notes/q:Note", NS)
+    users = {u.get("guid") for u in root.findall("q:Users/q:User", NS)}
+    assert notes
+    for note in notes:
+        assert GUID.match(note.get("guid")) and note.get("name")
+        assert note.get("creatingUser") in users
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", note.get("creationDateTime"))
+        assert note.find("q:PlainTextContent", NS).text
+
+
+def test_valence_and_quote_are_a_note_and_the_selection_description_is_the_memo_alone(coded, tmp_path):
     root, _, _ = read_qdpx(export_qdpx(coded, tmp_path / "projekt.qdpx"))
     f1 = next(c for c in coded.coding_store().codings("AB") if c.code == "F1")
     selection = root.find(f".//q:PlainTextSelection[@guid='{guid('selection', f'AB:{f1.id}')}']", NS)
-    assert selection.find("q:Description", NS).text == (
-        "Samtykke og deling – også \"på tværs\"\n\nValens: understøttende · Citat: ja"
-    )
+    assert selection.find("q:Description", NS).text == "Samtykke og deling – også \"på tværs\""
+    notes = {n.get("guid"): n for n in root.findall("q:Notes/q:Note", NS)}
+    note = notes[selection.find("q:NoteRef", NS).get("targetGUID")]
+    assert note.find("q:PlainTextContent", NS).text == "Valens: understøttende · Citat: ja"
+    assert note.get("creatingUser") == selection.get("creatingUser")
+    assert not any("Valens:" in (d.text or "") for d in root.iter(f"{{{NS['q']}}}Description")
+                   if d.text and "Valens og citat" not in d.text and "markering" not in d.text)
 
 
 def test_guids_are_stable_and_an_unchanged_project_exports_the_same_bytes(coded, tmp_path):
@@ -306,7 +326,7 @@ def test_nvivo_project_imports_with_codes_mapped_and_unknown_codes_reported(mini
     assert report.left_out == 3
     assert any("CRLF" in w and "Interview mor 3.docx" in w for w in report.warnings)
     assert any("PictureSource" in s for s in report.skipped)
-    assert any("1 note (memo)" in s for s in report.skipped)
+    assert any("1 note i QDPX-filen" in s for s in report.skipped)
 
 
 def test_nvivo_metadata_come_from_variables_and_missing_ones_are_listed(mini_project, tmp_path):

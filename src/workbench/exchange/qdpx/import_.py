@@ -22,10 +22,13 @@ from workbench.exchange.qdpx.schema import (
     VARIABLES,
     normal_guid,
     parse_description,
+    parse_valence,
     qname,
+    split_memo,
 )
 from workbench.io.files import atomic_write_files
 from workbench.lang.numbers import count_noun
+from workbench.io.text import read_text
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import (
     DOC_ID,
@@ -35,6 +38,7 @@ from workbench.material.corpus import (
     document_text,
     parse_document,
 )
+from workbench.material.memos import CODE_DIR, DOCUMENT_DIR
 from workbench.privacy.guard import TextSource, scan_texts
 from workbench.project import Project
 
@@ -56,6 +60,7 @@ class ImportReport:
     unknown_codes: dict[str, int] = field(default_factory=dict)  # code name in the file → codings left out
     skipped: list[str] = field(default_factory=list)  # sources or codings not imported, and why
     warnings: list[str] = field(default_factory=list)  # what the user should check or fill in
+    memos: list[str] = field(default_factory=list)  # memos imported: "koden P1", "dokumentet INT01"
 
     @property
     def left_out(self) -> int:
@@ -67,6 +72,8 @@ class _ForeignCode:
     name: str
     path: str  # "Andet / Ventetid": where it sits in the file's code tree
     key: str | None  # the code in our codebook, if it maps
+    memo: str = ""  # the memo part of its Description (written by our export, kept by QualCoder)
+    line: int = 0
 
 
 @dataclass
@@ -92,6 +99,7 @@ class _Source:
     selections: list[_Selection]
     variables: dict[str, str]  # variable name → value
     created: str | None
+    memo: str = ""  # its Description: the source's memo in QualCoder, MAXQDA and our export
 
     @cached_property
     def text(self) -> str:
@@ -130,7 +138,7 @@ def match_code(name: str, codebook: Codebook) -> str | None:
 
 
 def _foreign_codes(
-    root: ET.Element, codebook: Codebook, code_map: dict[str, str], where: Path
+    root: ET.Element, codebook: Codebook, code_map: dict[str, str], where: Path, lines: dict | None = None
 ) -> dict[str | None, _ForeignCode]:
     """The file's codes by GUID, each mapped onto a code key when the user's map or its name allows."""
     found: dict[str | None, _ForeignCode] = {}
@@ -141,7 +149,12 @@ def _foreign_codes(
             name = (element.get("name") or "").strip()
             full = f"{path} / {name}" if path else name
             chosen = wanted.get(name.casefold(), wanted.get(full.casefold()))
-            found[normal_guid(element.get("guid"))] = _ForeignCode(name, full, chosen or match_code(name, codebook))
+            description = element.find(qname("Description"))
+            found[normal_guid(element.get("guid"))] = _ForeignCode(
+                name, full, chosen or match_code(name, codebook),
+                split_memo(description.text if description is not None else None),
+                (lines or {}).get(description, 0),
+            )
             walk(element, full)
 
     tree = root.find(f"{qname('CodeBook')}/{qname('Codes')}")
@@ -168,8 +181,32 @@ def _int(element: ET.Element, attribute: str, where: Path, line: int) -> int:
         ) from None
 
 
+def _other_notes(root: ET.Element) -> int:
+    """Notes that are not valence Notes (journals, annotations): not imported, only counted."""
+    return sum(parse_valence(text) is None for text in _note_texts(root).values())
+
+
+def _note_texts(root: ET.Element) -> dict[str | None, str]:
+    """Every Note's PlainTextContent by GUID (valence Notes among them)."""
+    notes = {}
+    for note in root.iter(qname("Note")):
+        content = note.find(qname("PlainTextContent"))
+        notes[normal_guid(note.get("guid"))] = content.text or "" if content is not None else ""
+    return notes
+
+
+def _selection_valence(item: ET.Element, notes: dict[str | None, str]) -> tuple[str, bool] | None:
+    """The valence and quote star from a valence Note the selection refers to, if any."""
+    for ref in item.findall(qname("NoteRef")):
+        found = parse_valence(notes.get(normal_guid(ref.get("targetGUID"))))
+        if found is not None:
+            return found
+    return None
+
+
 def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[str | None, str], where: Path,
              report: ImportReport) -> list[_Source]:
+    notes = _note_texts(root)
     sources: list[_Source] = []
     container = root.find(qname("Sources"))
     for element in [] if container is None else list(container):
@@ -205,6 +242,7 @@ def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[st
             line = lines[item]
             description = item.find(qname("Description"))
             memo, valence, quote = parse_description(description.text if description is not None else None)
+            valence, quote = _selection_valence(item, notes) or (valence, quote)
             codes = [
                 (normal_guid(c.find(qname("CodeRef")).get("targetGUID")), normal_guid(c.get("creatingUser")))  # type: ignore[union-attr]
                 for c in item.findall(qname("Coding")) if c.find(qname("CodeRef")) is not None
@@ -228,7 +266,10 @@ def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[st
             texts = [child.text for child in value if child is not ref and child.text and child.text.strip()]
             if variable and texts:
                 values[variable] = texts[0].strip()
-        sources.append(_Source(name, lines[element], member, raw, selections, values, element.get("creationDateTime")))
+        description = element.find(qname("Description"))
+        memo = (description.text or "").replace("\r\n", "\n").strip() if description is not None else ""
+        sources.append(_Source(name, lines[element], member, raw, selections, values, element.get("creationDateTime"),
+                               memo))
     return sources
 
 
@@ -346,6 +387,7 @@ class _Plan:
     taken: set[str] = field(default_factory=set)  # ids of the new documents
     selfeval: list[tuple[str, int]] = field(default_factory=list)  # self-evaluation texts not in the project
     uncoded: int = 0  # selections without a code: comments in MAXQDA and NVivo
+    memos: list[tuple[Path, str]] = field(default_factory=list)  # new memo files and their text
 
 
 def _document_for(source: _Source, project: Project, corpus: Corpus, plan: _Plan, report: ImportReport,
@@ -407,8 +449,8 @@ def import_qdpx(
 
     `coder_map` gives coder names for the file's user names ("Anne Holm" → "AH"); `code_map` maps
     code names the codebook does not know onto code keys ("Ventetid" → "P3"). Codings whose code
-    still does not map are left out and counted in `ImportReport.unknown_codes`. Notes (memos)
-    are not imported: the project's memos are its own files.
+    still does not map are left out and counted in `ImportReport.unknown_codes`. Memos on sources
+    and codes become memo files (never overwriting a different one).
     """
     path = Path(path)
     coder_map = dict(coder_map or {})
@@ -435,7 +477,7 @@ def import_qdpx(
         report.origin = root.get("origin") or ""
         users = {normal_guid(u.get("guid")): u.get("name") or u.get("id") or "" for u in root.iter(qname("User"))}
         default_user = normal_guid(root.get("creatingUserGUID"))
-        codes = _foreign_codes(root, codebook, dict(code_map or {}), where)
+        codes = _foreign_codes(root, codebook, dict(code_map or {}), where, lines)
         variables = {normal_guid(v.get("guid")): v.get("name") or "" for v in root.iter(qname("Variable"))}
         sources = _sources(root, lines, archive, variables, where, report)
 
@@ -457,6 +499,9 @@ def import_qdpx(
         document = _document_for(source, project, corpus, plan, report, where)
         if document is None:
             continue
+        if source.memo:
+            _plan_memo(project.memos_dir / DOCUMENT_DIR / f"{document.id}.md", source.memo,
+                       f"dokumentet {document.id}", plan, report, TextSource(str(where), source.memo, source.line))
         for selection in source.selections:
             start, end = move(selection.start), move(selection.end)
             if end > len(document.body):
@@ -481,6 +526,10 @@ def import_qdpx(
                     report.warnings.append(warning)
                 plan.codings.append(_Planned(document, start, end, code.key, coder, selection.valence,
                                              selection.memo, selection.quote))
+    for code in codes.values():
+        if code.key and code.memo:
+            _plan_memo(project.memos_dir / CODE_DIR / f"{code.key}.md", code.memo, f"koden {code.key}", plan, report,
+                       TextSource(str(where), code.memo, code.line or None))
     findings = scan_texts(plan.checked, codebook.anonymity.allowed_terms, codebook.anonymity.local_places)
     if findings:
         raise WorkbenchError(
@@ -499,17 +548,30 @@ def import_qdpx(
         report.skipped.append(
             f"{count_noun(plan.uncoded, 'markering', 'markeringer')} uden kode (kommentarer i det andet program)."
         )
-    notes = root.find(qname("Notes"))
-    if notes is not None and len(notes):
+    other = _other_notes(root)
+    if other:
         report.skipped.append(
-            f"{count_noun(len(notes), 'note (memo)', 'noter (memoer)')} i QDPX-filen; "
-            "projektets memoer er filerne i memos/."
+            f"{count_noun(other, 'note', 'noter')} i QDPX-filen (fx dagbøger): kun memoer på koder og kilder "
+            "og kodningers valens importeres."
         )
     report.unknown_codes = dict(unknown.most_common())
     report.warnings = list(dict.fromkeys(report.warnings))
     report.coders = sorted({c.coder for c in plan.codings})
     _write(project, plan, report)
     return report
+
+
+def _plan_memo(target: Path, memo: str, what: str, plan: _Plan, report: ImportReport, checked: TextSource) -> None:
+    """A memo from the file becomes the project's memo file, unless the project has a different one already."""
+    if any(path == target for path, _ in plan.memos):
+        return
+    if target.is_file():
+        if read_text(target).strip() != memo.strip():
+            report.skipped.append(f"memoet om {what}: projektet har allerede et andet memo, som ikke er overskrevet.")
+        return
+    plan.memos.append((target, memo.strip() + "\n"))
+    plan.checked.append(checked)
+    report.memos.append(what)
 
 
 def _write(project: Project, plan: _Plan, report: ImportReport) -> None:
@@ -519,7 +581,7 @@ def _write(project: Project, plan: _Plan, report: ImportReport) -> None:
     killed between the two steps is completed by running it again: the transcripts are then found by
     their text, and the codings go in.
     """
-    atomic_write_files({target: content.encode("utf-8") for target, content in plan.documents})
+    atomic_write_files({target: content.encode("utf-8") for target, content in plan.documents + plan.memos})
     store = project.coding_store()
     by_coder: dict[str, list[NewCoding]] = {}
     planned: set[tuple] = set()
