@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import xmlschema
 from lxml import etree
+from qualcoder_oracle import qualcoder_export, qualcoder_import
 
 from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx import export_qdc, export_qdpx, guid, import_qdpx, match_code
@@ -495,3 +496,72 @@ def test_personal_data_in_a_selection_comment_names_its_line(mini_project, tmp_p
                 if "22 33 44 55" in text)
     message = refused(Project(mini_project), foreign_qdpx(tmp_path, phone, "kommentar.qdpx"))
     assert f"kommentar.qdpx/project.qde:{line}:" in message and "22 33 44 55" in message
+
+
+# ------------------------------------------------------------------ QualCoder (see tests/qualcoder_oracle.py)
+
+
+def without_memos(project: Project, tmp_path: Path) -> Project:
+    other = empty_copy(project, tmp_path)
+    shutil.rmtree(other.memos_dir)
+    return Project(other.root)
+
+
+def test_qualcoder_imports_every_coding_with_its_coder_and_every_memo(coded, tmp_path):
+    out = export_qdpx(coded, tmp_path / "projekt.qdpx")
+    imported = qualcoder_import(out)
+    current = coded.coding_store().current(coded.corpus)
+    assert len(imported.code_text) == len(current) == 5
+    names = {c["name"]: c for c in imported.codes.values()}
+    rows = sorted((r["owner"], r["source"], r["pos0"], r["pos1"], names_of(imported)[r["cid"]], r["memo"])
+                  for r in imported.code_text)
+    assert rows == sorted((c.coder, c.doc_id, c.start, c.end, coded.codebook.code(c.code).label, c.memo)
+                          for c in current)
+    assert names["P1 Familien"]["memo"].endswith("Fædrene mangler.")
+    assert "Samtykket fylder meget." in next(s for s in imported.sources if s["name"] == "INT-RAD-01")["memo"]
+    assert not any("Valens" in r["memo"] for r in imported.code_text)  # the coder's memo alone
+    assert imported.annotations == [] and imported.journals == []  # the valence Notes are not shown as text
+
+
+def names_of(imported) -> dict[str, str]:
+    return {code_guid: code["name"] for code_guid, code in imported.codes.items()}
+
+
+def test_the_oracle_fails_as_qualcoder_does_on_a_note_without_a_date(coded, tmp_path):
+    out = export_qdpx(coded, tmp_path / "projekt.qdpx")
+    broken = tmp_path / "uden-dato.qdpx"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(broken, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "project.qde":
+                data = re.sub(rb'(<Note [^>]*?) creationDateTime="[^"]*"', rb"\1", data)
+            target.writestr(name, data)
+    with pytest.raises(AttributeError):
+        qualcoder_import(broken)
+
+
+def test_round_trip_through_qualcoder_keeps_codings_coders_and_memos(coded, tmp_path):
+    out = export_qdpx(coded, tmp_path / "projekt.qdpx")
+    back = qualcoder_export(qualcoder_import(out), tmp_path / "fra-qualcoder.qdpx")
+    other = without_memos(coded, tmp_path)
+    report = import_qdpx(other, back)
+    assert report.unknown_codes == {} and report.documents_created == []
+    assert sorted(report.memos) == ["dokumentet INT-RAD-01", "koden P1"]
+    again = Project(other.root)
+
+    def kept(codings) -> list[tuple]:  # QualCoder has no valence or quote star: they come back as the default
+        return sorted((c.coder, c.doc_id, c.start, c.end, c.code, c.memo, c.text_hash) for c in codings)
+
+    assert kept(again.coding_store().codings()) == kept(coded.coding_store().current(coded.corpus))
+    for kind, key in (("code", "P1"), ("doc_id", "INT-RAD-01")):
+        assert again.memos.read(**{kind: key}).strip() == coded.memos.read(**{kind: key}).strip()
+
+
+def test_round_trip_here_keeps_valence_quote_and_memos(coded, tmp_path):
+    out = export_qdpx(coded, tmp_path / "projekt.qdpx")
+    other = without_memos(coded, tmp_path)
+    import_qdpx(other, out)
+    again = Project(other.root)
+    assert content(again.coding_store().codings()) == content(coded.coding_store().current(coded.corpus))
+    assert again.memos.read(code="P1").strip() == coded.memos.read(code="P1").strip()
+    assert again.memos.read(doc_id="INT-RAD-01").strip() == coded.memos.read(doc_id="INT-RAD-01").strip()

@@ -12,12 +12,12 @@ from pathlib import Path
 from workbench.coding.store import Coding
 from workbench.exchange.qdpx.schema import (
     CODEBOOK_NS,
+    FALLBACK_TIME,
     ORIGIN,
     PROJECT_NS,
     SOURCES_DIR,
-    VARIABLES,
-    FALLBACK_TIME,
     VALENCE_NOTE,
+    VARIABLES,
     carries_valence,
     guid,
     join_memo,

@@ -27,8 +27,8 @@ from workbench.exchange.qdpx.schema import (
     split_memo,
 )
 from workbench.io.files import atomic_write_files
-from workbench.lang.numbers import count_noun
 from workbench.io.text import read_text
+from workbench.lang.numbers import count_noun
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import (
     DOC_ID,
