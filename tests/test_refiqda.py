@@ -18,6 +18,7 @@ from qualcoder_oracle import qualcoder_export, qualcoder_import
 
 from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx import export_qdc, export_qdpx, guid, import_qdpx, match_code
+from workbench.exchange.qdpx.source_metadata import load_source_metadata
 from workbench.project import Project
 from workbench.ui.cli import main
 
@@ -311,9 +312,13 @@ def coded_texts(project: Project) -> set[tuple[str, str, str, str]]:
     }
 
 
+def nvivo_metadata(project: Project) -> dict:
+    return load_source_metadata(NVIVO.parent / "nvivo-kilder.yaml", project.codebook)
+
+
 def test_nvivo_project_imports_with_codes_mapped_and_unknown_codes_reported(mini_project, tmp_path):
     project = Project(mini_project)
-    report = import_qdpx(project, foreign_qdpx(tmp_path))
+    report = import_qdpx(project, foreign_qdpx(tmp_path), metadata=nvivo_metadata(project))
     assert report.origin == "NVivo 14.24.0"
     assert report.documents_created == ["Interview-mor-3", "Raadgiver-BIF"]
     # nested codes: "P1 Familien", "Sammenhæng", "p3: kontakt" under Principper; F1 by name under a codable parent
@@ -330,23 +335,30 @@ def test_nvivo_project_imports_with_codes_mapped_and_unknown_codes_reported(mini
     assert any("1 note i QDPX-filen" in s for s in report.skipped)
 
 
-def test_nvivo_metadata_come_from_variables_and_missing_ones_are_listed(mini_project, tmp_path):
-    report = import_qdpx(Project(mini_project), foreign_qdpx(tmp_path))
+def test_nvivo_metadata_come_from_variables_or_the_mapping(mini_project, tmp_path):
+    report = import_qdpx(Project(mini_project), foreign_qdpx(tmp_path), metadata=nvivo_metadata(Project(mini_project)))
     corpus = Project(mini_project).corpus
     mother = corpus.get("Interview-mor-3").meta
     assert (mother.type, mother.group, mother.role, str(mother.date)) == ("interview", "familie", "mor", "2025-06-03")
     adviser = corpus.get("Raadgiver-BIF").meta
-    assert str(adviser.date) == "2025-06-06"  # the source's creation date when no Dato variable is given
+    assert (adviser.type, adviser.group, adviser.role, adviser.unit) == ("interview", "radgiver", "Rådgiver", "BIF")
+    assert str(adviser.date) == "2025-06-06"  # the source's creation date when neither gives a date, and said so
     warning = next(w for w in report.warnings if "Raadgiver-BIF" in w)
-    assert "type" in warning and "group" in warning and "role: ukendt" in warning
-    assert "interviews_anonymised/Raadgiver-BIF.md" in warning
-    assert not any("Interview-mor-3" in w for w in report.warnings)
+    assert "oprettelsesdato" in warning and "interviews_anonymised/Raadgiver-BIF.md" in warning
+
+
+def test_a_source_without_group_and_role_is_refused_not_defaulted(mini_project, tmp_path):
+    with pytest.raises(WorkbenchError) as error:
+        import_qdpx(Project(mini_project), foreign_qdpx(tmp_path))
+    assert "Rådgiver BIF: type, group, role" in str(error.value) and "--metadata" in str(error.value)
+    assert not (mini_project / "interviews_anonymised" / "Interview-mor-3.md").exists()
 
 
 def test_unknown_codes_can_be_mapped_and_users_given_coder_names(mini_project, tmp_path):
     report = import_qdpx(
         Project(mini_project), foreign_qdpx(tmp_path),
         coder_map={"Line Poulsen": "LP"}, code_map={"Ventetid": "P3", "Andet / Økonomi": "P5"},
+        metadata=nvivo_metadata(Project(mini_project)),
     )
     assert report.unknown_codes == {"Virksomme faktorer": 1}
     texts = coded_texts(Project(mini_project))
@@ -377,7 +389,7 @@ def without_names(qde: str) -> str:
     lambda qde: without_names(to_lf_positions(qde)).replace('origin="NVivo 14.24.0"', 'origin="ATLAS.ti 23.2"'),
 ], ids=["nvivo-uden-navne", "lf-tal-med-navne", "atlas-uden-navne"])
 def test_crlf_positions_are_converted_however_the_tool_counted_them(mini_project, tmp_path, edit):
-    import_qdpx(Project(mini_project), foreign_qdpx(tmp_path, edit))
+    import_qdpx(Project(mini_project), foreign_qdpx(tmp_path, edit), metadata=nvivo_metadata(Project(mini_project)))
     texts = coded_texts(Project(mini_project))
     assert ("Interview-mor-3", "P3", "MJ", "Det var rart, at jeg ikke skulle fortælle det hele forfra.") in texts
     assert ("Interview-mor-3", "P1", "Line_Poulsen", "de spørger altid mig og [barnet] først") in texts
@@ -394,7 +406,7 @@ def test_code_names_map_by_key_or_name(mini_project, name, key):
 def test_cli_reports_unknown_codes_with_counts(mini_project, tmp_path, capsys):
     qdpx = foreign_qdpx(tmp_path)
     assert main(["--project", str(mini_project), "import-qdpx", str(qdpx), "--map-unknown", "Ventetid=P3",
-                 "--coder", "Line Poulsen=LP"]) == 0
+                 "--coder", "Line Poulsen=LP", "--metadata", str(NVIVO.parent / "nvivo-kilder.yaml")]) == 0
     out = capsys.readouterr().out
     assert "5 kodninger importeret (kodere: LP, MJ)" in out
     assert "2 kodninger er IKKE importeret" in out and "Andet / Økonomi: 1 kodning" in out

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from workbench.anonymity.scan import KIND_LABELS
 from workbench.coding.store import CODER_NAME, NewCoding, check_coder
 from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx.archive import Archive, decode_text, parse_xml
@@ -26,6 +27,7 @@ from workbench.exchange.qdpx.schema import (
     qname,
     split_memo,
 )
+from workbench.exchange.qdpx.source_metadata import REQUIRED, TYPES, SourceMetadata
 from workbench.io.files import atomic_write_files
 from workbench.io.text import read_text
 from workbench.lang.numbers import count_noun
@@ -61,10 +63,47 @@ class ImportReport:
     skipped: list[str] = field(default_factory=list)  # sources or codings not imported, and why
     warnings: list[str] = field(default_factory=list)  # what the user should check or fill in
     memos: list[str] = field(default_factory=list)  # memos imported: "koden P1", "dokumentet INT01"
+    dry_run: bool = False  # nothing was written: the report says what an import would do
+    sources: list[SourceSummary] = field(default_factory=list)  # every text source, in file order
+    codes: dict[str, tuple[str | None, int]] = field(default_factory=dict)  # code path → (our key, codings)
+    users: dict[str, str] = field(default_factory=dict)  # user name in the file → coder
+    privacy: dict[str, PrivacySummary] = field(default_factory=dict)  # source name → possible personal data
+
+    @property
+    def missing_metadata(self) -> dict[str, list[str]]:
+        return {s.name: s.missing for s in self.sources if s.missing}
 
     @property
     def left_out(self) -> int:
         return sum(self.unknown_codes.values())
+
+
+@dataclass
+class SourceSummary:
+    """One source of the file as the import sees it (shown by `import-qdpx --dry-run`)."""
+
+    name: str
+    document: str | None = None  # the document it is or becomes
+    status: str = ""  # "ny", "findes", or why it is left out
+    metadata: dict[str, str] = field(default_factory=dict)  # front matter field → value
+    origin: dict[str, str] = field(default_factory=dict)  # field → where the value came from
+    missing: list[str] = field(default_factory=list)  # required fields neither mapped nor in the file
+    codings: int = 0
+
+
+@dataclass
+class PrivacySummary:
+    """The possible personal data in one source's texts: counts per kind and the first findings."""
+
+    counts: dict[str, int]
+    first: list[str]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+FIRST_FINDINGS = 5  # findings shown per source; the rest are counted
 
 
 @dataclass
@@ -335,37 +374,50 @@ def _given(source: _Source) -> dict[str, str]:
     return {f: v for name, v in source.variables.items() if (f := _field_of(name))}
 
 
-def _metadata(source: _Source, doc_id: str, codebook: Codebook) -> tuple[Metadata, list[str]]:
-    """Metadata from the source's variables; what is missing or invalid gets a default and is listed."""
+def _resolved(source: _Source, mapped: SourceMetadata | None, codebook: Codebook) -> SourceSummary:
+    """The source's front matter from the user's mapping, else its variables, else its creation date (for
+    the date only); what is still missing is listed, never defaulted."""
+    summary = SourceSummary(source.name)
     given = _given(source)
-    defaulted: list[str] = []
-    kind = given.get("type", "").casefold().replace("fokusgruppe", "focus_group")
-    if kind not in ("interview", "observation", "focus_group"):
-        kind = "interview"
-        defaulted.append("type")
-    wanted = given.get("group", "").casefold()
-    group = next((g.key for g in codebook.respondent_groups if wanted in (g.key, g.name.casefold())), None)
-    if group is None:
-        group = codebook.respondent_groups[0].key
-        defaulted.append("group")
-    role = given.get("role") or "ukendt"
-    if "role" not in given:
-        defaulted.append("role")
-    try:
-        date = dt.date.fromisoformat(given.get("date", "")[:10])
-    except ValueError:
-        created = (source.created or "")[:10]
-        date = dt.date.fromisoformat(created) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", created) else dt.date.today()
-        defaulted.append("date")
-    meta = Metadata(
+    for name in ("type", "group", "role", "unit", "date", "consent", "id"):
+        if mapped is not None and name in mapped.values:
+            summary.metadata[name], summary.origin[name] = mapped.values[name], "kortlægning"
+        elif name in given:
+            value = given[name].strip()
+            if name == "type":
+                value = value.casefold().replace("fokusgruppe", "focus_group")
+            elif name == "group":  # the key or the group's name, as our export and people write it
+                value = next((g.key for g in codebook.respondent_groups
+                              if value.casefold() in (g.key, g.name.casefold())), value)
+            elif name == "date":
+                value = value[:10]
+            summary.metadata[name], summary.origin[name] = value, "QDPX-filen"
+    created = (source.created or "")[:10]
+    if "date" not in summary.metadata and re.fullmatch(r"\d{4}-\d{2}-\d{2}", created):
+        summary.metadata["date"], summary.origin["date"] = created, "kildens oprettelsesdato"
+    checks = {
+        "type": lambda v: v in TYPES,
+        "group": lambda v: v in codebook.respondent_group_keys,
+        "date": lambda v: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)),
+        "role": bool,
+    }
+    for name in REQUIRED:
+        found = summary.metadata.get(name)
+        if found is None or not checks[name](found):
+            summary.missing.append(name)
+    return summary
+
+
+def _metadata(summary: SourceSummary, doc_id: str) -> Metadata:
+    values = summary.metadata
+    return Metadata(
         id=doc_id,
-        type=kind,  # type: ignore[arg-type]  # one of the three checked above
-        group=group,
-        role=role,
-        unit=given.get("unit") or None,
-        date=date,
+        type=values["type"],  # type: ignore[arg-type]  # checked against TYPES in _resolved
+        group=values["group"],
+        role=values["role"],
+        unit=values.get("unit") or None,
+        date=dt.date.fromisoformat(values["date"]),
     )
-    return meta, defaulted
 
 
 def _coder_warning(name: str, coder: str) -> str | None:
@@ -383,58 +435,77 @@ class _Plan:
 
     documents: list[tuple[Path, str]] = field(default_factory=list)  # new transcript files and their text
     codings: list[_Planned] = field(default_factory=list)
-    checked: list[TextSource] = field(default_factory=list)  # texts for the anonymity guard
+    checked: dict[str, list[TextSource]] = field(default_factory=dict)  # texts for the anonymity guard, by source
     taken: set[str] = field(default_factory=set)  # ids of the new documents
     selfeval: list[tuple[str, int]] = field(default_factory=list)  # self-evaluation texts not in the project
     uncoded: int = 0  # selections without a code: comments in MAXQDA and NVivo
     memos: list[tuple[Path, str]] = field(default_factory=list)  # new memo files and their text
 
+    def check(self, label: str, *texts: TextSource) -> None:
+        """Texts the anonymity guard reads before anything is written, under the source they belong to."""
+        self.checked.setdefault(label, []).extend(texts)
+
 
 def _document_for(source: _Source, project: Project, corpus: Corpus, plan: _Plan, report: ImportReport,
-                  where: Path) -> Document | None:
+                  where: Path, mapped: SourceMetadata | None) -> Document | None:
     """The project's document with the source's text, or a new one planned from the source; None: skip it."""
     text = source.text
-    codings = sum(len(s.codes) for s in source.selections)
+    summary = SourceSummary(source.name, codings=sum(len(s.codes) for s in source.selections))
+    report.sources.append(summary)
     document = next((d for d in corpus.documents if d.body.rstrip() == text.rstrip()), None)
     if document is not None:
+        summary.document, summary.status = document.id, "findes"
+        summary.metadata = {k: str(v) for k, v in document.meta.model_dump().items() if v is not None and k != "id"}
+        summary.origin = dict.fromkeys(summary.metadata, "projektet")
         report.documents_matched.append(document.id)
         if not document.included:
+            summary.status = "samtykke trukket tilbage"
             report.skipped.append(
                 f"kilden '{source.name}' er dokumentet {document.id}, hvis samtykke er trukket tilbage "
-                f"({count_noun(codings, 'kodning', 'kodninger')})."
+                f"({count_noun(summary.codings, 'kodning', 'kodninger')})."
             )
             return None
         return document
     if _given(source).get("type") == "selfeval":
-        plan.selfeval.append((source.name, codings))
+        summary.status = "selvevalueringstekst uden for projektet"
+        plan.selfeval.append((source.name, summary.codings))
         return None
-    doc_id = _document_id(source.name)
+    resolved = _resolved(source, mapped, project.codebook)
+    summary.metadata, summary.origin, summary.missing = resolved.metadata, resolved.origin, resolved.missing
+    if summary.metadata.get("consent") == "withdrawn":
+        summary.status = "samtykke trukket tilbage (kortlægningen)"
+        report.skipped.append(f"kilden '{source.name}': samtykket er trukket tilbage ifølge kortlægningen.")
+        return None
+    doc_id = summary.metadata.get("id") or _document_id(source.name)
     if corpus.get(doc_id) is not None:
         raise WorkbenchError(
             f"Kilden '{source.name}' har samme id som dokumentet {doc_id} i projektet, men teksten er en anden. "
-            "Omdøb kilden i det andet program (eller ret dokumentet), og importér igen; intet er importeret.",
+            "Omdøb kilden i det andet program (eller giv den et andet id i --metadata), og importér igen; intet er "
+            "importeret.",
             where,
             source.line,
         )
     base, number = doc_id, 2
     while doc_id in plan.taken or corpus.get(doc_id) is not None:  # NVivo allows one name in two folders
         doc_id, number = f"{base[:60]}-{number}", number + 1
-    meta, defaulted = _metadata(source, doc_id, project.codebook)
+    summary.document, summary.status = doc_id, "ny"
+    plan.taken.add(doc_id)
+    shown = f"{where.parent.name}:{source.member}"
+    plan.check(source.name, TextSource(shown, text))
+    plan.check(source.name, *(TextSource(f"{shown} ({f})", summary.metadata[f])
+                              for f in ("role", "unit") if summary.metadata.get(f)))
+    if summary.missing:
+        return None  # reported: a new transcript needs them, and nothing is guessed
+    meta = _metadata(summary, doc_id)
     target = project.documents_dir / f"{doc_id}.md"
     content = document_text(meta, text)
     document = parse_document(content, target, project.codebook, expected_id=doc_id)
     plan.documents.append((target, content))
-    plan.taken.add(doc_id)
     report.documents_created.append(doc_id)
-    shown = f"{where.parent.name}:{source.member}"
-    plan.checked.append(TextSource(shown, text))
-    plan.checked += [TextSource(f"{shown} ({f})", str(getattr(meta, f)))
-                     for f in ("role", "unit") if getattr(meta, f) and f not in defaulted]
-    if defaulted:
-        values = ", ".join(f"{f}: {getattr(meta, f)}" for f in defaulted)
+    if summary.origin.get("date") == "kildens oprettelsesdato":
         report.warnings.append(
-            f"Metadata for {doc_id} fandtes ikke (eller var ugyldige) i QDPX-filen og er sat til standardværdier "
-            f"({values}). Ret dem i {project.relative(target)}."
+            f"Datoen for {doc_id} er kildens oprettelsesdato i det andet program ({meta.date.isoformat()}); "
+            f"ret den i {project.relative(target)}, hvis interviewet blev holdt en anden dag."
         )
     return document
 
@@ -444,13 +515,19 @@ def import_qdpx(
     path: str | Path,
     coder_map: dict[str, str] | None = None,
     code_map: dict[str, str] | None = None,
+    metadata: dict[str, SourceMetadata] | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Import a QDPX from another tool (or this one): sources, codings and their coders.
 
     `coder_map` gives coder names for the file's user names ("Anne Holm" → "AH"); `code_map` maps
     code names the codebook does not know onto code keys ("Ventetid" → "P3"). Codings whose code
     still does not map are left out and counted in `ImportReport.unknown_codes`. Memos on sources
-    and codes become memo files (never overwriting a different one).
+    and codes become memo files (never overwriting a different one). `metadata` is the user's
+    mapping for new sources (`source_metadata.load_source_metadata`): a new source needs type,
+    group, role and date from it or from its variables, else the import refuses. With `dry_run`
+    nothing is refused or written: the report says what would be imported, with a summary of the
+    possible personal data per source.
     """
     path = Path(path)
     coder_map = dict(coder_map or {})
@@ -483,61 +560,18 @@ def import_qdpx(
 
     corpus = project.codable_corpus
     plan = _Plan()
-    unknown: Counter = Counter()
+    counted: Counter = Counter()  # code path in the file → its codings in the sources to import
     for source in sources:
-        move, limit, crlf = _positions(source, report.origin)
-        for selection in source.selections:
-            if not 0 <= selection.start < selection.end <= limit:
-                raise WorkbenchError(
-                    f"Markeringen {selection.start}-{selection.end} ligger uden for teksten i kilden '{source.name}' "
-                    f"({limit} tegn). Filen passer ikke til sine kilder; intet er importeret.",
-                    where,
-                    selection.line,
-                )
-        if crlf:
-            report.warnings.append(f"Kilden '{source.name}' har Windows-linjeskift (CRLF); positionerne er omregnet.")
-        document = _document_for(source, project, corpus, plan, report, where)
-        if document is None:
-            continue
-        if source.memo:
-            _plan_memo(project.memos_dir / DOCUMENT_DIR / f"{document.id}.md", source.memo,
-                       f"dokumentet {document.id}", plan, report, TextSource(str(where), source.memo, source.line))
-        for selection in source.selections:
-            start, end = move(selection.start), move(selection.end)
-            if end > len(document.body):
-                raise WorkbenchError(
-                    f"Markeringen {selection.start}-{selection.end} ligger uden for dokumentet {document.id} "
-                    f"({len(document.body)} tegn); intet er importeret.",
-                    where,
-                    selection.line,
-                )
-            if selection.memo:
-                plan.checked.append(TextSource(str(where), selection.memo, selection.memo_line))
-            if not selection.codes:
-                plan.uncoded += 1
-            for code_guid, user in selection.codes:
-                code = codes.get(code_guid)
-                if code is None or code.key is None:
-                    unknown[code.path if code else f"(ukendt kode {code_guid})"] += 1
-                    continue
-                name = users.get(user) or users.get(selection.user) or users.get(default_user) or ""
-                coder = _coder(name, coder_map)
-                if name.strip() not in coder_map and (warning := _coder_warning(name, coder)):
-                    report.warnings.append(warning)
-                plan.codings.append(_Planned(document, start, end, code.key, coder, selection.valence,
-                                             selection.memo, selection.quote))
+        mapped = (metadata or {}).get(source.name)
+        _plan_source(source, project, corpus, plan, report, where, mapped,
+                     _Who(users, default_user, coder_map), codes, counted)
     for code in codes.values():
         if code.key and code.memo:
             _plan_memo(project.memos_dir / CODE_DIR / f"{code.key}.md", code.memo, f"koden {code.key}", plan, report,
-                       TextSource(str(where), code.memo, code.line or None))
-    findings = scan_texts(plan.checked, codebook.anonymity.allowed_terms, codebook.anonymity.local_places)
-    if findings:
-        raise WorkbenchError(
-            "QDPX-filen er ikke importeret, fordi teksterne indeholder mulige personoplysninger. Anonymisér dem "
-            "(i det andet program eller med `workbench pseudonymise`) og prøv igen:\n"
-            + "\n".join(str(f) for f in findings),
-            path,
-        )
+                       TextSource(str(where), code.memo, code.line), "kodebogen")
+    by_path = {c.path: c.key for c in codes.values()}
+    report.codes = {name: (by_path.get(name), n) for name, n in counted.most_common()}
+    report.privacy = _privacy(plan, codebook)
     if plan.selfeval:
         report.skipped.append(
             f"{count_noun(len(plan.selfeval), 'selvevalueringstekst', 'selvevalueringstekster')} "
@@ -554,14 +588,125 @@ def import_qdpx(
             f"{count_noun(other, 'note', 'noter')} i QDPX-filen (fx dagbøger): kun memoer på koder og kilder "
             "og kodningers valens importeres."
         )
-    report.unknown_codes = dict(unknown.most_common())
+    report.unknown_codes = {name: n for name, (key, n) in report.codes.items() if key is None}
     report.warnings = list(dict.fromkeys(report.warnings))
     report.coders = sorted({c.coder for c in plan.codings})
+    if dry_run:
+        report.dry_run = True
+        return report
+    refuse_incomplete(report)
     _write(project, plan, report)
     return report
 
 
-def _plan_memo(target: Path, memo: str, what: str, plan: _Plan, report: ImportReport, checked: TextSource) -> None:
+@dataclass
+class _Who:
+    """How a coding's user GUID becomes a coder name."""
+
+    users: dict[str | None, str]  # user GUID → name in the file
+    default: str | None  # the project's creatingUserGUID
+    coder_map: dict[str, str]
+
+    def name(self, coding_user: str | None, selection_user: str | None) -> str:
+        """The coder of a coding: the Coding's creatingUser, as the standard says (the user who applied the
+        code); the selection's when the Coding has none (MAXQDA, QualCoder); the project's creator last."""
+        return self.users.get(coding_user) or self.users.get(selection_user) or self.users.get(self.default) or ""
+
+
+def _plan_source(source: _Source, project: Project, corpus: Corpus, plan: _Plan, report: ImportReport, where: Path,
+                 mapped: SourceMetadata | None, who: _Who, codes: dict[str | None, _ForeignCode],
+                 counted: Counter) -> None:
+    """One source's document, memo, codings and texts to check, into the plan (and its summary)."""
+    move, limit, crlf = _positions(source, report.origin)
+    for selection in source.selections:
+        if not 0 <= selection.start < selection.end <= limit:
+            raise WorkbenchError(
+                f"Markeringen {selection.start}-{selection.end} ligger uden for teksten i kilden '{source.name}' "
+                f"({limit} tegn). Filen passer ikke til sine kilder; intet er importeret.",
+                where,
+                selection.line,
+            )
+    if crlf:
+        report.warnings.append(f"Kilden '{source.name}' har Windows-linjeskift (CRLF); positionerne er omregnet.")
+    document = _document_for(source, project, corpus, plan, report, where, mapped)
+    summary = report.sources[-1]
+    if document is None and summary.status != "ny":
+        return
+    if source.memo and summary.document:
+        _plan_memo(project.memos_dir / DOCUMENT_DIR / f"{summary.document}.md", source.memo,
+                   f"dokumentet {summary.document}", plan, report, TextSource(str(where), source.memo, source.line),
+                   source.name)
+    for selection in source.selections:
+        start, end = move(selection.start), move(selection.end)
+        if document is not None and end > len(document.body):
+            raise WorkbenchError(
+                f"Markeringen {selection.start}-{selection.end} ligger uden for dokumentet {document.id} "
+                f"({len(document.body)} tegn); intet er importeret.",
+                where,
+                selection.line,
+            )
+        if selection.memo:
+            plan.check(source.name, TextSource(str(where), selection.memo, selection.memo_line))
+        if not selection.codes:
+            plan.uncoded += 1
+        for code_guid, user in selection.codes:
+            code = codes.get(code_guid)
+            counted[code.path if code else f"(ukendt kode {code_guid})"] += 1
+            if code is None or code.key is None:
+                continue
+            name = who.name(user, selection.user)
+            coder = _coder(name, who.coder_map)
+            report.users[name] = coder
+            if name.strip() not in who.coder_map and (warning := _coder_warning(name, coder)):
+                report.warnings.append(warning)
+            if document is not None:
+                plan.codings.append(_Planned(document, start, end, code.key, coder, selection.valence,
+                                             selection.memo, selection.quote))
+
+
+def _privacy(plan: _Plan, codebook: Codebook) -> dict[str, PrivacySummary]:
+    """Possible personal data per source: counts per kind and the first few, not every line."""
+    found = {}
+    anonymity = codebook.anonymity
+    for label, texts in plan.checked.items():
+        findings = scan_texts(texts, anonymity.allowed_terms, anonymity.local_places)
+        if findings:
+            counts = Counter(f.kind for f in findings)
+            found[label] = PrivacySummary(dict(counts.most_common()), [str(f) for f in findings[:FIRST_FINDINGS]])
+    return found
+
+
+def privacy_lines(privacy: dict[str, PrivacySummary]) -> list[str]:
+    """The per-source summary as lines for people (the dry run and the refusal print the same)."""
+    lines = []
+    for label, summary in privacy.items():
+        kinds = ", ".join(f"{KIND_LABELS.get(kind, kind)}: {n}" for kind, n in summary.counts.items())
+        lines.append(f"{label}: {count_noun(summary.total, 'mulig personoplysning', 'mulige personoplysninger')} "
+                     f"({kinds})")
+        lines += [f"  {finding}" for finding in summary.first]
+        if summary.total > len(summary.first):
+            lines.append(f"  … og {summary.total - len(summary.first)} flere")
+    return lines
+
+
+def refuse_incomplete(report: ImportReport) -> None:
+    """A real import stops, before anything is written, at missing metadata or possible personal data."""
+    problems = []
+    if report.missing_metadata:
+        problems.append("Disse kilder mangler metadata (giv dem i en fil med --metadata):")
+        problems += [f"  {name}: {', '.join(fields)}" for name, fields in report.missing_metadata.items()]
+    if report.privacy:
+        problems.append("Teksterne indeholder mulige personoplysninger. Anonymisér dem (i det andet program eller "
+                        "med `workbench pseudonymise`):")
+        problems += [f"  {line}" for line in privacy_lines(report.privacy)]
+    if problems:
+        raise WorkbenchError(
+            "QDPX-filen er ikke importeret; se hele oversigten med --dry-run.\n" + "\n".join(problems), report.path
+        )
+
+
+def _plan_memo(target: Path, memo: str, what: str, plan: _Plan, report: ImportReport, checked: TextSource,
+               label: str) -> None:
     """A memo from the file becomes the project's memo file, unless the project has a different one already."""
     if any(path == target for path, _ in plan.memos):
         return
@@ -570,7 +715,7 @@ def _plan_memo(target: Path, memo: str, what: str, plan: _Plan, report: ImportRe
             report.skipped.append(f"memoet om {what}: projektet har allerede et andet memo, som ikke er overskrevet.")
         return
     plan.memos.append((target, memo.strip() + "\n"))
-    plan.checked.append(checked)
+    plan.check(label, checked)
     report.memos.append(what)
 
 
