@@ -577,3 +577,115 @@ def test_round_trip_here_keeps_valence_quote_and_memos(coded, tmp_path):
     assert content(again.coding_store().codings()) == content(coded.coding_store().current(coded.corpus))
     assert again.memos.read(code="P1").strip() == coded.memos.read(code="P1").strip()
     assert again.memos.read(doc_id="INT-RAD-01").strip() == coded.memos.read(doc_id="INT-RAD-01").strip()
+
+
+# --------------------------------------------------------------------------- the dry run: a conversation
+
+ENGLISH = (
+    "Interviewer: Thank you for joining us today. Could you tell me about your Role in the Project?\r\n"
+    "Respondent: Well, I started at the Council in March. The Team Leader asked me to join because the Programme "
+    "needed someone with Experience in Family Support.\r\n"
+    "Interviewer: What did the Families say about the Meetings?\r\n"
+    "Respondent: Most Parents felt that the Caseworker listened. Sometimes the School was not involved.\r\n"
+)
+
+
+def english_qdpx(tmp_path: Path) -> Path:
+    """The NVivo fixture with one source in English as the sample projects have it: fifty pages of interview
+    with ordinary capitalised words, which the Danish name check flags by the hundred."""
+    out = tmp_path / "english.qdpx"
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("project.qde", (NVIVO / "project.qde").read_text(encoding="utf-8"))
+        for path in sorted((NVIVO / "sources").iterdir()):
+            data = path.read_bytes()
+            if path.name.startswith("B2C4"):
+                data = data + (ENGLISH * 50).encode("utf-8")
+            archive.writestr(f"sources/{path.name}", data)
+    return out
+
+
+def test_dry_run_shows_sources_codes_coders_and_writes_nothing(mini_project, tmp_path, capsys):
+    before = project_state(mini_project)
+    assert main(["--project", str(mini_project), "import-qdpx", str(foreign_qdpx(tmp_path)), "--dry-run",
+                 "--coder", "Line Poulsen=LP"]) == 0
+    out = capsys.readouterr().out
+    assert project_state(mini_project) == before
+    assert "intet er skrevet" in out
+    assert "Interview mor 3.docx → Interview-mor-3 (ny, 4 kodninger)" in out
+    assert "group: familie (fra QDPX-filen)" in out and "date: 2025-06-03 (fra QDPX-filen)" in out
+    assert "MANGLER: type, group, role" in out  # Rådgiver BIF has no variables and no mapping
+    assert "P1 Familien → P1: 1 kodning" in out
+    assert "Andet / Ventetid IKKE i kodebogen" in out
+    assert "Line Poulsen → LP" in out and "MJ → MJ" in out
+    assert "ingen fundet" in out
+
+
+def test_dry_run_summarises_personal_data_per_source_and_the_import_refuses_with_that_summary(
+        mini_project, tmp_path, capsys):
+    qdpx = english_qdpx(tmp_path)
+    metadata = str(NVIVO.parent / "nvivo-kilder.yaml")
+    assert main(["--project", str(mini_project), "import-qdpx", str(qdpx), "--dry-run", "--metadata", metadata]) == 0
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) < 60  # not one line per finding
+    line = next(x for x in out.splitlines() if x.strip().startswith("Rådgiver BIF:"))
+    assert "mulige personoplysninger" in line and "navn: " in line and "forskellige" in line
+    assert "… og " in out and "pseudonymise" in out
+    before = project_state(mini_project)
+    assert main(["--project", str(mini_project), "import-qdpx", str(qdpx), "--metadata", metadata]) == 2
+    err = capsys.readouterr().err
+    assert project_state(mini_project) == before
+    assert "Rådgiver BIF:" in err and "pseudonymise" in err and len(err.splitlines()) < 20
+
+
+def test_metadata_mapping_as_csv_gives_id_and_fields(mini_project, tmp_path):
+    mapping = tmp_path / "kilder.csv"
+    mapping.write_text("source;id;type;group;role;unit;date\n"
+                       "Rådgiver BIF;INT-RAD-07;interview;radgiver;Rådgiver;BIF;2025-06-09\n", encoding="utf-8")
+    project = Project(mini_project)
+    report = import_qdpx(project, foreign_qdpx(tmp_path), metadata=load_source_metadata(mapping, project.codebook))
+    assert "INT-RAD-07" in report.documents_created
+    meta = Project(mini_project).corpus.get("INT-RAD-07").meta
+    assert (meta.group, meta.role, str(meta.date)) == ("radgiver", "Rådgiver", "2025-06-09")
+
+
+def test_a_mapping_with_an_unknown_group_names_its_line(mini_project, tmp_path):
+    mapping = tmp_path / "kilder.yaml"
+    mapping.write_text("Rådgiver BIF:\n  type: interview\n  group: ledere\n  role: leder\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError) as error:
+        load_source_metadata(mapping, Project(mini_project).codebook)
+    assert "'group'" in str(error.value) and "ledere" in str(error.value) and error.value.line == 3
+
+
+def test_a_source_whose_consent_the_mapping_withdraws_is_left_out(mini_project, tmp_path):
+    mapping = tmp_path / "kilder.yaml"
+    mapping.write_text("Rådgiver BIF:\n  consent: withdrawn\n", encoding="utf-8")
+    project = Project(mini_project)
+    report = import_qdpx(project, foreign_qdpx(tmp_path), metadata=load_source_metadata(mapping, project.codebook))
+    assert report.documents_created == ["Interview-mor-3"]
+    assert any("Rådgiver BIF" in s and "samtykket" in s for s in report.skipped)
+
+
+# ------------------------------------------------------------------------------ which user is the coder
+
+
+def test_the_coder_is_the_codings_creating_user_not_the_selections(mini_project, tmp_path):
+    """The standard: a Coding's creatingUser applied the code; the selection's made the selection. NVivo
+    writes both and they can differ (a code added to another user's selection); the Coding decides."""
+    def recode(qde: str) -> str:
+        head, sep, rest = qde.partition('<Coding guid="FBAF8294')
+        rest = rest.replace('creatingUser="5C94BC9E-DB8C-4F1D-9CD6-E900C7440860"',
+                            'creatingUser="{0F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9}"', 1)
+        return head + sep + rest
+    import_qdpx(Project(mini_project), foreign_qdpx(tmp_path, recode), metadata=nvivo_metadata(Project(mini_project)))
+    texts = coded_texts(Project(mini_project))
+    assert ("Interview-mor-3", "P3", "Line_Poulsen",
+            "Det var rart, at jeg ikke skulle fortælle det hele forfra.") in texts
+
+
+def test_a_coding_without_creating_user_takes_the_selections_as_maxqda_writes_it(mini_project, tmp_path):
+    def maxqda(qde: str) -> str:
+        return re.sub(r'(<Coding guid="[^"]*") creatingUser="[^"]*"', r"\1", qde)
+    import_qdpx(Project(mini_project), foreign_qdpx(tmp_path, maxqda), metadata=nvivo_metadata(Project(mini_project)))
+    texts = coded_texts(Project(mini_project))
+    assert ("Interview-mor-3", "P1", "Line_Poulsen", "de spørger altid mig og [barnet] først") in texts
+    assert ("Interview-mor-3", "P3", "MJ", "Det var rart, at jeg ikke skulle fortælle det hele forfra.") in texts

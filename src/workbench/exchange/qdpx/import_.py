@@ -96,6 +96,7 @@ class PrivacySummary:
     """The possible personal data in one source's texts: counts per kind and the first findings."""
 
     counts: dict[str, int]
+    distinct: dict[str, int]  # different texts per kind: 650 "names" are often 14 capitalised words
     first: list[str]
 
     @property
@@ -473,7 +474,7 @@ def _document_for(source: _Source, project: Project, corpus: Corpus, plan: _Plan
     resolved = _resolved(source, mapped, project.codebook)
     summary.metadata, summary.origin, summary.missing = resolved.metadata, resolved.origin, resolved.missing
     if summary.metadata.get("consent") == "withdrawn":
-        summary.status = "samtykke trukket tilbage (kortlægningen)"
+        summary.status, summary.missing = "samtykke trukket tilbage (kortlægningen)", []
         report.skipped.append(f"kilden '{source.name}': samtykket er trukket tilbage ifølge kortlægningen.")
         return None
     doc_id = summary.metadata.get("id") or _document_id(source.name)
@@ -672,7 +673,9 @@ def _privacy(plan: _Plan, codebook: Codebook) -> dict[str, PrivacySummary]:
         findings = scan_texts(texts, anonymity.allowed_terms, anonymity.local_places)
         if findings:
             counts = Counter(f.kind for f in findings)
-            found[label] = PrivacySummary(dict(counts.most_common()), [str(f) for f in findings[:FIRST_FINDINGS]])
+            distinct = Counter(kind for kind, _ in {(f.kind, f.text.casefold()) for f in findings})
+            found[label] = PrivacySummary(dict(counts.most_common()), dict(distinct),
+                                          [str(f) for f in findings[:FIRST_FINDINGS]])
     return found
 
 
@@ -680,7 +683,8 @@ def privacy_lines(privacy: dict[str, PrivacySummary]) -> list[str]:
     """The per-source summary as lines for people (the dry run and the refusal print the same)."""
     lines = []
     for label, summary in privacy.items():
-        kinds = ", ".join(f"{KIND_LABELS.get(kind, kind)}: {n}" for kind, n in summary.counts.items())
+        kinds = ", ".join(f"{KIND_LABELS.get(kind, kind)}: {n} ({summary.distinct[kind]} forskellige)"
+                          for kind, n in summary.counts.items())
         lines.append(f"{label}: {count_noun(summary.total, 'mulig personoplysning', 'mulige personoplysninger')} "
                      f"({kinds})")
         lines += [f"  {finding}" for finding in summary.first]

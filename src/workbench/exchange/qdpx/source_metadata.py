@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,17 +32,19 @@ class SourceMetadata:
     line: int | None
 
 
-def _checked(source: str, values: dict[str, str], codebook: Codebook, path: Path, line: int | None) -> SourceMetadata:
+def _checked(source: str, values: dict[str, str], codebook: Codebook, path: Path,
+             line_of: Callable[[str | None], int | None]) -> SourceMetadata:
     unknown = [name for name in values if name not in FIELDS]
     if unknown:
         raise WorkbenchError(
-            f"Feltet '{unknown[0]}' for kilden '{source}' kendes ikke; brug {', '.join(FIELDS)}.", path, line
+            f"Feltet '{unknown[0]}' for kilden '{source}' kendes ikke; brug {', '.join(FIELDS)}.", path,
+            line_of(unknown[0]),
         )
     values = {name: value.strip() for name, value in values.items() if value and value.strip()}
 
     def refuse(name: str, expected: str) -> WorkbenchError:
         return WorkbenchError(
-            f"'{name}' for kilden '{source}' er '{values[name]}', men skal være {expected}.", path, line
+            f"'{name}' for kilden '{source}' er '{values[name]}', men skal være {expected}.", path, line_of(name)
         )
 
     if "type" in values and values["type"] not in TYPES:
@@ -58,7 +61,7 @@ def _checked(source: str, values: dict[str, str], codebook: Codebook, path: Path
             dt.date.fromisoformat(values["date"])
         except ValueError:
             raise refuse("date", "en dato som ÅÅÅÅ-MM-DD") from None
-    return SourceMetadata(values, path, line)
+    return SourceMetadata(values, path, line_of(None))
 
 
 def load_source_metadata(path: str | Path, codebook: Codebook) -> dict[str, SourceMetadata]:
@@ -73,12 +76,15 @@ def load_source_metadata(path: str | Path, codebook: Codebook) -> dict[str, Sour
             )
         found = {}
         for source, values in document.data.items():
-            line = document.line_of((source,))
             if not isinstance(values, dict):
-                raise WorkbenchError(f"Kilden '{source}' skal have felter (type, group, role, ...).", path, line)
+                raise WorkbenchError(f"Kilden '{source}' skal have felter (type, group, role, ...).", path,
+                                     document.line_of((source,)))
             texts = {str(k): "" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v)
                      for k, v in values.items()}
-            found[str(source).strip()] = _checked(str(source), texts, codebook, path, line)
+            found[str(source).strip()] = _checked(
+                str(source), texts, codebook, path,
+                lambda name, source=source: document.line_of((source, name) if name else (source,)),
+            )
         return found
     table = read_csv(path, "Gem filen som CSV i UTF-8.")
     header = [cell.casefold() for cell in table.header]
@@ -92,5 +98,5 @@ def load_source_metadata(path: str | Path, codebook: Codebook) -> dict[str, Sour
     for line, cells in table.rows:
         cells = cells + [""] * (len(header) - len(cells))
         values = {name: cells[i] for i, name in enumerate(header) if i != column}
-        found[cells[column].strip()] = _checked(cells[column], values, codebook, path, line)
+        found[cells[column].strip()] = _checked(cells[column], values, codebook, path, lambda _, line=line: line)
     return found
