@@ -12,7 +12,7 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.io.tables import read_csv
-from workbench.io.yaml import load_yaml_file
+from workbench.io.yaml import YamlDocument, load_yaml_file
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import DOC_ID
 
@@ -64,6 +64,16 @@ def _checked(source: str, values: dict[str, str], codebook: Codebook, path: Path
     return SourceMetadata(values, path, line_of(None))
 
 
+def _yaml_lines(document: YamlDocument, source: object) -> Callable[[str | None], int | None]:
+    """The line of a source's field (or of the source) in the YAML file."""
+    return lambda name: document.line_of((source, name) if name else (source,))
+
+
+def _row_line(line: int) -> Callable[[str | None], int | None]:
+    """Every field of a CSV row is on the row's line."""
+    return lambda _: line
+
+
 def load_source_metadata(path: str | Path, codebook: Codebook) -> dict[str, SourceMetadata]:
     """The mapping by source name (as the other tool names it), every value checked."""
     path = Path(path)
@@ -81,10 +91,7 @@ def load_source_metadata(path: str | Path, codebook: Codebook) -> dict[str, Sour
                                      document.line_of((source,)))
             texts = {str(k): "" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v)
                      for k, v in values.items()}
-            found[str(source).strip()] = _checked(
-                str(source), texts, codebook, path,
-                lambda name, source=source: document.line_of((source, name) if name else (source,)),
-            )
+            found[str(source).strip()] = _checked(str(source), texts, codebook, path, _yaml_lines(document, source))
         return found
     table = read_csv(path, "Gem filen som CSV i UTF-8.")
     header = [cell.casefold() for cell in table.header]
@@ -98,5 +105,5 @@ def load_source_metadata(path: str | Path, codebook: Codebook) -> dict[str, Sour
     for line, cells in table.rows:
         cells = cells + [""] * (len(header) - len(cells))
         values = {name: cells[i] for i, name in enumerate(header) if i != column}
-        found[cells[column].strip()] = _checked(cells[column], values, codebook, path, lambda _, line=line: line)
+        found[cells[column].strip()] = _checked(cells[column], values, codebook, path, _row_line(line))
     return found
