@@ -17,9 +17,22 @@ import ipywidgets as w
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.selfeval.answers import (
-    ADHERENCE, FormItem, Period, SelfEvaluation, check_respondent, current_answer, disagreement_note,
-    formatted_summary, load_form, new_evaluation, period_dirs, respondents, save_draft,
-    submit, summary_table, trend_png,
+    ADHERENCE,
+    FormItem,
+    Period,
+    SelfEvaluation,
+    check_respondent,
+    current_answer,
+    disagreement_note,
+    formatted_summary,
+    load_form,
+    new_evaluation,
+    period_dirs,
+    respondents,
+    save_draft,
+    submit,
+    summary_table,
+    trend_png,
 )
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
