@@ -1,25 +1,52 @@
 # Two commands do all set-up on a fresh machine:
 #   make run   – creates .venv if missing, installs, builds exports/evalueringskapitel.docx from this project
-#   make test  – the same set-up, then the whole test suite
+#   make test  – the same set-up, then the quality gates (ruff, mypy, import-linter, notebooks without
+#                outputs) and the whole test suite; the first failure stops it
+# Installs take the versions in constraints.txt, the ones the tests last passed with (`make lock` refreshes it).
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
+CONSTRAINTS = constraints.txt
 
-.PHONY: run test form lab clean
+.PHONY: run test gates lint typecheck layers notebooks-clean lock environment form lab clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 > /dev/null
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/workbench --project . report
 
-test: $(STAMP)
+test: gates
 	$(BIN)/python -m pytest
+
+gates: lint typecheck layers notebooks-clean
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+layers: $(STAMP)
+	$(BIN)/lint-imports
+
+notebooks-clean: $(STAMP)
+	$(BIN)/python tools/check_notebooks.py
+
+# The installed versions (without the project itself) become the constraints for the next install.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	( echo "# pip freeze of the venv the tests passed in (make lock); used by make run and make test"; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v -i '^workbench[= @]' ) > $(CONSTRAINTS).tmp
+	mv $(CONSTRAINTS).tmp $(CONSTRAINTS)
+
+environment:
+	$(PYTHON) tools/environment.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

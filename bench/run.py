@@ -65,7 +65,7 @@ SENTENCE_END = (".", "?", "!")
 
 def sentence_pool(rng: random.Random, candidates: int) -> list[str]:
     """Sentences written word by word from the example transcripts' turns; bracketed placeholders stay whole."""
-    from workbench.anonymity.scan import find_personal_data
+    from workbench.anonymity import find_personal_data
     from workbench.project import Project
 
     example = Project(ROOT)
@@ -156,7 +156,9 @@ def fill_codings(project_dir: Path, count: int, rng: random.Random) -> None:
 
 def peak_mb() -> float:
     """The largest resident set of this process or any of its worker processes."""
-    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024  # kB
+    return (
+        max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+    )  # kB
 
 
 def cpu_seconds() -> float:
@@ -183,7 +185,7 @@ def phase_tokenizer(project_dir: Path, sources: Path, args: argparse.Namespace) 
 
 def phase_anonymity(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
     import workbench.lang.nlp  # noqa: F401  spaCy is imported here, before the clock starts, as in the other steps
-    from workbench.anonymity.scan import find_personal_data
+    from workbench.anonymity import find_personal_data
     from workbench.material.codebook import load_codebook
 
     allowed = load_codebook(project_dir / "codebook" / "codebook.yaml").anonymity.allowed_terms
@@ -194,9 +196,9 @@ def phase_anonymity(project_dir: Path, sources: Path, args: argparse.Namespace) 
 
 
 def phase_import(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
+    from workbench.coding.suggestions import suggest
     from workbench.exchange.importer import import_files
     from workbench.project import Project
-    from workbench.coding.suggestions import suggest
 
     files = sorted(sources.glob("*.txt"))
     started, cpu_started = time.perf_counter(), cpu_seconds()
@@ -235,10 +237,10 @@ def phase_report(project_dir: Path, sources: Path, args: argparse.Namespace) -> 
 
 def phase_apply(project_dir: Path, sources: Path, args: argparse.Namespace) -> dict:
     """Applying a code in the coding view: store.add, reading the coder's codings back, progress."""
+    from workbench.coding.retrieval import progress
     from workbench.coding.store import CodingStore, now
     from workbench.io.files import append_line
     from workbench.project import Project
-    from workbench.coding.retrieval import progress
 
     rng = random.Random(7)
     project = Project(project_dir)
@@ -294,8 +296,19 @@ def timed(action, repeats: int) -> list[float]:
 def run_phase(name: str, project_dir: Path, sources: Path, applications: int = 0) -> dict:
     """One step in a fresh Python process; its result (and its peak memory) comes back as JSON."""
     completed = subprocess.run(
-        [sys.executable, __file__, "--phase", name, str(project_dir), str(sources), "--applications", str(applications)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"},
+        [
+            sys.executable,
+            __file__,
+            "--phase",
+            name,
+            str(project_dir),
+            str(sources),
+            "--applications",
+            str(applications),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     if completed.returncode != 0:
         raise SystemExit(f"Step '{name}' failed:\n{completed.stdout}\n{completed.stderr}")
@@ -338,7 +351,9 @@ def main() -> int:
     parser.add_argument("--words", type=int, default=8000, help="words per transcript")
     parser.add_argument("--codings", type=int, default=20_000)
     parser.add_argument("--applications", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of a, b and the anonymity check; the fastest counts")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of a, b and the anonymity check; the fastest counts"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the scratch project and print where it is")
     parser.add_argument("--phase", nargs=3, metavar=("NAME", "PROJECT", "SOURCES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -368,8 +383,9 @@ def main() -> int:
             runs["import"].append(run_phase("import", target, sources))
             runs["anonymity"].append(run_phase("anonymity", skeleton, sources))
             runs["segmentation"].append(run_phase("segmentation", skeleton, sources))
-        tokenizer, imported, anonymity, segmentation = (min(runs[name], key=lambda r: r["seconds"])
-                                                        for name in ("tokenizer", "import", "anonymity", "segmentation"))
+        tokenizer, imported, anonymity, segmentation = (
+            min(runs[name], key=lambda r: r["seconds"]) for name in ("tokenizer", "import", "anonymity", "segmentation")
+        )
 
         started = time.perf_counter()
         fill_codings(project_dir, args.codings, rng)
@@ -379,21 +395,35 @@ def main() -> int:
         apply = run_phase("apply", project_dir, sources, args.applications)
 
         ratio = imported["seconds"] / tokenizer["seconds"]
-        print(f"\na. import + segmentation + suggestions ({imported['documents']} files, {imported['segments']:,} segments, "
-              f"{imported['suggestions']:,} suggestions): {imported['seconds']:.2f} s")
+        print(
+            f"\na. import + segmentation + suggestions ({imported['documents']} files, {imported['segments']:,} "
+            "segments, "
+            f"{imported['suggestions']:,} suggestions): {imported['seconds']:.2f} s"
+        )
         print(f"     import (decode, check, segment, write) {imported['import']:.2f} s, "
               f"suggestions {imported['suggest_seconds']:.2f} s")
-        print(f"b. spaCy's bare tokenizer over the same texts ({tokenizer['tokens']:,} tokens): {tokenizer['seconds']:.2f} s")
+        print(
+            f"b. spaCy's bare tokenizer over the same texts ({tokenizer['tokens']:,} tokens): "
+            f"{tokenizer['seconds']:.2f} s"
+        )
         print(f"   a / b = {ratio:.2f} (time the user waits)   target at most {TOKENIZER_RATIO} ×   "
               f"{verdict(ratio <= TOKENIZER_RATIO)}")
-        print(f"   processor time: a {imported['cpu_seconds']:.2f} s (import checks the files on {imported['cores']} cores), "
-              f"b {tokenizer['cpu_seconds']:.2f} s (one core): {imported['cpu_seconds'] / tokenizer['cpu_seconds']:.2f} ×")
-        print(f"   each alone in one process: the anonymity check ({anonymity['findings']} findings) "
-              f"{anonymity['seconds']:.2f} s = {anonymity['seconds'] / tokenizer['seconds']:.2f} × b; segmentation "
-              f"{segmentation['seconds']:.2f} s = {segmentation['seconds'] / tokenizer['seconds']:.2f} × b; suggestions "
-              f"{imported['suggest_seconds']:.2f} s = {imported['suggest_seconds'] / tokenizer['seconds']:.2f} × b")
-        print(f"c. report build (load the project, build, check, write {report['bytes'] / 1e3:.0f} kB .docx): "
-              f"{report['seconds']:.2f} s   target under {REPORT_SECONDS:.0f} s   {verdict(report['seconds'] < REPORT_SECONDS)}")
+        print(
+            f"   processor time: a {imported['cpu_seconds']:.2f} s (import checks the files on {imported['cores']} "
+            "cores), "
+            f"b {tokenizer['cpu_seconds']:.2f} s (one core): {imported['cpu_seconds'] / tokenizer['cpu_seconds']:.2f} ×"
+        )
+        print(
+            f"   each alone in one process: the anonymity check ({anonymity['findings']} findings) "
+            f"{anonymity['seconds']:.2f} s = {anonymity['seconds'] / tokenizer['seconds']:.2f} × b; segmentation "
+            f"{segmentation['seconds']:.2f} s = {segmentation['seconds'] / tokenizer['seconds']:.2f} × b; suggestions "
+            f"{imported['suggest_seconds']:.2f} s = {imported['suggest_seconds'] / tokenizer['seconds']:.2f} × b"
+        )
+        print(
+            f"c. report build (load the project, build, check, write {report['bytes'] / 1e3:.0f} kB .docx): "
+            f"{report['seconds']:.2f} s   target under {REPORT_SECONDS:.0f} s   "
+            f"{verdict(report['seconds'] < REPORT_SECONDS)}"
+        )
         apply_median = statistics.median(apply["apply+progress"])
         base = statistics.median(apply["baseline"])
         print(f"d. applying a code on {apply['document']} ({apply['document_segments']} segments), "
@@ -408,9 +438,17 @@ def main() -> int:
                  "segmentation": segmentation["peak_mb"],
                  "c": report["peak_mb"], "d": apply["peak_mb"]}
         peak = max(peaks.values())
-        print("e. peak memory (ru_maxrss of each step's process): " + ", ".join(f"{k} {v:.0f} MB" for k, v in peaks.items())
-              + f"   largest {peak:.0f} MB   target under {PEAK_MB:.0f} MB   {verdict(peak < PEAK_MB)}")
-        ok = ratio <= TOKENIZER_RATIO and report["seconds"] < REPORT_SECONDS and apply_median < APPLY_MS and peak < PEAK_MB
+        print(
+            "e. peak memory (ru_maxrss of each step's process): "
+            + ", ".join(f"{k} {v:.0f} MB" for k, v in peaks.items())
+            + f"   largest {peak:.0f} MB   target under {PEAK_MB:.0f} MB   {verdict(peak < PEAK_MB)}"
+        )
+        ok = (
+            ratio <= TOKENIZER_RATIO
+            and report["seconds"] < REPORT_SECONDS
+            and apply_median < APPLY_MS
+            and peak < PEAK_MB
+        )
         print(f"\nAll targets met: {'yes' if ok else 'NO'}")
         if args.keep:
             print(f"Scratch project kept in {project_dir}")

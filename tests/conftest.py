@@ -42,12 +42,14 @@ def chapter_project(mini_project: Path) -> Path:
         (rad, "S006", "F4", "udfordrende", False),
         (fam, "S002", "P3", "understøttende", True),
         (fam, "S004", "P1", "understøttende", False),
-        (fam, "S004", "P1", "udfordrende", True),
         (obs, "S001", "F3", "understøttende", False),
         (obs, "S002", "P2", "understøttende", False),
         (obs, "S003", "P1", "udfordrende", False),
     ]:
         store.add("NP", document, code, valence, segment=document.segment(segment), quote=quote)
+    # the challenging side of P1 in the same turn: its own span (one coder, code and span is one coding)
+    challenge = fam.body.index("Men min eksmand")
+    store.add("NP", fam, "P1", "udfordrende", span=(challenge, fam.segment("S004").end), quote=True)
     # KL, the second coder, on the caseworker interview only
     for segment, code, valence in [("S002", "P3", "understøttende"), ("S004.1", "F1", "understøttende"),
                                    ("S004.2", "P2", "udfordrende"), ("S006", "F4", "udfordrende")]:
@@ -78,7 +80,9 @@ def execute_notebook(name: str) -> list:
     from nbclient import NotebookClient
 
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     return outputs

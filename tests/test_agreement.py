@@ -9,10 +9,19 @@ import krippendorff
 import numpy as np
 import pytest
 
-from workbench.coding.agreement import agreement, cohen_kappa, krippendorff_alpha_nominal, percent_agreement, resolve
-from workbench.ui.cli import main
+from workbench.coding.agreement import (
+    PARADOX,
+    agreement,
+    character_agreement,
+    cohen_kappa,
+    gwet_ac1,
+    krippendorff_alpha_nominal,
+    percent_agreement,
+    resolve,
+)
 from workbench.errors import WorkbenchError
 from workbench.project import Project
+from workbench.ui.cli import main
 
 
 def all_segments(project):
@@ -141,7 +150,8 @@ def test_report_alpha_equals_the_package_on_random_codings(project):
     assert report.overall.alpha == pytest.approx(krippendorff.alpha(reliability_data=pooled, level_of_measurement="nominal"))
 
 
-def test_only_segments_both_coded_count_and_spans_count_for_their_segment(project):
+def test_a_code_only_one_coder_used_is_a_disagreement_and_spans_count_for_their_segment(project):
+    # MAXQDA's segment rule: inside documents both coded, every segment either coder coded is a unit
     store = project.coding_store()
     document = project.corpus.get("INT-RAD-01")
     one, two, three = document.segments[1], document.segments[3], document.segments[5]
@@ -153,17 +163,105 @@ def test_only_segments_both_coded_count_and_spans_count_for_their_segment(projec
     for coder in ("AB", "CD"):
         store.add(coder, withdrawn, "P1" if coder == "AB" else "P2", segment=withdrawn.segments[1])
     report = agreement(store, project.corpus, project.codebook, "AB", "CD")
-    assert (report.segments, report.only_a, report.only_b) == (1, 1, 1)
-    assert [m.code for m in report.per_code] == ["F2"]
-    assert report.disagreements == []
+    assert (report.segments, report.only_a, report.only_b, report.documents) == (3, 1, 1, 1)
+    by_code = {m.code: m for m in report.per_code}
+    assert set(by_code) == {"F2", "F1", "P3"}
+    assert by_code["F2"].percent == 100.0
+    # F1: AB yes on 1 of 3 units, CD on none: p_o = 2/3
+    assert by_code["F1"].percent == pytest.approx(200 / 3)
+    assert [(d.segment_id, d.codes_a, d.codes_b) for d in report.disagreements] == [
+        (two.id, {"F1"}, set()), (three.id, set(), {"P3"}),
+    ]
+    assert "segmentreglen" in report.rules[0]
+
+
+def test_a_segment_marked_no_code_is_a_decision(project):
+    store = project.coding_store()
+    document = project.corpus.get("INT-RAD-01")
+    one, two, three = document.segments[1], document.segments[2], document.segments[3]
+    store.add("AB", document, "F2", segment=one)
+    store.add("CD", document, "F2", segment=one)
+    store.add("AB", document, "P1", segment=two)
+    store.mark_no_code("CD", document, two)  # CD read it and decided nothing applies
+    store.mark_no_code("AB", document, three)
+    store.mark_no_code("CD", document, three)  # both decided: agreement on absence
+    report = agreement(store, project.corpus, project.codebook, "AB", "CD")
+    assert report.segments == 3
+    p1 = next(m for m in report.per_code if m.code == "P1")
+    assert (p1.n, p1.percent) == (3, pytest.approx(200 / 3))
+
+
+def test_in_documents_both_marked_fully_coded_every_segment_is_a_unit(project):
+    store = project.coding_store()
+    document = project.corpus.get("INT-RAD-01")
+    store.add("AB", document, "P1", segment=document.segments[1])
+    store.add("CD", document, "P1", segment=document.segments[1])
+    partial = agreement(store, project.corpus, project.codebook, "AB", "CD")
+    assert partial.segments == 1
+    store.mark_complete("AB", document)
+    store.mark_complete("CD", document)
+    report = agreement(store, project.corpus, project.codebook, "AB", "CD")
+    assert report.segments == len(document.segments)
+    assert report.complete_documents == 1 and "alle segmenter" in report.rules[0]
+    p1 = report.per_code[0]
+    assert (p1.percent, p1.kappa) == (100.0, pytest.approx(1.0))
+
+
+def test_the_kappa_paradox_is_named_in_words(project):
+    # a rare code: both agree on its absence in every unit but one, where AB gave it
+    store = project.coding_store()
+    segments = all_segments(project)
+    assert len(segments) >= 11  # so that one unit in n is under 10 % of them
+    for document, segment in segments:
+        store.add("AB", document, "F2", segment=segment)
+        store.add("CD", document, "F2", segment=segment)
+    store.add("AB", segments[0][0], "F9", segment=segments[0][1])
+    report = agreement(store, project.corpus, project.codebook, "AB", "CD")
+    f9 = next(m for m in report.per_code if m.code == "F9")
+    n = len(segments)
+    assert f9.percent == pytest.approx(100 * (n - 1) / n) and f9.percent >= 90
+    assert f9.kappa == pytest.approx(0.0)
+    assert f9.note == PARADOX
+    # AC1: π = (1/n + 0)/2, p_e = 2π(1 − π); p_o = (n − 1)/n
+    pi = 1 / (2 * n)
+    p_e = 2 * pi * (1 - pi)
+    assert f9.ac1 == pytest.approx(((n - 1) / n - p_e) / (1 - p_e))
+    assert f9.ac1 > 0.9
+
+
+def test_character_agreement_as_nvivo_worked_by_hand():
+    # NVivo's example: 1,000 characters, 50 coded by both, 150 by only one, 800 by neither → 85 %.
+    percent, kappa = character_agreement(1000, [(0, 50), (50, 200)], [(0, 50)])  # A: 200, B: 50
+    assert percent == pytest.approx(85.0)
+    # EF = 200·50/1000 + 800·950/1000 = 10 + 760 = 770; K = (850 − 770) / (1000 − 770) = 80/230
+    assert kappa == pytest.approx(80 / 230)
+    assert character_agreement(10, [], []) == (100.0, 1.0)  # nothing to tell apart: NVivo says 1
+
+
+def test_character_figures_per_code_are_weighted_by_document_length(project):
+    store = project.coding_store()
+    first, second = project.corpus.get("INT-RAD-01"), project.corpus.get("OBS-01")
+    s1, s2 = first.segments[1], second.segments[0]
+    store.add("AB", first, "P1", segment=s1)
+    store.add("CD", first, "P1", span=(s1.start, s1.start + (s1.end - s1.start) // 2))
+    store.add("AB", second, "P1", segment=s2)
+    store.add("CD", second, "P1", segment=s2)
+    report = agreement(store, project.corpus, project.codebook, "AB", "CD")
+    p1 = report.per_code[0]
+    f1 = character_agreement(len(first.body), [(s1.start, s1.end)], [(s1.start, s1.start + (s1.end - s1.start) // 2)])
+    f2 = character_agreement(len(second.body), [(s2.start, s2.end)], [(s2.start, s2.end)])
+    total = len(first.body) + len(second.body)
+    assert p1.char_percent == pytest.approx((len(first.body) * f1[0] + len(second.body) * f2[0]) / total)
+    assert p1.char_kappa == pytest.approx((len(first.body) * f1[1] + len(second.body) * f2[1]) / total)
 
 
 def test_coders_without_common_segments_get_a_clear_message(project):
     store = project.coding_store()
     document = project.corpus.get("OBS-01")
+    other = project.corpus.get("INT-RAD-01")
     store.add("AB", document, "P1", segment=document.segments[0])
-    store.add("CD", document, "P1", segment=document.segments[1])
-    with pytest.raises(WorkbenchError, match="har ikke kodet nogen af de samme segmenter"):
+    store.add("CD", other, "P1", segment=other.segments[1])
+    with pytest.raises(WorkbenchError, match="har ikke kodet nogen af de samme dokumenter"):
         agreement(store, project.corpus, project.codebook, "AB", "CD")
     with pytest.raises(WorkbenchError, match="Koderen 'EF' har ingen kodninger"):
         agreement(store, project.corpus, project.codebook, "AB", "EF")
@@ -213,11 +311,12 @@ def test_cli_prints_danish_table_and_disagreements(project, capsys):
     root = str(project.root)
     assert main(["--project", root, "agreement", "--coders", "AB,CD"]) == 0
     out = capsys.readouterr().out
-    assert "over 10 segmenter, som begge har kodet" in out
+    assert "i 2 dokumenter, som begge har kodet, over 10 enheder (segmentreglen" in out
     assert "P1 Familien" in out and "80 %" in out and "0,60" in out
-    assert "I alt (kode × segment)" in out and "90 %" in out and "0,73" in out
+    assert "I alt (kode × enhed)" in out and "90 %" in out and "0,73" in out
+    assert "Gwets AC1" in out and "Tegn: kappa" in out
     assert "– = ikke defineret" in out
-    assert "Uenigheder: 2 segmenter" in out
+    assert "Uenigheder: 2 enheder" in out
 
     assert main(["--project", root, "agreement", "--coders", "AB,CD", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -228,3 +327,65 @@ def test_cli_prints_danish_table_and_disagreements(project, capsys):
 
     assert main(["--project", root, "agreement", "--coders", "AB"]) == 2
     assert "præcis to kodere" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- against reference implementations
+
+@pytest.mark.parametrize("seed", range(8))
+def test_kappa_ac1_and_alpha_equal_scikit_learn_irrcac_and_krippendorff(seed):
+    import pandas as pd
+    from irrCAC.raw import CAC
+    from sklearn.metrics import cohen_kappa_score
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(8, 80))
+    prevalence = rng.uniform(0.05, 0.6)
+    a = rng.random(n) < prevalence
+    b = np.where(rng.random(n) < 0.8, a, rng.random(n) < prevalence)
+    if a.all() == a.any() and b.all() == b.any() and a[0] == b[0]:
+        b[0] = not b[0]  # keep something to disagree about
+    pairs = list(zip(a.tolist(), b.tolist()))
+    assert cohen_kappa(pairs) == pytest.approx(cohen_kappa_score(a, b))
+    cac = CAC(pd.DataFrame({"A": a.astype(int), "B": b.astype(int)}), categories=[0, 1])
+    assert gwet_ac1(pairs) == pytest.approx(cac.gwet()["est"]["coefficient_value"], abs=1e-4)
+    assert krippendorff_alpha_nominal(pairs) == pytest.approx(
+        krippendorff.alpha(reliability_data=[a.astype(int), b.astype(int)], level_of_measurement="nominal"))
+
+
+def test_ac1_worked_by_hand():
+    # 10 units: both yes 2, A only 1, B only 1, both no 6. p_o = 0.8.
+    # π_yes = (3 + 3) / 20 = 0.3; p_e = (0.3·0.7 + 0.7·0.3) / (2 − 1) = 0.42; AC1 = (0.8 − 0.42) / 0.58
+    pairs = [(1, 1)] * 2 + [(1, 0)] + [(0, 1)] + [(0, 0)] * 6
+    assert gwet_ac1(pairs, categories=(0, 1)) == pytest.approx(0.38 / 0.58)
+
+
+def test_a_fixture_project_recomputed_by_hand(project):
+    """Every figure recomputed from the raw codings with plain counting, independent of the module."""
+    rng = random.Random(3)
+    store = project.coding_store()
+    docs = [d for d in project.corpus.included][:3]
+    given: dict = {}
+    for coder in ("AB", "CD"):
+        for document in docs:
+            for segment in document.segments:
+                if rng.random() < 0.5:
+                    code = rng.choice(["P1", "P2", "F3"])
+                    store.add(coder, document, code, segment=segment)
+                    given.setdefault((document.id, segment.id), {"AB": set(), "CD": set()})[coder].add(code)
+    report = agreement(store, project.corpus, project.codebook, "AB", "CD")
+    # units: the segments either coder coded, inside the documents both coded
+    compared = {doc for doc, _ in given if any(given[k]["AB"] for k in given if k[0] == doc)
+                and any(given[k]["CD"] for k in given if k[0] == doc)}
+    order = [(d.id, s.id) for d in docs for s in d.segments]
+    units = sorted((k for k in given if k[0] in compared), key=order.index)
+    assert report.segments == len(units)
+    for measure in report.per_code:
+        both = sum(measure.code in given[u]["AB"] and measure.code in given[u]["CD"] for u in units)
+        neither = sum(measure.code not in given[u]["AB"] and measure.code not in given[u]["CD"] for u in units)
+        yes_a = sum(measure.code in given[u]["AB"] for u in units)
+        yes_b = sum(measure.code in given[u]["CD"] for u in units)
+        n = len(units)
+        p_o = (both + neither) / n
+        p_e = (yes_a * yes_b + (n - yes_a) * (n - yes_b)) / n**2
+        assert measure.percent == pytest.approx(100 * p_o)
+        assert measure.kappa == pytest.approx((p_o - p_e) / (1 - p_e))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.anonymity.scan import KIND_LABELS, KINDS, Finding, find_personal_data
+from workbench.anonymity import KIND_LABELS, KINDS, Finding, find_personal_data
 
 EVAL_DIR = Path(__file__).parent / "anonymity_eval"
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "interviews_anonymised"
@@ -198,8 +198,8 @@ def test_unlisted_name_mid_sentence_is_found_because_it_is_capitalised():
 
 
 def test_a_capitalised_compound_of_ordinary_words_names_a_unit_not_a_person():
-    assert found("Hun blev henvist til Ungeenheden og Familiehuset.") == [
-        ("institution", "Ungeenheden"), ("institution", "Familiehuset")
+    assert found("Hun blev henvist til Ungeenheden og Kompetencehuset.") == [
+        ("institution", "Ungeenheden"), ("institution", "Kompetencehuset")
     ]
 
 
@@ -340,7 +340,6 @@ def test_allowed_terms_are_never_findings():
         ("Hun blev født på Rigshospitalet.", "Rigshospitalet"),
         ("Hun var indlagt på Bispebjerg Hospital.", "Bispebjerg Hospital"),
         ("Han går på Lundehusskolen.", "Lundehusskolen"),
-        ("Hun arbejder i Netto om aftenen.", "Netto"),
     ],
 )
 def test_named_schools_day_care_clubs_hospitals_and_workplaces(text, name):
@@ -358,7 +357,7 @@ def test_unnamed_institutions_and_allowed_districts_are_not_findings(text):
 
 # --- measured on the held-out evaluation set ----------------------------------------------------
 
-_MARK = re.compile(r"\{\{(\w+):(.*?)\}\}", re.S)
+_MARK = re.compile(r"\{\{(\w+):(.*?)\}\}", re.DOTALL)
 
 
 def parse_gold(raw: str) -> tuple[str, list[tuple[str, int, int, str]]]:
@@ -480,7 +479,8 @@ def test_scanning_is_fast_enough_for_long_transcripts():
 
 # --- robustness -----------------------------------------------------------------------------------
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 _PIECES = st.sampled_from(
     ["Fatima", "Hans", "hans", "Per", " ", "\n", "\t", ". ", ": ", "I:", "Mor:", "[mor]", "[", "]", "12", "34 56 78",

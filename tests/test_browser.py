@@ -24,7 +24,9 @@ import pytest
 import yaml
 
 from workbench.project import Project
-from workbench.selfeval.answers import Period, current_answer, load_form
+from workbench.selfeval.answers import current_answer
+from workbench.selfeval.form import load_form
+from workbench.selfeval.period import Period
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.material.codebook import load_codebook
 from workbench.errors import WorkbenchError
+from workbench.material.codebook import load_codebook
 
 ROOT_CODEBOOK = Path(__file__).parents[1] / "codebook" / "codebook.yaml"
 
@@ -34,7 +34,9 @@ def test_principles_and_factors_are_verbatim_from_the_report(mini_project):
 
 
 def test_fixture_codebook_is_the_shipped_one(mini_project):
-    assert (mini_project / "codebook" / "codebook.yaml").read_text(encoding="utf-8") == ROOT_CODEBOOK.read_text(encoding="utf-8")
+    assert (mini_project / "codebook" / "codebook.yaml").read_text(encoding="utf-8") == ROOT_CODEBOOK.read_text(
+        encoding="utf-8"
+    )
 
 
 def _broken(tmp_path: Path, old: str, new: str) -> Path:

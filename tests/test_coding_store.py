@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.ui.cli import main
 from workbench.coding.store import CodingStore
 from workbench.errors import WorkbenchError
 from workbench.project import Project
+from workbench.ui.cli import main
 
 # A child process that codes OBS-01 in a loop: `python -c WRITER root coder tag count go-file`.
 WRITER = textwrap.dedent(
@@ -32,7 +32,9 @@ WRITER = textwrap.dedent(
         time.sleep(0.001)
     i = 0
     while count == "forever" or i < int(count):
-        store.add(coder, document, "P2", span=(i % 100, i % 100 + 10), memo=f"{tag} {i}")
+        # a span of its own per writer and line: the same code and span would be one coding
+        start = i % 100 + (100 if tag == "anden" else 0)
+        store.add(coder, document, "P2", span=(start, start + 1 + (i // 100) % 50), memo=f"{tag} {i}")
         i += 1
     """
 )

@@ -69,7 +69,11 @@ def test_clicking_a_principle_saves_code_valence_star_and_memo_at_once(app, mini
     assert event["action"] == "add"
     fields = event["fields"]
     assert (fields["doc_id"], fields["segment_id"], fields["code"]) == ("INT-RAD-01", "S002", "P1")
-    assert (fields["valence"], fields["quote"], fields["memo"]) == ("udfordrende", True, "Familien slipper for genfortælling")
+    assert (fields["valence"], fields["quote"], fields["memo"]) == (
+        "udfordrende",
+        True,
+        "Familien slipper for genfortælling",
+    )
     assert (fields["start"], fields["end"]) == (segment.start, segment.end)
     assert re.search(r"Gemt kl\. \d\d:\d\d:\d\d", app.status.value)
     assert app.progress_label.value == "1 af 8 segmenter kodet" and app.progress.value == 1
@@ -210,7 +214,8 @@ def test_agreement_view_shows_disagreements_side_by_side_and_writes_a_consensus_
     app.tabs.selected_index = 4
     assert (app.compare.coder_a.value, app.compare.coder_b.value) == ("AB", "CD")  # two different coders preset
     app.compare.compare_button.click()
-    assert "2 fælles kodede segmenter, heraf 1 med uenighed" in app.compare.status.value
+    assert "i 1 dokument, som begge har kodet, over 2 enheder" in app.compare.status.value
+    assert "1 enhed med uenighed" in app.compare.status.value
     [(key, choice)] = app.compare.choices.items()
     assert key == ("INT-RAD-01", "S006")
     assert set(choice.value) == {"F2", "F4"}  # the union is the default
@@ -231,12 +236,20 @@ def test_agreement_table_uses_danish_number_style(app):
     app.compare.coder_a.value, app.compare.coder_b.value = "AB", "CD"
     app.compare.compare_button.click()
     table = app.compare.agreement_frame
-    assert list(table.index) == ["P3 Kontakt", "F2 Et koordinerende team", "F4 En fast struktur for samarbejdet", "I alt"]
+    assert list(table.index) == [
+        "P3 Kontakt",
+        "F2 Et koordinerende team",
+        "F4 En fast struktur for samarbejdet",
+        "I alt (kode × enhed)",
+    ]
     assert list(table.loc["P3 Kontakt", ["n", "Procent enighed", "Cohens kappa", "Krippendorffs alpha"]]) == [
         "2", "100 %", "1,00", "1,00"
     ]
-    assert list(table.loc["F4 En fast struktur for samarbejdet", ["Procent enighed", "Cohens kappa"]]) == ["50 %", "0,00"]
-    assert list(table.loc["I alt", ["n", "Procent enighed"]]) == ["6", "67 %"]
+    assert list(table.loc["F4 En fast struktur for samarbejdet", ["Procent enighed", "Cohens kappa"]]) == [
+        "50 %",
+        "0,00",
+    ]
+    assert list(table.loc["I alt (kode × enhed)", ["n", "Procent enighed"]]) == ["6", "67 %"]
 
 
 def test_search_filters_and_exports_csv_for_excel(app, mini_project):
@@ -276,7 +289,9 @@ def test_matrices_show_tables_and_heatmaps_and_export_them(app, mini_project):
     assert bytes(app.matrices.group_image.value).startswith(b"\x89PNG")
     assert bytes(app.matrices.cooccurrence_image.value).startswith(b"\x89PNG")
     app.matrices.export_button.click()
-    exported = pd.read_csv(mini_project / "exports" / "matrix_kode_gruppe.csv", sep=";", encoding="utf-8-sig", index_col=0)
+    exported = pd.read_csv(
+        mini_project / "exports" / "matrix_kode_gruppe.csv", sep=";", encoding="utf-8-sig", index_col=0
+    )
     assert exported.loc["P3 Kontakt", "Rådgivere (SOF og BIF)"] == 1
     assert (mini_project / "exports" / "matrix_princip_faktor.png").read_bytes().startswith(b"\x89PNG")
     assert "Gemt kl." in app.matrices.status.value

@@ -8,11 +8,15 @@ import shutil
 
 import pytest
 
-from workbench.ui.cli import main
 from workbench.coding.store import CodingStore
 from workbench.errors import WorkbenchError
-from workbench.exchange.codings_csv import COLUMNS, export_codings_csv, import_codings_csv
+from workbench.exchange.codings_csv import (
+    COLUMNS,
+    export_codings_csv,
+    import_codings_csv,
+)
 from workbench.project import Project
+from workbench.ui.cli import main
 
 HEADER = ",".join(COLUMNS)
 
@@ -31,7 +35,9 @@ def coded(mini_project):
     store = project.coding_store()
     rad, obs = project.corpus.get("INT-RAD-01"), project.corpus.get("OBS-01")
     consent = rad.segment("S004.1")
-    store.add("AB", rad, "F1", "understøttende", segment=consent, memo="Samtykke; deling\n– også \"på tværs\"", quote=True)
+    store.add(
+        "AB", rad, "F1", "understøttende", segment=consent, memo='Samtykke; deling\n– også "på tværs"', quote=True
+    )
     store.add("AB", rad, "P4", "udfordrende", span=(consent.start + 24, consent.start + 80))
     store.add("CD", obs, "P1", segment=obs.segments[0], memo="Mødeleder spørger [mor] først – æøå")
     store.add("CD", rad, "P2", span=(rad.segment("S004.1").start, rad.segment("S004.2").end))  # over two segments
@@ -47,10 +53,10 @@ def empty_copy(project, tmp_path) -> Project:
 
 def test_export_then_import_into_an_empty_store_gives_the_same_codings(coded, tmp_path):
     out = tmp_path / "kodninger.csv"
-    assert export_codings_csv(coded.coding_store(), out, corpus=coded.corpus) == 4
+    assert export_codings_csv(coded, out) == 4
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf" + ";".join(COLUMNS).encode())  # BOM and ';' for Danish Excel
-    assert "æøå".encode("utf-8") in raw
+    assert "æøå".encode() in raw
 
     other = empty_copy(coded, tmp_path)
     assert import_codings_csv(other.coding_store(), other.corpus, other.codebook, out) == 4
@@ -62,7 +68,7 @@ def test_export_of_one_coder_leaves_out_withdrawn_and_stale(coded, tmp_path):
     withdrawn = coded.corpus.get("INT-FAM-02")
     store.add("AB", withdrawn, "P1", segment=withdrawn.segments[1], memo="tilbagetrukket")
     out = tmp_path / "ab.csv"
-    assert export_codings_csv(store, out, "AB", corpus=coded.corpus) == 2
+    assert export_codings_csv(coded, out, "AB") == 2
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
     assert [(r["coder"], r["code"], r["segment_id"], r["quote"]) for r in rows] == [
         ("AB", "F1", "S004.1", "ja"), ("AB", "P4", "S004.1", "nej")
@@ -133,7 +139,7 @@ def test_duplicate_rows_and_codings_already_in_the_project_are_refused(coded, tm
     assert "samme kodning som linje 2" in str(error) and error.line == 3
 
     out = tmp_path / "alle.csv"
-    export_codings_csv(coded.coding_store(), out, corpus=coded.corpus)
+    export_codings_csv(coded, out)
     before = content(coded.coding_store().codings())
     with pytest.raises(WorkbenchError, match="findes allerede i projektet") as caught:
         import_codings_csv(coded.coding_store(), coded.corpus, coded.codebook, out)
@@ -143,7 +149,7 @@ def test_duplicate_rows_and_codings_already_in_the_project_are_refused(coded, tm
 
 def test_a_file_from_an_older_transcript_is_refused(coded, tmp_path):
     out = tmp_path / "kodninger.csv"
-    export_codings_csv(coded.coding_store(), out, corpus=coded.corpus)
+    export_codings_csv(coded, out)
     other = empty_copy(coded, tmp_path)
     path = other.root / "interviews_anonymised" / "INT-RAD-01.md"
     text = path.read_text(encoding="utf-8")

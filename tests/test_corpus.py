@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.material.corpus import load_corpus, load_document, parse_document
 from workbench.errors import WorkbenchError
+from workbench.material.corpus import load_corpus, load_document, parse_document
 from workbench.project import Project
 
 HEADER = """---
@@ -60,7 +60,9 @@ def test_segment_ids_are_stable_between_parses():
 
 
 def test_observations_are_split_into_paragraphs_without_speakers():
-    document = doc("Mødelederen byder velkommen.\n\nJobrådgiveren: siger noget.\n\nTredje afsnit.\n", type="observation")
+    document = doc(
+        "Mødelederen byder velkommen.\n\nJobrådgiveren: siger noget.\n\nTredje afsnit.\n", type="observation"
+    )
     assert [s.speaker for s in document.segments] == [None, None, None]
     assert len(document.segments) == 3
 

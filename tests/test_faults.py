@@ -26,15 +26,18 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.ui.cli import main
-from workbench.material.codebook import load_codebook
 from workbench.coding.store import CodingStore
-from workbench.exchange.importer import decode_bytes, prepare_import
-from workbench.material.corpus import load_document, parse_document
 from workbench.errors import WorkbenchError
+from workbench.exchange.importer import decode_bytes, prepare_import
+from workbench.material.codebook import load_codebook
+from workbench.material.corpus import load_document, parse_document
 from workbench.project import Project
-from workbench.selfeval.answers import Period, current_answer, load_form, new_evaluation, submit, submitted_evaluations
+from workbench.selfeval.answers import current_answer, new_evaluation, submitted_evaluations
+from workbench.selfeval.form import load_form
+from workbench.selfeval.period import Period
+from workbench.selfeval.store import submit
 from workbench.surveys.load import load_survey
+from workbench.ui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PERIOD = "2025-H2"
@@ -62,10 +65,14 @@ CODER_LOOP = textwrap.dedent(
     project = Project(root)
     store = project.coding_store()
     documents = project.corpus.included
+    codes = [c.key for c in project.codebook.codes]
+    run = int(tag.removeprefix("kørsel"))
     i = 0
     while True:
-        document = documents[i % len(documents)]
-        coding = store.add("AB", document, "P1", segment=document.segments[i % len(document.segments)],
+        # a code and span of its own per run and line: the same coder, code and span is one coding
+        document, k = documents[i % len(documents)], run * 10_000 + i
+        start = k // len(codes) % 50
+        coding = store.add("AB", document, codes[k % len(codes)], span=(start, start + 1 + k // (50 * len(codes))),
                            memo=f"{tag} {i}")
         print(coding.id, flush=True)
         i += 1
@@ -76,7 +83,8 @@ ANSWER_LOOP = textwrap.dedent(
     """
     import sys
     from workbench.project import Project
-    from workbench.selfeval.answers import new_evaluation, save_draft, submit
+    from workbench.selfeval.answers import new_evaluation
+    from workbench.selfeval.store import save_draft, submit
     root, version = sys.argv[1], int(sys.argv[2])
     project = Project(root)
     while True:
@@ -181,7 +189,8 @@ TWO_WRITERS = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from workbench.project import Project
-    from workbench.selfeval.answers import new_evaluation, submit
+    from workbench.selfeval.answers import new_evaluation
+    from workbench.selfeval.store import submit
     root, tag, go, count = sys.argv[1:]
     project = Project(root)
     while not Path(go).exists():
@@ -285,7 +294,10 @@ def unwritable(monkeypatch, folder: Path, error: int):
         yield
 
 
-MESSAGES = {errno.EROFS: "Mappen er skrivebeskyttet, så intet blev gemt", errno.ENOSPC: "Disken er fuld, så intet blev gemt"}
+MESSAGES = {
+    errno.EROFS: "Mappen er skrivebeskyttet, så intet blev gemt",
+    errno.ENOSPC: "Disken er fuld, så intet blev gemt",
+}
 WRITE_ERRORS = pytest.mark.parametrize("error", [errno.EROFS, errno.ENOSPC], ids=["skrivebeskyttet", "disk-fuld"])
 
 
@@ -427,7 +439,9 @@ MAP_VALUES = st.one_of(st.none(), st.integers(), st.text(max_size=10), st.lists(
                        st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=2))
 SURVEY_MAPS = st.one_of(
     st.just(SURVEY_MAP),
-    st.dictionaries(st.sampled_from(sorted(SURVEY_MAP)), MAP_VALUES, max_size=4).map(lambda changes: {**SURVEY_MAP, **changes}),
+    st.dictionaries(st.sampled_from(sorted(SURVEY_MAP)), MAP_VALUES, max_size=4).map(
+        lambda changes: {**SURVEY_MAP, **changes}
+    ),
     st.lists(st.sampled_from(sorted(SURVEY_MAP)), max_size=4).map(
         lambda drop: {k: v for k, v in SURVEY_MAP.items() if k not in drop}
     ),

@@ -4,10 +4,11 @@ import json
 
 import pytest
 
-from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
-from workbench.privacy.guard import TextSource, ensure_clean, ensure_no_withdrawn, scan_project
+from workbench.privacy.gate import Export, check
+from workbench.privacy.guard import TextSource, scan_project
 from workbench.project import Project
+from workbench.ui.cli import main
 
 
 def test_a_clean_project_passes(mini_project, capsys):
@@ -25,7 +26,9 @@ def test_findings_in_transcripts_memos_and_coding_memos_name_file_and_line(mini_
     memo.write_text("# P2 Sammenhæng\n\nSkriv til sagsbehandler@kk.dk om planen.\n", encoding="utf-8")
     project = Project(mini_project)
     document = project.corpus.get("INT-RAD-01")
-    project.coding_store().add("NP", document, "P3", segment=document.segments[1], memo="Jf. samtale med Birgitte Hansen.")
+    project.coding_store().add(
+        "NP", document, "P3", segment=document.segments[1], memo="Jf. samtale med Birgitte Hansen."
+    )
 
     assert main(["--project", str(mini_project), "check-anonymity"]) == 1
     out = capsys.readouterr().out.splitlines()
@@ -34,13 +37,16 @@ def test_findings_in_transcripts_memos_and_coding_memos_name_file_and_line(mini_
     assert "codings/NP.jsonl:1: navn: Birgitte Hansen" in out
 
     assert main(["--project", str(mini_project), "check-anonymity", "--json"]) == 1
-    records = json.loads(capsys.readouterr().out)
-    assert {r["kind"] for r in records} == {"telefon", "email", "navn"}
+    report = json.loads(capsys.readouterr().out)
+    assert {r["kind"] for r in report["findings"]} == {"telefon", "email", "navn"}
+    assert "fødselsdatoer" in report["detectors"] and report["detectors"][-1].startswith("spaCy-NER")
 
 
 def test_withdrawn_material_is_scanned_too(mini_project):
     withdrawn = mini_project / "interviews_anonymised" / "INT-FAM-02.md"
-    withdrawn.write_text(withdrawn.read_text(encoding="utf-8") + "\nMor: Min e-mail er mor@example.com.\n", encoding="utf-8")
+    withdrawn.write_text(
+        withdrawn.read_text(encoding="utf-8") + "\nMor: Min e-mail er mor@example.com.\n", encoding="utf-8"
+    )
     assert [f.kind for f in scan_project(Project(mini_project))] == ["email"]
 
 
@@ -48,7 +54,7 @@ def test_an_export_is_refused_with_every_finding(mini_project):
     project = Project(mini_project)
     sources = [TextSource("memos/koder/P1.md", "Fint.\nRing til Lars på 40 50 60 70.", 1)]
     with pytest.raises(WorkbenchError) as err:
-        ensure_clean(project, sources, "Eksporten")
+        check(project, Export("Eksporten", {}, sources))
     message = str(err.value)
     assert message.startswith("Eksporten er ikke lavet")
     assert "memos/koder/P1.md:2: navn: Lars" in message
@@ -57,8 +63,10 @@ def test_an_export_is_refused_with_every_finding(mini_project):
 
 def test_text_from_a_withdrawn_interview_cannot_leave(mini_project):
     project = Project(mini_project)
-    copied = TextSource("memos/koder/P1.md", "En mor sagde: jeg vil ikke være med i evalueringen længere, det er klart.")
+    copied = TextSource(
+        "memos/koder/P1.md", "En mor sagde: jeg vil ikke være med i evalueringen længere, det er klart."
+    )
     with pytest.raises(WorkbenchError, match="trukket sit samtykke tilbage") as err:
-        ensure_no_withdrawn(project, [copied], "Evalueringskapitlet")
-    assert "gengiver tekst fra INT-FAM-02" in str(err.value)
-    ensure_no_withdrawn(project, [TextSource("x", "Familierne oplever færre møder.")], "Evalueringskapitlet")
+        check(project, Export("Evalueringskapitlet", {}, [copied]))
+    assert "memos/koder/P1.md:1: gengiver tekst fra INT-FAM-02: " in str(err.value)
+    check(project, Export("Evalueringskapitlet", {}, [TextSource("x", "Familierne oplever færre møder.")]))

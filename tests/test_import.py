@@ -7,14 +7,17 @@ from pathlib import Path
 import docx
 import pytest
 
-from workbench.ui.cli import main
+from workbench.errors import WorkbenchError
 from workbench.exchange.importer import import_files
 from workbench.material.corpus import load_document
-from workbench.errors import WorkbenchError
 from workbench.project import Project
+from workbench.ui.cli import main
 
 META = {"type": "interview", "group": "radgiver", "role": "Rådgiver", "unit": "SOF", "date": "2025-05-14"}
-TEXT = "I: Hvordan fungerer møderne?\n\nR: Møderne med supportteamet giver overblik, og familien slipper for at genfortælle.\n"
+TEXT = (
+    "I: Hvordan fungerer møderne?\n\n"
+    "R: Møderne med supportteamet giver overblik, og familien slipper for at genfortælle.\n"
+)
 
 
 def imported(project_dir: Path, doc_id: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbench.errors import WorkbenchError
-from workbench.material.memos import memo_path, memo_sections, read_memo, write_memo
+from workbench.material.memos import memo_sections
 from workbench.project import Project
 
 
@@ -15,52 +15,52 @@ def project(mini_project) -> Project:
 
 
 def test_new_principle_memo_starts_from_template_with_both_headings(project):
-    text = read_memo(project, code="P2")
+    text = project.memos.read(code="P2")
     assert text.startswith("# Memo: P2 Sammenhæng\n")
     assert list(memo_sections(text)) == ["Understøttende elementer", "Udfordrende elementer"]
-    assert not memo_path(project, code="P2").exists()  # reading writes nothing
+    assert not project.memos.path(code="P2").exists()  # reading writes nothing
 
 
 def test_factor_and_document_memos_have_an_analysis_heading(project):
-    assert list(memo_sections(read_memo(project, code="F1"))) == ["Analyse"]
-    assert list(memo_sections(read_memo(project, doc_id="INT-RAD-01"))) == ["Analyse"]
+    assert list(memo_sections(project.memos.read(code="F1"))) == ["Analyse"]
+    assert list(memo_sections(project.memos.read(doc_id="INT-RAD-01"))) == ["Analyse"]
 
 
 def test_written_memo_is_read_back_and_lands_in_the_agreed_folders(project):
-    text = read_memo(project, code="P1").replace(
+    text = project.memos.read(code="P1").replace(
         "## Udfordrende elementer\n", "## Udfordrende elementer\n\nFaderen bliver ikke spurgt.\n"
     )
-    path = write_memo(project, text, code="P1")
+    path = project.memos.write(text, code="P1")
     assert path == project.root / "memos" / "koder" / "P1.md"
-    assert read_memo(project, code="P1") == text
+    assert project.memos.read(code="P1") == text
     assert memo_sections(path.read_text(encoding="utf-8"))["Udfordrende elementer"] == "Faderen bliver ikke spurgt."
 
-    doc_path = write_memo(project, "# Noter\n\n## Analyse\n\nKort interview.", doc_id="OBS-01")
+    doc_path = project.memos.write("# Noter\n\n## Analyse\n\nKort interview.", doc_id="OBS-01")
     assert doc_path == project.root / "memos" / "dokumenter" / "OBS-01.md"
     assert doc_path.read_text(encoding="utf-8") == "# Noter\n\n## Analyse\n\nKort interview.\n"
 
 
 def test_principle_memo_without_one_of_its_headings_is_refused_and_old_text_kept(project):
-    original = read_memo(project, code="P3")
-    write_memo(project, original, code="P3")
+    original = project.memos.read(code="P3")
+    project.memos.write(original, code="P3")
     broken = original.replace("## Understøttende elementer", "Understøttende elementer")
     with pytest.raises(WorkbenchError) as error:
-        write_memo(project, broken, code="P3")
+        project.memos.write(broken, code="P3")
     message = str(error.value)
     assert "memos/koder/P3.md" in message and "'## Understøttende elementer'" in message
     assert "intet blev gemt" in message
-    assert read_memo(project, code="P3") == original
+    assert project.memos.read(code="P3") == original
 
 
 def test_factor_memo_may_use_any_headings(project):
-    write_memo(project, "Fri tekst uden overskrifter.", code="F2")
-    assert read_memo(project, code="F2") == "Fri tekst uden overskrifter.\n"
+    project.memos.write("Fri tekst uden overskrifter.", code="F2")
+    assert project.memos.read(code="F2") == "Fri tekst uden overskrifter.\n"
 
 
 @pytest.mark.parametrize("kwargs", [{"code": "P9"}, {"code": "../P1"}, {"doc_id": "INT-XXX-99"}])
 def test_unknown_codes_and_documents_are_refused_in_danish(project, kwargs):
     with pytest.raises(WorkbenchError) as error:
-        write_memo(project, "tekst", **kwargs)
+        project.memos.write("tekst", **kwargs)
     assert "findes ikke" in str(error.value)
     assert not list(project.memos_dir.rglob("*.md"))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
-
 from conftest import execute_notebook
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"

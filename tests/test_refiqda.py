@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
-from workbench.material.memos import write_memo
-from workbench.project import Project
 from workbench.exchange.qdpx import export_qdc, export_qdpx, guid, import_qdpx, match_code
+from workbench.project import Project
+from workbench.ui.cli import main
 
 TESTS = Path(__file__).parent
 NVIVO = TESTS / "fixtures" / "qdpx" / "nvivo"
@@ -57,8 +56,8 @@ def coded(mini_project) -> Project:
         "# Memo: P1 Familien\n\n## Understøttende elementer\n\nMødrene bliver spurgt først.\n\n"
         "## Udfordrende elementer\n\nFædrene mangler.\n"
     )
-    write_memo(project, memo, code="P1")
-    write_memo(project, "# Memo: INT-RAD-01\n\n## Analyse\n\nSamtykket fylder meget.\n", doc_id="INT-RAD-01")
+    project.memos.write(memo, code="P1")
+    project.memos.write("# Memo: INT-RAD-01\n\n## Analyse\n\nSamtykket fylder meget.\n", doc_id="INT-RAD-01")
     return Project(mini_project)
 
 
@@ -224,7 +223,7 @@ def test_guids_are_stable_and_an_unchanged_project_exports_the_same_bytes(coded,
 
 
 def test_memo_with_personal_data_stops_the_export(coded, tmp_path):
-    write_memo(coded, "# Memo: OBS-01\n\n## Analyse\n\nRing til mor på 22 33 44 55.\n", doc_id="OBS-01")
+    coded.memos.write("# Memo: OBS-01\n\n## Analyse\n\nRing til mor på 22 33 44 55.\n", doc_id="OBS-01")
     out = tmp_path / "projekt.qdpx"
     with pytest.raises(WorkbenchError) as error:
         export_qdpx(Project(coded.root), out)
@@ -435,7 +434,7 @@ def test_personal_data_in_a_source_refuses_the_whole_import(mini_project, tmp_pa
         for path in sorted((NVIVO / "sources").iterdir()):
             data = path.read_bytes()
             if path.name.startswith("B2C4"):
-                data = data.replace("Og planen?".encode(), "Og planen? Mit cpr er 010203-1234.".encode())
+                data = data.replace(b"Og planen?", b"Og planen? Mit cpr er 010203-1234.")
             archive.writestr(f"sources/{path.name}", data)
     message = refused(Project(mini_project), bad)
     assert "personoplysninger" in message and "cpr.qdpx:sources/B2C4" in message and "010203-1234" in message

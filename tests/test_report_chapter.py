@@ -4,10 +4,10 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.report import export_chapter
+from workbench.ui.cli import main
 
 
 @pytest.fixture
@@ -24,7 +24,9 @@ def table_after(document, caption_start):
     """The table that follows the caption starting with `caption_start`."""
     body = list(document.element.body)
     for index, element in enumerate(body):
-        if element.tag == qn("w:p") and "".join(t.text or "" for t in element.iter(qn("w:t"))).startswith(caption_start):
+        if element.tag == qn("w:p") and "".join(t.text or "" for t in element.iter(qn("w:t"))).startswith(
+            caption_start
+        ):
             table = next(e for e in body[index + 1 :] if e.tag == qn("w:tbl"))
             return [[c.text for c in row.cells] for row in docx.table.Table(table, document).rows]
     raise AssertionError(f"no caption {caption_start!r}")
@@ -50,7 +52,15 @@ def test_one_section_per_principle_with_statement_and_memo_headings(chapter):
 
 def test_evidence_table_counts_segments_by_group_and_valence(chapter):
     rows = table_after(chapter, caption(chapter, "Kodede segmenter om P1 Familien"))
-    assert rows[0] == ["Respondentgruppe", "Dokumenter", "Personer", "Understøttende", "Udfordrende", "Neutral", "I alt"]
+    assert rows[0] == [
+        "Respondentgruppe",
+        "Dokumenter",
+        "Personer",
+        "Understøttende",
+        "Udfordrende",
+        "Neutral",
+        "I alt",
+    ]
     by_group = {r[0]: r[1:] for r in rows[1:]}
     assert by_group["Forældre*"] == ["1 af 1", "1", "1", "1", "0", "2"]  # one segment, coded both ways
     assert by_group["Mødeobservationer*"] == ["1 af 1", "–", "0", "1", "0", "1"]
@@ -142,8 +152,14 @@ def test_triangulation_names_each_source_and_whether_they_agree(chapter):
     section = body[p2 : body.index("Princip 3 – Kontakt")]
     start = section.index("Triangulering")
     lines = section[start + 1 :]
-    assert lines[0] == "Interview og observationer: 1 understøttende og 0 udfordrende segmenter fra 1 af 3 respondentgrupper."
-    assert lines[2].startswith("Spørgeskema, familier: »Familien har fået hjælp til at overskue sine aftaler« (andel «Ja») 67 % (n < 10) → 90 %")
+    assert (
+        lines[0]
+        == "Interview og observationer: 1 understøttende og 0 udfordrende segmenter fra 1 af 3 respondentgrupper."
+    )
+    assert lines[2].startswith(
+        "Spørgeskema, familier: »Familien har fået hjælp til at overskue sine aftaler« (andel «Ja») 67 % (n < 10) → "
+        "90 %"
+    )
     assert lines[1] == (
         "Selvevaluering: teamets gennemsnitlige vurdering af efterlevelsen gik fra 4,3 (1. halvår 2025, n = 3) til "
         "4,3 (2. halvår 2025, n = 3)."
@@ -187,5 +203,5 @@ def test_the_interviewer_is_never_quoted_and_an_interpreter_is_marked(chapter_pr
     store = project.coding_store()
     for segment in document.segments:
         store.add("NP", document, "P1", "understøttende", segment=segment, quote=True)
-    quotes = [q for q in Evidence(project).quotes("P1") if q.doc_id == "INT-FAM-03"]
+    quotes = [q for q in Evidence(store.current(project.corpus), project.corpus, project.codebook).quotes("P1") if q.doc_id == "INT-FAM-03"]
     assert [(q.text[:8], q.attribution) for q in quotes] == [("Hun sige", "forælder, HFI, gengivet af tolk")]

@@ -4,10 +4,10 @@ import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
 
-from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project
-from workbench.report import build_chapter, write_docx
+from workbench.report import build_chapter, render_docx
+from workbench.ui.cli import main
 
 
 def paragraphs(path, style_prefix=""):
@@ -16,6 +16,12 @@ def paragraphs(path, style_prefix=""):
 
 def table_rows(table):
     return [[c.text for c in row.cells] for row in table.rows]
+
+
+def write_docx(chapter, out, template=None, sections=None):
+    """The rendered chapter written as the gate would (these tests look at the rendering, not the gate)."""
+    out.write_bytes(render_docx(chapter, template, sections))
+    return out
 
 
 def test_make_run_equivalent_writes_the_chapter(mini_project, capsys):

@@ -7,8 +7,15 @@ import io
 import pytest
 from matplotlib.image import imread
 
+from workbench.coding.retrieval import (
+    COLUMNS,
+    code_group_matrix,
+    cooccurrence,
+    progress,
+    retrieve,
+)
 from workbench.project import Project
-from workbench.coding.retrieval import COLUMNS, code_group_matrix, cooccurrence, heatmap_png, progress, retrieve
+from workbench.report.figures import heatmap_png
 
 
 @pytest.fixture

@@ -11,14 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from workbench.ui.cli import main
-from workbench.material.corpus import segment_body
 from workbench.errors import WorkbenchError
+from workbench.material.corpus import segment_body
 from workbench.project import Project
-from workbench.selfeval.answers import (
-    Period, check_respondent, codable_documents, current_answer, load_form, new_evaluation, save_draft, submit,
-    submitted_evaluations, summary_table, text_sources, trend_figure, trend_png,
-)
+from workbench.report.figures import selfeval_trend_figure as trend_figure
+from workbench.report.figures import selfeval_trend_png as trend_png
+from workbench.selfeval.answers import check_respondent, current_answer, new_evaluation, submitted_evaluations
+from workbench.selfeval.form import load_form
+from workbench.selfeval.period import Period
+from workbench.selfeval.store import save_draft, submit
+from workbench.selfeval.summary import summary_table
+from workbench.selfeval.texts import codable_documents, free_texts
+from workbench.ui.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "selfeval"
 
@@ -63,7 +67,7 @@ def test_period_is_parsed_with_its_dates_and_danish_label():
     assert (period.start, period.end, period.label) == (dt.date(2025, 7, 1), dt.date(2025, 12, 31), "2. halvår 2025")
     assert Period.containing(dt.date(2026, 3, 1)) == Period(2026, 1)
     assert Period(2026, 1).previous() == Period(2025, 2)
-    assert sorted([Period(2025, 2), Period(2024, 1), Period(2025, 1)])[0] == Period(2024, 1)
+    assert min([Period(2025, 2), Period(2024, 1), Period(2025, 1)]) == Period(2024, 1)
 
 
 @pytest.mark.parametrize("name", ["Anne Krogh", "anne Krogh Hansen", "AnneKrogh", "Anne.Krogh"])
@@ -320,15 +324,15 @@ def test_project_without_self_evaluations_has_no_codable_answers(mini_project):
     assert codable_documents(Project(mini_project)) == []
 
 
-def test_text_sources_point_at_the_file_line_of_every_free_text(project):
-    sources = [s for s in text_sources(project) if s.path == "selfeval/2025-H1/AK.yaml"]
+def test_free_texts_point_at_the_file_line_of_every_free_text(project):
     path = project.selfeval_dir / "2025-H1" / "AK.yaml"
-    assert [(s.first_line, s.text.split("\n")[0]) for s in sources] == [
+    sources = [s for s in free_texts(project) if s.path == path]
+    assert [(s.line, s.text.split("\n")[0]) for s in sources] == [
         (line_of(path, "eksempler: Vi spurgte"), "Vi spurgte [en mor] til hendes ønsker, før planen blev lavet."),
         (line_of(path, "Fædrene deltog"), "Fædrene deltog sjældent i møderne."),
         (line_of(path, "Familiens Plan samlede"), "Familiens Plan samlede aftalerne fra SOF og BIF på ét ark."),
         (line_of(path, "Kerneteamet holdt"), "Kerneteamet holdt fælles samtaler, så familien slap for at fortælle det hele igen."),
     ]
-    paths = {s.path for s in text_sources(project)}
+    paths = {project.relative(s.path) for s in free_texts(project)}
     assert "selfeval/2025-H1/DL.yaml" in paths  # drafts are scanned too
     assert "selfeval/2025-H2/.historik/BT/2025-11-02T10-00-00.yaml" in paths  # and history

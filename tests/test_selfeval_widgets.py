@@ -66,7 +66,9 @@ def test_fill_save_draft_then_submit(app, project):
     assert saved["answers"] == {"P1": {"adherence": 4, "eksempler": "Vi spurgte [faderen] først."}}
 
     app.submit_button.click()  # incomplete: refused with the list of what is missing
-    assert "påkrævede svar mangler: P1 Familien: Vejledende; P2 Sammenhæng: Efterlevelse, Vejledende" in app.status.value
+    assert (
+        "påkrævede svar mangler: P1 Familien: Vejledende; P2 Sammenhæng: Efterlevelse, Vejledende" in app.status.value
+    )
     assert on_disk(project, "2025-H2", "EH")["status"] == "kladde"
 
     fill_everything(app, 3)
@@ -92,7 +94,10 @@ def test_choosing_a_respondent_loads_their_answer_and_resubmitting_keeps_the_ear
     app.period.value = "2025-H1"
     app.respondent.value = "AK"
     assert app.scores[("P1", "adherence")].value == 2
-    assert app.texts[("P1", "udfordret")].value == "Fædrene deltog sjældent i møderne.\nVi nåede ikke at tale med de større børn."
+    assert (
+        app.texts[("P1", "udfordret")].value
+        == "Fædrene deltog sjældent i møderne.\nVi nåede ikke at tale med de større børn."
+    )
     assert "indsendte besvarelse" in app.status.value
     earlier = (project.selfeval_dir / "2025-H1" / "AK.yaml").read_text(encoding="utf-8")
 
@@ -150,7 +155,9 @@ def test_summary_highlights_disagreement_and_follows_the_chosen_item(app):
 
 def test_a_broken_form_is_explained_instead_of_a_traceback(project):
     path = project.selfeval_dir / "form.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("principles: [P1, P2, P3]", "principles: [P1, P8]"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("principles: [P1, P2, P3]", "principles: [P1, P8]"), encoding="utf-8"
+    )
     app = SelfEvalApp(project)
     status = html.unescape(app.status.value)
     assert "form.yaml, linje 5" in status and "'P8' findes ikke i kodebogen" in status

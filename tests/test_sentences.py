@@ -3,7 +3,8 @@
 from functools import cache
 
 import spacy
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.lang.nlp import sentence_spans
 

@@ -14,10 +14,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
 from workbench.project import Project
-from workbench.surveys.load import changes, items_for_principle, load_surveys, summarise, summary_table
+from workbench.report.text_da import survey_share
+from workbench.surveys.load import items_for_principle, load_surveys
+from workbench.surveys.summary import changes, summarise, summary_table
+from workbench.ui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "surveys"
 
@@ -71,13 +73,13 @@ def test_shares_are_of_valid_answers_with_ved_ikke_and_blank_left_out(survey_pro
 def test_small_groups_are_flagged_below_ten_and_suppressed_below_five(survey_project):
     flagged = result(survey_project, "kort", "hjaelp", "opstart")
     assert flagged.flagged and not flagged.suppressed
-    assert flagged.display == "67 % (n < 10)"
+    assert survey_share(flagged) == "67 % (n < 10)"
     ten = result(survey_project, "kort", "kontakt", "opstart")
-    assert not ten.flagged and ten.display == "30 %"
+    assert not ten.flagged and survey_share(ten) == "30 %"
     hidden = result(survey_project, "kort", "kontakt", "afslutning")
     assert (hidden.n_valid, hidden.n_excluded) == (4, 6)
     assert hidden.suppressed and not hidden.flagged
-    assert (hidden.percent, hidden.n_positive, hidden.counts, hidden.display) == (None, None, {}, "–")
+    assert (hidden.percent, hidden.n_positive, hidden.counts, survey_share(hidden)) == (None, None, {}, "–")
 
 
 def test_change_in_procentpoint_and_none_when_a_side_is_suppressed(survey_project):
@@ -110,7 +112,7 @@ def test_xlsx_with_numeric_answer_codes_and_a_single_time_point(survey_project):
     [only] = summarise(loaded)
     assert (only.time_point, only.n_valid, only.n_excluded, only.n_positive) == ("efteraar_2025", 5, 1, 3)
     assert only.counts == {"1": 0, "2": 1, "3": 1, "4": 2, "5": 1}
-    assert only.display == "60 % (n < 10)"
+    assert survey_share(only) == "60 % (n < 10)"
     assert changes(loaded) == []
 
 
@@ -118,7 +120,7 @@ def test_aggregated_table_with_decimal_comma_and_suppression(survey_project):
     start = result(survey_project, "forloeb", "fritid", "opstart")
     assert (start.percent, start.n_valid, start.n_excluded, start.n_positive) == (32.4, 37, 0, 12)
     end = result(survey_project, "forloeb", "fritid", "afslutning")
-    assert (end.percent, end.n_valid, end.n_excluded, end.display) == (77.8, 27, 1, "78 %")
+    assert (end.percent, end.n_valid, end.n_excluded, survey_share(end)) == (77.8, 27, 1, "78 %")
     assert result(survey_project, "forloeb", "koncentration", "afslutning").suppressed
     found = {c.item: c.change_points for c in changes(survey(survey_project, "forloeb"))}
     assert found == {"fritid": pytest.approx(45.4), "koncentration": None}
@@ -203,7 +205,7 @@ def test_excel_unicode_text_is_read(survey_project):
     "raw, line, says",
     [
         (b"id;tidspunkt;H\xe6lp\nA01;opstart;\x81\n", 2, "hverken UTF-8 eller Windows-1252"),
-        ("id;tidspunkt;Hjælp\n".encode("utf-8").decode("cp1252").encode("utf-8"), 1, "kodet om to gange"),
+        ("id;tidspunkt;Hjælp\n".encode().decode("cp1252").encode("utf-8"), 1, "kodet om to gange"),
     ],
 )
 def test_wrong_encoding(survey_project, raw, line, says):

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from workbench.ui.cli import main
 from workbench.errors import WorkbenchError
-from workbench.project import Project
 from workbench.exchange.xlsx import INTEGER, PERCENT, POINTS, export_xlsx
+from workbench.project import Project
+from workbench.ui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -96,18 +96,23 @@ def test_agreement_sheet_has_fractions_shown_as_percent_and_the_disagreements(pr
     book = load_workbook(export_xlsx(project, "agreement", tmp_path / "e.xlsx").path)
     ws = book["Enighed"]
     assert [c.value for c in ws[1]] == [
-        "Kode", "Segmenter (n)", "Procentvis enighed", "Cohens kappa", "Krippendorffs alpha", "Bemærkning",
+        "Kode", "Enheder (n)", "Procentvis enighed", "Cohens kappa", "Krippendorffs alpha", "Gwets AC1",
+        "Tegn: enighed", "Tegn: kappa", "Bemærkning",
     ]
-    # units both coded: INT-RAD-01 S004.1, INT-FAM-01's second segment, OBS-01's first; P2 only by AB on S004.1
+    # units: INT-RAD-01 S004.1, INT-FAM-01's second segment, OBS-01's first (both coded) and OBS-01's second
+    # (only AB: P5, a disagreement inside a document both coded); P2 only by AB on S004.1
     p2 = [c.value for c in next(r for r in ws.iter_rows(min_row=2) if r[0].value == "P2 Sammenhæng")]
-    assert p2[1] == 3 and p2[2] == pytest.approx(2 / 3)
+    assert p2[1] == 4 and p2[2] == pytest.approx(3 / 4)
     assert cell(ws, "P2 Sammenhæng", "Procentvis enighed").number_format == PERCENT
     f1 = cell(ws, "F1 Samtykket er afgørende", "Cohens kappa")
     assert f1.value == pytest.approx(1.0) and f1.data_type == "n"
-    assert cell(ws, "I alt (kode × segment)", "Segmenter (n)").value == 12  # 3 units × 4 codes used
+    assert cell(ws, "I alt (kode × enhed)", "Enheder (n)").value == 20  # 4 units × 5 codes used
     disagreements = sheet_rows(book["Uenigheder"])
-    assert [row[:4] for row in disagreements] == [["INT-RAD-01", "S004.1", "F1, P2", "F1"]]
-    assert "Anm.: Enighed mellem AB og CD over 3 segmenter" in str(ws.cell(row=ws.max_row, column=1).value)
+    assert [row[:4] for row in disagreements] == [
+        ["INT-RAD-01", "S004.1", "F1, P2", "F1"], ["OBS-01", "S002", "P5", None],
+    ]
+    assert "Anm.: Enighed mellem AB og CD i 3 dokumenter, som begge har kodet, over 4 enheder" in str(
+        ws.cell(row=ws.max_row, column=1).value)
 
 
 def test_selfeval_sheet_has_means_as_numbers(project, tmp_path):

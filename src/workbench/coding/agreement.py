@@ -1,36 +1,54 @@
-"""Intercoder agreement between two coders, and writing their consensus.
+"""Intercoder agreement between two coders, counted as the field counts it, and writing their consensus.
 
 Definition (also in docs/kodning.md, for users):
 
-* Unit of analysis: a segment that BOTH coders coded with at least one code (current codings
-  only: documents with consent, text unchanged). A span coding counts for every segment it
-  touches, so a span inside a segment counts for that segment. Segments only one coder coded are
-  not units; their numbers are reported (`only_a`, `only_b`) so the reader sees what is left out.
-* Per code: each unit gives a binary value per coder, code present or absent. n = the number of
-  units. Percent agreement = units with equal values / n. Cohen's kappa = (p_o − p_e) / (1 − p_e)
-  with p_e from each coder's own marginals; undefined (None) when p_e = 1. Krippendorff's alpha
-  (nominal) = 1 − (n.. − 1) · Σ_{c≠k} o_ck / Σ_{c≠k} n_c n_k from the coincidence matrix;
-  undefined when only one value occurs at all. Both are undefined in the same case: both coders
-  gave the code to every unit, or to none.
-* Overall: the per-code binary decisions pooled, one decision per (unit, code) for every code
-  either coder used on the units; n = units × codes. Pooling counts agreement on absence too, so
-  it is computed only over codes that were used.
+* Documents compared: those both coders worked on (a coding, an "ingen kode" mark or a "fully coded" mark
+  in each coder's log). Current codings only: documents with consent, text unchanged.
+* Units of analysis, per document:
+  - both coders marked the document as fully coded → every segment of it is a unit (NVivo's and
+    QualCoder's view: an uncoded segment is a decision);
+  - otherwise → every segment that either coder coded or marked "ingen kode" (MAXQDA's segment rule), so
+    a code one coder used and the other didn't is a disagreement, not a left-out segment.
+  A span coding counts for every segment it overlaps.
+* Per code: each unit gives a binary value per coder, code present or absent; n = units. Percent
+  agreement = units with equal values / n. Cohen's kappa = (p_o − p_e) / (1 − p_e), p_e from each coder's
+  own marginals. Krippendorff's alpha (nominal, from the coincidence matrix). Gwet's AC1 =
+  (p_o − p_e) / (1 − p_e) with p_e = 2π(1 − π), π = the mean share of units the two gave the code; AC1 does
+  not collapse when a code is rare. Kappa and alpha are undefined when only one value occurs at all.
+* The kappa paradox: a rare code gives high percent agreement with kappa near 0 (both coders agree on
+  absence almost everywhere, so chance agreement is nearly 1). Such codes carry a note in words.
+* Overall: the per-code decisions pooled, one decision per (unit, code) for every code either coder used.
+* Character-based figure per code, as NVivo computes it: per document where either coder used the code,
+  each character is a unit; percent = characters both coded or neither coded / all characters; kappa from
+  the four character counts; averaged over those documents weighted by their length (NVivo's advice for an
+  average across sources).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import asdict, dataclass
-from typing import Hashable, Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 
-from workbench.material.codebook import Codebook
-from workbench.coding.store import Coding, CodingStore, check_coder
-from workbench.material.corpus import Corpus
-from workbench.errors import WorkbenchError
+import numpy as np
+
 from workbench.coding.retrieval import SegmentKey, segment_codings
+from workbench.coding.store import Coding, CodingStore, check_coder
+from workbench.errors import WorkbenchError
+from workbench.material.codebook import Codebook
+from workbench.material.corpus import Corpus, Document
 
 OVERALL = "I alt"
-UNDEFINED = "ikke defineret: begge kodere har givet alle segmenter samme værdi (forventet enighed = 1)"
+UNDEFINED = "ikke defineret: begge kodere har givet alle enheder samme værdi (forventet enighed = 1)"
+PARADOX = (
+    "høj procent enighed, men lav kappa, fordi koden er sjælden: næsten al enighed er om, at koden ikke "
+    "findes (kappa-paradokset). Se AC1, som ikke har den skævhed"
+)
+# the paradox is named when agreement is this high, kappa this low and the code this rare (share of units)
+PARADOX_PERCENT, PARADOX_KAPPA, PARADOX_PREVALENCE = 90.0, 0.4, 0.1
+
+RULE_SEGMENTS = "segmentreglen: segmenter, som mindst én af koderne har kodet eller markeret 'ingen kode'"
+RULE_COMPLETE = "alle segmenter: dokumenter, som begge kodere har markeret som færdigkodede"
 
 
 @dataclass
@@ -40,7 +58,10 @@ class CodeAgreement:
     percent: float
     kappa: float | None
     alpha: float | None
-    note: str = ""  # why kappa or alpha is undefined
+    ac1: float | None = None
+    note: str = ""  # why kappa or alpha is undefined, or the kappa paradox
+    char_percent: float | None = None  # NVivo's character-based figures (None for "I alt")
+    char_kappa: float | None = None
 
 
 @dataclass
@@ -57,16 +78,23 @@ class AgreementReport:
     coders: tuple[str, str]
     per_code: list[CodeAgreement]
     overall: CodeAgreement
-    segments: int
+    segments: int  # units of analysis
     disagreements: list[Disagreement]
-    only_a: int = 0  # segments only the first coder coded (not units of analysis)
+    documents: int = 0  # documents both coders worked on
+    complete_documents: int = 0  # of those, marked fully coded by both (all their segments are units)
+    only_a: int = 0  # units only the first coder coded (counted: the other coder's omission is a disagreement)
     only_b: int = 0
+    rules: list[str] = field(default_factory=list)  # which unit rules were used, in words
+    units: list[SegmentKey] = field(default_factory=list, repr=False)  # in corpus order
 
     def as_dict(self) -> dict:
         """For JSON: sets become sorted lists."""
         return {
             "coders": list(self.coders),
             "segments": self.segments,
+            "documents": self.documents,
+            "complete_documents": self.complete_documents,
+            "rules": self.rules,
             "only_a": self.only_a,
             "only_b": self.only_b,
             "per_code": [asdict(m) for m in self.per_code],
@@ -95,13 +123,25 @@ def cohen_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> float | None:
     return (p_o - p_e) / (1 - p_e)
 
 
+def gwet_ac1(pairs: Sequence[tuple[Hashable, Hashable]], categories: Sequence[Hashable] = (False, True)) -> float | None:
+    """Gwet's AC1 for two coders: p_e = Σ_c π_c (1 − π_c) / (q − 1), π_c = mean share of values c."""
+    n = len(pairs)
+    counts = Counter(a for a, _ in pairs) + Counter(b for _, b in pairs)
+    q = len(categories)
+    chance = sum((counts[c] / (2 * n)) * (1 - counts[c] / (2 * n)) for c in categories) / (q - 1)
+    if chance == 1:
+        return None
+    p_o = sum(a == b for a, b in pairs) / n
+    return (p_o - chance) / (1 - chance)
+
+
 def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable | None]]) -> float | None:
     """Krippendorff's alpha for nominal data; each unit lists the coders' values, None = missing.
 
     Coincidences o_ck = Σ_u (pairs of values c, k within unit u) / (m_u − 1) over units with at
     least two values; n_c = Σ_k o_ck; n.. = Σ_c n_c; alpha = 1 − (n.. − 1) Σ_{c≠k} o_ck / Σ_{c≠k} n_c n_k.
     """
-    coincidences: Counter = Counter()
+    coincidences: dict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for unit in units:
         values = Counter(v for v in unit if v is not None)
         m = sum(values.values())
@@ -111,7 +151,7 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable | None]]) -> fl
             for k, count_k in values.items():
                 pairs = count_c * (count_k - 1) if c == k else count_c * count_k
                 coincidences[(c, k)] += pairs / (m - 1)
-    totals: Counter = Counter()
+    totals: dict[Hashable, float] = defaultdict(float)
     for (c, _), value in coincidences.items():
         totals[c] += value
     n = sum(totals.values())
@@ -122,61 +162,140 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable | None]]) -> fl
     return 1 - (n - 1) * observed / expected
 
 
+def character_agreement(length: int, spans_a: Iterable[tuple[int, int]], spans_b: Iterable[tuple[int, int]]
+                        ) -> tuple[float, float]:
+    """NVivo's percent agreement and kappa for one code in one document, each character a unit.
+
+    Kappa = (agreed − ΣEF) / (total − ΣEF) with ΣEF = coded_A·coded_B/total + uncoded_A·uncoded_B/total;
+    when ΣEF = total (nothing to tell apart) NVivo reports complete agreement, 1.
+    """
+    a, b = np.zeros(length, dtype=bool), np.zeros(length, dtype=bool)
+    for start, end in spans_a:
+        a[start:end] = True
+    for start, end in spans_b:
+        b[start:end] = True
+    coded_a, coded_b = int(a.sum()), int(b.sum())
+    agreed = int((a == b).sum())
+    chance = (coded_a * coded_b + (length - coded_a) * (length - coded_b)) / length
+    kappa = 1.0 if chance == length else (agreed - chance) / (length - chance)
+    return 100.0 * agreed / length, kappa
+
+
 def _measure(code: str, pairs: list[tuple[bool, bool]]) -> CodeAgreement:
     kappa = cohen_kappa(pairs)
     alpha = krippendorff_alpha_nominal(pairs)
+    percent = percent_agreement(pairs)
     note = UNDEFINED if kappa is None or alpha is None else ""
-    return CodeAgreement(code, len(pairs), percent_agreement(pairs), kappa, alpha, note)
+    prevalence = sum(a or b for a, b in pairs) / len(pairs)
+    if (not note and percent >= PARADOX_PERCENT and kappa is not None and kappa < PARADOX_KAPPA
+            and prevalence <= PARADOX_PREVALENCE):
+        note = PARADOX
+    return CodeAgreement(code, len(pairs), percent, kappa, alpha, gwet_ac1(pairs), note)
 
 
-def _units_by_coder(store: CodingStore, corpus: Corpus, coder: str) -> dict[SegmentKey, list[Coding]]:
+@dataclass
+class _Coder:
+    """What one coder decided in the compared material: codes per segment, 'ingen kode' marks, finished documents."""
+
+    codings: list[Coding]
+    by_segment: dict[SegmentKey, list[Coding]]
+    no_code: set[SegmentKey]
+    complete: set[str]
+
+    @property
+    def documents(self) -> set[str]:
+        return {doc for doc, _ in self.by_segment} | {doc for doc, _ in self.no_code} | self.complete
+
+    def decided(self, doc_id: str) -> set[SegmentKey]:
+        return {key for key in self.by_segment if key[0] == doc_id} | {key for key in self.no_code if key[0] == doc_id}
+
+
+def _coder(store: CodingStore, corpus: Corpus, coder: str) -> _Coder:
     if coder not in store.coders():
         known = ", ".join(store.coders()) or "ingen endnu"
         raise WorkbenchError(f"Koderen '{coder}' har ingen kodninger i projektet (kodere: {known}).")
-    return segment_codings(store.current(corpus, coder), corpus)
+    codings = store.current(corpus, coder)
+    included = {d.id for d in corpus.included}
+    no_code = {(d, s) for d in included for s in store.no_code_segments(coder, d)}
+    complete = set(store.completed_documents(coder)) & included
+    return _Coder(codings, segment_codings(codings, corpus), no_code, complete)
 
 
-def _segment_order(corpus: Corpus) -> dict[SegmentKey, int]:
-    order: dict[SegmentKey, int] = {}
+def _units(corpus: Corpus, a: _Coder, b: _Coder) -> tuple[list[SegmentKey], list[str], int]:
+    """The units of analysis in corpus order, the documents compared and how many were fully coded by both."""
+    compared = a.documents & b.documents
+    units: list[SegmentKey] = []
+    documents, complete = [], 0
     for document in corpus.documents:
-        for segment in document.segments:
-            order[(document.id, segment.id)] = len(order)
-    return order
+        if document.id not in compared:
+            continue
+        documents.append(document.id)
+        if document.id in a.complete and document.id in b.complete:
+            complete += 1
+            units += [(document.id, s.id) for s in document.segments]
+        else:
+            decided = a.decided(document.id) | b.decided(document.id)
+            units += [(document.id, s.id) for s in document.segments if (document.id, s.id) in decided]
+    return units, documents, complete
+
+
+def _character_figures(code: str, documents: list[Document], a: _Coder, b: _Coder) -> tuple[float, float] | None:
+    figures = []
+    for document in documents:
+        spans_a = [(c.start, c.end) for c in a.codings if c.doc_id == document.id and c.code == code]
+        spans_b = [(c.start, c.end) for c in b.codings if c.doc_id == document.id and c.code == code]
+        if (spans_a or spans_b) and document.body:
+            figures.append((len(document.body), *character_agreement(len(document.body), spans_a, spans_b)))
+    if not figures:
+        return None
+    total = sum(length for length, _, _ in figures)
+    return (sum(length * p for length, p, _ in figures) / total, sum(length * k for length, _, k in figures) / total)
 
 
 def agreement(store: CodingStore, corpus: Corpus, codebook: Codebook, coder_a: str, coder_b: str) -> AgreementReport:
-    """Percent agreement, Cohen's kappa and Krippendorff's alpha per code and pooled (see the module doc)."""
+    """Percent agreement, Cohen's kappa, Krippendorff's alpha and Gwet's AC1 per code and pooled (see the module doc)."""
     check_coder(coder_a)
     check_coder(coder_b)
     if coder_a == coder_b:
         raise WorkbenchError("Vælg to forskellige kodere for at beregne enighed.")
-    by_a = _units_by_coder(store, corpus, coder_a)
-    by_b = _units_by_coder(store, corpus, coder_b)
-    order = _segment_order(corpus)
-    units = sorted(set(by_a) & set(by_b), key=order.__getitem__)
+    a, b = _coder(store, corpus, coder_a), _coder(store, corpus, coder_b)
+    units, compared, complete = _units(corpus, a, b)
     if not units:
         raise WorkbenchError(
-            f"{coder_a} og {coder_b} har ikke kodet nogen af de samme segmenter, så enigheden kan ikke beregnes. "
+            f"{coder_a} og {coder_b} har ikke kodet nogen af de samme dokumenter, så enigheden kan ikke beregnes. "
             "Lad begge kode de samme dokumenter."
         )
-    codes_a = {u: {c.code for c in by_a[u]} for u in units}
-    codes_b = {u: {c.code for c in by_b[u]} for u in units}
+    codes_a = {u: {c.code for c in a.by_segment.get(u, [])} for u in units}
+    codes_b = {u: {c.code for c in b.by_segment.get(u, [])} for u in units}
     used = set().union(*codes_a.values(), *codes_b.values())
     rank = {c.key: i for i, c in enumerate(codebook.codes)}
     codes = sorted(used, key=lambda key: (rank.get(key, len(rank)), key))
     decisions = {code: [(code in codes_a[u], code in codes_b[u]) for u in units] for code in codes}
     documents = {d.id: d for d in corpus.documents}
+    per_code = []
+    for code in codes:
+        measure = _measure(code, decisions[code])
+        characters = _character_figures(code, [documents[d] for d in compared], a, b)
+        if characters is not None:
+            measure.char_percent, measure.char_kappa = characters
+        per_code.append(measure)
+    rules = [RULE_SEGMENTS] if complete < len(compared) else []
+    rules += [RULE_COMPLETE] if complete else []
     return AgreementReport(
         coders=(coder_a, coder_b),
-        per_code=[_measure(code, decisions[code]) for code in codes],
+        per_code=per_code,
         overall=_measure(OVERALL, [pair for code in codes for pair in decisions[code]]),
         segments=len(units),
         disagreements=[
             Disagreement(u[0], u[1], documents[u[0]].segment(u[1]).text, codes_a[u], codes_b[u])
             for u in units if codes_a[u] != codes_b[u]
         ],
-        only_a=len(set(by_a) - set(by_b)),
-        only_b=len(set(by_b) - set(by_a)),
+        documents=len(compared),
+        complete_documents=complete,
+        only_a=sum(bool(codes_a[u]) and not codes_b[u] for u in units),
+        only_b=sum(bool(codes_b[u]) and not codes_a[u] for u in units),
+        rules=rules,
+        units=units,
     )
 
 
@@ -210,18 +329,17 @@ def resolve(
     by_b = segment_codings(store.current(corpus, coder_b), corpus)
     existing = segment_codings(store.current(corpus, consensus_coder), corpus)
     documents = {d.id: d for d in corpus.documents}
-    units = sorted(set(by_a) & set(by_b), key=_segment_order(corpus).__getitem__)
 
     added: list[tuple[Coding | None, SegmentKey, str]] = []  # (source coding or None, segment, code)
     removals: list[Coding] = []
-    for key in units:
+    for key in report.units:
         mine = {c.code for c in existing.get(key, [])}
-        source = by_a[key] + by_b[key]
+        source = by_a.get(key, []) + by_b.get(key, [])
         if key in decisions:
             target = set(decisions[key])
             removals += [c for c in existing.get(key, []) if c.code not in target]
         else:
-            target = {c.code for c in by_a[key]} & {c.code for c in by_b[key]}
+            target = {c.code for c in by_a.get(key, [])} & {c.code for c in by_b.get(key, [])}
         for code in sorted(target - mine):
             copy = next((c for c in source if c.code == code), None)
             added.append((copy, key, code))

@@ -11,13 +11,13 @@ self-evaluations, though codable, are reported through the self-evaluation table
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from workbench.material.codebook import VALENCES
-from workbench.coding.store import Coding
-from workbench.material.corpus import Document
-from workbench.project import Project
 from workbench.coding.retrieval import coded_segments
+from workbench.coding.store import Coding
+from workbench.material.codebook import VALENCES, Codebook
+from workbench.material.corpus import Corpus, Document
 
 CONSENSUS = "konsensus"
 PERSON_TYPES = ("interview",)  # one interview = one person; observations and focus groups are not persons
@@ -45,18 +45,19 @@ class QuoteCandidate:
     code: str
 
 
-def primary_coder(project: Project) -> str | None:
-    store = project.coding_store()
-    counts = Counter(c.coder for c in store.current(project.corpus) if c.coder != CONSENSUS)
+def primary_coder(current: Iterable[Coding]) -> str | None:
+    """The coder with the most current codings (consensus excluded), or None."""
+    counts = Counter(c.coder for c in current if c.coder != CONSENSUS)
     return counts.most_common(1)[0][0] if counts else None
 
 
-def analysis_codings(project: Project) -> list[Coding]:
-    """The codings the chapter is built on (see the module docstring)."""
-    store = project.coding_store()
-    current = store.current(project.corpus)
+def analysis_codings(current: list[Coding], primary: str | None = None) -> list[Coding]:
+    """The codings the chapter is built on (see the module docstring), from the current codings.
+
+    `primary` is the primary coder; None picks the coder with the most current codings.
+    """
     consensus_docs = {c.doc_id for c in current if c.coder == CONSENSUS}
-    primary = primary_coder(project)
+    primary = primary if primary is not None else primary_coder(current)
     return [
         c for c in current
         if (c.coder == CONSENSUS and c.doc_id in consensus_docs)
@@ -65,15 +66,20 @@ def analysis_codings(project: Project) -> list[Coding]:
 
 
 class Evidence:
-    """The analysis codings of a project, indexed once by code and segment."""
+    """The analysis codings of a project, indexed once by code and segment.
 
-    def __init__(self, project: Project):
-        self.project = project
-        self.codings = analysis_codings(project)
+    Given the current codings (`CodingStore.current(corpus)`), the corpus and the codebook explicitly;
+    the report wires them from its project.
+    """
+
+    def __init__(self, current: list[Coding], corpus: Corpus, codebook: Codebook, primary: str | None = None):
+        self.corpus = corpus
+        self.codebook = codebook
+        self.codings = analysis_codings(current, primary)
         # code → (doc_id, segment_id) → valences the segment is coded with
         self._segments: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
         for coding in self.codings:
-            document = project.corpus.get(coding.doc_id)
+            document = corpus.get(coding.doc_id)
             for segment in coded_segments(coding, document):
                 self._segments[coding.code][(coding.doc_id, segment.id)].add(coding.valence)
 
@@ -81,8 +87,8 @@ class Evidence:
         """Per respondent group with included documents: documents, persons and segments by valence."""
         segments = self._segments.get(code, {})
         rows = []
-        for group in self.project.codebook.respondent_groups:
-            documents = [d for d in self.project.corpus.included if d.meta.group == group.key]
+        for group in self.codebook.respondent_groups:
+            documents = [d for d in self.corpus.included if d.meta.group == group.key]
             if not documents:
                 continue
             ids = {d.id for d in documents}
@@ -103,12 +109,12 @@ class Evidence:
         for coding in self.codings:
             if coding.code != code or not coding.quote:
                 continue
-            document = self.project.corpus.get(coding.doc_id)
+            document = self.corpus.get(coding.doc_id)
             segment = document.segment(coding.segment_id) if coding.segment_id else None
             speaker = (segment.speaker or "").lower() if segment else ""
             if speaker in INTERVIEWER_LABELS:
                 continue
-            label = attribution(self.project, document)
+            label = attribution(self.corpus, self.codebook, document)
             if speaker in INTERPRETER_LABELS:
                 label += ", gengivet af tolk"
             text = " ".join(document.body[coding.start : coding.end].split())
@@ -121,18 +127,18 @@ class Evidence:
         return first + rest
 
 
-def persons_in(project: Project, group: str, unit: str | None = None) -> int:
+def persons_in(corpus: Corpus, group: str, unit: str | None = None) -> int:
     return sum(
-        1 for d in project.corpus.included
+        1 for d in corpus.included
         if d.meta.group == group and d.meta.type in PERSON_TYPES and (unit is None or d.meta.unit == unit)
     )
 
 
-def attribution(project: Project, document: Document) -> str:
+def attribution(corpus: Corpus, codebook: Codebook, document: Document) -> str:
     """The role label for a quote, coarsened when the group (or its unit) has too few people to hide in."""
-    group = project.codebook.respondent_group(document.meta.group)
+    group = codebook.respondent_group(document.meta.group)
     uses_unit = "{unit}" in group.attribution
-    people = persons_in(project, group.key, document.meta.unit if uses_unit else None)
+    people = persons_in(corpus, group.key, document.meta.unit if uses_unit else None)
     if document.meta.type == "interview" and people < group.min_persons:
         return group.coarse_attribution
     return group.attribution.format(role=document.meta.role, unit=document.meta.unit or "").strip(", ")

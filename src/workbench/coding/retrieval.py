@@ -4,19 +4,24 @@ Everything here reads only current codings (`CodingStore.current`): on documents
 and on text that has not changed since it was coded. The unit of counting is the segment: a
 segment coded twice with the same code (two coders, or two spans) counts once, and a span coding
 counts for every segment it touches (a span inside a segment counts for that segment).
+
+For the coding view, `retrieve_hits` gives one hit per coding of the chosen coder (the consensus
+unless another is named, or all coders when asked) with its offsets, so the view can open the
+document there; `matrix_cell` and `cooccurrence_cell` give the segments behind a matrix cell.
+Nothing here formats for people: the view and the report do.
 """
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
-from typing import Collection, Iterable
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.lang import numbers as numfmt
-from workbench.material.codebook import VALENCES, Code, Codebook
 from workbench.coding.store import Coding, CodingStore
+from workbench.errors import WorkbenchError
+from workbench.material.codebook import VALENCES, Code, Codebook
 from workbench.material.corpus import Corpus, Document, Segment, text_hash
 
 COLUMNS = [
@@ -182,33 +187,171 @@ def progress(store: CodingStore, document: Document, coder: str) -> tuple[int, i
     return len(coded), len(document.segments)
 
 
-def heatmap_png(df: pd.DataFrame, title: str) -> bytes:
-    """A count table as a heatmap PNG with the numbers in the cells (for the notebook and the report)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+@dataclass(frozen=True)
+class Coverage:
+    """How far a coder is with a document: segments coded, marked "ingen kode", and in all."""
 
-    values = df.to_numpy(dtype=float)
-    rows = [_flat(label) for label in df.index]
-    columns = [_flat(label) for label in df.columns]
-    width = min(16.0, 2.5 + 0.75 * max(len(columns), 1))
-    height = min(16.0, 1.5 + 0.4 * max(len(rows), 1))
-    figure = Figure(figsize=(width, height), dpi=150)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    top = values.max() if values.size else 0
-    axes.imshow(values if values.size else [[0]], cmap="Blues", vmin=0, vmax=max(top, 1), aspect="auto")
-    axes.set_xticks(range(len(columns)), columns, rotation=45, ha="right", fontsize=8)
-    axes.set_yticks(range(len(rows)), rows, fontsize=8)
-    for (row, column), value in pd.DataFrame(values).stack().items():
-        text = numfmt.integer(value) if float(value).is_integer() else numfmt.decimal(value, 1)
-        axes.text(column, row, text, ha="center", va="center", fontsize=7,
-                  color="white" if top and value > top * 0.6 else "black")
-    axes.set_title(title, fontsize=10)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    coded: int
+    no_code: int
+    total: int
+    complete: bool  # the coder marked the document as fully coded
+
+    @property
+    def open(self) -> int:
+        """Segments neither coded nor marked "ingen kode"."""
+        return self.total - self.coded - self.no_code
 
 
-def _flat(label) -> str:
-    return " · ".join(str(part) for part in label) if isinstance(label, tuple) else str(label)
+def coverage(store: CodingStore, document: Document, coder: str) -> Coverage:
+    coded, total = progress(store, document, coder)
+    marked = {s.id for s in document.segments} & store.no_code_segments(coder, document.id)
+    return Coverage(coded, len(marked), total, document.id in store.completed_documents(coder))
+
+
+# --- Hits for the coding view: one row per coding, with the place to jump to --------------------
+
+CONSENSUS = "konsensus"  # the coder name of the agreed codings (as coding.evidence counts them)
+
+
+@dataclass(frozen=True)
+class RetrievalHit:
+    """One coding as retrieval shows it: where it is (offsets into Document.body, to jump there),
+    what it is, and whose."""
+
+    coding_id: str
+    coder: str
+    doc_id: str
+    segments: tuple[str, ...]  # the segments it counts for
+    start: int
+    end: int
+    code: str
+    group: str  # the respondent group's key ...
+    group_name: str  # ... and name
+    doc_type: str
+    role: str
+    valence: str
+    quote: bool
+    memo: str
+    question: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    hits: tuple[RetrievalHit, ...]
+    coders: tuple[str, ...]  # whose codings these are
+
+    @property
+    def count(self) -> int:
+        return len(self.hits)
+
+    @property
+    def documents(self) -> int:
+        return len({h.doc_id for h in self.hits})
+
+
+@dataclass(frozen=True)
+class SegmentHit:
+    """A segment a matrix cell counts, with the codings that put it there."""
+
+    doc_id: str
+    segment_id: str
+    start: int
+    end: int
+    text: str
+    coding_ids: tuple[str, ...]
+
+
+def _coders(store: CodingStore, coder: str | None, all_coders: bool) -> str | None:
+    """The one coder to show (None: all), defaulting to the consensus."""
+    if all_coders:
+        return None
+    coder = coder or CONSENSUS
+    if coder not in store.coders():
+        raise WorkbenchError(
+            f"Der er ingen kodninger fra '{coder}'. Vælg en koder blandt: {', '.join(store.coders()) or '(ingen)'}."
+        )
+    return coder
+
+
+def retrieve_hits(
+    store: CodingStore,
+    corpus: Corpus,
+    codebook: Codebook,
+    *,
+    coder: str | None = None,
+    all_coders: bool = False,
+    code: str | Collection[str] | None = None,
+    group: str | Collection[str] | None = None,
+    doc_type: str | Collection[str] | None = None,
+    valence: str | Collection[str] | None = None,
+    doc_id: str | None = None,
+) -> Retrieval:
+    """The current codings matching the filters, one hit per coding: of one coder (the consensus
+    unless another is named), or of every coder with `all_coders`. In document and text order."""
+    chosen = _coders(store, coder, all_coders)
+    codings = [
+        c for c in _filtered(store, corpus, code=code, group=group, doc_type=doc_type, valence=valence, coder=chosen)
+        if doc_id is None or c.doc_id == doc_id
+    ]
+    documents = {d.id: d for d in corpus.documents}
+    names = {g.key: g.name for g in codebook.respondent_groups}
+    order = {c.key: i for i, c in enumerate(codebook.codes)}
+    codings.sort(key=lambda c: (c.doc_id, c.start, c.end, order.get(c.code, len(order)), c.coder))
+    hits = []
+    for coding in codings:
+        document = documents[coding.doc_id]
+        meta = document.meta
+        hits.append(RetrievalHit(
+            coding.id, coding.coder, coding.doc_id, tuple(s.id for s in coded_segments(coding, document)),
+            coding.start, coding.end, coding.code, meta.group, names.get(meta.group, meta.group), meta.type,
+            meta.role, coding.valence, coding.quote, coding.memo, coding.question,
+            document.body[coding.start : coding.end],
+        ))
+    return Retrieval(tuple(hits), (chosen,) if chosen else tuple(store.coders()))
+
+
+def _segment_hits(grouped: dict[SegmentKey, list[Coding]], corpus: Corpus) -> list[SegmentHit]:
+    documents = {d.id: d for d in corpus.documents}
+    found = []
+    for (doc_id, segment_id), codings in grouped.items():
+        segment = documents[doc_id].segment(segment_id)
+        found.append(SegmentHit(doc_id, segment_id, segment.start, segment.end, segment.text,
+                                tuple(dict.fromkeys(c.id for c in codings))))
+    return sorted(found, key=lambda hit: (hit.doc_id, hit.start))
+
+
+def matrix_cell(
+    store: CodingStore,
+    corpus: Corpus,
+    code: str,
+    group: str,
+    *,
+    valence: str | None = None,
+    coder: str | Collection[str] | None = None,
+) -> list[SegmentHit]:
+    """The segments one cell of `code_group_matrix` counts (same coder filter; a respondent group
+    key; with `valence`, the cell of the valence split): as many as the cell says."""
+    codings = _filtered(store, corpus, code=code, group=group, valence=valence, coder=coder)
+    return _segment_hits(segment_codings(codings, corpus), corpus)
+
+
+def cooccurrence_cell(
+    store: CodingStore,
+    corpus: Corpus,
+    principle: str,
+    factor: str,
+    *,
+    same_coder: bool = True,
+    coder: str | Collection[str] | None = None,
+) -> list[SegmentHit]:
+    """The segments one cell of `cooccurrence` counts, with the codings of both codes on them."""
+    both: dict[SegmentKey, list[Coding]] = {}
+    for key, codings in segment_codings(_filtered(store, corpus, coder=coder), corpus).items():
+        pair = [c for c in codings if c.code in (principle, factor)]
+        if same_coder:
+            coders = {c.coder for c in pair if c.code == principle} & {c.coder for c in pair if c.code == factor}
+            pair = [c for c in pair if c.coder in coders]
+        if {c.code for c in pair} == {principle, factor} or (principle == factor and pair):
+            both[key] = pair
+    return _segment_hits(both, corpus)

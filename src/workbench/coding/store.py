@@ -1,11 +1,19 @@
 """The coding store: what each coder did, as an append-only log per coder.
 
-`codings/<coder>.jsonl` holds one event per line (add, update, remove). Nothing is rewritten in
-place: the current codings are the replay of the log, and the log is the full history of who
-coded, changed or removed what, and when. Appends are locked and fsynced (fsio.append_line), so
+`codings/<coder>.jsonl` holds one event per line. Coding events: add, update, remove. Decision
+events, so that agreement can tell a decision from an unread segment: no_code / undo_no_code
+(the coder says no code applies to a segment), document_complete / document_incomplete (the coder
+has coded a whole document), and reject_suggestion (a code suggestion the coder turned down).
+Nothing is rewritten in place: the current state is the replay of the log, and the log is the
+full history of who coded, changed or removed what, and when. Appends are locked and fsynced (fsio.append_line), so
 two processes coding at once lose nothing, and a crash mid-write can only tear the last line,
 which readers skip. Each coding stores a hash of the text it covers: if the transcript is edited
-afterwards, the coding is reported as stale, never moved.
+afterwards, the coding is reported as stale, never moved; new codings also keep a word
+fingerprint (`coding.fingerprint`) from which `coding.reanchor` proposes the new place.
+
+The same coder, code and span is one coding: `add` gives back the existing coding when asked
+for it again with the same valence, memo, star and question, and refuses (in Danish) when asked
+with different ones, so nothing the coder chose is silently dropped.
 """
 
 from __future__ import annotations
@@ -18,13 +26,22 @@ import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from workbench.coding.fingerprint import encode_anchor
+from workbench.errors import WorkbenchError
+from workbench.io.files import append_line, locked
 from workbench.material.codebook import VALENCES, Codebook
 from workbench.material.corpus import Corpus, Document, Segment, text_hash
-from workbench.errors import WorkbenchError
-from workbench.io.files import append_line
 
 CODER_NAME = re.compile(r"^[A-Za-zÆØÅæøå0-9][A-Za-zÆØÅæøå0-9_.-]{0,39}$")
-CHANGEABLE = ("code", "valence", "memo", "quote")
+# start, end, text_hash, segment_id and anchor change together, when a coding is re-anchored
+CHANGEABLE = ("code", "valence", "memo", "quote", "question", "start", "end", "text_hash", "segment_id", "anchor")
+SPAN_FIELDS = ("start", "end", "text_hash")
+# which evaluation question a principle coding speaks to
+QUESTIONS = ("relevans", "efterlevelse", "resultat")
+CODING_ACTIONS = ("add", "update", "remove")
+DECISION_ACTIONS = (
+    "no_code", "undo_no_code", "document_complete", "document_incomplete", "reject_suggestion", "undo_reject_suggestion"
+)
 
 
 @dataclass(frozen=True)
@@ -42,15 +59,51 @@ class Coding:
     quote: bool = False
     created: str = ""
     updated: str = ""
+    question: str | None = None  # relevans | efterlevelse | resultat, for principle codings
+    anchor: str = ""  # word fingerprint of the covered text (coding.fingerprint); empty on old codings
+
+    @property
+    def span_key(self) -> tuple[str, str, int, int]:
+        """What makes two codings of one coder the same coding."""
+        return (self.doc_id, self.code, self.start, self.end)
+
+
+@dataclass(frozen=True)
+class NoCodeMark:
+    """A coder's decision that no code applies to a segment ("ingen kode")."""
+
+    coder: str
+    doc_id: str
+    segment_id: str
+    start: int
+    end: int
+    text_hash: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A code suggestion the coder turned down, remembered across sessions."""
+
+    coder: str
+    doc_id: str
+    segment_id: str
+    code: str
+    at: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.doc_id, self.segment_id, self.code)
 
 
 @dataclass(frozen=True)
 class CodingEvent:
-    action: str  # add | update | remove
+    action: str  # add | update | remove, or one of DECISION_ACTIONS
     coding_id: str
     coder: str
     at: str
     fields: dict = field(default_factory=dict)
+    by: str = ""  # who wrote the event when it was not the coder (a merge of codes, say)
 
 
 @dataclass(frozen=True)
@@ -60,13 +113,14 @@ class StaleCoding:
 
 
 def now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
 def check_coder(name: str) -> str:
     if not CODER_NAME.match(name or ""):
         raise WorkbenchError(
-            f"Kodernavnet '{name}' kan ikke bruges. Brug initialer eller et pseudonym med bogstaver, tal, '-' eller '_'."
+            f"Kodernavnet '{name}' kan ikke bruges. Brug initialer eller et pseudonym med bogstaver, tal, '-' eller "
+            "'_'."
         )
     return name
 
@@ -79,6 +133,10 @@ class _CoderLog:
         self.coder = coder
         self.offset = 0
         self.state: dict[str, Coding] = {}
+        self.by_span: dict[tuple[str, str, int, int], str] = {}  # Coding.span_key → coding id
+        self.no_code: dict[tuple[str, str], NoCodeMark] = {}  # (doc_id, segment_id) → mark
+        self.complete: dict[str, str] = {}  # doc_id → when it was marked fully coded
+        self.rejections: dict[tuple[str, str, str], Rejection] = {}
         self.events: list[CodingEvent] = []
         self.skipped: list[int] = []  # line numbers of torn or unreadable lines
         self._lines_read = 0
@@ -89,7 +147,7 @@ class _CoderLog:
         except FileNotFoundError:
             return
         if size < self.offset:  # the file was replaced (e.g. restored from backup): start over
-            self.__init__(self.path, self.coder)
+            self.__init__(self.path, self.coder)  # type: ignore[misc]  # a fresh replay of the same log
         if size == self.offset:
             return
         with open(self.path, "rb") as handle:
@@ -109,22 +167,57 @@ class _CoderLog:
             return
         try:
             record = json.loads(raw)
-            event = CodingEvent(record["action"], record["id"], self.coder, record["at"], record.get("fields", {}))
+            event = CodingEvent(record["action"], record["id"], self.coder, record["at"], record.get("fields", {}),
+                                record.get("by", ""))
             self.apply(event)
         except (ValueError, KeyError, TypeError, AttributeError):
             # torn by a crash, or valid JSON that is not a coding event (hand-edited): skip, never crash the reader
             self.skipped.append(line_number)
 
     def apply(self, event: CodingEvent) -> None:
-        if event.action == "add":
-            self.state[event.coding_id] = Coding(
-                id=event.coding_id, coder=self.coder, created=event.at, updated=event.at, **event.fields
-            )
-        elif event.action == "update" and event.coding_id in self.state:
-            self.state[event.coding_id] = replace(self.state[event.coding_id], updated=event.at, **event.fields)
-        elif event.action == "remove":
-            self.state.pop(event.coding_id, None)
+        action, fields = event.action, event.fields
+        if action == "add":
+            self._put(Coding(id=event.coding_id, coder=self.coder, created=event.at, updated=event.at, **fields))
+        elif action == "update" and event.coding_id in self.state:
+            old = self.state[event.coding_id]
+            self._unindex(old)
+            self._put(replace(old, updated=event.at, **fields))  # keeps its place in the order of codings
+        elif action == "remove":
+            self._drop(event.coding_id)
+        elif action == "no_code":
+            mark = NoCodeMark(self.coder, fields["doc_id"], fields["segment_id"], int(fields["start"]),
+                              int(fields["end"]), fields["text_hash"], event.at)
+            self.no_code[(mark.doc_id, mark.segment_id)] = mark
+        elif action == "undo_no_code":
+            self.no_code.pop((fields["doc_id"], fields["segment_id"]), None)
+        elif action == "document_complete":
+            self.complete[fields["doc_id"]] = event.at
+        elif action == "document_incomplete":
+            self.complete.pop(fields["doc_id"], None)
+        elif action == "reject_suggestion":
+            rejection = Rejection(self.coder, fields["doc_id"], fields["segment_id"], fields["code"], event.at)
+            self.rejections[rejection.key] = rejection
+        elif action == "undo_reject_suggestion":
+            self.rejections.pop((fields["doc_id"], fields["segment_id"], fields["code"]), None)
+        # an unknown action (from a newer workbench) is kept in the history and otherwise ignored
         self.events.append(event)  # only after the event applied cleanly
+
+    def _put(self, coding: Coding) -> None:
+        self.state[coding.id] = coding
+        self.by_span[coding.span_key] = coding.id
+
+    def _unindex(self, coding: Coding) -> None:
+        if self.by_span.get(coding.span_key) == coding.id:
+            del self.by_span[coding.span_key]
+
+    def _drop(self, coding_id: str) -> None:
+        coding = self.state.pop(coding_id, None)
+        if coding is not None:
+            self._unindex(coding)
+
+    def same_span(self, key: tuple[str, str, int, int]) -> Coding | None:
+        coding_id = self.by_span.get(key)
+        return self.state.get(coding_id) if coding_id else None
 
 
 class CodingStore:
@@ -148,9 +241,12 @@ class CodingStore:
             return []
         return sorted(p.stem for p in self.folder.glob("*.jsonl") if CODER_NAME.match(p.stem))
 
-    def _write(self, coder: str, action: str, coding_id: str, fields: dict) -> CodingEvent:
-        event = CodingEvent(action, coding_id, coder, now(), fields)
+    def _write(self, coder: str, action: str, coding_id: str, fields: dict, by: str | None = None) -> CodingEvent:
+        by = "" if by in (None, coder) else check_coder(by)
+        event = CodingEvent(action, coding_id, coder, now(), fields, by)
         record = {"action": action, "id": coding_id, "at": event.at, "fields": fields}
+        if by:
+            record["by"] = by
         log = self._log(coder)
         append_line(log.path, json.dumps(record, ensure_ascii=False, separators=(",", ":")))
         log.refresh()  # picks up our line and any a concurrent writer appended before it
@@ -161,6 +257,17 @@ class CodingStore:
             raise WorkbenchError(f"Koden '{code}' findes ikke i kodebogen.")
         if valence is not None and valence not in VALENCES:
             raise WorkbenchError(f"Valensen '{valence}' er ukendt; brug {', '.join(VALENCES)}.")
+
+    def _check_question(self, code: str, question: str | None) -> None:
+        if question is None:
+            return
+        if question not in QUESTIONS:
+            raise WorkbenchError(f"Spørgsmålet '{question}' er ukendt; brug {', '.join(QUESTIONS)}.")
+        codebook = self.codebook
+        if codebook is not None and codebook.has_code(code) and codebook.group_of(code).kind != "principle":
+            raise WorkbenchError(
+                f"Koden '{code}' er ikke et princip; kun kodninger af principper kan knyttes til {question}."
+            )
 
     def add(
         self,
@@ -173,42 +280,165 @@ class CodingStore:
         span: tuple[int, int] | None = None,
         memo: str = "",
         quote: bool = False,
+        question: str | None = None,
     ) -> Coding:
-        """Code a whole segment, or a character span of the document body."""
+        """Code a whole segment, or a character span of the document body.
+
+        Asked again for a coding the coder already has (same code and span), the existing coding
+        is returned and nothing is written; asked with another valence, memo, star or question,
+        it is refused: change the existing coding instead (`find` tells whether there is one).
+        """
         self._check(code, valence)
+        self._check_question(code, question)
+        segment_id: str | None
         if segment is not None:
             start, end, segment_id = segment.start, segment.end, segment.id
         elif span is not None:
             start, end = span
             if not 0 <= start < end <= len(document.body):
                 raise WorkbenchError(f"Tekststykket {start}-{end} ligger uden for dokumentet {document.id}.")
-            segment_id = next((s.id for s in document.segments if s.start <= start and end <= s.end), None)
+            segment_id = _segment_containing(document, start, end)
         else:
             raise ValueError("give a segment or a span")
         fields = {
             "doc_id": document.id, "segment_id": segment_id, "start": start, "end": end, "code": code,
             "valence": valence, "memo": memo, "quote": bool(quote), "text_hash": text_hash(document.body[start:end]),
+            "anchor": encode_anchor(document.body, start, end),
         }
-        coding_id = uuid.uuid4().hex[:12]
-        self._write(check_coder(coder), "add", coding_id, fields)
+        if question is not None:  # left out otherwise, so the line reads as before
+            fields["question"] = question
+        # under the log's lock, so two sessions of one coder cannot both add the same coding
+        with locked(self.path_for(check_coder(coder))):
+            existing = self._log(coder).same_span((document.id, code, start, end))
+            if existing is not None:
+                if (existing.valence, existing.memo, existing.quote, existing.question) == (
+                    valence, memo, bool(quote), question
+                ):
+                    return existing
+                raise WorkbenchError(
+                    f"{coder} har allerede kodet {document.id} {start}-{end} med {code} (kodning {existing.id}). "
+                    "Ret valens, memo, stjerne eller spørgsmål på den kodning i stedet for at kode igen."
+                )
+            coding_id = uuid.uuid4().hex[:12]
+            self._write(coder, "add", coding_id, fields)
         return self._log(coder).state[coding_id]
 
-    def update(self, coder: str, coding_id: str, **changes) -> Coding:
+    def find(self, coder: str, doc_id: str, code: str, start: int, end: int) -> Coding | None:
+        """The coder's current coding with this code on exactly this span, if there is one."""
+        return self._log(coder).same_span((doc_id, code, start, end))
+
+    def update(self, coder: str, coding_id: str, *, by: str | None = None, **changes) -> Coding:
+        """Change a coding by a new event. Re-anchoring changes start, end and text_hash together
+        (see `reanchor`); the result must not become a second coding of the same code and span.
+        `by` names who made the change when it is not the coder (a merge of codes)."""
         unknown = set(changes) - set(CHANGEABLE)
         if unknown:
             raise ValueError(f"cannot change {unknown}")
+        if set(SPAN_FIELDS) & set(changes) and not set(SPAN_FIELDS) <= set(changes):
+            raise ValueError("start, end and text_hash change together")
         self._check(changes.get("code"), changes.get("valence"))
-        if coding_id not in self._log(coder).state:
+        log = self._log(coder)
+        current = log.state.get(coding_id)
+        if current is None:
             raise WorkbenchError(f"Kodningen {coding_id} findes ikke hos koderen {coder}.")
+        if "question" in changes or "code" in changes:
+            self._check_question(changes.get("code", current.code), changes.get("question", current.question))
+        if "start" in changes and not 0 <= changes["start"] < changes["end"]:
+            raise WorkbenchError(f"Tekststykket {changes['start']}-{changes['end']} er ugyldigt.")
         if "quote" in changes:
             changes["quote"] = bool(changes["quote"])
-        self._write(coder, "update", coding_id, changes)
+        after = replace(current, **changes)
+        other = log.same_span(after.span_key)
+        if other is not None and other.id != coding_id:
+            raise WorkbenchError(
+                f"{coder} har allerede en kodning med {after.code} på {after.doc_id} {after.start}-{after.end} "
+                f"(kodning {other.id}); fjern den ene i stedet for at få to ens kodninger."
+            )
+        self._write(coder, "update", coding_id, changes, by)
         return self._log(coder).state[coding_id]
 
-    def remove(self, coder: str, coding_id: str) -> None:
+    def reanchor(self, coder: str, coding_id: str, document: Document, start: int, end: int) -> Coding:
+        """Move a (stale) coding to body[start:end] of the edited document, by an update event: the
+        coder accepted the place (`coding.reanchor.propose` only proposes)."""
+        if not 0 <= start < end <= len(document.body):
+            raise WorkbenchError(f"Tekststykket {start}-{end} ligger uden for dokumentet {document.id}.")
+        return self.update(
+            coder, coding_id, start=start, end=end, text_hash=text_hash(document.body[start:end]),
+            segment_id=_segment_containing(document, start, end), anchor=encode_anchor(document.body, start, end),
+        )
+
+    def remove(self, coder: str, coding_id: str, *, by: str | None = None) -> None:
         if coding_id not in self._log(coder).state:
             raise WorkbenchError(f"Kodningen {coding_id} findes ikke hos koderen {coder}.")
-        self._write(coder, "remove", coding_id, {})
+        self._write(coder, "remove", coding_id, {}, by)
+
+    # Decisions: "ingen kode", fully coded documents, rejected suggestions.
+
+    def mark_no_code(self, coder: str, document: Document, segment: Segment) -> NoCodeMark:
+        """Record that no code applies to the segment. Refused while the coder has codings on it."""
+        log = self._log(check_coder(coder))
+        coded = [
+            c for c in log.state.values() if c.doc_id == document.id and c.start < segment.end and segment.start < c.end
+        ]
+        if coded:
+            raise WorkbenchError(
+                f"Segmentet {segment.id} i {document.id} har allerede {len(coded)} kodning(er) af {coder}; "
+                "fjern dem, før det markeres som 'ingen kode'."
+            )
+        existing = log.no_code.get((document.id, segment.id))
+        if existing is None or existing.text_hash != segment.hash:
+            fields = {"doc_id": document.id, "segment_id": segment.id, "start": segment.start, "end": segment.end,
+                      "text_hash": segment.hash}
+            self._write(coder, "no_code", _event_id(), fields)
+        return self._log(coder).no_code[(document.id, segment.id)]
+
+    def undo_no_code(self, coder: str, doc_id: str, segment_id: str) -> None:
+        if (doc_id, segment_id) not in self._log(coder).no_code:
+            raise WorkbenchError(f"Segmentet {segment_id} i {doc_id} er ikke markeret som 'ingen kode' af {coder}.")
+        self._write(coder, "undo_no_code", _event_id(), {"doc_id": doc_id, "segment_id": segment_id})
+
+    def no_code_marks(self, coder: str, doc_id: str | None = None) -> list[NoCodeMark]:
+        """The coder's "ingen kode" marks (all, or on one document), in segment order. A mark stays
+        recorded even if the coder codes the segment later; `no_code_segments` leaves those out."""
+        marks = [m for m in self._log(coder).no_code.values() if doc_id is None or m.doc_id == doc_id]
+        return sorted(marks, key=lambda m: (m.doc_id, m.start, m.segment_id))
+
+    def no_code_segments(self, coder: str, doc_id: str) -> set[str]:
+        """Ids of the segments the coder marked "ingen kode" in the document and has not coded since."""
+        coded = [c for c in self._log(coder).state.values() if c.doc_id == doc_id]
+        return {
+            m.segment_id for m in self.no_code_marks(coder, doc_id)
+            if not any(c.start < m.end and m.start < c.end for c in coded)
+        }
+
+    def mark_complete(self, coder: str, document: Document) -> None:
+        """The coder has coded the whole document: every segment without a coding is a decision."""
+        if document.id not in self._log(check_coder(coder)).complete:
+            self._write(coder, "document_complete", _event_id(),
+                        {"doc_id": document.id, "text_hash": text_hash(document.body)})
+
+    def unmark_complete(self, coder: str, doc_id: str) -> None:
+        if doc_id in self._log(coder).complete:
+            self._write(coder, "document_incomplete", _event_id(), {"doc_id": doc_id})
+
+    def completed_documents(self, coder: str) -> set[str]:
+        """Ids of the documents the coder has marked as fully coded."""
+        return set(self._log(coder).complete)
+
+    def reject_suggestion(self, coder: str, doc_id: str, segment_id: str, code: str) -> Rejection:
+        key = (doc_id, segment_id, code)
+        if key not in self._log(check_coder(coder)).rejections:
+            fields = {"doc_id": doc_id, "segment_id": segment_id, "code": code}
+            self._write(coder, "reject_suggestion", _event_id(), fields)
+        return self._log(coder).rejections[key]
+
+    def undo_reject_suggestion(self, coder: str, doc_id: str, segment_id: str, code: str) -> None:
+        if (doc_id, segment_id, code) in self._log(coder).rejections:
+            self._write(coder, "undo_reject_suggestion", _event_id(),
+                        {"doc_id": doc_id, "segment_id": segment_id, "code": code})
+
+    def rejections(self, coder: str) -> list[Rejection]:
+        return list(self._log(coder).rejections.values())
 
     def codings(self, coder: str | None = None) -> list[Coding]:
         coders = [coder] if coder else self.coders()
@@ -240,6 +470,14 @@ class CodingStore:
         ]
 
 
+def _segment_containing(document: Document, start: int, end: int) -> str | None:
+    return next((s.id for s in document.segments if s.start <= start and end <= s.end), None)
+
+
+def _event_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
 def staleness(coding: Coding, corpus: Corpus) -> str | None:
     return _staleness(coding, corpus.get(coding.doc_id))
 
@@ -248,5 +486,6 @@ def _staleness(coding: Coding, document: Document | None) -> str | None:
     if document is None:
         return f"dokumentet {coding.doc_id} findes ikke længere"
     if coding.end > len(document.body) or text_hash(document.body[coding.start : coding.end]) != coding.text_hash:
-        return f"teksten i {coding.doc_id} ({coding.segment_id or f'{coding.start}-{coding.end}'}) er ændret efter kodningen"
+        where = coding.segment_id or f"{coding.start}-{coding.end}"
+        return f"teksten i {coding.doc_id} ({where}) er ændret efter kodningen"
     return None

@@ -7,6 +7,15 @@ word when its lemma or its own lower-case form equals it, so the indicator "samt
 the words is skipped; the phrase must lie within one segment). Matched indicators are listed in the
 codebook's order.
 
+Word boundaries hold on both sides: an indicator matches whole tokens only (never the start of a
+compound: "plan" does not match "planlægning", nor "samme" "sammen"). An indicator word that
+stands inside a fixed expression from `data/fixed_expressions_da.txt` ("samme" in "med det samme",
+"dele" in "til dels") is no hit: the expressions are matched as whole words, case-insensitively,
+with only white space between them (a full stop or comma between the words breaks the expression).
+Each suggestion carries its reason for the coder: the indicators, and where in the body and with
+which words they occur (`Suggestion.hits`). A rejected suggestion is an event in the coder's log
+(`reject`), so `open_suggestions` leaves it out in every later session.
+
 Most of a transcript holds no indicator, so the body is never tokenized as a whole. Per codebook,
 the lower-case tokens that can have an indicator's first word among their forms are known in
 advance (the word, the words the lemma table leads to it, the word plus an inflection ending). A
@@ -21,17 +30,21 @@ from __future__ import annotations
 import bisect
 import re
 import sys
-from dataclasses import dataclass
-from functools import lru_cache
-from itertools import compress, islice
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from itertools import chain, compress, islice
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
-from workbench.material.codebook import Codebook
-from workbench.coding.store import Coding
-from workbench.material.corpus import Document
+from workbench.coding.store import Coding, CodingStore, Rejection
 from workbench.lang.nlp import CHUNK, chunk_tokens, lemma, lemma_table, tokenize
+from workbench.material.codebook import Codebook
+from workbench.material.corpus import Document
+
+FIXED_EXPRESSIONS = Path(__file__).parent.parent / "data" / "fixed_expressions_da.txt"
 
 # Inflection endings tried on words the lookup table does not know (compounds such as
 # "supportteamet"), longest first; a stripped form only counts when it equals an indicator.
@@ -42,12 +55,28 @@ _BITS = 5  # per character's id: 1 to _SPACE_ID - 1 for the characters of candid
 _SPACE_ID = (1 << _BITS) - 1
 
 
+class IndicatorHit(NamedTuple):
+    """One place where an indicator occurs: the reason for a suggestion, to show on the text."""
+
+    indicator: str  # as the codebook writes it
+    start: int  # offsets into Document.body, from the first word's start to the last word's end
+    end: int
+    text: str  # the words as they stand in the text ("Samtykket")
+
+
 @dataclass(frozen=True, slots=True)
 class Suggestion:
     doc_id: str
     segment_id: str
     code: str
     matched: tuple[str, ...]  # the indicators that matched, in the codebook's order
+    # every occurrence, in indicator then text order; left out of comparisons, so two suggestions
+    # of the same code for the same segment and indicators are equal
+    hits: tuple[IndicatorHit, ...] = field(default=(), compare=False)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.doc_id, self.segment_id, self.code)
 
 
 @dataclass(frozen=True)
@@ -65,6 +94,11 @@ def _forms(word: str) -> frozenset[str]:
     if lower not in lemma_table():
         forms.update(lower[: -len(e)] for e in _ENDINGS if lower.endswith(e) and len(lower) - len(e) >= _MIN_STEM)
     return frozenset(forms)
+
+
+def word_forms(word: str) -> frozenset[str]:
+    """The forms under which a word of the text matches a word of an indicator (or of a search)."""
+    return _forms(word)
 
 
 def indicator_words(indicator: str) -> tuple[str, ...]:
@@ -161,6 +195,14 @@ class _Index:
         # per chunk the filter let through, its `_first_words`: grows with the project's vocabulary
         self._chunks: dict[str, tuple[tuple[int, int, int, tuple[str, ...]], ...]] = {}
 
+    @cached_property
+    def in_expressions(self) -> frozenset[int]:
+        """Entry numbers of the indicators whose first word can be a word of a fixed expression:
+        only their hits need the (slower) look at the words around them."""
+        return frozenset(
+            number for word in _fixed_expressions() for number in self._starting_with(_forms(word))
+        )
+
     def _first_words(self, chunk: str) -> tuple[tuple[int, int, int, tuple[str, ...]], ...]:
         """(offset, end offset, entry number, the indicator's further words) of the chunk's tokens
         that are an indicator's first word."""
@@ -183,7 +225,7 @@ class _Index:
         ids = self._ids[np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
         keys = np.zeros(len(ids), dtype=np.uint32)  # key i: the ids of characters i to i + _WIDTH - 1
         for i in range(min(_WIDTH, len(ids))):
-            keys[: len(ids) - i] |= ids[i:] << (_BITS * (_WIDTH - 1 - i))
+            keys[: len(ids) - i] |= ids[i:] << (_BITS * (_WIDTH - 1 - i))  # type: ignore[arg-type]  # stays uint32
         spaces = np.flatnonzero(ids == _SPACE_ID)
         chunks = np.searchsorted(spaces, np.flatnonzero(self._begins[keys]))  # chunk n ends at space n
         chunks = chunks[np.diff(chunks, prepend=-1) > 0]
@@ -201,9 +243,8 @@ class _Index:
         found = []
         for start, first in compress(zip(starts, firsts), firsts):
             for offset, end_offset, number, further in first:
-                last = start + end_offset
-                if further:
-                    last = _phrase_end(body, start, last, further)
+                end = start + end_offset
+                last = _phrase_end(body, start, end, further) if further else end
                 if last is not None:
                     found.append((start + offset, last, number))
         return found
@@ -219,26 +260,121 @@ def _index_of(indicators: tuple[tuple[str, tuple[str, ...]], ...]) -> _Index:
     return _Index(indicators)
 
 
+@lru_cache(maxsize=1)
+def _fixed_expressions() -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
+    """Per lower-case word, the fixed expressions (as lower-case words) it stands in, and where."""
+    by_word: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for line in FIXED_EXPRESSIONS.read_text(encoding="utf-8").splitlines():
+        words = tuple(_WORD.findall(line.lower()))
+        if len(words) < 2 or line.lstrip().startswith("#"):  # one word alone is no expression
+            continue
+        for place, word in enumerate(words):
+            by_word.setdefault(word, []).append((words, place))
+    return {word: tuple(found) for word, found in by_word.items()}
+
+
+_WORD = re.compile(r"\w+")
+_REACH = 80  # characters around a hit that hold any fixed expression it can stand in
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # as \w sees it, but for a few combining marks
+
+
+def in_fixed_expression(body: str, start: int, end: int) -> bool:
+    """Whether body[start:end] (an indicator's words) stands inside a fixed expression: the words
+    around it, as whole words, are the expression's."""
+    first = _WORD.match(body, start)
+    options = _fixed_expressions().get(first.group().lower()) if first else None
+    if not options:
+        return False
+    # most hits fail on the next word to the left or right; only those that pass are looked at whole
+    gap = start
+    while gap > 0 and not _is_word_char(body[gap - 1]):
+        gap -= 1
+    word_start = gap
+    while word_start > 0 and _is_word_char(body[word_start - 1]):
+        word_start -= 1
+    after = _WORD.search(body, first.end(), first.end() + 40)
+    previous = body[word_start:gap].lower() or None
+    following = after.group().lower() if after else None
+    likely = [
+        (expression, place) for expression, place in options
+        if (expression[place - 1] == previous if place else expression[1] == following)
+    ]
+    if not likely:
+        return False
+    words = list(_WORD.finditer(body, max(0, start - _REACH), min(len(body), end + _REACH)))
+    here = next(i for i, word in enumerate(words) if word.start() == start)
+    lower = [word.group().lower() for word in words]
+    for expression, place in likely:
+        first_word, last_word = here - place, here - place + len(expression) - 1
+        if (first_word >= 0 and last_word < len(words) and words[last_word].end() >= end
+                and tuple(lower[first_word : last_word + 1]) == expression
+                and all(body[words[i].end() : words[i + 1].start()].isspace() for i in range(first_word, last_word))):
+            return True  # the expression's words, with only spaces or line breaks between them
+    return False
+
+
 def suggest(document: Document, codebook: Codebook) -> list[Suggestion]:
     """Per segment, the codes whose indicators occur in it, in segment and codebook order."""
     segments = document.segments
     segment_starts, segment_ends = [s.start for s in segments], [s.end for s in segments]
     index = _indicator_index(codebook)
     entries, count = index.entries, len(index.entries)
-    found = set()  # segment number × count + entry number: sorted, by segment, code and indicator
-    for start, end, number in index.hits(document.body):
+    in_expressions = index.in_expressions
+    body = document.body
+    found: dict[int, list[IndicatorHit]] = {}  # segment number × count + entry number → its hits, in text order
+    new_hit = tuple.__new__  # a NamedTuple built without its Python-level __new__: many hits per document
+    for start, end, number in index.hits(body):
         segment = bisect.bisect_right(segment_starts, start) - 1
-        if segment >= 0 and end <= segment_ends[segment]:  # not a speaker label, nor a phrase across segments
-            found.add(segment * count + number)
-    matched: dict[tuple[int, str], list[str]] = {}  # (segment number, code) → indicators
+        # not a speaker label, nor a phrase across segments, nor a word of a fixed expression
+        if segment >= 0 and end <= segment_ends[segment] and not (
+            number in in_expressions and in_fixed_expression(body, start, end)
+        ):
+            hit = new_hit(IndicatorHit, (entries[number].indicator, start, end, body[start:end]))
+            found.setdefault(segment * count + number, []).append(hit)
+    matched: dict[tuple[int, str], list[int]] = {}  # (segment number, code) → keys, by segment, code, indicator
     for key in sorted(found):
-        entry = entries[key % count]
-        matched.setdefault((key // count, entry.code), []).append(entry.indicator)
+        matched.setdefault((key // count, entries[key % count].code), []).append(key)
     doc_id = document.id
-    return [Suggestion(doc_id, segments[segment].id, code, tuple(words)) for (segment, code), words in matched.items()]
+    return [
+        Suggestion(
+            doc_id, segments[segment].id, code, tuple(entries[key % count].indicator for key in keys),
+            tuple(chain.from_iterable(map(found.__getitem__, keys))),
+        )
+        for (segment, code), keys in matched.items()
+    ]
 
 
-def open_suggestions(document: Document, codebook: Codebook, codings: Iterable[Coding]) -> list[Suggestion]:
-    """Suggestions the coder has not already followed: pass that coder's codings."""
+def _store(project) -> CodingStore:
+    """The project's coding store (a Project, from the layer above), or a store given as it is."""
+    return project if isinstance(project, CodingStore) else project.coding_store()
+
+
+def reject(project, coder: str, suggestion: Suggestion) -> Rejection:
+    """Turn a suggestion down for good: an event in the coder's log, remembered across sessions."""
+    return _store(project).reject_suggestion(coder, suggestion.doc_id, suggestion.segment_id, suggestion.code)
+
+
+def unreject(project, coder: str, suggestion: Suggestion) -> None:
+    """Undo a rejection (by a new event)."""
+    _store(project).undo_reject_suggestion(coder, suggestion.doc_id, suggestion.segment_id, suggestion.code)
+
+
+def rejected(project, coder: str) -> set[tuple[str, str, str]]:
+    """(doc_id, segment_id, code) of every suggestion the coder has rejected."""
+    return {r.key for r in _store(project).rejections(coder)}
+
+
+def open_suggestions(
+    document: Document,
+    codebook: Codebook,
+    codings: Iterable[Coding],
+    rejected: Iterable[Rejection | tuple[str, str, str]] = (),
+) -> list[Suggestion]:
+    """Suggestions the coder has neither followed nor rejected: pass that coder's codings and
+    rejections (`rejected(project, coder)`)."""
     done = {(c.doc_id, c.segment_id, c.code) for c in codings}
-    return [s for s in suggest(document, codebook) if (s.doc_id, s.segment_id, s.code) not in done]
+    done.update(r.key if isinstance(r, Rejection) else tuple(r) for r in rejected)
+    return [s for s in suggest(document, codebook) if s.key not in done]

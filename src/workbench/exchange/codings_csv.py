@@ -4,7 +4,9 @@ Columns: doc_id, segment_id, start, end, coder, code, valence, quote, memo. Expo
 with BOM and ';' as separator, which Danish Excel opens with æ, ø and å intact. Import accepts ';'
 or ',' (read from the header line) and UTF-8 with or without BOM, or Windows-1252 (what Excel's
 plain "CSV" saves). Every row is checked before anything is written; the first problem is
-reported with file and line, and then nothing is imported.
+reported with file and line, and then nothing is imported. A field that a spreadsheet would run
+as a formula ("=…", "-…") is exported with a leading apostrophe (exchange/cells.py), and import
+removes it again, so export then import gives the same codings.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.material.codebook import VALENCES, Codebook
 from workbench.coding.store import CodingStore, check_coder
-from workbench.material.corpus import Corpus, Document
 from workbench.errors import WorkbenchError
-from workbench.io.files import atomic_write_text
+from workbench.exchange.cells import csv_field, csv_value
 from workbench.io.text import decode, read_bytes
+from workbench.material.codebook import VALENCES, Codebook
+from workbench.material.corpus import Corpus, Document
+from workbench.privacy import sources
+from workbench.privacy.gate import Export, exporter
+from workbench.project import Project
 
 COLUMNS = ("doc_id", "segment_id", "start", "end", "coder", "code", "valence", "quote", "memo")
 SEPARATOR = ";"
@@ -27,24 +32,28 @@ _TRUE = {"ja", "j", "x", "1", "true", "sand", "yes"}
 _FALSE = {"nej", "n", "", "0", "false", "falsk", "no"}
 
 
-def export_codings_csv(
-    store: CodingStore, path: str | Path, coder: str | None = None, *, corpus: Corpus | None = None
-) -> int:
-    """Write the codings (one coder's or everyone's) and return how many rows were written.
-
-    Given the corpus, only current codings are written: none on documents whose consent was
-    withdrawn, and none whose text has changed (they would not import again).
-    """
-    codings = store.current(corpus, coder) if corpus is not None else store.codings(coder)
+@exporter("codings-csv", carries=(sources.CODING_MEMO, sources.CODER))
+def codings_csv_export(project: Project, out: Path, coder: str | None = None) -> Export:
+    """The current codings (one coder's or everyone's): none on documents whose consent was
+    withdrawn, and none whose text has changed (they would not import again)."""
+    codings = project.coding_store().current(project.codable_corpus, coder)
     codings = sorted(codings, key=lambda c: (c.coder, c.doc_id, c.start, c.end, c.code))
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=SEPARATOR, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for c in codings:
         quote = "ja" if c.quote else "nej"
-        writer.writerow([c.doc_id, c.segment_id or "", c.start, c.end, c.coder, c.code, c.valence, quote, c.memo])
-    atomic_write_text(path, "\ufeff" + buffer.getvalue())
-    return len(codings)
+        row = [c.doc_id, c.segment_id or "", c.start, c.end, c.coder, c.code, c.valence, quote, c.memo]
+        writer.writerow([csv_field(value) for value in row])
+    texts = [sources.coding_memo(project, c) for c in codings if c.memo]
+    texts += sources.coder_names(project, (c.coder for c in codings))
+    data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return Export(f"Eksporten af kodninger til {out.name}", {out: data}, texts, summary=len(codings))
+
+
+def export_codings_csv(project: Project, path: str | Path, coder: str | None = None) -> int:
+    """Write the codings through the export gate and return how many rows were written."""
+    return codings_csv_export.write(project, out=Path(path), coder=coder).summary
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,7 @@ def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
                     path,
                     line,
                 )
-            rows.append((line, [fields[header.index(c)] for c in COLUMNS]))
+            rows.append((line, [csv_value(fields[header.index(c)]) for c in COLUMNS]))
         line = reader.line_num + 1
     return rows
 

@@ -21,14 +21,14 @@ from pathlib import Path
 
 import yaml
 
-from workbench.anonymity.scan import KIND_LABELS, find_personal_data
-from workbench.material.corpus import DOC_ID, Document, document_text, front_matter, parse_document, split_front_matter
+from workbench.anonymity import KIND_LABELS, find_personal_data
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_files
-from workbench.lang.nlp import blank
-from workbench.project import Project
 from workbench.io.text import decode, read_bytes
 from workbench.io.yaml import Loader
+from workbench.lang.nlp import blank
+from workbench.material.corpus import DOC_ID, Document, document_text, front_matter, parse_document, split_front_matter
+from workbench.project import Project
 
 _FILES_PER_WORKER = 8  # below this, starting a worker process costs more than it saves
 METADATA_FIELDS = ("id", "type", "group", "role", "unit", "date", "consent")
@@ -71,7 +71,6 @@ def normalise_text(text: str) -> str:
 
 def read_docx(path: Path) -> str:
     import docx  # python-docx; imported here because it is slow to import
-
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
@@ -182,10 +181,11 @@ def _check(source: Path, given: dict, codebook, documents_dir: Path) -> _Checked
         document = parse_document(text, target, codebook, expected_id=doc_id)
     except WorkbenchError as exc:
         return _Checked(source, error=exc)
-    findings = find_personal_data(document.body, allowed=codebook.anonymity.allowed_terms)
+    anonymity = codebook.anonymity
+    findings = find_personal_data(document.body, allowed=anonymity.allowed_terms, places=anonymity.local_places)
     lines = [f"{source}:{source_body_line + f.line - 1}: {KIND_LABELS[f.kind]}: {f.text}" for f in findings]
     if not lines:
-        document.segments  # segmented here, in the worker: the import reports each file's segments
+        _ = document.segments  # segmented here, in the worker: the import reports each file's segments
     return _Checked(source, item=ImportedDocument(source, target, document, decoded), findings="\n".join(lines))
 
 
@@ -211,7 +211,9 @@ def _warm_up(codebook) -> None:
     blank()
 
 
-def prepare_import(project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False) -> list[ImportedDocument]:
+def prepare_import(
+    project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False
+) -> list[ImportedDocument]:
     """Check every file; raise on the first problem, in the order the files were given. Nothing is written here."""
     if not sources:
         raise WorkbenchError("Angiv mindst én fil, der skal importeres.")
@@ -226,9 +228,12 @@ def prepare_import(project: Project, sources: list[Path], metadata: dict | None 
         source = checked.source
         if checked.error is not None:
             raise checked.error
+        assert checked.item is not None  # no error: the file was read and parsed
         doc_id = checked.item.document.id
         if doc_id in batch_ids:
-            raise WorkbenchError(f"id '{doc_id}' bruges også af {batch_ids[doc_id]}. Giv filerne forskellige id'er.", source)
+            raise WorkbenchError(
+                f"id '{doc_id}' bruges også af {batch_ids[doc_id]}. Giv filerne forskellige id'er.", source
+            )
         if doc_id in existing and not replace:
             raise WorkbenchError(
                 f"Der findes allerede et dokument med id '{doc_id}' i projektet. Vælg et andet id (--id) "
@@ -246,7 +251,9 @@ def prepare_import(project: Project, sources: list[Path], metadata: dict | None 
     return prepared
 
 
-def import_files(project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False) -> list[ImportedDocument]:
+def import_files(
+    project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False
+) -> list[ImportedDocument]:
     prepared = prepare_import(project, sources, metadata, replace)
     atomic_write_files({item.target: document_text(item.document.meta, item.document.body).encode("utf-8")
                         for item in prepared})

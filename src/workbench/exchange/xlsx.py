@@ -3,28 +3,32 @@
 Every sheet has Danish headers in a frozen first row, columns wide enough to read, and numbers
 stored as numbers with a number format, so Danish Excel shows "2,41", "80 %" and "10.746" and the
 values can still be summed and charted. Percentages are stored as fractions (0,8 shown as 80 %).
-A note (Anm.) under a table says what is counted.
+A note (Anm.) under a table says what is counted. Text is always a string cell, never a formula,
+so a memo that begins with "=" shows as written (exchange/cells.py).
 
 The tables come from the analyses (retrieval, agreement, selfeval, surveys), which read only
-current codings on documents with consent. Free text that leaves the project this way (the coded
-text, coders' memos, disagreeing segments) passes the anonymity guard first.
+current codings on documents with consent. Each sheet lists the texts it shows (the coded text,
+coders' memos and names, codebook and survey texts), and the workbook is written only through the
+export gate, which refuses personal data and withdrawn material.
 """
 
 from __future__ import annotations
 
 import io
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from workbench.errors import WorkbenchError
-from workbench.io.files import atomic_write_bytes
-from workbench.privacy.guard import TextSource, ensure_clean, ensure_no_withdrawn
+from workbench.privacy import sources
+from workbench.privacy.gate import Export, exporter
+from workbench.privacy.guard import TextSource
 from workbench.project import Project
 
 WHAT = ("codings", "matrices", "agreement", "selfeval", "surveys")
@@ -57,6 +61,7 @@ class Sheet:
     rows: list[list[Any]]
     note: str = ""
     frozen_columns: int = 0  # row labels that stay in view when scrolling right
+    texts: list[TextSource] = field(default_factory=list)  # every text of the project the rows show
 
 
 class NoData(WorkbenchError):
@@ -96,18 +101,11 @@ def _fraction(percent: Any) -> float | None:
 def codings_sheet(project: Project) -> Sheet:
     from workbench.coding.retrieval import retrieve
 
-    frame = retrieve(project.coding_store(), project.codable_corpus, project.codebook)
-
-    def sources(column: str) -> list[TextSource]:
-        return [
-            TextSource(f"{row.dokument} {row.segment} ({column}, koder {row.koder})", getattr(row, column))
-            for row in frame.itertuples() if getattr(row, column)
-        ]
-
-    memos = sources("memo")
-    ensure_clean(project, sources("tekst") + memos, "Excel-tabellen med kodninger")
-    # the coded text is from documents with consent by construction; a memo could still quote a withdrawn one
-    ensure_no_withdrawn(project, memos, "Excel-tabellen med kodninger")
+    store = project.coding_store()
+    frame = retrieve(store, project.codable_corpus, project.codebook)
+    shown = set(frame.index)
+    codings = [c for c in store.current(project.codable_corpus) if c.id in shown]
+    texts = sources.coding_texts(project, codings) + sources.codebook_texts(project, names_only=True)
     columns = [
         Column("Dokument"), Column("Segment"), Column("Respondentgruppe"), Column("Dokumenttype"), Column("Rolle"),
         Column("Enhed"), Column("Koder"), Column("Kode"), Column("Valens"), Column("Citat"),
@@ -122,7 +120,7 @@ def codings_sheet(project: Project) -> Sheet:
         "Anm.: Kodninger på dokumenter med samtykke og på tekst, der ikke er ændret efter kodningen. "
         "Citat = markeret som citat."
     )
-    return Sheet("Kodninger", columns, rows, note)
+    return Sheet("Kodninger", columns, rows, note, texts=texts)
 
 
 def _count_sheet(title: str, corner: str, frame, note: str) -> Sheet:
@@ -139,13 +137,15 @@ def matrix_sheets(project: Project) -> list[Sheet]:
     counted = (
         "Anm.: Antal kodede segmenter; et segment tæller én gang pr. kode, uanset hvor mange kodere der har kodet det."
     )
-    return [
+    sheets = [
         _count_sheet("Kode × gruppe", "Kode", code_group_matrix(store, corpus, codebook), counted),
         _count_sheet("Kode × gruppe × valens", "Kode",
                      code_group_matrix(store, corpus, codebook, valence_split=True), counted),
         _count_sheet("Princip × faktor", "Princip", cooccurrence(store, corpus, codebook),
                      "Anm.: Antal segmenter, hvor den samme koder har givet både princippet og den virksomme faktor."),
     ]
+    sheets[0].texts = sources.codebook_texts(project, names_only=True)  # code and group names label the rows
+    return sheets
 
 
 def agreement_coders(project: Project, coders: tuple[str, str] | None) -> tuple[str, str]:
@@ -163,6 +163,7 @@ def agreement_coders(project: Project, coders: tuple[str, str] | None) -> tuple[
 
 def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) -> list[Sheet]:
     from workbench.coding.agreement import agreement
+    from workbench.report.text_da import agreement_notes, agreement_summary, agreement_values
 
     codebook = project.codebook
     try:
@@ -170,34 +171,38 @@ def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) ->
         report = agreement(project.coding_store(), project.codable_corpus, codebook, a, b)
     except WorkbenchError as exc:  # too few coders, or none coded the same segments
         raise NoData(exc.message, exc.path, exc.line) from exc
-    texts = [TextSource(f"{d.doc_id} {d.segment_id}", d.text) for d in report.disagreements]
-    ensure_clean(project, texts, "Excel-tabellen med enighed")
+    corpus = project.codable_corpus
+    texts = sources.coder_names(project, (a, b)) + sources.codebook_texts(project, names_only=True)
+    for d in report.disagreements:
+        document = corpus.get(d.doc_id)
+        segment = document.segment(d.segment_id) if document else None
+        if document is not None:
+            texts.append(sources.document_excerpt(project, document, segment.start if segment else 0, d.text))
 
-    def row(label: str, m) -> list:
-        return [label, m.n, _fraction(m.percent), m.kappa, m.alpha, m.note]
-
-    rows = [row(codebook.code(m.code).label if codebook.has_code(m.code) else m.code, m) for m in report.per_code]
-    rows.append(row("I alt (kode × segment)", report.overall))
+    notes = {m.code: m.note for m in report.per_code}
+    rows = [[*values[:2], _fraction(values[2]), *values[3:6], _fraction(values[6]), values[7], notes.get(key, "")]
+            for key, values in zip([m.code for m in report.per_code] + [None], agreement_values(report, codebook))]
     measures = Sheet("Enighed", [
-        Column("Kode"), Column("Segmenter (n)", INTEGER), Column("Procentvis enighed", PERCENT),
-        Column("Cohens kappa", DECIMAL_2), Column("Krippendorffs alpha", DECIMAL_2), Column("Bemærkning", wrap=True),
-    ], rows, (
-        f"Anm.: Enighed mellem {a} og {b} over {report.segments} segmenter, som begge har kodet "
-        f"({report.only_a} segmenter kodet kun af {a} og {report.only_b} kun af {b} er ikke med). "
-        "Tom kappa eller alpha: ikke defineret (se bemærkningen)."
-    ), frozen_columns=1)
+        Column("Kode"), Column("Enheder (n)", INTEGER), Column("Procentvis enighed", PERCENT),
+        Column("Cohens kappa", DECIMAL_2), Column("Krippendorffs alpha", DECIMAL_2), Column("Gwets AC1", DECIMAL_2),
+        Column("Tegn: enighed", PERCENT), Column("Tegn: kappa", DECIMAL_2), Column("Bemærkning", wrap=True),
+    ], rows, texts=texts, note="Anm.: " + " ".join([agreement_summary(report), *agreement_notes(report, codebook)]),
+        frozen_columns=1)
     disagreements = Sheet("Uenigheder", [
         Column("Dokument"), Column("Segment"), Column(f"Koder hos {a}"), Column(f"Koder hos {b}"),
         Column("Tekst", wrap=True),
     ], [
         [d.doc_id, d.segment_id, ", ".join(sorted(d.codes_a)), ", ".join(sorted(d.codes_b)), d.text]
         for d in report.disagreements
-    ], "Anm.: Segmenter, som begge kodere har kodet, men med forskellige koder.")
+    ], "Anm.: Enheder, hvor koderne har givet forskellige koder (også enheder, kun den ene har kodet).")
     return [measures, disagreements]
 
 
 def selfeval_sheet(project: Project) -> Sheet:
-    from workbench.selfeval.answers import Period, disagreement_note, has_answers, summary_table
+    from workbench.report.text_da import disagreement_note
+    from workbench.selfeval.answers import has_answers
+    from workbench.selfeval.period import Period
+    from workbench.selfeval.summary import summary_table
 
     if not has_answers(project):
         raise NoData("Der er ingen selvevalueringer i projektet endnu.", project.selfeval_dir)
@@ -212,11 +217,13 @@ def selfeval_sheet(project: Project) -> Sheet:
          _cell(r.median), _cell(r.min), _cell(r.max), _cell(r.sd), _yes(r.disagreement)]
         for r in table.itertuples()
     ]
-    return Sheet("Selvevaluering", columns, rows, f"Anm.: {disagreement_note()}", frozen_columns=1)
+    texts = sources.codebook_texts(project, names_only=True) + sources.selfeval_form_texts(project)
+    return Sheet("Selvevaluering", columns, rows, f"Anm.: {disagreement_note()}", frozen_columns=1, texts=texts)
 
 
 def survey_sheet(project: Project) -> Sheet:
-    from workbench.surveys.load import FLAG_BELOW, SUPPRESS_BELOW, load_surveys, summary_table
+    from workbench.surveys.load import load_surveys
+    from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW, summary_table
 
     if not load_surveys(project):
         raise NoData("Projektet har ingen spørgeskemaer (surveys/<navn>.yaml med en datafil ved siden af).",
@@ -240,7 +247,7 @@ def survey_sheet(project: Project) -> Sheet:
         f"gyldige svar vises ikke (undertrykt), {SUPPRESS_BELOW}-{FLAG_BELOW - 1} er markeret. "
         "Ændringen er i procentpoint fra første til sidste tidspunkt."
     )
-    return Sheet("Spørgeskemaer", columns, rows, note)
+    return Sheet("Spørgeskemaer", columns, rows, note, texts=sources.survey_texts(project))
 
 
 # ----------------------------------------------------------------------------------------- workbook
@@ -265,6 +272,10 @@ def _write_sheet(book: Workbook, sheet: Sheet) -> None:
         cell.alignment = Alignment(vertical="top", wrap_text=True)
     for values in sheet.rows:
         ws.append([_cell(v) for v in values])
+    for row in ws.iter_rows():  # text is text: openpyxl would store "=…" as a formula
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
     for index, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(index)
         cells = ws[letter][1 : len(sheet.rows) + 1]  # the data, not the note under it
@@ -280,6 +291,7 @@ def _write_sheet(book: Workbook, sheet: Sheet) -> None:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{len(sheet.rows) + 1}"
     if sheet.note:
         note = ws.cell(row=len(sheet.rows) + 3, column=1, value=sheet.note)
+        note.data_type = "s"
         note.font = Font(italic=True)
 
 
@@ -305,12 +317,12 @@ def _sheets(project: Project, what: str, coders: tuple[str, str] | None) -> list
     return [survey_sheet(project)]
 
 
-def export_xlsx(project: Project, what: str = "all", out: str | Path | None = None,
-                coders: tuple[str, str] | None = None) -> XlsxExport:
-    """Write one workbook with the chosen tables (all: every table the project has data for)."""
+@exporter("xlsx", carries=(sources.DOCUMENT, sources.SELFEVAL, sources.METADATA, sources.CODING_MEMO,
+                           sources.CODER, sources.CODEBOOK, sources.SELFEVAL_FORM, sources.SURVEY))
+def xlsx_export(project: Project, out: Path, what: str = "all", coders: tuple[str, str] | None = None) -> Export:
+    """One workbook with the chosen tables (all: every table the project has data for)."""
     if what not in FILE_NAMES:
         raise WorkbenchError(f"Ukendt tabel '{what}'; vælg en af: {', '.join(FILE_NAMES)}.")
-    out = Path(out) if out else project.exports_dir / FILE_NAMES[what]
     sheets: list[Sheet] = []
     left_out: list[str] = []
     for part in WHAT if what == "all" else (what,):
@@ -322,5 +334,13 @@ def export_xlsx(project: Project, what: str = "all", out: str | Path | None = No
             left_out.append(str(exc))
     if not sheets:
         raise WorkbenchError("Der er ingen tabeller at eksportere:\n" + "\n".join(left_out))
-    atomic_write_bytes(out, workbook_bytes(sheets))
-    return XlsxExport(out, [s.title for s in sheets], left_out)
+    texts = list(dict.fromkeys(t for sheet in sheets for t in sheet.texts))
+    return Export(f"Excel-filen {out.name}", {out: workbook_bytes(sheets)}, texts,
+                  summary=XlsxExport(out, [s.title for s in sheets], left_out))
+
+
+def export_xlsx(project: Project, what: str = "all", out: str | Path | None = None,
+                coders: tuple[str, str] | None = None) -> XlsxExport:
+    """Write one workbook with the chosen tables through the export gate."""
+    out = Path(out) if out else project.exports_dir / FILE_NAMES.get(what, "tabeller.xlsx")
+    return xlsx_export.write(project, out=out, what=what, coders=coders).summary

@@ -7,17 +7,24 @@ appending at once never interleave inside a line.
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import tempfile
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Mapping
 
 from workbench.errors import WorkbenchError
 
+try:
+    import fcntl  # POSIX file locks: the codings logs and answer files are shared between people
+except ImportError:
+    raise ImportError(
+        "Arbejdsbordet kører kun på Linux og macOS (POSIX), fordi det låser projektets filer med fcntl. "
+        "Brug det på Windows gennem WSL (Windows Subsystem for Linux)."
+    ) from None
 
-def _explain_os_error(exc: OSError, path: Path) -> WorkbenchError:
+
+def _explain_os_error(exc: OSError, path: Path | None) -> WorkbenchError:
     if exc.errno == errno.ENOSPC:
         return WorkbenchError("Disken er fuld, så intet blev gemt. Frigør plads og prøv igen.", path)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -27,12 +34,13 @@ def _explain_os_error(exc: OSError, path: Path) -> WorkbenchError:
     return WorkbenchError(f"Filen kunne ikke skrives ({exc.strerror}). Intet blev gemt.", path)
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Write a whole file so that readers see either the old or the new content."""
-    atomic_write_files({Path(path): data})
+def atomic_write_bytes(path: str | Path, data: bytes, *, private: bool = False) -> None:
+    """Write a whole file so that readers see either the old or the new content; `private` makes
+    it readable and writable by its owner only (0600), for files that hold real names."""
+    atomic_write_files({Path(path): data}, private=private)
 
 
-def atomic_write_files(files: Mapping[Path, bytes]) -> None:
+def atomic_write_files(files: Mapping[Path, bytes], *, private: bool = False) -> None:
     """Write several whole files, each atomically; none is replaced until all are safely on disk.
 
     A failure while writing (a full disk, say) leaves every file as it was. One directory sync per
@@ -47,7 +55,8 @@ def atomic_write_files(files: Mapping[Path, bytes]) -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             pending.append((tmp_name, path))
-            os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from colleagues
+            if not private:
+                os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from colleagues
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
@@ -73,8 +82,8 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write_text(path: str | Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
+def atomic_write_text(path: str | Path, text: str, *, private: bool = False) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), private=private)
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 _MISSING = object()
 
@@ -28,7 +28,9 @@ def _source() -> Path:
 def _load_json(source: Path) -> dict[str, str]:
     from spacy.util import load_language_data
 
-    return load_language_data(source)
+    table = load_language_data(source)
+    assert isinstance(table, dict)  # the lookup table is a JSON object
+    return table
 
 
 def _cache_dir() -> Path:

@@ -100,7 +100,7 @@ def _next_start(text: str, end: int, starts: list[int]) -> int:
             return end
         if after == len(text):
             return after
-        end = CHUNK.match(text, after).end()
+        end = CHUNK.match(text, after).end()  # type: ignore[union-attr]  # text[after] is not whitespace
         found, waiting = _chunk_rule(text[after:end], True)
         for offset in found:
             starts.append(after + offset)

@@ -12,24 +12,25 @@ def round_half_up(value: float, digits: int = 0) -> float:
 
 
 def integer(value: int | float) -> str:
-    return f"{int(round_half_up(value)):,}".replace(",", ".")
+    return f"{int(round_half_up(value)):,}".replace(",", ".").replace("-", "−")
 
 
-def decimal(value: float, digits: int = 1) -> str:
+def decimal(value: float | None, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    text = f"{round_half_up(value, digits):,.{digits}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    rounded = round_half_up(value, digits) or 0.0  # −0,00 is 0,00: the sign of a rounded-away value means nothing
+    text = f"{rounded:,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".").replace("-", "−")
 
 
-def percent(value: float, digits: int = 0) -> str:
+def percent(value: float | None, digits: int = 0) -> str:
     """A percentage with a space before the sign, as Danish style requires."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     return f"{decimal(value, digits) if digits else integer(value)} %"
 
 
-def points(value: float, digits: int = 0) -> str:
+def points(value: float | None, digits: int = 0) -> str:
     """A change between two percentages, in procentpoint with an explicit sign."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"

@@ -61,7 +61,9 @@ class RespondentGroup(_Strict):
     def _known_fields(cls, value: str) -> str:
         unknown = set(re.findall(r"{(\w*)}", value)) - {"role", "unit"}
         if unknown:
-            raise ValueError(f"citatangivelsen må kun bruge {{role}} og {{unit}}, ikke {{{', '.join(sorted(unknown))}}}")
+            raise ValueError(
+                f"citatangivelsen må kun bruge {{role}} og {{unit}}, ikke {{{', '.join(sorted(unknown))}}}"
+            )
         return value
 
 
@@ -72,7 +74,8 @@ class EvaluationQuestion(_Strict):
 
 
 class AnonymitySettings(_Strict):
-    allowed_terms: tuple[str, ...] = ()
+    allowed_terms: tuple[str, ...] = ()  # never findings (docs/anonymitet.md)
+    local_places: tuple[str, ...] = ()  # the project's own place names: always findings
 
 
 class Codebook(_Strict):
@@ -85,7 +88,7 @@ class Codebook(_Strict):
     anonymity: AnonymitySettings = AnonymitySettings()
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Codebook":
+    def _consistent(self) -> Codebook:
         seen: dict[str, str] = {}
         for group in self.code_groups:
             for code in group.codes:
@@ -161,5 +164,7 @@ def load_codebook(path: str | Path) -> Codebook:
         raise WorkbenchError("Kodebogen findes ikke. Opret codebook/codebook.yaml i projektmappen.", path)
     doc = load_yaml_file(path)
     if not isinstance(doc.data, dict):
-        raise WorkbenchError("Kodebogen skal være en YAML-samling med nøgler som code_groups og respondent_groups.", path, 1)
+        raise WorkbenchError(
+            "Kodebogen skal være en YAML-samling med nøgler som code_groups og respondent_groups.", path, 1
+        )
     return validate(Codebook, doc)

@@ -11,18 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from workbench.material.codebook import Codebook
 from workbench.errors import WorkbenchError
-from workbench.lang.nlp import sentence_spans
 from workbench.io.yaml import Dumper, YamlDocument, parse_yaml, read_text, validate
+from workbench.lang.nlp import sentence_spans
+from workbench.material.codebook import Codebook
 
 DOCUMENT_DIR = "interviews_anonymised"
 DOC_ID = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
@@ -32,7 +33,12 @@ LONG_UNIT_CHARS = 600   # longer turns are split into sentences ...
 SEGMENT_TARGET_CHARS = 350  # ... grouped into segments of about this size
 
 DocumentType = Literal["interview", "observation", "focus_group", "selfeval"]
-TYPE_LABELS = {"interview": "Interview", "observation": "Observation", "focus_group": "Fokusgruppe", "selfeval": "Selvevaluering"}
+TYPE_LABELS = {
+    "interview": "Interview",
+    "observation": "Observation",
+    "focus_group": "Fokusgruppe",
+    "selfeval": "Selvevaluering",
+}
 
 
 class Metadata(BaseModel):
@@ -187,7 +193,10 @@ class _Unit:
 
 
 def _units(body: str, doc_type: str) -> list[_Unit]:
-    """Speaker turns (interviews) or paragraphs: a turn runs until the next label or blank-line paragraph without one."""
+    """Speaker turns (interviews) or paragraphs.
+
+    A turn runs until the next label or blank-line paragraph without one.
+    """
     units: list[_Unit] = []
     use_speakers = doc_type != "observation"
     offset = 0
@@ -294,6 +303,10 @@ class Corpus:
 
     def get(self, doc_id: str) -> Document | None:
         return self._by_id.get(doc_id)
+
+    def __getitem__(self, doc_id: str) -> Document:
+        """A document known to be in the corpus (KeyError otherwise)."""
+        return self._by_id[doc_id]
 
     def __iter__(self):
         return iter(self.documents)

@@ -1,18 +1,21 @@
 """The anonymity guard applied to a whole project and to everything that leaves it.
 
-`check-anonymity` scans transcripts, memos and every other free text the project holds; exports
-call `ensure_clean` on the texts they are about to write and are refused if anything is found.
+`check-anonymity` scans transcripts, memos and every other free text the project holds. What
+leaves the project is checked by the export gate (privacy/gate.py) with the two checks here:
+`scan_texts` (possible personal data) and `withdrawn_findings` (text repeating a document whose
+consent was withdrawn).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
-from workbench.anonymity.scan import KIND_LABELS, find_personal_data
-from workbench.errors import WorkbenchError
+from workbench.anonymity import KIND_LABELS, find_personal_data
 from workbench.project import Project
+from workbench.selfeval.texts import free_texts
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class TextSource:
     path: str          # shown to the user, relative to the project
     text: str
     first_line: int = 1  # file line on which `text` starts
+    kind: str = ""  # what kind of text it is (privacy.sources: dokumenttekst, kodningsmemo, ...)
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,13 @@ class ProjectFinding:
         return f"{self.path}:{self.line}: {KIND_LABELS[self.kind]}: {self.text}"
 
     def as_dict(self) -> dict:
-        return {"file": self.path, "line": self.line, "kind": self.kind, "label": KIND_LABELS[self.kind], "text": self.text}
+        return {
+            "file": self.path,
+            "line": self.line,
+            "kind": self.kind,
+            "label": KIND_LABELS[self.kind],
+            "text": self.text,
+        }
 
 
 def _transcripts(project: Project) -> Iterator[TextSource]:
@@ -68,13 +78,17 @@ def _coding_memos(project: Project) -> Iterator[TextSource]:
 
 
 def _selfeval_texts(project: Project) -> Iterator[TextSource]:
-    from workbench.selfeval.answers import text_sources
-
-    yield from text_sources(project)
+    for text in free_texts(project):
+        yield TextSource(project.relative(text.path), text.text, text.line)
 
 
 # Every place the project keeps free text that a person wrote.
-TEXT_COLLECTORS: list[Callable[[Project], Iterable[TextSource]]] = [_transcripts, _memos, _coding_memos, _selfeval_texts]
+TEXT_COLLECTORS: list[Callable[[Project], Iterable[TextSource]]] = [
+    _transcripts,
+    _memos,
+    _coding_memos,
+    _selfeval_texts,
+]
 
 
 def project_text_sources(project: Project) -> Iterator[TextSource]:
@@ -82,51 +96,76 @@ def project_text_sources(project: Project) -> Iterator[TextSource]:
         yield from collect(project)
 
 
-def scan_texts(sources: Iterable[TextSource], allowed: Iterable[str] = ()) -> list[ProjectFinding]:
-    allowed = tuple(allowed)
+def scan_texts(
+    sources: Iterable[TextSource], allowed: Iterable[str] = (), places: Iterable[str] = ()
+) -> list[ProjectFinding]:
+    allowed, places = tuple(allowed), tuple(places)
     findings = []
     for source in sources:
-        for finding in find_personal_data(source.text, allowed=allowed):
-            findings.append(ProjectFinding(source.path, source.first_line + finding.line - 1, finding.kind, finding.text))
+        for finding in find_personal_data(source.text, allowed=allowed, places=places):
+            findings.append(
+                ProjectFinding(source.path, source.first_line + finding.line - 1, finding.kind, finding.text)
+            )
     return findings
 
 
 def scan_project(project: Project) -> list[ProjectFinding]:
-    return scan_texts(project_text_sources(project), project.codebook.anonymity.allowed_terms)
+    anonymity = project.codebook.anonymity
+    return scan_texts(project_text_sources(project), anonymity.allowed_terms, anonymity.local_places)
 
 
 _SHINGLE = 8  # words: long enough that a shared run of words means copied text, not common phrasing
+_WORD = re.compile(r"\S+")
+_PUNCTUATION = ".,;:!?»«\"'()[]–-"
+
+
+def _words(text: str) -> list[tuple[str, int]]:
+    """(word in lower case without surrounding punctuation, its offset) for every word."""
+    found = []
+    for match in _WORD.finditer(text):
+        word = match.group().strip(_PUNCTUATION).lower()
+        if word:
+            found.append((word, match.start()))
+    return found
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = [w.strip(".,;:!?»«\"'()[]–-").lower() for w in text.split()]
-    words = [w for w in words if w]
+    words = [w for w, _ in _words(text)]
     return {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
 
 
-def ensure_no_withdrawn(project: Project, sources: Iterable[TextSource], what: str) -> None:
-    """Refuse an export that repeats text from a document whose consent was withdrawn."""
+@dataclass(frozen=True)
+class WithdrawnFinding:
+    """A text that repeats a run of words from a withdrawn document (or names it)."""
+
+    path: str
+    line: int
+    doc_id: str
+    text: str  # the repeated words, or the id
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: gengiver tekst fra {self.doc_id}: {self.text}"
+
+
+def withdrawn_findings(project: Project, sources: Iterable[TextSource]) -> list[WithdrawnFinding]:
+    """Every text that repeats 8 words in a row from a withdrawn document, or carries its id; one finding each."""
     withdrawn = {d.id: _shingles(d.body) for d in project.corpus.withdrawn}
     if not withdrawn:
-        return
+        return []
+    ids = re.compile(r"(?<![\w-])(" + "|".join(re.escape(i) for i in sorted(withdrawn)) + r")(?![\w-])")
+    owner = {shingle: doc_id for doc_id, theirs in withdrawn.items() for shingle in theirs}
     hits = []
     for source in sources:
-        shingles = _shingles(source.text)
-        for doc_id, theirs in withdrawn.items():
-            if shingles & theirs:
-                hits.append(f"{source.path}: gengiver tekst fra {doc_id}")
-    if hits:
-        raise WorkbenchError(
-            f"{what} er ikke lavet, fordi det gengiver materiale fra en person, der har trukket sit samtykke "
-            "tilbage. Fjern teksten og prøv igen:\n" + "\n".join(hits)
-        )
-
-
-def ensure_clean(project: Project, sources: Iterable[TextSource], what: str) -> None:
-    """Refuse an export whose texts contain possible personal data, listing every finding."""
-    findings = scan_texts(sources, project.codebook.anonymity.allowed_terms)
-    if findings:
-        listing = "\n".join(str(f) for f in findings)
-        raise WorkbenchError(
-            f"{what} er ikke lavet, fordi teksterne indeholder mulige personoplysninger. Ret dem og prøv igen:\n{listing}"
-        )
+        words = _words(source.text)
+        seen: set[str] = set()
+        for i in range(len(words) - _SHINGLE + 1):
+            shingle = tuple(w for w, _ in words[i : i + _SHINGLE])
+            doc_id = owner.get(shingle)
+            if doc_id is not None and doc_id not in seen:  # one finding per source and document
+                seen.add(doc_id)
+                line = source.first_line + source.text.count("\n", 0, words[i][1])
+                hits.append(WithdrawnFinding(source.path, line, doc_id, " ".join(shingle)))
+        for match in ids.finditer(source.text):
+            line = source.first_line + source.text.count("\n", 0, match.start())
+            hits.append(WithdrawnFinding(source.path, line, match.group(1), match.group(1)))
+    return hits

@@ -3,25 +3,30 @@
 The same person, school or phone number always gets the same placeholder ("[Navn 1]",
 "[Skole 2]", "[Telefon 1]"), across files and runs, through a key file that maps each original
 to its placeholder. The key holds the real names, so it must live outside the project folder and
-must never be shared; it is written atomically, and so is the transcript.
+must never be shared; it is written atomically, readable by its owner only (0600) and updated
+under a lock; the transcript is written atomically too.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
-from workbench.anonymity.scan import Finding, find_personal_data, is_listed_name
+from workbench.anonymity import Finding, find_personal_data, is_listed_name, is_ordinary_word
 from workbench.errors import WorkbenchError
-from workbench.io.files import atomic_write_text
+from workbench.io.files import atomic_write_text, locked
+from workbench.lang.da import NAME_VERBS
 
 KEY_VERSION = 1
 
 # Placeholder label per finding kind; institutions are split into schools and the rest.
 _LABELS = {
     "navn": "Navn",
+    "fødselsdato": "Fødselsdato",
+    "profil": "Profil",
+    "nummerplade": "Nummerplade",
     "adresse": "Adresse",
     "telefon": "Telefon",
     "email": "E-mail",
@@ -59,7 +64,7 @@ class PseudonymKey:
     # -- persistence -------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | Path) -> "PseudonymKey":
+    def load(cls, path: str | Path) -> PseudonymKey:
         """The key in `path`, or an empty key when the file does not exist yet."""
         path = Path(path)
         if not path.exists():
@@ -91,7 +96,8 @@ class PseudonymKey:
             "warning": "Denne fil indeholder personoplysninger. Del den aldrig, og læg den aldrig i projektmappen.",
             "entries": items,
         }
-        atomic_write_text(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        # the key holds the real names: readable by its owner only
+        atomic_write_text(path, json.dumps(payload, ensure_ascii=False, indent=2) + "\n", private=True)
 
     # -- lookup ------------------------------------------------------------------------------
 
@@ -123,42 +129,100 @@ def _sort_key(placeholder: str) -> tuple[str, int]:
     return (m.group(1), int(m.group(2))) if m else (placeholder, 0)
 
 
-def _possessive_stem(text: str, known: set[str]) -> str | None:
-    """'Fatimas' -> 'Fatima' when Fatima is a known name, so both share one placeholder."""
-    for ending in ("'s", "’s", "'", "’", "s"):
+# Possessive endings a name keeps outside its placeholder: "Taras'" → "[Navn 5]'".
+_APOSTROPHE_ENDINGS = ("'s", "’s", "'", "’")
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
+
+
+def _name_and_ending(text: str, following: str, known: set[str], bare: set[str]) -> tuple[str, str]:
+    """A name finding split into the name and the possessive ending that stays outside the
+    placeholder. A final s is a genitive only when the name without it is known (the key, or this
+    text) or is the listed name while the whole is not, and a noun follows: "Bohdans skole" is
+    Bohdan's, "Min mand Taras er" is Taras."""
+    for ending in _APOSTROPHE_ENDINGS:
         if text.endswith(ending) and len(text) > len(ending) + 1:
-            stem = text[: -len(ending)]
-            if normalise(stem) in known or is_listed_name(stem.split()[-1]):
-                return stem
-    return None
+            return text[: -len(ending)], ending
+    if not text.endswith("s") or len(text) < 4:
+        return text, ""
+    whole, stem = normalise(text), normalise(text[:-1])
+    if whole in known or whole in bare:
+        return text, ""
+    nxt = _NEXT_WORD.match(following)
+    noun_follows = nxt is not None and nxt.group(1)[:1].islower() and nxt.group(1).lower() not in NAME_VERBS
+    if not noun_follows:
+        return text, ""
+    last = text.split()[-1]
+    if stem in known or stem in bare or (is_listed_name(last[:-1]) and not is_listed_name(last)):
+        return text[:-1], "s"
+    return text, ""
 
 
-def pseudonymise_text(text: str, key: PseudonymKey, *, allowed: Iterable[str] = ()) -> tuple[str, list[Finding]]:
-    """Replace every finding in `text` with its placeholder from `key` (which is extended as needed).
+def pseudonymise_text(
+    text: str, key: PseudonymKey, *, allowed: Iterable[str] = (), places: Iterable[str] = ()
+) -> tuple[str, list[Finding]]:
+    """Replace every finding in `text` with its placeholder from `key` (which is extended as needed),
+    then every other occurrence of an original the key knows (a name the detector passed over).
 
-    Returns the new text and the findings (offsets into the original text). A possessive name keeps
-    its s outside the brackets: "Fatimas søn" becomes "[Navn 1]s søn"."""
-    findings = find_personal_data(text, allowed=allowed)
-    stored_names = {original for (kind, original) in key.entries if kind == "navn"}
-    found_names = {normalise(f.text) for f in findings if f.kind == "navn"}
+    Returns the new text and the findings (offsets into the original text). A possessive keeps its
+    ending outside the brackets: "Fatimas søn" becomes "[Navn 1]s søn", "Taras'" "[Navn 5]'"."""
+    allowed = tuple(allowed)
+    findings = find_personal_data(text, allowed=allowed, places=places)
+    known = {original for (kind, original) in key.entries if kind == "navn"}
+    # names seen in this text without a genitive s: "Bohdan", and "Taras" from "Taras'"
+    bare = set()
+    for f in findings:
+        if f.kind != "navn":
+            continue
+        stem = next((f.text[: -len(e)] for e in _APOSTROPHE_ENDINGS if f.text.endswith(e)), None)
+        if stem is not None or not f.text.endswith("s"):
+            bare.add(normalise(stem if stem is not None else f.text))
     out: list[str] = []
     last = 0
     for f in findings:
         out.append(text[last : f.start])
-        replacement = None
-        if f.kind == "navn" and normalise(f.text) not in stored_names:
-            stem = _possessive_stem(f.text, (stored_names | found_names) - {normalise(f.text)})
-            if stem is not None:
-                replacement = key.placeholder_for("navn", stem) + "s"
-                stored_names.add(normalise(stem))
-        if replacement is None:
-            replacement = key.placeholder_for(f.kind, f.text)
-            if f.kind == "navn":
-                stored_names.add(normalise(f.text))
-        out.append(replacement)
+        original, ending = f.text, ""
+        if f.kind == "navn":
+            original, ending = _name_and_ending(f.text, text[f.end : f.end + 40], known, bare)
+            known.add(normalise(original))
+        out.append(key.placeholder_for(f.kind, original) + ending)
         last = f.end
     out.append(text[last:])
-    return "".join(out), findings
+    return _replace_known(("".join(out)), key, allowed), findings
+
+
+_BRACKETED = re.compile(r"\[[^\[\]\n]*\]")
+
+
+def _replace_known(text: str, key: PseudonymKey, allowed: tuple[str, ...]) -> str:
+    """Every remaining whole-word occurrence of a name, address or institution the key knows
+    (outside placeholders) becomes its placeholder, so the key's people are gone from the output.
+    An original that is also an ordinary Danish word is replaced only as written, capitalised."""
+    skip = {a.casefold() for a in allowed}
+    patterns = []
+    for (kind, norm), placeholder in key.entries.items():
+        if kind not in ("navn", "adresse", "institution") or len(norm) < 3 or norm in skip:
+            continue
+        original = key.originals.get((kind, norm), norm)
+        words = r"\s+".join(map(re.escape, original.split()))
+        flags = 0 if is_ordinary_word(norm) else re.IGNORECASE
+        pattern = re.compile(rf"(?<![\w'’-])({words})(?=(['’]s|['’]|s)?(?![\w'’-]))", flags)
+        patterns.append((len(norm), pattern, placeholder))
+    if not patterns:
+        return text
+    patterns.sort(key=lambda p: -p[0])
+    pieces, last = [], 0
+    for m in _BRACKETED.finditer(text):
+        pieces.append((text[last : m.start()], True))
+        pieces.append((m.group(), False))
+        last = m.end()
+    pieces.append((text[last:], True))
+    out = []
+    for piece, free in pieces:
+        if free:
+            for _, pattern, placeholder in patterns:
+                piece = pattern.sub(placeholder, piece)
+        out.append(piece)
+    return "".join(out)
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
@@ -178,7 +242,7 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def pseudonymise_file(
-    path: Path, key_path: Path, project_root: Path, *, allowed: Iterable[str] = ()
+    path: Path, key_path: Path, project_root: Path, *, allowed: Iterable[str] = (), places: Iterable[str] = ()
 ) -> list[Finding]:
     """Pseudonymise the body of a transcript in place (front matter kept) using the key in key_path.
 
@@ -202,12 +266,13 @@ def pseudonymise_file(
             "som også læser andre tegnkodninger.",
             path,
         ) from exc
-    key = PseudonymKey.load(key_path)
     front, body = split_front_matter(text)
-    new_body, findings = pseudonymise_text(body, key, allowed=allowed)
-    if not findings:
-        return []
-    key.save(key_path)
-    atomic_write_text(path, front + new_body)
+    with locked(key_path):  # two runs at once must not give two people one number
+        key = PseudonymKey.load(key_path)
+        new_body, findings = pseudonymise_text(body, key, allowed=allowed, places=places)
+        if new_body == body:
+            return []
+        key.save(key_path)
+        atomic_write_text(path, front + new_body)
     offset, line_offset = len(front), front.count("\n")
     return [Finding(f.kind, f.text, f.start + offset, f.end + offset, f.line + line_offset) for f in findings]

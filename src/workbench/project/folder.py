@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
 from workbench.material.codebook import Codebook, load_codebook
 from workbench.material.corpus import DOCUMENT_DIR, Corpus, load_corpus
-from workbench.errors import WorkbenchError
+from workbench.material.memos import Memos
 from workbench.project.settings import ProjectSettings, load_settings
 
 
@@ -64,9 +65,14 @@ class Project:
     @cached_property
     def codable_corpus(self) -> Corpus:
         """Everything a coder can code: the transcripts and observations, and the self-evaluations' free texts."""
-        from workbench.selfeval.answers import codable_documents
+        from workbench.selfeval.texts import codable_documents
 
         return Corpus(list(self.corpus.documents) + codable_documents(self))
+
+    @cached_property
+    def memos(self) -> Memos:
+        """The analytic memos under memos/, for the codebook's codes and the codable documents."""
+        return Memos(self.memos_dir, self.codebook, lambda: self.codable_corpus, self.documents_dir)
 
     def coding_store(self):
         """One store per project object: it replays each coder's log once and then reads only new lines."""

@@ -27,9 +27,17 @@ class RubricLevel(_Strict):
 
 
 DEFAULT_RUBRIC = [
-    RubricLevel(key="hoej", label="i høj grad", description="Der er rigeligt og samstemmende belæg på tværs af kilder."),
-    RubricLevel(key="nogen", label="i nogen grad", description="Der er belæg, men det er ujævnt eller delvist modstridende."),
-    RubricLevel(key="mindre", label="i mindre grad", description="Der er kun spredt belæg, eller belægget peger overvejende den anden vej."),
+    RubricLevel(
+        key="hoej", label="i høj grad", description="Der er rigeligt og samstemmende belæg på tværs af kilder."
+    ),
+    RubricLevel(
+        key="nogen", label="i nogen grad", description="Der er belæg, men det er ujævnt eller delvist modstridende."
+    ),
+    RubricLevel(
+        key="mindre",
+        label="i mindre grad",
+        description="Der er kun spredt belæg, eller belægget peger overvejende den anden vej.",
+    ),
     RubricLevel(key="ikke", label="ikke", description="Der er intet belæg, eller belægget viser det modsatte."),
 ]
 
@@ -67,7 +75,9 @@ class ProjectSettings(_Strict):
     min_respondents: int = Field(default=3, ge=1)  # self-evaluation: fewer submitted answers, figures suppressed
     survey_suppress_below: int = Field(default=5, ge=1)
     survey_flag_below: int = Field(default=10, ge=1)
-    primary_coder: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,20}$")  # None: the coder with most codings
+    primary_coder: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_-]{1,20}$"
+    )  # None: the coder with most codings
     disagreement_range: int = Field(default=3, ge=1)     # self-evaluation: highest − lowest answer
     disagreement_sd: float = Field(default=1.2, gt=0)    # self-evaluation: standard deviation
     rubric: Rubric = Field(default_factory=Rubric)

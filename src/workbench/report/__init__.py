@@ -1,23 +1,55 @@
 """The evaluation chapter: a chapter model built from the project, checked, rendered to Word."""
 
+from __future__ import annotations
+
 from pathlib import Path
 
-from workbench.privacy.guard import ensure_clean, ensure_no_withdrawn
+from workbench.privacy import sources
+from workbench.privacy.gate import Export, exporter
+from workbench.privacy.guard import TextSource
 from workbench.project import Project
 from workbench.report.build import build_chapter
-from workbench.report.word import write_docx
+from workbench.report.model import Chapter
+from workbench.report.word import render_docx
 
-__all__ = ["build_chapter", "write_docx", "export_chapter"]
+__all__ = ["build_chapter", "chapter_export", "export_chapter", "render_docx"]
+
+_FOLDER_KINDS = {  # what a chapter source is, by the project folder its file is in
+    "memos": sources.MEMO, "interviews_anonymised": sources.DOCUMENT, "selfeval": sources.SELFEVAL,
+}
 
 
-def export_chapter(project: Project, out: Path, template: Path | None = None, sections: list[str] | None = None) -> Path:
-    """Build, check and write the chapter (or some of its sections).
+def _carried(project: Project, chapter: Chapter) -> list[TextSource]:
+    """The memos and quotes the chapter model collected, plus the codebook, survey and coder texts it shows."""
+    documents = {project.relative(d.path): d for d in project.corpus.documents}
+    texts: list[TextSource] = []
+    for source in chapter.sources:
+        kind = _FOLDER_KINDS.get(source.path.split("/", 1)[0], sources.MEMO)
+        texts.append(TextSource(source.path, source.text, source.first_line, kind))
+    quoted = {s.path for s in texts if s.kind == sources.DOCUMENT}
+    for path in sorted(quoted & set(documents)):
+        texts += sources.document_metadata(project, documents[path])
+    texts += sources.codebook_texts(project) + sources.survey_texts(project)
+    texts += sources.coder_names(project, project.coding_store().coders())
+    return texts
 
-    The memos and quotes in it pass the anonymity guard and the withdrawn-consent check first; if
-    anything is found, nothing is written and the error lists every finding.
-    """
+
+@exporter("chapter", carries=(sources.MEMO, sources.DOCUMENT, sources.METADATA, sources.CODEBOOK, sources.SURVEY,
+                              sources.CODER))
+def chapter_export(project: Project, out: Path, template: Path | None = None,
+                   sections: list[str] | None = None) -> Export:
+    """The chapter (or some of its sections) as a Word document."""
     chapter = build_chapter(project)
-    what = "Evalueringskapitlet"
-    ensure_clean(project, chapter.sources, what)
-    ensure_no_withdrawn(project, chapter.sources, what)
-    return write_docx(chapter, out, template, sections)
+    return Export("Evalueringskapitlet", {out: render_docx(chapter, template, sections)}, _carried(project, chapter))
+
+
+def export_chapter(
+    project: Project, out: Path, template: Path | None = None, sections: list[str] | None = None
+) -> Path:
+    """Build, check and write the chapter (or some of its sections) through the export gate.
+
+    If any text in it holds possible personal data or repeats a withdrawn document, nothing is
+    written and the error lists every finding.
+    """
+    chapter_export.write(project, out=Path(out), template=template, sections=sections)
+    return Path(out)

@@ -1,13 +1,19 @@
-"""Charts for the chapter (matplotlib without pyplot, so no global state; PNG bytes out)."""
+"""Charts for the chapter, the notebooks and the exports (matplotlib without pyplot, so no global state;
+PNG bytes out). The analyses hand over their tables; only this module draws them."""
 
 from __future__ import annotations
 
 import io
 
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from workbench.lang import numbers as numfmt
+from workbench.selfeval.form import ADHERENCE, SelfEvalProject, load_form, score_item
+from workbench.selfeval.period import Period
+from workbench.selfeval.summary import summary_table
 
 
 def _png(figure: Figure) -> bytes:
@@ -70,3 +76,87 @@ def survey_start_end(labels: list[str], start: list[float | None], end: list[flo
     axes.legend(loc="lower right", frameon=False, fontsize=8)
     figure.tight_layout()
     return _png(figure)
+
+
+def heatmap_png(df: pd.DataFrame, title: str) -> bytes:
+    """A count table as a heatmap PNG with the numbers in the cells (retrieval's code × group and co-occurrence)."""
+    values = df.to_numpy(dtype=float)
+    rows = [_flat(label) for label in df.index]
+    columns = [_flat(label) for label in df.columns]
+    width = min(16.0, 2.5 + 0.75 * max(len(columns), 1))
+    height = min(16.0, 1.5 + 0.4 * max(len(rows), 1))
+    figure = Figure(figsize=(width, height), dpi=150)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    top = values.max() if values.size else 0
+    axes.imshow(values if values.size else [[0]], cmap="Blues", vmin=0, vmax=max(top, 1), aspect="auto")
+    axes.set_xticks(range(len(columns)), columns, rotation=45, ha="right", fontsize=8)
+    axes.set_yticks(range(len(rows)), rows, fontsize=8)
+    for (row, column), value in pd.DataFrame(values).stack().items():
+        text = numfmt.integer(value) if float(value).is_integer() else numfmt.decimal(value, 1)
+        axes.text(column, row, text, ha="center", va="center", fontsize=7,
+                  color="white" if top and value > top * 0.6 else "black")
+    axes.set_title(title, fontsize=10)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _flat(label) -> str:
+    return " · ".join(str(part) for part in label) if isinstance(label, tuple) else str(label)
+
+
+def selfeval_trend_png(project: SelfEvalProject, item: str = ADHERENCE) -> bytes:
+    """The self-evaluation trend chart as PNG, for the form's summary and the report."""
+    buffer = io.BytesIO()
+    selfeval_trend_figure(project, item).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def selfeval_trend_figure(project: SelfEvalProject, item: str = ADHERENCE) -> Figure:
+    """Line chart of the mean score per principle over the half years (one line per principle).
+
+    A matplotlib Figure without pyplot (no global state, Agg when saved); rings mark disagreement.
+    """
+    form = load_form(project)
+    form_item = score_item(form, item)
+    scale = form.scale_of(form_item)
+    table = summary_table(project)
+    table = table[table["item"] == item]
+    periods = sorted({Period.parse(p) for p in table["period"]})
+    position = {str(p): index for index, p in enumerate(periods)}
+
+    figure = Figure(figsize=(8, 4.2), dpi=110)
+    axes = figure.add_subplot()
+    for principle in form.principles:
+        rows = table[table["principle"] == principle]
+        if rows.empty:
+            continue
+        code = project.codebook.code(principle)
+        xs = [position[p] for p in rows["period"]]
+        axes.plot(xs, rows["mean"], marker="o", color=code.colour, linewidth=2, label=code.label)
+        disagree = rows[rows["disagreement"]]
+        axes.scatter(
+            [position[p] for p in disagree["period"]], disagree["mean"], s=180, facecolors="none",
+            edgecolors=code.colour, linewidths=1.5,
+        )
+    axes.set_ylim(scale.min - 0.2, scale.max + 0.2)
+    axes.yaxis.set_major_locator(MultipleLocator(0.5))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: numfmt.decimal(value, 1)))
+    axes.set_xticks(range(len(periods)), [p.label for p in periods])
+    axes.set_xlim(-0.3, max(len(periods) - 1, 0) + 0.3)
+    lowest, highest = scale.labels[scale.min].lower(), scale.labels[scale.max].lower()
+    axes.set_ylabel(f"Gennemsnit ({scale.min} = {lowest}, {scale.max} = {highest})")
+    axes.set_title(f"{form_item.heading}: teamets gennemsnit pr. halvår")
+    axes.grid(axis="y", alpha=0.3)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    if periods:
+        axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, title="Princip")
+        figure.text(0.01, 0.01, "Ring om et punkt: teamet er uenigt (stor spredning i svarene).", fontsize=8,
+                    color="#555555")
+    else:
+        axes.text(0.5, 0.5, "Ingen indsendte besvarelser endnu", ha="center", va="center", transform=axes.transAxes)
+    figure.tight_layout(rect=(0, 0.04, 1, 1))
+    return figure

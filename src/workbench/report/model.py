@@ -8,7 +8,6 @@ be checked in tests, previewed in the notebook and exported one section at a tim
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass
@@ -54,7 +53,7 @@ class Figure:
     width_cm: float = 15.0
 
 
-Block = Union[Heading, Paragraph, BulletList, Quote, Table, Figure]
+Block = Heading | Paragraph | BulletList | Quote | Table | Figure
 
 
 @dataclass

@@ -21,8 +21,16 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from workbench.errors import WorkbenchError
-from workbench.io.files import atomic_write_bytes
-from workbench.report.model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
+from workbench.report.model import (
+    BulletList,
+    Chapter,
+    Figure,
+    Heading,
+    Paragraph,
+    Quote,
+    Section,
+    Table,
+)
 
 _NUMERIC = re.compile(r"^[−+\-±]?[\d.,]+( %| procentpoint)?$|^–$")
 
@@ -272,8 +280,3 @@ def render_docx(chapter: Chapter, template: Path | None = None, sections: list[s
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-def write_docx(chapter: Chapter, out: Path, template: Path | None = None, sections: list[str] | None = None) -> Path:
-    atomic_write_bytes(out, render_docx(chapter, template, sections))
-    return out

@@ -12,7 +12,14 @@ import sys
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.lang import numbers as numfmt
 from workbench.project import Project
+from workbench.report.text_da import disagreement_note, selfeval_summary, survey_share
+from workbench.selfeval.summary import summary_records, summary_table
+from workbench.surveys.load import SEPARATORS, load_surveys
+from workbench.surveys.model import Survey
+from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW, changes, summarise
+from workbench.surveys.summary import summary_records as survey_records
 
 
 def _project(args) -> Project:
@@ -38,16 +45,27 @@ def cmd_import(args) -> int:
 
 
 def cmd_check_anonymity(args) -> int:
+    from workbench.anonymity import detectors_run, ner_status
     from workbench.privacy.guard import scan_project
 
     findings = scan_project(_project(args))
+    ner = ner_status()
     if args.json:
-        print(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2))
+        report = {
+            "detectors": detectors_run(),
+            "ner": {"model": ner.model, "error": ner.error},
+            "findings": [f.as_dict() for f in findings],
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for finding in findings:
             print(finding)
         if not findings:
             print("Ingen mulige personoplysninger fundet.")
+        # on stderr, so that stdout stays one line per finding
+        print("Søgt efter: " + ", ".join(detectors_run()) + ".", file=sys.stderr)
+        if ner.error:
+            print(ner.error, file=sys.stderr)
     return 1 if findings else 0
 
 
@@ -56,7 +74,11 @@ def cmd_pseudonymise(args) -> int:
 
     project = _project(args)
     findings = pseudonymise_file(
-        Path(args.file), Path(args.key), project.root, allowed=project.codebook.anonymity.allowed_terms
+        Path(args.file),
+        Path(args.key),
+        project.root,
+        allowed=project.codebook.anonymity.allowed_terms,
+        places=project.codebook.anonymity.local_places,
     )
     print(f"{len(findings)} forekomster erstattet i {args.file}. Nøglen er gemt i {args.key} (del den aldrig).")
     return 0
@@ -88,14 +110,11 @@ def cmd_report(args) -> int:
 
 def cmd_codings_export(args) -> int:
     from workbench.exchange.codings_csv import export_codings_csv
-    from workbench.privacy.guard import TextSource, ensure_clean
 
     project = _project(args)
     store = project.coding_store()
     out = Path(args.out) if args.out else project.exports_dir / "kodninger.csv"
-    memos = [TextSource(f"codings/{c.coder}.jsonl", c.memo) for c in store.current(project.codable_corpus, args.coder) if c.memo]
-    ensure_clean(project, memos, "Eksporten af kodninger")
-    written = export_codings_csv(store, out, args.coder, corpus=project.codable_corpus)
+    written = export_codings_csv(project, out, args.coder)
     print(f"{written} kodninger er eksporteret til {out}.")
     left_out = len(store.codings(args.coder)) - written
     if left_out:
@@ -127,8 +146,8 @@ def cmd_codings_stale(args) -> int:
 
 
 def cmd_agreement(args) -> int:
-    from workbench.lang import numbers as numfmt
     from workbench.coding.agreement import agreement
+    from workbench.report.text_da import AGREEMENT_COLUMNS, agreement_notes, agreement_rows, agreement_summary
 
     project = _project(args)
     coders = [c.strip() for c in args.coders.split(",")]
@@ -139,21 +158,15 @@ def cmd_agreement(args) -> int:
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return 0
-    print(f"Enighed mellem {a} og {b} over {report.segments} segmenter, som begge har kodet.")
-    if report.only_a or report.only_b:
-        print(f"Ikke med: {report.only_a} segmenter kodet kun af {a}, {report.only_b} kun af {b}.")
-    codebook = project.codebook
-    rows = [(codebook.code(m.code).label if codebook.has_code(m.code) else m.code, m) for m in report.per_code]
-    rows.append(("I alt (kode × segment)", report.overall))
-    width = max(len(name) for name, _ in rows)
-    print(f"\n{'Kode':{width}}  {'n':>6}  {'Enighed':>8}  {'Kappa':>6}  {'Alpha':>6}")
-    for name, m in rows:
-        kappa, alpha = numfmt.decimal(m.kappa, 2), numfmt.decimal(m.alpha, 2)  # "–" when undefined
-        print(f"{name:{width}}  {numfmt.integer(m.n):>6}  {numfmt.percent(m.percent):>8}  {kappa:>6}  {alpha:>6}")
-    notes = sorted({m.note for _, m in rows if m.note})
-    for note in notes:
-        print(f"– = {note}")
-    print(f"\nUenigheder: {len(report.disagreements)} segmenter")
+    print(agreement_summary(report))
+    rows = [AGREEMENT_COLUMNS, *agreement_rows(report, project.codebook)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(AGREEMENT_COLUMNS))]
+    print()
+    for row in rows:
+        print("  ".join(cell.ljust(widths[0]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
+    for note in agreement_notes(report, project.codebook):
+        print(note)
+    print(f"\nUenigheder: {len(report.disagreements)} enheder")
     for d in report.disagreements:
         codes_a, codes_b = ", ".join(sorted(d.codes_a)) or "–", ", ".join(sorted(d.codes_b)) or "–"
         print(f"\n{d.doc_id} {d.segment_id}  {a}: {codes_a}  {b}: {codes_b}")
@@ -162,25 +175,87 @@ def cmd_agreement(args) -> int:
 
 
 def cmd_survey_summary(args) -> int:
-    from workbench.surveys.load import load_surveys, render_summary, summary_records
-
     surveys = load_surveys(_project(args))
     if args.json:
-        print(json.dumps(summary_records(surveys), ensure_ascii=False, indent=2))
+        print(json.dumps(survey_records(surveys), ensure_ascii=False, indent=2))
     else:
-        print(render_summary(surveys))
+        print(survey_summary_text(surveys))
     return 0
 
 
-def cmd_selfeval_summary(args) -> int:
-    from workbench.selfeval.answers import summary_records, summary_table, summary_text
+def _survey_file_description(survey: Survey) -> str:
+    kind = "respondentniveau" if survey.item_map.format == "respondent" else "aggregeret tabel"
+    parts = [kind, survey.encoding]
+    if survey.separator is not None:
+        parts.append(f"{SEPARATORS[survey.separator]} som skilletegn")
+    if survey.sheets:
+        sheets = numfmt.count_noun(len(survey.sheets), "besvarelse", "besvarelser")
+        points = survey.item_map.time_points
+        if len(points) > 1:
+            sheets += f" ({', '.join(f'{p.label.lower()} {survey.answer_sheets(p.key)}' for p in points)})"
+        parts.append(sheets)
+    return ", ".join(parts)
 
+
+def survey_summary_text(surveys: list[Survey]) -> str:
+    """The survey summary as text for the terminal: per survey, item and time point."""
+    if not surveys:
+        return "Projektet har ingen spørgeskemaer (surveys/<navn>.yaml med en datafil ved siden af)."
+    lines: list[str] = []
+    for survey in surveys:
+        results = summarise(survey)
+        moved = {c.item: c for c in changes(survey, results)}
+        lines += [
+            f"{survey.title} – {survey.item_map.population}",
+            f"{survey.data_path.name}: {_survey_file_description(survey)}",
+            survey.source,
+        ]
+        for item in survey.item_map.items:
+            links = ", ".join(item.principles + item.factors)
+            lines.append("")
+            lines.append(f"  {item.key}: {item.question}" + (f" [{links}]" if links else ""))
+            direction = " (lavere er bedre)" if item.direction == "lower_is_better" else ""
+            lines.append(f"    Andel: {item.share_description}{direction}")
+            if item.note:
+                lines.append(f"    Note: {item.note}")
+            lines.append(f"    {'Tidspunkt':<16}{'Gyldige':>8}{'Udeladte':>10}  Andel")
+            for r in (r for r in results if r.item == item.key):
+                lines.append(f"    {survey.time_label(r.time_point):<16}{r.n_valid:>8}{r.n_excluded:>10}  {survey_share(r)}")
+                if r.shares:
+                    shares = " · ".join(f"{label} {numfmt.percent(share)}" for label, share in r.shares.items())
+                    lines.append(f"    {'':<16}{'':>8}{'':>10}  {shares}")
+            if item.key in moved:
+                lines.append(f"    {'Ændring':<16}{'':>8}{'':>10}  {numfmt.points(moved[item.key].change_points)}")
+        lines.append("")
+    lines.append(
+        f"– = færre end {SUPPRESS_BELOW} gyldige svar (vises ikke, så ingen kan genkendes); "
+        f"(n < {FLAG_BELOW}) = {SUPPRESS_BELOW}-{FLAG_BELOW - 1} gyldige svar, tolk med forsigtighed. "
+        "Procenter er af de gyldige svar; \"Ved ikke\" og tomme svar er udeladt."
+    )
+    return "\n".join(lines)
+
+
+def cmd_selfeval_summary(args) -> int:
     project = _project(args)
     if args.json:
         print(json.dumps(summary_records(summary_table(project)), ensure_ascii=False, indent=2))
     else:
-        print(summary_text(project))
+        print(selfeval_summary_text(project))
     return 0
+
+
+def selfeval_summary_text(project: Project) -> str:
+    """The self-evaluation summary as text tables, one per principle."""
+    table = summary_table(project)
+    if table.empty:
+        return "Der er endnu ingen indsendte selvevalueringer i selfeval/."
+    formatted = selfeval_summary(table)
+    blocks = ["Selvevaluering i supportteamet: svar pr. princip og halvår"]
+    for principle in dict.fromkeys(formatted["Princip"]):
+        part = formatted[formatted["Princip"] == principle].drop(columns="Princip")
+        blocks.append(f"{principle}\n{part.to_string(index=False)}")
+    blocks.append(disagreement_note())
+    return "\n\n".join(blocks)
 
 
 def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str]:
@@ -189,14 +264,16 @@ def _pairs(values: list[str] | None, option: str, example: str) -> dict[str, str
     for value in values or []:
         name, sep, target = value.rpartition("=")
         if not sep or not name.strip() or not target.strip():
-            raise WorkbenchError(f"{option} skal skrives som NAVN=VÆRDI, fx {option} \"{example}\" (fundet: '{value}').")
+            raise WorkbenchError(
+                f"{option} skal skrives som NAVN=VÆRDI, fx {option} \"{example}\" (fundet: '{value}')."
+            )
         pairs[name.strip()] = target.strip()
     return pairs
 
 
 def cmd_export_qdpx(args) -> int:
-    from workbench.lang.numbers import count_noun
     from workbench.exchange.qdpx import export_qdpx, exported_codings, exported_documents
+    from workbench.lang.numbers import count_noun
 
     project = _project(args)
     out = export_qdpx(project, Path(args.out) if args.out else project.exports_dir / "projekt.qdpx")
@@ -216,8 +293,8 @@ def cmd_export_qdc(args) -> int:
 
 
 def cmd_import_qdpx(args) -> int:
-    from workbench.lang.numbers import count_noun
     from workbench.exchange.qdpx import import_qdpx
+    from workbench.lang.numbers import count_noun
 
     project = _project(args)
     coders = _pairs(args.coder, "--coder", "Anne Holm=AH")
@@ -312,13 +389,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coders", required=True, metavar="A,B", help="to kodere adskilt af komma")
     p.add_argument("--json", action="store_true")
 
-    p = add("survey-summary", cmd_survey_summary, "spørgeskemaer: gyldige svar, udeladte, andel og ændring i procentpoint")
+    p = add(
+        "survey-summary", cmd_survey_summary, "spørgeskemaer: gyldige svar, udeladte, andel og ændring i procentpoint"
+    )
     p.add_argument("--json", action="store_true")
 
-    p = add("selfeval-summary", cmd_selfeval_summary, "selvevalueringer: n, gennemsnit, median, min og maks pr. princip og halvår")
+    p = add(
+        "selfeval-summary",
+        cmd_selfeval_summary,
+        "selvevalueringer: n, gennemsnit, median, min og maks pr. princip og halvår",
+    )
     p.add_argument("--json", action="store_true")
 
-    p = add("export-qdpx", cmd_export_qdpx, "eksportér projektet som REFI-QDA-projekt (.qdpx) til NVivo, ATLAS.ti, MAXQDA, QualCoder")
+    p = add(
+        "export-qdpx",
+        cmd_export_qdpx,
+        "eksportér projektet som REFI-QDA-projekt (.qdpx) til NVivo, ATLAS.ti, MAXQDA, QualCoder",
+    )
     p.add_argument("--out", metavar="FIL.qdpx", help="standard: exports/projekt.qdpx")
 
     p = add("export-qdc", cmd_export_qdc, "eksportér kodebogen alene som REFI-QDA-kodebog (.qdc)")
@@ -331,11 +418,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coder", action="append", metavar="BRUGER=KODER",
                    help="kodernavn for en bruger i filen, fx \"Anne Holm=AH\" (kan gentages)")
 
-    p = add("export-xlsx", cmd_export_xlsx, "eksportér tabeller til Excel: kodninger, matricer, enighed, selvevaluering, spørgeskemaer")
+    p = add(
+        "export-xlsx",
+        cmd_export_xlsx,
+        "eksportér tabeller til Excel: kodninger, matricer, enighed, selvevaluering, spørgeskemaer",
+    )
     p.add_argument("--what", choices=["codings", "matrices", "agreement", "selfeval", "surveys", "all"], default="all",
                    help="hvilke tabeller (standard: all)")
     p.add_argument("--out", metavar="FIL.xlsx", help="standard: exports/<tabel>.xlsx")
     p.add_argument("--coders", metavar="A,B", help="de to kodere i enighedstabellen (standard: projektets to kodere)")
+
+    from workbench.ui import cli_assessments
+
+    cli_assessments.register(commands)
     return parser
 
 

@@ -16,7 +16,7 @@ from workbench.project import Project
 
 def notebook_project() -> Project:
     """The project a notebook works on: $WORKBENCH_PROJECT, else the folder above notebooks/."""
-    return Project(os.environ.get("WORKBENCH_PROJECT") or Path.cwd().parent)
+    return Project(Path(os.environ.get("WORKBENCH_PROJECT") or Path.cwd().parent))
 
 
 class StatusLine:

@@ -37,8 +37,10 @@ def _table_html(table: Table, number: int) -> str:
     )
     return (
         f"<p><b>Tabel {number}. {html.escape(table.title)}</b></p>"
-        f"<table style='border-collapse:collapse;font-size:90%'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-        f"<p style='font-size:80%'><i>Anm.:</i> {html.escape(table.note)}<br><i>Kilde:</i> {html.escape(table.source)}</p>"
+        "<table "
+        f"style='border-collapse:collapse;font-size:90%'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        f"<p style='font-size:80%'><i>Anm.:</i> {html.escape(table.note)}<br><i>Kilde:</i> "
+        f"{html.escape(table.source)}</p>"
     )
 
 
@@ -106,13 +108,15 @@ class ReportApp:
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = f"Evalueringskapitel for projektet {self.project.root} ({len(self.chapter.sections)} afsnit)"
+        sections = f"{len(self.chapter.sections)} afsnit" if self.chapter else "data kunne ikke hentes"
+        bundle["text/plain"] = f"Evalueringskapitel for projektet {self.project.root} ({sections})"
         return bundle
 
     @reports_errors
     def load(self) -> None:
         """(Re)read the project: codings, memos, self-evaluations and surveys may have changed since."""
         self.project = Project(self.project.root)
+        self.chapter = None  # a chapter from before the error would show stale data
         self.chapter = build_chapter(self.project)
         self.sections.options = [(f"{s.key} – {s.title}", s.key) for s in self.chapter.sections]
         self.status.info(f"Data hentet: {len(self.chapter.sections)} afsnit.")
@@ -120,12 +124,18 @@ class ReportApp:
     def chosen(self) -> list[str] | None:
         return list(self.sections.value) or None
 
+    def _loaded(self) -> Chapter:
+        if self.chapter is None:
+            raise WorkbenchError("Projektets data kunne ikke hentes. Ret fejlen, og tryk derefter på »Hent data«.")
+        return self.chapter
+
     @reports_errors
     def show_preview(self) -> None:
-        wanted = set(self.chosen() or [s.key for s in self.chapter.sections])
+        chapter = self._loaded()
+        wanted = set(self.chosen() or [s.key for s in chapter.sections])
         numbers = {"Tabel": 0, "Figur": 0}
         parts: list[w.Widget] = []
-        for section in self.chapter.sections:
+        for section in chapter.sections:
             if section.key in wanted:
                 parts += section_preview(section, numbers)
         for child in self.preview.children:

@@ -16,24 +16,20 @@ import ipywidgets as w
 
 from workbench.errors import WorkbenchError
 from workbench.project import Project
+from workbench.report.figures import selfeval_trend_png
+from workbench.report.text_da import disagreement_note, selfeval_summary
 from workbench.selfeval.answers import (
-    ADHERENCE,
-    FormItem,
-    Period,
     SelfEvaluation,
     check_respondent,
     current_answer,
-    disagreement_note,
-    formatted_summary,
-    load_form,
     new_evaluation,
     period_dirs,
     respondents,
-    save_draft,
-    submit,
-    summary_table,
-    trend_png,
 )
+from workbench.selfeval.form import ADHERENCE, FormItem, load_form
+from workbench.selfeval.period import Period
+from workbench.selfeval.store import save_draft, submit
+from workbench.selfeval.summary import summary_table
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 DISAGREEMENT_COLOUR = "#fde2e1"
@@ -208,7 +204,7 @@ class SelfEvalApp:
     def refresh_summary(self) -> None:
         try:
             table = summary_table(self.project)
-            image = trend_png(self.project, self.summary_item.value) if not table.empty else b""
+            image = selfeval_trend_png(self.project, self.summary_item.value) if not table.empty else b""
         except WorkbenchError as exc:
             self.summary_html.value = f'<span style="color:#b00020">⚠ {html.escape(str(exc))}</span>'
             self.trend_image.value = b""
@@ -218,7 +214,7 @@ class SelfEvalApp:
             self.summary_html.value = "<i>Der er endnu ingen indsendte besvarelser at vise.</i>"
             self.trend_image.value = b""
             return
-        shown = formatted_summary(rows).drop(columns="Spørgsmål")
+        shown = selfeval_summary(rows).drop(columns="Spørgsmål")
         styled = shown.style.hide(axis="index").set_table_styles(
             [{"selector": "td, th", "props": "padding: 2px 12px; text-align: left"}]
         ).apply(

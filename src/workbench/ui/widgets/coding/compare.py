@@ -12,6 +12,7 @@ from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import Codebook
 from workbench.project import Project
+from workbench.report.text_da import AGREEMENT_COLUMNS, agreement_notes, agreement_rows, agreement_summary
 from workbench.ui.widgets.coding.shared import (
     CONSENSUS_CODER,
     code_chip,
@@ -70,9 +71,8 @@ class CompareView:
         self.disagreements.children = rows
         self.resolve_button.disabled = not rows
         self.status.info(
-            f"{numfmt.count_noun(self.report.segments, 'fælles kodet segment', 'fælles kodede segmenter')}, heraf "
-            f"{numfmt.integer(len(rows))} med uenighed. Kun kodet af {a}: {numfmt.integer(self.report.only_a)}; "
-            f"kun af {b}: {numfmt.integer(self.report.only_b)} (indgår ikke i beregningen)."
+            f"{agreement_summary(self.report)} {numfmt.count_noun(len(rows), 'enhed', 'enheder')} med uenighed. "
+            + " ".join(agreement_notes(self.report, self.codebook))
         )
 
     def _disagreement_row(self, disagreement, coder_a: str, coder_b: str) -> w.Widget:
@@ -82,7 +82,8 @@ class CompareView:
         cell = "padding:4px 8px;vertical-align:top;border-top:1px solid #ddd"
         side_by_side = w.HTML(
             f'<table style="width:100%;table-layout:fixed"><tr>'
-            f'<td style="{cell};width:50%"><small>{html.escape(disagreement.doc_id)} {html.escape(disagreement.segment_id)}'
+            f'<td style="{cell};width:50%"><small>{html.escape(disagreement.doc_id)} '
+            f'{html.escape(disagreement.segment_id)}'
             f'</small><div style="white-space:pre-wrap">{html.escape(disagreement.text)}</div></td>'
             f'<td style="{cell}"><b>{html.escape(coder_a)}</b><br>{chips(disagreement.codes_a)}</td>'
             f'<td style="{cell}"><b>{html.escape(coder_b)}</b><br>{chips(disagreement.codes_b)}</td>'
@@ -117,16 +118,5 @@ class CompareView:
 
 
 def agreement_table(report, codebook: Codebook) -> pd.DataFrame:
-    """The agreement report in Danish number style: one row per code, then the pooled total."""
-    rows = [
-        {
-            "Kode": codebook.code(item.code).label if codebook.has_code(item.code) else item.code,  # or "I alt"
-            "n": numfmt.integer(item.n),
-            "Procent enighed": numfmt.percent(item.percent),
-            "Cohens kappa": numfmt.decimal(item.kappa, 2),
-            "Krippendorffs alpha": numfmt.decimal(item.alpha, 2),
-            "Note": item.note,
-        }
-        for item in [*report.per_code, report.overall]
-    ]
-    return pd.DataFrame(rows).set_index("Kode")
+    """The agreement report as the chapter and the terminal show it: one row per code, then the pooled total."""
+    return pd.DataFrame(agreement_rows(report, codebook), columns=AGREEMENT_COLUMNS).set_index("Kode")

@@ -16,24 +16,19 @@ import ipywidgets as w
 import pandas as pd
 
 from workbench.coding.retrieval import code_group_matrix, cooccurrence, segment_codings
-from workbench.io.files import atomic_write_bytes
 from workbench.lang import numbers as numfmt
 from workbench.project import Project
+from workbench.report.figures import heatmap_png
+from workbench.ui.widgets import table_exports
 from workbench.ui.widgets.coding.shared import (
     choices,
-    export_table,
     file_stem,
     selected,
     set_options,
 )
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
-try:  # the heatmap moves from the analyses to the report layer
-    from workbench.report.figures import heatmap_png
-except ImportError:  # pragma: no cover - until that move has landed
-    from workbench.coding.retrieval import heatmap_png
-
-TITLES = {"group": "Segmenter pr. kode og gruppe", "cooccurrence": "Principper × faktorer (samforekomst i segmenter)"}
+TITLES = table_exports.MATRIX_TITLES
 
 
 def _shade(value: float, top: float) -> tuple[str, str]:
@@ -108,8 +103,8 @@ class MatrixView:
                                     ("cooccurrence", self.cooccurrence_matrix, self.cooccurrence_image)):
             self.images[name] = heatmap_png(frame, TITLES[name])
             data = base64.b64encode(self.images[name]).decode("ascii")
-            target.value = (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt_text(frame, TITLES[name]))}"'
-                            f' style="max-width:100%">')
+            alt = html.escape(alt_text(frame, TITLES[name]))
+            target.value = f'<img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%">'
         self.status.info("Matricerne er opdateret.")
 
     def _grid(self, name: str, frame: pd.DataFrame) -> w.Widget:
@@ -165,12 +160,6 @@ class MatrixView:
     @reports_errors
     def _on_export(self, _button=None) -> None:
         suffix = file_stem(selected(self.coder), "valens" if self.valence_split.value else None)
-        written = []
-        for name, stem_name, frame in (("group", "matrix_kode_gruppe", self.group_matrix),
-                                       ("cooccurrence", "matrix_princip_faktor", self.cooccurrence_matrix)):
-            stem = file_stem(stem_name, suffix)
-            written.append(export_table(self.project, frame, stem))
-            png = self.project.exports_dir / f"{stem}.png"
-            atomic_write_bytes(png, self.images[name])
-            written.append(self.project.relative(png))
-        self.status.saved(", ".join(written))
+        export = table_exports.matrices.write(self.project, folder=self.project.exports_dir, suffix=suffix,
+                                              coder=selected(self.coder), valence_split=self.valence_split.value)
+        self.status.saved(", ".join(self.project.relative(path) for path in export.written))

@@ -7,7 +7,6 @@ import html
 import ipywidgets as w
 
 from workbench.errors import WorkbenchError
-from workbench.material.memos import read_memo, write_memo
 from workbench.project import Project
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
@@ -47,11 +46,11 @@ class MemoView:
             self.definition.value = f"<i>{html.escape(code.statement or code.definition or code.name)}</i>"
         else:
             self.definition.value = ""
-        self._loaded_text = read_memo(self.project, **self._where(target))
+        self._loaded_text = self.project.memos.read(**self._where(target))
         self.text.value = self._loaded_text
 
     def _save(self, target: tuple[str, str]) -> None:
-        path = write_memo(self.project, self.text.value, **self._where(target))
+        path = self.project.memos.write(self.text.value, **self._where(target))
         self._loaded_text = self.text.value
         self.status.saved(self.project.relative(path))
 

@@ -18,14 +18,13 @@ from workbench.coding.retrieval import retrieve
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import VALENCES
 from workbench.material.corpus import TYPE_LABELS
-from workbench.privacy.guard import TextSource, ensure_clean
 from workbench.project import Project
+from workbench.ui.widgets import table_exports
 from workbench.ui.widgets.coding.shared import (
     ALL,
     CONSENSUS_CODER,
     choices,
     code_chip,
-    export_table,
     file_stem,
     selected,
 )
@@ -163,10 +162,6 @@ class RetrievalView:
     @reports_errors
     def _on_export(self, _button=None) -> None:
         stem = file_stem("kodninger", *self._filters().values())
-        # the table carries transcript text and coders' memos out of the project: same guard as every export
-        ensure_clean(self.project, (
-            TextSource(f"{row.dokument} {row.segment} ({column}, koder {row.koder})", getattr(row, column))
-            for row in self.result.itertuples() for column in ("tekst", "memo") if getattr(row, column)
-        ), f"exports/{stem}.csv")
-        path = export_table(self.project, self.result, stem)
-        self.status.saved(f"{path} ({numfmt.count_noun(len(self.result), 'række', 'rækker')})")
+        out = self.project.exports_dir / f"{stem}.csv"
+        rows = table_exports.retrieval_csv.write(self.project, out=out, filters=self._filters()).summary
+        self.status.saved(f"{self.project.relative(out)} ({numfmt.count_noun(rows, 'række', 'rækker')})")

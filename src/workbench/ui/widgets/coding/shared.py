@@ -9,10 +9,8 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, display
 
-from workbench.io.files import atomic_write_bytes
 from workbench.material.codebook import Code, Codebook
 from workbench.material.corpus import TYPE_LABELS, Document
-from workbench.project import Project
 
 ALL = ""  # the "Alle" choice of a filter; ipywidgets shows an empty selection for None
 CONSENSUS_CODER = "konsensus"
@@ -70,13 +68,6 @@ def set_options(dropdown: w.Dropdown, options: list) -> None:
 
 def selected(dropdown: w.Dropdown) -> str | None:
     return dropdown.value or None
-
-
-def export_table(project: Project, frame: pd.DataFrame, name: str) -> str:
-    """A table as CSV in exports/ for Danish Excel (semicolons, decimal comma, UTF-8 with BOM), atomically."""
-    path = project.exports_dir / f"{name}.csv"
-    atomic_write_bytes(path, frame.to_csv(sep=";", decimal=",").encode("utf-8-sig"))
-    return project.relative(path)
 
 
 def file_stem(*parts: str | None) -> str:

@@ -1,0 +1,107 @@
+"""Everything the chapter reports, computed once from the project (`ChapterData`).
+
+Codings, agreement, evidence, self-evaluation and survey results, and the user-written texts the chapter
+carries (remembered in `sources` for the export checks). The sections (`report.sections`) lay it out;
+nothing here writes files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from workbench.coding import evidence
+from workbench.coding.agreement import AgreementReport, agreement
+from workbench.privacy.guard import TextSource
+from workbench.project import Project
+from workbench.selfeval.answers import has_answers
+from workbench.selfeval.form import form_path, load_form
+from workbench.selfeval.summary import summary_table
+from workbench.surveys.load import load_surveys
+from workbench.surveys.model import Survey
+from workbench.surveys.summary import ItemResult, summarise
+
+
+@dataclass
+class ChapterData:
+    project: Project
+
+    @cached_property
+    def codebook(self):
+        return self.project.codebook
+
+    @cached_property
+    def corpus(self):
+        return self.project.corpus
+
+    @cached_property
+    def primary_coder(self) -> str | None:
+        return evidence.primary_coder(self.project.coding_store().current(self.corpus))
+
+    @cached_property
+    def agreements(self) -> list[AgreementReport]:
+        """Every pair of coders (consensus excluded) who coded the same documents."""
+        store = self.project.coding_store()
+        current = store.current(self.corpus)
+        docs: dict[str, set[str]] = {}
+        for coding in current:
+            if coding.coder != evidence.CONSENSUS:
+                docs.setdefault(coding.coder, set()).add(coding.doc_id)
+        coders = sorted(docs, key=lambda c: (c != self.primary_coder, c))
+        reports = []
+        for i, a in enumerate(coders):
+            for b in coders[i + 1 :]:
+                if docs[a] & docs[b]:
+                    reports.append(agreement(store, self.corpus, self.codebook, a, b))
+        return reports
+
+    @cached_property
+    def selfeval_table(self) -> pd.DataFrame | None:
+        if not form_path(self.project).exists() or not has_answers(self.project):
+            return None
+        table = summary_table(self.project)
+        return None if table.empty else table
+
+    @cached_property
+    def selfeval_form(self):
+        return load_form(self.project) if self.selfeval_table is not None else None
+
+    @cached_property
+    def surveys(self) -> list[Survey]:
+        return load_surveys(self.project)
+
+    @cached_property
+    def survey_results(self) -> dict[str, list[ItemResult]]:
+        return {s.name: summarise(s) for s in self.surveys}
+
+    @cached_property
+    def evidence_index(self) -> evidence.Evidence:
+        current = self.project.coding_store().current(self.corpus)
+        return evidence.Evidence(current, self.corpus, self.codebook)
+
+    def evidence(self, code: str) -> list[evidence.EvidenceRow]:
+        return self.evidence_index.table(code)
+
+    def selfeval_rows(self, key: str) -> pd.DataFrame | None:
+        """The self-evaluation summary rows of one principle, or None when it has none."""
+        if self.selfeval_table is None:
+            return None
+        rows = self.selfeval_table[self.selfeval_table["principle"] == key]
+        return None if rows.empty else rows
+
+    def memo(self, code: str) -> str:
+        return self.read_exported(self.project.memos.path(code=code))
+
+    def read_exported(self, path) -> str:
+        """Text of a user-written file the chapter uses; remembered for the export checks."""
+        if not path.exists():
+            return ""
+        text = path.read_text(encoding="utf-8")
+        self.sources.append(TextSource(self.project.relative(path), text))
+        return text
+
+    @cached_property
+    def sources(self) -> list[TextSource]:
+        return []

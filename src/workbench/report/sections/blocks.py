@@ -1,0 +1,183 @@
+"""Blocks more than one section lays out: memo Markdown, quotes, the linked survey items."""
+
+from __future__ import annotations
+
+import re
+
+from workbench.coding import evidence
+from workbench.lang import numbers as numfmt
+from workbench.material.codebook import Code
+from workbench.privacy.guard import TextSource
+from workbench.report import figures, text_da
+from workbench.report.data import ChapterData
+from workbench.report.model import (
+    BulletList,
+    Figure,
+    Heading,
+    Paragraph,
+    Quote,
+    Table,
+)
+from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW
+from workbench.surveys.summary import changes as survey_changes
+
+SMALL_GROUP = 5  # fewer documents than this in a respondent group: counts are flagged in the tables
+SOURCE_CODINGS = "Evaluators kodning af interview og mødeobservationer; egne beregninger."
+
+
+def markdown_blocks(text: str) -> list:
+    """Memo Markdown → paragraphs and bullet lists (headings are laid out by the caller)."""
+    blocks: list = []
+    bullets: list[str] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(Paragraph(" ".join(paragraph)))
+            paragraph.clear()
+        if bullets:
+            blocks.append(BulletList(list(bullets)))
+            bullets.clear()
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("- ", "* ")):
+            if paragraph:
+                blocks.append(Paragraph(" ".join(paragraph)))
+                paragraph.clear()
+            bullets.append(stripped[2:].strip())
+        elif not stripped or stripped.startswith("#"):
+            flush()
+        elif bullets and line.startswith((" ", "\t")):
+            bullets[-1] += " " + stripped
+        else:
+            if bullets:
+                blocks.append(BulletList(list(bullets)))
+                bullets.clear()
+            paragraph.append(stripped)
+    flush()
+    return blocks
+
+def memo_intro(text: str) -> str:
+    """The memo's text between its title and its first section."""
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("## "):
+            break
+        if not line.startswith("# "):
+            lines.append(line)
+    return "\n".join(lines).strip()
+
+def valence_sum(row: evidence.EvidenceRow) -> int:
+    return sum(row.segments.values())
+
+def small_group_mark(row: evidence.EvidenceRow) -> str:
+    return "*" if row.documents_total < SMALL_GROUP else ""
+
+def quote_blocks(data: ChapterData, code: Code, limit: int) -> list:
+    chosen = data.evidence_index.quotes(code.key)[:limit]
+    for quote in chosen:
+        document = data.corpus.get(quote.doc_id)
+        segment = document.segment(quote.segment_id)
+        line = document.line_of(segment.start) if segment else document.body_line
+        data.sources.append(TextSource(data.project.relative(document.path), quote.text, line))
+    return [Quote(q.text, q.attribution) for q in chosen]
+
+def source_text(source: str) -> str:
+    """A survey's source without the "Kilde:" the user may have written (the renderer adds it)."""
+    return re.sub(r"^\s*kilde\s*:\s*", "", source, flags=re.IGNORECASE).rstrip(".")
+
+def lower_first(name: str) -> str:
+    """"Rådgivere (SOF og BIF)" → "rådgivere (SOF og BIF)": lower case inside a sentence, acronyms kept."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+def _survey_item_row(survey, item, results) -> list[str] | None:
+    points = survey.item_map.time_points
+    by_point = {r.time_point: r for r in results if r.item == item.key}
+    first = by_point.get(points[0].key) if len(points) > 1 else None
+    last = by_point.get(points[-1].key)
+    if last is None and first is None:
+        return None
+    change = "–"
+    if first is not None and last is not None and first.percent is not None and last.percent is not None:
+        change = numfmt.points(round(last.percent) - round(first.percent))
+    n_parts = [f"{numfmt.integer(r.n_valid)}" for r in (first, last) if r is not None]
+    question = f"{item.question} (andel {item.share_description})" + (" †" if item.direction == "lower_is_better" else "")
+    return [
+        question,
+        survey.item_map.population,
+        text_da.survey_share(first) if first is not None else "–",
+        text_da.survey_share(last) if last is not None else "–",
+        change,
+        " / ".join(n_parts),
+    ]
+
+def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
+    """Start and end shares side by side for the linked items measured at both time points."""
+    labels, starts, ends, sources, populations = [], [], [], [], []
+    for survey in data.surveys:
+        for change in survey_changes(survey, data.survey_results[survey.name]):
+            item = next(i for i in survey.item_map.items if i.key == change.item)
+            if code.key not in getattr(item, kind) or change.change_points is None:
+                continue
+            label = item.question if len(item.question) <= 60 else item.question[:57].rstrip() + " …"
+            label += f"\n(andel {item.share_description})"
+            labels.append(label + (" †" if item.direction == "lower_is_better" else ""))
+            starts.append(change.start.percent)
+            ends.append(change.end.percent)
+            sources.append(source_text(survey.source))
+            populations.append(f"{survey.time_label(change.start.time_point)} → {survey.time_label(change.end.time_point)}")
+    if not labels:
+        return None
+    start_label, end_label = populations[0].split(" → ")
+    png = figures.survey_start_end(labels, starts, ends, start_label, end_label, f"{code.key} {code.name}: andele ved start og slut")
+    described = "; ".join(
+        f"{label.rstrip(' †').replace(chr(10), ' ')}: {numfmt.percent(a)} ved start og {numfmt.percent(b)} ved slut"
+        for label, a, b in zip(labels, starts, ends)
+    )
+    return Figure(
+        title=f"Spørgsmål knyttet til {code.key} {code.name} ved start og slut",
+        png=png,
+        alt_text=f"Søjlediagram over andelen af gyldige svar ved start og slut. {described}.",
+        note="Andel af gyldige svar; n fremgår af tabellen ovenfor. † Andelen måler en belastning; et fald er en forbedring."
+        if any(label.endswith("†") for label in labels) else "Andel af gyldige svar; n fremgår af tabellen ovenfor.",
+        source="; ".join(dict.fromkeys(sources)) + ".",
+    )
+
+def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> list:
+    rows, sources, start_labels, end_labels, reversed_ = [], [], set(), set(), False
+    for survey in data.surveys:
+        for item in survey.item_map.items:
+            if code.key not in getattr(item, kind):
+                continue
+            row = _survey_item_row(survey, item, data.survey_results[survey.name])
+            if row is None:
+                continue
+            rows.append(row)
+            sources.append(source_text(survey.source))
+            points = survey.item_map.time_points
+            if len(points) > 1:
+                start_labels.add(points[0].label)
+            end_labels.add(points[-1].label)
+            reversed_ |= item.direction == "lower_is_better"
+    if not rows:
+        return []
+    note = (
+        f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; slut: {', '.join(sorted(end_labels))}. "
+        "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele, i procentpoint. "
+        f"Andele bygget på færre end {SUPPRESS_BELOW} svar vises ikke (–); færre end {FLAG_BELOW} er markeret."
+    )
+    if reversed_:
+        note += " † Andelen måler en belastning; her er et fald en forbedring."
+    blocks = [
+        Heading("Spørgeskemaerne", 3),
+        Table(
+            title=f"Spørgsmål knyttet til {code.key} {code.name}",
+            columns=["Spørgsmål", "Svargruppe", "Start", "Slut", "Ændring", "n"],
+            rows=rows,
+            note=note,
+            source="; ".join(dict.fromkeys(sources)) + ".",
+        ),
+    ]
+    figure = _survey_figure(data, code, kind)
+    return blocks + ([figure] if figure else [])

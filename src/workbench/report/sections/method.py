@@ -1,0 +1,173 @@
+"""The method section: the approach, the data sources, coding reliability and the caveats."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from workbench.coding import evidence
+from workbench.lang import numbers as numfmt
+from workbench.material.corpus import TYPE_LABELS
+from workbench.report.data import ChapterData
+from workbench.report.model import (
+    BulletList,
+    Heading,
+    Paragraph,
+    Section,
+    Table,
+)
+from workbench.report.sections.blocks import (
+    SMALL_GROUP,
+)
+from workbench.selfeval.form import ADHERENCE
+from workbench.selfeval.period import Period
+from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW
+
+# the chapter's data-sources table counts transcripts; self-evaluations have their own table
+SOURCE_TYPES = ("interview", "observation", "focus_group")
+
+
+def data_sources_table(data: ChapterData) -> Table:
+    corpus, codebook = data.corpus, data.codebook
+    included = [d for d in corpus.included if d.meta.type in SOURCE_TYPES]
+    types = [t for t in SOURCE_TYPES if any(d.meta.type == t for d in included)]
+    rows: list[list[str]] = []
+
+    def row(label: str, docs: list) -> list[str]:
+        counts = Counter(d.meta.type for d in docs)
+        return [label] + [numfmt.integer(counts[t]) for t in types] + [
+            numfmt.integer(len(docs)), numfmt.integer(sum(d.word_count for d in docs))
+        ]
+
+    for group in codebook.respondent_groups:
+        docs = [d for d in included if d.meta.group == group.key]
+        if not docs:
+            continue
+        rows.append(row(group.name, docs))
+        units = sorted({d.meta.unit for d in docs if d.meta.unit})
+        if group.key == "radgiver" and len(units) > 1:
+            for unit in units:
+                rows.append(row(f"   heraf {unit}", [d for d in docs if d.meta.unit == unit]))
+    rows.append(row("I alt", included))
+    withdrawn = len(corpus.withdrawn)
+    note = f"N = {numfmt.count_noun(len(included), 'dokument', 'dokumenter')}."
+    if withdrawn:
+        note += (
+            f" {numfmt.count_noun(withdrawn, 'dokument', 'dokumenter')} er udeladt, fordi samtykket er trukket tilbage;"
+            " materialet indgår ikke i nogen analyse."
+        )
+    return Table(
+        title="Kvalitative datakilder fordelt på respondentgruppe og type",
+        columns=["Respondentgruppe"] + [TYPE_LABELS[t] for t in types] + ["I alt", "Ord"],
+        rows=rows,
+        note=note,
+        source="Evaluators anonymiserede transskriptioner og observationsnoter; egne beregninger.",
+    )
+
+def _quantitative_sources(data: ChapterData) -> Table | None:
+    rows = []
+    if data.selfeval_table is not None:
+        table = data.selfeval_table
+        adherence = table[table["item"] == ADHERENCE]
+        for period, part in adherence.groupby("period", sort=True):
+            rows.append(["Selvevaluering i supportteamet", Period.parse(period).label,
+                         numfmt.integer(part["n"].max())])
+    for survey in data.surveys:
+        for point in survey.item_map.time_points:
+            sheets = survey.answer_sheets(point.key) if survey.item_map.format == "respondent" else None
+            if sheets is None:
+                n = max((r.n_valid for r in data.survey_results[survey.name] if r.time_point == point.key), default=0)
+                rows.append([survey.title, point.label, f"{numfmt.integer(n)} (største n pr. spørgsmål)"])
+            else:
+                rows.append([survey.title, point.label, numfmt.integer(sheets)])
+    if not rows:
+        return None
+    return Table(
+        title="Selvevalueringer og spørgeskemaer",
+        columns=["Datakilde", "Måling", "Besvarelser"],
+        rows=rows,
+        note="Besvarelser er indsendte selvevalueringer pr. halvår og besvarede spørgeskemaer pr. måling; "
+        "antallet af gyldige svar pr. spørgsmål kan være lavere (se bilag).",
+        source="Supportteamets selvevalueringer og projektets spørgeskemaer; egne beregninger.",
+    )
+
+def _agreement_sentence(data: ChapterData) -> Paragraph | None:
+    if not data.agreements:
+        return None
+    parts = []
+    for report in data.agreements:
+        overall = report.overall
+        kappa = numfmt.decimal(overall.kappa, 2) if overall.kappa is not None else "ikke defineret"
+        alpha = numfmt.decimal(overall.alpha, 2) if overall.alpha is not None else "ikke defineret"
+        ac1 = numfmt.decimal(overall.ac1, 2) if overall.ac1 is not None else "ikke defineret"
+        documents = numfmt.count_noun(report.documents, "dokument", "dokumenter")
+        parts.append(
+            f"{report.coders[0]} og {report.coders[1]} kodede begge {documents} med {numfmt.integer(report.segments)} "
+            f"enheder; enigheden var {numfmt.percent(overall.percent)}, Cohens kappa {kappa}, Krippendorffs alfa "
+            f"{alpha} og Gwets AC1 {ac1}"
+        )
+    consensus = any(c.coder == evidence.CONSENSUS for c in data.evidence_index.codings)
+    resolution = (
+        "Uenighederne er drøftet og afgjort i en konsensuskodning, som kapitlet bygger på for de dobbeltkodede "
+        "dokumenter."
+        if consensus
+        else "Uenighederne er drøftet, men endnu ikke afgjort i en konsensuskodning; kapitlet bygger på "
+        f"kodningen fra {data.primary_coder}."
+    )
+    return Paragraph(
+        "For at styrke kodningens pålidelighed har en anden koder kodet en del af materialet uafhængigt. "
+        + "; ".join(parts) + ". " + resolution + " Enigheden pr. kode fremgår af bilaget."
+    )
+
+def method_section(data: ChapterData) -> Section:
+    included = data.corpus.included
+    interviews = sum(1 for d in included if d.meta.type == "interview")
+    observations = sum(1 for d in included if d.meta.type == "observation")
+    blocks: list = [
+        Paragraph(
+            "Evalueringen er principfokuseret (Patton 2017): den undersøger, om de fem guidende principper "
+            "efterleves, om de er meningsfulde og brugbare for medarbejderne, og om de bidrager til den ønskede "
+            "udvikling for familierne. Kvalitative data er kodet efter en fælles kodebog med principperne, de ni "
+            "virksomme faktorer og indsatsens øvrige temaer (se bilag). Kodningen er trianguleret med "
+            "supportteamets halvårlige selvevalueringer og med spørgeskemaer til familier og rådgivere."
+        ),
+        Heading("Kvalitative data", 2),
+        Paragraph(
+            f"Det kvalitative materiale består af {numfmt.count_noun(interviews, 'interview', 'interview')} og "
+            f"{numfmt.count_noun(observations, 'mødeobservation', 'mødeobservationer')}. Tabellen viser fordelingen "
+            "på respondentgrupper."
+        ),
+        data_sources_table(data),
+    ]
+    if data.primary_coder:
+        blocks.append(
+            Paragraph(
+                f"Tabellerne i kapitlet tæller kodede segmenter (talerskift eller afsnit) i kodningen fra "
+                f"{data.primary_coder} og, hvor materialet er dobbeltkodet og uenighederne afgjort, i konsensuskodningen. Et "
+                "segment tælles én gang pr. kode og valens, uanset hvor mange gange det er kodet."
+            )
+        )
+    sentence = _agreement_sentence(data)
+    if sentence:
+        blocks.append(sentence)
+    quantitative = _quantitative_sources(data)
+    if quantitative is not None:
+        blocks += [Heading("Selvevalueringer og spørgeskemaer", 2), quantitative]
+    blocks += [
+        Heading("Metodiske forbehold", 2),
+        BulletList(
+            [
+                ("De interviewede rådgivere og forældre kan være mere positivt stemt over for indsatsen end gruppen "
+                "som helhed, da de har takket ja til et interview."),
+                ("Citater illustrerer fund; de er ikke i sig selv et mål for, hvor udbredt en oplevelse er. Antal "
+                "kodede segmenter viser, hvor meget et tema fylder i materialet, ikke hvor mange der mener det."),
+                (f"Grupper med færre end {SMALL_GROUP} dokumenter er markeret med *; her skal tal tolkes varsomt. "
+                "Citatangivelser er gjort mere generelle, hvor en gruppe er så lille, at en person kan genkendes."),
+                (f"Andele i spørgeskemaerne er beregnet af gyldige svar; »Ved ikke« og blanke svar er udeladt. Andele "
+                f"bygget på færre end {SUPPRESS_BELOW} svar vises ikke, og andele bygget på færre end "
+                f"{FLAG_BELOW} svar er markeret. Ændringer angives i procentpoint."),
+                "Udviklingen beskrives som bidrag og udvikling, ikke som effekt, da der ikke er en kontrolgruppe.",
+                "Materiale fra personer, der har trukket deres samtykke tilbage, indgår ikke.",
+            ]
+        ),
+    ]
+    return Section("metode", "Evalueringens tilgang og data", blocks)

@@ -1,0 +1,115 @@
+"""Danish text for people about the analyses' results: tables, shares and notes.
+
+The analyses (selfeval, surveys) return numbers; this is where they become "2,4", "67 % (n < 10)" and
+the sentences that explain them. Used by the chapter, the notebooks' widgets, the terminal and the
+XLSX tables, so each figure reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbench.coding.agreement import PARADOX, UNDEFINED, AgreementReport
+from workbench.lang import numbers as numfmt
+from workbench.material.codebook import Codebook
+from workbench.selfeval.period import Period
+from workbench.selfeval.summary import DISAGREEMENT_RANGE, DISAGREEMENT_SD
+from workbench.surveys.summary import FLAG_BELOW, ItemResult
+
+SELFEVAL_COLUMNS = ["Princip", "Halvår", "Spørgsmål", "n", "Gns.", "Median", "Min–maks", "Sd", "Uenighed"]
+
+
+def selfeval_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """The self-evaluation summary (`selfeval.answers.summary_table`) in Danish style for tables people read."""
+    return pd.DataFrame({
+        "Princip": [f"{p} {n}" for p, n in zip(table["principle"], table["principle_name"])],
+        "Halvår": [Period.parse(p).label for p in table["period"]],
+        "Spørgsmål": table["item_label"],
+        "n": [numfmt.integer(n) for n in table["n"]],
+        "Gns.": [numfmt.decimal(v, 1) for v in table["mean"]],
+        "Median": [numfmt.decimal(v, 1) for v in table["median"]],
+        "Min–maks": [f"{int(a)}–{int(b)}" for a, b in zip(table["min"], table["max"])],
+        "Sd": [numfmt.decimal(v, 1) for v in table["sd"]],
+        "Uenighed": ["uenighed" if d else "" for d in table["disagreement"]],
+    }, columns=SELFEVAL_COLUMNS)
+
+
+def disagreement_note() -> str:
+    """What "uenighed" means in the self-evaluation tables, and which answers count."""
+    return (
+        f"Uenighed: spændet mellem laveste og højeste svar er mindst {DISAGREEMENT_RANGE} point, eller "
+        f"standardafvigelsen er mindst {numfmt.decimal(DISAGREEMENT_SD, 1)}. Kun indsendte besvarelser tæller; "
+        f"kladder indgår ikke."
+    )
+
+
+def survey_share(result: ItemResult) -> str:
+    """A survey item's share as the report prints it: "80 %", "56 % (n < 10)" or "–" when suppressed."""
+    if result.percent is None:
+        return "–"
+    text = numfmt.percent(result.percent)
+    return f"{text} (n < {FLAG_BELOW})" if result.flagged else text
+
+
+# ---------------------------------------------------------------- intercoder agreement: one table everywhere
+
+AGREEMENT_COLUMNS = [
+    "Kode", "n", "Procent enighed", "Cohens kappa", "Krippendorffs alpha", "Gwets AC1", "Tegn: enighed", "Tegn: kappa",
+]
+AGREEMENT_OVERALL = "I alt (kode × enhed)"
+
+
+def _code_label(codebook: Codebook, key: str) -> str:
+    return codebook.code(key).label if codebook.has_code(key) else key
+
+
+def agreement_values(report: AgreementReport, codebook: Codebook) -> list[list]:
+    """The agreement table as numbers (None where undefined): one row per code, then the pooled total."""
+    rows = [[_code_label(codebook, m.code), m.n, m.percent, m.kappa, m.alpha, m.ac1, m.char_percent, m.char_kappa]
+            for m in report.per_code]
+    o = report.overall
+    rows.append([AGREEMENT_OVERALL, o.n, o.percent, o.kappa, o.alpha, o.ac1, None, None])
+    return rows
+
+
+def agreement_rows(report: AgreementReport, codebook: Codebook) -> list[list[str]]:
+    """The agreement table in Danish number style, for the terminal, the notebook and the chapter."""
+    def text(column: int, value) -> str:
+        if column == 0:
+            return value
+        if column == 1:
+            return numfmt.integer(value)
+        if value is None:
+            return "–"
+        return numfmt.percent(value) if column in (2, 6) else numfmt.decimal(value, 2)
+
+    return [[text(i, v) for i, v in enumerate(row)] for row in agreement_values(report, codebook)]
+
+
+def agreement_summary(report: AgreementReport) -> str:
+    """What was compared, by which rule, and what the units include, in one or two sentences."""
+    a, b = report.coders
+    documents = numfmt.count_noun(report.documents, "dokument", "dokumenter")
+    units = numfmt.count_noun(report.segments, "enhed", "enheder")
+    complete = (f", heraf {numfmt.integer(report.complete_documents)} færdigkodet af begge"
+                if report.complete_documents else "")
+    return (
+        f"Enighed mellem {a} og {b} i {documents}, som begge har kodet{complete}, over {units} "
+        f"({'; '.join(report.rules)}). {numfmt.integer(report.only_a)} enheder er kodet kun af {a} og "
+        f"{numfmt.integer(report.only_b)} kun af {b}; de tæller som uenighed."
+    )
+
+
+def agreement_notes(report: AgreementReport, codebook: Codebook) -> list[str]:
+    """The notes under the table: what "–" means and which codes show the kappa paradox."""
+    notes = []
+    undefined = [m.code for m in report.per_code if m.note == UNDEFINED]
+    if undefined or report.overall.note == UNDEFINED:
+        notes.append(f"– = {UNDEFINED}.")
+    paradox = [m.code for m in report.per_code if m.note == PARADOX]
+    if paradox:
+        notes.append(f"{', '.join(paradox)}: {PARADOX}.")
+    notes.append(
+        "Tegn: enighed og kappa regnet tegn for tegn, som NVivo gør, vægtet med dokumenternes længde."
+    )
+    return notes

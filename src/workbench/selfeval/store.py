@@ -1,0 +1,113 @@
+"""Saving a self-evaluation: drafts and submissions, each earlier submission kept in `.historik` first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workbench.errors import WorkbenchError
+from workbench.io.files import atomic_write_text, locked
+from workbench.io.yaml import read_text
+from workbench.selfeval.answers import (
+    STATUS_DRAFT,
+    STATUS_SUBMITTED,
+    AnswerFile,
+    SelfEvaluation,
+    answer_path,
+    check_answers,
+    history_dir,
+    read_answer,
+)
+from workbench.selfeval.form import SelfEvalForm, SelfEvalProject, load_form
+
+
+class _Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data: Any) -> bool:  # saved and submitted are often the same moment: no &id001
+        return True
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str):
+    # multi-line answers as literal blocks, so the file reads like the text that was written
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def _dump(evaluation: SelfEvaluation, form: SelfEvalForm) -> str:
+    answers: dict[str, dict[str, Any]] = {}
+    for principle in form.principles:
+        given = {i.key: evaluation.value(principle, i.key) for i in form.items}
+        given = {k: v for k, v in given.items() if v is not None}
+        if given:
+            answers[principle] = given
+    data: dict[str, Any] = {
+        "respondent": evaluation.respondent,
+        "period": str(evaluation.period),
+        "status": evaluation.status,
+        "saved": evaluation.saved,
+    }
+    if evaluation.submitted is not None:
+        data["submitted"] = evaluation.submitted
+    data["answers"] = answers
+    header = (
+        f"# Selvevaluering, {evaluation.period.label}. Skrevet af formularen; kan rettes i hånden.\n"
+        f"# Kun besvarelser med status: indsendt tæller i teamets opsummering.\n"
+    )
+    return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6)
+
+
+def _archive(project: SelfEvalProject, previous: AnswerFile, now: dt.datetime) -> None:
+    """Copy a submitted answer, unchanged, into .historik before it is replaced; named by its submission time."""
+    evaluation = previous.evaluation
+    folder = history_dir(project, evaluation.period, evaluation.respondent)
+    stem = (evaluation.submitted or evaluation.saved or now).strftime("%Y-%m-%dT%H-%M-%S")
+    text = "\n".join(previous.lines)
+    for number in range(1, 1000):
+        target = folder / (f"{stem}.yaml" if number == 1 else f"{stem}-{number}.yaml")
+        if not target.exists():
+            atomic_write_text(target, text)
+            return
+        if read_text(target) == text:  # already archived (e.g. a save that was interrupted after archiving)
+            return
+    raise WorkbenchError("Historikken har for mange versioner med samme tidspunkt; ryd op i mappen.", folder)
+
+
+def _store(project: SelfEvalProject, evaluation: SelfEvaluation, status: str, now: dt.datetime | None) -> Path:
+    form = load_form(project)
+    check_answers(evaluation, form)
+    if status == STATUS_SUBMITTED:
+        missing = evaluation.missing(form)
+        if missing:
+            per_principle: dict[str, list[str]] = {}
+            for principle, item in missing:
+                per_principle.setdefault(principle, []).append(item.heading)
+            listing = "; ".join(
+                f"{p} {project.codebook.code(p).name}: {', '.join(items)}" for p, items in per_principle.items()
+            )
+            raise WorkbenchError(f"Besvarelsen er ikke indsendt, fordi disse påkrævede svar mangler: {listing}.")
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    path = answer_path(project, evaluation.period, evaluation.respondent)
+    stored = evaluation.model_copy(
+        update={"status": status, "saved": now, "submitted": now if status == STATUS_SUBMITTED else None}
+    )
+    text = _dump(stored, form)
+    with locked(path):  # two people saving at once: the second archives the first's submission, not an older one
+        previous = read_answer(path, form, evaluation.period, evaluation.respondent, True) if path.exists() else None
+        if previous is not None and previous.evaluation.is_submitted:
+            _archive(project, previous, now)
+        atomic_write_text(path, text)
+    return path
+
+
+def save_draft(project: SelfEvalProject, evaluation: SelfEvaluation, now: dt.datetime | None = None) -> Path:
+    """Save unfinished answers (status kladde); a submitted answer it replaces is kept in .historik."""
+    return _store(project, evaluation, STATUS_DRAFT, now)
+
+
+def submit(project: SelfEvalProject, evaluation: SelfEvaluation, now: dt.datetime | None = None) -> Path:
+    """Submit (status indsendt) once every required item is answered; an earlier submission is kept in .historik."""
+    return _store(project, evaluation, STATUS_SUBMITTED, now)
