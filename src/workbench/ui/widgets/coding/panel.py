@@ -19,13 +19,14 @@ import ipywidgets as w
 
 from workbench.coding.retrieval import progress
 from workbench.coding.store import Coding, check_coder, staleness
-from workbench.coding.suggestions import open_suggestions
+from workbench.coding.suggestions import Suggestion, open_suggestions, reject, rejected, unreject
 from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import VALENCES, Codebook
 from workbench.material.corpus import Document
 from workbench.project import Project
 from workbench.ui.widgets.coding.shared import code_button, document_label
+from workbench.ui.widgets.coding.tools import CodeManager, Reanchor, TextSearch
 from workbench.ui.widgets.coding.undo import UndoLog
 from workbench.ui.widgets.common import StatusLine, reports_errors
 from workbench.ui.widgets.transcript import (
@@ -63,11 +64,12 @@ def turn_span(document: Document, index: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class InlineSuggestion:
+    """One place of a suggestion on the text: the indicator's words, for the segment's code."""
+
     id: str
-    code: str
+    suggestion: Suggestion
     start: int
     end: int
-    segment_id: str
     reason: str
 
 
@@ -87,7 +89,8 @@ class CodingView:
         self._selected: Coding | None = None
         self._filling = False  # the form is being set from a coding, not by the coder
         self._suggestions: dict[str, InlineSuggestion] = {}
-        self._rejected: set[tuple[str, str, str]] = set()  # (doc, segment, code), this session
+        self.stale_ids: set[str] = set()
+        self.on_codebook = None  # the app's hook: the other views follow a changed codebook
         self.widget = self._build()
 
     # -- building
@@ -130,6 +133,41 @@ class CodingView:
         self.memo = w.Textarea(placeholder="Memo til kodningen (valgfrit)", continuous_update=False, rows=2,
                                layout=w.Layout(width="98%"))
 
+        self.codes_box = w.VBox(layout=w.Layout(width="100%"))
+        self._build_codes()
+
+        self.coder.observe(self._on_coder, "value")
+        self.document.observe(self._on_document, "value")
+        self.other_coder.observe(lambda _: self._send_codings(), "value")
+        self.show_suggestions.observe(lambda _: self._send_suggestions(), "value")
+        self.valence.observe(functools.partial(self._on_form, "valence"), "value")
+        self.star.observe(functools.partial(self._on_form, "quote"), "value")
+        self.memo.observe(functools.partial(self._on_form, "memo"), "value")
+        self.remove_button.on_click(lambda _: self._remove())
+        self.undo_button.on_click(lambda _: self._undo())
+
+        self.text_search = TextSearch(self)
+        self.code_manager = CodeManager(self)
+        self.reanchor = Reanchor(self)
+        tools = w.Accordion(children=[self.text_search.widget, self.reanchor.widget, self.code_manager.widget],
+                            titles=["Søg i teksten", "Kodninger på ændret tekst", "Koder: ny, omdøb, farve, flet"])
+        tools.selected_index = 0
+        self.tools = tools
+        self.panel = w.VBox(
+            [sticky, self.target, self.valence, w.HBox([self.star, self.remove_button]), self.memo,
+             self.codes_box, tools],
+            layout=w.Layout(width=PANEL_WIDTH, min_width=PANEL_WIDTH, height=VIEW_HEIGHT, overflow_y="auto",
+                            padding="0 4px"),
+        )
+        self.panel.add_class("wb-panel")
+        header = w.HBox([self.coder, self.document, self.other_coder, self.show_suggestions, self.progress_label],
+                        layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        return w.VBox([header, w.HBox([self.transcript, self.panel], layout=w.Layout(width="100%"))])
+
+    def _build_codes(self) -> None:
+        """The code buttons, by group: principles and factors shown, further groups folded."""
+        for button in getattr(self, "code_buttons", {}).values():
+            button.close()
         self.code_buttons: dict[str, w.Button] = {}
         shown, folded = [], []
         for group in self.codebook.code_groups:
@@ -142,34 +180,35 @@ class CodingView:
             box = w.GridBox(buttons, layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))",
                                                      grid_gap="2px", width="100%"))
             if group.kind in ("principle", "factor"):
-                shown.append(w.HTML(f"<b>{html.escape(group.name)}</b>"))
-                shown.append(box)
+                shown += [w.HTML(f"<b>{html.escape(group.name)}</b>"), box]
             else:
                 folded.append((group.name, box))
+        old = getattr(self, "more_codes", None)
         self.more_codes = w.Accordion(children=[box for _, box in folded], titles=[name for name, _ in folded])
-        self.more_codes.selected_index = None
+        self.more_codes.selected_index = old.selected_index if old is not None else None
+        self.codes_box.children = [*shown, self.more_codes]
 
-        self.coder.observe(self._on_coder, "value")
-        self.document.observe(self._on_document, "value")
-        self.other_coder.observe(lambda _: self._send_codings(), "value")
-        self.show_suggestions.observe(lambda _: self._send_suggestions(), "value")
-        self.valence.observe(functools.partial(self._on_form, "valence"), "value")
-        self.star.observe(functools.partial(self._on_form, "quote"), "value")
-        self.memo.observe(functools.partial(self._on_form, "memo"), "value")
-        self.remove_button.on_click(lambda _: self._remove())
-        self.undo_button.on_click(lambda _: self._undo())
+    def codebook_changed(self, codebook: Codebook) -> None:
+        """A code was added, renamed, recoloured or merged: buttons, colours and the text follow."""
+        self.project.__dict__["codebook"] = codebook  # Project caches it
+        self.project.__dict__.pop("memos", None)
+        self.store.codebook = codebook
+        self.codebook = codebook
+        self.colours = code_colours(codebook)
+        self.keys = shortcuts(codebook)
+        self.key_of = {code: key for key, code in self.keys.items()}
+        self._build_codes()
+        self.code_manager.refresh()
+        if self._selected is not None:
+            self._selected = next((c for c in self.mine() + self.others() if c.id == self._selected.id), None)
+        self._choose(pending=self._pending, coding=self._selected)
+        self._send_codings()
+        self._send_suggestions()
+        if self.on_codebook is not None:
+            self.on_codebook(codebook)
 
-        self.extras = w.VBox()  # search, code management and re-anchoring join here
-        self.panel = w.VBox(
-            [sticky, self.target, self.valence, w.HBox([self.star, self.remove_button]), self.memo,
-             *shown, self.more_codes, self.extras],
-            layout=w.Layout(width=PANEL_WIDTH, min_width=PANEL_WIDTH, height=VIEW_HEIGHT, overflow_y="auto",
-                            padding="0 4px"),
-        )
-        self.panel.add_class("wb-panel")
-        header = w.HBox([self.coder, self.document, self.other_coder, self.show_suggestions, self.progress_label],
-                        layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        return w.VBox([header, w.HBox([self.transcript, self.panel], layout=w.Layout(width="100%"))])
+    def has_target(self) -> bool:
+        return self._pending is not None or self._selected is not None
 
     # -- state
 
@@ -214,26 +253,28 @@ class CodingView:
                 int(problem is not None), tip]
 
     def _send_codings(self) -> None:
-        self.transcript.codings = [self._entry(c, True) for c in self.mine()] + [
+        mine = self.mine()
+        self.transcript.codings = [self._entry(c, True) for c in mine] + [
             self._entry(c, False) for c in self.others()
         ]
+        self.stale_ids = {c.id for c in mine if staleness(c, self.corpus) is not None}
+        self.reanchor.refresh()
 
     def _send_suggestions(self) -> None:
+        """Open suggestions on the words that prompted them; a suggestion's places share its answer."""
         self._suggestions = {}
         document = self._document
         if document is not None and self._coder is not None and self.show_suggestions.value:
-            by_id = document.segment_index
-            for s in open_suggestions(document, self.codebook, self.mine()):
-                if (s.doc_id, s.segment_id, s.code) in self._rejected:
-                    continue
-                segment = by_id[s.segment_id]
-                reason = "Indikatorord: " + ", ".join(s.matched)
-                key = f"{s.segment_id}:{s.code}"
-                self._suggestions[key] = InlineSuggestion(key, s.code, segment.start, segment.end, s.segment_id,
-                                                          reason)
+            turned_down = rejected(self.project, self._coder)
+            for s in open_suggestions(document, self.codebook, self.mine(), turned_down):
+                label = self.codebook.code(s.code).label
+                for number, hit in enumerate(s.hits):
+                    key = f"{s.segment_id}:{s.code}:{number}"
+                    reason = f"»{hit.text}« er indikatorord for {label} (indikator: {hit.indicator})"
+                    self._suggestions[key] = InlineSuggestion(key, s, hit.start, hit.end, reason)
         self.transcript.suggestions = [
-            [s.id, s.start, s.end, s.code, self.colours.get(s.code, "#888888"), s.reason]
-            for s in self._suggestions.values()
+            [i.id, i.start, i.end, i.suggestion.code, self.colours.get(i.suggestion.code, "#888888"), i.reason]
+            for i in self._suggestions.values()
         ]
 
     def _show_progress(self) -> None:
@@ -370,19 +411,26 @@ class CodingView:
 
     @reports_errors
     def _on_accept(self, message: dict) -> None:
-        suggestion = self._suggestions.get(str(message.get("id")))
-        if suggestion is not None:
-            self._choose(pending=(suggestion.start, suggestion.end))
-            self.code(suggestion.code)
+        """Accepting a suggestion codes its segment with the suggested code."""
+        place = self._suggestions.get(str(message.get("id")))
+        document = self._require_document()
+        if place is not None:
+            segment = document.segment(place.suggestion.segment_id)
+            self._choose(pending=(segment.start, segment.end))
+            self.code(place.suggestion.code)
 
     @reports_errors
     def _on_reject(self, message: dict) -> None:
-        suggestion = self._suggestions.get(str(message.get("id")))
-        document = self._require_document()
-        if suggestion is not None:
-            self._rejected.add((document.id, suggestion.segment_id, suggestion.code))
-            self._send_suggestions()
-            self.status.info(f"Forslaget {suggestion.code} på {suggestion.segment_id} er afvist.")
+        """A rejection is remembered in the coder's log, across sessions."""
+        place = self._suggestions.get(str(message.get("id")))
+        coder = self._require_coder()
+        if place is not None:
+            suggestion = place.suggestion
+            reject(self.project, coder, suggestion)
+            self.undo_log.record("reject", None, f"forslaget {suggestion.code} på {suggestion.segment_id} er afvist",
+                                 after={"suggestion": suggestion})
+            self.after_write(f"forslaget {suggestion.code} på {suggestion.segment_id} er afvist",
+                             chosen=self._selected)
 
     # -- actions
 
@@ -397,7 +445,7 @@ class CodingView:
         else:
             raise WorkbenchError("Markér først noget tekst (træk med musen, eller klik på et turnummer).")
         label = self.codebook.code(code_key).label
-        existing = next((c for c in self.mine() if c.code == code_key and (c.start, c.end) == span), None)
+        existing = self.store.find(coder, document.id, code_key, *span)
         if existing is not None:
             self._choose(coding=existing)
             self.status.info(f"Teksten er allerede kodet med {label}; den kodning er nu valgt.")
@@ -406,7 +454,7 @@ class CodingView:
         coding = self.store.add(coder, document, code_key, valence, span=span, memo=memo, quote=quote)
         what = f"{label} ({valence}) på »{_shorten(document.body[span[0]:span[1]], 40)}«"
         self.undo_log.record("add", coding, what)
-        self._after_write(what, chosen=coding)
+        self.after_write(what, chosen=coding)
 
     def _on_form(self, field: str, change) -> None:
         if self._filling:
@@ -425,7 +473,7 @@ class CodingView:
         what = f"{names[field]} for {coding.code} er ændret"
         self.undo_log.record("update", coding, what, after={field: value})
         self._selected = updated
-        self._after_write(what, chosen=updated)
+        self.after_write(what, chosen=updated)
 
     @reports_errors
     def _remove(self) -> None:
@@ -437,16 +485,21 @@ class CodingView:
         self.store.remove(coding.coder, coding.id)
         what = f"{coding.code} er fjernet"
         self.undo_log.record("remove", coding, what)
-        self._after_write(what, chosen=None)
+        self.after_write(what, chosen=None)
 
     @reports_errors
     def _undo(self) -> None:
         if not self.undo_log:
             raise WorkbenchError("Der er ingen handling at fortryde.")
+        if self.undo_log.actions[-1].kind == "reject":
+            action = self.undo_log.actions.pop()
+            unreject(self.project, self._require_coder(), action.after["suggestion"])
+            self.after_write(f"fortrudt: {action.what}", chosen=self._selected)
+            return
         action, now = self.undo_log.undo()
-        self._after_write(f"fortrudt: {action.what}", chosen=now)
+        self.after_write(f"fortrudt: {action.what}", chosen=now)
 
-    def _after_write(self, what: str, chosen: Coding | None) -> None:
+    def after_write(self, what: str, chosen: Coding | None) -> None:
         if self._coder not in self.coder.options:
             self.coder.options = self.store.coders()
         self._choose(coding=chosen)

@@ -123,7 +123,7 @@ class RetrievalView:
         if self.only is not None:
             result = result[result.index.isin(list(self.only))]
         self.result = result
-        who = "alle koderes" if self._filters()["coder"] is None else f"{self.coder.value}s"
+        who = "alle kodere" if self._filters()["coder"] is None else f"koder {self.coder.value}"
         where = f" i cellen {html.escape(self.only_label)}" if self.only is not None and self.only_label else ""
         self.count.value = f"<b>{numfmt.count_noun(len(result), 'kodning', 'kodninger')}</b> ({who}){where}"
         self._shown = 0

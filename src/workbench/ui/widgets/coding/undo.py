@@ -15,8 +15,8 @@ from workbench.material.corpus import Corpus
 
 @dataclass
 class Action:
-    kind: str  # add | update | remove
-    coding: Coding  # as it was before the action (for add: as added)
+    kind: str  # add | update | remove, or reject (a suggestion; the app undoes it)
+    coding: Coding | None  # as it was before the action (for add: as added)
     what: str  # Danish, for the status line
     after: dict = field(default_factory=dict)  # for update: the changed fields' new values
 
@@ -28,7 +28,7 @@ class UndoLog:
         self.store, self.corpus = store, corpus
         self.actions: list[Action] = []
 
-    def record(self, kind: str, coding: Coding, what: str, after: dict | None = None) -> None:
+    def record(self, kind: str, coding: Coding | None, what: str, after: dict | None = None) -> None:
         self.actions.append(Action(kind, coding, what, after or {}))
         del self.actions[: -self.LIMIT]
 
@@ -46,12 +46,12 @@ class UndoLog:
             back = {k: getattr(coding, k) for k in action.after if k in CHANGEABLE}
             return action, self.store.update(coding.coder, coding.id, **back)
         document = self.corpus.get(coding.doc_id)
-        again = self.store.add(
+        again = self.store.add(  # the same code, span and fields; `question` too when it had one
             coding.coder, document, coding.code, coding.valence, span=(coding.start, coding.end),
-            memo=coding.memo, quote=coding.quote,
+            memo=coding.memo, quote=coding.quote, question=coding.question,
         )
         # the re-added coding has a new id: earlier actions on the old one now refer to it
         for earlier in self.actions:
-            if earlier.coding.id == coding.id:
+            if earlier.coding is not None and earlier.coding.id == coding.id:
                 earlier.coding = replace(earlier.coding, id=again.id)
         return action, again
