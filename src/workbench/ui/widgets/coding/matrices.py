@@ -49,7 +49,8 @@ def alt_text(frame: pd.DataFrame, title: str) -> str:
          for column, value in zip(frame.columns, row) if value > 0),
         key=lambda cell: -cell[0],
     )
-    size = f"{numfmt.integer(len(frame.index))} rækker × {numfmt.integer(len(frame.columns))} kolonner"
+    size = (f"{numfmt.count_noun(len(frame.index), 'række', 'rækker')} × "
+            f"{numfmt.count_noun(len(frame.columns), 'kolonne', 'kolonner')}")
     largest = "; ".join(f"{row} og {column}: {numfmt.integer(value)}" for value, row, column in cells[:5])
     return f"Heatmap: {title}, {size}. " + (f"Største celler: {largest}." if largest else "Ingen kodninger.")
 

@@ -156,7 +156,7 @@ class CodingView:
         self.panel = w.VBox(
             [sticky, self.target, self.valence, w.HBox([self.star, self.remove_button]), self.memo,
              self.codes_box, tools],
-            layout=w.Layout(width=PANEL_WIDTH, min_width=PANEL_WIDTH, height=VIEW_HEIGHT, overflow_y="auto",
+            layout=w.Layout(width=PANEL_WIDTH, min_width=PANEL_WIDTH, height=VIEW_HEIGHT, overflow="hidden auto",
                             padding="0 4px"),
         )
         self.panel.add_class("wb-panel")
