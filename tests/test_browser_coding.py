@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -75,7 +76,8 @@ class Lab:
         view.locator(".widget-dropdown", has_text="Dokument:").locator("select").select_option(
             label=label or f"{doc_id} · Rådgivere (SOF og BIF) · Interview"
         )
-        self.page.wait_for_function(f"() => (document.querySelector('.wb-tr')?.dataset.drawn || '').startsWith('{doc_id}:')")
+        self.page.wait_for_function(
+            f"() => (document.querySelector('.wb-tr')?.dataset.drawn || '').startsWith('{doc_id}:')")
         self.settle()
 
     def settle(self) -> None:
@@ -186,6 +188,7 @@ def test_a_dragged_selection_is_coded_exactly_and_drawn(lab, app):
     assert lab.body()[coding.start : coding.end] == SENTENCE
     assert (coding.code, coding.valence, coding.quote, coding.memo) == ("P3", "neutral", False, "")
     assert "".join(highlighted(lab)) == SENTENCE
+    assert lab.page.locator(".wb-tr span.wb-sel").count() == 0  # drawn in the code's colour, not as a selection
     assert lab.page.locator(".wb-tr-toast", has_text="Gemt").is_visible()
 
 
@@ -274,7 +277,7 @@ def test_a_second_coder_is_shown_read_only_and_undo_writes_events(lab, app):
                                memo="Samtykket som tema")
     lab.start(app)
     app.locator(".widget-dropdown", has_text="Vis også:").locator("select").select_option("KL")
-    other = lab.page.locator(".wb-tr span.wb-o", has_text="Hvad med samtykket")
+    other = lab.page.locator(".wb-tr span.wb-o", has_text="Hvad med").first  # "samtykket" is a suggestion too
     other.wait_for()
     assert lab.page.locator(".wb-tr .wb-bar-other", has_text="P4").count() == 1
     other.hover()
@@ -295,3 +298,94 @@ def test_a_second_coder_is_shown_read_only_and_undo_writes_events(lab, app):
     assert [json.loads(line)["action"] for line in lines] == ["add", "remove"]  # undo is an event too
     lab.page.wait_for_function("() => !document.querySelector('.wb-tr span.wb-c')")
     assert [c.code for c in Project(lab.project).coding_store().codings("KL")] == ["P4"]  # read-only: untouched
+
+
+def open_tool(app, title: str):
+    """Unfold one of the code panel's tools."""
+    header = app.locator(".wb-panel .jupyter-widget-Collapse-header", has_text=title)
+    section = header.locator("xpath=..")
+    if "jupyter-widget-Collapse-open" not in (section.get_attribute("class") or ""):
+        header.click()
+    contents = section.locator(".jupyter-widget-Collapse-contents")
+    contents.wait_for(state="visible")
+    return contents
+
+
+def test_renaming_and_merging_codes_keep_every_coding(lab, app):
+    lab.start(app)
+    lab.drag_over("Supportteamet indkalder til møderne")
+    app.get_by_text("»Supportteamet indkalder til møderne«").wait_for()
+    lab.page.keyboard.press("3")
+    app.locator(".wb-status", has_text="P3 Kontakt").wait_for()
+    lab.drag_over("Ansvaret for at indkalde er uklart")
+    app.get_by_text("»Ansvaret for at indkalde er uklart«").wait_for()
+    lab.page.keyboard.press("w")  # F2
+    app.locator(".wb-status", has_text="F2").wait_for()
+
+    tool = open_tool(app, "Koder: ny, omdøb")
+    tool.locator(".widget-dropdown", has_text="Kode:").locator("select").select_option(label="P3 Kontakt")
+    rename = tool.get_by_placeholder("Nyt navn")
+    rename.fill("Kontakt og møder")
+    rename.press("Enter")
+    tool.get_by_role("button", name="Omdøb").click()
+    app.locator(".wb-status", has_text="hedder nu P3 Kontakt og møder").wait_for()
+    app.locator(".wb-code-button", has_text="P3 Kontakt og møder").wait_for()
+    assert sorted(c.code for c in lab.codings()) == ["F2", "P3"]
+
+    tool.locator(".widget-dropdown", has_text="Kode:").locator("select").select_option(label="F2 Et koordinerende team")
+    tool.locator(".widget-dropdown", has_text="Flet ind i:").locator("select").select_option(
+        label="P3 Kontakt og møder")
+    tool.get_by_role("button", name="Flet koderne").click()
+    app.locator(".wb-status", has_text="flettet ind i P3").wait_for()
+    lab.page.wait_for_function("() => document.querySelectorAll('.wb-tr .wb-bar').length === 2 && "
+                               "[...document.querySelectorAll('.wb-tr .wb-bar')].every(b => b.textContent === 'P3')")
+    assert sorted(c.code for c in lab.codings()) == ["P3", "P3"]  # both codings kept, now on P3
+    project = Project(lab.project)
+    assert project.codebook.code("P3").name == "Kontakt og møder" and not project.codebook.has_code("F2")
+    assert app.locator(".wb-code-button", has_text=re.compile(r"\bF2 ")).count() == 0
+
+
+def test_search_finds_the_word_in_every_form_and_jumps_to_each_hit(lab, app):
+    lab.start(app, doc_id="OBS-01", label="OBS-01 · Mødeobservationer · Observation")
+    tool = open_tool(app, "Søg i teksten")
+    tool.locator(".widget-dropdown").locator("select").select_option("Alle dokumenter")
+    query = tool.get_by_placeholder("Søg ord eller udtryk")
+    query.fill("samtykke")
+    query.press("Enter")
+    tool.get_by_text("fund i").wait_for()
+    results = tool.locator("select[size]")
+    lab.page.wait_for_function("() => [...document.querySelectorAll('.wb-panel select[size] option')]"
+                               ".some(o => o.textContent.includes('[Samtykket]'))")
+    labels = results.evaluate("select => [...select.options].map(o => o.textContent)")
+    index = next(i for i, text in enumerate(labels) if text.startswith("INT-RAD-01") and "[Samtykket]" in text)
+    results.select_option(index=index)
+    lab.page.wait_for_function("() => (document.querySelector('.wb-tr').dataset.drawn || '').startsWith('INT-RAD-01:')")
+    focus = lab.page.locator(".wb-tr span.wb-focus")
+    focus.wait_for()
+    assert focus.inner_text() == "Samtykket"
+    assert lab.page.locator(".wb-tr span.wb-hit").count() == 3  # the document's three forms of the word
+    box, view = focus.bounding_box(), lab.page.locator(".wb-tr-scroll").bounding_box()
+    assert view["y"] <= box["y"] <= view["y"] + view["height"]  # scrolled into view
+
+
+def test_a_stale_coding_is_shown_and_re_anchored_with_one_click(lab, request):
+    lab.reset()
+    project = Project(lab.project)
+    document = project.corpus.get("INT-RAD-01")
+    words = "Ansvaret for at indkalde er uklart"
+    begin = document.body.index(words)
+    project.coding_store().add("PW", document, "P4", "udfordrende", span=(begin, begin + len(words)))
+    path = lab.project / "interviews_anonymised" / "INT-RAD-01.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Er der noget, der", "Er der mon noget, der"),
+                    encoding="utf-8")
+    app = lab.open_app()
+    lab.start(app)
+    lab.page.locator(".wb-tr .wb-bar-stale", has_text="P4").wait_for()
+    tool = open_tool(app, "Kodninger på ændret tekst")
+    tool.get_by_text("1 kodning på tekst, der er ændret").wait_for()
+    tool.get_by_role("button", name="Genplacér på forslaget").click()
+    app.locator(".wb-status", has_text="genplaceret").wait_for()
+    lab.page.wait_for_function("() => !document.querySelector('.wb-tr .wb-bar-stale')")
+    [coding] = lab.codings()
+    assert lab.body()[coding.start : coding.end] == words
+    assert "".join(highlighted(lab)) == words

@@ -103,9 +103,9 @@ class CodingView:
         self.coder.style.description_width = "50px"
         self.document = w.Dropdown(
             options=[(document_label(d, self.codebook), d.id) for d in self.corpus.included],
-            value=None, description="Dokument:", layout=w.Layout(width="360px"),
+            value=None, description="Dokument:", layout=w.Layout(width="380px"),
         )
-        self.document.style.description_width = "70px"
+        self.document.style.description_width = "78px"
         self.other_coder = w.Dropdown(options=[("ingen", "")], value="", description="Vis også:",
                                       layout=w.Layout(width="180px"))
         self.other_coder.style.description_width = "60px"
@@ -118,7 +118,7 @@ class CodingView:
             self.transcript.on(kind, handler)
 
         self.undo_button = w.Button(description="↶ Fortryd", tooltip="Fortryd den seneste handling (Ctrl+Z)",
-                                    disabled=True, layout=w.Layout(width="auto"))
+                                    disabled=True, layout=w.Layout(width="92px", min_width="92px"))
         self.status.widget.layout = w.Layout(flex="1 1 auto")
         sticky = w.HBox([self.status.widget, self.undo_button])
         sticky.add_class("wb-sticky")

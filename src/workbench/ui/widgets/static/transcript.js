@@ -482,10 +482,12 @@ function render({ model, el }) {
     if (sel && rowsBox.contains(sel.anchorNode)) sel.removeAllRanges();
     redraw(touched);
   });
+  let shownSelected = model.get("selected");
   model.on("change:selected", () => {
     const touched = new Set();
-    const prev = model.previous("selected");
-    for (const id of [prev, model.get("selected")]) {
+    const prev = shownSelected;
+    shownSelected = model.get("selected");
+    for (const id of [prev, shownSelected]) {
       const c = items.get(id);
       if (c) for (const t of turnsOf(c[1], c[2])) touched.add(t);
     }
