@@ -25,6 +25,7 @@ from test_browser import (
     _free_port,
     _jupyter_env,
     _require,
+    _screenshot,
     _server,
 )
 
@@ -89,6 +90,7 @@ class Lab:
     def drag_over(self, words: str) -> None:
         """Press the mouse inside the first word's second letter and let go inside the last word's last letter
         but one: the selection is ragged, as a hand makes it, and must snap to whole words."""
+        self.settle()
         box = self.page.evaluate(
             """(words) => {
                 const root = document.querySelector('.wb-tr');
@@ -108,7 +110,10 @@ class Lab:
                     // whole pixels: Chromium starts no selection at some fractional mouse positions
                     return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];
                 };
-                where.filter(w => w[0] <= start).pop()[1].scrollIntoView({block: 'center'});
+                const holder = where.filter(w => w[0] <= start).pop()[1];
+                const view = root.querySelector('.wb-tr-scroll').getBoundingClientRect();
+                const place = holder.getBoundingClientRect();
+                if (place.top < view.top || place.bottom > view.bottom) holder.scrollIntoView({block: 'center'});
                 const first = point(start + 1), last = point(end - 2);
                 return {first, last};
             }""",
@@ -116,7 +121,6 @@ class Lab:
         )
         assert box, f"{words!r} is not in the transcript"
         mouse = self.page.mouse
-        self.settle()
         mouse.move(*box["first"])
         mouse.down()
         mouse.move(*box["last"], steps=5)
@@ -389,3 +393,40 @@ def test_a_stale_coding_is_shown_and_re_anchored_with_one_click(lab, request):
     [coding] = lab.codings()
     assert lab.body()[coding.start : coding.end] == words
     assert "".join(highlighted(lab)) == words
+
+
+def test_the_app_fits_a_laptop_screen_with_the_sidebar_open(lab, tmp_path):
+    """1366 × 768 with JupyterLab's file browser open: text, codes and the status line side by side."""
+    lab.reset()
+    project = Project(lab.project)
+    document = project.corpus.get("INT-RAD-01")
+    begin = document.body.index("Samtykket er afgørende")
+    project.coding_store().add("KL", document, "F1", "understøttende", span=(begin, begin + 60))
+    app = lab.open_app(sidebar=True)
+    lab.start(app)
+    app.locator(".widget-dropdown", has_text="Vis også:").locator("select").select_option("KL")
+    app.evaluate("element => element.scrollIntoView({block: 'start'})")
+    lab.page.locator(".wb-num", has_text="2").click()
+    app.get_by_text("»Det har været rigtig godt.").wait_for()
+    lab.page.keyboard.press("3")
+    app.locator(".wb-status", has_text="P3 Kontakt").wait_for()
+    lab.page.locator(".wb-num", has_text="4").click()
+    app.get_by_text("»Samtykket er afgørende.").wait_for()
+    lab.page.keyboard.press("+")
+    lab.page.keyboard.press("q")
+    app.locator(".wb-status", has_text="F1").wait_for()
+    lab.page.locator(".wb-num", has_text="6").click()
+    app.get_by_text("»Ansvaret for at indkalde").wait_for()
+    lab.page.keyboard.press("-")
+    lab.page.keyboard.press("*")
+    lab.page.keyboard.press("4")
+    app.locator(".wb-status", has_text="P4").wait_for()
+    app.evaluate("element => element.scrollIntoView({block: 'start'})")
+    lab.settle()
+    screen = VIEWPORT
+    for part in (".wb-tr", ".wb-panel .wb-sticky", ".wb-panel .wb-code-button >> nth=0",
+                 ".wb-panel .wb-code-button >> nth=13"):
+        box = lab.page.locator(part).first.bounding_box()
+        assert box and box["x"] + box["width"] <= screen["width"] and box["y"] + box["height"] <= screen["height"], part
+    assert lab.page.locator(".wb-tr .wb-bar-other", has_text="F1").count() == 1
+    _screenshot(lab.page, tmp_path, "kodning.png")
