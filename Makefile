@@ -9,7 +9,7 @@ BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
 CONSTRAINTS = constraints.txt
 
-.PHONY: run test gates lint typecheck layers notebooks-clean lock environment form lab clean
+.PHONY: run test gates lint typecheck layers notebooks-clean lock environment form hub lab clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,7 +52,16 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 form: $(STAMP)
-	$(BIN)/voila notebooks/02_selvevaluering.ipynb --port 8866 --Voila.ip=127.0.0.1
+	JUPYTER_PATH=$(CURDIR)/deploy/jupyter $(BIN)/voila notebooks/02_selvevaluering.ipynb --port 8866 \
+	  --Voila.ip=127.0.0.1 --template=workbench
+
+# A local trial of the team server on 127.0.0.1:$HUB_PORT (default 8000) with the users in project.yaml's
+# hub_users; HUB_TRIAL_PASSWORD (at least 8 characters) is their shared password. See README.
+hub: $(STAMP)
+	@test -n "$$HUB_TRIAL_PASSWORD" || { echo "Sæt HUB_TRIAL_PASSWORD til en adgangskode på mindst 8 tegn, fx HUB_TRIAL_PASSWORD=... make hub" >&2; exit 2; }
+	@command -v configurable-http-proxy > /dev/null || npm install -g configurable-http-proxy
+	PATH=$(CURDIR)/$(BIN):$$PATH WORKBENCH_PROJECT=$(CURDIR) HUB_PORT=$${HUB_PORT:-8000} \
+	  $(BIN)/jupyterhub -f deploy/jupyterhub_config.py
 
 clean:
 	rm -rf $(VENV) exports

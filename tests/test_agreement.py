@@ -147,7 +147,9 @@ def test_report_alpha_equals_the_package_on_random_codings(project):
         [int(code in given[(coder, s.id, d.id)]) for code in [m.code for m in report.per_code] for d, s in segments]
         for coder in ("AB", "CD")
     ]
-    assert report.overall.alpha == pytest.approx(krippendorff.alpha(reliability_data=pooled, level_of_measurement="nominal"))
+    assert report.overall.alpha == pytest.approx(
+        krippendorff.alpha(reliability_data=pooled, level_of_measurement="nominal")
+    )
 
 
 def test_a_code_only_one_coder_used_is_a_disagreement_and_spans_count_for_their_segment(project):

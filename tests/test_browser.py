@@ -151,8 +151,9 @@ def test_self_evaluation_form_in_voila_is_filled_and_submitted(page, mini_projec
     shutil.copytree(FIXTURES / "selfeval", mini_project / "selfeval", dirs_exist_ok=True)
     port = _free_port()
     command = [str(BIN / "voila"), "notebooks/02_selvevaluering.ipynb", "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1"]
-    with _server(command, REPO, _jupyter_env(tmp_path, mini_project), port, tmp_path / "voila.log") as url:
+               "--Voila.ip=127.0.0.1", "--template=workbench"]  # as `make form` serves it
+    env = {**_jupyter_env(tmp_path, mini_project), "JUPYTER_PATH": str(REPO / "deploy" / "jupyter")}
+    with _server(command, REPO, env, port, tmp_path / "voila.log") as url:
         page.goto(f"{url}/", timeout=KERNEL_START_MS)
         page.get_by_role("button", name="Indsend").wait_for(timeout=KERNEL_START_MS)
         respondent = page.get_by_placeholder("fx AK")
@@ -173,12 +174,14 @@ def test_self_evaluation_form_in_voila_is_filled_and_submitted(page, mini_projec
             contents.wait_for(state="visible")
             scores = contents.locator(".widget-toggle-buttons")
             for index, label in enumerate((adherence, guiding, useful)):
-                scores.nth(index).get_by_role("button", name=label, exact=True).click()
+                scores.nth(index).get_by_role("button", name=label.split()[0], exact=True).click()
             texts = contents.locator("textarea")
             texts.nth(0).fill(examples)
             texts.nth(1).fill(challenges)
         page.get_by_role("button", name="Indsend").click()
         page.get_by_text("besvarelsen er indsendt").wait_for()
+        assert page.title() == "Selvevaluering – supportteamet"
+        page.evaluate("window.scrollTo(0, 0)")
         _screenshot(page, tmp_path, "selvevaluering.png")
 
     path = mini_project / "selfeval" / "2025-H2" / "QA.yaml"

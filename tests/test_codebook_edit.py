@@ -229,3 +229,12 @@ def test_a_crash_while_writing_leaves_the_old_codebook(mini_project, monkeypatch
     assert codebook_text(mini_project) == before
     assert [p.name for p in (mini_project / "codebook").iterdir() if p.name.endswith(".tmp")] == []
     load_codebook(mini_project / "codebook" / "codebook.yaml")
+
+
+def test_a_rekeying_interrupted_after_the_codebook_changed_finishes_when_run_again(mini_project):
+    project, store = _coded(mini_project)
+    rekey_code(mini_project, _NoCodings(), "P3", "P6", "NP")  # as if it stopped before moving the codings
+    assert [c.code for c in Project(mini_project).coding_store().codings("NP")].count("P3") == 1
+    report = rekey_code(mini_project, Project(mini_project).coding_store(), "P3", "P6", "NP")
+    assert report.moved == {"NP": 1}
+    assert "P3" not in {c.code for c in Project(mini_project).coding_store().codings()}

@@ -13,7 +13,11 @@ from workbench.project import Project
 
 
 def events(root, coder):
-    return [json.loads(line) for line in (root / "codings" / f"{coder}.jsonl").read_text(encoding="utf-8").splitlines()]
+    """The log's events, after the format header a new log begins with."""
+    lines = (root / "codings" / f"{coder}.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records[0] == {"format": "workbench-codings", "version": 1}
+    return records[1:]
 
 
 def test_coding_the_same_span_twice_is_one_coding(mini_project):

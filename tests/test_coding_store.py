@@ -123,7 +123,8 @@ def test_two_processes_appending_at_once_lose_nothing(mini_project, tmp_path):
     go.touch()
     assert [child.wait(timeout=120) for child in children] == [0, 0]
 
-    lines = [line for line in log_lines(mini_project, "AB") if line]
+    header, *lines = [line for line in log_lines(mini_project, "AB") if line]
+    assert json.loads(header) == {"format": "workbench-codings", "version": 1}  # a new log says its format first
     assert len(lines) == 400
     records = [json.loads(line) for line in lines]  # every line is a whole record
     store = Project(mini_project).coding_store()
@@ -139,14 +140,14 @@ def test_kill_9_while_appending_leaves_everything_before_intact(mini_project, tm
     child = writer(mini_project, "AB", "løkke", "forever", go)
     path = mini_project / "codings" / "AB.jsonl"
     deadline = time.time() + 120
-    while (not path.exists() or path.read_bytes().count(b"\n") < 50) and time.time() < deadline:
+    while (not path.exists() or path.read_bytes().count(b"\n") < 51) and time.time() < deadline:  # header + 50
         time.sleep(0.01)
     os.kill(child.pid, signal.SIGKILL)
     child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
 
     raw = path.read_bytes()
-    whole = raw[: raw.rfind(b"\n") + 1].split(b"\n")[:-1]
+    whole = raw[: raw.rfind(b"\n") + 1].split(b"\n")[1:-1]  # after the format header
     assert len(whole) >= 50
     store = Project(mini_project).coding_store()
     memos = [c.memo for c in store.codings("AB")]
@@ -174,12 +175,12 @@ def test_a_torn_last_line_is_skipped_and_the_next_append_starts_clean(mini_proje
     assert [c.id for c in reader.codings("AB")] == [first.id]
     second = store.add("AB", document, "P2", segment=document.segments[1])
 
-    lines = path.read_bytes().split(b"\n")
-    assert lines[1] == b'{"action":"add","id":"torn","at":"2025-'
-    assert json.loads(lines[2])["id"] == second.id
+    lines = path.read_bytes().split(b"\n")  # line 1 is the format header
+    assert lines[2] == b'{"action":"add","id":"torn","at":"2025-'
+    assert json.loads(lines[3])["id"] == second.id
     for view in (reader, CodingStore(mini_project / "codings")):
         assert [c.id for c in view.codings("AB")] == [first.id, second.id]
-        assert view.unreadable_lines("AB") == [2]
+        assert view.unreadable_lines("AB") == [3]
 
 
 def test_a_hand_edited_line_that_is_not_a_coding_is_skipped(mini_project):
@@ -208,4 +209,4 @@ def test_a_log_replaced_from_backup_is_read_again_from_the_start(mini_project):
     assert len(store.codings("AB")) == 3
     path.write_bytes(backup + b"not json\n")
     assert [c.code for c in store.codings("AB")] == ["P1"]
-    assert store.unreadable_lines("AB") == [2]
+    assert store.unreadable_lines("AB") == [3]  # after the format header and the first coding

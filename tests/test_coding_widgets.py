@@ -30,7 +30,8 @@ def app(mini_project) -> CodingApp:
 def log(root: Path, coder: str) -> list[dict]:
     """The coder's log exactly as it is on disk."""
     path = root / "codings" / f"{coder}.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [r for r in records if "action" in r]  # the first line names the log's format
 
 
 def on_disk(root: Path, coder: str):

@@ -59,7 +59,7 @@ def test_export_then_import_into_an_empty_store_gives_the_same_codings(coded, tm
     assert "æøå".encode() in raw
 
     other = empty_copy(coded, tmp_path)
-    assert import_codings_csv(other.coding_store(), other.corpus, other.codebook, out) == 4
+    assert import_codings_csv(other.coding_store(), other.corpus, other.codebook, out).imported == 4
     assert content(Project(other.root).coding_store().codings()) == content(coded.coding_store().codings())
 
 
@@ -85,7 +85,7 @@ def test_comma_separated_windows_1252_from_excel_is_read(coded, tmp_path):
         .encode("cp1252")
     )
     other = empty_copy(coded, tmp_path)
-    assert import_codings_csv(other.coding_store(), other.corpus, other.codebook, path) == 1
+    assert import_codings_csv(other.coding_store(), other.corpus, other.codebook, path).imported == 1
     [coding] = other.coding_store().codings("EF")
     assert (coding.segment_id, coding.code, coding.valence, coding.quote, coding.memo) == (
         "S002", "P3", "udfordrende", True, "genfortælling, igen"
@@ -141,7 +141,15 @@ def test_duplicate_rows_and_codings_already_in_the_project_are_refused(coded, tm
     out = tmp_path / "alle.csv"
     export_codings_csv(coded, out)
     before = content(coded.coding_store().codings())
-    with pytest.raises(WorkbenchError, match="findes allerede i projektet") as caught:
+    # the same file again (a re-run, or an import that already happened): nothing is added twice
+    result = import_codings_csv(coded.coding_store(), coded.corpus, coded.codebook, out)
+    assert (result.imported, result.already_present) == (0, len(before))
+    assert content(Project(coded.root).coding_store().codings()) == before
+    # a row that contradicts a coding in the project is refused, naming its line
+    header, first = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))[:2]
+    first[8] = "et andet memo"
+    out.write_text(";".join(header) + "\n" + ";".join(first) + "\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match="findes allerede i projektet med en anden") as caught:
         import_codings_csv(coded.coding_store(), coded.corpus, coded.codebook, out)
     assert caught.value.line == 2
     assert content(Project(coded.root).coding_store().codings()) == before
@@ -183,5 +191,7 @@ def test_cli_export_and_import(coded, tmp_path, capsys):
     other = empty_copy(coded, tmp_path)
     assert main(["--project", str(other.root), "codings", "import", "--format", "csv", str(out)]) == 0
     assert "2 kodninger er importeret" in capsys.readouterr().out
-    assert main(["--project", str(other.root), "codings", "import", str(out)]) == 2
-    assert "findes allerede i projektet" in capsys.readouterr().err
+    # a second run adds nothing and says so: the import is idempotent
+    assert main(["--project", str(other.root), "codings", "import", str(out)]) == 0
+    assert "0 kodninger er importeret" in (said := capsys.readouterr().out) and "2 fandtes allerede" in said
+    assert len(other.coding_store().codings()) == 2

@@ -2,7 +2,7 @@
 in every kind of text it carries, writing nothing.
 
 The fixture is the chapter project (tests/fixtures/mini with self-evaluations, surveys, codings by two
-coders and memos). For each registered exporter and each kind of text it declares, a CPR number (and,
+coders, memos and one judgement). For each registered exporter and each kind of text it declares, a CPR number (and,
 separately, a sentence from the withdrawn interview INT-FAM-02) is planted where that kind of text
 lives in the project; the test first proves the planted text really is in the files the exporter
 would write, then that the gate refuses with a `file:line: kind: text` line that points at the
@@ -21,6 +21,8 @@ import pytest
 
 import workbench
 from workbench.errors import WorkbenchError
+from workbench.judgements.model import Criterion, Judgement, QuestionJudgement
+from workbench.judgements.store import save_judgement
 from workbench.privacy import gate
 from workbench.privacy import sources as kinds
 from workbench.project import Project
@@ -40,10 +42,30 @@ for module in pkgutil.walk_packages([str(SRC)], "workbench."):  # every exporter
 CPR = "010203-1234"
 PERSONAL = f"ring på {CPR}"
 WITHDRAWN = "Det særlige ord tilbagetrukket skal ikke ses nogen steder"  # 9 words of INT-FAM-02
+# INT-FAM-02's answer again with one character changed, as a renamed re-import would bring it back
+WITHDRAWN_AGAIN = ("Det har været fint, men jeg vil ikke være med i evalueringen længere! Det særlige ord "
+                   "tilbagetrukket skal ikke ses nogen steder")
 FREE_TEXT_ONLY = {kinds.CODER, kinds.FILE_NAME}  # names that cannot hold a sentence
 
 
 # ------------------------------------------------------------------------------------- planting
+
+RATIONALE = "belægget er samstemmende"
+
+
+def judge(root: Path, assessor: str = "NP") -> None:
+    """One principle judged, so that the assessments workbook has a rationale to carry."""
+    questions = {q: QuestionJudgement(level="nogen", rationale=f"Om {q}: {RATIONALE}.") for q in ("relevans",)}
+    save_judgement(Project(root), Judgement(principle="P3", round="2025-H2", assessor=assessor, questions=questions,
+                                            guide={"vejledende": Criterion(level="nogen", rationale="Giver retning.")}))
+
+
+@pytest.fixture
+def project_root(chapter_project: Path) -> Path:
+    """The chapter project (mini, self-evaluations, surveys, two coders, memos) with one judgement."""
+    judge(chapter_project)
+    return chapter_project
+
 
 
 def _replace(path: Path, old: str, new: str) -> None:
@@ -66,7 +88,7 @@ def plant(root: Path, kind: str, text: str) -> str:
         path = root / "interviews_anonymised" / "INT-RAD-01.md"
         body = path.read_text(encoding="utf-8").rstrip("\n")
         path.write_text(body + f"\n\nR: Vi aftalte, {text}.\n", encoding="utf-8")
-        _coding(root, "NP", "P2", quote=True, needle=text)
+        _coding(root, "NP", "P2", quote=True, needle=text[:30])
     elif kind == kinds.METADATA:  # the group counted large enough for quotes to name the role
         _replace(root / "interviews_anonymised" / "INT-RAD-01.md", "role: Rådgiver\n", f"role: Rådgiver {text}\n")
         _replace(root / "codebook" / "codebook.yaml", 'coarse_attribution: "Rådgiver"\n    min_persons: 3',
@@ -80,17 +102,20 @@ def plant(root: Path, kind: str, text: str) -> str:
         project.coding_store().add("NP", document, "P2", "understøttende", span=(start, start + len(text)))
     elif kind == kinds.SELFEVAL_FORM:
         _replace(root / "selfeval" / "form.yaml", "short_label: Efterlevelse", f"short_label: Efterlevelse {text}")
-    elif kind == kinds.CODEBOOK:
-        _replace(root / "codebook" / "codebook.yaml", "name: Familien\n", f"name: Familien {text}\n")
+    elif kind == kinds.CODEBOOK:  # P3's name: every export shows it
+        _replace(root / "codebook" / "codebook.yaml", "name: Kontakt\n", f"name: Kontakt {text}\n")
     elif kind == kinds.SURVEY:
         _replace(root / "surveys" / "forloeb.yaml", "i fritidsaktiviteter\n", f"i fritidsaktiviteter {text}\n")
-    elif kind == kinds.MEMO:
+    elif kind == kinds.MEMO:  # the analytic memos and the evaluator's rationale for a judgement
         path = root / "memos" / "koder" / "P1.md"
         path.write_text(path.read_text(encoding="utf-8") + f"\nEn forælder sagde: {text}.\n", encoding="utf-8")
+        judgement = next((root / "assessments").rglob("P3.yaml"))
+        _replace(judgement, f"{RATIONALE}.", f"{RATIONALE}, {text}.")
     elif kind == kinds.CODING_MEMO:
         _coding(root, "NP", "P2", memo=f"Vigtigt: {text}.")
-    elif kind == kinds.CODER:  # a coder who coded what NP coded, so that agreement and tables show the name
+    elif kind == kinds.CODER:  # a coder who coded what NP coded, and an assessor, so that tables show the name
         _coding(root, text, "P3")
+        judge(root, text)
     elif kind == kinds.FILE_NAME:
         pass  # the driver names the file
     else:
@@ -103,7 +128,7 @@ def drive(name: str, project: Project, stem: str | None = None) -> dict:
     exports = project.exports_dir
     defaults = {
         "chapter": "evalueringskapitel.docx", "qdpx": "projekt.qdpx", "qdc": "kodebog.qdc", "xlsx": "tabeller.xlsx",
-        "codings-csv": "kodninger.csv", "retrieval-csv": "kodninger.csv",
+        "codings-csv": "kodninger.csv", "retrieval-csv": "kodninger.csv", "assessments-xlsx": "vurderinger.xlsx",
     }
     if name == "matrices":
         return {"folder": exports, "suffix": stem or ""}
@@ -183,15 +208,15 @@ def test_the_gate_is_the_only_writer_in_the_exporters():
         assert "workbench.io.files" not in source, exporter.module
 
 
-def test_an_exporter_cannot_carry_a_kind_of_text_it_did_not_declare(chapter_project):
+def test_an_exporter_cannot_carry_a_kind_of_text_it_did_not_declare(project_root):
     @gate.exporter("test-undeclared", carries=(kinds.CODEBOOK,))
     def undeclared(project, out):
         return gate.Export("Testen", {out: b"x"}, [kinds.memo_file(project, project.memos_dir / "x.md", "tekst")])
 
     try:
         with pytest.raises(ValueError, match="memo"):
-            undeclared.write(Project(chapter_project), out=chapter_project / "exports" / "x.txt")
-        assert not (chapter_project / "exports").exists()
+            undeclared.write(Project(project_root), out=project_root / "exports" / "x.txt")
+        assert not (project_root / "exports").exists()
     finally:
         del gate.EXPORTERS["test-undeclared"]
 
@@ -200,8 +225,8 @@ def test_an_exporter_cannot_carry_a_kind_of_text_it_did_not_declare(chapter_proj
 
 
 @pytest.mark.parametrize("name", sorted(gate.EXPORTERS))
-def test_a_clean_project_exports_and_no_withdrawn_id_or_text_goes_out(chapter_project, name):
-    project = Project(chapter_project)
+def test_a_clean_project_exports_and_no_withdrawn_id_or_text_goes_out(project_root, name):
+    project = Project(project_root)
     export = gate.EXPORTERS[name].write(project, **drive(name, project))
     assert export.written and all(path.is_file() for path in export.written)
     text = carried_text(export)
@@ -213,9 +238,9 @@ def _finding_lines(message: str, marker: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("name", "kind"), cases(free_text=False))
-def test_a_cpr_number_in_any_carried_text_is_refused_and_nothing_is_written(chapter_project, name, kind):
-    marker = plant(chapter_project, kind, CPR if kind in FREE_TEXT_ONLY else PERSONAL)
-    project = Project(chapter_project)
+def test_a_cpr_number_in_any_carried_text_is_refused_and_nothing_is_written(project_root, name, kind):
+    marker = plant(project_root, kind, CPR if kind in FREE_TEXT_ONLY else PERSONAL)
+    project = Project(project_root)
     options = drive(name, project, CPR if kind == kinds.FILE_NAME else None)
     exporter = gate.EXPORTERS[name]
     assert CPR in carried_text(exporter(project, **options)), f"{name} does not carry {kind}: declared wrongly"
@@ -229,7 +254,7 @@ def test_a_cpr_number_in_any_carried_text_is_refused_and_nothing_is_written(chap
         match = re.match(r"^(?P<file>[^:]+):(?P<line>\d+): (?P<kind>[^:]+): (?P<text>.+)$", line)
         assert match, line
         assert CPR in match["text"]
-        path = chapter_project / match["file"]
+        path = project_root / match["file"]
         if kind in FREE_TEXT_ONLY:  # the name of the coder's log, or of the exported file
             assert CPR in match["file"], line
         else:
@@ -239,9 +264,10 @@ def test_a_cpr_number_in_any_carried_text_is_refused_and_nothing_is_written(chap
 
 
 @pytest.mark.parametrize(("name", "kind"), cases(free_text=True))
-def test_a_quote_from_a_withdrawn_document_in_any_carried_text_is_refused(chapter_project, name, kind):
-    plant(chapter_project, kind, WITHDRAWN)
-    project = Project(chapter_project)
+def test_a_quote_from_a_withdrawn_document_in_any_carried_text_is_refused(project_root, name, kind):
+    """In a document body it takes the withdrawn text itself (a copy); elsewhere 8 of its words in a row."""
+    plant(project_root, kind, WITHDRAWN_AGAIN if kind == kinds.DOCUMENT else WITHDRAWN)
+    project = Project(project_root)
     options = drive(name, project)
     exporter = gate.EXPORTERS[name]
     assert "tilbagetrukket" in carried_text(exporter(project, **options))
@@ -251,15 +277,17 @@ def test_a_quote_from_a_withdrawn_document_in_any_carried_text_is_refused(chapte
     assert "trukket sit samtykke tilbage" in message
     lines = [line for line in message.splitlines() if ": gengiver tekst fra INT-FAM-02: " in line]
     assert lines, message
-    if kind != kinds.DOCUMENT or name != "chapter":
-        file, number = lines[0].split(":")[:2]
-        assert "særlige" in (chapter_project / file).read_text(encoding="utf-8").split("\n")[int(number) - 1]
+    file, number = lines[0].split(":")[:2]
+    if kind == kinds.DOCUMENT:
+        assert file == "interviews_anonymised/INT-RAD-01.md" and "dokumentet er en kopi" in lines[0]
+    else:
+        assert "særlige" in (project_root / file).read_text(encoding="utf-8").split("\n")[int(number) - 1]
     assert written_files(project) == []
 
 
-def test_the_id_of_a_withdrawn_document_is_refused_too(chapter_project):
-    plant(chapter_project, kinds.MEMO, "se INT-FAM-02")
-    project = Project(chapter_project)
+def test_the_id_of_a_withdrawn_document_is_refused_too(project_root):
+    plant(project_root, kinds.MEMO, "se INT-FAM-02")
+    project = Project(project_root)
     with pytest.raises(WorkbenchError) as refused:
         gate.EXPORTERS["qdpx"].write(project, **drive("qdpx", project))
     message = str(refused.value)
@@ -267,10 +295,22 @@ def test_the_id_of_a_withdrawn_document_is_refused_too(chapter_project):
     assert written_files(project) == []
 
 
-def test_a_refusal_lists_every_finding_across_kinds(chapter_project):
-    plant(chapter_project, kinds.MEMO, PERSONAL)
-    plant(chapter_project, kinds.CODING_MEMO, WITHDRAWN)
-    project = Project(chapter_project)
+def test_phrasing_a_consented_interview_shares_with_the_withdrawn_one_is_no_finding(project_root):
+    """An interviewer asks everyone the same: that question in a withdrawn interview blocks no export."""
+    question = "I: Er der noget, du gerne vil tilføje, inden vi slutter af i dag?\n"
+    for name in ("INT-FAM-02", "INT-RAD-01"):
+        path = project_root / "interviews_anonymised" / f"{name}.md"
+        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + question, encoding="utf-8")
+    plant(project_root, kinds.MEMO, "Intervieweren spurgte: Er der noget, du gerne vil tilføje, inden vi slutter")
+    project = Project(project_root)
+    for name in ("qdpx", "xlsx", "chapter"):
+        assert gate.EXPORTERS[name].write(project, **drive(name, project)).written
+
+
+def test_a_refusal_lists_every_finding_across_kinds(project_root):
+    plant(project_root, kinds.MEMO, PERSONAL)
+    plant(project_root, kinds.CODING_MEMO, WITHDRAWN)
+    project = Project(project_root)
     with pytest.raises(WorkbenchError) as refused:
         gate.EXPORTERS["qdpx"].write(project, **drive("qdpx", project))
     first, *findings = str(refused.value).splitlines()
@@ -281,9 +321,9 @@ def test_a_refusal_lists_every_finding_across_kinds(chapter_project):
     assert any(line.startswith("codings/NP.jsonl:") and "gengiver tekst fra INT-FAM-02" in line for line in findings)
 
 
-def test_the_gate_reads_what_an_exporter_forgot_to_declare(chapter_project):
+def test_the_gate_reads_what_an_exporter_forgot_to_declare(project_root):
     """Withdrawn text inside the files is refused even when the exporter's list of texts misses it."""
-    project = Project(chapter_project)
+    project = Project(project_root)
     out = project.exports_dir / "glemt.txt"
     export = gate.Export("Testfilen", {out: f"Noter: {WITHDRAWN}.".encode()}, [])
     with pytest.raises(WorkbenchError, match="glemt.txt:1: gengiver tekst fra INT-FAM-02"):

@@ -34,7 +34,7 @@ def test_findings_in_transcripts_memos_and_coding_memos_name_file_and_line(mini_
     out = capsys.readouterr().out.splitlines()
     assert f"interviews_anonymised/OBS-01.md:{len(lines)}: telefonnummer: 22 33 44 55" in out
     assert "memos/koder/P2.md:3: e-mail: sagsbehandler@kk.dk" in out
-    assert "codings/NP.jsonl:1: navn: Birgitte Hansen" in out
+    assert "codings/NP.jsonl:2: navn: Birgitte Hansen" in out  # line 1: the log's format header
 
     assert main(["--project", str(mini_project), "check-anonymity", "--json"]) == 1
     report = json.loads(capsys.readouterr().out)

@@ -74,3 +74,19 @@ def test_sections_split_on_level_two_headings_only_and_ignore_code_fences():
     assert list(sections) == ["Understøttende elementer", "Udfordrende elementer"]
     assert sections["Understøttende elementer"] == "Planen.\n\n### Detalje\nMere.\n\n```\n## ikke en overskrift\n```"
     assert sections["Udfordrende elementer"] == "Møderne er tunge."
+
+
+def test_two_evaluators_editing_one_memo_never_overwrite_each_other_silently(project):
+    memos = project.memos
+    base = memos.read(code="F2")
+    memos.write(base + "\nFørste evaluators iagttagelse.", code="F2", base=base, author="evaluator1")
+    with pytest.raises(WorkbenchError, match="ændret af en anden") as refused:
+        memos.write(base + "\nAnden evaluators iagttagelse.", code="F2", base=base, author="evaluator2")
+    assert "Første evaluators iagttagelse." in memos.read(code="F2")  # the first is kept ...
+    [kept] = (project.memos_dir / ".konflikter").glob("F2-evaluator2-*.md")
+    assert "Anden evaluators iagttagelse." in kept.read_text(encoding="utf-8")  # ... and so is the second
+    assert str(kept.name) in refused.value.message
+    # starting again from the current text, the merge is saved
+    current = memos.read(code="F2")
+    memos.write(current + "\nAnden evaluators iagttagelse.", code="F2", base=current, author="evaluator2")
+    assert memos.read(code="F2").count("iagttagelse.") == 2

@@ -32,3 +32,15 @@ def test_numpy_numbers_are_formatted_too():
 
     assert numfmt.decimal(np.float64(3.45), 1) == "3,5"
     assert numfmt.integer(np.int64(12000)) == "12.000"
+
+
+def test_counts_up_to_twelve_are_words_and_agree_with_the_noun():
+    assert [numfmt.number_word(n) for n in range(13)] == [
+        "nul", "en", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv"
+    ]
+    assert numfmt.number_word(1, neuter=True) == "et"
+    assert numfmt.number_word(13) == "13" and numfmt.number_word(1500) == "1.500"
+    assert numfmt.count_words(5, "princip", "principper", neuter=True) == "fem principper"
+    assert numfmt.count_words(1, "princip", "principper", neuter=True) == "et princip"
+    assert numfmt.count_words(9, "faktor", "faktorer") == "ni faktorer"
+    assert numfmt.count_words(1, "faktor", "faktorer") == "en faktor"

@@ -404,7 +404,7 @@ def refused(project: Project, qdpx: Path, **options) -> str:
 def test_a_file_that_is_not_a_zip_is_refused(mini_project, tmp_path):
     bad = tmp_path / "ikke-en-zip.qdpx"
     bad.write_text("<Project/>", encoding="utf-8")
-    assert "ikke-en-zip.qdpx: Filen er ikke en QDPX-fil" in refused(Project(mini_project), bad)
+    assert "ikke-en-zip.qdpx: Filen er ikke et gyldigt REFI-QDA-projekt (.qdpx)" in refused(Project(mini_project), bad)
 
 
 def test_a_zip_without_project_qde_is_refused(mini_project, tmp_path):

@@ -203,5 +203,9 @@ def test_the_interviewer_is_never_quoted_and_an_interpreter_is_marked(chapter_pr
     store = project.coding_store()
     for segment in document.segments:
         store.add("NP", document, "P1", "understøttende", segment=segment, quote=True)
-    quotes = [q for q in Evidence(store.current(project.corpus), project.corpus, project.codebook).quotes("P1") if q.doc_id == "INT-FAM-03"]
+    quotes = [
+        q
+        for q in Evidence(store.current(project.corpus), project.corpus, project.codebook).quotes("P1")
+        if q.doc_id == "INT-FAM-03"
+    ]
     assert [(q.text[:8], q.attribution) for q in quotes] == [("Hun sige", "forælder, HFI, gengivet af tolk")]

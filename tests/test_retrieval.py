@@ -47,7 +47,12 @@ def test_retrieve_returns_current_codings_with_danish_columns(coded):
     assert "INT-FAM-02" not in set(frame["dokument"])
     row = frame[(frame["koder"] == "AB") & (frame["kode"] == "F1 Samtykket er afgørende")].iloc[0]
     assert row["gruppe"] == "Rådgivere (SOF og BIF)"
-    assert (row["type"], row["rolle"], row["enhed"], row["valens"]) == ("interview", "Rådgiver", "BIF", "understøttende")
+    assert (row["type"], row["rolle"], row["enhed"], row["valens"]) == (
+        "interview",
+        "Rådgiver",
+        "BIF",
+        "understøttende",
+    )
     assert bool(row["citat"]) is True and row["memo"] == "samtykke åbner"
     assert row["tekst"].startswith("Samtykket er afgørende") and row["segment"] == "S004.1"
     span = frame[(frame["koder"] == "CD") & (frame["kode"] == "F1 Samtykket er afgørende")].iloc[0]
@@ -85,7 +90,9 @@ def test_code_group_matrix_counts_segments_once(coded):
     only_cd = code_group_matrix(coded.coding_store(), coded.corpus, coded.codebook, coder="CD")
     assert int(only_cd.to_numpy().sum()) == 2
 
-    split = code_group_matrix(coded.coding_store(), coded.corpus, coded.codebook, valence_split=True, kinds=["principle"])
+    split = code_group_matrix(
+        coded.coding_store(), coded.corpus, coded.codebook, valence_split=True, kinds=["principle"]
+    )
     assert list(split.index) == ["P1 Familien", "P2 Sammenhæng", "P3 Kontakt", "P4 Helheden", "P5 Viden"]
     assert split.loc["P4 Helheden", ("Rådgivere (SOF og BIF)", "understøttende")] == 1
     assert split.loc["P4 Helheden", ("Rådgivere (SOF og BIF)", "udfordrende")] == 1

@@ -19,7 +19,7 @@ from workbench.report.figures import selfeval_trend_png as trend_png
 from workbench.selfeval.answers import check_respondent, current_answer, new_evaluation, submitted_evaluations
 from workbench.selfeval.form import load_form
 from workbench.selfeval.period import Period
-from workbench.selfeval.store import save_draft, submit
+from workbench.selfeval.store import personal_data, save_draft, submit
 from workbench.selfeval.summary import summary_table
 from workbench.selfeval.texts import codable_documents, free_texts
 from workbench.ui.cli import main
@@ -198,7 +198,9 @@ def test_a_draft_over_a_submission_keeps_the_submission_counted(project):
     assert current_answer(project, form, Period(2026, 1), "EH").status == "kladde"
     assert len(list((project.selfeval_dir / "2026-H1" / ".historik" / "EH").iterdir())) == 1
     row = summary_table(project).query("period == '2026-H1' and principle == 'P1' and item == 'adherence'")
-    assert (int(row["n"].iloc[0]), float(row["mean"].iloc[0])) == (1, 2.0)
+    # the submission counts (n = 1), but one answer is one person's score: its figures are suppressed
+    assert (int(row["n"].iloc[0]), bool(row["suppressed"].iloc[0])) == (1, True)
+    assert math.isnan(row["mean"].iloc[0])
 
 
 def test_a_draft_alone_is_not_counted_and_drafts_never_enter_history(project):
@@ -257,7 +259,7 @@ def test_cli_summary_as_json_and_danish_text(project, capsys):
     assert first == {
         "principle": "P1", "principle_name": "Familien", "period": "2025-H1", "item": "adherence",
         "item_label": "Efterlevelse", "n": 3, "mean": 3.667, "median": 4.0, "min": 2, "max": 5, "sd": 1.528,
-        "disagreement": True,
+        "disagreement": True, "suppressed": False,
     }
     assert main(["--project", str(project.root), "selfeval-summary"]) == 0
     text = capsys.readouterr().out
@@ -291,14 +293,21 @@ def test_each_free_text_answer_becomes_its_own_segment(project):
         "SE-2025-H1-AK", "SE-2025-H1-BT", "SE-2025-H1-CM", "SE-2025-H2-AK", "SE-2025-H2-BT", "SE-2025-H2-CM",
     ]
     ak = documents["SE-2025-H1-AK"]
-    assert (ak.meta.type, ak.meta.group, ak.meta.role, ak.meta.unit) == ("selfeval", "supportteam", "medarbejder", "supportteam")
+    assert (ak.meta.type, ak.meta.group, ak.meta.role, ak.meta.unit) == (
+        "selfeval",
+        "supportteam",
+        "medarbejder",
+        "supportteam",
+    )
     assert ak.meta.date == dt.date(2025, 6, 30)
     segments = segment_body(ak.id, ak.body, ak.meta.type)
     assert [s.text for s in segments] == [
         "P1 Familien – Eksempler fra praksis: Vi spurgte [en mor] til hendes ønsker, før planen blev lavet.",
-        "P1 Familien – Hvad har udfordret: Fædrene deltog sjældent i møderne. Vi nåede ikke at tale med de større børn.",
+        "P1 Familien – Hvad har udfordret: Fædrene deltog sjældent i møderne. Vi nåede ikke at tale med de større "
+        "børn.",
         "P2 Sammenhæng – Eksempler fra praksis: Familiens Plan samlede aftalerne fra SOF og BIF på ét ark.",
-        "P3 Kontakt – Eksempler fra praksis: Kerneteamet holdt fælles samtaler, så familien slap for at fortælle det hele igen.",
+        "P3 Kontakt – Eksempler fra praksis: Kerneteamet holdt fælles samtaler, så familien slap for at fortælle det "
+        "hele igen.",
     ]
     assert all(s.speaker is None for s in segments)
 
@@ -331,8 +340,42 @@ def test_free_texts_point_at_the_file_line_of_every_free_text(project):
         (line_of(path, "eksempler: Vi spurgte"), "Vi spurgte [en mor] til hendes ønsker, før planen blev lavet."),
         (line_of(path, "Fædrene deltog"), "Fædrene deltog sjældent i møderne."),
         (line_of(path, "Familiens Plan samlede"), "Familiens Plan samlede aftalerne fra SOF og BIF på ét ark."),
-        (line_of(path, "Kerneteamet holdt"), "Kerneteamet holdt fælles samtaler, så familien slap for at fortælle det hele igen."),
+        (
+            line_of(path, "Kerneteamet holdt"),
+            "Kerneteamet holdt fælles samtaler, så familien slap for at fortælle det hele igen.",
+        ),
     ]
     paths = {project.relative(s.path) for s in free_texts(project)}
     assert "selfeval/2025-H1/DL.yaml" in paths  # drafts are scanned too
     assert "selfeval/2025-H2/.historik/BT/2025-11-02T10-00-00.yaml" in paths  # and history
+
+
+def test_figures_below_the_minimum_number_of_respondents_are_suppressed_everywhere(project, capsys):
+    """With two answers a mean shows a colleague's score: the CLI, the JSON and the tables print none."""
+    form = load_form(project)
+    for respondent, score in (("AA", 1), ("BB", 5)):
+        answers = {p: {i.key: score if i.kind == "score" else "Vi holdt møder." for i in form.items if i.required}
+                   for p in form.principles}
+        submit(project, new_evaluation(respondent, "2027-H1", answers))
+    table = summary_table(project).query("period == '2027-H1'")
+    assert len(table) and table["suppressed"].all() and table["mean"].isna().all() and (table["n"] == 2).all()
+    assert main(["--project", str(project.root), "selfeval-summary", "--json"]) == 0
+    records = [r for r in json.loads(capsys.readouterr().out) if r["period"] == "2027-H1"]
+    assert records and all(r["suppressed"] and r["mean"] is None and r["min"] is None for r in records)
+
+
+def test_personal_data_in_a_free_text_stops_the_submission_but_not_the_draft(project):
+    form = load_form(project)
+    text_item = next(i for i in form.items if i.kind != "score")
+    answers = {p: {i.key: 3 if i.kind == "score" else "Et godt møde." for i in form.items if i.required}
+               for p in form.principles}
+    answers[form.principles[0]][text_item.key] = (
+        "Mødet med Fatima Hassan på Tingbjerg Skole gik godt, ring 22 33 44 55."
+    )
+    evaluation = new_evaluation("CC", "2027-H1", answers)
+    found = personal_data(project, evaluation)
+    assert any("navn" in line and "Fatima" in line for line in found)
+    with pytest.raises(WorkbenchError, match="kan indeholde personoplysninger"):
+        submit(project, evaluation)
+    save_draft(project, evaluation)  # nobody loses their writing
+    assert current_answer(project, form, Period(2027, 1), "CC").status == "kladde"

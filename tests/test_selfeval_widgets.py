@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from workbench.project import Project
+from workbench.project.identity import Identity
 from workbench.ui.widgets.selfeval import DISAGREEMENT_COLOUR, SelfEvalApp
 
 FIXTURE = Path(__file__).parent / "fixtures" / "selfeval"
@@ -45,7 +46,9 @@ def test_form_shows_every_principle_item_and_marks_required_ones(app):
     assert [label for label, _ in app.period.options][:2] == ["2. halvår 2025", "1. halvår 2025"]
     assert app.sections.titles == ("P1 Familien", "P2 Sammenhæng", "P3 Kontakt")
     assert len(app.scores) == 3 * 3 and len(app.texts) == 3 * 2
-    assert app.scores[("P1", "adherence")].options[-1] == ("5 I meget høj grad", 5)
+    # a phone-sized scale: the steps on one line, their meaning in words beside them
+    assert app.scores[("P1", "adherence")].options[-1] == ("5", 5)
+    assert app.scores[("P1", "adherence")].tooltips[-1] == "I meget høj grad"
     section = app.sections.children[0]
     texts = " ".join(c.value for c in section.children if hasattr(c, "value") and isinstance(c.value, str))
     assert "Vi tager afsæt i familiens ønsker om forandring" in texts
@@ -61,6 +64,7 @@ def test_fill_save_draft_then_submit(app, project):
     app.texts[("P1", "eksempler")].value = "Vi spurgte [faderen] først."
     app.save_button.click()
     assert "Gemt kl." in app.status.value
+    assert "Din personlige kode er" in app.status.value  # the first save without a login creates it
     saved = on_disk(project, "2025-H2", "EH")
     assert saved["status"] == "kladde"
     assert saved["answers"] == {"P1": {"adherence": 4, "eksempler": "Vi spurgte [faderen] først."}}
@@ -76,7 +80,7 @@ def test_fill_save_draft_then_submit(app, project):
     assert "indsendt" in app.status.value
     submitted = on_disk(project, "2025-H2", "EH")
     assert submitted["status"] == "indsendt" and submitted["answers"]["P3"]["brugbart"] == 3
-    assert "EH" in app.respondent.options
+    assert not hasattr(app.respondent, "options")  # a text field: the form never lists colleagues' initials
     assert "<td" in app.summary_html.value and "2. halvår 2025" in app.summary_html.value
 
 
@@ -162,3 +166,57 @@ def test_a_broken_form_is_explained_instead_of_a_traceback(project):
     status = html.unescape(app.status.value)
     assert "form.yaml, linje 5" in status and "'P8' findes ikke i kodebogen" in status
     assert "Formularen kan ikke vises" in app.widget.children[0].value
+
+
+def personal_code(status: str) -> str:
+    return re.search(r"Din personlige kode er ([A-Z0-9]{4}-[A-Z0-9]{4})", status).group(1)
+
+
+def test_opening_saved_answers_again_needs_the_personal_code(project):
+    first = SelfEvalApp(project, today=dt.date(2025, 10, 1))
+    first.respondent.value = "ZZ"
+    first.scores[("P1", "adherence")].value = 5
+    first.save_button.click()
+    code = personal_code(first.status.value)
+
+    colleague = SelfEvalApp(project, today=dt.date(2025, 10, 1))
+    colleague.respondent.value = "ZZ"
+    assert colleague.scores[("P1", "adherence")].value is None  # nothing shown without the code
+    assert colleague.code.layout.display is None and "personlige kode" in colleague.status.value
+    colleague.save_button.click()  # nor overwritten
+    assert "personlige kode" in colleague.status.value and on_disk(project, "2025-H2", "ZZ")["answers"]
+    colleague.code.value = "AAAA-BBBB"
+    colleague.open_button.click()
+    assert "Koden passer ikke" in colleague.status.value
+    assert colleague.scores[("P1", "adherence")].value is None
+
+    again = SelfEvalApp(project, today=dt.date(2025, 10, 1))
+    again.respondent.value = "ZZ"
+    again.code.value = code.lower()  # typed as people type it
+    again.open_button.click()
+    assert again.scores[("P1", "adherence")].value == 5
+    stored = (project.selfeval_dir / ".adgangskoder.yaml")
+    assert code.replace("-", "") not in stored.read_text() and stored.stat().st_mode & 0o077 == 0
+
+
+def test_on_the_team_server_the_login_decides_who_answers(project):
+    me = Identity(login="support1", role="support", coder=None, respondent="S1")
+    app = SelfEvalApp(project, today=dt.date(2025, 10, 1), identity=me)
+    assert app.respondent.value == "S1" and app.respondent.disabled
+    assert "support1" in app.widget.children[2].value
+    app.scores[("P1", "adherence")].value = 3
+    app.save_button.click()
+    assert on_disk(project, "2025-H2", "S1")["answers"]["P1"]["adherence"] == 3
+    assert "personlige kode" not in app.status.value  # the login is enough
+    assert not (project.selfeval_dir / ".adgangskoder.yaml").exists()
+
+
+def test_personal_data_in_a_draft_is_kept_but_marked_and_blocks_the_submission(app, project):
+    app.respondent.value = "EH"
+    fill_everything(app, 4)
+    app.texts[("P1", "eksempler")].value = "Vi ringede til Fatima Hassan på 22 33 44 55."
+    app.save_button.click()
+    assert "Gemt kl." in app.status.value and "personoplysninger" in app.status.value and "Fatima" in app.status.value
+    assert on_disk(project, "2025-H2", "EH")["status"] == "kladde"
+    app.submit_button.click()
+    assert "ikke indsendt" in app.status.value and on_disk(project, "2025-H2", "EH")["status"] == "kladde"

@@ -29,11 +29,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from workbench.coding.retrieval import SegmentKey, segment_codings
-from workbench.coding.store import Coding, CodingStore, check_coder
+from workbench.coding.store import CONSENSUS, Coding, CodingStore, check_coder
 from workbench.errors import WorkbenchError
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import Corpus, Document
@@ -123,7 +124,9 @@ def cohen_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> float | None:
     return (p_o - p_e) / (1 - p_e)
 
 
-def gwet_ac1(pairs: Sequence[tuple[Hashable, Hashable]], categories: Sequence[Hashable] = (False, True)) -> float | None:
+def gwet_ac1(
+    pairs: Sequence[tuple[Hashable, Hashable]], categories: Sequence[Hashable] = (False, True)
+) -> float | None:
     """Gwet's AC1 for two coders: p_e = Σ_c π_c (1 − π_c) / (q − 1), π_c = mean share of values c."""
     n = len(pairs)
     counts = Counter(a for a, _ in pairs) + Counter(b for _, b in pairs)
@@ -202,12 +205,27 @@ class _Coder:
     no_code: set[SegmentKey]
     complete: set[str]
 
-    @property
+    @cached_property
     def documents(self) -> set[str]:
         return {doc for doc, _ in self.by_segment} | {doc for doc, _ in self.no_code} | self.complete
 
+    @cached_property
+    def _decided(self) -> dict[str, set[SegmentKey]]:
+        found: dict[str, set[SegmentKey]] = defaultdict(set)
+        for key in (*self.by_segment, *self.no_code):
+            found[key[0]].add(key)
+        return found
+
     def decided(self, doc_id: str) -> set[SegmentKey]:
-        return {key for key in self.by_segment if key[0] == doc_id} | {key for key in self.no_code if key[0] == doc_id}
+        return self._decided.get(doc_id, set())
+
+    @cached_property
+    def spans(self) -> dict[tuple[str, str], list[tuple[int, int]]]:
+        """(doc_id, code) → the coded spans, so the character figures need not scan every coding per code."""
+        found: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        for c in self.codings:
+            found[(c.doc_id, c.code)].append((c.start, c.end))
+        return found
 
 
 def _coder(store: CodingStore, corpus: Corpus, coder: str) -> _Coder:
@@ -242,8 +260,8 @@ def _units(corpus: Corpus, a: _Coder, b: _Coder) -> tuple[list[SegmentKey], list
 def _character_figures(code: str, documents: list[Document], a: _Coder, b: _Coder) -> tuple[float, float] | None:
     figures = []
     for document in documents:
-        spans_a = [(c.start, c.end) for c in a.codings if c.doc_id == document.id and c.code == code]
-        spans_b = [(c.start, c.end) for c in b.codings if c.doc_id == document.id and c.code == code]
+        spans_a = a.spans.get((document.id, code), [])
+        spans_b = b.spans.get((document.id, code), [])
         if (spans_a or spans_b) and document.body:
             figures.append((len(document.body), *character_agreement(len(document.body), spans_a, spans_b)))
     if not figures:
@@ -253,7 +271,9 @@ def _character_figures(code: str, documents: list[Document], a: _Coder, b: _Code
 
 
 def agreement(store: CodingStore, corpus: Corpus, codebook: Codebook, coder_a: str, coder_b: str) -> AgreementReport:
-    """Percent agreement, Cohen's kappa, Krippendorff's alpha and Gwet's AC1 per code and pooled (see the module doc)."""
+    """Percent agreement, Cohen's kappa, Krippendorff's alpha and Gwet's AC1 per code and pooled.
+
+    See the module docstring."""
     check_coder(coder_a)
     check_coder(coder_b)
     if coder_a == coder_b:
@@ -287,7 +307,7 @@ def agreement(store: CodingStore, corpus: Corpus, codebook: Codebook, coder_a: s
         overall=_measure(OVERALL, [pair for code in codes for pair in decisions[code]]),
         segments=len(units),
         disagreements=[
-            Disagreement(u[0], u[1], documents[u[0]].segment(u[1]).text, codes_a[u], codes_b[u])
+            Disagreement(u[0], u[1], documents[u[0]].segment(u[1]).text, codes_a[u], codes_b[u])  # type: ignore[union-attr]
             for u in units if codes_a[u] != codes_b[u]
         ],
         documents=len(compared),
@@ -304,7 +324,7 @@ def resolve(
     corpus: Corpus,
     report: AgreementReport,
     decisions: dict[tuple[str, str], set[str]],
-    consensus_coder: str = "konsensus",
+    consensus_coder: str = CONSENSUS,
 ) -> tuple[int, int]:
     """Write the consensus coder's codings for the report's segments; returns (added, removed).
 

@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workbench.coding.retrieval import coded_segments
-from workbench.coding.store import Coding
+from workbench.coding.store import CONSENSUS, Coding
 from workbench.material.codebook import VALENCES, Codebook
 from workbench.material.corpus import Corpus, Document
 
-CONSENSUS = "konsensus"
+MIN_GROUP_SIZE = 3  # project.yaml's default min_group_size: fewer interviewed persons, coarse attribution
 PERSON_TYPES = ("interview",)  # one interview = one person; observations and focus groups are not persons
 # A quote speaks for the respondent: the interviewer's words are never quoted, an interpreter's are marked.
 INTERVIEWER_LABELS = {"i", "int", "interviewer", "intervieweren", "evaluator"}
@@ -72,14 +72,22 @@ class Evidence:
     the report wires them from its project.
     """
 
-    def __init__(self, current: list[Coding], corpus: Corpus, codebook: Codebook, primary: str | None = None):
+    def __init__(
+        self,
+        current: list[Coding],
+        corpus: Corpus,
+        codebook: Codebook,
+        primary: str | None = None,
+        min_group_size: int = MIN_GROUP_SIZE,
+    ):
         self.corpus = corpus
         self.codebook = codebook
+        self.min_group_size = min_group_size
         self.codings = analysis_codings(current, primary)
         # code → (doc_id, segment_id) → valences the segment is coded with
         self._segments: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
         for coding in self.codings:
-            document = corpus.get(coding.doc_id)
+            document = corpus[coding.doc_id]  # current codings are on documents of the corpus
             for segment in coded_segments(coding, document):
                 self._segments[coding.code][(coding.doc_id, segment.id)].add(coding.valence)
 
@@ -109,18 +117,20 @@ class Evidence:
         for coding in self.codings:
             if coding.code != code or not coding.quote:
                 continue
-            document = self.corpus.get(coding.doc_id)
+            document = self.corpus[coding.doc_id]
             segment = document.segment(coding.segment_id) if coding.segment_id else None
             speaker = (segment.speaker or "").lower() if segment else ""
             if speaker in INTERVIEWER_LABELS:
                 continue
-            label = attribution(self.corpus, self.codebook, document)
+            label = attribution(self.corpus, self.codebook, document, self.min_group_size)
             if speaker in INTERPRETER_LABELS:
                 label += ", gengivet af tolk"
             text = " ".join(document.body[coding.start : coding.end].split())
             found.append(QuoteCandidate(coding.doc_id, coding.segment_id or "", text, label, coding.valence, code))
         found.sort(key=lambda q: (q.doc_id, q.segment_id))
-        first, rest, seen = [], [], set()
+        first: list[QuoteCandidate] = []
+        rest: list[QuoteCandidate] = []
+        seen: set[str] = set()
         for quote in found:
             (rest if quote.doc_id in seen else first).append(quote)
             seen.add(quote.doc_id)
@@ -134,11 +144,14 @@ def persons_in(corpus: Corpus, group: str, unit: str | None = None) -> int:
     )
 
 
-def attribution(corpus: Corpus, codebook: Codebook, document: Document) -> str:
-    """The role label for a quote, coarsened when the group (or its unit) has too few people to hide in."""
+def attribution(corpus: Corpus, codebook: Codebook, document: Document, min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """The role label for a quote, coarsened when the group (or its unit) has too few people to hide in.
+
+    The group's `min_persons` in the codebook, when given, overrides the project's min_group_size."""
     group = codebook.respondent_group(document.meta.group)
     uses_unit = "{unit}" in group.attribution
     people = persons_in(corpus, group.key, document.meta.unit if uses_unit else None)
-    if document.meta.type == "interview" and people < group.min_persons:
+    minimum = group.min_persons if group.min_persons is not None else min_group_size
+    if document.meta.type == "interview" and people < minimum:
         return group.coarse_attribution
     return group.attribution.format(role=document.meta.role, unit=document.meta.unit or "").strip(", ")

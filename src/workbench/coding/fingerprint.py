@@ -48,8 +48,8 @@ def anchor_of(body: str, start: int, end: int) -> Anchor:
     inside = list(WORD.finditer(body, start, end))
     after = [m.group() for m in WORD.finditer(body, end, min(len(body), end + 200))][:CONTEXT_WORDS]
     lead, trail = (inside[0].start() - start, end - inside[-1].end()) if inside else (0, 0)
-    hashes = (tuple(map(word_hash, part)) for part in (before, [m.group() for m in inside], after))
-    return Anchor(*hashes, lead=lead, trail=trail)
+    before_h, words_h, after_h = (tuple(map(word_hash, part)) for part in (before, [m.group() for m in inside], after))
+    return Anchor(before_h, words_h, after_h, lead=lead, trail=trail)
 
 
 def encode_anchor(body: str, start: int, end: int) -> str:
@@ -62,5 +62,5 @@ def decode_anchor(text: str) -> Anchor | None:
     if len(parts) != 4 or any(len(p) % _WIDTH for p in parts[:3]) or not re.fullmatch(r"\d+,\d+", parts[3]):
         return None
     lead, trail = map(int, parts[3].split(","))
-    words = (tuple(p[i : i + _WIDTH] for i in range(0, len(p), _WIDTH)) for p in parts[:3])
-    return Anchor(*words, lead=lead, trail=trail)
+    before, words, after = (tuple(p[i : i + _WIDTH] for i in range(0, len(p), _WIDTH)) for p in parts[:3])
+    return Anchor(before, words, after, lead=lead, trail=trail)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.coding.store import Coding, CodingStore
+from workbench.coding.store import CONSENSUS, Coding, CodingStore
 from workbench.errors import WorkbenchError
 from workbench.material.codebook import VALENCES, Code, Codebook
 from workbench.material.corpus import Corpus, Document, Segment, text_hash
@@ -210,7 +210,6 @@ def coverage(store: CodingStore, document: Document, coder: str) -> Coverage:
 
 # --- Hits for the coding view: one row per coding, with the place to jump to --------------------
 
-CONSENSUS = "konsensus"  # the coder name of the agreed codings (as coding.evidence counts them)
 
 
 @dataclass(frozen=True)
@@ -316,6 +315,7 @@ def _segment_hits(grouped: dict[SegmentKey, list[Coding]], corpus: Corpus) -> li
     found = []
     for (doc_id, segment_id), codings in grouped.items():
         segment = documents[doc_id].segment(segment_id)
+        assert segment is not None  # codings were grouped by the segments of these documents
         found.append(SegmentHit(doc_id, segment_id, segment.start, segment.end, segment.text,
                                 tuple(dict.fromkeys(c.id for c in codings))))
     return sorted(found, key=lambda hit: (hit.doc_id, hit.start))

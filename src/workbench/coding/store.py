@@ -19,6 +19,7 @@ with different ones, so nothing the coder chose is silently dropped.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from workbench.coding.fingerprint import encode_anchor
 from workbench.errors import WorkbenchError
-from workbench.io.files import append_line, locked
+from workbench.io.files import append_line, locked, locked_append
 from workbench.material.codebook import VALENCES, Codebook
 from workbench.material.corpus import Corpus, Document, Segment, text_hash
 
@@ -37,8 +38,14 @@ CODER_NAME = re.compile(r"^[A-Za-zÆØÅæøå0-9][A-Za-zÆØÅæøå0-9_.-]{0,3
 CHANGEABLE = ("code", "valence", "memo", "quote", "question", "start", "end", "text_hash", "segment_id", "anchor")
 SPAN_FIELDS = ("start", "end", "text_hash")
 # which evaluation question a principle coding speaks to
+# The coder whose codings record resolved disagreements between two coders (written by agreement.resolve);
+# where it has coded a document, the chapter counts its codings instead of the primary coder's.
+CONSENSUS = "konsensus"
 QUESTIONS = ("relevans", "efterlevelse", "resultat")
 CODING_ACTIONS = ("add", "update", "remove")
+# The first line of a log written by this version; a log without it (older workbench) reads the same.
+FORMAT_NAME, FORMAT_VERSION = "workbench-codings", 1
+HEADER_LINE = json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION}, separators=(",", ":"))
 DECISION_ACTIONS = (
     "no_code", "undo_no_code", "document_complete", "document_incomplete", "reject_suggestion", "undo_reject_suggestion"
 )
@@ -107,6 +114,26 @@ class CodingEvent:
 
 
 @dataclass(frozen=True)
+class NewCoding:
+    """One coding of an import batch (`CodingStore.add_batch`)."""
+
+    document: Document
+    start: int
+    end: int
+    code: str
+    valence: str = "neutral"
+    memo: str = ""
+    quote: bool = False
+    question: str | None = None
+
+
+@dataclass
+class BatchResult:
+    added: list[Coding] = field(default_factory=list)
+    present: list[Coding] = field(default_factory=list)  # the log had them already (an earlier or concurrent import)
+
+
+@dataclass(frozen=True)
 class StaleCoding:
     coding: Coding
     reason: str  # Danish, for the user
@@ -167,12 +194,40 @@ class _CoderLog:
             return
         try:
             record = json.loads(raw)
+            if isinstance(record, dict) and "format" in record and "action" not in record:
+                self._check_header(record, line_number)
+                return
+            if isinstance(record, dict) and record.get("action") == "batch":
+                self._apply_batch(record)
+                return
             event = CodingEvent(record["action"], record["id"], self.coder, record["at"], record.get("fields", {}),
                                 record.get("by", ""))
             self.apply(event)
         except (ValueError, KeyError, TypeError, AttributeError):
             # torn by a crash, or valid JSON that is not a coding event (hand-edited): skip, never crash the reader
             self.skipped.append(line_number)
+
+    def _check_header(self, record: dict, line_number: int) -> None:
+        if record.get("format") != FORMAT_NAME or not isinstance(record.get("version"), int):
+            raise ValueError("not a coding log header")
+        if record["version"] > FORMAT_VERSION:
+            raise WorkbenchError(
+                f"Kodningsloggen er skrevet af en nyere version af arbejdsbordet (format {record['version']}). "
+                "Opdatér arbejdsbordet for at læse den.",
+                self.path,
+                line_number,
+            )
+
+    def _apply_batch(self, record: dict) -> None:
+        """An import batch: one line holding every coding it added, applied whole or (unreadable) not at all."""
+        at = record["at"]
+        by = record.get("by", "")
+        events = [CodingEvent("add", e["id"], self.coder, at, e["fields"], by) for e in record["events"]]
+        codings = [Coding(id=e.coding_id, coder=self.coder, created=at, updated=at, **e.fields) for e in events]
+        for event, coding in zip(events, codings, strict=True):
+            self._drop(coding.id)  # an id seen before (the same batch twice) is the same coding, not a second one
+            self._put(coding)
+            self.events.append(event)
 
     def apply(self, event: CodingEvent) -> None:
         action, fields = event.action, event.fields
@@ -248,7 +303,7 @@ class CodingStore:
         if by:
             record["by"] = by
         log = self._log(coder)
-        append_line(log.path, json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        append_line(log.path, json.dumps(record, ensure_ascii=False, separators=(",", ":")), header=HEADER_LINE)
         log.refresh()  # picks up our line and any a concurrent writer appended before it
         return event
 
@@ -322,6 +377,61 @@ class CodingStore:
             coding_id = uuid.uuid4().hex[:12]
             self._write(coder, "add", coding_id, fields)
         return self._log(coder).state[coding_id]
+
+    def add_batch(self, coder: str, items: list[NewCoding]) -> BatchResult:
+        """Add many codings as one record: all of them are in the log, or (killed, disk full) none.
+
+        The check against what the log holds and the append happen under the log's lock, so two
+        imports of the same file at once add each coding once. A coding the coder already has with
+        the same valence, memo, star and question is counted in `present`; with other values it is
+        refused, and nothing is added. Ids come from the coding's content, so a batch replayed twice
+        is still one coding each.
+        """
+        check_coder(coder)
+        planned: list[tuple[tuple, dict]] = []
+        for item in items:
+            self._check(item.code, item.valence)
+            self._check_question(item.code, item.question)
+            if not 0 <= item.start < item.end <= len(item.document.body):
+                raise WorkbenchError(
+                    f"Tekststykket {item.start}-{item.end} ligger uden for dokumentet {item.document.id}."
+                )
+            fields = {
+                "doc_id": item.document.id, "segment_id": _segment_containing(item.document, item.start, item.end),
+                "start": item.start, "end": item.end, "code": item.code, "valence": item.valence, "memo": item.memo,
+                "quote": bool(item.quote), "text_hash": text_hash(item.document.body[item.start:item.end]),
+                "anchor": encode_anchor(item.document.body, item.start, item.end),
+            }
+            if item.question is not None:
+                fields["question"] = item.question
+            planned.append(((item.document.id, item.code, item.start, item.end), fields))
+        result = BatchResult()
+        log = self._log(coder)
+        with locked_append(log.path, HEADER_LINE) as append:
+            log.refresh()  # under the lock: what a concurrent import added is seen here
+            events: list[dict] = []
+            batch: dict[tuple, dict] = {}
+            for key, fields in planned:
+                existing = log.same_span(key)
+                have = (existing.valence, existing.memo, existing.quote, existing.question) if existing else (
+                    _choices(batch[key]) if key in batch else None)
+                if have is not None:
+                    if have != _choices(fields):
+                        raise WorkbenchError(
+                            f"{coder} har allerede kodet {key[0]} {key[2]}-{key[3]} med {key[1]}, men med en anden "
+                            "valens, memo, stjerne eller et andet spørgsmål. Intet er importeret."
+                        )
+                    if existing is not None:
+                        result.present.append(existing)
+                    continue
+                batch[key] = fields
+                events.append({"id": _content_id(coder, fields), "fields": fields})
+            if events:
+                record = {"action": "batch", "id": _event_id(), "at": now(), "events": events}
+                append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+        log.refresh()
+        result.added = [log.state[e["id"]] for e in events]
+        return result
 
     def find(self, coder: str, doc_id: str, code: str, start: int, end: int) -> Coding | None:
         """The coder's current coding with this code on exactly this span, if there is one."""
@@ -452,6 +562,22 @@ class CodingStore:
     def unreadable_lines(self, coder: str) -> list[int]:
         return list(self._log(coder).skipped)
 
+    def unreadable_warning(self) -> str | None:
+        """A Danish warning naming every log line that was skipped (torn by a crash or edited by hand), if any.
+
+        Only logs read so far are looked at: a command warns about the codings it used."""
+        found = [(name, log.skipped) for name, log in sorted(self._logs.items()) if log.skipped]
+        if not found:
+            return None
+        places = "; ".join(
+            f"{self.folder.name}/{name}.jsonl, linje {', '.join(map(str, lines))}" for name, lines in found
+        )
+        return (
+            f"Advarsel: {sum(len(lines) for _, lines in found)} linje(r) i kodningsloggen kunne ikke læses og er "
+            f"sprunget over ({places}). Linjen er ufuldstændig (fx efter et nedbrud) eller rettet i hånden; de "
+            "kodninger, den indeholdt, tæller ikke med. Ret eller slet linjen."
+        )
+
     def stale(self, corpus: Corpus, coder: str | None = None) -> list[StaleCoding]:
         documents = {d.id: d for d in corpus.documents}  # Corpus.get is a linear search
         found = []
@@ -472,6 +598,17 @@ class CodingStore:
 
 def _segment_containing(document: Document, start: int, end: int) -> str | None:
     return next((s.id for s in document.segments if s.start <= start and end <= s.end), None)
+
+
+def _choices(fields: dict) -> tuple:
+    """What a coder chose for a coding besides its code and span."""
+    return (fields["valence"], fields["memo"], fields["quote"], fields.get("question"))
+
+
+def _content_id(coder: str, fields: dict) -> str:
+    """An imported coding's id, from what it is: the same coding imported twice has the same id."""
+    key = json.dumps([coder, fields["doc_id"], fields["start"], fields["end"], fields["code"], fields["text_hash"]])
+    return "i" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:11]
 
 
 def _event_id() -> str:

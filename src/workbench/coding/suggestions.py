@@ -293,6 +293,7 @@ def in_fixed_expression(body: str, start: int, end: int) -> bool:
     while gap > 0 and not _is_word_char(body[gap - 1]):
         gap -= 1
     word_start = gap
+    assert first is not None  # options were found for it
     while word_start > 0 and _is_word_char(body[word_start - 1]):
         word_start -= 1
     after = _WORD.search(body, first.end(), first.end() + 40)
@@ -376,5 +377,5 @@ def open_suggestions(
     """Suggestions the coder has neither followed nor rejected: pass that coder's codings and
     rejections (`rejected(project, coder)`)."""
     done = {(c.doc_id, c.segment_id, c.code) for c in codings}
-    done.update(r.key if isinstance(r, Rejection) else tuple(r) for r in rejected)
+    done.update(r.key if isinstance(r, Rejection) else (r[0], r[1], r[2]) for r in rejected)
     return [s for s in suggest(document, codebook) if s.key not in done]

@@ -25,7 +25,7 @@ from workbench.judgements.table import agreement_rows, judgement_rows
 from workbench.privacy import sources
 from workbench.privacy.gate import Export, exporter
 from workbench.project import Project
-from workbench.selfeval.answers import Period
+from workbench.selfeval.period import Period
 
 FILE_NAME = "vurderinger.xlsx"
 

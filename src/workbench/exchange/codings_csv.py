@@ -16,10 +16,11 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.coding.store import CodingStore, check_coder
+from workbench.coding.store import CodingStore, NewCoding, check_coder
 from workbench.errors import WorkbenchError
 from workbench.exchange.cells import csv_field, csv_value
-from workbench.io.text import decode, read_bytes
+from workbench.io.tables import parse_integer, read_csv
+from workbench.io.text import read_bytes
 from workbench.material.codebook import VALENCES, Codebook
 from workbench.material.corpus import Corpus, Document
 from workbench.privacy import sources
@@ -73,19 +74,13 @@ class _Row:
         return (self.document.id, self.start, self.end, self.coder, self.code)
 
 
-def _decode(path: Path) -> str:
-    return decode(read_bytes(path), path, "Gem filen i Excel som \"CSV UTF-8 (kommasepareret)\".")[0]
-
-
 def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
     """(line number where the record starts, fields) for every record after the header."""
-    text = _decode(path)
-    if not text.strip():
+    path = Path(path)
+    if not read_bytes(path).strip():
         raise WorkbenchError("Filen er tom. Den skal have overskriften " + ",".join(COLUMNS) + ".", path, 1)
-    first_line = text.split("\n", 1)[0]
-    separator = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header = [name.strip() for name in next(reader)]
+    table = read_csv(path, "Gem filen i Excel som \"CSV UTF-8 (kommasepareret)\".", strip=False)
+    header = table.header
     missing = [c for c in COLUMNS if c not in header]
     extra = [c for c in header if c not in COLUMNS]
     if missing or extra or len(header) != len(COLUMNS):
@@ -101,18 +96,15 @@ def _read_rows(path: Path) -> list[tuple[int, list[str]]]:
             1,
         )
     rows = []
-    line = reader.line_num + 1
-    for fields in reader:
-        if any(f.strip() for f in fields):
-            if len(fields) != len(COLUMNS):
-                raise WorkbenchError(
-                    f"Rækken har {len(fields)} felter, men skal have {len(COLUMNS)} ({', '.join(COLUMNS)}). "
-                    f"Tjek at felter med '{separator}' eller linjeskift står i anførselstegn.",
-                    path,
-                    line,
-                )
-            rows.append((line, [csv_value(fields[header.index(c)]) for c in COLUMNS]))
-        line = reader.line_num + 1
+    for line, fields in table.rows:
+        if len(fields) != len(COLUMNS):
+            raise WorkbenchError(
+                f"Rækken har {len(fields)} felter, men skal have {len(COLUMNS)} ({', '.join(COLUMNS)}). "
+                f"Tjek at felter med '{table.separator}' eller linjeskift står i anførselstegn.",
+                path,
+                line,
+            )
+        rows.append((line, [csv_value(fields[header.index(c)]) for c in COLUMNS]))
     return rows
 
 
@@ -139,9 +131,9 @@ def _validate(fields: list[str], line: int, path: Path, corpus: Corpus, codebook
         raise fail(f"Valensen '{valence}' er ukendt; brug {', '.join(VALENCES)}.")
     if quote.lower() not in _TRUE | _FALSE:
         raise fail(f"Feltet quote er '{quote}'; skriv ja eller nej.")
-    if not (start.isdigit() and end.isdigit()):
-        raise fail(f"start og end skal være hele tal (fundet: '{start}' og '{end}').")
-    first, last = int(start), int(end)
+    first, last = parse_integer(start), parse_integer(end)  # ASCII digits only: int() also takes '٣' and '３'
+    if first is None or last is None:
+        raise fail(f"start og end skal være hele tal skrevet med cifrene 0-9 (fundet: '{start}' og '{end}').")
     if not 0 <= first < last <= len(document.body):
         raise fail(f"Tekststykket {first}-{last} ligger uden for dokumentet {doc_id} (0-{len(document.body)}).")
     if segment_id:
@@ -154,10 +146,20 @@ def _validate(fields: list[str], line: int, path: Path, corpus: Corpus, codebook
     return _Row(line, document, first, last, coder, code, valence, quote.lower() in _TRUE, memo)
 
 
-def import_codings_csv(store: CodingStore, corpus: Corpus, codebook: Codebook, path: str | Path) -> int:
-    """Check every row, then add them all through the store; returns the number imported."""
+@dataclass
+class CsvImport:
+    imported: int  # codings added now
+    already_present: int  # rows the project already had, the same in every field (an earlier import)
+
+
+def import_codings_csv(store: CodingStore, corpus: Corpus, codebook: Codebook, path: str | Path) -> CsvImport:
+    """Check every row, then add them all, per coder as one batch: all rows are stored, or none.
+
+    A row the coder's log already holds with the same values (the file was imported before, or
+    by another import at the same moment) is counted, not added again; so a re-run after a crash
+    completes what was missing. A row that contradicts an existing coding is an error.
+    """
     path = Path(path)
-    existing = {(c.doc_id, c.start, c.end, c.coder, c.code): c for c in store.codings()}
     rows: list[_Row] = []
     seen: dict[tuple, int] = {}
     for line, fields in _read_rows(path):
@@ -169,19 +171,31 @@ def import_codings_csv(store: CodingStore, corpus: Corpus, codebook: Codebook, p
                 path,
                 line,
             )
-        if row.key in existing:
+        existing = store.find(row.coder, row.document.id, row.code, row.start, row.end)
+        values = (row.valence, row.memo, row.quote)
+        same = existing is None or (existing.valence, existing.memo, existing.quote) == values
+        if not same:
             raise WorkbenchError(
-                f"Kodningen ({row.coder}, {row.code}, {row.document.id} {row.start}-{row.end}) "
-                "findes allerede i projektet. "
-                "Fjern rækken (eller filen er allerede importeret); intet er importeret.",
+                f"Kodningen ({row.coder}, {row.code}, {row.document.id} {row.start}-{row.end}) findes allerede i "
+                "projektet med en anden valens, memo eller stjerne. Fjern rækken, eller ret kodningen i projektet; "
+                "intet er importeret.",
                 path,
                 line,
             )
         seen[row.key] = line
         rows.append(row)
+    by_coder: dict[str, list[NewCoding]] = {}
     for row in rows:
-        store.add(
-            row.coder, row.document, row.code, row.valence, span=(row.start, row.end), memo=row.memo, quote=row.quote
+        by_coder.setdefault(row.coder, []).append(
+            NewCoding(row.document, row.start, row.end, row.code, row.valence, row.memo, row.quote)
         )
-    return len(rows)
+    result = CsvImport(0, 0)
+    for coder, items in by_coder.items():
+        try:
+            batch = store.add_batch(coder, items)
+        except WorkbenchError as exc:
+            raise WorkbenchError(exc.message, exc.path or path, exc.line) from None
+        result.imported += len(batch.added)
+        result.already_present += len(batch.present)
+    return result
 

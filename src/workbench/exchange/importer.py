@@ -13,21 +13,28 @@ import os
 import re
 import threading
 import unicodedata
-import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-import yaml
-
 from workbench.anonymity import KIND_LABELS, find_personal_data
 from workbench.errors import WorkbenchError
+from workbench.io.archive import check_zip
 from workbench.io.files import atomic_write_files
 from workbench.io.text import decode, read_bytes
-from workbench.io.yaml import Loader
+from workbench.io.yaml import YamlDocument, parse_yaml, validate
 from workbench.lang.nlp import blank
-from workbench.material.corpus import DOC_ID, Document, document_text, front_matter, parse_document, split_front_matter
+from workbench.material.corpus import (
+    DOC_ID,
+    Document,
+    Metadata,
+    document_paths,
+    document_text,
+    front_matter,
+    parse_document,
+    split_front_matter,
+)
 from workbench.project import Project
 
 _FILES_PER_WORKER = 8  # below this, starting a worker process costs more than it saves
@@ -71,12 +78,15 @@ def normalise_text(text: str) -> str:
 
 def read_docx(path: Path) -> str:
     import docx  # python-docx; imported here because it is slow to import
-    from docx.opc.exceptions import PackageNotFoundError
 
+    check_zip(path)  # size, member and bomb limits before python-docx unpacks anything
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
-        raise WorkbenchError("Filen er ikke et gyldigt Word-dokument (.docx).", path) from exc
+    except Exception as exc:  # python-docx raises KeyError, ValueError, its own PackageNotFoundError, lxml errors
+        raise WorkbenchError(
+            f"Filen er ikke et gyldigt Word-dokument (.docx) ({type(exc).__name__}). Åbn den i Word, og gem den "
+            "igen som .docx.", path
+        ) from None
     paragraphs = []
     for paragraph in document.paragraphs:
         # python-docx renders Word's soft line break (Shift+Enter) as "\n" inside the paragraph text
@@ -107,7 +117,7 @@ def read_source(path: Path) -> DecodedText:
     if suffix == ".docx":
         return DecodedText(read_docx(path), "Word (.docx)", "-")
     if suffix in (".txt", ".md"):
-        return decode_bytes(read_bytes(path), path)
+        return decode_bytes(read_bytes(path), path)  # read_bytes: size limit
     raise WorkbenchError("Kun .docx-, .txt- og .md-filer kan importeres.", path)
 
 
@@ -119,28 +129,22 @@ class ImportedDocument:
     decoded: DecodedText
 
 
-def _with_metadata(decoded: DecodedText, source: Path, metadata: dict) -> tuple[str, dict, int]:
-    """Front matter from the file itself, completed by metadata given on the command line.
+def _with_metadata(decoded: DecodedText, source: Path, metadata: dict, codebook) -> tuple[str, dict, int]:
+    """Front matter from the file itself, completed by metadata given on the command line, and checked
+    against the codebook with the source file's own lines in the messages.
 
     Returns the transcript text, its metadata and the source line on which the body starts.
     """
     text = decoded.text
-    found: dict = {}
+    found: YamlDocument | None = None
     body = text
     body_line = 1
     if text.startswith("---\n"):
         front, body, body_line = split_front_matter(text, source)
-        try:
-            loaded = yaml.load(front, Loader=Loader) or {}
-        except yaml.YAMLError as exc:
-            line = getattr(getattr(exc, "problem_mark", None), "line", None)
-            raise WorkbenchError(
-                "Metadata øverst i filen kan ikke læses som YAML.", source, None if line is None else line + 2
-            ) from exc
-        if not isinstance(loaded, dict):
+        found = parse_yaml(front, source, first_line=2)
+        if found.data is not None and not isinstance(found.data, dict):
             raise WorkbenchError("Metadata øverst i filen skal være felter som 'id: INT-RAD-03'.", source, 2)
-        found = loaded
-    merged = {**found, **{k: v for k, v in metadata.items() if v is not None}}
+    merged = {**((found.data or {}) if found else {}), **{k: v for k, v in metadata.items() if v is not None}}
     merged.setdefault("id", source.stem)
     merged.setdefault("consent", "given")
     missing = [f for f in ("type", "group", "role", "date") if not merged.get(f)]
@@ -155,10 +159,14 @@ def _with_metadata(decoded: DecodedText, source: Path, metadata: dict) -> tuple[
             f"id '{merged['id']}' må kun indeholde bogstaver (a-z), tal, bindestreg og understregning. Angiv --id.",
             source,
         )
+    # checked here, so that a wrong field is reported on its line in the user's file, not in the file we would write
+    validate(Metadata, YamlDocument(merged, found.node if found else None, source, 2), context={"codebook": codebook})
     ordered = {k: merged[k] for k in METADATA_FIELDS if merged.get(k) is not None}
     front = front_matter(ordered)
     stripped = body.lstrip("\n")
     body_line += len(body) - len(stripped)
+    if not stripped.strip():
+        raise WorkbenchError("Filen har ingen tekst efter metadata.", source, body_line)
     return f"---\n{front}---\n{stripped}", ordered, body_line
 
 
@@ -175,7 +183,7 @@ class _Checked:
 def _check(source: Path, given: dict, codebook, documents_dir: Path) -> _Checked:
     try:
         decoded = read_source(source)
-        text, fields, source_body_line = _with_metadata(decoded, source, given)
+        text, fields, source_body_line = _with_metadata(decoded, source, given, codebook)
         doc_id = str(fields["id"])
         target = documents_dir / f"{doc_id}.md"
         document = parse_document(text, target, codebook, expected_id=doc_id)
@@ -221,7 +229,7 @@ def prepare_import(
     given = dict(metadata or {})
     if len(sources) > 1:
         given.pop("id", None)  # one --id cannot name several files
-    existing = {p.stem for p in project.documents_dir.glob("*.md")}
+    existing = {p.stem for p in document_paths(project.documents_dir)}
     prepared: list[ImportedDocument] = []
     batch_ids: dict[str, Path] = {}
     for checked in _check_all(sources, given, project.codebook, project.documents_dir):

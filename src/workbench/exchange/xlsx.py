@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from workbench.coding.store import CONSENSUS
 from workbench.errors import WorkbenchError
 from workbench.privacy import sources
 from workbench.privacy.gate import Export, exporter
@@ -44,7 +45,6 @@ PERCENT = "0 %"
 POINTS = '+0" procentpoint";"−"0" procentpoint";"±"0" procentpoint"'
 TEXT_WIDTH = 70  # long free-text columns wrap at this width
 _HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
-_CONSENSUS = "konsensus"
 
 
 @dataclass
@@ -152,7 +152,7 @@ def agreement_coders(project: Project, coders: tuple[str, str] | None) -> tuple[
     """The two coders to compare: as given, else the project's two coders (a consensus coder aside)."""
     if coders is not None:
         return coders
-    known = [c for c in project.coding_store().coders() if c != _CONSENSUS]
+    known = [c for c in project.coding_store().coders() if c != CONSENSUS]
     if len(known) != 2:
         raise WorkbenchError(
             "Angiv de to kodere, der skal sammenlignes, fx --coders AB,CD "
@@ -180,7 +180,7 @@ def agreement_sheets(project: Project, coders: tuple[str, str] | None = None) ->
             texts.append(sources.document_excerpt(project, document, segment.start if segment else 0, d.text))
 
     notes = {m.code: m.note for m in report.per_code}
-    rows = [[*values[:2], _fraction(values[2]), *values[3:6], _fraction(values[6]), values[7], notes.get(key, "")]
+    rows = [[*values[:2], _fraction(values[2]), *values[3:6], _fraction(values[6]), values[7], notes.get(key or "", "")]
             for key, values in zip([m.code for m in report.per_code] + [None], agreement_values(report, codebook))]
     measures = Sheet("Enighed", [
         Column("Kode"), Column("Enheder (n)", INTEGER), Column("Procentvis enighed", PERCENT),
@@ -202,7 +202,7 @@ def selfeval_sheet(project: Project) -> Sheet:
     from workbench.report.text_da import disagreement_note
     from workbench.selfeval.answers import has_answers
     from workbench.selfeval.period import Period
-    from workbench.selfeval.summary import summary_table
+    from workbench.selfeval.summary import DisagreementLimits, summary_table
 
     if not has_answers(project):
         raise NoData("Der er ingen selvevalueringer i projektet endnu.", project.selfeval_dir)
@@ -218,24 +218,27 @@ def selfeval_sheet(project: Project) -> Sheet:
         for r in table.itertuples()
     ]
     texts = sources.codebook_texts(project, names_only=True) + sources.selfeval_form_texts(project)
-    return Sheet("Selvevaluering", columns, rows, f"Anm.: {disagreement_note()}", frozen_columns=1, texts=texts)
+    note = f"Anm.: {disagreement_note(DisagreementLimits.of(project))}"
+    return Sheet("Selvevaluering", columns, rows, note, frozen_columns=1, texts=texts)
 
 
 def survey_sheet(project: Project) -> Sheet:
     from workbench.surveys.load import load_surveys
-    from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW, summary_table
+    from workbench.surveys.summary import SmallNumbers, summary_table
 
     if not load_surveys(project):
         raise NoData("Projektet har ingen spørgeskemaer (surveys/<navn>.yaml med en datafil ved siden af).",
                      project.surveys_dir)
     table = summary_table(project)
+    limits = SmallNumbers.of(project)
+    suppress, flag = limits.suppress_below, limits.flag_below
     columns = [
         Column("Spørgeskema"), Column("Spørgsmål", wrap=True), Column("Principper"), Column("Tidspunkt"),
         Column("Gyldige svar", INTEGER), Column("Udeladte svar", INTEGER), Column("Andel", PERCENT),
-        Column("Andelen omfatter"), Column("Lavere er bedre"), Column(f"Markeret (n < {FLAG_BELOW})"),
-        Column(f"Undertrykt (n < {SUPPRESS_BELOW})"), Column("Ændring", POINTS),
+        Column("Andelen omfatter"), Column("Lavere er bedre"), Column(f"Markeret (n < {flag})"),
+        Column(f"Undertrykt (n < {suppress})"), Column("Ændring", POINTS),
     ]
-    flagged, suppressed = f"Markeret (n < {FLAG_BELOW})", f"Undertrykt (n < {SUPPRESS_BELOW})"
+    flagged, suppressed = f"Markeret (n < {flag})", f"Undertrykt (n < {suppress})"
     rows = [
         [r["Spørgeskema"], r["Spørgsmål"], r["Principper"], r["Tidspunkt"], r["Gyldige svar"], r["Udeladte svar"],
          _fraction(r["Andel (%)"]), r["Andelen omfatter"], _yes(r["Lavere er bedre"]), _yes(r[flagged]),
@@ -243,8 +246,8 @@ def survey_sheet(project: Project) -> Sheet:
         for r in table.to_dict("records")
     ]
     note = (
-        f"Anm.: Andelen er af de gyldige svar; \"Ved ikke\" og tomme svar er udeladt. Færre end {SUPPRESS_BELOW} "
-        f"gyldige svar vises ikke (undertrykt), {SUPPRESS_BELOW}-{FLAG_BELOW - 1} er markeret. "
+        f"Anm.: Andelen er af de gyldige svar; \"Ved ikke\" og tomme svar er udeladt. Færre end {suppress} "
+        f"gyldige svar vises ikke (undertrykt), {suppress}-{flag - 1} er markeret. "
         "Ændringen er i procentpoint fra første til sidste tidspunkt."
     )
     return Sheet("Spørgeskemaer", columns, rows, note, texts=sources.survey_texts(project))

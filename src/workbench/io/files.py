@@ -117,32 +117,61 @@ def locked(path: str | Path):
         os.close(fd)  # closing releases the lock
 
 
-def append_line(path: str | Path, line: str) -> None:
+def append_line(path: str | Path, line: str, header: str | None = None) -> None:
     """Append one line (a record) under an exclusive lock, flushed to disk before returning.
 
     If an earlier writer crashed mid-line, the torn tail is terminated first so the new
-    record starts on its own line; readers skip the torn line.
+    record starts on its own line; readers skip the torn line. `header` (one line) is written
+    first when the file is new or empty: the format and version of the log.
     """
-    path = Path(path)
     if "\n" in line:
         raise ValueError("a record must be a single line")
-    data = (line + "\n").encode("utf-8")
+    with locked_append(path, header) as append:
+        append(line)
+
+
+@contextmanager
+def locked_append(path: str | Path, header: str | None = None):
+    """Hold the append lock on `path` (the same one `append_line` takes) for a check-then-append.
+
+    Yields `append(line)`: it writes the record in one write and fsyncs it, so a reader sees all of
+    it or (torn by a crash, no newline yet) none of it. If the write fails (a full disk), the file is
+    cut back to where it was, so nothing of the record stays behind.
+    """
+    path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
     except OSError as exc:
         raise _explain_os_error(exc, path) from exc
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def append(line: str) -> None:
+        if "\n" in line:
+            raise ValueError("a record must be a single line")
+        data = (line + "\n").encode("utf-8")
         size = os.fstat(fd).st_size
         if size:
             os.lseek(fd, size - 1, os.SEEK_SET)
             if os.read(fd, 1) != b"\n":
                 data = b"\n" + data
-        written = os.write(fd, data)
-        if written != len(data):
-            raise OSError(errno.ENOSPC, "short write")
-        os.fsync(fd)
+        elif header is not None:
+            data = (header + "\n").encode("utf-8") + data
+        try:
+            written = os.write(fd, data)
+            if written != len(data):
+                raise OSError(errno.ENOSPC, "short write")
+            os.fsync(fd)
+        except OSError:
+            try:
+                os.ftruncate(fd, size)  # leave no half record behind
+                os.fsync(fd)
+            except OSError:
+                pass  # a torn record without its newline is skipped by readers anyway
+            raise
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield append
     except OSError as exc:
         raise _explain_os_error(exc, path) from exc
     finally:

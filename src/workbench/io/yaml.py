@@ -6,6 +6,7 @@ the file, the line and the key.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -14,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from workbench.errors import WorkbenchError
+from workbench.io.text import read_text as read_user_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -47,37 +49,156 @@ class YamlDocument:
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
+MAX_YAML_BYTES = 5 * 1024 * 1024  # a codebook or form a person wrote is far smaller
+MAX_DEPTH = 40  # levels of nesting
+MAX_ALIASES = 200  # references (*name) to anchors (&name)
+MAX_EXPANDED = 200_000  # values counted with every reference expanded: an alias bomb grows to billions
+
+
+class _BadDate(Exception):
+    def __init__(self, value: str, line: int):
+        self.value, self.line = value, line
+
+
+class _ReaderLoader(Loader):  # type: ignore[misc, valid-type]
+    """The safe loader, with dates checked: YAML's own timestamp reader raises ValueError on 2025-02-30."""
+
+
+def _timestamp(loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        raise _BadDate(str(node.value), node.start_mark.line) from None
+
+
+_ReaderLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def _check_events(text: str, path: Path, first_line: int) -> None:
+    """Refuse deep nesting and alias bombs from the event stream, before anything is built from it.
+
+    Each collection's size is counted with its references expanded (an anchor's size is known when it
+    closes), so a 700-byte bomb of nine times nine references is refused after reading its 700 bytes.
+    """
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[None, 0]]  # [anchor, expanded size] per open collection
+    aliases = 0
+    for event in yaml.parse(text, Loader=Loader):
+        line = event.start_mark.line + first_line if event.start_mark is not None else None
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) > MAX_DEPTH:
+                raise WorkbenchError(
+                    f"YAML-teksten er indlejret for dybt (mere end {MAX_DEPTH} niveauer). "
+                    "Tjek klammerne og indrykningen.",
+                    path, line,
+                )
+            stack.append([event.anchor, 1])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = stack.pop()
+            stack[-1][1] += size
+            if anchor is not None:
+                sizes[anchor] = size
+        elif isinstance(event, yaml.ScalarEvent):
+            stack[-1][1] += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            stack[-1][1] += sizes.get(event.anchor, 1)
+            if aliases > MAX_ALIASES:
+                raise WorkbenchError(
+                    f"YAML-teksten bruger flere end {MAX_ALIASES} henvisninger (*navn) til ankre (&navn). "
+                    "Skriv værdierne ud i stedet.", path, line,
+                )
+        if stack[-1][1] > MAX_EXPANDED:
+            raise WorkbenchError(
+                "YAML-teksten vokser til over "
+                f"{MAX_EXPANDED:,}".replace(",", ".") + " værdier, når dens henvisninger (*navn) til ankre (&navn) "
+                "foldes ud (en såkaldt alias-bombe). Skriv værdierne ud i stedet.", path, line,
+            )
+
+
+def _check_duplicate_keys(node: yaml.Node | None, path: Path, first_line: int) -> None:
+    """A key written twice in one mapping is an error naming both lines (YAML would silently keep the last)."""
+    todo = [node] if node is not None else []
+    seen_nodes: set[int] = set()
+    while todo:
+        current = todo.pop()
+        if id(current) in seen_nodes:  # an alias: the same node again
+            continue
+        seen_nodes.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            lines: dict[str, int] = {}
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                    line = key.start_mark.line + first_line
+                    if key.value in lines:
+                        raise WorkbenchError(
+                            f"Nøglen '{key.value}' står to gange i samme afsnit (linje {lines[key.value]} og linje "
+                            f"{line}); YAML ville bruge den sidste uden at sige det. Slet den ene.",
+                            path, line,
+                        )
+                    lines[key.value] = line
+                todo.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            todo.extend(current.value)
+
 
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> YamlDocument:
+    """YAML text from a user's file, checked: size, nesting, aliases, duplicate keys, impossible dates, tags."""
+    if len(text) > MAX_YAML_BYTES:
+        raise WorkbenchError(
+            f"YAML-teksten er for stor (over {MAX_YAML_BYTES // 1024 // 1024} MB). Tjek at det er den rigtige fil.",
+            path,
+        )
+    loader = None
     try:
-        node = yaml.compose(text, Loader=Loader)
-        data = yaml.load(text, Loader=Loader)
+        _check_events(text, path, first_line)
+        loader = _ReaderLoader(text)
+        node = loader.get_single_node()
+        _check_duplicate_keys(node, path, first_line)
+        data = loader.construct_document(node) if node is not None else None
+    except _BadDate as exc:
+        raise WorkbenchError(
+            f"Datoen {exc.value} findes ikke i kalenderen. Skriv en rigtig dato som ÅÅÅÅ-MM-DD, fx 2025-05-14.",
+            path, exc.line + first_line,
+        ) from None
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark is not None else None
+        tag = re.search(r"tag '([^']*)'", exc.problem or "")
+        if tag:
+            shown = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+            raise WorkbenchError(
+                f"Mærket '{shown}' (tag) er ikke tilladt i YAML-filer til arbejdsbordet. Slet det.", path, line
+            ) from None
+        raise WorkbenchError(f"YAML-teksten kan ikke læses ({exc.problem}).", path, line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
         problem = exc.problem or "ugyldig YAML"
+        if "nesting depth" in problem:
+            raise WorkbenchError(
+                "YAML-teksten er indlejret for dybt (for mange niveauer). Tjek klammerne og indrykningen.", path, line
+            ) from None
         raise WorkbenchError(
             f"YAML-teksten kan ikke læses ({problem}). Tjek indrykning, kolon og anførselstegn.", path, line
-        ) from exc
+        ) from None
     except yaml.YAMLError as exc:
-        raise WorkbenchError(f"YAML-teksten kan ikke læses ({exc}).", path) from exc
+        raise WorkbenchError(f"YAML-teksten kan ikke læses ({exc}).", path) from None
+    except RecursionError:
+        raise WorkbenchError("YAML-teksten er indlejret for dybt. Tjek klammerne og indrykningen.", path) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     return YamlDocument(data=data, node=node, path=path, first_line=first_line)
 
 
 def read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise WorkbenchError("Filen findes ikke.", path) from exc
-    except OSError as exc:
-        raise WorkbenchError(f"Filen kan ikke læses ({exc.strerror}).", path) from exc
-    try:
-        return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise WorkbenchError(
-            "Filen er ikke gemt som UTF-8. Gem den som UTF-8 (eller brug `workbench import`).", path, line
-        ) from exc
+    """A YAML (or Markdown) file the workbench also writes: UTF-8, with or without BOM, or UTF-16 with BOM."""
+    return read_user_text(
+        path, "Gem den som UTF-8 (eller brug `workbench import`).", allow_cp1252=False, limit=MAX_YAML_BYTES
+    )
 
 
 def load_yaml_file(path: Path) -> YamlDocument:

@@ -22,7 +22,7 @@ from workbench.judgements.evidence import EvidenceIndex, Unavailable, UnknownEvi
 from workbench.judgements.model import ASSESSOR, CONSENSUS, GUIDE, QUESTIONS, Judgement
 from workbench.judgements.rubric import require_level
 from workbench.project import Project
-from workbench.selfeval.answers import Period
+from workbench.selfeval.period import Period
 
 ASSESSMENTS_DIR = "assessments"
 

@@ -161,7 +161,7 @@ def read_list(name: str) -> list[str]:
 def fold(word: str) -> str:
     """Lower case without foreign accents ("Hüseyin" = "huseyin"); Danish æøå are kept."""
     word = word.lower()
-    kept = []
+    kept: list[str] = []
     for ch in unicodedata.normalize("NFD", word):
         if unicodedata.combining(ch) and kept and kept[-1] in "ao" and ch == "\u030a":
             kept.append(ch)  # å

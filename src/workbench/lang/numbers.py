@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
 
-
-def round_half_up(value: float, digits: int = 0) -> float:
-    """Rounding as people do it (12,5 → 13); Python's round() rounds half to even."""
-    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+from workbench.lang.rounding import round_half_up
 
 
 def integer(value: int | float) -> str:
@@ -41,3 +37,20 @@ def points(value: float | None, digits: int = 0) -> str:
 
 def count_noun(n: int, singular: str, plural: str) -> str:
     return f"{integer(n)} {singular if n == 1 else plural}"
+
+
+_WORDS = ["nul", "en", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti", "elleve", "tolv"]
+
+
+def number_word(n: int, neuter: bool = False) -> str:
+    """A count as Danish prose writes it: words from nul to tolv, digits above ("fem principper", "13 faktorer").
+
+    One agrees with its noun: "en faktor" (common gender), "et princip" (neuter)."""
+    if n == 1 and neuter:
+        return "et"
+    return _WORDS[n] if 0 <= n < len(_WORDS) else integer(n)
+
+
+def count_words(n: int, singular: str, plural: str, neuter: bool = False) -> str:
+    """Count and noun as prose: "fem principper", "et princip", "14 faktorer"."""
+    return f"{number_word(n, neuter)} {singular if n == 1 else plural}"

@@ -54,7 +54,7 @@ class RespondentGroup(_Strict):
     name: str
     attribution: str = "{role}"
     coarse_attribution: str
-    min_persons: int = Field(default=3, ge=1)
+    min_persons: int | None = Field(default=None, ge=1)  # None: the project's min_group_size (project.yaml)
 
     @field_validator("attribution", "coarse_attribution")
     @classmethod

@@ -8,10 +8,15 @@ codebook's own loader before it atomically replaces the file, under the file's l
 mistake, a crash or a second editor never leaves a broken or half-written codebook.
 
 Codings follow a re-keyed or merged code by new `update` (and, where two codings would become
-one, `remove`) events in each coder's log; no log is rewritten. The events are written before the
-codebook changes: a crash between the two leaves codings on the target, which the codebook still
-has, and running the merge again finishes it.
+one, `remove`) events in each coder's log; no log is rewritten. A merge writes the events before
+the codebook changes: a crash between the two leaves codings on the target, which the codebook
+still has, and running the merge again finishes it. A re-keying changes the codebook first (the
+store accepts only codes the codebook has); running it again after a crash moves the codings left.
+The Project's cached codebook is not reloaded here: open the project again after an edit.
 """
+
+# The codebook is validated before it is edited, so the YAML nodes the edits look up exist.
+# mypy: disable-error-code="union-attr"
 
 from __future__ import annotations
 

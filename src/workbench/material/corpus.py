@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from workbench.errors import WorkbenchError
+from workbench.io.text import has_suffix
 from workbench.io.yaml import Dumper, YamlDocument, parse_yaml, read_text, validate
 from workbench.lang.nlp import sentence_spans
 from workbench.material.codebook import Codebook
@@ -316,7 +317,10 @@ class Corpus:
 
 
 def document_paths(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("*.md") if not p.name.startswith("."))
+    """The transcripts: every '.md' file, whatever the case of its suffix ('.MD' from Windows tools)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if has_suffix(p, ".md") and p.is_file() and not p.name.startswith("."))
 
 
 def load_corpus(folder: Path, codebook: Codebook | None = None, paths: Iterable[Path] | None = None) -> Corpus:

@@ -12,18 +12,20 @@ them as `project.memos`), so this module knows nothing about project folders.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
-from workbench.io.files import atomic_write_text
-from workbench.io.yaml import read_text
+from workbench.io.files import atomic_write_text, locked
+from workbench.io.text import read_text
 from workbench.material.codebook import Codebook
-from workbench.material.corpus import Corpus
+from workbench.material.corpus import Corpus, Document
 
 CODE_DIR = "koder"
 DOCUMENT_DIR = "dokumenter"
+CONFLICTS_DIR = ".konflikter"  # a memo saved over a colleague's newer text is kept here instead
 SUPPORTING = "Understøttende elementer"
 CHALLENGING = "Udfordrende elementer"
 ANALYSIS = "Analyse"
@@ -48,17 +50,22 @@ class Memos:
 
     def path(self, code: str | None = None, doc_id: str | None = None) -> Path:
         """Where the memo on one code or one document lives; unknown codes and documents are refused."""
-        if (code is None) == (doc_id is None):
-            raise ValueError("give exactly one of code and doc_id")
-        if code is not None:
+        if code is not None and doc_id is None:
             self.codebook.code(code)  # raises the Danish error for an unknown code
             return self.folder / CODE_DIR / f"{code}.md"
-        if self._corpus().get(doc_id) is None:
+        if doc_id is not None and code is None:
+            self._document(doc_id)
+            return self.folder / DOCUMENT_DIR / f"{doc_id}.md"
+        raise ValueError("give exactly one of code and doc_id")
+
+    def _document(self, doc_id: str) -> Document:
+        document = self._corpus().get(doc_id)
+        if document is None:
             raise WorkbenchError(
                 f"Dokumentet '{doc_id}' findes ikke i projektet, så der kan ikke skrives et memo om det.",
                 self.documents_dir,
             )
-        return self.folder / DOCUMENT_DIR / f"{doc_id}.md"
+        return document
 
     def is_principle(self, code: str) -> bool:
         return self.codebook.group_of(code).kind == "principle"
@@ -67,12 +74,13 @@ class Memos:
         """The text a new memo starts from."""
         self.path(code=code, doc_id=doc_id)
         if doc_id is not None:
-            document = self._corpus().get(doc_id)
+            document = self._document(doc_id)
             return (
                 f"# Memo: {doc_id}\n\n"
                 f"Analytiske noter om dokumentet ({document.meta.type}, {document.meta.group}).\n\n"
                 f"## {ANALYSIS}\n"
             )
+        assert code is not None  # path() has checked that exactly one is given
         entry = self.codebook.code(code)
         if self.is_principle(code):
             return (
@@ -94,8 +102,14 @@ class Memos:
             return self.template(code=code, doc_id=doc_id)
         return read_text(path)
 
-    def write(self, text: str, code: str | None = None, doc_id: str | None = None) -> Path:
-        """Save a memo atomically; a principle memo must keep both of its headings."""
+    def write(self, text: str, code: str | None = None, doc_id: str | None = None, *, base: str | None = None,
+              author: str = "") -> Path:
+        """Save a memo atomically; a principle memo must keep both of its headings.
+
+        `base` is the text the writer started from (what `read` gave them). If someone else saved the memo
+        since, nothing is overwritten: the new text is kept beside it in `.konflikter/` and a Danish error
+        names both, so two evaluators editing one memo never lose each other's work silently.
+        """
         path = self.path(code=code, doc_id=doc_id)
         if code is not None and self.is_principle(code):
             sections = memo_sections(text)
@@ -106,9 +120,27 @@ class Memos:
                     "Sæt overskriften ind igen og gem på ny; intet blev gemt.",
                     path,
                 )
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        atomic_write_text(path, text.rstrip("\n") + "\n")
+        text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n") + "\n"
+        with locked(path):
+            if base is not None:
+                current = self.read(code=code, doc_id=doc_id)
+                if current.rstrip("\n") != base.replace("\r\n", "\n").rstrip("\n") and current != text:
+                    kept = self._keep_conflict(path, text, author)
+                    raise WorkbenchError(
+                        f"Memoet er ændret af en anden, siden du åbnede det, så din tekst har ikke overskrevet "
+                        f"den. Din tekst er gemt i {kept.relative_to(self.folder.parent)}; åbn memoet igen, flet "
+                        "de to tekster og gem.",
+                        path,
+                    )
+            atomic_write_text(path, text)
         return path
+
+    def _keep_conflict(self, path: Path, text: str, author: str) -> Path:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        who = f"-{author}" if author else ""
+        kept = self.folder / CONFLICTS_DIR / f"{path.stem}{who}-{stamp}.md"
+        atomic_write_text(kept, text)
+        return kept
 
 
 def memo_sections(text: str) -> dict[str, str]:

@@ -29,7 +29,7 @@ from typing import Any
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_files
 from workbench.privacy import sources as kinds
-from workbench.privacy.guard import TextSource, scan_texts, withdrawn_findings
+from workbench.privacy.guard import TextSource, scan_texts, withdrawn_findings, withdrawn_material
 from workbench.project import Project
 
 _TAG = re.compile(r"<[^>]*>")
@@ -121,10 +121,11 @@ def findings(project: Project, export: Export) -> list[str]:
     texts = list(export.texts) + _file_texts(export)
     anonymity = project.codebook.anonymity
     found = [str(f) for f in scan_texts(texts, anonymity.allowed_terms, anonymity.local_places)]
-    found += [str(f) for f in withdrawn_findings(project, texts)]
-    if not found:  # what the files hold, whatever the exporter declared
+    material = withdrawn_material(project)
+    found += [str(f) for f in withdrawn_findings(project, texts, material)]
+    if not found and material is not None:  # what the files hold, whatever the exporter declared
         contents = [TextSource(path.name, plain_text(data)) for path, data in export.files.items()]
-        found += [str(f) for f in withdrawn_findings(project, contents)]
+        found += [str(f) for f in withdrawn_findings(project, contents, material)]
     return list(dict.fromkeys(found))
 
 

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from workbench.anonymity import KIND_LABELS, find_personal_data
+from workbench.io.text import has_suffix
+from workbench.io.text import read_text as read_user_text
 from workbench.project import Project
 from workbench.selfeval.texts import free_texts
 
@@ -58,8 +60,8 @@ def _transcripts(project: Project) -> Iterator[TextSource]:
 
 def _memos(project: Project) -> Iterator[TextSource]:
     if project.memos_dir.exists():
-        for path in sorted(project.memos_dir.rglob("*.md")):
-            yield TextSource(project.relative(path), path.read_text(encoding="utf-8"))
+        for path in sorted(p for p in project.memos_dir.rglob("*") if has_suffix(p, ".md") and p.is_file()):
+            yield TextSource(project.relative(path), read_user_text(path))
 
 
 def _coding_memos(project: Project) -> Iterator[TextSource]:
@@ -70,11 +72,14 @@ def _coding_memos(project: Project) -> Iterator[TextSource]:
         with open(path, encoding="utf-8", errors="replace") as handle:
             for number, line in enumerate(handle, start=1):
                 try:
-                    memo = json.loads(line).get("fields", {}).get("memo")
-                except (ValueError, AttributeError):
+                    record = json.loads(line)
+                    events = record.get("events") if record.get("action") == "batch" else [record]  # an import batch
+                    memos = [event.get("fields", {}).get("memo") for event in events]
+                except (ValueError, AttributeError, TypeError):
                     continue
-                if isinstance(memo, str) and memo.strip():
-                    yield TextSource(project.relative(path), memo, number)
+                for memo in memos:
+                    if isinstance(memo, str) and memo.strip():
+                        yield TextSource(project.relative(path), memo, number)
 
 
 def _selfeval_texts(project: Project) -> Iterator[TextSource]:
@@ -147,25 +152,69 @@ class WithdrawnFinding:
         return f"{self.path}:{self.line}: gengiver tekst fra {self.doc_id}: {self.text}"
 
 
-def withdrawn_findings(project: Project, sources: Iterable[TextSource]) -> list[WithdrawnFinding]:
-    """Every text that repeats 8 words in a row from a withdrawn document, or carries its id; one finding each."""
+_COPY_SHARE = 0.3  # a document repeating this share of a withdrawn one's 8-word runs is a copy of it
+
+
+@dataclass
+class _WithdrawnMaterial:
+    """What of the withdrawn documents must not leave: their own runs of words, and consented copies of them."""
+
+    ids: re.Pattern
+    owner: dict[tuple[str, ...], str]  # 8-word run found only in a withdrawn document → its id
+    copies: dict[str, str]  # project path of a consented document that substantially repeats one → its id
+
+
+def withdrawn_material(project: Project) -> _WithdrawnMaterial | None:
+    """The withdrawn documents' material, worked out once for one check (None: nothing is withdrawn)."""
     withdrawn = {d.id: _shingles(d.body) for d in project.corpus.withdrawn}
     if not withdrawn:
-        return []
+        return None
+    every = set().union(*withdrawn.values())
+    common: set[tuple[str, ...]] = set()  # runs a consented document has too: shared phrasing, not the person's
+    copies: dict[str, str] = {}
+    for document in project.corpus.included:
+        words = [w for w, _ in _words(document.body)]
+        shared = {run for i in range(len(words) - _SHINGLE + 1) if (run := tuple(words[i : i + _SHINGLE])) in every}
+        copied = next((doc_id for doc_id, theirs in withdrawn.items()
+                       if theirs and len(shared & theirs) >= _COPY_SHARE * len(theirs)), None)
+        if copied:  # the withdrawn text imported again under another name: it is still withdrawn
+            copies[project.relative(document.path)] = copied
+        else:
+            common |= shared
+    owner = {run: doc_id for doc_id, theirs in withdrawn.items() for run in theirs if run not in common}
     ids = re.compile(r"(?<![\w-])(" + "|".join(re.escape(i) for i in sorted(withdrawn)) + r")(?![\w-])")
-    owner = {shingle: doc_id for doc_id, theirs in withdrawn.items() for shingle in theirs}
+    return _WithdrawnMaterial(ids, owner, copies)
+
+
+def withdrawn_findings(project: Project, sources: Iterable[TextSource],
+                       material: _WithdrawnMaterial | None = None) -> list[WithdrawnFinding]:
+    """Every text that repeats a withdrawn document: 8 words in a row that only the withdrawn document has,
+    its id, or any part of a consented document that is a copy of it. One finding per text and document.
+
+    Runs of words that a consented document shares with a withdrawn one (an interviewer's standard
+    question) are ordinary phrasing and no finding; a consented document that repeats at least 30 %
+    of a withdrawn one is the withdrawn material again.
+    """
+    material = material or withdrawn_material(project)
+    if material is None:
+        return []
     hits = []
     for source in sources:
+        if source.path in material.copies:
+            doc_id = material.copies[source.path]
+            excerpt = " ".join(source.text.split()[:_SHINGLE])
+            hits.append(WithdrawnFinding(source.path, source.first_line, doc_id, f"dokumentet er en kopi: {excerpt}"))
+            continue
         words = _words(source.text)
         seen: set[str] = set()
         for i in range(len(words) - _SHINGLE + 1):
             shingle = tuple(w for w, _ in words[i : i + _SHINGLE])
-            doc_id = owner.get(shingle)
-            if doc_id is not None and doc_id not in seen:  # one finding per source and document
-                seen.add(doc_id)
+            owner = material.owner.get(shingle)
+            if owner is not None and owner not in seen:
+                seen.add(owner)
                 line = source.first_line + source.text.count("\n", 0, words[i][1])
-                hits.append(WithdrawnFinding(source.path, line, doc_id, " ".join(shingle)))
-        for match in ids.finditer(source.text):
+                hits.append(WithdrawnFinding(source.path, line, owner, " ".join(shingle)))
+        for match in material.ids.finditer(source.text):
             line = source.first_line + source.text.count("\n", 0, match.start())
             hits.append(WithdrawnFinding(source.path, line, match.group(1), match.group(1)))
     return hits

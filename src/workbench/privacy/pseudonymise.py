@@ -17,6 +17,7 @@ from pathlib import Path
 from workbench.anonymity import Finding, find_personal_data, is_listed_name, is_ordinary_word
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text, locked
+from workbench.io.text import read_text as read_user_text
 from workbench.lang.da import NAME_VERBS
 
 KEY_VERSION = 1
@@ -256,16 +257,9 @@ def pseudonymise_file(
             "ligge uden for projektet (fx i en mappe, som kun du har adgang til). Angiv en anden sti med --key.",
             key_path,
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise WorkbenchError("Filen findes ikke. Tjek stien og prøv igen.", path) from exc
-    except UnicodeDecodeError as exc:
-        raise WorkbenchError(
-            "Filen er ikke gemt som UTF-8. Importér den først med `workbench import`, "
-            "som også læser andre tegnkodninger.",
-            path,
-        ) from exc
+    text = read_user_text(  # the one reader: missing file, NUL bytes, other encodings refused in Danish
+        path, "Importér den først med `workbench import`, som også læser Windows-1252.", allow_cp1252=False
+    )
     front, body = split_front_matter(text)
     with locked(key_path):  # two runs at once must not give two people one number
         key = PseudonymKey.load(key_path)

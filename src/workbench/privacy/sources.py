@@ -8,8 +8,9 @@ memo at its line in `codings/<coder>.jsonl`, a code's definition at its line in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from workbench.coding.store import Coding
@@ -36,8 +37,14 @@ FILE_NAME = "filnavn"  # the name of the exported file itself
 KINDS = (DOCUMENT, METADATA, SELFEVAL, SELFEVAL_FORM, CODEBOOK, SURVEY, MEMO, CODING_MEMO, CODER, FILE_NAME)
 
 
-@cache
-def _lines(path: Path, stamp: float) -> tuple[str, ...]:
+def _stamp(path: Path) -> tuple[int, int]:
+    """What tells a changed file from the one read before (a log line appended within the same tick too)."""
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=64)  # a few files at a time: the codebook, a survey map, one log
+def _lines(path: Path, stamp: tuple[int, int]) -> tuple[str, ...]:
     try:
         return tuple(path.read_text(encoding="utf-8", errors="replace").split("\n"))
     except OSError:
@@ -47,7 +54,7 @@ def _lines(path: Path, stamp: float) -> tuple[str, ...]:
 def line_in(path: Path, text: str, after: int = 1) -> int:
     """The file line where `text` starts (its first words, as YAML may fold it), from line `after` on; else `after`."""
     try:
-        lines = _lines(path, path.stat().st_mtime)
+        lines = _lines(path, _stamp(path))
     except OSError:
         return after
     words = text.split()[:4]
@@ -69,10 +76,16 @@ def at(project: Project, path: Path, text: str, kind: str, after: int = 1) -> Te
     return TextSource(project.relative(path), text, line_in(path, text, after), kind)
 
 
-def document_body(project: Project, document: Document) -> list[TextSource]:
-    """A document's text: a transcript's body, or a self-evaluation's free texts at their lines in the answers file."""
+def document_body(project: Project, document: Document, selfeval: list[TextSource] | None = None) -> list[TextSource]:
+    """A document's text: a transcript's body, or a self-evaluation's free texts at their lines in the answers file.
+
+    `selfeval`: the project's self-evaluation texts, when the caller has read them already.
+    """
     if document.meta.type == "selfeval":
-        return [t for t in _selfeval_sources(project, document.path) if t.text in document.body]
+        relative = project.relative(document.path)
+        candidates = [t for t in selfeval if t.path == relative] if selfeval is not None \
+            else _selfeval_sources(project, document.path)
+        return [t for t in candidates if t.text in document.body]
     return [TextSource(project.relative(document.path), document.body, document.body_line, DOCUMENT)]
 
 
@@ -108,17 +121,29 @@ def document_metadata(project: Project, document: Document) -> list[TextSource]:
     ]
 
 
+@lru_cache(maxsize=16)
+def _memo_lines(path: Path, stamp: tuple[int, int]) -> dict[str, int]:
+    """Coding id → the last line of the coder's log that set its memo."""
+    found: dict[str, int] = {}
+    for number, content in enumerate(_lines(path, stamp), start=1):
+        if '"memo"' not in content:
+            continue
+        try:
+            event = json.loads(content)
+        except ValueError:
+            continue
+        if isinstance(event, dict) and "memo" in (event.get("fields") or {}):
+            found[str(event.get("id"))] = number
+    return found
+
+
 def coding_memo(project: Project, coding: Coding) -> TextSource:
     """A coding's memo at the last log line that set it."""
     path = project.coding_store().path_for(coding.coder)
-    line = 1
     try:
-        lines = _lines(path, path.stat().st_mtime)
+        line = _memo_lines(path, _stamp(path)).get(coding.id, 1)
     except OSError:
-        lines = ()
-    for number, content in enumerate(lines, start=1):
-        if coding.id in content and '"memo"' in content:
-            line = number
+        line = 1
     return TextSource(project.relative(path), coding.memo, line, CODING_MEMO)
 
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from workbench.errors import WorkbenchError
-from workbench.io.yaml import load_yaml_file, validate
+from workbench.io.yaml import parse_yaml, read_text, validate
 
 SETTINGS_FILE = "project.yaml"
 
@@ -68,33 +68,41 @@ class HubUser(_Strict):
 
 
 class ProjectSettings(_Strict):
-    title: str = "Evaluering"
-    period: str | None = None          # shown on the title page, e.g. "2024–2026"
-    author: str | None = None          # document properties of the chapter
-    min_group_size: int = Field(default=3, ge=1)   # fewer persons: attribution coarsened, counts suppressed in tables
+    title: str = Field(default="Principbaseret evaluering", min_length=1)  # the chapter's title and document title
+    period: str | None = Field(default=None, min_length=1)  # shown under the title, e.g. "2024–2026"
+    author: str | None = Field(default=None, min_length=1)  # the chapter's document properties (author)
+    min_group_size: int = Field(default=3, ge=1)  # fewer persons: attribution coarsened (codebook groups may override)
     min_respondents: int = Field(default=3, ge=1)  # self-evaluation: fewer submitted answers, figures suppressed
-    survey_suppress_below: int = Field(default=5, ge=1)
-    survey_flag_below: int = Field(default=10, ge=1)
-    primary_coder: str | None = Field(
-        default=None, pattern=r"^[A-Za-z0-9_-]{1,20}$"
-    )  # None: the coder with most codings
-    disagreement_range: int = Field(default=3, ge=1)     # self-evaluation: highest − lowest answer
-    disagreement_sd: float = Field(default=1.2, gt=0)    # self-evaluation: standard deviation
+    small_group_documents: int = Field(default=5, ge=1)  # fewer documents in a group: its counts flagged (*)
+    survey_suppress_below: int = Field(default=5, ge=1)  # fewer valid answers: the share is not shown
+    survey_flag_below: int = Field(default=10, ge=1)  # fewer valid answers: the share is flagged (n < 10)
+    primary_coder: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,20}$")  # None: most codings
+    disagreement_range: int = Field(default=3, ge=1)  # self-evaluation: highest − lowest answer
+    disagreement_sd: float = Field(default=1.2, gt=0)  # self-evaluation: standard deviation
     rubric: Rubric = Field(default_factory=Rubric)
     hub_users: dict[str, HubUser] = Field(default_factory=dict)  # hub login → coder / respondent / role
 
-    @model_validator(mode="after")
-    def _thresholds(self) -> ProjectSettings:
-        if self.survey_flag_below < self.survey_suppress_below:
-            raise ValueError("survey_flag_below må ikke være mindre end survey_suppress_below")
-        return self
+    @field_validator("survey_flag_below")
+    @classmethod
+    def _flag_not_below_suppression(cls, value: int, info: ValidationInfo) -> int:
+        suppress = info.data.get("survey_suppress_below")
+        if suppress is not None and value < suppress:
+            raise ValueError(
+                f"er {value}, men må ikke være mindre end survey_suppress_below ({suppress}): "
+                "en andel, der vises, kan ikke være bygget på færre svar end dem, der skjules"
+            )
+        return value
 
 
 def load_settings(root: Path) -> ProjectSettings:
+    """The project's settings; without project.yaml (or with an empty one) today's defaults."""
     path = Path(root) / SETTINGS_FILE
     if not path.exists():
         return ProjectSettings()
-    doc = load_yaml_file(path)
+    text = read_text(path)
+    if not text.strip():
+        return ProjectSettings()
+    doc = parse_yaml(text, path)
     if doc.data is None:
         return ProjectSettings()
     if not isinstance(doc.data, dict):

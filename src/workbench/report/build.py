@@ -33,6 +33,11 @@ def build_chapter(project: Project) -> Chapter:
     sections.append(assessment_section(data))
     sections.append(codebook_appendix(data))
     sections += [s for s in (agreement_appendix(data), survey_appendix(data)) if s is not None]
+    settings = data.settings
     return Chapter(
-        title="Principbaseret evaluering af Helhedsorienteret Familieindsats", sections=sections, sources=data.sources
+        title=settings.title,
+        subtitle=settings.period,
+        author=settings.author,
+        sections=sections,
+        sources=data.sources,
     )

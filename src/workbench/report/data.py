@@ -14,14 +14,16 @@ import pandas as pd
 
 from workbench.coding import evidence
 from workbench.coding.agreement import AgreementReport, agreement
+from workbench.io.text import read_text as read_user_text
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
+from workbench.project.settings import ProjectSettings
 from workbench.selfeval.answers import has_answers
 from workbench.selfeval.form import form_path, load_form
-from workbench.selfeval.summary import summary_table
+from workbench.selfeval.summary import DisagreementLimits, summary_table
 from workbench.surveys.load import load_surveys
 from workbench.surveys.model import Survey
-from workbench.surveys.summary import ItemResult, summarise
+from workbench.surveys.summary import ItemResult, SmallNumbers, summarise
 
 
 @dataclass
@@ -37,8 +39,21 @@ class ChapterData:
         return self.project.corpus
 
     @cached_property
+    def settings(self) -> ProjectSettings:
+        return self.project.settings
+
+    @cached_property
+    def disagreement_limits(self) -> DisagreementLimits:
+        return DisagreementLimits.of(self.project)
+
+    @cached_property
+    def survey_limits(self) -> SmallNumbers:
+        return SmallNumbers.of(self.project)
+
+    @cached_property
     def primary_coder(self) -> str | None:
-        return evidence.primary_coder(self.project.coding_store().current(self.corpus))
+        """project.yaml's primary_coder, else the coder with the most current codings."""
+        return self.settings.primary_coder or evidence.primary_coder(self.project.coding_store().current(self.corpus))
 
     @cached_property
     def agreements(self) -> list[AgreementReport]:
@@ -79,7 +94,9 @@ class ChapterData:
     @cached_property
     def evidence_index(self) -> evidence.Evidence:
         current = self.project.coding_store().current(self.corpus)
-        return evidence.Evidence(current, self.corpus, self.codebook)
+        return evidence.Evidence(
+            current, self.corpus, self.codebook, self.primary_coder, self.settings.min_group_size
+        )
 
     def evidence(self, code: str) -> list[evidence.EvidenceRow]:
         return self.evidence_index.table(code)
@@ -98,7 +115,7 @@ class ChapterData:
         """Text of a user-written file the chapter uses; remembered for the export checks."""
         if not path.exists():
             return ""
-        text = path.read_text(encoding="utf-8")
+        text = read_user_text(path)  # a memo saved in Windows-1252 is read, other encodings refused by name
         self.sources.append(TextSource(self.project.relative(path), text))
         return text
 

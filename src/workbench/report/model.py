@@ -7,6 +7,7 @@ be checked in tests, previewed in the notebook and exported one section at a tim
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 
@@ -70,6 +71,8 @@ class Chapter:
     title: str
     sections: list[Section]
     subtitle: str | None = None
+    author: str | None = None  # the document properties' author (project.yaml)
+    created: dt.datetime | None = None  # the document properties' creation time; None: when it is written
     # the user-written and quoted texts the chapter carries, checked by the anonymity guard before export
     sources: list = field(default_factory=list)
 

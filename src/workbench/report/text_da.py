@@ -13,32 +13,37 @@ from workbench.coding.agreement import PARADOX, UNDEFINED, AgreementReport
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import Codebook
 from workbench.selfeval.period import Period
-from workbench.selfeval.summary import DISAGREEMENT_RANGE, DISAGREEMENT_SD
-from workbench.surveys.summary import FLAG_BELOW, ItemResult
+from workbench.selfeval.summary import DisagreementLimits
+from workbench.surveys.summary import ItemResult, SmallNumbers
 
 SELFEVAL_COLUMNS = ["Princip", "Halvår", "Spørgsmål", "n", "Gns.", "Median", "Min–maks", "Sd", "Uenighed"]
 
 
 def selfeval_summary(table: pd.DataFrame) -> pd.DataFrame:
     """The self-evaluation summary (`selfeval.answers.summary_table`) in Danish style for tables people read."""
-    return pd.DataFrame({
-        "Princip": [f"{p} {n}" for p, n in zip(table["principle"], table["principle_name"])],
-        "Halvår": [Period.parse(p).label for p in table["period"]],
-        "Spørgsmål": table["item_label"],
-        "n": [numfmt.integer(n) for n in table["n"]],
-        "Gns.": [numfmt.decimal(v, 1) for v in table["mean"]],
-        "Median": [numfmt.decimal(v, 1) for v in table["median"]],
-        "Min–maks": [f"{int(a)}–{int(b)}" for a, b in zip(table["min"], table["max"])],
-        "Sd": [numfmt.decimal(v, 1) for v in table["sd"]],
-        "Uenighed": ["uenighed" if d else "" for d in table["disagreement"]],
-    }, columns=SELFEVAL_COLUMNS)
+    return pd.DataFrame(
+        {
+            "Princip": [f"{p} {n}" for p, n in zip(table["principle"], table["principle_name"])],
+            "Halvår": [Period.parse(p).label for p in table["period"]],
+            "Spørgsmål": table["item_label"],
+            "n": [numfmt.integer(n) for n in table["n"]],
+            "Gns.": [numfmt.decimal(v, 1) for v in table["mean"]],
+            "Median": [numfmt.decimal(v, 1) for v in table["median"]],
+            "Min–maks": [
+                "–" if s else f"{int(a)}–{int(b)}" for a, b, s in zip(table["min"], table["max"], table["suppressed"])
+            ],
+            "Sd": [numfmt.decimal(v, 1) for v in table["sd"]],
+            "Uenighed": ["uenighed" if d else "" for d in table["disagreement"]],
+        },
+        columns=SELFEVAL_COLUMNS,
+    )
 
 
-def disagreement_note() -> str:
+def disagreement_note(limits: DisagreementLimits) -> str:
     """What "uenighed" means in the self-evaluation tables, and which answers count."""
     return (
-        f"Uenighed: spændet mellem laveste og højeste svar er mindst {DISAGREEMENT_RANGE} point, eller "
-        f"standardafvigelsen er mindst {numfmt.decimal(DISAGREEMENT_SD, 1)}. Kun indsendte besvarelser tæller; "
+        f"Uenighed: spændet mellem laveste og højeste svar er mindst {limits.range} point, eller "
+        f"standardafvigelsen er mindst {numfmt.decimal(limits.sd, 1)}. Kun indsendte besvarelser tæller; "
         f"kladder indgår ikke."
     )
 
@@ -48,7 +53,16 @@ def survey_share(result: ItemResult) -> str:
     if result.percent is None:
         return "–"
     text = numfmt.percent(result.percent)
-    return f"{text} (n < {FLAG_BELOW})" if result.flagged else text
+    return f"{text} (n < {result.limits.flag_below})" if result.flagged else text
+
+
+def small_numbers_note(limits: SmallNumbers) -> str:
+    """What "–" and "(n < 10)" mean beside survey shares."""
+    return (
+        f"– = færre end {limits.suppress_below} gyldige svar (vises ikke, så ingen kan genkendes); "
+        f"(n < {limits.flag_below}) = {limits.suppress_below}-{limits.flag_below - 1} gyldige svar, tolk med "
+        "forsigtighed."
+    )
 
 
 # ---------------------------------------------------------------- intercoder agreement: one table everywhere
@@ -113,3 +127,16 @@ def agreement_notes(report: AgreementReport, codebook: Codebook) -> list[str]:
         "Tegn: enighed og kappa regnet tegn for tegn, som NVivo gør, vægtet med dokumenternes længde."
     )
     return notes
+
+
+def selfeval_suppression_note(minimum: int) -> str:
+    """Why some self-evaluation figures show "–"."""
+    return (
+        f"Med færre end {numfmt.integer(minimum)} indsendte besvarelser vises tallene ikke (–), så ingen kan se en "
+        "enkelt persons svar."
+    )
+
+
+def the_count(n: int, singular: str, plural: str) -> str:
+    """ "de fem guidende principper", "det guidende princip": a count from the codebook, in words."""
+    return f"det {singular}" if n == 1 else f"de {numfmt.number_word(n)} {plural}"

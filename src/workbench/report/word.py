@@ -8,6 +8,7 @@ fields), an "Anm." line and a "Kilde:" line; figures carry alt text; the footer 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -276,6 +277,10 @@ def render_docx(chapter: Chapter, template: Path | None = None, sections: list[s
     _footer_page_numbers(document)
     core = document.core_properties
     core.title = chapter.title
+    # python-docx's default template carries its own author and a 2013 creation date: always set both
+    core.author = core.last_modified_by = chapter.author or ""
+    core.created = core.modified = chapter.created or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    core.revision = 1
     core.language = "da-DK"
     buffer = io.BytesIO()
     document.save(buffer)

@@ -41,8 +41,9 @@ from workbench.selfeval.form import FormItem, SelfEvalForm, SelfEvalProject, loa
 from workbench.selfeval.period import Period
 
 HISTORY_DIR = ".historik"
-STATUS_DRAFT = "kladde"
-STATUS_SUBMITTED = "indsendt"
+Status = Literal["kladde", "indsendt"]
+STATUS_DRAFT: Status = "kladde"
+STATUS_SUBMITTED: Status = "indsendt"
 
 _RESPONDENT = re.compile(r"^[A-Za-zÆØÅæøå0-9][A-Za-zÆØÅæøå0-9_-]{0,23}$")
 # "AnneKrogh", "Anne.Krogh", "Anne_Krogh": two capitalised words without a space are a name too.
@@ -89,17 +90,32 @@ def _respondent(value: Any) -> Any:
     return value
 
 
+ANSWERS_FORMAT_VERSION = 1
+
+
 class SelfEvaluation(BaseModel):
     """One respondent's answers for one half year: answers[principle][item] = score or text."""
 
     model_config = ConfigDict(extra="forbid")
 
+    # written on every saved file; a file without it (saved before versions) reads as version 1
+    format_version: int = Field(default=ANSWERS_FORMAT_VERSION, ge=1)
     respondent: Annotated[str, BeforeValidator(_respondent)]
     period: Annotated[Period, BeforeValidator(Period.parse)]
-    status: Literal["kladde", "indsendt"] = STATUS_DRAFT
+    status: Status = STATUS_DRAFT
     saved: dt.datetime | None = None
     submitted: dt.datetime | None = None
     answers: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("format_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value > ANSWERS_FORMAT_VERSION:
+            raise ValueError(
+                f"'format_version' er {value}: filen er gemt af en nyere version af arbejdsbordet. "
+                "Opdatér arbejdsbordet."
+            )
+        return value
 
     @field_validator("answers", mode="before")
     @classmethod
@@ -125,7 +141,8 @@ class SelfEvaluation(BaseModel):
 def new_evaluation(respondent: str, period: str | Period, answers: dict[str, dict[str, Any]]) -> SelfEvaluation:
     """A SelfEvaluation from the form's input (not a file); bad input becomes one Danish sentence."""
     try:
-        return SelfEvaluation(respondent=respondent, period=period, answers=answers)
+        # pydantic parses the period (BeforeValidator) from its text as from a Period
+        return SelfEvaluation.model_validate({"respondent": respondent, "period": period, "answers": answers})
     except ValidationError as exc:
         _, message = describe_validation_error(exc)
         raise WorkbenchError(message) from None
@@ -162,7 +179,8 @@ def check_answers(evaluation: SelfEvaluation, form: SelfEvalForm, doc: YamlDocum
                     )
             elif not isinstance(value, str):
                 raise WorkbenchError(
-                    f"Svaret på {principle} '{item.heading}' skal være tekst (fundet: {value!r}).", path, line(principle, key)
+                    f"Svaret på {principle} '{item.heading}' skal være tekst (fundet: {value!r}).",
+                    path, line(principle, key),
                 )
 
 
@@ -198,7 +216,9 @@ def read_answer(path: Path, form: SelfEvalForm, period: Period, respondent: str,
         raise WorkbenchError("Filen er tom. Slet den, eller udfyld besvarelsen igen i formularen.", path)
     doc = parse_yaml(text, path)
     if not isinstance(doc.data, dict):
-        raise WorkbenchError("En besvarelse skal være en YAML-samling med respondent, period, status og answers.", path, 1)
+        raise WorkbenchError(
+            "En besvarelse skal være en YAML-samling med respondent, period, status og answers.", path, 1
+        )
     evaluation = validate(SelfEvaluation, doc)
     if evaluation.period != period:
         raise WorkbenchError(
@@ -211,7 +231,9 @@ def read_answer(path: Path, form: SelfEvalForm, period: Period, respondent: str,
             f"omdøb filen.", path, doc.line_of(("respondent",)),
         )
     if not current and not evaluation.is_submitted:
-        raise WorkbenchError("Historikken gemmer kun indsendte besvarelser; status skal være 'indsendt'.", path, doc.line_of(("status",)))
+        raise WorkbenchError(
+            "Historikken gemmer kun indsendte besvarelser; status skal være 'indsendt'.", path, doc.line_of(("status",))
+        )
     check_answers(evaluation, form, doc)
     return AnswerFile(evaluation, path, doc, text.split("\n"), current)
 
@@ -250,10 +272,13 @@ def answer_files(project: SelfEvalProject, form: SelfEvalForm) -> Iterator[Answe
 
 
 def has_answers(project: SelfEvalProject) -> bool:
-    return any(folder.glob("*.yaml") for _, folder in period_dirs(project))
+    """Whether any half-year folder holds an answers file (an empty folder, made ahead of time, does not count)."""
+    return any(next(folder.glob("*.yaml"), None) is not None for _, folder in period_dirs(project))
 
 
-def current_answer(project: SelfEvalProject, form: SelfEvalForm, period: Period, respondent: str) -> SelfEvaluation | None:
+def current_answer(
+    project: SelfEvalProject, form: SelfEvalForm, period: Period, respondent: str
+) -> SelfEvaluation | None:
     """The respondent's current answer (draft or submitted) for the half year, or None."""
     path = answer_path(project, period, respondent)
     if not path.exists():

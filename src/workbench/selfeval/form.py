@@ -15,6 +15,13 @@ FORM_FILE = "form.yaml"
 ADHERENCE = "adherence"  # the score item the trend chart and the report follow: "arbejdet efter princippet"
 
 
+class SelfEvalSettings(Protocol):
+    """The project settings this package reads (`project.yaml`, see workbench.project.settings)."""
+
+    @property
+    def min_respondents(self) -> int: ...
+
+
 class SelfEvalProject(Protocol):
     """What this module needs of a project: its selfeval/ folder and its codebook (a `Project` has both).
 
@@ -26,6 +33,9 @@ class SelfEvalProject(Protocol):
 
     @property
     def codebook(self) -> Codebook: ...
+
+    @property
+    def settings(self) -> SelfEvalSettings: ...
 
 
 class _Strict(BaseModel):
@@ -84,6 +94,7 @@ class SelfEvalForm(_Strict):
         return next((i for i in self.items if i.key == key), None)
 
     def scale_of(self, item: FormItem) -> Scale:
+        assert item.scale is not None, "only score items have a scale"
         return self.scales[item.scale]
 
     @property
@@ -106,7 +117,9 @@ def load_form(project: SelfEvalProject) -> SelfEvalForm:
         raise WorkbenchError("Selvevalueringsformularen findes ikke. Opret selfeval/form.yaml i projektmappen.", path)
     doc = parse_yaml(read_text(path), path)
     if not isinstance(doc.data, dict):
-        raise WorkbenchError("Formularen skal være en YAML-samling med nøglerne title, principles, scales og items.", path, 1)
+        raise WorkbenchError(
+            "Formularen skal være en YAML-samling med nøglerne title, principles, scales og items.", path, 1
+        )
     form = validate(SelfEvalForm, doc)
     known = [c.key for c in project.codebook.principles]
     for index, key in enumerate(form.principles):
@@ -116,10 +129,14 @@ def load_form(project: SelfEvalProject) -> SelfEvalForm:
                 path, doc.line_of(("principles", index)),
             )
         if form.principles.index(key) != index:
-            raise WorkbenchError(f"Princippet '{key}' står mere end én gang i listen.", path, doc.line_of(("principles", index)))
+            raise WorkbenchError(
+                f"Princippet '{key}' står mere end én gang i listen.", path, doc.line_of(("principles", index))
+            )
     for index, item in enumerate(form.items):
         if form.item(item.key) is not item:
-            raise WorkbenchError(f"Spørgsmålet '{item.key}' er defineret mere end én gang.", path, doc.line_of(("items", index)))
+            raise WorkbenchError(
+                f"Spørgsmålet '{item.key}' er defineret mere end én gang.", path, doc.line_of(("items", index))
+            )
         if item.scale and item.scale not in form.scales:
             raise WorkbenchError(
                 f"Spørgsmålet '{item.key}' bruger skalaen '{item.scale}', som ikke er defineret under scales.",

@@ -8,14 +8,17 @@ from typing import Any
 
 import yaml
 
+from workbench.anonymity import KIND_LABELS, find_personal_data
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text, locked
 from workbench.io.yaml import read_text
 from workbench.selfeval.answers import (
+    ANSWERS_FORMAT_VERSION,
     STATUS_DRAFT,
     STATUS_SUBMITTED,
     AnswerFile,
     SelfEvaluation,
+    Status,
     answer_path,
     check_answers,
     history_dir,
@@ -45,6 +48,7 @@ def _dump(evaluation: SelfEvaluation, form: SelfEvalForm) -> str:
         if given:
             answers[principle] = given
     data: dict[str, Any] = {
+        "format_version": ANSWERS_FORMAT_VERSION,
         "respondent": evaluation.respondent,
         "period": str(evaluation.period),
         "status": evaluation.status,
@@ -76,10 +80,31 @@ def _archive(project: SelfEvalProject, previous: AnswerFile, now: dt.datetime) -
     raise WorkbenchError("Historikken har for mange versioner med samme tidspunkt; ryd op i mappen.", folder)
 
 
-def _store(project: SelfEvalProject, evaluation: SelfEvaluation, status: str, now: dt.datetime | None) -> Path:
+def personal_data(project: SelfEvalProject, evaluation: SelfEvaluation) -> list[str]:
+    """Possible personal data in the free texts, one Danish line each ("P1 Eksempler fra praksis: navn: Fatima")."""
+    form = load_form(project)
+    anonymity = project.codebook.anonymity
+    lines = []
+    for principle in form.principles:
+        for item in form.items:
+            text = evaluation.value(principle, item.key)
+            if item.kind == "score" or not isinstance(text, str):
+                continue
+            for finding in find_personal_data(text, allowed=anonymity.allowed_terms, places=anonymity.local_places):
+                lines.append(f"{principle} {item.heading}: {KIND_LABELS[finding.kind]}: {finding.text}")
+    return lines
+
+
+def _store(project: SelfEvalProject, evaluation: SelfEvaluation, status: Status, now: dt.datetime | None) -> Path:
     form = load_form(project)
     check_answers(evaluation, form)
     if status == STATUS_SUBMITTED:
+        found = personal_data(project, evaluation)
+        if found:
+            raise WorkbenchError(
+                "Besvarelsen er ikke indsendt, fordi teksten kan indeholde personoplysninger (navne, adresser, "
+                "telefonnumre o.l.). Skriv om, så ingen kan genkendes, og indsend igen:\n" + "\n".join(found)
+            )
         missing = evaluation.missing(form)
         if missing:
             per_principle: dict[str, list[str]] = {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import statistics
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -15,18 +17,38 @@ from workbench.selfeval.form import SelfEvalProject, load_form
 DISAGREEMENT_RANGE = 3
 DISAGREEMENT_SD = 1.2
 
+
+@dataclass(frozen=True)
+class DisagreementLimits:
+    """When the team disagrees (project.yaml: disagreement_range, disagreement_sd); today's defaults above."""
+
+    range: int = DISAGREEMENT_RANGE
+    sd: float = DISAGREEMENT_SD
+
+    @classmethod
+    def of(cls, project: Any) -> DisagreementLimits:
+        """From a project's settings; a project object without settings gets the defaults."""
+        settings = getattr(project, "settings", None)
+        if settings is None:
+            return cls()
+        return cls(settings.disagreement_range, settings.disagreement_sd)
+
 SUMMARY_COLUMNS = [
     "principle", "principle_name", "period", "item", "item_label",
-    "n", "mean", "median", "min", "max", "sd", "disagreement",
+    "n", "mean", "median", "min", "max", "sd", "disagreement", "suppressed",
 ]
 
 
 def summary_table(project: SelfEvalProject) -> pd.DataFrame:
     """Per principle, half year and score item: n respondents, mean, median, min, max, sd and disagreement.
 
-    Only submitted answers count. sd is the sample standard deviation (n − 1), empty when n = 1.
+    Only submitted answers count. sd is the sample standard deviation (n − 1), empty when n = 1. Below the
+    project's minimum number of respondents the figures are suppressed (NaN, `suppressed` true): with one or
+    two answers a mean is a person's own score.
     """
+    minimum = project.settings.min_respondents
     form = load_form(project)
+    limits = DisagreementLimits.of(project)
     evaluations = submitted_evaluations(project, form)
     periods = sorted({e.period for e in evaluations})
     rows = []
@@ -41,13 +63,22 @@ def summary_table(project: SelfEvalProject) -> pd.DataFrame:
                 if not scores:
                     continue
                 sd = statistics.stdev(scores) if len(scores) > 1 else math.nan
+                if len(scores) < minimum:
+                    rows.append({
+                        "principle": principle, "principle_name": name, "period": str(period),
+                        "item": item.key, "item_label": item.heading, "n": len(scores), "mean": math.nan,
+                        "median": math.nan, "min": math.nan, "max": math.nan, "sd": math.nan,
+                        "disagreement": False, "suppressed": True,
+                    })
+                    continue
                 rows.append({
                     "principle": principle, "principle_name": name, "period": str(period),
                     "item": item.key, "item_label": item.heading, "n": len(scores),
                     "mean": statistics.fmean(scores), "median": float(statistics.median(scores)),
                     "min": min(scores), "max": max(scores), "sd": sd,
-                    "disagreement": max(scores) - min(scores) >= DISAGREEMENT_RANGE
-                    or (not math.isnan(sd) and sd >= DISAGREEMENT_SD),
+                    "disagreement": max(scores) - min(scores) >= limits.range
+                    or (not math.isnan(sd) and sd >= limits.sd),
+                    "suppressed": False,
                 })
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
@@ -59,9 +90,14 @@ def summary_records(table: pd.DataFrame) -> list[dict]:
         records.append({
             "principle": row["principle"], "principle_name": row["principle_name"], "period": row["period"],
             "item": row["item"], "item_label": row["item_label"], "n": int(row["n"]),
-            "mean": round(float(row["mean"]), 3), "median": float(row["median"]),
-            "min": int(row["min"]), "max": int(row["max"]),
-            "sd": None if math.isnan(row["sd"]) else round(float(row["sd"]), 3),
-            "disagreement": bool(row["disagreement"]),
+            "mean": _number(row["mean"], 3), "median": _number(row["median"], 1),
+            "min": _number(row["min"], None), "max": _number(row["max"], None), "sd": _number(row["sd"], 3),
+            "disagreement": bool(row["disagreement"]), "suppressed": bool(row["suppressed"]),
         })
     return records
+
+
+def _number(value: float, digits: int | None) -> float | int | None:
+    if math.isnan(value):
+        return None
+    return int(value) if digits is None else round(float(value), digits)

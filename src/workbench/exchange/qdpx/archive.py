@@ -4,14 +4,13 @@ XML of project.qde with the line of every element (for messages that name a line
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-import zipfile
 from pathlib import Path
 from typing import Self
 from xml.parsers import expat
 
 from workbench.errors import WorkbenchError
-
-_MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a bigger project.qde or text is a broken or hostile file
+from workbench.io.archive import open_zip, read_member
+from workbench.io.text import decode
 
 
 def parse_xml(data: bytes, where: Path) -> tuple[ET.Element, dict[ET.Element, int]]:
@@ -26,6 +25,19 @@ def parse_xml(data: bytes, where: Path) -> tuple[ET.Element, dict[ET.Element, in
 
     def start(name: str, attributes: dict) -> None:
         lines[builder.start(tag(name), attributes)] = parser.CurrentLineNumber
+
+    def doctype(*_) -> None:
+        # REFI-QDA needs no DTD; one in a .qde can only define entities (XXE, "billion laughs"): refuse it
+        raise WorkbenchError(
+            "Filen indeholder en DTD (<!DOCTYPE ...>) med egne entiteter, som REFI-QDA ikke bruger, og som kan "
+            "læse andre filer eller sprænge hukommelsen. Eksportér projektet igen fra det andet program; intet er "
+            "importeret.",
+            where,
+            parser.CurrentLineNumber,
+        )
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
 
     parser.StartElementHandler = start
     parser.EndElementHandler = lambda name: builder.end(tag(name))
@@ -43,20 +55,12 @@ def parse_xml(data: bytes, where: Path) -> tuple[ET.Element, dict[ET.Element, in
 
 
 class Archive:
-    """The zip, with its members found whatever case and slashes the tool wrote."""
+    """The zip (checked by io.archive: size, members, bombs, '../' names), with its members found whatever
+    case and slashes the tool wrote."""
 
     def __init__(self, path: Path):
         self.path = path
-        try:
-            self.zip = zipfile.ZipFile(path)
-        except FileNotFoundError:
-            raise WorkbenchError("Filen findes ikke.", path) from None
-        except (zipfile.BadZipFile, OSError):
-            raise WorkbenchError(
-                "Filen er ikke en QDPX-fil (en zip-fil med project.qde og kilderne). Eksportér projektet som "
-                "REFI-QDA-projekt (.qdpx) fra det andet program; intet er importeret.",
-                path,
-            ) from None
+        self.zip = open_zip(path)
         # tools write both sources/ and Sources/, some with backslashes
         self.members = {i.filename.replace("\\", "/").lower(): i for i in self.zip.infolist() if not i.is_dir()}
 
@@ -70,16 +74,7 @@ class Archive:
         info = self.members.get(name.lower())
         if info is None:
             return None
-        if info.file_size > _MAX_MEMBER_BYTES:
-            raise WorkbenchError(
-                f"{info.filename} i QDPX-filen er for stor til at være et projekt; intet er importeret.", self.path
-            )
-        try:
-            return self.zip.read(info)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise WorkbenchError(
-                f"{info.filename} i QDPX-filen kan ikke pakkes ud ({exc}); intet er importeret.", self.path
-            ) from None
+        return read_member(self.zip, info, self.path)
 
     def project_qde(self) -> tuple[str, bytes]:
         names = sorted((n for n in self.members if n == "project.qde" or n.endswith("/project.qde")), key=len)
@@ -89,20 +84,12 @@ class Archive:
                 "REFI-QDA-projekt (.qdpx); intet er importeret.",
                 self.path,
             )
-        return self.members[names[0]].filename, self.read(names[0])
+        info = self.members[names[0]]
+        return info.filename, read_member(self.zip, info, self.path)
 
 
 def decode_text(data: bytes, where: Path) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise WorkbenchError(
-            "Teksten er ikke gemt som UTF-8. Eksportér projektet igen med UTF-8-tekster; intet er importeret.",
-            where,
-            line,
-        ) from None
-
-
+    """A source text: UTF-8 or UTF-16 with BOM, as REFI-QDA says; anything else refused, never garbled."""
+    text, _ = decode(data, where, "Eksportér projektet igen med UTF-8-tekster; intet er importeret.",
+                     allow_cp1252=False)
+    return text

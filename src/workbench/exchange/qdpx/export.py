@@ -19,7 +19,7 @@ from workbench.exchange.qdpx.schema import (
     coding_description,
     guid,
 )
-from workbench.io.yaml import read_text
+from workbench.io.text import read_text
 from workbench.material.codebook import Code, Codebook, CodeGroup
 from workbench.material.corpus import Document
 from workbench.material.memos import CODE_DIR, DOCUMENT_DIR
@@ -88,7 +88,8 @@ def _carried(
     project: Project, documents: list[Document], codings: list[Coding], memos: list[_Memo]
 ) -> list[TextSource]:
     """Every text the .qdpx holds, for the export gate."""
-    texts = [t for d in documents for t in sources.document_body(project, d)]
+    answers = list(sources.selfeval_texts(project))  # read once for all self-evaluation documents
+    texts = [t for d in documents for t in sources.document_body(project, d, answers)]
     texts += [t for d in documents for t in sources.document_metadata(project, d)]
     texts += [sources.memo_file(project, m.path, m.text) for m in memos]
     texts += [sources.coding_memo(project, c) for c in codings if c.memo]

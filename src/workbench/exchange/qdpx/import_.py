@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from workbench.coding.store import CODER_NAME, check_coder
+from workbench.coding.store import CODER_NAME, NewCoding, check_coder
 from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx.archive import Archive, decode_text, parse_xml
 from workbench.exchange.qdpx.schema import (
@@ -24,7 +24,7 @@ from workbench.exchange.qdpx.schema import (
     parse_description,
     qname,
 )
-from workbench.io.files import atomic_write_text
+from workbench.io.files import atomic_write_files
 from workbench.lang.numbers import count_noun
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import (
@@ -80,7 +80,7 @@ class _Selection:
     memo: str
     valence: str
     quote: bool
-    codes: list[tuple[str, str | None]]  # (code GUID, creating user GUID)
+    codes: list[tuple[str | None, str | None]]  # (code GUID, creating user GUID)
 
 
 @dataclass
@@ -131,9 +131,9 @@ def match_code(name: str, codebook: Codebook) -> str | None:
 
 def _foreign_codes(
     root: ET.Element, codebook: Codebook, code_map: dict[str, str], where: Path
-) -> dict[str, _ForeignCode]:
+) -> dict[str | None, _ForeignCode]:
     """The file's codes by GUID, each mapped onto a code key when the user's map or its name allows."""
-    found: dict[str, _ForeignCode] = {}
+    found: dict[str | None, _ForeignCode] = {}
     wanted = {name.strip().casefold(): key for name, key in code_map.items()}
 
     def walk(parent: ET.Element, path: str) -> None:
@@ -161,14 +161,14 @@ def _foreign_codes(
 def _int(element: ET.Element, attribute: str, where: Path, line: int) -> int:
     value = element.get(attribute)
     try:
-        return int(value)
+        return int(value)  # type: ignore[arg-type]  # a missing attribute is the TypeError below
     except (TypeError, ValueError):
         raise WorkbenchError(
             f"{attribute} i markeringen skal være et heltal (fundet: {value!r}); intet er importeret.", where, line
         ) from None
 
 
-def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[str, str], where: Path,
+def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[str | None, str], where: Path,
              report: ImportReport) -> list[_Source]:
     sources: list[_Source] = []
     container = root.find(qname("Sources"))
@@ -206,7 +206,7 @@ def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[st
             description = item.find(qname("Description"))
             memo, valence, quote = parse_description(description.text if description is not None else None)
             codes = [
-                (normal_guid(c.find(qname("CodeRef")).get("targetGUID")), normal_guid(c.get("creatingUser")))
+                (normal_guid(c.find(qname("CodeRef")).get("targetGUID")), normal_guid(c.get("creatingUser")))  # type: ignore[union-attr]
                 for c in item.findall(qname("Coding")) if c.find(qname("CodeRef")) is not None
             ]
             selections.append(_Selection(
@@ -316,7 +316,14 @@ def _metadata(source: _Source, doc_id: str, codebook: Codebook) -> tuple[Metadat
         created = (source.created or "")[:10]
         date = dt.date.fromisoformat(created) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", created) else dt.date.today()
         defaulted.append("date")
-    meta = Metadata(id=doc_id, type=kind, group=group, role=role, unit=given.get("unit") or None, date=date)
+    meta = Metadata(
+        id=doc_id,
+        type=kind,  # type: ignore[arg-type]  # one of the three checked above
+        group=group,
+        role=role,
+        unit=given.get("unit") or None,
+        date=date,
+    )
     return meta, defaulted
 
 
@@ -506,16 +513,25 @@ def import_qdpx(
 
 
 def _write(project: Project, plan: _Plan, report: ImportReport) -> None:
-    """The new transcripts first, then the codings; a coding the project already has is not added twice."""
-    for target, content in plan.documents:
-        atomic_write_text(target, content)
+    """The new transcripts first (all or none), then each coder's codings as one batch (all or none).
+
+    A coding the project already has (same coder, code and span) is counted, not added twice; a run
+    killed between the two steps is completed by running it again: the transcripts are then found by
+    their text, and the codings go in.
+    """
+    atomic_write_files({target: content.encode("utf-8") for target, content in plan.documents})
     store = project.coding_store()
-    seen = {(c.doc_id, c.start, c.end, c.coder, c.code) for c in store.codings()}
+    by_coder: dict[str, list[NewCoding]] = {}
+    planned: set[tuple] = set()
     for item in plan.codings:
-        if item.key in seen:
+        if item.key in planned or store.find(item.coder, item.document.id, item.code, item.start, item.end):
             report.already_present += 1
             continue
-        seen.add(item.key)
-        store.add(item.coder, item.document, item.code, item.valence, span=(item.start, item.end), memo=item.memo,
-                  quote=item.quote)
-        report.imported += 1
+        planned.add(item.key)
+        by_coder.setdefault(item.coder, []).append(
+            NewCoding(item.document, item.start, item.end, item.code, item.valence, item.memo, item.quote)
+        )
+    for coder, items in by_coder.items():
+        batch = store.add_batch(coder, items)
+        report.imported += len(batch.added)
+        report.already_present += len(batch.present)

@@ -43,6 +43,7 @@ def codebook_appendix(data: ChapterData) -> Section:
         )
     return Section("bilag-kodebog", "Bilag: Kodebog", blocks, appendix=True)
 
+
 def agreement_appendix(data: ChapterData) -> Section | None:
     if not data.agreements:
         return None
@@ -87,7 +88,8 @@ def survey_appendix(data: ChapterData) -> Section | None:
                 rows=rows,
                 note=f"Svargruppe: {survey.item_map.population}. Andelen er andelen af gyldige svar, der svarer "
                 f"{', '.join(dict.fromkeys(i.share_description for i in survey.item_map.items))}. Udeladt: »Ved ikke« "
-                f"og blanke svar. {numfmt.count_noun(len(changes), 'spørgsmål', 'spørgsmål')} er målt både ved start og slut.",
+                f"og blanke svar. {numfmt.count_noun(len(changes), 'spørgsmål', 'spørgsmål')} er målt både ved start "
+                "og slut.",
                 source=survey.source,
             )
         )

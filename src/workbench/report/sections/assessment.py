@@ -20,7 +20,9 @@ from workbench.selfeval.period import Period
 def assessment_section(data: ChapterData) -> Section:
     blocks: list = [
         Paragraph(
-            "Vurderingen er ordnet efter evalueringens fire spørgsmål. Under hvert spørgsmål står evaluators "
+            "Vurderingen er ordnet efter evalueringens "
+            f"{numfmt.count_words(len(data.codebook.evaluation_questions), 'spørgsmål', 'spørgsmål', neuter=True)}. "
+            "Under hvert spørgsmål står evaluators "
             "vurdering og det datagrundlag, den bygger på."
         )
     ]
@@ -36,11 +38,13 @@ def assessment_section(data: ChapterData) -> Section:
             rows = data.evidence(key)
             basis.append(
                 f"{code.key} {code.name}: {numfmt.integer(sum(r.segments['understøttende'] for r in rows))} "
-                f"understøttende og {numfmt.integer(sum(r.segments['udfordrende'] for r in rows))} udfordrende segmenter"
+                f"understøttende og {numfmt.integer(sum(r.segments['udfordrende'] for r in rows))} "
+                "udfordrende segmenter"
                 + _latest_selfeval(data, key)
             )
         blocks += [Paragraph("Datagrundlag:", italic=True), BulletList(basis)]
     return Section("vurdering", "Samlet vurdering", blocks)
+
 
 def _latest_selfeval(data: ChapterData, key: str) -> str:
     rows = data.selfeval_rows(key)

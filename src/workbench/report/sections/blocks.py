@@ -18,10 +18,8 @@ from workbench.report.model import (
     Quote,
     Table,
 )
-from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW
 from workbench.surveys.summary import changes as survey_changes
 
-SMALL_GROUP = 5  # fewer documents than this in a respondent group: counts are flagged in the tables
 SOURCE_CODINGS = "Evaluators kodning af interview og mødeobservationer; egne beregninger."
 
 
@@ -58,6 +56,7 @@ def markdown_blocks(text: str) -> list:
     flush()
     return blocks
 
+
 def memo_intro(text: str) -> str:
     """The memo's text between its title and its first section."""
     lines = []
@@ -68,11 +67,14 @@ def memo_intro(text: str) -> str:
             lines.append(line)
     return "\n".join(lines).strip()
 
+
 def valence_sum(row: evidence.EvidenceRow) -> int:
     return sum(row.segments.values())
 
-def small_group_mark(row: evidence.EvidenceRow) -> str:
-    return "*" if row.documents_total < SMALL_GROUP else ""
+def small_group_mark(data: ChapterData, row: evidence.EvidenceRow) -> str:
+    """'*' after a group with fewer documents than project.yaml's small_group_documents."""
+    return "*" if row.documents_total < data.settings.small_group_documents else ""
+
 
 def quote_blocks(data: ChapterData, code: Code, limit: int) -> list:
     chosen = data.evidence_index.quotes(code.key)[:limit]
@@ -83,13 +85,16 @@ def quote_blocks(data: ChapterData, code: Code, limit: int) -> list:
         data.sources.append(TextSource(data.project.relative(document.path), quote.text, line))
     return [Quote(q.text, q.attribution) for q in chosen]
 
+
 def source_text(source: str) -> str:
     """A survey's source without the "Kilde:" the user may have written (the renderer adds it)."""
     return re.sub(r"^\s*kilde\s*:\s*", "", source, flags=re.IGNORECASE).rstrip(".")
 
+
 def lower_first(name: str) -> str:
     """"Rådgivere (SOF og BIF)" → "rådgivere (SOF og BIF)": lower case inside a sentence, acronyms kept."""
     return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
 
 def _survey_item_row(survey, item, results) -> list[str] | None:
     points = survey.item_map.time_points
@@ -102,7 +107,8 @@ def _survey_item_row(survey, item, results) -> list[str] | None:
     if first is not None and last is not None and first.percent is not None and last.percent is not None:
         change = numfmt.points(round(last.percent) - round(first.percent))
     n_parts = [f"{numfmt.integer(r.n_valid)}" for r in (first, last) if r is not None]
-    question = f"{item.question} (andel {item.share_description})" + (" †" if item.direction == "lower_is_better" else "")
+    reversed_mark = " †" if item.direction == "lower_is_better" else ""
+    question = f"{item.question} (andel {item.share_description})" + reversed_mark
     return [
         question,
         survey.item_map.population,
@@ -111,6 +117,7 @@ def _survey_item_row(survey, item, results) -> list[str] | None:
         change,
         " / ".join(n_parts),
     ]
+
 
 def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
     """Start and end shares side by side for the linked items measured at both time points."""
@@ -126,11 +133,14 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
             starts.append(change.start.percent)
             ends.append(change.end.percent)
             sources.append(source_text(survey.source))
-            populations.append(f"{survey.time_label(change.start.time_point)} → {survey.time_label(change.end.time_point)}")
+            start, end = survey.time_label(change.start.time_point), survey.time_label(change.end.time_point)
+            populations.append(f"{start} → {end}")
     if not labels:
         return None
     start_label, end_label = populations[0].split(" → ")
-    png = figures.survey_start_end(labels, starts, ends, start_label, end_label, f"{code.key} {code.name}: andele ved start og slut")
+    png = figures.survey_start_end(
+        labels, starts, ends, start_label, end_label, f"{code.key} {code.name}: andele ved start og slut"
+    )
     described = "; ".join(
         f"{label.rstrip(' †').replace(chr(10), ' ')}: {numfmt.percent(a)} ved start og {numfmt.percent(b)} ved slut"
         for label, a, b in zip(labels, starts, ends)
@@ -139,10 +149,12 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
         title=f"Spørgsmål knyttet til {code.key} {code.name} ved start og slut",
         png=png,
         alt_text=f"Søjlediagram over andelen af gyldige svar ved start og slut. {described}.",
-        note="Andel af gyldige svar; n fremgår af tabellen ovenfor. † Andelen måler en belastning; et fald er en forbedring."
+        note="Andel af gyldige svar; n fremgår af tabellen ovenfor. † Andelen måler en belastning; et fald er en "
+        "forbedring."
         if any(label.endswith("†") for label in labels) else "Andel af gyldige svar; n fremgår af tabellen ovenfor.",
         source="; ".join(dict.fromkeys(sources)) + ".",
     )
+
 
 def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> list:
     rows, sources, start_labels, end_labels, reversed_ = [], [], set(), set(), False
@@ -163,9 +175,11 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> li
     if not rows:
         return []
     note = (
-        f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; slut: {', '.join(sorted(end_labels))}. "
+        f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; "
+        f"slut: {', '.join(sorted(end_labels))}. "
         "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele, i procentpoint. "
-        f"Andele bygget på færre end {SUPPRESS_BELOW} svar vises ikke (–); færre end {FLAG_BELOW} er markeret."
+        f"Andele bygget på færre end {data.survey_limits.suppress_below} svar vises ikke (–); færre end "
+        f"{data.survey_limits.flag_below} er markeret."
     )
     if reversed_:
         note += " † Andelen måler en belastning; her er et fald en forbedring."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workbench.lang import numbers as numfmt
 from workbench.material.codebook import Code
 from workbench.report.data import ChapterData
 from workbench.report.model import (
@@ -30,10 +31,12 @@ def factors_intro(data: ChapterData) -> Section:
         rows.append([f"{code.key} {code.name}"] + cells)
     return Section(
         "faktorer",
-        "Ni virksomme faktorer",
+        numfmt.count_words(len(data.codebook.factors), "virksom faktor", "virksomme faktorer").capitalize(),
         [
             Paragraph(
-                "På tværs af interview og observationer peger medarbejdere og familier på ni forhold, der har betydning "
+                "På tværs af interview og observationer peger medarbejdere og familier på "
+                f"{numfmt.count_words(len(data.codebook.factors), 'forhold', 'forhold', neuter=True)}, der har "
+                "betydning "
                 "for et bedre samarbejde om komplekse familiesager. Tabellen viser, i hvor mange dokumenter i hver "
                 "gruppe faktoren omtales."
             ),
@@ -41,11 +44,13 @@ def factors_intro(data: ChapterData) -> Section:
                 title="De virksomme faktorer omtalt pr. respondentgruppe",
                 columns=["Faktor"] + [g.name for g in groups],
                 rows=rows,
-                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, af alle gruppens dokumenter.",
+                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, af alle gruppens "
+                "dokumenter.",
                 source=SOURCE_CODINGS,
             ),
         ],
     )
+
 
 def factor_section(data: ChapterData, code: Code) -> Section:
     memo = data.memo(code.key)

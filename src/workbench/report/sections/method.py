@@ -7,6 +7,7 @@ from collections import Counter
 from workbench.coding import evidence
 from workbench.lang import numbers as numfmt
 from workbench.material.corpus import TYPE_LABELS
+from workbench.report import text_da
 from workbench.report.data import ChapterData
 from workbench.report.model import (
     BulletList,
@@ -15,12 +16,8 @@ from workbench.report.model import (
     Section,
     Table,
 )
-from workbench.report.sections.blocks import (
-    SMALL_GROUP,
-)
 from workbench.selfeval.form import ADHERENCE
 from workbench.selfeval.period import Period
-from workbench.surveys.summary import FLAG_BELOW, SUPPRESS_BELOW
 
 # the chapter's data-sources table counts transcripts; self-evaluations have their own table
 SOURCE_TYPES = ("interview", "observation", "focus_group")
@@ -63,6 +60,7 @@ def data_sources_table(data: ChapterData) -> Table:
         source="Evaluators anonymiserede transskriptioner og observationsnoter; egne beregninger.",
     )
 
+
 def _quantitative_sources(data: ChapterData) -> Table | None:
     rows = []
     if data.selfeval_table is not None:
@@ -89,6 +87,7 @@ def _quantitative_sources(data: ChapterData) -> Table | None:
         "antallet af gyldige svar pr. spørgsmål kan være lavere (se bilag).",
         source="Supportteamets selvevalueringer og projektets spørgeskemaer; egne beregninger.",
     )
+
 
 def _agreement_sentence(data: ChapterData) -> Paragraph | None:
     if not data.agreements:
@@ -118,16 +117,19 @@ def _agreement_sentence(data: ChapterData) -> Paragraph | None:
         + "; ".join(parts) + ". " + resolution + " Enigheden pr. kode fremgår af bilaget."
     )
 
+
 def method_section(data: ChapterData) -> Section:
     included = data.corpus.included
     interviews = sum(1 for d in included if d.meta.type == "interview")
     observations = sum(1 for d in included if d.meta.type == "observation")
     blocks: list = [
         Paragraph(
-            "Evalueringen er principfokuseret (Patton 2017): den undersøger, om de fem guidende principper "
+            "Evalueringen er principfokuseret (Patton 2017): den undersøger, om "
+            f"{text_da.the_count(len(data.codebook.principles), 'guidende princip', 'guidende principper')} "
             "efterleves, om de er meningsfulde og brugbare for medarbejderne, og om de bidrager til den ønskede "
-            "udvikling for familierne. Kvalitative data er kodet efter en fælles kodebog med principperne, de ni "
-            "virksomme faktorer og indsatsens øvrige temaer (se bilag). Kodningen er trianguleret med "
+            "udvikling for familierne. Kvalitative data er kodet efter en fælles kodebog med principperne, "
+            f"{text_da.the_count(len(data.codebook.factors), 'virksomme faktor', 'virksomme faktorer')} "
+            "og indsatsens øvrige temaer (se bilag). Kodningen er trianguleret med "
             "supportteamets halvårlige selvevalueringer og med spørgeskemaer til familier og rådgivere."
         ),
         Heading("Kvalitative data", 2),
@@ -142,7 +144,8 @@ def method_section(data: ChapterData) -> Section:
         blocks.append(
             Paragraph(
                 f"Tabellerne i kapitlet tæller kodede segmenter (talerskift eller afsnit) i kodningen fra "
-                f"{data.primary_coder} og, hvor materialet er dobbeltkodet og uenighederne afgjort, i konsensuskodningen. Et "
+                f"{data.primary_coder} og, hvor materialet er dobbeltkodet og uenighederne afgjort, i "
+                "konsensuskodningen. Et "
                 "segment tælles én gang pr. kode og valens, uanset hvor mange gange det er kodet."
             )
         )
@@ -156,15 +159,25 @@ def method_section(data: ChapterData) -> Section:
         Heading("Metodiske forbehold", 2),
         BulletList(
             [
-                ("De interviewede rådgivere og forældre kan være mere positivt stemt over for indsatsen end gruppen "
-                "som helhed, da de har takket ja til et interview."),
-                ("Citater illustrerer fund; de er ikke i sig selv et mål for, hvor udbredt en oplevelse er. Antal "
-                "kodede segmenter viser, hvor meget et tema fylder i materialet, ikke hvor mange der mener det."),
-                (f"Grupper med færre end {SMALL_GROUP} dokumenter er markeret med *; her skal tal tolkes varsomt. "
-                "Citatangivelser er gjort mere generelle, hvor en gruppe er så lille, at en person kan genkendes."),
-                (f"Andele i spørgeskemaerne er beregnet af gyldige svar; »Ved ikke« og blanke svar er udeladt. Andele "
-                f"bygget på færre end {SUPPRESS_BELOW} svar vises ikke, og andele bygget på færre end "
-                f"{FLAG_BELOW} svar er markeret. Ændringer angives i procentpoint."),
+                (
+                    "De interviewede rådgivere og forældre kan være mere positivt stemt over for indsatsen end gruppen "
+                    "som helhed, da de har takket ja til et interview."
+                ),
+                (
+                    "Citater illustrerer fund; de er ikke i sig selv et mål for, hvor udbredt en oplevelse er. Antal "
+                    "kodede segmenter viser, hvor meget et tema fylder i materialet, ikke hvor mange der mener det."
+                ),
+                (
+                    f"Grupper med færre end {data.settings.small_group_documents} dokumenter er markeret med *; her "
+                    "skal tal tolkes varsomt. "
+                    "Citatangivelser er gjort mere generelle, hvor en gruppe er så lille, at en person kan genkendes."
+                ),
+                (
+                    "Andele i spørgeskemaerne er beregnet af gyldige svar; »Ved ikke« og blanke svar er udeladt. "
+                    "Andele "
+                    f"bygget på færre end {data.survey_limits.suppress_below} svar vises ikke, og andele bygget på "
+                    f"færre end {data.survey_limits.flag_below} svar er markeret. Ændringer angives i procentpoint."
+                ),
                 "Udviklingen beskrives som bidrag og udvikling, ikke som effekt, da der ikke er en kontrolgruppe.",
                 "Materiale fra personer, der har trukket deres samtykke tilbage, indgår ikke.",
             ]

@@ -19,7 +19,6 @@ from workbench.report.model import (
     Table,
 )
 from workbench.report.sections.blocks import (
-    SMALL_GROUP,
     SOURCE_CODINGS,
     markdown_blocks,
     memo_intro,
@@ -36,8 +35,9 @@ QUOTES_PER_PRINCIPLE = 4
 
 
 def principles_intro(data: ChapterData) -> Section:
+    principles = data.codebook.principles
     rows = []
-    for code in data.codebook.principles:
+    for code in principles:
         ev = data.evidence(code.key)
         latest = "–"
         selfeval_rows = data.selfeval_rows(code.key)
@@ -49,12 +49,13 @@ def principles_intro(data: ChapterData) -> Section:
                      numfmt.integer(sum(r.segments["udfordrende"] for r in ev)), latest])
     blocks: list = [
         Paragraph(
-            "Indsatsen styres af fem guidende principper. De to første retter sig mod arbejdet med familien, de tre "
-            "sidste mod de organisatoriske rammer. For hvert princip samler kapitlet, hvad der har understøttet og "
+            "Indsatsen styres af "
+            f"{numfmt.count_words(len(principles), 'guidende princip', 'guidende principper', neuter=True)}. "
+            "For hvert princip samler kapitlet, hvad der har understøttet og "
             "udfordret princippet, på tværs af interview, observationer, selvevalueringer og spørgeskemaer."
         ),
         Table(
-            title="De fem principper i materialet",
+            title=f"{text_da.the_count(len(principles), 'princip', 'principper').capitalize()} i materialet",
             columns=["Princip", "Understøttende segmenter", "Udfordrende segmenter", "Selvevaluering, seneste halvår"],
             rows=rows,
             note="Segmenter kodet med princippet efter valens; selvevaluering er teamets gennemsnitlige vurdering af "
@@ -66,16 +67,19 @@ def principles_intro(data: ChapterData) -> Section:
         labels = sorted(data.selfeval_table["period"].unique(), key=Period.parse)
         blocks.append(
             Figure(
-                title="Supportteamets vurdering af efterlevelsen af de fem principper pr. halvår",
+                title="Supportteamets vurdering af efterlevelsen af "
+                f"{text_da.the_count(len(principles), 'princip', 'principper')} pr. halvår",
                 png=figures.selfeval_trend_png(data.project),
                 alt_text="Linjediagram med en linje pr. princip, der viser supportteamets gennemsnitlige vurdering af, "
                 f"i hvilken grad teamet har arbejdet efter princippet, fra {Period.parse(labels[0]).label} til "
                 f"{Period.parse(labels[-1]).label}.",
-                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). " + text_da.disagreement_note(),
+                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). "
+                + text_da.disagreement_note(data.disagreement_limits),
                 source="Supportteamets halvårlige selvevalueringer.",
             )
         )
     return Section("principper", "Fem guidende principper", blocks)
+
 
 def principle_section(data: ChapterData, code: Code) -> Section:
     memo = data.memo(code.key)
@@ -87,7 +91,8 @@ def principle_section(data: ChapterData, code: Code) -> Section:
     for heading in (memos.SUPPORTING, memos.CHALLENGING):
         blocks.append(Heading(heading, 2))
         body = sections.get(heading, "").strip()
-        blocks += markdown_blocks(body) if body else [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
+        missing = [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
+        blocks += markdown_blocks(body) if body else missing
     blocks += [Heading("Datagrundlag", 2), evidence_block(data, code)]
     quotes = quote_blocks(data, code, QUOTES_PER_PRINCIPLE)
     if quotes:
@@ -98,15 +103,22 @@ def principle_section(data: ChapterData, code: Code) -> Section:
     number = code.key[1:] if code.key[1:].isdigit() else code.key
     return Section(code.key, f"Princip {number} – {code.name}", blocks)
 
+
 def evidence_block(data: ChapterData, code: Code) -> Table:
     rows = []
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for row in data.evidence(code.key):
         persons = "–" if row.persons is None else numfmt.integer(row.persons)
         rows.append(
-            [row.group + small_group_mark(row), f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}", persons,
-             numfmt.integer(row.segments["understøttende"]), numfmt.integer(row.segments["udfordrende"]),
-             numfmt.integer(row.segments["neutral"]), numfmt.integer(valence_sum(row))]
+            [
+                row.group + small_group_mark(data, row),
+                f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}",
+                persons,
+                numfmt.integer(row.segments["understøttende"]),
+                numfmt.integer(row.segments["udfordrende"]),
+                numfmt.integer(row.segments["neutral"]),
+                numfmt.integer(valence_sum(row)),
+            ]
         )
         totals.update(row.segments)
         totals["documents"] += row.documents
@@ -118,13 +130,14 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
          numfmt.integer(totals["udfordrende"]), numfmt.integer(totals["neutral"]),
          numfmt.integer(totals["understøttende"] + totals["udfordrende"] + totals["neutral"])]
     )
-    flagged = any(small_group_mark(r) for r in data.evidence(code.key))
+    flagged = any(small_group_mark(data, r) for r in data.evidence(code.key))
     note = (
         "Dokumenter: dokumenter i gruppen med mindst ét segment kodet med princippet. Personer: interviewede "
-        "personer, der omtaler princippet (observationer tæller ikke som personer). Segmenter tælles én gang pr. valens."
+        "personer, der omtaler princippet (observationer tæller ikke som personer). Segmenter tælles én gang pr. "
+        "valens."
     )
     if flagged:
-        note += f" * Færre end {SMALL_GROUP} dokumenter i gruppen."
+        note += f" * Færre end {data.settings.small_group_documents} dokumenter i gruppen."
     return Table(
         title=f"Kodede segmenter om {code.key} {code.name} fordelt på respondentgruppe og valens",
         columns=["Respondentgruppe", "Dokumenter", "Personer", "Understøttende", "Udfordrende", "Neutral", "I alt"],
@@ -132,6 +145,7 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
         note=note,
         source=SOURCE_CODINGS,
     )
+
 
 def selfeval_blocks(data: ChapterData, code: Code) -> list:
     rows = data.selfeval_rows(code.key)
@@ -145,7 +159,9 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         part = rows[rows["item"] == item].set_index("period")
         cells = []
         for period in periods:
-            if period in part.index:
+            if period in part.index and part.loc[period]["suppressed"]:
+                cells.append("–")
+            elif period in part.index:
                 record = part.loc[period]
                 mark = " !" if record["disagreement"] else ""
                 cells.append(f"{numfmt.decimal(record['mean'], 1)} ({int(record['min'])}–{int(record['max'])}){mark}")
@@ -160,7 +176,10 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         columns=["Spørgsmål"] + labels,
         rows=table_rows,
         note=f"Gennemsnit (laveste–højeste svar) på en skala fra {scale.min} til {scale.max}. Besvarelser pr. halvår: "
-        f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note()}",
+        f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note(data.disagreement_limits)} "
+        + (
+            text_da.selfeval_suppression_note(data.project.settings.min_respondents) if rows["suppressed"].any() else ""
+        ),
         source="Supportteamets halvårlige selvevalueringer; egne beregninger.",
     )
     png = figures.selfeval_principle_trend(
@@ -182,8 +201,10 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
     )
     return [Heading("Supportteamets selvevaluering", 3), table, figure]
 
+
 def _sign(value: float) -> int:
     return (value > 0) - (value < 0)
+
 
 def triangulation(data: ChapterData, code: Code) -> list:
     lines = []
@@ -220,9 +241,11 @@ def triangulation(data: ChapterData, code: Code) -> list:
                     best = (gain, item, change, survey)
     if best is not None:
         gain, item, change, survey = best
+        assert change.start.percent is not None and change.end.percent is not None  # as change_points is
         lines.append(
-            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) {text_da.survey_share(change.start)} → "
-            f"{text_da.survey_share(change.end)} ({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
+            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
+            f"{text_da.survey_share(change.start)} → {text_da.survey_share(change.end)} "
+            f"({numfmt.points(change.change_points)}, "
             f"n = {change.start.n_valid} / {change.end.n_valid})."
         )
         directions.append(_sign(round(gain)))

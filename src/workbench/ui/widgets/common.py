@@ -32,6 +32,13 @@ class StatusLine:
     def saved(self, what: str) -> None:
         self.widget.value = f"✔ Gemt kl. {dt.datetime.now():%H:%M:%S} – {html.escape(what)}"
 
+    def warn(self, text: str) -> None:
+        """Saved, but something needs the user's attention (e.g. possible personal data in a draft)."""
+        self.widget.value = (
+            f'<span style="color:#8a5300;white-space:pre-wrap">✔ Gemt kl. {dt.datetime.now():%H:%M:%S} – '
+            f"⚠ {html.escape(text)}</span>"
+        )
+
     def info(self, text: str) -> None:
         self.widget.value = html.escape(text)
 

@@ -1,10 +1,11 @@
 """The self-evaluation form (`notebooks/02_selvevaluering.ipynb`, served as a Voilà app).
 
-`SelfEvalApp` has two parts: the form (respondent, half year, one Accordion section per principle with
-its score and free-text items, "Gem kladde" and "Indsend") and "Teamets opsummering" (the summary
-table with disagreements highlighted, and the trend chart). Choosing a respondent and half year loads
-their draft or submitted answer, so submitting again edits it; all validation, storage and history
-happen in `workbench.selfeval`.
+`SelfEvalApp` has two parts: the form (who, half year, one Accordion section per principle with its
+score and free-text items, "Gem kladde" and "Indsend") and "Teamets opsummering" (the summary table with
+disagreements highlighted, and the trend chart, both suppressed below the project's minimum number of
+respondents). Who answers comes from the hub login when there is one; without a hub the respondent types
+their initials, and opening their answers again needs the personal code they got at their first save.
+Nobody sees a list of colleagues. All validation, storage and history happen in `workbench.selfeval`.
 """
 
 from __future__ import annotations
@@ -16,25 +17,31 @@ import ipywidgets as w
 
 from workbench.errors import WorkbenchError
 from workbench.project import Project
+from workbench.project.identity import Identity, hub_identity
 from workbench.report.figures import selfeval_trend_png
-from workbench.report.text_da import disagreement_note, selfeval_summary
-from workbench.selfeval.answers import (
-    SelfEvaluation,
-    check_respondent,
-    current_answer,
-    new_evaluation,
-    period_dirs,
-    respondents,
-)
+from workbench.report.text_da import disagreement_note, selfeval_summary, selfeval_suppression_note
+from workbench.selfeval.access import check_code, create_code, has_code
+from workbench.selfeval.answers import SelfEvaluation, check_respondent, current_answer, new_evaluation, period_dirs
 from workbench.selfeval.form import ADHERENCE, FormItem, load_form
 from workbench.selfeval.period import Period
-from workbench.selfeval.store import save_draft, submit
-from workbench.selfeval.summary import summary_table
+from workbench.selfeval.store import personal_data, save_draft, submit
+from workbench.selfeval.summary import DisagreementLimits, summary_table
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 DISAGREEMENT_COLOUR = "#fde2e1"
 _HELP = "color:#555555;font-size:90%;margin:0 0 4px 0"
 _REQUIRED = '<span style="color:#b00020" title="skal udfyldes">*</span>'
+# A phone is 390 px wide: the form stacks, each 1-5 scale stays on one line and buttons are finger-sized.
+_CSS = """<style>
+.wb-form { max-width: 820px; }
+.wb-form .wb-scale .widget-toggle-button { min-width: 44px; width: 44px; height: 44px; margin: 0 4px 0 0; }
+.wb-form .wb-scale { flex-wrap: nowrap !important; }
+.wb-form .wb-buttons .jupyter-button { height: 44px; min-width: 130px; }
+.wb-form .wb-field { width: 100%; max-width: 360px; }
+.wb-form textarea { width: 100% !important; }
+.wb-status { position: sticky; bottom: 0; background: #ffffff; padding: 6px 0; z-index: 10; }
+@media (max-width: 600px) { .wb-form .wb-trend img { width: 100% !important; } }
+</style>"""
 
 
 def _item_html(item: FormItem) -> str:
@@ -46,8 +53,9 @@ def _item_html(item: FormItem) -> str:
 class SelfEvalApp:
     """The support team's half-yearly form and its own summary."""
 
-    def __init__(self, project: Project, today: dt.date | None = None):
+    def __init__(self, project: Project, today: dt.date | None = None, identity: Identity | None = None):
         self.project = project
+        self.identity_given = identity
         self.status = StatusLine()
         self._loaded = False  # the widgets hold a stored answer (so choosing someone new clears them)
         try:
@@ -65,13 +73,25 @@ class SelfEvalApp:
         codebook = project.codebook
         current = Period.containing(today)
         periods = sorted({current, current.previous()} | {p for p, _ in period_dirs(project)}, reverse=True)
-        self.respondent = w.Combobox(
-            options=respondents(project), placeholder="fx AK", ensure_option=False, continuous_update=False,
-            description="Initialer eller pseudonym *", style={"description_width": "initial"},
+        self.identity: Identity | None = self.identity_given or hub_identity(project.settings)
+        if self.identity is not None and self.identity.role != "support":
+            self.identity = None  # an evaluator trying the form answers as anyone would, with initials and a code
+        # no list of initials: nobody should learn from the form who else has answered
+        self.respondent = w.Text(
+            value=self.identity.respondent if self.identity else "", placeholder="fx AK", continuous_update=False,
+            description="Dine initialer eller dit pseudonym *", style={"description_width": "initial"},
+            layout=w.Layout(width="100%", max_width="360px"), disabled=self.identity is not None,
         )
+        self.code = w.Password(
+            placeholder="fx K7QM-2XPA", description="Din personlige kode", style={"description_width": "initial"},
+            layout=w.Layout(width="100%", max_width="360px", display="none"),
+        )
+        self.open_button = w.Button(description="Åbn mine svar", icon="unlock", layout=w.Layout(display="none"))
         self.period = w.Dropdown(
             options=[(p.label, str(p)) for p in periods], value=str(current), description="Halvår *",
+            layout=w.Layout(width="100%", max_width="360px"),
         )
+        self._unlocked: set[str] = set()  # respondents whose code was typed in this session
 
         self.scores: dict[tuple[str, str], w.ToggleButtons] = {}
         self.texts: dict[tuple[str, str], w.Textarea] = {}
@@ -86,12 +106,18 @@ class SelfEvalApp:
                 if item.kind == "score":
                     scale = self.form.scale_of(item)
                     control = w.ToggleButtons(
-                        options=[(f"{step} {scale.labels[step]}", step) for step in scale.steps], value=None,
-                        tooltips=[scale.labels[step] for step in scale.steps], style={"button_width": "auto"},
+                        options=[(str(step), step) for step in scale.steps], value=None,
+                        tooltips=[scale.labels[step] for step in scale.steps],
                     )
+                    control.add_class("wb-scale")
                     self.scores[(principle, item.key)] = control
+                    first, last = scale.steps[0], scale.steps[-1]
+                    children.append(w.HTML(
+                        f'<div style="{_HELP}">{first} = {html.escape(scale.labels[first])} … '
+                        f'{last} = {html.escape(scale.labels[last])}</div>'
+                    ))
                 else:
-                    control = w.Textarea(layout=w.Layout(width="95%", height="6em"))
+                    control = w.Textarea(layout=w.Layout(width="100%", height="6em"))
                     self.texts[(principle, item.key)] = control
                 children.append(control)
             sections.append(w.VBox(children))
@@ -109,22 +135,31 @@ class SelfEvalApp:
             description="Spørgsmål",
         )
         self.summary_html = w.HTML()
-        self.trend_image = w.Image(format="png", layout=w.Layout(max_width="900px"))
-
+        self.trend_image = w.Image(format="png", layout=w.Layout(max_width="900px", width="100%"))
+        self.trend_image.add_class("wb-trend")
+        who = w.HTML(
+            f'<div style="{_HELP}">Du er logget ind som <b>{html.escape(self.identity.login)}</b>; dine svar gemmes '
+            f"under pseudonymet <b>{html.escape(self.identity.respondent or '')}</b>, og kun du kan se dem.</div>"
+            if self.identity else f'<div style="{_HELP}">{html.escape(self.form.respondent_help)}</div>'
+        )
+        buttons = w.HBox([self.save_button, self.submit_button], layout=w.Layout(flex_flow="row wrap"))
+        buttons.add_class("wb-buttons")
+        self.status.widget.add_class("wb-status")
         self.widget = w.VBox([
             w.HTML(f"<h2>{html.escape(self.form.title)}</h2><p>{html.escape(self.form.intro)}</p>"),
-            w.HBox([self.respondent, self.period]),
-            w.HTML(f'<div style="{_HELP}">{html.escape(self.form.respondent_help)}</div>'),
+            self.respondent, who, w.HTML(_CSS), self.code, self.open_button, self.period,
             w.HTML(f'<div style="{_HELP}">Felter markeret med {_REQUIRED} skal udfyldes, før du kan indsende.</div>'),
             self.sections,
-            w.HBox([self.save_button, self.submit_button]),
+            buttons,
             self.status.widget,
             w.HTML("<h2>Teamets opsummering</h2>"),
             self.summary_item,
             self.summary_html,
             self.trend_image,
         ])
+        self.widget.add_class("wb-form")
 
+        self.open_button.on_click(lambda _: self._on_open())
         self.respondent.observe(self._on_choice, "value")
         self.period.observe(self._on_choice, "value")
         self.save_button.on_click(lambda _: self.save())
@@ -154,11 +189,33 @@ class SelfEvalApp:
         for (principle, key), control in self.texts.items():
             control.value = (evaluation.value(principle, key) or "") if evaluation else ""
 
+    def _needs_code(self, name: str) -> bool:
+        return self.identity is None and name not in self._unlocked and has_code(self.project, name)
+
     @reports_errors
     def _on_choice(self, _change=None) -> None:
         if not (self.respondent.value or "").strip():
             return
         name = check_respondent(self.respondent.value)
+        if self._needs_code(name):
+            if self._loaded:  # never leave one person's answers on screen for another
+                self._fill(None)
+                self._loaded = False
+            self.code.layout.display = self.open_button.layout.display = None
+            self.status.info(f"{name} har allerede svar. Skriv din personlige kode og tryk «Åbn mine svar».")
+            return
+        self._load(name)
+
+    @reports_errors
+    def _on_open(self) -> None:
+        name = check_respondent(self.respondent.value or "")
+        check_code(self.project, name, self.code.value)
+        self._unlocked.add(name)
+        self.code.value = ""
+        self.code.layout.display = self.open_button.layout.display = "none"
+        self._load(name)
+
+    def _load(self, name: str) -> None:
         period = Period.parse(self.period.value)
         existing = current_answer(self.project, self.form, period, name)
         if existing is None:
@@ -178,14 +235,33 @@ class SelfEvalApp:
             self.status.info(f"Din kladde fra {when} er hentet. Gør den færdig og indsend, når du er klar.")
 
     def _evaluation(self) -> SelfEvaluation:
-        return new_evaluation(check_respondent(self.respondent.value or ""), self.period.value, self.answers())
+        name = check_respondent(self.respondent.value or "")
+        if self._needs_code(name):
+            raise WorkbenchError(f"{name} har allerede svar. Skriv din personlige kode og tryk «Åbn mine svar» først.")
+        return new_evaluation(name, self.period.value, self.answers())
+
+    def _new_code_text(self, name: str) -> str:
+        """The first save without a login creates the respondent's personal code, shown this once."""
+        if self.identity is not None or has_code(self.project, name):
+            return ""
+        code = create_code(self.project, name)
+        self._unlocked.add(name)
+        return f" Din personlige kode er {code}. Skriv den ned: du skal bruge den for at åbne dine svar igen."
 
     @reports_errors
     def save(self) -> None:
         evaluation = self._evaluation()
         save_draft(self.project, evaluation)
         self._loaded = True
-        self.status.saved("kladden er gemt. Den tæller først med i opsummeringen, når du indsender.")
+        code = self._new_code_text(evaluation.respondent)
+        found = personal_data(self.project, evaluation)
+        if found:  # the draft is kept, but marked until the text is fixed: a submission would be refused
+            self.status.warn(
+                "kladden er gemt, men teksten kan indeholde personoplysninger. Skriv om, før du indsender:\n"
+                + "\n".join(found) + code
+            )
+            return
+        self.status.saved("kladden er gemt. Den tæller først med i opsummeringen, når du indsender." + code)
 
     @reports_errors
     def submit(self) -> None:
@@ -195,8 +271,8 @@ class SelfEvalApp:
             self.sections.selected_index = self.form.principles.index(missing[0][0])
         submit(self.project, evaluation)
         self._loaded = True
-        self.status.saved("besvarelsen er indsendt. Tak! Du kan rette den og indsende igen.")
-        self.respondent.options = respondents(self.project)
+        code = self._new_code_text(evaluation.respondent)
+        self.status.saved("besvarelsen er indsendt. Tak! Du kan rette den og indsende igen." + code)
         self.refresh_summary()
 
     # -- the team's summary
@@ -214,11 +290,20 @@ class SelfEvalApp:
             self.summary_html.value = "<i>Der er endnu ingen indsendte besvarelser at vise.</i>"
             self.trend_image.value = b""
             return
+        if rows["suppressed"].all():
+            self.summary_html.value = (
+                f"<i>{html.escape(selfeval_suppression_note(self.project.settings.min_respondents))}</i>"
+            )
+            self.trend_image.value = b""
+            return
         shown = selfeval_summary(rows).drop(columns="Spørgsmål")
         styled = shown.style.hide(axis="index").set_table_styles(
             [{"selector": "td, th", "props": "padding: 2px 12px; text-align: left"}]
         ).apply(
             lambda row: [f"background-color:{DISAGREEMENT_COLOUR}" if row["Uenighed"] else "" for _ in row], axis=1
         )
-        self.summary_html.value = styled.to_html() + f'<div style="{_HELP}">{html.escape(disagreement_note())}</div>'
+        notes = disagreement_note(DisagreementLimits.of(self.project))
+        if rows["suppressed"].any():
+            notes += " " + selfeval_suppression_note(self.project.settings.min_respondents)
+        self.summary_html.value = styled.to_html() + f'<div style="{_HELP}">{html.escape(notes)}</div>'
         self.trend_image.value = image

@@ -112,6 +112,7 @@ class CodingView:
         self.show_suggestions = w.Checkbox(value=True, description="Forslag", indent=False,
                                            layout=w.Layout(width="80px"))
         self.progress_label = w.HTML(layout=w.Layout(margin="0 0 0 8px"))
+        self.log_warning = w.HTML()  # skipped lines in a coding log: stays until the log is repaired
         self.transcript = TranscriptView(height=VIEW_HEIGHT, layout=w.Layout(flex="1 1 auto", min_width="0"))
         for kind, handler in (("select", self._on_select), ("turn", self._on_turn), ("pick", self._on_pick),
                               ("key", self._on_key), ("accept", self._on_accept), ("reject", self._on_reject)):
@@ -162,7 +163,16 @@ class CodingView:
         self.panel.add_class("wb-panel")
         header = w.HBox([self.coder, self.document, self.other_coder, self.show_suggestions, self.progress_label],
                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        return w.VBox([header, w.HBox([self.transcript, self.panel], layout=w.Layout(width="100%"))])
+        return w.VBox([header, self.log_warning,
+                       w.HBox([self.transcript, self.panel], layout=w.Layout(width="100%"))])
+
+    def _show_log_warning(self) -> None:
+        if self._coder is not None:
+            self.store.unreadable_lines(self._coder)  # reads the coder's log, so its warning shows at once
+        warning = self.store.unreadable_warning()
+        self.log_warning.value = (
+            f'<span style="color:#b00020;white-space:pre-wrap">⚠ {html.escape(warning)}</span>' if warning else ""
+        )
 
     def _build_codes(self) -> None:
         """The code buttons, by group: principles and factors shown, further groups folded."""
@@ -278,6 +288,7 @@ class CodingView:
         ]
 
     def _show_progress(self) -> None:
+        self._show_log_warning()
         if self._document is None:
             self.progress_label.value = ""
         elif self._coder is None:

@@ -9,11 +9,12 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, display
 
+from workbench.coding.store import CONSENSUS
 from workbench.material.codebook import Code, Codebook
 from workbench.material.corpus import TYPE_LABELS, Document
 
 ALL = ""  # the "Alle" choice of a filter; ipywidgets shows an empty selection for None
-CONSENSUS_CODER = "konsensus"
+CONSENSUS_CODER = CONSENSUS  # the coder a resolved comparison is saved as
 
 
 def text_colour(background: str) -> str:

@@ -1,36 +1,35 @@
 """`workbench assessments [--json] [--round R] [--xlsx [FIL]]`: the evaluator's judgements and the agreement
-between assessors. Registered on the main parser by `register(subparsers)`."""
+between assessors. Registered on the main parser by `register(commands)` (see ui/cli/__init__.py)."""
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from workbench.judgements.development import standing
-from workbench.judgements.model import CONSENSUS, GUIDE, QUESTIONS, criterion_label
-from workbench.judgements.store import check_round, load_assessments
-from workbench.judgements.table import agreement_rows, development_rows, judgement_rows, problem_rows
-from workbench.lang import numbers
-from workbench.project import Project
-from workbench.selfeval.answers import Period
+from workbench.ui.cli.common import Commands, project_of
+
+if TYPE_CHECKING:
+    from workbench.judgements.store import Assessments
+    from workbench.project import Project
 
 HELP = "principvurderinger: niveau, begrundelse og belæg pr. princip og runde, og enigheden mellem bedømmere"
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("assessments", help=HELP, description=HELP)
-    p.add_argument("--project", default=argparse.SUPPRESS, help="projektmappen")
+def register(commands: Commands) -> None:
+    p = commands.add("assessments", cmd_assessments, HELP)
     p.add_argument("--json", action="store_true")
     p.add_argument("--round", metavar="R", help="kun denne runde (halvår), fx 2025-H2")
     p.add_argument("--xlsx", nargs="?", const="", metavar="FIL.xlsx",
                    help="skriv også vurderingerne til Excel (standard: exports/vurderinger.xlsx)")
-    p.set_defaults(handler=cmd_assessments)
 
 
 def cmd_assessments(args) -> int:
-    project = Project(Path(args.project))
+    from workbench.judgements.store import check_round, load_assessments
+    from workbench.judgements.table import agreement_rows, development_rows, judgement_rows, problem_rows
+
+    project = project_of(args)
     round_ = check_round(args.round) if args.round else None
     assessments = load_assessments(project)
     rubric = project.settings.rubric
@@ -63,9 +62,14 @@ def _cell(label: str | None, width: int) -> str:
     return f"{(label or '–'):<{width}}"
 
 
-def render(project: Project, assessments, agreement: list[dict], problems: list[dict], round_: str | None,
-           development: Sequence[dict] = ()) -> str:
+def render(project: Project, assessments: Assessments, agreement: list[dict], problems: list[dict],
+           round_: str | None, development: Sequence[dict] = ()) -> str:
     """The judgements as Danish text tables: per round and principle, one line per assessor."""
+    from workbench.judgements.development import standing
+    from workbench.judgements.model import GUIDE, QUESTIONS, criterion_label
+    from workbench.lang import numbers
+    from workbench.selfeval.period import Period
+
     labels = {level.key: level.label for level in project.settings.rubric.levels}
     rounds = [round_] if round_ else assessments.rounds()
     if not any(assessments.in_round(r) for r in rounds):
@@ -89,10 +93,10 @@ def render(project: Project, assessments, agreement: list[dict], problems: list[
                 continue
             lines.append(header)
             for j in mine:
-                guide = " ".join(_short(labels[j.level(g)]) if j.level(g) else "–" for g in GUIDE)
-                name = "konsensus" if j.assessor == CONSENSUS else j.assessor
-                lines.append("  " + _cell(name, 12) + "".join(_cell(labels.get(j.level(q)), width) for q in QUESTIONS)
-                             + guide)
+                guide = " ".join(_short(labels[level]) if (level := j.level(g)) else "–" for g in GUIDE)
+                name = j.assessor  # the consensus is stored as its own assessor, shown by that name
+                levels = "".join(_cell(labels.get(j.level(q) or ""), width) for q in QUESTIONS)
+                lines.append("  " + _cell(name, 12) + levels + guide)
             moved = [d for d in development if (d["round"], d["principle"]) == (current, code.key) and d["steps"]]
             if moved:
                 since = Period.parse(moved[0]["previous_round"]).label
