@@ -110,10 +110,7 @@ class Lab:
                     // whole pixels: Chromium starts no selection at some fractional mouse positions
                     return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];
                 };
-                const holder = where.filter(w => w[0] <= start).pop()[1];
-                const view = root.querySelector('.wb-tr-scroll').getBoundingClientRect();
-                const place = holder.getBoundingClientRect();
-                if (place.top < view.top || place.bottom > view.bottom) holder.scrollIntoView({block: 'center'});
+                where.filter(w => w[0] <= start).pop()[1].scrollIntoView({block: 'center'});
                 const first = point(start + 1), last = point(end - 2);
                 return {first, last};
             }""",
@@ -299,7 +296,8 @@ def test_a_second_coder_is_shown_read_only_and_undo_writes_events(lab, app):
     app.locator(".wb-status", has_text="fortrudt").wait_for()
     assert lab.codings() == []
     lines = (lab.project / "codings" / "PW.jsonl").read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line)["action"] for line in lines] == ["add", "remove"]  # undo is an event too
+    actions = [json.loads(line).get("action") for line in lines]
+    assert [a for a in actions if a] == ["add", "remove"]  # undo is an event too
     lab.page.wait_for_function("() => !document.querySelector('.wb-tr span.wb-c')")
     assert [c.code for c in Project(lab.project).coding_store().codings("KL")] == ["P4"]  # read-only: untouched
 
