@@ -37,6 +37,16 @@ class CodingApp:
         self.tabs.add_class("wb-app")
         self.tabs.observe(self._on_tab, "selected_index")
 
+    @property
+    def coder(self):
+        """The coder's name field (the coding view's)."""
+        return self.coding.coder
+
+    @property
+    def log_warning(self):
+        """The warning about unreadable lines in a coding log, shown above the text."""
+        return self.coding.log_warning
+
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.tabs._repr_mimebundle_(**kwargs)
         # what a front end without widget support shows instead of the tabs
