@@ -487,3 +487,18 @@ def test_matrices_show_tables_and_heatmaps_and_export_them(app, mini_project):
     assert exported.loc["P3 Kontakt", "Rådgivere (SOF og BIF)"] == 1
     assert (mini_project / "exports" / "matrix_princip_faktor.png").read_bytes().startswith(b"\x89PNG")
     assert "Gemt kl." in app.matrices.status.value
+
+
+def test_on_the_team_server_the_login_is_the_coder_name(mini_project, monkeypatch):
+    (mini_project / "project.yaml").write_text(
+        "hub_users:\n  evaluator1: {role: evaluator}\n  nanna: {role: evaluator, coder: NP}\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("JUPYTERHUB_USER", "evaluator1")
+    app = CodingApp(Project(mini_project))
+    assert (app.coder.value, app.coder.disabled) == ("evaluator1", True)
+    monkeypatch.setenv("JUPYTERHUB_USER", "nanna")
+    assert CodingApp(Project(mini_project)).coder.value == "NP"
+    monkeypatch.setenv("JUPYTERHUB_USER", "fremmed")  # logged in, but not listed: no coding under any name
+    stranger = CodingApp(Project(mini_project))
+    assert stranger.coder.disabled and not stranger.coder.value
+    assert "står ikke under hub_users" in stranger.coding.status.value

@@ -25,6 +25,7 @@ from workbench.lang import numbers as numfmt
 from workbench.material.codebook import VALENCES, Codebook
 from workbench.material.corpus import Document
 from workbench.project import Project
+from workbench.project.identity import hub_identity
 from workbench.ui.widgets.coding.shared import code_button, document_label
 from workbench.ui.widgets.coding.tools import CodeManager, Reanchor, TextSearch
 from workbench.ui.widgets.coding.undo import UndoLog
@@ -92,6 +93,19 @@ class CodingView:
         self.stale_ids: set[str] = set()
         self.on_codebook = None  # the app's hook: the other views follow a changed codebook
         self.widget = self._build()
+        self._take_hub_identity()
+
+    def _take_hub_identity(self) -> None:
+        """On a team server the login decides who codes: the coder field is set from it and locked."""
+        try:
+            identity = hub_identity(self.project.settings)
+        except WorkbenchError as exc:  # logged in, but not in project.yaml's hub_users: say so, code nothing
+            self.coder.disabled = True
+            self.status.error(exc)
+            return
+        if identity is not None and identity.coder:
+            self.coder.value = identity.coder
+            self.coder.disabled = True
 
     # -- building
 
