@@ -22,6 +22,8 @@ import pytest
 import yaml
 from test_browser import BIN, CHROMIUM, CHROMIUM_ARGS, FIXTURES, KERNEL_START_MS, REPO, UI_MS, _log_tail, _require
 
+from workbench.project import Project
+
 PASSWORD = "proeve-kodeord-1"
 HUB_USERS = {
     "evaluator1": {"role": "evaluator"},
@@ -202,6 +204,41 @@ def test_a_support_team_member_gets_the_form_only_and_only_their_own_answers(pro
     saved = yaml.safe_load((project / "selfeval" / "2025-H2" / "S1.yaml").read_text(encoding="utf-8"))
     assert saved["respondent"] == "S1" and saved["status"] == "indsendt"
     assert not (project / "selfeval" / ".adgangskoder.yaml").exists()  # the login was enough
+
+
+def test_an_evaluator_codes_in_jupyterlab_under_their_login(project, tmp_path):
+    with trial_hub(project, tmp_path) as url, browser() as chromium:
+        context, page = log_in(chromium, url, "evaluator1")
+        assert "/lab/tree/notebooks/01_kodning.ipynb" in page.url
+        page.wait_for_selector(".jp-Notebook", timeout=KERNEL_START_MS)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], .jp-KernelStatus",
+                               timeout=KERNEL_START_MS)
+        choose = page.get_by_role("button", name="Select", exact=True)  # JupyterLab may ask for the kernel first
+        try:
+            choose.wait_for(timeout=15_000)
+            choose.click()
+        except Exception:  # noqa: BLE001 - no question asked: the kernel was already chosen
+            pass
+        page.locator(".jp-CodeCell .cm-content").first.click()  # as a person runs the cell
+        page.keyboard.press("Shift+Enter")
+        app = page.locator(".wb-app").first
+        coder = app.get_by_placeholder("initialer eller pseudonym")
+        coder.wait_for(timeout=KERNEL_START_MS)
+        assert coder.input_value() == "evaluator1" and coder.is_disabled()  # nobody codes under another name
+        app.locator(".widget-dropdown", has_text="Dokument:").locator("select").select_option(
+            label="INT-RAD-01 · Rådgivere (SOF og BIF) · Interview")
+        page.wait_for_function(
+            "() => (document.querySelector('.wb-tr')?.dataset.drawn || '').startsWith('INT-RAD-01:')",
+                               timeout=UI_MS)
+        page.locator(".wb-num", has_text="4").first.click()  # the whole of turn 4
+        app.get_by_text("»Samtykket er afgørende.").wait_for()
+        app.locator(".wb-code-button", has_text="P3 Kontakt").click()
+        app.locator(".wb-status", has_text="Gemt kl.").wait_for()
+        page.screenshot(path=str(tmp_path / "evaluator.png"))
+        context.close()
+    [coding] = Project(project).coding_store().codings("evaluator1")
+    assert (coding.code, coding.doc_id) == ("P3", "INT-RAD-01")
+    assert Project(project).corpus.get("INT-RAD-01").body[coding.start:coding.end].startswith("Samtykket er afgørende.")
 
 
 def test_the_steering_group_downloads_the_chapter_and_nothing_else(project, tmp_path):
