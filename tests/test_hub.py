@@ -227,9 +227,8 @@ def test_an_evaluator_codes_in_jupyterlab_under_their_login(project, tmp_path):
         assert coder.input_value() == "evaluator1" and coder.is_disabled()  # nobody codes under another name
         app.locator(".widget-dropdown", has_text="Dokument:").locator("select").select_option(
             label="INT-RAD-01 · Rådgivere (SOF og BIF) · Interview")
-        page.wait_for_function(
-            "() => (document.querySelector('.wb-tr')?.dataset.drawn || '').startsWith('INT-RAD-01:')",
-                               timeout=UI_MS)
+        drawn = "() => (document.querySelector('.wb-tr')?.dataset.drawn || '').startsWith('INT-RAD-01:')"
+        page.wait_for_function(drawn, timeout=UI_MS)
         page.locator(".wb-num", has_text="4").first.click()  # the whole of turn 4
         app.get_by_text("»Samtykket er afgørende.").wait_for()
         app.locator(".wb-code-button", has_text="P3 Kontakt").click()
