@@ -15,6 +15,7 @@ import pandas as pd
 from workbench.coding import evidence
 from workbench.coding.agreement import AgreementReport, agreement
 from workbench.io.text import read_text as read_user_text
+from workbench.judgements.chapter import AssessmentChapter, PrincipleAssessment, chapter_assessments
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
 from workbench.project.settings import ProjectSettings
@@ -97,6 +98,26 @@ class ChapterData:
         return evidence.Evidence(
             current, self.corpus, self.codebook, self.primary_coder, self.settings.min_group_size
         )
+
+    @cached_property
+    def assessments(self) -> AssessmentChapter:
+        """The evaluators' judgements of the latest judged round (none filled in by the software)."""
+        return chapter_assessments(self.project)
+
+    def assessment(self, key: str) -> PrincipleAssessment | None:
+        return next((a for a in self.assessments.principles if a.principle == key), None)
+
+    @cached_property
+    def source_kinds(self) -> list[str]:
+        """The kinds of data the project holds, in Danish, for sentences that name the sources."""
+        types = {d.meta.type for d in self.corpus.included}
+        kinds = [name for kind, name in (("interview", "interview"), ("focus_group", "fokusgrupper"),
+                                         ("observation", "observationer")) if kind in types]
+        if self.selfeval_table is not None:
+            kinds.append("selvevalueringer")
+        if self.surveys:
+            kinds.append("spørgeskemaer")
+        return kinds
 
     def evidence(self, code: str) -> list[evidence.EvidenceRow]:
         return self.evidence_index.table(code)

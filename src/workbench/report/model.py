@@ -21,6 +21,15 @@ class Heading:
 class Paragraph:
     text: str
     italic: bool = False
+    placeholder: bool = False  # a text the evaluator has still to write: highlighted in Word
+
+
+MISSING_MEMO = "Memo ikke skrevet endnu."
+
+
+def missing_memo() -> Paragraph:
+    """What stands where the evaluator's memo is missing, marked so it is seen in Word."""
+    return Paragraph(MISSING_MEMO, italic=True, placeholder=True)
 
 
 @dataclass

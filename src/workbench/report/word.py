@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -128,6 +128,8 @@ class _Renderer:
         paragraph = self.doc.add_paragraph()
         run = paragraph.add_run(block.text)
         run.italic = block.italic
+        if block.placeholder:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
     def bullets(self, block: BulletList) -> None:
         for item in block.items:
@@ -136,7 +138,7 @@ class _Renderer:
     def quote_block(self, block: Quote) -> None:
         paragraph = self.doc.add_paragraph(style=self.quote)
         paragraph.paragraph_format.left_indent = Cm(1)
-        paragraph.add_run(f"“{block.text}”").italic = True
+        paragraph.add_run(f"»{block.text}«").italic = True
         paragraph.add_run(f" ({block.attribution})")
 
     def _caption(self, kind: str, number: int, title: str) -> None:

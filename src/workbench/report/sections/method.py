@@ -118,6 +118,26 @@ def _agreement_sentence(data: ChapterData) -> Paragraph | None:
     )
 
 
+def _material_count(interviews: int, observations: int) -> str:
+    parts = [numfmt.count_noun(interviews, "interview", "interview")] if interviews else []
+    if observations:
+        parts.append(numfmt.count_noun(observations, "mødeobservation", "mødeobservationer"))
+    return text_da.join_and(parts) or "ingen dokumenter endnu"
+
+
+def _triangulation_sentence(data: ChapterData) -> str:
+    """Which sources the coding is set beside; only those the project holds."""
+    others = []
+    if data.selfeval_table is not None:
+        others.append("supportteamets halvårlige selvevalueringer")
+    if data.surveys:
+        populations = list(dict.fromkeys(s.item_map.population for s in data.surveys))
+        others.append(f"spørgeskemaer til {text_da.join_and(populations)}")
+    if not others:
+        return "Der indgår hverken selvevalueringer eller spørgeskemaer; fundene bygger alene på det kvalitative materiale."
+    return f"Kodningen er holdt op mod {text_da.join_and(others)}."
+
+
 def method_section(data: ChapterData) -> Section:
     included = data.corpus.included
     interviews = sum(1 for d in included if d.meta.type == "interview")
@@ -129,14 +149,12 @@ def method_section(data: ChapterData) -> Section:
             "efterleves, om de er meningsfulde og brugbare for medarbejderne, og om de bidrager til den ønskede "
             "udvikling for familierne. Kvalitative data er kodet efter en fælles kodebog med principperne, "
             f"{text_da.the_count(len(data.codebook.factors), 'virksomme faktor', 'virksomme faktorer')} "
-            "og indsatsens øvrige temaer (se bilag). Kodningen er trianguleret med "
-            "supportteamets halvårlige selvevalueringer og med spørgeskemaer til familier og rådgivere."
+            "og indsatsens øvrige temaer (se bilag). " + _triangulation_sentence(data)
         ),
         Heading("Kvalitative data", 2),
         Paragraph(
-            f"Det kvalitative materiale består af {numfmt.count_noun(interviews, 'interview', 'interview')} og "
-            f"{numfmt.count_noun(observations, 'mødeobservation', 'mødeobservationer')}. Tabellen viser fordelingen "
-            "på respondentgrupper."
+            f"Det kvalitative materiale består af {_material_count(interviews, observations)}. Tabellen viser "
+            "fordelingen på respondentgrupper."
         ),
         data_sources_table(data),
     ]
