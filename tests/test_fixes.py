@@ -76,6 +76,7 @@ def _torn_log(project_dir: Path) -> Path:
     store.add("NP", document, "F1", segment=document.segments[2])
     log = project_dir / "codings" / "NP.jsonl"
     lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    # line 1 is the format header, 2 and 3 the codings: torn line 2, hand-edited line 5
     lines.insert(1, '{"action": "add", "id": "x1", "at": 5, "fields": {"doc_id": \n')  # torn by a crash
     lines.append('{"hånd": "redigeret"}\n')  # valid JSON, not an event
     log.write_text("".join(lines), encoding="utf-8")
@@ -91,7 +92,7 @@ def test_cli_commands_that_read_codings_warn_about_skipped_lines(mini_project):
         )
         assert result.returncode == 0, result.stderr
         assert "Advarsel: 2 linje(r) i kodningsloggen kunne ikke læses" in result.stderr
-        assert "codings/NP.jsonl, linje 2, 4" in result.stderr
+        assert "codings/NP.jsonl, linje 2, 5" in result.stderr
 
 
 def test_a_command_that_reads_no_codings_does_not_warn(mini_project, capsys):
@@ -104,7 +105,7 @@ def test_the_coding_notebook_shows_the_skipped_lines(mini_project):
     _torn_log(mini_project)
     app = CodingApp(Project(mini_project))
     app.coder.value = "NP"
-    assert "codings/NP.jsonl, linje 2, 4" in app.log_warning.value
+    assert "codings/NP.jsonl, linje 2, 5" in app.log_warning.value
     assert "Ret eller slet linjen" in app.log_warning.value
 
 
@@ -154,7 +155,7 @@ def test_chapter_notebook_and_terminal_show_the_same_agreement_rows(mini_project
 
 def test_the_consensus_coder_is_named_in_one_place():
     # the judgements' consensus assessor (judgements.model.CONSENSUS) is another role with the same word
-    judgements = {SRC / "workbench" / "judgements" / "model.py", SRC / "workbench" / "ui" / "cli_assessments.py"}
+    judgements = {SRC / "workbench" / "judgements" / "model.py"}
     definitions = [
         f"{path.relative_to(SRC)}:{number}"
         for path in SRC.rglob("*.py")
@@ -162,4 +163,4 @@ def test_the_consensus_coder_is_named_in_one_place():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if re.search(r"""["']konsensus["']""", line)
     ]
-    assert definitions == ["workbench/coding/store.py:42"] and CONSENSUS == "konsensus"
+    assert [d.split(":")[0] for d in definitions] == ["workbench/coding/store.py"] and CONSENSUS == "konsensus"

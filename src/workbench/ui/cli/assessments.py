@@ -66,7 +66,7 @@ def render(project: Project, assessments: Assessments, agreement: list[dict], pr
            round_: str | None, development: Sequence[dict] = ()) -> str:
     """The judgements as Danish text tables: per round and principle, one line per assessor."""
     from workbench.judgements.development import standing
-    from workbench.judgements.model import CONSENSUS, GUIDE, QUESTIONS, criterion_label
+    from workbench.judgements.model import GUIDE, QUESTIONS, criterion_label
     from workbench.lang import numbers
     from workbench.selfeval.period import Period
 
@@ -94,7 +94,7 @@ def render(project: Project, assessments: Assessments, agreement: list[dict], pr
             lines.append(header)
             for j in mine:
                 guide = " ".join(_short(labels[level]) if (level := j.level(g)) else "–" for g in GUIDE)
-                name = "konsensus" if j.assessor == CONSENSUS else j.assessor
+                name = j.assessor  # the consensus is stored as its own assessor, shown by that name
                 levels = "".join(_cell(labels.get(j.level(q) or ""), width) for q in QUESTIONS)
                 lines.append("  " + _cell(name, 12) + levels + guide)
             moved = [d for d in development if (d["round"], d["principle"]) == (current, code.key) and d["steps"]]
