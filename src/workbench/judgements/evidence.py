@@ -186,6 +186,8 @@ class EvidenceIndex:
             return {}
         found = {}
         for row in summary_table(self.project).itertuples():
+            if row.suppressed:  # too few answers to show; its figures can't be cited
+                continue
             ref = selfeval_ref(row.principle, row.period, row.item)
             found[ref] = SelfevalEvidence(
                 ref, row.principle, row.period, row.item, row.item_label, int(row.n), float(row.mean),

@@ -28,7 +28,8 @@ def selfeval_summary(table: pd.DataFrame) -> pd.DataFrame:
         "n": [numfmt.integer(n) for n in table["n"]],
         "Gns.": [numfmt.decimal(v, 1) for v in table["mean"]],
         "Median": [numfmt.decimal(v, 1) for v in table["median"]],
-        "Min–maks": ["–" if s else f"{int(a)}–{int(b)}" for a, b, s in zip(table["min"], table["max"], table["suppressed"])],
+        "Min–maks": ["–" if s else f"{int(a)}–{int(b)}"
+                     for a, b, s in zip(table["min"], table["max"], table["suppressed"])],
         "Sd": [numfmt.decimal(v, 1) for v in table["sd"]],
         "Uenighed": ["uenighed" if d else "" for d in table["disagreement"]],
     }, columns=SELFEVAL_COLUMNS)

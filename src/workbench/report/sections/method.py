@@ -134,7 +134,10 @@ def _triangulation_sentence(data: ChapterData) -> str:
         populations = list(dict.fromkeys(s.item_map.population for s in data.surveys))
         others.append(f"spørgeskemaer til {text_da.join_and(populations)}")
     if not others:
-        return "Der indgår hverken selvevalueringer eller spørgeskemaer; fundene bygger alene på det kvalitative materiale."
+        return (
+            "Der indgår hverken selvevalueringer eller spørgeskemaer; fundene bygger alene på det kvalitative "
+            "materiale."
+        )
     return f"Kodningen er holdt op mod {text_da.join_and(others)}."
 
 

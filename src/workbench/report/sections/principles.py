@@ -50,6 +50,8 @@ def principles_intro(data: ChapterData) -> Section:
             latest = numfmt.decimal(last["mean"], 1)
         rows.append([f"{code.key} {code.name}", numfmt.integer(sum(r.segments["understøttende"] for r in ev)),
                      numfmt.integer(sum(r.segments["udfordrende"] for r in ev)), latest, one_line(data, code.key)])
+    judged = data.assessments.round
+    judged_column = "Evaluators vurdering" + (f" {round_label(judged)}" if judged else "")
     blocks: list = [
         Paragraph(
             "Indsatsen styres af "
@@ -61,7 +63,7 @@ def principles_intro(data: ChapterData) -> Section:
         Table(
             title=f"{text_da.the_count(len(principles), 'princip', 'principper').capitalize()} i materialet",
             columns=["Princip", "Understøttende segmenter", "Udfordrende segmenter", "Selvevaluering, seneste halvår",
-                     f"Evaluators vurdering{' ' + round_label(data.assessments.round) if data.assessments.round else ''}"],
+                     judged_column],
             rows=rows,
             note="Segmenter kodet med princippet efter valens; selvevaluering er teamets gennemsnitlige vurdering af "
             "efterlevelsen (1–5) i seneste halvår; vurderingen er evaluatorernes niveau for relevans, efterlevelse og "
@@ -183,7 +185,7 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         rows=table_rows,
         note=f"Gennemsnit (laveste–højeste svar) på en skala fra {scale.min} til {scale.max}. Besvarelser pr. halvår: "
         f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note(data.disagreement_limits)} "
-        + (text_da.selfeval_suppression_note(data.project.settings.min_respondents) if rows["suppressed"].any() else ""),
+        + (text_da.selfeval_suppression_note(data.settings.min_respondents) if rows["suppressed"].any() else ""),
         source="Supportteamets halvårlige selvevalueringer; egne beregninger.",
     )
     png = figures.selfeval_principle_trend(
@@ -235,7 +237,8 @@ def sources_side_by_side(data: ChapterData, code: Code) -> list:
             f"{numfmt.decimal(a['mean'], 1)} i {Period.parse(a['period']).label} (n = {int(a['n'])}) og "
             f"{numfmt.decimal(b['mean'], 1)} i {Period.parse(b['period']).label} (n = {int(b['n'])})."
         )
-    falling, rising = [], []
+    falling: list[str] = []
+    rising: list[str] = []
     for survey in data.surveys:
         for change in survey_changes(survey, data.survey_results[survey.name]):
             item = next(i for i in survey.item_map.items if i.key == change.item)
