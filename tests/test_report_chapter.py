@@ -16,6 +16,13 @@ def chapter(chapter_project, tmp_path):
     return docx.Document(str(out))
 
 
+def counted_chapter(project_dir, out):
+    """The chapter with every group shown, as if one interviewed person were enough to hide in."""
+    path = project_dir / "codebook" / "codebook.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("min_persons: 3", "min_persons: 1"), encoding="utf-8")
+    return docx.Document(str(export_chapter(Project(project_dir), out)))
+
+
 def texts(document):
     return [p.text for p in document.paragraphs]
 
@@ -50,7 +57,8 @@ def test_one_section_per_principle_with_statement_and_memo_headings(chapter):
     assert "Memo ikke skrevet endnu." in body  # P2 has no memo yet
 
 
-def test_evidence_table_counts_segments_by_group_and_valence(chapter):
+def test_evidence_table_counts_segments_by_group_and_valence(chapter_project, tmp_path):
+    chapter = counted_chapter(chapter_project, tmp_path / "k.docx")
     rows = table_after(chapter, caption(chapter, "Kodede segmenter om P1 Familien"))
     assert rows[0] == [
         "Respondentgruppe",
@@ -146,7 +154,8 @@ def test_one_principle_section_alone_from_the_cli(chapter_project, capsys):
     assert headings == ["Princip 3 – Kontakt"]
 
 
-def test_the_sources_side_by_side_name_each_source_and_state_no_verdict(chapter):
+def test_the_sources_side_by_side_name_each_source_and_state_no_verdict(chapter_project, tmp_path):
+    chapter = counted_chapter(chapter_project, tmp_path / "k.docx")
     body = texts(chapter)
     p2 = body.index("Princip 2 – Sammenhæng")
     section = body[p2 : body.index("Princip 3 – Kontakt")]

@@ -34,6 +34,8 @@ def test_make_run_equivalent_writes_the_chapter(mini_project, capsys):
 
 
 def test_data_sources_table_counts_groups_and_types_and_leaves_out_withdrawn(mini_project, tmp_path):
+    path = mini_project / "codebook" / "codebook.yaml"  # every group shown, as if one person could hide
+    path.write_text(path.read_text(encoding="utf-8").replace("min_persons: 3", "min_persons: 1"), encoding="utf-8")
     out = write_docx(build_chapter(Project(mini_project)), tmp_path / "k.docx")
     document = docx.Document(str(out))
     sources = table_rows(document.tables[0])

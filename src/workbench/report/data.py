@@ -119,6 +119,22 @@ class ChapterData:
             kinds.append("spørgeskemaer")
         return kinds
 
+    @cached_property
+    def small_groups(self) -> set[str]:
+        """Names of the respondent groups with interviews from fewer people than the group's minimum: their
+        counts are suppressed in every table, so no one can be recognised by them."""
+        found = set()
+        for group in self.codebook.respondent_groups:
+            people = evidence.persons_in(self.corpus, group.key)
+            minimum = group.min_persons if group.min_persons is not None else self.settings.min_group_size
+            if 0 < people < minimum:
+                found.add(group.name)
+        return found
+
+    def shown_evidence(self, code: str) -> list[evidence.EvidenceRow]:
+        """The evidence rows whose counts may be printed (small groups left out of every sum)."""
+        return [r for r in self.evidence(code) if r.group not in self.small_groups]
+
     def evidence(self, code: str) -> list[evidence.EvidenceRow]:
         return self.evidence_index.table(code)
 

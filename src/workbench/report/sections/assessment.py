@@ -43,7 +43,7 @@ def question_evidence(data: ChapterData, question: EvaluationQuestion) -> list:
     rows = []
     for key in question.principles:
         code = data.codebook.code(key)
-        ev = data.evidence(key)
+        ev = data.shown_evidence(key)
         rows.append([f"{code.key} {code.name}", numfmt.integer(sum(r.segments["understøttende"] for r in ev)),
                      numfmt.integer(sum(r.segments["udfordrende"] for r in ev)), one_line(data, key)])
     judged = data.assessments.round

@@ -16,6 +16,7 @@ from workbench.report.model import (
     Section,
     Table,
 )
+from workbench.report.sections.blocks import SUPPRESSED, suppression_note
 from workbench.selfeval.form import ADHERENCE
 from workbench.selfeval.period import Period
 
@@ -35,18 +36,27 @@ def data_sources_table(data: ChapterData) -> Table:
             numfmt.integer(len(docs)), numfmt.integer(sum(d.word_count for d in docs))
         ]
 
+    suppressed = [SUPPRESSED] * (len(types) + 2)
+    shown: list = []
     for group in codebook.respondent_groups:
         docs = [d for d in included if d.meta.group == group.key]
         if not docs:
             continue
+        if group.name in data.small_groups:  # a single leader's interview would be named by its word count
+            rows.append([group.name] + suppressed)
+            continue
+        shown += docs
         rows.append(row(group.name, docs))
         units = sorted({d.meta.unit for d in docs if d.meta.unit})
         if group.key == "radgiver" and len(units) > 1:
+            minimum = group.min_persons if group.min_persons is not None else data.settings.min_group_size
             for unit in units:
-                rows.append(row(f"   heraf {unit}", [d for d in docs if d.meta.unit == unit]))
-    rows.append(row("I alt", included))
+                part = [d for d in docs if d.meta.unit == unit]
+                small = 0 < evidence.persons_in(corpus, group.key, unit) < minimum
+                rows.append([f"   heraf {unit}"] + suppressed if small else row(f"   heraf {unit}", part))
+    rows.append(row("I alt", shown))
     withdrawn = len(corpus.withdrawn)
-    note = f"N = {numfmt.count_noun(len(included), 'dokument', 'dokumenter')}."
+    note = f"N = {numfmt.count_noun(len(shown), 'dokument', 'dokumenter')}." + suppression_note(data)
     if withdrawn:
         note += (
             f" {numfmt.count_noun(withdrawn, 'dokument', 'dokumenter')} er udeladt, fordi samtykket er trukket tilbage;"

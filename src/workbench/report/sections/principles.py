@@ -22,10 +22,12 @@ from workbench.report.model import (
 )
 from workbench.report.sections.blocks import (
     SOURCE_CODINGS,
+    SUPPRESSED,
     markdown_blocks,
     memo_intro,
     quote_blocks,
     small_group_mark,
+    suppression_note,
     survey_blocks,
     valence_sum,
 )
@@ -41,7 +43,7 @@ def principles_intro(data: ChapterData) -> Section:
     principles = data.codebook.principles
     rows = []
     for code in principles:
-        ev = data.evidence(code.key)
+        ev = data.shown_evidence(code.key)
         latest = "–"
         selfeval_rows = data.selfeval_rows(code.key)
         if selfeval_rows is not None:
@@ -116,6 +118,9 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
     rows = []
     totals: Counter[str] = Counter()
     for row in data.evidence(code.key):
+        if row.group in data.small_groups:
+            rows.append([row.group] + [SUPPRESSED] * 6)
+            continue
         persons = "–" if row.persons is None else numfmt.integer(row.persons)
         rows.append(
             [
@@ -146,6 +151,7 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
     )
     if flagged:
         note += f" * Færre end {data.settings.small_group_documents} dokumenter i gruppen."
+    note += suppression_note(data)
     return Table(
         title=f"Kodede segmenter om {code.key} {code.name} fordelt på respondentgruppe og valens",
         columns=["Respondentgruppe", "Dokumenter", "Personer", "Understøttende", "Udfordrende", "Neutral", "I alt"],
@@ -220,7 +226,7 @@ def _adherence_change(data: ChapterData, code: Code):
 def sources_side_by_side(data: ChapterData, code: Code) -> list:
     """Each source's own figures for the principle, and where they move apart, in neutral words; no verdict."""
     lines = []
-    rows = data.evidence(code.key)
+    rows = data.shown_evidence(code.key)
     supporting = sum(r.segments["understøttende"] for r in rows)
     challenging = sum(r.segments["udfordrende"] for r in rows)
     if supporting + challenging:
