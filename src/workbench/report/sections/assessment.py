@@ -14,7 +14,7 @@ from workbench.report.model import (
     Table,
     missing_memo,
 )
-from workbench.report.sections.blocks import SOURCE_CODINGS, markdown_blocks, source_text
+from workbench.report.sections.blocks import codings_source, markdown_blocks, source_text
 from workbench.report.sections.judgements import one_line, round_label
 
 
@@ -53,7 +53,7 @@ def question_evidence(data: ChapterData, question: EvaluationQuestion) -> list:
                  "Evaluators vurdering" + (f" {round_label(judged)}" if judged else "")],
         rows=rows,
         note="Principperne, kodebogen knytter til spørgsmålet; segmenter kodet med princippet efter valens.",
-        source=SOURCE_CODINGS,
+        source=codings_source(data),
     )]
     items, sources = [], []
     for survey in data.surveys:

@@ -20,7 +20,11 @@ from workbench.report.model import (
 )
 from workbench.surveys.summary import changes as survey_changes
 
-SOURCE_CODINGS = "Evaluators kodning af interview og mødeobservationer; egne beregninger."
+
+def codings_source(data: ChapterData) -> str:
+    """The Kilde line of tables counted from the codings, naming only the kinds of material the project has."""
+    kinds = [k for k in data.source_kinds if k in ("interview", "fokusgrupper", "observationer")]
+    return f"Evaluators kodning af {text_da.join_and(kinds) or 'materialet'}; egne beregninger."
 
 
 def markdown_blocks(text: str) -> list:

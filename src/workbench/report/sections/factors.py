@@ -14,7 +14,7 @@ from workbench.report.model import (
     missing_memo,
 )
 from workbench.report.sections.blocks import (
-    SOURCE_CODINGS,
+    codings_source,
     document_share,
     lower_first,
     markdown_blocks,
@@ -53,7 +53,7 @@ def group_intro(data: ChapterData, group: CodeGroup) -> Section:
             rows=rows,
             note="Antal dokumenter i gruppen med mindst ét segment kodet med koden, af alle gruppens "
             f"dokumenter. Grupper med færre end {data.settings.min_group_size} personer vises ikke (–).",
-            source=SOURCE_CODINGS,
+            source=codings_source(data),
         ),
     ]
     title = group.name if group.kind != "factor" else numfmt.count_words(

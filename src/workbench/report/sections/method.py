@@ -16,7 +16,7 @@ from workbench.report.model import (
     Section,
     Table,
 )
-from workbench.report.sections.blocks import SUPPRESSED, suppression_note
+from workbench.report.sections.blocks import SUPPRESSED, lower_first, suppression_note
 from workbench.selfeval.form import ADHERENCE
 from workbench.selfeval.period import Period
 
@@ -89,14 +89,24 @@ def _quantitative_sources(data: ChapterData) -> Table | None:
                 rows.append([survey.title, point.label, numfmt.integer(sheets)])
     if not rows:
         return None
+    counted = [text for text, present in (("indsendte selvevalueringer pr. halvår", data.selfeval_table is not None),
+                                          ("besvarede spørgeskemaer pr. måling", bool(data.surveys))) if present]
+    sources = [text for text, present in (("Supportteamets selvevalueringer", data.selfeval_table is not None),
+                                          ("projektets spørgeskemaer", bool(data.surveys))) if present]
     return Table(
-        title="Selvevalueringer og spørgeskemaer",
+        title=quantitative_title(data),
         columns=["Datakilde", "Måling", "Besvarelser"],
         rows=rows,
-        note="Besvarelser er indsendte selvevalueringer pr. halvår og besvarede spørgeskemaer pr. måling; "
-        "antallet af gyldige svar pr. spørgsmål kan være lavere (se bilag).",
-        source="Supportteamets selvevalueringer og projektets spørgeskemaer; egne beregninger.",
+        note=f"Besvarelser er {text_da.join_and(counted)}"
+        + ("; antallet af gyldige svar pr. spørgsmål kan være lavere (se bilag)." if data.surveys else "."),
+        source=f"{text_da.join_and(sources)}; egne beregninger.",
     )
+
+
+def quantitative_title(data: ChapterData) -> str:
+    held = [name for name, present in (("Selvevalueringer", data.selfeval_table is not None),
+                                       ("spørgeskemaer", bool(data.surveys))) if present]
+    return text_da.join_and(held).capitalize()
 
 
 def _agreement_sentence(data: ChapterData) -> Paragraph | None:
@@ -185,33 +195,81 @@ def method_section(data: ChapterData) -> Section:
         blocks.append(sentence)
     quantitative = _quantitative_sources(data)
     if quantitative is not None:
-        blocks += [Heading("Selvevalueringer og spørgeskemaer", 2), quantitative]
-    blocks += [
-        Heading("Metodiske forbehold", 2),
-        BulletList(
-            [
-                (
-                    "De interviewede rådgivere og forældre kan være mere positivt stemt over for indsatsen end gruppen "
-                    "som helhed, da de har takket ja til et interview."
-                ),
-                (
-                    "Citater illustrerer fund; de er ikke i sig selv et mål for, hvor udbredt en oplevelse er. Antal "
-                    "kodede segmenter viser, hvor meget et tema fylder i materialet, ikke hvor mange der mener det."
-                ),
-                (
-                    f"Grupper med færre end {data.settings.small_group_documents} dokumenter er markeret med *; her "
-                    "skal tal tolkes varsomt. "
-                    "Citatangivelser er gjort mere generelle, hvor en gruppe er så lille, at en person kan genkendes."
-                ),
-                (
-                    "Andele i spørgeskemaerne er beregnet af gyldige svar; »Ved ikke« og blanke svar er udeladt. "
-                    "Andele "
-                    f"bygget på færre end {data.survey_limits.suppress_below} svar vises ikke, og andele bygget på "
-                    f"færre end {data.survey_limits.flag_below} svar er markeret. Ændringer angives i procentpoint."
-                ),
-                "Udviklingen beskrives som bidrag og udvikling, ikke som effekt, da der ikke er en kontrolgruppe.",
-                "Materiale fra personer, der har trukket deres samtykke tilbage, indgår ikke.",
-            ]
-        ),
-    ]
+        blocks += [Heading(quantitative_title(data), 2), quantitative]
+    blocks += [Heading("Metodiske forbehold", 2), BulletList(limitations(data))]
     return Section("metode", "Evalueringens tilgang og data", blocks)
+
+
+SMALL_MATERIAL = 10  # fewer documents than this: the chapter says the findings are preliminary
+
+
+def limitations(data: ChapterData) -> list[str]:
+    """The caveats that hold for what this project has, and only those."""
+    included = [d for d in data.corpus.included if d.meta.type in SOURCE_TYPES]
+    interviewed = [g.name for g in data.codebook.respondent_groups
+                   if any(d.meta.group == g.key and d.meta.type in evidence.PERSON_TYPES for d in included)]
+    found = []
+    if interviewed:
+        found.append(
+            f"De interviewede ({text_da.join_and([lower_first(n) for n in interviewed])}) kan være mere positivt "
+            "stemt over for indsatsen end gruppen som helhed, da de har takket ja til et interview."
+        )
+    if len(included) < SMALL_MATERIAL:
+        found.append(
+            f"Det kvalitative materiale er lille ({numfmt.count_noun(len(included), 'dokument', 'dokumenter')}); "
+            "fundene er foreløbige og kan ændre sig, når flere interview og observationer kommer til."
+        )
+    if not any(d.meta.type == "observation" for d in included):
+        found.append("Der indgår ingen observationer; praksis beskrives alene gennem de interviewedes udsagn.")
+    found.append(
+        "Citater illustrerer fund; de er ikke i sig selv et mål for, hvor udbredt en oplevelse er. Antal kodede "
+        "segmenter viser, hvor meget et tema fylder i materialet, ikke hvor mange der mener det."
+    )
+    few = [g.name for g in data.codebook.respondent_groups
+           if 0 < sum(1 for d in included if d.meta.group == g.key) < data.settings.small_group_documents
+           and g.name not in data.small_groups]
+    if few:
+        found.append(
+            f"Grupper med færre end {data.settings.small_group_documents} dokumenter er markeret med * "
+            f"({text_da.join_and(few)}); her skal tal tolkes varsomt."
+        )
+    if data.small_groups:
+        found.append(
+            f"For {text_da.join_and(sorted(data.small_groups))} vises ingen tal, fordi for få personer er "
+            "interviewet til, at de ikke kan genkendes; citater fra gruppen og fra personer med en rolle, der er "
+            "alene i sin gruppe, har en bredere angivelse."
+        )
+    if data.selfeval_table is not None:
+        found.append(
+            "Selvevalueringerne er supportteamets egen vurdering af sit arbejde; de er ikke en ekstern måling og "
+            "kan påvirkes af, hvem der har svaret i det enkelte halvår."
+        )
+    if data.surveys:
+        found.append(
+            "Andele i spørgeskemaerne er beregnet af gyldige svar; »Ved ikke« og blanke svar er udeladt. Andele "
+            f"bygget på færre end {data.survey_limits.suppress_below} svar vises ikke, og andele bygget på færre "
+            f"end {data.survey_limits.flag_below} svar er markeret. Ændringer angives i procentpoint."
+        )
+        found += _attrition(data)
+    found.append("Udviklingen beskrives som bidrag og udvikling, ikke som effekt, da der ikke er en kontrolgruppe.")
+    if data.corpus.withdrawn:
+        found.append("Materiale fra personer, der har trukket deres samtykke tilbage, indgår ikke.")
+    return found
+
+
+def _attrition(data: ChapterData) -> list[str]:
+    """Surveys answered by different numbers of people at start and end: the change may be who answered."""
+    found = []
+    for survey in data.surveys:
+        points = survey.item_map.time_points
+        if len(points) < 2:
+            continue
+        first, last = (max((r.n_valid for r in data.survey_results[survey.name] if r.time_point == p.key), default=0)
+                       for p in (points[0], points[-1]))
+        if first != last:
+            found.append(
+                f"{survey.title}: {numfmt.integer(first)} svar ved {points[0].label} og {numfmt.integer(last)} ved "
+                f"{points[-1].label} (største antal gyldige svar pr. spørgsmål). Svarpersonerne er ikke "
+                "nødvendigvis de samme, så en ændring kan også skyldes, hvem der har svaret."
+            )
+    return found

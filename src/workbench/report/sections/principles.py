@@ -21,8 +21,8 @@ from workbench.report.model import (
     missing_memo,
 )
 from workbench.report.sections.blocks import (
-    SOURCE_CODINGS,
     SUPPRESSED,
+    codings_source,
     markdown_blocks,
     memo_intro,
     quote_blocks,
@@ -51,7 +51,9 @@ def principles_intro(data: ChapterData) -> Section:
             last = adherence.sort_values("period", key=lambda s: s.map(Period.parse)).iloc[-1]
             latest = numfmt.decimal(last["mean"], 1)
         rows.append([f"{code.key} {code.name}", numfmt.integer(sum(r.segments["understøttende"] for r in ev)),
-                     numfmt.integer(sum(r.segments["udfordrende"] for r in ev)), latest, one_line(data, code.key)])
+                     numfmt.integer(sum(r.segments["udfordrende"] for r in ev))]
+                    + ([latest] if data.selfeval_table is not None else []) + [one_line(data, code.key)])
+    has_selfeval = data.selfeval_table is not None
     judged = data.assessments.round
     judged_column = "Evaluators vurdering" + (f" {round_label(judged)}" if judged else "")
     blocks: list = [
@@ -64,13 +66,14 @@ def principles_intro(data: ChapterData) -> Section:
         ),
         Table(
             title=f"{text_da.the_count(len(principles), 'princip', 'principper').capitalize()} i materialet",
-            columns=["Princip", "Understøttende segmenter", "Udfordrende segmenter", "Selvevaluering, seneste halvår",
-                     judged_column],
+            columns=["Princip", "Understøttende segmenter", "Udfordrende segmenter"]
+            + (["Selvevaluering, seneste halvår"] if has_selfeval else []) + [judged_column],
             rows=rows,
-            note="Segmenter kodet med princippet efter valens; selvevaluering er teamets gennemsnitlige vurdering af "
-            "efterlevelsen (1–5) i seneste halvår; vurderingen er evaluatorernes niveau for relevans, efterlevelse og "
-            "bidrag til resultater.",
-            source=SOURCE_CODINGS + " Supportteamets selvevalueringer.",
+            note="Segmenter kodet med princippet efter valens; "
+            + ("selvevaluering er teamets gennemsnitlige vurdering af efterlevelsen (1–5) i seneste halvår; "
+               if has_selfeval else "")
+            + "vurderingen er evaluatorernes niveau for relevans, efterlevelse og bidrag til resultater.",
+            source=codings_source(data) + (" Supportteamets selvevalueringer." if has_selfeval else ""),
         ),
     ]
     if data.selfeval_table is not None:
@@ -157,7 +160,7 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
         columns=["Respondentgruppe", "Dokumenter", "Personer", "Understøttende", "Udfordrende", "Neutral", "I alt"],
         rows=rows,
         note=note,
-        source=SOURCE_CODINGS,
+        source=codings_source(data),
     )
 
 
