@@ -254,7 +254,7 @@ def sources_side_by_side(data: ChapterData, code: Code) -> list:
             if code.key not in item.principles or change.change_points is None:
                 continue
             assert change.start.percent is not None and change.end.percent is not None  # as change_points is
-            points = round(change.end.percent) - round(change.start.percent)
+            points = change.change_points
             lines.append(
                 f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
                 f"{text_da.survey_share(change.start)} ved start og {text_da.survey_share(change.end)} ved slut "
