@@ -131,6 +131,12 @@ class ChapterData:
                 found.add(group.name)
         return found
 
+    @cached_property
+    def shown_documents(self) -> list:
+        """The included documents outside the small groups: what every document count in the chapter counts."""
+        small = {g.key for g in self.codebook.respondent_groups if g.name in self.small_groups}
+        return [d for d in self.corpus.included if d.meta.group not in small]
+
     def shown_evidence(self, code: str) -> list[evidence.EvidenceRow]:
         """The evidence rows whose counts may be printed (small groups left out of every sum)."""
         return [r for r in self.evidence(code) if r.group not in self.small_groups]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from workbench.coding import evidence
+from workbench.judgements.model import GUIDE_TEXTS, QUESTION_TEXTS, criterion_label
 from workbench.lang import numbers as numfmt
 from workbench.material.corpus import TYPE_LABELS
 from workbench.report import text_da
@@ -162,7 +163,7 @@ def _triangulation_sentence(data: ChapterData) -> str:
 
 
 def method_section(data: ChapterData) -> Section:
-    included = data.corpus.included
+    included = data.shown_documents
     interviews = sum(1 for d in included if d.meta.type == "interview")
     observations = sum(1 for d in included if d.meta.type == "observation")
     blocks: list = [
@@ -196,6 +197,7 @@ def method_section(data: ChapterData) -> Section:
     quantitative = _quantitative_sources(data)
     if quantitative is not None:
         blocks += [Heading(quantitative_title(data), 2), quantitative]
+    blocks += judging_method(data)
     blocks += [Heading("Metodiske forbehold", 2), BulletList(limitations(data))]
     return Section("metode", "Evalueringens tilgang og data", blocks)
 
@@ -234,8 +236,9 @@ def limitations(data: ChapterData) -> list[str]:
             f"({text_da.join_and(few)}); her skal tal tolkes varsomt."
         )
     if data.small_groups:
+        small_names = text_da.join_and([lower_first(g) for g in sorted(data.small_groups)])
         found.append(
-            f"For {text_da.join_and(sorted(data.small_groups))} vises ingen tal, fordi for få personer er "
+            f"For {small_names} vises ingen tal, fordi for få personer er "
             "interviewet til, at de ikke kan genkendes; citater fra gruppen og fra personer med en rolle, der er "
             "alene i sin gruppe, har en bredere angivelse."
         )
@@ -273,3 +276,31 @@ def _attrition(data: ChapterData) -> list[str]:
                 "nødvendigvis de samme, så en ændring kan også skyldes, hvem der har svaret."
             )
     return found
+
+
+def judging_method(data: ChapterData) -> list:
+    """How the principles are judged: Patton's three questions, the GUIDE criteria and the rubric's levels."""
+    levels = data.settings.rubric.levels
+    return [
+        Heading("Vurdering af principperne", 2),
+        Paragraph(
+            "Evaluatorerne vurderer hvert princip selv; programmet viser datagrundlaget, men beregner ingen "
+            "vurdering. Hvert princip vurderes på tre spørgsmål og på de fem GUIDE-kriterier for et godt princip "
+            "(Patton 2017), med niveauerne på vurderingsskalaen nedenfor."
+        ),
+        Table(
+            title="Spørgsmål og GUIDE-kriterier i vurderingen af principperne",
+            columns=["Kriterium", "Spørgsmål"],
+            rows=[[criterion_label(k), t] for k, t in (*QUESTION_TEXTS.items(), *GUIDE_TEXTS.items())],
+            note="De tre første er spørgsmålene om princippets relevans, efterlevelse og bidrag; de fem sidste er "
+            "GUIDE-kriterierne (guiding, useful, inspiring, developmental, evaluable) for formuleringen.",
+            source="Patton 2017; projektets vurderingsskala (project.yaml).",
+        ),
+        Table(
+            title="Vurderingsskalaen",
+            columns=["Niveau", "Betydning"],
+            rows=[[level.label, level.description or "–"] for level in levels],
+            note="Niveauerne fra højeste til laveste.",
+            source="Projektets vurderingsskala (project.yaml).",
+        ),
+    ]
