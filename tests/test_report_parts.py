@@ -77,8 +77,8 @@ def test_recommendations_come_from_the_memo_and_references_from_the_project(with
     recommendations = body[body.index("Anbefalinger") + 1 : body.index("Litteraturliste")]
     assert recommendations == ["Fastholde koordineringen."]
     references = body[body.index("Litteraturliste") + 1 :]
-    assert references[:2] == ["KL 2022: Helhedsorienterede indsatser, Kommuneforlaget",
-                              "Patton, Michael Quinn 2017: Principles-Focused Evaluation – The GUIDE, The Guilford Press"]
+    assert references[0] == "KL 2022: Helhedsorienterede indsatser, Kommuneforlaget"
+    assert references[1].startswith("Patton, Michael Quinn 2017: Principles-Focused Evaluation")
 
 
 def test_without_the_memos_the_introduction_and_recommendations_are_marked_not_written(chapter_project, tmp_path):
