@@ -41,14 +41,23 @@ def group_intro(data: ChapterData, group: CodeGroup) -> Section:
             cells.append(document_share(data, row) if row else "–")
         rows.append([f"{code.key} {code.name}"] + cells)
     kind = "faktoren" if group.kind == "factor" else "koden"
+    # the factors' count in words follows the codebook (a group name would keep "Ni" after a factor is removed)
+    title = group.name if group.kind != "factor" else numfmt.count_words(
+        len(group.codes), "virksom faktor", "virksomme faktorer").capitalize()
     blocks: list = []
+    if group.kind == "factor":
+        blocks.append(Paragraph(
+            "Kodningen af de virksomme faktorer sætter fokus på "
+            f"{numfmt.count_words(len(group.codes), 'forhold', 'forhold', neuter=True)}, der kan have betydning for "
+            "samarbejdet; hvad materialet viser om hvert af dem, står i evaluators memo."
+        ))
     if group.description:
         blocks.append(Paragraph(group.description))
     blocks += [
         Paragraph(f"Tabellen viser, i hvor mange dokumenter i hver gruppe {kind} er kodet. Under hver kode står "
                   "kodebogens definition, evaluators memo og et citat."),
         Table(
-            title=f"{group.name}: kodede dokumenter pr. respondentgruppe",
+            title=f"{title}: kodede dokumenter pr. respondentgruppe",
             columns=["Kode"] + [g.name for g in respondents],
             rows=rows,
             note="Antal dokumenter i gruppen med mindst ét segment kodet med koden, af alle gruppens "
@@ -56,8 +65,6 @@ def group_intro(data: ChapterData, group: CodeGroup) -> Section:
             source=codings_source(data),
         ),
     ]
-    title = group.name if group.kind != "factor" else numfmt.count_words(
-        len(group.codes), "virksom faktor", "virksomme faktorer").capitalize()
     return Section(group.key, title, blocks)
 
 
