@@ -24,7 +24,7 @@ def counted_chapter(project_dir, out):
 
 
 def texts(document):
-    return [p.text for p in document.paragraphs]
+    return [p.text for p in document.paragraphs if not p.style.name.startswith("TOC")]
 
 
 def table_after(document, caption_start):
@@ -88,9 +88,9 @@ def test_survey_items_show_start_end_procentpoint_and_n(chapter):
     rows = table_after(chapter, caption(chapter, "Spørgsmål knyttet til P2 Sammenhæng"))
     assert rows[0] == ["Spørgsmål", "Svargruppe", "Start", "Slut", "Ændring", "n"]
     help_row = next(r for r in rows if r[0].startswith("Familien har fået hjælp"))
-    assert help_row[2:] == ["67 % (n < 10)", "90 %", "+23 procentpoint", "9 / 10"]
+    assert help_row[2:] == ["67\u00a0% (n < 10)", "90\u00a0%", "+23 procentpoint", "9 / 10"]
     contact = next(r for r in rows if r[0].startswith("Familien ved altid"))
-    assert contact[2:] == ["30 %", "–", "–", "10 / 4"]  # 4 valid answers at the end: suppressed
+    assert contact[2:] == ["30\u00a0%", "–", "–", "10 / 4"]  # 4 valid answers at the end: suppressed
 
 
 def test_self_evaluation_table_and_trend_figure_with_alt_text(chapter):
@@ -167,8 +167,8 @@ def test_the_sources_side_by_side_name_each_source_and_state_no_verdict(chapter_
         "4,3 i 2. halvår 2025 (n = 3)."
     )
     assert lines[2].startswith(
-        "Spørgeskema, familier: »Familien har fået hjælp til at overskue sine aftaler« (andel «Ja») 67 % (n < 10) "
-        "ved start og 90 % ved slut"
+        "Spørgeskema, familier: »Familien har fået hjælp til at overskue sine aftaler« (andel »Ja«) 67\u00a0% "
+        "(n < 10) ved start og 90\u00a0% ved slut"
     )
     whole = "\n".join(body)
     for verdict in ("peger i samme", "positive retning", "peger ikke entydigt", "tolkes med forsigtighed",

@@ -42,6 +42,7 @@ def build_chapter(project: Project) -> Chapter:
         title=settings.title,
         subtitle=settings.period,
         author=settings.author,
+        draft=settings.draft,
         sections=sections,
         sources=data.sources,
     )

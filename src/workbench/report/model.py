@@ -81,6 +81,7 @@ class Chapter:
     sections: list[Section]
     subtitle: str | None = None
     author: str | None = None  # the document properties' author (project.yaml)
+    draft: bool = False  # the title page carries "Udkast" (project.yaml's draft)
     created: dt.datetime | None = None  # the document properties' creation time; None: when it is written
     # the user-written and quoted texts the chapter carries, checked by the anonymity guard before export
     sources: list = field(default_factory=list)
