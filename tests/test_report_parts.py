@@ -82,6 +82,7 @@ def test_recommendations_come_from_the_memo_and_references_from_the_project(with
 
 
 def test_without_the_memos_the_introduction_and_recommendations_are_marked_not_written(chapter_project, tmp_path):
-    body = [p.text for p in _build(chapter_project, tmp_path / "k.docx").paragraphs if not p.style.name.startswith("TOC")]
+    body = [p.text for p in _build(chapter_project, tmp_path / "k.docx").paragraphs
+            if not p.style.name.startswith("TOC")]
     assert body[body.index("Indledning") + 1] == "Memo ikke skrevet endnu."
     assert body[body.index("Anbefalinger") + 1] == "Memo ikke skrevet endnu."
