@@ -215,7 +215,9 @@ class _Renderer:
         weights = []
         for index, header in enumerate(block.columns):
             cells = [str(r[index]) for r in block.rows if index < len(r)]
-            longest_word = max([len(w) for c in cells for w in c.split()] + [int(1.2 * len(w)) for w in header.split()])
+            # a bold header word needs more room than its letters: it must never break inside the word
+            header_words = [int(1.5 * len(w)) + 1 for w in header.split()]
+            longest_word = max([len(w) for c in cells for w in c.split()] + header_words)
             typical = sorted(len(c) for c in cells)[len(cells) // 2]
             weights.append(max(longest_word, min(typical, 40), 7) + 2)  # 7: room for padding and a short number
         total = sum(weights)
