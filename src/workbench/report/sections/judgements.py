@@ -8,7 +8,7 @@ from __future__ import annotations
 from workbench.judgements.chapter import CriterionRow, PrincipleAssessment
 from workbench.judgements.development import AWAITING_CONSENSUS, Change
 from workbench.judgements.evidence import CodingEvidence, Evidence, SelfevalEvidence, SurveyEvidence
-from workbench.judgements.model import GUIDE_TEXTS, QUESTION_TEXTS, criterion_label
+from workbench.judgements.model import CONSENSUS, GUIDE_TEXTS, QUESTION_TEXTS, criterion_label
 from workbench.lang import numbers as numfmt
 from workbench.privacy.guard import TextSource
 from workbench.report.data import ChapterData
@@ -65,10 +65,15 @@ def _assessment_path(data: ChapterData, item: PrincipleAssessment) -> str:
 
 def _rows(data: ChapterData, item: PrincipleAssessment, rows: list[CriterionRow], with_evidence: bool) -> list:
     path = _assessment_path(data, item)
+    file = data.project.root / path
+    lines = file.read_text(encoding="utf-8").splitlines() if file.exists() else []
     table = []
     for row in rows:
         if row.rationale:
-            data.sources.append(TextSource(path, row.rationale))
+            start = row.rationale.split()[0] if row.rationale.split() else ""
+            line = next((i for i, text in enumerate(lines, 1) if start and start in text and "rationale" not in text
+                         or start and f"rationale: {start}" in text), 1)
+            data.sources.append(TextSource(path, row.rationale, line))
         cells = [criterion_label(row.criterion), level_text(row), row.rationale or "–"]
         if with_evidence:
             cells.append("; ".join(evidence_text(data, e) for e in row.evidence) or "–")
@@ -93,7 +98,7 @@ def judgement_blocks(data: ChapterData, key: str) -> list:
         if item is not None and item.state == AWAITING_CONSENSUS:
             text = f"Princippet er vurderet af {', '.join(item.assessors)}{when}; vurderingen afventer konsensus."
         return blocks + [Paragraph(text, italic=True, placeholder=True)]
-    who = "konsensus mellem " + " og ".join(item.assessors) if item.assessor == "konsensus" else item.assessor
+    who = "konsensus mellem " + " og ".join(item.assessors) if item.assessor == CONSENSUS else item.assessor
     blocks.append(Paragraph(
         f"Vurderingen i {round_label(item.round)} er evaluatorernes egen ({who}) efter skalaen i afsnittet om "
         "metode. Belæg er de kodninger, citater, selvevalueringer og spørgeskemaspørgsmål, vurderingen henviser til."
