@@ -70,9 +70,8 @@ def _rows(data: ChapterData, item: PrincipleAssessment, rows: list[CriterionRow]
     table = []
     for row in rows:
         if row.rationale:
-            start = row.rationale.split()[0] if row.rationale.split() else ""
-            line = next((i for i, text in enumerate(lines, 1) if start and start in text and "rationale" not in text
-                         or start and f"rationale: {start}" in text), 1)
+            start = " ".join(row.rationale.split()[:3])  # YAML folds long rationales: find their first words
+            line = next((i for i, text in enumerate(lines, 1) if start in " ".join(text.split())), 1)
             data.sources.append(TextSource(path, row.rationale, line))
         cells = [criterion_label(row.criterion), level_text(row), row.rationale or "–"]
         if with_evidence:
