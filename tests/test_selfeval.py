@@ -369,7 +369,9 @@ def test_personal_data_in_a_free_text_stops_the_submission_but_not_the_draft(pro
     text_item = next(i for i in form.items if i.kind != "score")
     answers = {p: {i.key: 3 if i.kind == "score" else "Et godt møde." for i in form.items if i.required}
                for p in form.principles}
-    answers[form.principles[0]][text_item.key] = "Mødet med Fatima Hassan på Tingbjerg Skole gik godt, ring 22 33 44 55."
+    answers[form.principles[0]][text_item.key] = (
+        "Mødet med Fatima Hassan på Tingbjerg Skole gik godt, ring 22 33 44 55."
+    )
     evaluation = new_evaluation("CC", "2027-H1", answers)
     found = personal_data(project, evaluation)
     assert any("navn" in line and "Fatima" in line for line in found)

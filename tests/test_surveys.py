@@ -84,7 +84,8 @@ def test_small_groups_are_flagged_below_ten_and_suppressed_below_five(survey_pro
 
 def test_change_in_procentpoint_and_none_when_a_side_is_suppressed(survey_project):
     found = {c.item: c for c in changes(survey(survey_project, "kort"))}
-    assert found["hjaelp"].change_points == pytest.approx(90 - 100 * 6 / 9)
+    # 66,7 % → 90 % is printed 67 % → 90 %: +23 procentpoint, the difference a reader can check
+    assert found["hjaelp"].change_points == 90 - 67
     assert (found["hjaelp"].start.time_point, found["hjaelp"].end.time_point) == ("opstart", "afslutning")
     assert found["kontakt"].change_points is None
 
@@ -123,7 +124,8 @@ def test_aggregated_table_with_decimal_comma_and_suppression(survey_project):
     assert (end.percent, end.n_valid, end.n_excluded, survey_share(end)) == (77.8, 27, 1, "78 %")
     assert result(survey_project, "forloeb", "koncentration", "afslutning").suppressed
     found = {c.item: c.change_points for c in changes(survey(survey_project, "forloeb"))}
-    assert found == {"fritid": pytest.approx(45.4), "koncentration": None}
+    # the change is the difference of the printed shares, 32 % → 78 %: +46, not the unrounded 45,4
+    assert found == {"fritid": 46, "koncentration": None}
 
 
 def test_items_for_principle_links_items_from_every_survey(survey_project):
@@ -142,7 +144,7 @@ def test_summary_table_has_danish_columns_and_the_change_on_the_end_row(survey_p
     rows = table[table["Spørgsmål"] == "Familien har fået hjælp til at overskue sine aftaler"]
     assert list(rows["Tidspunkt"]) == ["Opstart", "Afslutning"]
     assert list(rows["Gyldige svar"]) == [9, 10]
-    assert rows["Ændring (procentpoint)"].iloc[1] == pytest.approx(23.33, abs=0.01)
+    assert rows["Ændring (procentpoint)"].iloc[1] == 23  # as printed: 44 % → 67 %
     assert rows["Ændring (procentpoint)"].isna().iloc[0]
     concentration = table[table["Spørgsmål"] == "Børn belastet af koncentrationsproblemer"]
     assert concentration["Lavere er bedre"].all()
@@ -293,7 +295,7 @@ def test_cli_survey_summary_json(survey_project, capsys):
     start, end = hjaelp["time_points"]
     assert (start["n_valid"], start["n_excluded"], start["n_positive"], start["flagged"]) == (9, 3, 6, True)
     assert round(start["percent"]) == 67 and end["percent"] == 90
-    assert round(hjaelp["change_points"], 2) == 23.33
+    assert hjaelp["change_points"] == 23
     hidden = kort["items"][1]["time_points"][1]
     assert hidden["suppressed"] and hidden["percent"] is None and kort["items"][1]["change_points"] is None
 
@@ -320,3 +322,22 @@ def test_project_without_surveys(mini_project, capsys):
     shutil.rmtree(mini_project / "surveys", ignore_errors=True)
     assert main(["--project", str(mini_project), "survey-summary", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+@pytest.mark.parametrize("percent, n", [("18", 27), ("18,0", 27), ("50,5", 10), ("3", 0)])
+def test_an_aggregated_share_no_whole_count_can_give_is_a_danish_error_with_the_line(survey_project, percent, n):
+    data = survey_project / "surveys" / "forloeb.csv"
+    lines = data.read_text(encoding="utf-8").splitlines()
+    header, first = lines[0], lines[1]
+    separator = ";" if ";" in header else ","
+    columns = header.split(separator)
+    cells = first.split(separator)
+    cells[columns.index("percent")], cells[columns.index("n")] = percent, str(n)
+    data.write_text("\n".join([header, separator.join(cells), *lines[2:]]) + "\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match="kan ikke komme fra") as refused:
+        load_surveys(Project(survey_project))
+    assert refused.value.line == 2 and refused.value.path.name == "forloeb.csv"
+
+
+def test_a_share_that_rounds_from_a_whole_count_is_accepted(survey_project):
+    assert result(survey_project, "forloeb", "fritid", "afslutning").percent == 77.8  # 21 of 27 = 77,78 %

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -204,12 +205,27 @@ class _Coder:
     no_code: set[SegmentKey]
     complete: set[str]
 
-    @property
+    @cached_property
     def documents(self) -> set[str]:
         return {doc for doc, _ in self.by_segment} | {doc for doc, _ in self.no_code} | self.complete
 
+    @cached_property
+    def _decided(self) -> dict[str, set[SegmentKey]]:
+        found: dict[str, set[SegmentKey]] = defaultdict(set)
+        for key in (*self.by_segment, *self.no_code):
+            found[key[0]].add(key)
+        return found
+
     def decided(self, doc_id: str) -> set[SegmentKey]:
-        return {key for key in self.by_segment if key[0] == doc_id} | {key for key in self.no_code if key[0] == doc_id}
+        return self._decided.get(doc_id, set())
+
+    @cached_property
+    def spans(self) -> dict[tuple[str, str], list[tuple[int, int]]]:
+        """(doc_id, code) → the coded spans, so the character figures need not scan every coding per code."""
+        found: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+        for c in self.codings:
+            found[(c.doc_id, c.code)].append((c.start, c.end))
+        return found
 
 
 def _coder(store: CodingStore, corpus: Corpus, coder: str) -> _Coder:
@@ -244,8 +260,8 @@ def _units(corpus: Corpus, a: _Coder, b: _Coder) -> tuple[list[SegmentKey], list
 def _character_figures(code: str, documents: list[Document], a: _Coder, b: _Coder) -> tuple[float, float] | None:
     figures = []
     for document in documents:
-        spans_a = [(c.start, c.end) for c in a.codings if c.doc_id == document.id and c.code == code]
-        spans_b = [(c.start, c.end) for c in b.codings if c.doc_id == document.id and c.code == code]
+        spans_a = a.spans.get((document.id, code), [])
+        spans_b = b.spans.get((document.id, code), [])
         if (spans_a or spans_b) and document.body:
             figures.append((len(document.body), *character_agreement(len(document.body), spans_a, spans_b)))
     if not figures:

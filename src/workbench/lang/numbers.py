@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
 
-
-def round_half_up(value: float, digits: int = 0) -> float:
-    """Rounding as people do it (12,5 → 13); Python's round() rounds half to even."""
-    return float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+from workbench.lang.rounding import round_half_up
 
 
 def integer(value: int | float) -> str:

@@ -21,17 +21,22 @@ SELFEVAL_COLUMNS = ["Princip", "Halvår", "Spørgsmål", "n", "Gns.", "Median", 
 
 def selfeval_summary(table: pd.DataFrame) -> pd.DataFrame:
     """The self-evaluation summary (`selfeval.answers.summary_table`) in Danish style for tables people read."""
-    return pd.DataFrame({
-        "Princip": [f"{p} {n}" for p, n in zip(table["principle"], table["principle_name"])],
-        "Halvår": [Period.parse(p).label for p in table["period"]],
-        "Spørgsmål": table["item_label"],
-        "n": [numfmt.integer(n) for n in table["n"]],
-        "Gns.": [numfmt.decimal(v, 1) for v in table["mean"]],
-        "Median": [numfmt.decimal(v, 1) for v in table["median"]],
-        "Min–maks": ["–" if s else f"{int(a)}–{int(b)}" for a, b, s in zip(table["min"], table["max"], table["suppressed"])],
-        "Sd": [numfmt.decimal(v, 1) for v in table["sd"]],
-        "Uenighed": ["uenighed" if d else "" for d in table["disagreement"]],
-    }, columns=SELFEVAL_COLUMNS)
+    return pd.DataFrame(
+        {
+            "Princip": [f"{p} {n}" for p, n in zip(table["principle"], table["principle_name"])],
+            "Halvår": [Period.parse(p).label for p in table["period"]],
+            "Spørgsmål": table["item_label"],
+            "n": [numfmt.integer(n) for n in table["n"]],
+            "Gns.": [numfmt.decimal(v, 1) for v in table["mean"]],
+            "Median": [numfmt.decimal(v, 1) for v in table["median"]],
+            "Min–maks": [
+                "–" if s else f"{int(a)}–{int(b)}" for a, b, s in zip(table["min"], table["max"], table["suppressed"])
+            ],
+            "Sd": [numfmt.decimal(v, 1) for v in table["sd"]],
+            "Uenighed": ["uenighed" if d else "" for d in table["disagreement"]],
+        },
+        columns=SELFEVAL_COLUMNS,
+    )
 
 
 def disagreement_note(limits: DisagreementLimits) -> str:

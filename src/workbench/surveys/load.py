@@ -190,10 +190,31 @@ def _aggregated_rows(table: _Table, spec: SurveyMap, path: Path, map_path: Path)
                 f"Procenten {cells[columns['percent']]} er over 100. Angiv andelen i procent (0-100).", path, line
             )
         n_valid = int(_number(cells[columns["n"]], "n", path, line, whole=True))
+        _check_reachable(cells[columns["percent"]], percent, n_valid, path, line)
         excluded_text = cells[excluded_column] if excluded_column is not None else ""
         n_excluded = int(_number(excluded_text, "n_excluded", path, line, whole=True)) if excluded_text else 0
         rows.append(AggregatedRow(item, time_point, percent, n_valid, n_excluded, line))
     return rows
+
+
+def _check_reachable(text: str, percent: float, n: int, path: Path, line: int) -> None:
+    """A share of n answers is k/n for a whole k: 18 % of n = 27 is no count (4/27 = 14,8 %, 5/27 = 18,5 %)."""
+    decimals = len(text.strip().replace(",", ".").partition(".")[2].rstrip("%").strip())
+    tolerance = 0.5 * 10 ** -decimals + 1e-9  # the cell was rounded to this many decimals
+    if n == 0:
+        if percent != 0:
+            raise WorkbenchError(f"Andelen {text.strip()} % kan ikke komme fra 0 gyldige svar.", path, line)
+        return
+    nearest = min(range(n + 1), key=lambda k: abs(100 * k / n - percent))
+    if abs(100 * nearest / n - percent) > tolerance:
+        below = max(k for k in range(n + 1) if 100 * k / n <= percent)
+        around = ", ".join(f"{100 * k / n:.1f} % = {k} af {n}".replace(".", ",") for k in (below, below + 1) if k <= n)
+        raise WorkbenchError(
+            f"Andelen {text.strip()} % kan ikke komme fra {n} gyldige svar (de nærmeste mulige er {around}). "
+            "Tjek procent og n i rækken.",
+            path,
+            line,
+        )
 
 
 def load_survey_map(path: Path, codebook: Codebook) -> SurveyMap:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from workbench.lang.rounding import round_half_up
 from workbench.surveys.load import load_surveys
 from workbench.surveys.model import FLAG_BELOW, SUPPRESS_BELOW, SmallNumbers, Survey, SurveyItem, normalise
 
@@ -100,7 +101,11 @@ def summarise(survey: Survey) -> list[ItemResult]:
 
 
 def changes(survey: Survey, results: list[ItemResult] | None = None) -> list[ItemChange]:
-    """Per item, the change from the first to the last time point in procentpoint (when both were measured)."""
+    """Per item, the change from the first to the last time point in procentpoint (when both were measured).
+
+    The change is the difference of the two percentages as printed (each rounded to a whole percent), so a
+    reader can check it in the table: 32 % → 69 % is +37, even when the unrounded shares differ by 37,8.
+    """
     points = survey.item_map.time_points
     if len(points) < 2:
         return []
@@ -110,7 +115,8 @@ def changes(survey: Survey, results: list[ItemResult] | None = None) -> list[Ite
         start, end = by_key.get((item.key, points[0].key)), by_key.get((item.key, points[-1].key))
         if start is None or end is None:
             continue
-        change = None if start.percent is None or end.percent is None else end.percent - start.percent
+        change = (None if start.percent is None or end.percent is None
+                  else round_half_up(end.percent) - round_half_up(start.percent))
         found.append(ItemChange(item.key, start, end, change))
     return found
 

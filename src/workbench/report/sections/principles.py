@@ -177,7 +177,9 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         rows=table_rows,
         note=f"Gennemsnit (laveste–højeste svar) på en skala fra {scale.min} til {scale.max}. Besvarelser pr. halvår: "
         f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note(data.disagreement_limits)} "
-        + (text_da.selfeval_suppression_note(data.project.settings.min_respondents) if rows["suppressed"].any() else ""),
+        + (
+            text_da.selfeval_suppression_note(data.project.settings.min_respondents) if rows["suppressed"].any() else ""
+        ),
         source="Supportteamets halvårlige selvevalueringer; egne beregninger.",
     )
     png = figures.selfeval_principle_trend(
@@ -243,7 +245,7 @@ def triangulation(data: ChapterData, code: Code) -> list:
         lines.append(
             f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
             f"{text_da.survey_share(change.start)} → {text_da.survey_share(change.end)} "
-            f"({numfmt.points(round(change.end.percent) - round(change.start.percent))}, "
+            f"({numfmt.points(change.change_points)}, "
             f"n = {change.start.n_valid} / {change.end.n_valid})."
         )
         directions.append(_sign(round(gain)))

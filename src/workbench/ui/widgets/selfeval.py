@@ -291,7 +291,9 @@ class SelfEvalApp:
             self.trend_image.value = b""
             return
         if rows["suppressed"].all():
-            self.summary_html.value = f"<i>{html.escape(selfeval_suppression_note(self.project.settings.min_respondents))}</i>"
+            self.summary_html.value = (
+                f"<i>{html.escape(selfeval_suppression_note(self.project.settings.min_respondents))}</i>"
+            )
             self.trend_image.value = b""
             return
         shown = selfeval_summary(rows).drop(columns="Spørgsmål")
