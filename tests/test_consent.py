@@ -146,11 +146,12 @@ def test_withdrawn_text_renamed_and_edited_is_refused_even_after_the_file_is_del
 
 
 def test_a_copy_is_refused_on_first_import_without_any_earlier_command(mini_project, tmp_path):
-    """The fingerprint of a document withdrawn by hand is built when the import needs it."""
+    """The fingerprint of a document withdrawn by hand is worked out when the import needs it; a refused
+    import writes nothing, not even that."""
     source = _write_source(tmp_path / "kopi.txt", edited_copy(withdrawn_body(mini_project)))
     with pytest.raises(WorkbenchError, match="INT-FAM-02"):
         import_files(Project(mini_project), [source], {**META, "id": "INT-FAM-09"})
-    assert (mini_project / FINGERPRINT_FILE).exists()
+    assert not (mini_project / FINGERPRINT_FILE).exists() and not (mini_project / "consent").exists()
 
 
 def test_a_new_interview_sharing_the_interviewers_question_is_imported(mini_project, tmp_path):
@@ -158,6 +159,7 @@ def test_a_new_interview_sharing_the_interviewers_question_is_imported(mini_proj
                            "Mor: Det har givet ro i familien, og vi ved nu, hvem vi skal ringe til.\n")
     [item] = import_files(Project(mini_project), [source], {**META, "id": "INT-FAM-09"})
     assert item.document.meta.consent == "given"
+    assert "INT-FAM-02" in json.loads((mini_project / FINGERPRINT_FILE).read_text())["documents"]  # kept now
 
 
 def test_a_replaced_withdrawn_document_s_new_text_is_recognised_too(mini_project, tmp_path):
@@ -168,3 +170,37 @@ def test_a_replaced_withdrawn_document_s_new_text_is_recognised_too(mini_project
     with pytest.raises(WorkbenchError, match="INT-FAM-02"):
         import_files(Project(mini_project), [_write_source(tmp_path / "igen.txt", new_text)],
                      {**META, "id": "INT-FAM-10"})
+
+
+# ------------------------------------------------------------------------------------------------- QDPX
+
+
+def test_a_qdpx_bringing_withdrawn_text_back_renamed_and_edited_is_refused(mini_project, tmp_path):
+    import zipfile
+
+    from workbench.exchange.qdpx import export_qdpx, import_qdpx
+
+    body = withdrawn_body(mini_project)
+    # the interview exported while consent was still given ...
+    set_consent(Project(mini_project), "INT-FAM-02", "given", "NP", "før tilbagetrækningen")
+    exported = export_qdpx(Project(mini_project), tmp_path / "gammel.qdpx")
+    set_consent(Project(mini_project), "INT-FAM-02", "withdrawn", "NP", "mor ringede")
+    doc_path(mini_project, "INT-FAM-02").unlink()  # ... and the file deleted since
+    # ... comes back in a .qdpx with one character changed and a paragraph added, under another name
+    edited = tmp_path / "redigeret.qdpx"
+    changed = []
+    with zipfile.ZipFile(exported) as src, zipfile.ZipFile(edited, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.endswith(".txt") and body.strip()[:30].encode() in data:
+                data = edited_copy(data.decode("utf-8")).encode("utf-8")
+                changed.append(item.filename)
+            elif item.filename == "project.qde":
+                assert b'name="INT-FAM-02' in data
+                data = data.replace(b'name="INT-FAM-02', b'name="Interview mor 7')
+            dst.writestr(item, data)
+    assert len(changed) == 1
+    before = sorted(p.name for p in (mini_project / "interviews_anonymised").iterdir())
+    with pytest.raises(WorkbenchError, match="af dokumentet 'INT-FAM-02'"):
+        import_qdpx(Project(mini_project), edited)
+    assert sorted(p.name for p in (mini_project / "interviews_anonymised").iterdir()) == before

@@ -292,15 +292,15 @@ def coded_texts(project: Project) -> set[tuple[str, str, str, str]]:
 
 def test_nvivo_project_imports_with_codes_mapped_and_unknown_codes_reported(mini_project, tmp_path):
     project = Project(mini_project)
-    report = import_qdpx(project, foreign_qdpx(tmp_path))
+    report = import_qdpx(project, foreign_qdpx(tmp_path), coder_map={"Line Poulsen": "LP"})
     assert report.origin == "NVivo 14.24.0"
     assert report.documents_created == ["Interview-mor-3", "Raadgiver-BIF"]
     # nested codes: "P1 Familien", "Sammenhæng", "p3: kontakt" under Principper; F1 by name under a codable parent
     assert coded_texts(Project(mini_project)) == {
         ("Interview-mor-3", "P3", "MJ", "Det var rart, at jeg ikke skulle fortælle det hele forfra."),
-        ("Interview-mor-3", "P1", "Line_Poulsen", "de spørger altid mig og [barnet] først"),
+        ("Interview-mor-3", "P1", "LP", "de spørger altid mig og [barnet] først"),
         ("Raadgiver-BIF", "F1", "MJ", "Uden samtykket kan vi ikke dele noget på tværs."),
-        ("Raadgiver-BIF", "P2", "Line_Poulsen", "Planen samler det hele, så familien kan se, hvem der gør hvad."),
+        ("Raadgiver-BIF", "P2", "LP", "Planen samler det hele, så familien kan se, hvem der gør hvad."),
     }
     assert report.unknown_codes == {"Andet / Ventetid": 1, "Andet / Økonomi": 1, "Virksomme faktorer": 1}
     assert report.left_out == 3
@@ -310,7 +310,7 @@ def test_nvivo_project_imports_with_codes_mapped_and_unknown_codes_reported(mini
 
 
 def test_nvivo_metadata_come_from_variables_and_missing_ones_are_listed(mini_project, tmp_path):
-    report = import_qdpx(Project(mini_project), foreign_qdpx(tmp_path))
+    report = import_qdpx(Project(mini_project), foreign_qdpx(tmp_path), coder_map={"Line Poulsen": "LP"})
     corpus = Project(mini_project).corpus
     mother = corpus.get("Interview-mor-3").meta
     assert (mother.type, mother.group, mother.role, str(mother.date)) == ("interview", "familie", "mor", "2025-06-03")
@@ -356,10 +356,10 @@ def without_names(qde: str) -> str:
     lambda qde: without_names(to_lf_positions(qde)).replace('origin="NVivo 14.24.0"', 'origin="ATLAS.ti 23.2"'),
 ], ids=["nvivo-uden-navne", "lf-tal-med-navne", "atlas-uden-navne"])
 def test_crlf_positions_are_converted_however_the_tool_counted_them(mini_project, tmp_path, edit):
-    import_qdpx(Project(mini_project), foreign_qdpx(tmp_path, edit))
+    import_qdpx(Project(mini_project), foreign_qdpx(tmp_path, edit), coder_map={"Line Poulsen": "LP"})
     texts = coded_texts(Project(mini_project))
     assert ("Interview-mor-3", "P3", "MJ", "Det var rart, at jeg ikke skulle fortælle det hele forfra.") in texts
-    assert ("Interview-mor-3", "P1", "Line_Poulsen", "de spørger altid mig og [barnet] først") in texts
+    assert ("Interview-mor-3", "P1", "LP", "de spørger altid mig og [barnet] først") in texts
 
 
 @pytest.mark.parametrize("name, key", [

@@ -35,7 +35,7 @@ from workbench.material.corpus import (
     parse_document,
     split_front_matter,
 )
-from workbench.privacy.fingerprints import record_withdrawn, refuse_withdrawn_copies
+from workbench.privacy.fingerprints import current_fingerprints, record_withdrawn, refuse_withdrawn_copies
 from workbench.project import Project
 
 _FILES_PER_WORKER = 8  # below this, starting a worker process costs more than it saves
@@ -282,6 +282,7 @@ def import_files(
     project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False
 ) -> list[ImportedDocument]:
     prepared = prepare_import(project, sources, metadata, replace)
+    current_fingerprints(project)  # the hand-withdrawn documents' fingerprints kept, before any is replaced
     for item in prepared:  # a withdrawn document replaced: its new text is recognised too (before it is on disk)
         if not item.document.included:
             record_withdrawn(project, item.document.id, item.document.body)

@@ -107,21 +107,24 @@ def forget_withdrawn(project: Project, doc_id: str) -> None:
     _update(project, {}, remove=[doc_id])
 
 
-def current_fingerprints(project: Project) -> Fingerprints:
-    """The fingerprints, with those of documents withdrawn by hand in their front matter added first."""
+def current_fingerprints(project: Project, save: bool = True) -> Fingerprints:
+    """The fingerprints, with those of documents withdrawn by hand in their front matter added (and saved,
+    unless a check that must write nothing asks: `save=False`)."""
     prints = load_fingerprints(project)
-    withdrawn = project.corpus.withdrawn
-    if not withdrawn and not _path(project).exists():
-        return prints  # nothing withdrawn yet: no file to make
-    missing = {d.id: d.body for d in withdrawn if d.id not in prints.documents}
-    if missing or not _path(project).exists():
-        prints = _update(project, missing)
+    missing = {d.id: d.body for d in project.corpus.withdrawn if d.id not in prints.documents}
+    if not missing:
+        return prints
+    if save:
+        return _update(project, missing)
+    for doc_id, text in missing.items():
+        prints.documents[doc_id] = {"withdrawn": dt.date.today().isoformat(), "runs": sorted(prints.hashes(text))}
     return prints
 
 
 def refuse_withdrawn_copies(project: Project, texts: Iterable[tuple[Path | str, int, str]]) -> None:
-    """Raise if any (source file, line, text) about to be imported substantially repeats a withdrawn document."""
-    prints = current_fingerprints(project)
+    """Raise if any (source file, line, text) about to be imported substantially repeats a withdrawn document.
+    Writes nothing: an import that is refused leaves the project as it was."""
+    prints = current_fingerprints(project, save=False)
     if not prints.documents:
         return
     for source, line, text in texts:

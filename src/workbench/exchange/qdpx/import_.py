@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from workbench.anonymity.full_name import looks_like_full_name
 from workbench.coding.store import CODER_NAME, NewCoding, check_coder
 from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx.archive import Archive, decode_text, parse_xml
@@ -35,6 +36,7 @@ from workbench.material.corpus import (
     document_text,
     parse_document,
 )
+from workbench.privacy.fingerprints import refuse_withdrawn_copies
 from workbench.privacy.guard import TextSource, scan_texts
 from workbench.project import Project
 
@@ -323,17 +325,9 @@ def _metadata(source: _Source, doc_id: str, codebook: Codebook) -> tuple[Metadat
         role=role,
         unit=given.get("unit") or None,
         date=date,
+        consent="given",  # a new source; one repeating withdrawn material is refused (_refuse_withdrawn)
     )
     return meta, defaulted
-
-
-def _coder_warning(name: str, coder: str) -> str | None:
-    if " " not in name.strip():
-        return None
-    return (
-        f"Brugeren '{name}' ligner et fuldt navn og er importeret som koderen {coder}; "
-        f"brug fx --coder \"{name}=INITIALER\" for initialer."
-    )
 
 
 @dataclass
@@ -346,6 +340,8 @@ class _Plan:
     taken: set[str] = field(default_factory=set)  # ids of the new documents
     selfeval: list[tuple[str, int]] = field(default_factory=list)  # self-evaluation texts not in the project
     uncoded: int = 0  # selections without a code: comments in MAXQDA and NVivo
+    new_texts: list[tuple[Path, int, str]] = field(default_factory=list)  # new sources: file, line, text
+    full_names: set[str] = field(default_factory=set)  # users named like people, not mapped by --coder
 
 
 def _document_for(source: _Source, project: Project, corpus: Corpus, plan: _Plan, report: ImportReport,
@@ -382,6 +378,7 @@ def _document_for(source: _Source, project: Project, corpus: Corpus, plan: _Plan
     content = document_text(meta, text)
     document = parse_document(content, target, project.codebook, expected_id=doc_id)
     plan.documents.append((target, content))
+    plan.new_texts.append((where, source.line, text))
     plan.taken.add(doc_id)
     report.documents_created.append(doc_id)
     shown = f"{where.parent.name}:{source.member}"
@@ -476,17 +473,27 @@ def import_qdpx(
                     unknown[code.path if code else f"(ukendt kode {code_guid})"] += 1
                     continue
                 name = users.get(user) or users.get(selection.user) or users.get(default_user) or ""
+                if name.strip() not in coder_map and looks_like_full_name(name):
+                    plan.full_names.add(name.strip())  # refused below, all such users named at once
+                    continue
                 coder = _coder(name, coder_map)
-                if name.strip() not in coder_map and (warning := _coder_warning(name, coder)):
-                    report.warnings.append(warning)
                 plan.codings.append(_Planned(document, start, end, code.key, coder, selection.valence,
                                              selection.memo, selection.quote))
+    refuse_withdrawn_copies(project, plan.new_texts)  # withdrawn material renamed and edited stays out
     findings = scan_texts(plan.checked, codebook.anonymity.allowed_terms, codebook.anonymity.local_places)
     if findings:
         raise WorkbenchError(
             "QDPX-filen er ikke importeret, fordi teksterne indeholder mulige personoplysninger. Anonymisér dem "
             "(i det andet program eller med `workbench pseudonymise`) og prøv igen:\n"
             + "\n".join(str(f) for f in findings),
+            path,
+        )
+    if plan.full_names:  # a user's full name would become a coder name and reach every export
+        names = sorted(plan.full_names)
+        raise WorkbenchError(
+            f"QDPX-filen er ikke importeret: {', '.join(repr(n) for n in names)} ligner "
+            f"{'et fuldt navn' if len(names) == 1 else 'fulde navne'} og må ikke blive kodernavne. Angiv initialer "
+            "eller et pseudonym for hver, fx " + " ".join(f'--coder "{n}=INITIALER"' for n in names) + ".",
             path,
         )
     if plan.selfeval:
