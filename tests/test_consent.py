@@ -204,3 +204,28 @@ def test_a_qdpx_bringing_withdrawn_text_back_renamed_and_edited_is_refused(mini_
     with pytest.raises(WorkbenchError, match="af dokumentet 'INT-FAM-02'"):
         import_qdpx(Project(mini_project), edited)
     assert sorted(p.name for p in (mini_project / "interviews_anonymised").iterdir()) == before
+
+
+# ----------------------------------------------------------------------------------------------- exports
+
+
+def test_an_export_is_refused_when_it_carries_a_deleted_withdrawn_document_copied_in_by_hand(mini_project):
+    """Copied into the folder by hand (no import to stop it), after the withdrawn file was deleted."""
+    from workbench.exchange.qdpx import export_qdpx
+
+    project = ["--project", str(mini_project)]
+    body = withdrawn_body(mini_project)
+    assert main([*project, "check-anonymity"]) == 0  # the fingerprint of the hand-withdrawn INT-FAM-02
+    doc_path(mini_project, "INT-FAM-02").unlink()
+    copy = doc_path(mini_project, "INT-FAM-07")
+    copy.write_text("---\nid: INT-FAM-07\ntype: interview\ngroup: familie\nrole: mor\ndate: 2025-05-02\n"
+                    f"consent: given\n---\n{edited_copy(body)}", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match="gengiver tekst fra INT-FAM-02: teksten er en kopi"):
+        export_qdpx(Project(mini_project), mini_project / "exports" / "projekt.qdpx")
+    assert not (mini_project / "exports" / "projekt.qdpx").exists()
+    copy.unlink()
+    memo = mini_project / "memos" / "dokumenter" / "INT-RAD-01.md"
+    memo.parent.mkdir(parents=True, exist_ok=True)
+    memo.write_text("Sammenlign med INT-FAM-02.\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match="gengiver tekst fra INT-FAM-02: INT-FAM-02"):
+        export_qdpx(Project(mini_project), mini_project / "exports" / "projekt.qdpx")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text, locked
 from workbench.lang.numbers import percent
-from workbench.privacy.guard import shingles
+from workbench.privacy.guard import TextSource, WithdrawnFinding, shingles
 from workbench.project import Project
 
 FINGERPRINT_FILE = Path("consent") / "withdrawn.json"
@@ -138,3 +139,28 @@ def refuse_withdrawn_copies(project: Project, texts: Iterable[tuple[Path | str, 
                 source,
                 line,
             )
+
+
+def deleted_withdrawn_findings(project: Project, sources: Iterable[TextSource]) -> list[WithdrawnFinding]:
+    """For the export gate: texts that name, or substantially repeat, a withdrawn document whose file is gone.
+
+    The gate's own check reads the withdrawn documents in the folder; this one covers those only the
+    fingerprints remember (read, never written here: an export writes nothing but its files)."""
+    if not _path(project).exists():
+        return []
+    present = {d.id for d in project.corpus.documents}
+    prints = load_fingerprints(project)
+    prints.documents = {i: e for i, e in prints.documents.items() if i not in present}
+    if not prints.documents:
+        return []
+    ids = re.compile(r"(?<![\w-])(" + "|".join(re.escape(i) for i in sorted(prints.documents)) + r")(?![\w-])")
+    hits = []
+    for source in sources:
+        copied = prints.copied_from(source.text)
+        if copied is not None:
+            excerpt = " ".join(source.text.split()[:8])
+            hits.append(WithdrawnFinding(source.path, source.first_line, copied[0], f"teksten er en kopi: {excerpt}"))
+        for match in ids.finditer(source.text):
+            line = source.first_line + source.text.count("\n", 0, match.start())
+            hits.append(WithdrawnFinding(source.path, line, match.group(1), match.group(1)))
+    return hits
