@@ -77,9 +77,10 @@ def test_a_repeated_phrase_is_placed_by_its_surroundings(mini_project):
 def test_an_old_coding_without_fingerprint_is_found_when_its_text_moved_unchanged(mini_project):
     coding = code_passage(mini_project)
     log = mini_project / "codings" / "AB.jsonl"
-    record = json.loads(log.read_text(encoding="utf-8"))
+    *header, line = log.read_text(encoding="utf-8").splitlines()  # the format header, then the add event
+    record = json.loads(line)
     del record["fields"]["anchor"]  # as written before fingerprints existed
-    log.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    log.write_text("".join(h + "\n" for h in header) + json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     project = edit(mini_project, "Samtykket er afgørende.", "Samtykket er helt afgørende.")
     document = project.corpus.get("INT-RAD-01")
     [stale] = project.coding_store().stale(project.corpus)

@@ -109,7 +109,8 @@ def test_a_list_instead_of_settings_is_refused(mini_project):
 def test_a_command_with_a_broken_settings_file_exits_2_in_danish(mini_project):
     _write(mini_project, "title: Evaluering\nsurvey_flag_below: 2\n")
     result = subprocess.run(
-        [sys.executable, "-m", "workbench.ui.cli", "--project", str(mini_project), "report"],
+        [sys.executable, "-c", "import sys; from workbench.ui.cli import main; sys.exit(main(sys.argv[1:]))",
+         "--project", str(mini_project), "report"],
         capture_output=True, text=True,
     )
     assert result.returncode == 2

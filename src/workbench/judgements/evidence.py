@@ -52,10 +52,11 @@ class SelfevalEvidence:
     item: str
     item_label: str
     n: int
-    mean: float
-    median: float
-    min: int
-    max: int
+    mean: float | None  # None (and the rest too) when suppressed: fewer respondents than project.yaml allows
+    median: float | None
+    min: int | None
+    max: int | None
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,9 +188,11 @@ class EvidenceIndex:
         found = {}
         for row in summary_table(self.project).itertuples():
             ref = selfeval_ref(row.principle, row.period, row.item)
+            hidden = bool(getattr(row, "suppressed", False))
             found[ref] = SelfevalEvidence(
-                ref, row.principle, row.period, row.item, row.item_label, int(row.n), float(row.mean),
-                float(row.median), int(row.min), int(row.max),
+                ref, row.principle, row.period, row.item, row.item_label, int(row.n),
+                None if hidden else float(row.mean), None if hidden else float(row.median),
+                None if hidden else int(row.min), None if hidden else int(row.max), hidden,
             )
         return found
 

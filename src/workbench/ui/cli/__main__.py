@@ -2,4 +2,5 @@
 
 from workbench.ui.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # importing the module (test_export_gate walks every ui module) must not run it
+    raise SystemExit(main())

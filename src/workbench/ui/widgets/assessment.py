@@ -75,6 +75,9 @@ def _survey_line(item: SurveyEvidence) -> str:
 
 
 def _selfeval_line(item: SelfevalEvidence) -> str:
+    if item.suppressed or item.mean is None or item.median is None:
+        return (f"{item.item_label}, {Period.parse(item.period).label}: for få besvarelser til at vise tallene "
+                f"(n = {item.n})")
     return (f"{item.item_label}, {Period.parse(item.period).label}: gns. {numbers.decimal(item.mean, 1)}, "
             f"median {numbers.decimal(item.median, 1)}, {item.min}–{item.max} (n = {item.n})")
 
