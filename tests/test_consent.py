@@ -159,7 +159,6 @@ def test_a_new_interview_sharing_the_interviewers_question_is_imported(mini_proj
                            "Mor: Det har givet ro i familien, og vi ved nu, hvem vi skal ringe til.\n")
     [item] = import_files(Project(mini_project), [source], {**META, "id": "INT-FAM-09"})
     assert item.document.meta.consent == "given"
-    assert "INT-FAM-02" in json.loads((mini_project / FINGERPRINT_FILE).read_text())["documents"]  # kept now
 
 
 def test_a_replaced_withdrawn_document_s_new_text_is_recognised_too(mini_project, tmp_path):

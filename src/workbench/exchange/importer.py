@@ -282,9 +282,10 @@ def import_files(
     project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False
 ) -> list[ImportedDocument]:
     prepared = prepare_import(project, sources, metadata, replace)
-    current_fingerprints(project)  # the hand-withdrawn documents' fingerprints kept, before any is replaced
-    for item in prepared:  # a withdrawn document replaced: its new text is recognised too (before it is on disk)
-        if not item.document.included:
+    replaced = [item for item in prepared if not item.document.included]
+    if replaced:  # a withdrawn document replaced: its old text's fingerprint kept, and the new text's added
+        current_fingerprints(project)
+        for item in replaced:
             record_withdrawn(project, item.document.id, item.document.body)
     atomic_write_files({item.target: document_text(item.document.meta, item.document.body).encode("utf-8")
                         for item in prepared})

@@ -24,8 +24,8 @@ def cmd_check_anonymity(args) -> int:
     from workbench.privacy.guard import scan_project
 
     project = project_of(args)
-    current_fingerprints(project)  # documents withdrawn by hand in their front matter get their fingerprint here
     findings = scan_project(project)
+    current_fingerprints(project)  # documents withdrawn by hand in their front matter get their fingerprint here
     ner = ner_status()
     if args.json:
         report = {
