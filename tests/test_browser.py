@@ -174,7 +174,8 @@ def test_coding_in_jupyterlab_saves_the_clicked_code_to_the_coders_log(page, min
         view.evaluate("element => element.scrollIntoView({block: 'start'})")
         _screenshot(page, tmp_path, "kodning.png")
 
-    lines = (mini_project / "codings" / "PW.jsonl").read_text(encoding="utf-8").splitlines()
+    header, *lines = (mini_project / "codings" / "PW.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(header) == {"format": "workbench-codings", "version": 1}
     assert len(lines) == 1
     record = json.loads(lines[0])
     assert record["action"] == "add"

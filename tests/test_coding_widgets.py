@@ -21,8 +21,11 @@ def app(mini_project) -> CodingApp:
 
 
 def log(root: Path, coder: str) -> list[dict]:
-    """The coder's log exactly as it is on disk."""
-    return [json.loads(line) for line in (root / "codings" / f"{coder}.jsonl").read_text(encoding="utf-8").splitlines()]
+    """The coder's log exactly as it is on disk, after the format header a new log begins with."""
+    lines = (root / "codings" / f"{coder}.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records[0] == {"format": "workbench-codings", "version": 1}
+    return records[1:]
 
 
 def on_disk(root: Path, coder: str):

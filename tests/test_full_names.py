@@ -44,18 +44,20 @@ def test_the_coding_store_refuses_a_full_name_before_writing(mini_project):
 
 
 def test_import_qdpx_refuses_a_user_with_a_full_name_until_mapped(mini_project, tmp_path, capsys):
-    from test_refiqda import foreign_qdpx  # the NVivo fixture: its users are "MJ" and "Line Poulsen"
+    from test_refiqda import NVIVO, foreign_qdpx  # the NVivo fixture: its users are "MJ" and "Line Poulsen"
 
     from workbench.ui.cli import main
 
     qdpx = foreign_qdpx(tmp_path)
+    sources = ["--metadata", str(NVIVO.parent / "nvivo-kilder.yaml")]
     before = sorted(p.name for p in (mini_project / "interviews_anonymised").iterdir())
-    assert main(["--project", str(mini_project), "import-qdpx", str(qdpx)]) == 2
+    assert main(["--project", str(mini_project), "import-qdpx", str(qdpx), *sources]) == 2
     err = capsys.readouterr().err
-    assert "'Line Poulsen' ligner et fuldt navn" in err and '--coder "Line Poulsen=INITIALER"' in err
+    assert "ligner fulde navne" in err and '--coder "Line Poulsen=INITIALER"' in err and "MJ" not in err
     assert sorted(p.name for p in (mini_project / "interviews_anonymised").iterdir()) == before
     assert not list((mini_project / "codings").glob("*.jsonl"))
-    assert main(["--project", str(mini_project), "import-qdpx", str(qdpx), "--coder", "Line Poulsen=LP"]) == 0
+    assert main(["--project", str(mini_project), "import-qdpx", str(qdpx), *sources, "--coder", "Line Poulsen=LP"]) == 0
     assert sorted(p.stem for p in (mini_project / "codings").glob("*.jsonl")) == ["LP", "MJ"]
     # a mapping to another full name is refused too
-    assert main(["--project", str(mini_project), "import-qdpx", str(qdpx), "--coder", "Line Poulsen=Line_Poulsen"]) == 2
+    assert main(["--project", str(mini_project), "import-qdpx", str(qdpx), *sources,
+                 "--coder", "Line Poulsen=Line_Poulsen"]) == 2

@@ -9,12 +9,15 @@ texts under `sources/`. How the workbench maps onto it:
   self-evaluations' free texts), as `sources/<guid>.txt` holding the body exactly, so a
   selection's startPosition/endPosition are our offsets (Unicode code points). The front matter
   becomes Variables (Dokumenttype, Respondentgruppe, Rolle, Enhed, Dato).
-* Codings: one PlainTextSelection per current coding, with the coder as creatingUser and one
-  Coding/CodeRef. The coding's memo, valence and quote star go into the selection's Description,
-  whose last line is always "Valens: <valens> · Citat: ja|nej"; other tools show it as the
-  selection's comment, and import reads it back.
-* Memos: `memos/koder/<CODE>.md` and `memos/dokumenter/<ID>.md` become Notes, referred to by a
-  NoteRef from the code or the source.
+* Codings: one PlainTextSelection per current coding, with the coder as creatingUser of both the
+  selection and its Coding (QualCoder reads the selection's, the standard and NVivo the Coding's),
+  and one Coding/CodeRef. The selection's Description is the coder's memo alone (the comment other
+  tools show). Valence and quote star, when not neutral/no star, are a Note ("Valens og citat",
+  "Valens: <valens> · Citat: ja|nej") the selection refers to with a NoteRef: the schema has no
+  extension points, and QualCoder skips Notes without plainTextPath.
+* Memos: `memos/dokumenter/<ID>.md` is the source's Description and `memos/koder/<CODE>.md` ends
+  the code's Description after a line "Memo:": that is where QualCoder, NVivo and MAXQDA keep the
+  memo of a source and a code. Every Note has guid, name, creatingUser and creationDateTime.
 
 GUIDs are uuid5 of stable ids (code key, document id, coder, coding id), so exporting twice gives
 the same GUIDs, and the zip itself is byte for byte the same when nothing changed.
@@ -22,8 +25,9 @@ the same GUIDs, and the zip itself is byte for byte the same when nothing change
 Import reads a QDPX from any of those tools: nested codes are mapped onto the codebook by key or
 name, codes that cannot be mapped are reported with their number of codings (and left out unless
 mapped), offsets counted with Windows line breaks (CRLF) are converted, and sources not yet in the
-project become transcripts (their text through the anonymity check). Notes are not imported: the
-project's memos are its own Markdown files. Everything is read and checked before anything is
+project become transcripts (their text through the anonymity check). Memos on sources and codes
+(as above) become memo files unless the project has a different one; other Notes (journals) are
+counted, not imported. Everything is read and checked before anything is
 written.
 """
 
@@ -34,9 +38,9 @@ from workbench.exchange.qdpx.export import (
     exported_documents,
 )
 from workbench.exchange.qdpx.import_ import ImportReport, import_qdpx, match_code
-from workbench.exchange.qdpx.schema import coding_description, guid, parse_description
+from workbench.exchange.qdpx.schema import guid, parse_description, parse_valence
 
 __all__ = [
-    "ImportReport", "coding_description", "export_qdc", "export_qdpx", "exported_codings", "exported_documents",
-    "guid", "import_qdpx", "match_code", "parse_description",
+    "ImportReport", "export_qdc", "export_qdpx", "exported_codings", "exported_documents",
+    "guid", "import_qdpx", "match_code", "parse_description", "parse_valence",
 ]

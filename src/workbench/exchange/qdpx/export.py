@@ -12,12 +12,16 @@ from pathlib import Path
 from workbench.coding.store import Coding
 from workbench.exchange.qdpx.schema import (
     CODEBOOK_NS,
+    FALLBACK_TIME,
     ORIGIN,
     PROJECT_NS,
     SOURCES_DIR,
+    VALENCE_NOTE,
     VARIABLES,
-    coding_description,
+    carries_valence,
     guid,
+    join_memo,
+    valence_line,
 )
 from workbench.io.text import read_text
 from workbench.material.codebook import Code, Codebook, CodeGroup
@@ -102,9 +106,11 @@ def _group_colour(group: CodeGroup) -> str:
     return colours.pop() if len(colours) == 1 else NEUTRAL_COLOUR
 
 
-def _code_description(code: Code) -> str | None:
+def _code_description(code: Code, memo: _Memo | None) -> str | None:
+    """Statement and definition, then the code's memo under MEMO_HEADING: QualCoder, NVivo and MAXQDA show
+    a code's Description as its memo, and a Note on a code reaches none of them."""
     parts = [text.strip() for text in (code.statement, code.definition) if text and text.strip()]
-    return "\n\n".join(parts) or None
+    return join_memo("\n\n".join(parts), memo.text if memo else "") or None
 
 
 def _codes_element(codebook: Codebook, code_memos: dict[str, _Memo]) -> ET.Element:
@@ -119,11 +125,9 @@ def _codes_element(codebook: Codebook, code_memos: dict[str, _Memo]) -> ET.Eleme
             child = ET.SubElement(parent, "Code", {
                 "guid": guid("code", code.key), "name": code.label, "isCodable": "true", "color": code.colour,
             })
-            description = _code_description(code)
+            description = _code_description(code, code_memos.get(code.key))
             if description:
                 ET.SubElement(child, "Description").text = description
-            if code.key in code_memos:  # the codebook schema (.qdc) has no notes
-                ET.SubElement(child, "NoteRef", {"targetGUID": code_memos[code.key].guid})
     return codes
 
 
@@ -133,9 +137,14 @@ def _variable_value(parent: ET.Element, name: str, kind: str, value: str) -> Non
     ET.SubElement(element, f"{kind}Value").text = value
 
 
-def _note(parent: ET.Element, memo: _Memo) -> None:
-    note = ET.SubElement(parent, "Note", {"guid": memo.guid, "name": memo.name})
-    ET.SubElement(note, "PlainTextContent").text = memo.text
+def _valence_note(parent: ET.Element, coding: Coding, stamp: str | None) -> None:
+    """The coding's valence and quote star as a Note its selection refers to (the schema has no extension
+    points; QualCoder skips a Note without plainTextPath, so the coder's memo stays clean there)."""
+    note = ET.SubElement(parent, "Note", {
+        "guid": guid("valence", f"{coding.coder}:{coding.id}"), "name": VALENCE_NOTE,
+        "creatingUser": guid("user", coding.coder), "creationDateTime": stamp or FALLBACK_TIME,
+    })
+    ET.SubElement(note, "PlainTextContent").text = valence_line(coding)
 
 
 def _serialise(root: ET.Element) -> bytes:
@@ -164,6 +173,7 @@ def project_xml(project: Project, documents: list[Document], codings: list[Codin
     by_document: dict[str, list[Coding]] = {}
     for coding in codings:
         by_document.setdefault(coding.doc_id, []).append(coding)
+    notes = ET.Element("Notes")  # filled while the selections are written; placed after Sources
     if documents:
         sources = ET.SubElement(root, "Sources")
         for document in documents:
@@ -171,6 +181,8 @@ def project_xml(project: Project, documents: list[Document], codings: list[Codin
             source = ET.SubElement(sources, "TextSource", {
                 "guid": source_guid, "name": document.id, "plainTextPath": f"internal://{source_guid}.txt",
             })
+            if document.id in document_memos:  # a source's Description is its memo in QualCoder and MAXQDA
+                ET.SubElement(source, "Description").text = document_memos[document.id].text
             for coding in by_document.get(document.id, []):
                 selection = ET.SubElement(source, "PlainTextSelection", {
                     "guid": guid("selection", f"{coding.coder}:{coding.id}"),
@@ -178,27 +190,26 @@ def project_xml(project: Project, documents: list[Document], codings: list[Codin
                     "creatingUser": guid("user", coding.coder),
                     **({"creationDateTime": stamp} if (stamp := _utc(coding.created)) else {}),
                 })
-                ET.SubElement(selection, "Description").text = coding_description(coding)
+                if coding.memo:
+                    ET.SubElement(selection, "Description").text = coding.memo
                 tag = ET.SubElement(selection, "Coding", {
                     "guid": guid("coding", f"{coding.coder}:{coding.id}"), "creatingUser": guid("user", coding.coder),
                     **({"creationDateTime": stamp} if stamp else {}),
                 })
                 ET.SubElement(tag, "CodeRef", {"targetGUID": guid("code", coding.code)})
-            if document.id in document_memos:
-                ET.SubElement(source, "NoteRef", {"targetGUID": document_memos[document.id].guid})
+                if carries_valence(coding):
+                    ET.SubElement(selection, "NoteRef", {"targetGUID": guid("valence", f"{coding.coder}:{coding.id}")})
+                    _valence_note(notes, coding, stamp)
             meta = document.meta
             for key, (name, kind, _, _) in VARIABLES.items():
                 value = getattr(meta, key)
                 if value is not None:
                     _variable_value(source, name, kind, value.isoformat() if key == "date" else str(value))
-    memos = list(code_memos.values()) + list(document_memos.values())
-    if memos:
-        notes = ET.SubElement(root, "Notes")
-        for memo in memos:
-            _note(notes, memo)
+    if len(notes):
+        root.append(notes)
     ET.SubElement(root, "Description").text = (
         "Eksporteret fra arbejdsbordet. Kun dokumenter med samtykke og kodninger på uændret tekst er med. "
-        "Hver markerings beskrivelse slutter med linjen 'Valens: … · Citat: ja/nej'."
+        "En markerings beskrivelse er koderens memo; valens og citatstjerne står i en note, markeringen henviser til."
     )
     return _serialise(root)
 

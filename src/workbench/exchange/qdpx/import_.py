@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from workbench.anonymity.full_name import looks_like_full_name
+from workbench.anonymity.scan import KIND_LABELS
 from workbench.coding.store import CODER_NAME, NewCoding, check_coder
 from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx.archive import Archive, decode_text, parse_xml
@@ -23,10 +24,14 @@ from workbench.exchange.qdpx.schema import (
     VARIABLES,
     normal_guid,
     parse_description,
+    parse_valence,
     qname,
+    split_memo,
 )
+from workbench.exchange.qdpx.source_metadata import REQUIRED, TYPES, SourceMetadata
 from workbench.io.files import atomic_write_files
-from workbench.lang.numbers import count_noun
+from workbench.io.text import read_text
+from workbench.lang.numbers import count_noun, percent
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import (
     DOC_ID,
@@ -36,7 +41,8 @@ from workbench.material.corpus import (
     document_text,
     parse_document,
 )
-from workbench.privacy.fingerprints import refuse_withdrawn_copies
+from workbench.material.memos import CODE_DIR, DOCUMENT_DIR
+from workbench.privacy.fingerprints import Fingerprints, current_fingerprints
 from workbench.privacy.guard import TextSource, scan_texts
 from workbench.project import Project
 
@@ -58,6 +64,18 @@ class ImportReport:
     unknown_codes: dict[str, int] = field(default_factory=dict)  # code name in the file → codings left out
     skipped: list[str] = field(default_factory=list)  # sources or codings not imported, and why
     warnings: list[str] = field(default_factory=list)  # what the user should check or fill in
+    memos: list[str] = field(default_factory=list)  # memos imported: "koden P1", "dokumentet INT01"
+    dry_run: bool = False  # nothing was written: the report says what an import would do
+    sources: list[SourceSummary] = field(default_factory=list)  # every text source, in file order
+    codes: dict[str, tuple[str | None, int]] = field(default_factory=dict)  # code path → (our key, codings)
+    users: dict[str, str] = field(default_factory=dict)  # user name in the file → coder
+    privacy: dict[str, PrivacySummary] = field(default_factory=dict)  # source name → possible personal data
+    full_names: list[str] = field(default_factory=list)  # users named like people and not mapped with --coder
+    withdrawn_copies: dict[str, str] = field(default_factory=dict)  # source name → why: the withdrawn text again
+
+    @property
+    def missing_metadata(self) -> dict[str, list[str]]:
+        return {s.name: s.missing for s in self.sources if s.missing}
 
     @property
     def left_out(self) -> int:
@@ -65,10 +83,41 @@ class ImportReport:
 
 
 @dataclass
+class SourceSummary:
+    """One source of the file as the import sees it (shown by `import-qdpx --dry-run`)."""
+
+    name: str
+    document: str | None = None  # the document it is or becomes
+    status: str = ""  # "ny", "findes", or why it is left out
+    metadata: dict[str, str] = field(default_factory=dict)  # front matter field → value
+    origin: dict[str, str] = field(default_factory=dict)  # field → where the value came from
+    missing: list[str] = field(default_factory=list)  # required fields neither mapped nor in the file
+    codings: int = 0
+
+
+@dataclass
+class PrivacySummary:
+    """The possible personal data in one source's texts: counts per kind and the first findings."""
+
+    counts: dict[str, int]
+    distinct: dict[str, int]  # different texts per kind: 650 "names" are often 14 capitalised words
+    first: list[str]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+FIRST_FINDINGS = 5  # findings shown per source; the rest are counted
+
+
+@dataclass
 class _ForeignCode:
     name: str
     path: str  # "Andet / Ventetid": where it sits in the file's code tree
     key: str | None  # the code in our codebook, if it maps
+    memo: str = ""  # the memo part of its Description (written by our export, kept by QualCoder)
+    line: int = 0
 
 
 @dataclass
@@ -94,6 +143,7 @@ class _Source:
     selections: list[_Selection]
     variables: dict[str, str]  # variable name → value
     created: str | None
+    memo: str = ""  # its Description: the source's memo in QualCoder, MAXQDA and our export
 
     @cached_property
     def text(self) -> str:
@@ -132,7 +182,7 @@ def match_code(name: str, codebook: Codebook) -> str | None:
 
 
 def _foreign_codes(
-    root: ET.Element, codebook: Codebook, code_map: dict[str, str], where: Path
+    root: ET.Element, codebook: Codebook, code_map: dict[str, str], where: Path, lines: dict | None = None
 ) -> dict[str | None, _ForeignCode]:
     """The file's codes by GUID, each mapped onto a code key when the user's map or its name allows."""
     found: dict[str | None, _ForeignCode] = {}
@@ -143,7 +193,12 @@ def _foreign_codes(
             name = (element.get("name") or "").strip()
             full = f"{path} / {name}" if path else name
             chosen = wanted.get(name.casefold(), wanted.get(full.casefold()))
-            found[normal_guid(element.get("guid"))] = _ForeignCode(name, full, chosen or match_code(name, codebook))
+            description = element.find(qname("Description"))
+            found[normal_guid(element.get("guid"))] = _ForeignCode(
+                name, full, chosen or match_code(name, codebook),
+                split_memo(description.text if description is not None else None),
+                (lines or {}).get(description, 0),
+            )
             walk(element, full)
 
     tree = root.find(f"{qname('CodeBook')}/{qname('Codes')}")
@@ -170,8 +225,32 @@ def _int(element: ET.Element, attribute: str, where: Path, line: int) -> int:
         ) from None
 
 
+def _other_notes(root: ET.Element) -> int:
+    """Notes that are not valence Notes (journals, annotations): not imported, only counted."""
+    return sum(parse_valence(text) is None for text in _note_texts(root).values())
+
+
+def _note_texts(root: ET.Element) -> dict[str | None, str]:
+    """Every Note's PlainTextContent by GUID (valence Notes among them)."""
+    notes = {}
+    for note in root.iter(qname("Note")):
+        content = note.find(qname("PlainTextContent"))
+        notes[normal_guid(note.get("guid"))] = content.text or "" if content is not None else ""
+    return notes
+
+
+def _selection_valence(item: ET.Element, notes: dict[str | None, str]) -> tuple[str, bool] | None:
+    """The valence and quote star from a valence Note the selection refers to, if any."""
+    for ref in item.findall(qname("NoteRef")):
+        found = parse_valence(notes.get(normal_guid(ref.get("targetGUID"))))
+        if found is not None:
+            return found
+    return None
+
+
 def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[str | None, str], where: Path,
              report: ImportReport) -> list[_Source]:
+    notes = _note_texts(root)
     sources: list[_Source] = []
     container = root.find(qname("Sources"))
     for element in [] if container is None else list(container):
@@ -207,6 +286,7 @@ def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[st
             line = lines[item]
             description = item.find(qname("Description"))
             memo, valence, quote = parse_description(description.text if description is not None else None)
+            valence, quote = _selection_valence(item, notes) or (valence, quote)
             codes = [
                 (normal_guid(c.find(qname("CodeRef")).get("targetGUID")), normal_guid(c.get("creatingUser")))  # type: ignore[union-attr]
                 for c in item.findall(qname("Coding")) if c.find(qname("CodeRef")) is not None
@@ -230,7 +310,10 @@ def _sources(root: ET.Element, lines: dict, archive: Archive, variables: dict[st
             texts = [child.text for child in value if child is not ref and child.text and child.text.strip()]
             if variable and texts:
                 values[variable] = texts[0].strip()
-        sources.append(_Source(name, lines[element], member, raw, selections, values, element.get("creationDateTime")))
+        description = element.find(qname("Description"))
+        memo = (description.text or "").replace("\r\n", "\n").strip() if description is not None else ""
+        sources.append(_Source(name, lines[element], member, raw, selections, values, element.get("creationDateTime"),
+                               memo))
     return sources
 
 
@@ -296,38 +379,51 @@ def _given(source: _Source) -> dict[str, str]:
     return {f: v for name, v in source.variables.items() if (f := _field_of(name))}
 
 
-def _metadata(source: _Source, doc_id: str, codebook: Codebook) -> tuple[Metadata, list[str]]:
-    """Metadata from the source's variables; what is missing or invalid gets a default and is listed."""
+def _resolved(source: _Source, mapped: SourceMetadata | None, codebook: Codebook) -> SourceSummary:
+    """The source's front matter from the user's mapping, else its variables, else its creation date (for
+    the date only); what is still missing is listed, never defaulted."""
+    summary = SourceSummary(source.name)
     given = _given(source)
-    defaulted: list[str] = []
-    kind = given.get("type", "").casefold().replace("fokusgruppe", "focus_group")
-    if kind not in ("interview", "observation", "focus_group"):
-        kind = "interview"
-        defaulted.append("type")
-    wanted = given.get("group", "").casefold()
-    group = next((g.key for g in codebook.respondent_groups if wanted in (g.key, g.name.casefold())), None)
-    if group is None:
-        group = codebook.respondent_groups[0].key
-        defaulted.append("group")
-    role = given.get("role") or "ukendt"
-    if "role" not in given:
-        defaulted.append("role")
-    try:
-        date = dt.date.fromisoformat(given.get("date", "")[:10])
-    except ValueError:
-        created = (source.created or "")[:10]
-        date = dt.date.fromisoformat(created) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", created) else dt.date.today()
-        defaulted.append("date")
-    meta = Metadata(
+    for name in ("type", "group", "role", "unit", "date", "consent", "id"):
+        if mapped is not None and name in mapped.values:
+            summary.metadata[name], summary.origin[name] = mapped.values[name], "kortlægning"
+        elif name in given:
+            value = given[name].strip()
+            if name == "type":
+                value = value.casefold().replace("fokusgruppe", "focus_group")
+            elif name == "group":  # the key or the group's name, as our export and people write it
+                value = next((g.key for g in codebook.respondent_groups
+                              if value.casefold() in (g.key, g.name.casefold())), value)
+            elif name == "date":
+                value = value[:10]
+            summary.metadata[name], summary.origin[name] = value, "QDPX-filen"
+    created = (source.created or "")[:10]
+    if "date" not in summary.metadata and re.fullmatch(r"\d{4}-\d{2}-\d{2}", created):
+        summary.metadata["date"], summary.origin["date"] = created, "kildens oprettelsesdato"
+    checks = {
+        "type": lambda v: v in TYPES,
+        "group": lambda v: v in codebook.respondent_group_keys,
+        "date": lambda v: bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)),
+        "role": bool,
+    }
+    for name in REQUIRED:
+        found = summary.metadata.get(name)
+        if found is None or not checks[name](found):
+            summary.missing.append(name)
+    return summary
+
+
+def _metadata(summary: SourceSummary, doc_id: str) -> Metadata:
+    values = summary.metadata
+    return Metadata(
         id=doc_id,
-        type=kind,  # type: ignore[arg-type]  # one of the three checked above
-        group=group,
-        role=role,
-        unit=given.get("unit") or None,
-        date=date,
-        consent="given",  # a new source; one repeating withdrawn material is refused (_refuse_withdrawn)
+        type=values["type"],  # type: ignore[arg-type]  # checked against TYPES in _resolved
+        group=values["group"],
+        role=values["role"],
+        unit=values.get("unit") or None,
+        date=dt.date.fromisoformat(values["date"]),
+        consent="given",  # withdrawn ones are skipped, and copies of withdrawn documents refused, before this
     )
-    return meta, defaulted
 
 
 @dataclass
@@ -336,60 +432,87 @@ class _Plan:
 
     documents: list[tuple[Path, str]] = field(default_factory=list)  # new transcript files and their text
     codings: list[_Planned] = field(default_factory=list)
-    checked: list[TextSource] = field(default_factory=list)  # texts for the anonymity guard
+    checked: dict[str, list[TextSource]] = field(default_factory=dict)  # texts for the anonymity guard, by source
     taken: set[str] = field(default_factory=set)  # ids of the new documents
     selfeval: list[tuple[str, int]] = field(default_factory=list)  # self-evaluation texts not in the project
     uncoded: int = 0  # selections without a code: comments in MAXQDA and NVivo
-    new_texts: list[tuple[Path, int, str]] = field(default_factory=list)  # new sources: file, line, text
-    full_names: set[str] = field(default_factory=set)  # users named like people, not mapped by --coder
+    memos: list[tuple[Path, str]] = field(default_factory=list)  # new memo files and their text
+    withdrawn: Fingerprints | None = None  # the withdrawn documents' fingerprints, read once
+
+    def check(self, label: str, *texts: TextSource) -> None:
+        """Texts the anonymity guard reads before anything is written, under the source they belong to."""
+        self.checked.setdefault(label, []).extend(texts)
 
 
 def _document_for(source: _Source, project: Project, corpus: Corpus, plan: _Plan, report: ImportReport,
-                  where: Path) -> Document | None:
+                  where: Path, mapped: SourceMetadata | None) -> Document | None:
     """The project's document with the source's text, or a new one planned from the source; None: skip it."""
     text = source.text
-    codings = sum(len(s.codes) for s in source.selections)
+    summary = SourceSummary(source.name, codings=sum(len(s.codes) for s in source.selections))
+    report.sources.append(summary)
     document = next((d for d in corpus.documents if d.body.rstrip() == text.rstrip()), None)
     if document is not None:
+        summary.document, summary.status = document.id, "findes"
+        summary.metadata = {k: str(v) for k, v in document.meta.model_dump().items() if v is not None and k != "id"}
+        summary.origin = dict.fromkeys(summary.metadata, "projektet")
         report.documents_matched.append(document.id)
         if not document.included:
+            summary.status = "samtykke trukket tilbage"
             report.skipped.append(
                 f"kilden '{source.name}' er dokumentet {document.id}, hvis samtykke er trukket tilbage "
-                f"({count_noun(codings, 'kodning', 'kodninger')})."
+                f"({count_noun(summary.codings, 'kodning', 'kodninger')})."
             )
             return None
         return document
     if _given(source).get("type") == "selfeval":
-        plan.selfeval.append((source.name, codings))
+        summary.status = "selvevalueringstekst uden for projektet"
+        plan.selfeval.append((source.name, summary.codings))
         return None
-    doc_id = _document_id(source.name)
+    resolved = _resolved(source, mapped, project.codebook)
+    summary.metadata, summary.origin, summary.missing = resolved.metadata, resolved.origin, resolved.missing
+    if summary.metadata.get("consent") == "withdrawn":
+        summary.status, summary.missing = "samtykke trukket tilbage (kortlægningen)", []
+        report.skipped.append(f"kilden '{source.name}': samtykket er trukket tilbage ifølge kortlægningen.")
+        return None
+    doc_id = summary.metadata.get("id") or _document_id(source.name)
     if corpus.get(doc_id) is not None:
         raise WorkbenchError(
             f"Kilden '{source.name}' har samme id som dokumentet {doc_id} i projektet, men teksten er en anden. "
-            "Omdøb kilden i det andet program (eller ret dokumentet), og importér igen; intet er importeret.",
+            "Omdøb kilden i det andet program (eller giv den et andet id i --metadata), og importér igen; intet er "
+            "importeret.",
             where,
             source.line,
         )
     base, number = doc_id, 2
     while doc_id in plan.taken or corpus.get(doc_id) is not None:  # NVivo allows one name in two folders
         doc_id, number = f"{base[:60]}-{number}", number + 1
-    meta, defaulted = _metadata(source, doc_id, project.codebook)
+    if plan.withdrawn is None:
+        plan.withdrawn = current_fingerprints(project, save=False)
+    copied = plan.withdrawn.copied_from(text)
+    if copied is not None:  # the withdrawn text again, renamed and perhaps edited: it stays out, and so does all
+        summary.status = f"gentager {copied[0]}, hvis samtykke er trukket tilbage"
+        report.withdrawn_copies[source.name] = (
+            f"teksten gentager {percent(copied[1] * 100)} af dokumentet '{copied[0]}', hvis samtykke er trukket "
+            "tilbage")
+        return None
+    summary.document, summary.status = doc_id, "ny"
+    plan.taken.add(doc_id)
+    shown = f"{where.parent.name}:{source.member}"
+    plan.check(source.name, TextSource(shown, text))
+    plan.check(source.name, *(TextSource(f"{shown} ({f})", summary.metadata[f])
+                              for f in ("role", "unit") if summary.metadata.get(f)))
+    if summary.missing:
+        return None  # reported: a new transcript needs them, and nothing is guessed
+    meta = _metadata(summary, doc_id)
     target = project.documents_dir / f"{doc_id}.md"
     content = document_text(meta, text)
     document = parse_document(content, target, project.codebook, expected_id=doc_id)
     plan.documents.append((target, content))
-    plan.new_texts.append((where, source.line, text))
-    plan.taken.add(doc_id)
     report.documents_created.append(doc_id)
-    shown = f"{where.parent.name}:{source.member}"
-    plan.checked.append(TextSource(shown, text))
-    plan.checked += [TextSource(f"{shown} ({f})", str(getattr(meta, f)))
-                     for f in ("role", "unit") if getattr(meta, f) and f not in defaulted]
-    if defaulted:
-        values = ", ".join(f"{f}: {getattr(meta, f)}" for f in defaulted)
+    if summary.origin.get("date") == "kildens oprettelsesdato":
         report.warnings.append(
-            f"Metadata for {doc_id} fandtes ikke (eller var ugyldige) i QDPX-filen og er sat til standardværdier "
-            f"({values}). Ret dem i {project.relative(target)}."
+            f"Datoen for {doc_id} er kildens oprettelsesdato i det andet program ({meta.date.isoformat()}); "
+            f"ret den i {project.relative(target)}, hvis interviewet blev holdt en anden dag."
         )
     return document
 
@@ -399,13 +522,19 @@ def import_qdpx(
     path: str | Path,
     coder_map: dict[str, str] | None = None,
     code_map: dict[str, str] | None = None,
+    metadata: dict[str, SourceMetadata] | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Import a QDPX from another tool (or this one): sources, codings and their coders.
 
     `coder_map` gives coder names for the file's user names ("Anne Holm" → "AH"); `code_map` maps
     code names the codebook does not know onto code keys ("Ventetid" → "P3"). Codings whose code
-    still does not map are left out and counted in `ImportReport.unknown_codes`. Notes (memos)
-    are not imported: the project's memos are its own files.
+    still does not map are left out and counted in `ImportReport.unknown_codes`. Memos on sources
+    and codes become memo files (never overwriting a different one). `metadata` is the user's
+    mapping for new sources (`source_metadata.load_source_metadata`): a new source needs type,
+    group, role and date from it or from its variables, else the import refuses. With `dry_run`
+    nothing is refused or written: the report says what would be imported, with a summary of the
+    possible personal data per source.
     """
     path = Path(path)
     coder_map = dict(coder_map or {})
@@ -432,70 +561,24 @@ def import_qdpx(
         report.origin = root.get("origin") or ""
         users = {normal_guid(u.get("guid")): u.get("name") or u.get("id") or "" for u in root.iter(qname("User"))}
         default_user = normal_guid(root.get("creatingUserGUID"))
-        codes = _foreign_codes(root, codebook, dict(code_map or {}), where)
+        codes = _foreign_codes(root, codebook, dict(code_map or {}), where, lines)
         variables = {normal_guid(v.get("guid")): v.get("name") or "" for v in root.iter(qname("Variable"))}
         sources = _sources(root, lines, archive, variables, where, report)
 
     corpus = project.codable_corpus
     plan = _Plan()
-    unknown: Counter = Counter()
+    counted: Counter = Counter()  # code path in the file → its codings in the sources to import
     for source in sources:
-        move, limit, crlf = _positions(source, report.origin)
-        for selection in source.selections:
-            if not 0 <= selection.start < selection.end <= limit:
-                raise WorkbenchError(
-                    f"Markeringen {selection.start}-{selection.end} ligger uden for teksten i kilden '{source.name}' "
-                    f"({limit} tegn). Filen passer ikke til sine kilder; intet er importeret.",
-                    where,
-                    selection.line,
-                )
-        if crlf:
-            report.warnings.append(f"Kilden '{source.name}' har Windows-linjeskift (CRLF); positionerne er omregnet.")
-        document = _document_for(source, project, corpus, plan, report, where)
-        if document is None:
-            continue
-        for selection in source.selections:
-            start, end = move(selection.start), move(selection.end)
-            if end > len(document.body):
-                raise WorkbenchError(
-                    f"Markeringen {selection.start}-{selection.end} ligger uden for dokumentet {document.id} "
-                    f"({len(document.body)} tegn); intet er importeret.",
-                    where,
-                    selection.line,
-                )
-            if selection.memo:
-                plan.checked.append(TextSource(str(where), selection.memo, selection.memo_line))
-            if not selection.codes:
-                plan.uncoded += 1
-            for code_guid, user in selection.codes:
-                code = codes.get(code_guid)
-                if code is None or code.key is None:
-                    unknown[code.path if code else f"(ukendt kode {code_guid})"] += 1
-                    continue
-                name = users.get(user) or users.get(selection.user) or users.get(default_user) or ""
-                if name.strip() not in coder_map and looks_like_full_name(name):
-                    plan.full_names.add(name.strip())  # refused below, all such users named at once
-                    continue
-                coder = _coder(name, coder_map)
-                plan.codings.append(_Planned(document, start, end, code.key, coder, selection.valence,
-                                             selection.memo, selection.quote))
-    refuse_withdrawn_copies(project, plan.new_texts)  # withdrawn material renamed and edited stays out
-    findings = scan_texts(plan.checked, codebook.anonymity.allowed_terms, codebook.anonymity.local_places)
-    if findings:
-        raise WorkbenchError(
-            "QDPX-filen er ikke importeret, fordi teksterne indeholder mulige personoplysninger. Anonymisér dem "
-            "(i det andet program eller med `workbench pseudonymise`) og prøv igen:\n"
-            + "\n".join(str(f) for f in findings),
-            path,
-        )
-    if plan.full_names:  # a user's full name would become a coder name and reach every export
-        names = sorted(plan.full_names)
-        raise WorkbenchError(
-            f"QDPX-filen er ikke importeret: {', '.join(repr(n) for n in names)} ligner "
-            f"{'et fuldt navn' if len(names) == 1 else 'fulde navne'} og må ikke blive kodernavne. Angiv initialer "
-            "eller et pseudonym for hver, fx " + " ".join(f'--coder "{n}=INITIALER"' for n in names) + ".",
-            path,
-        )
+        mapped = (metadata or {}).get(source.name)
+        _plan_source(source, project, corpus, plan, report, where, mapped,
+                     _Who(users, default_user, coder_map), codes, counted)
+    for code in codes.values():
+        if code.key and code.memo:
+            _plan_memo(project.memos_dir / CODE_DIR / f"{code.key}.md", code.memo, f"koden {code.key}", plan, report,
+                       TextSource(str(where), code.memo, code.line), "kodebogen")
+    by_path = {c.path: c.key for c in codes.values()}
+    report.codes = {name: (by_path.get(name), n) for name, n in counted.most_common()}
+    report.privacy = _privacy(plan, codebook)
     if plan.selfeval:
         report.skipped.append(
             f"{count_noun(len(plan.selfeval), 'selvevalueringstekst', 'selvevalueringstekster')} "
@@ -506,17 +589,155 @@ def import_qdpx(
         report.skipped.append(
             f"{count_noun(plan.uncoded, 'markering', 'markeringer')} uden kode (kommentarer i det andet program)."
         )
-    notes = root.find(qname("Notes"))
-    if notes is not None and len(notes):
+    other = _other_notes(root)
+    if other:
         report.skipped.append(
-            f"{count_noun(len(notes), 'note (memo)', 'noter (memoer)')} i QDPX-filen; "
-            "projektets memoer er filerne i memos/."
+            f"{count_noun(other, 'note', 'noter')} i QDPX-filen (fx dagbøger): kun memoer på koder og kilder "
+            "og kodningers valens importeres."
         )
-    report.unknown_codes = dict(unknown.most_common())
+    report.unknown_codes = {name: n for name, (key, n) in report.codes.items() if key is None}
     report.warnings = list(dict.fromkeys(report.warnings))
     report.coders = sorted({c.coder for c in plan.codings})
+    if dry_run:
+        report.dry_run = True
+        return report
+    refuse_incomplete(report)
     _write(project, plan, report)
     return report
+
+
+@dataclass
+class _Who:
+    """How a coding's user GUID becomes a coder name."""
+
+    users: dict[str | None, str]  # user GUID → name in the file
+    default: str | None  # the project's creatingUserGUID
+    coder_map: dict[str, str]
+
+    def name(self, coding_user: str | None, selection_user: str | None) -> str:
+        """The coder of a coding: the Coding's creatingUser, as the standard says (the user who applied the
+        code); the selection's when the Coding has none (MAXQDA, QualCoder); the project's creator last."""
+        return self.users.get(coding_user) or self.users.get(selection_user) or self.users.get(self.default) or ""
+
+
+def _plan_source(source: _Source, project: Project, corpus: Corpus, plan: _Plan, report: ImportReport, where: Path,
+                 mapped: SourceMetadata | None, who: _Who, codes: dict[str | None, _ForeignCode],
+                 counted: Counter) -> None:
+    """One source's document, memo, codings and texts to check, into the plan (and its summary)."""
+    move, limit, crlf = _positions(source, report.origin)
+    for selection in source.selections:
+        if not 0 <= selection.start < selection.end <= limit:
+            raise WorkbenchError(
+                f"Markeringen {selection.start}-{selection.end} ligger uden for teksten i kilden '{source.name}' "
+                f"({limit} tegn). Filen passer ikke til sine kilder; intet er importeret.",
+                where,
+                selection.line,
+            )
+    if crlf:
+        report.warnings.append(f"Kilden '{source.name}' har Windows-linjeskift (CRLF); positionerne er omregnet.")
+    document = _document_for(source, project, corpus, plan, report, where, mapped)
+    summary = report.sources[-1]
+    if document is None and summary.status != "ny":
+        return
+    if source.memo and summary.document:
+        _plan_memo(project.memos_dir / DOCUMENT_DIR / f"{summary.document}.md", source.memo,
+                   f"dokumentet {summary.document}", plan, report, TextSource(str(where), source.memo, source.line),
+                   source.name)
+    for selection in source.selections:
+        start, end = move(selection.start), move(selection.end)
+        if document is not None and end > len(document.body):
+            raise WorkbenchError(
+                f"Markeringen {selection.start}-{selection.end} ligger uden for dokumentet {document.id} "
+                f"({len(document.body)} tegn); intet er importeret.",
+                where,
+                selection.line,
+            )
+        if selection.memo:
+            plan.check(source.name, TextSource(str(where), selection.memo, selection.memo_line))
+        if not selection.codes:
+            plan.uncoded += 1
+        for code_guid, user in selection.codes:
+            code = codes.get(code_guid)
+            counted[code.path if code else f"(ukendt kode {code_guid})"] += 1
+            if code is None or code.key is None:
+                continue
+            name = who.name(user, selection.user)
+            if name.strip() not in who.coder_map and looks_like_full_name(name):
+                if name.strip() not in report.full_names:  # refused with the others in refuse_incomplete
+                    report.full_names.append(name.strip())
+                report.users[name] = "(mangler --coder)"
+                continue
+            coder = _coder(name, who.coder_map)
+            report.users[name] = coder
+            if document is not None:
+                plan.codings.append(_Planned(document, start, end, code.key, coder, selection.valence,
+                                             selection.memo, selection.quote))
+
+
+def _privacy(plan: _Plan, codebook: Codebook) -> dict[str, PrivacySummary]:
+    """Possible personal data per source: counts per kind and the first few, not every line."""
+    found = {}
+    anonymity = codebook.anonymity
+    for label, texts in plan.checked.items():
+        findings = scan_texts(texts, anonymity.allowed_terms, anonymity.local_places)
+        if findings:
+            counts = Counter(f.kind for f in findings)
+            distinct = Counter(kind for kind, _ in {(f.kind, f.text.casefold()) for f in findings})
+            found[label] = PrivacySummary(dict(counts.most_common()), dict(distinct),
+                                          [str(f) for f in findings[:FIRST_FINDINGS]])
+    return found
+
+
+def privacy_lines(privacy: dict[str, PrivacySummary]) -> list[str]:
+    """The per-source summary as lines for people (the dry run and the refusal print the same)."""
+    lines = []
+    for label, summary in privacy.items():
+        kinds = ", ".join(f"{KIND_LABELS.get(kind, kind)}: {n} ({summary.distinct[kind]} forskellige)"
+                          for kind, n in summary.counts.items())
+        lines.append(f"{label}: {count_noun(summary.total, 'mulig personoplysning', 'mulige personoplysninger')} "
+                     f"({kinds})")
+        lines += [f"  {finding}" for finding in summary.first]
+        if summary.total > len(summary.first):
+            lines.append(f"  … og {summary.total - len(summary.first)} flere")
+    return lines
+
+
+def refuse_incomplete(report: ImportReport) -> None:
+    """A real import stops, before anything is written, at missing metadata or possible personal data."""
+    problems = []
+    if report.missing_metadata:
+        problems.append("Disse kilder mangler metadata (giv dem i en fil med --metadata):")
+        problems += [f"  {name}: {', '.join(fields)}" for name, fields in report.missing_metadata.items()]
+    if report.full_names:  # a user's full name would become a coder name and reach every export
+        problems.append("Disse brugere ligner fulde navne og må ikke blive kodernavne. Giv hver initialer eller et "
+                        "pseudonym:")
+        problems += [f'  --coder "{name}=INITIALER"' for name in report.full_names]
+    if report.withdrawn_copies:
+        problems.append("Disse kilder gentager et dokument, hvis samtykke er trukket tilbage (brug `workbench "
+                        "consent give`, hvis deltageren har givet samtykke igen):")
+        problems += [f"  {name}: {why}" for name, why in report.withdrawn_copies.items()]
+    if report.privacy:
+        problems.append("Teksterne indeholder mulige personoplysninger. Anonymisér dem (i det andet program eller "
+                        "med `workbench pseudonymise`):")
+        problems += [f"  {line}" for line in privacy_lines(report.privacy)]
+    if problems:
+        raise WorkbenchError(
+            "QDPX-filen er ikke importeret; se hele oversigten med --dry-run.\n" + "\n".join(problems), report.path
+        )
+
+
+def _plan_memo(target: Path, memo: str, what: str, plan: _Plan, report: ImportReport, checked: TextSource,
+               label: str) -> None:
+    """A memo from the file becomes the project's memo file, unless the project has a different one already."""
+    if any(path == target for path, _ in plan.memos):
+        return
+    if target.is_file():
+        if read_text(target).strip() != memo.strip():
+            report.skipped.append(f"memoet om {what}: projektet har allerede et andet memo, som ikke er overskrevet.")
+        return
+    plan.memos.append((target, memo.strip() + "\n"))
+    plan.check(label, checked)
+    report.memos.append(what)
 
 
 def _write(project: Project, plan: _Plan, report: ImportReport) -> None:
@@ -526,7 +747,7 @@ def _write(project: Project, plan: _Plan, report: ImportReport) -> None:
     killed between the two steps is completed by running it again: the transcripts are then found by
     their text, and the codings go in.
     """
-    atomic_write_files({target: content.encode("utf-8") for target, content in plan.documents})
+    atomic_write_files({target: content.encode("utf-8") for target, content in plan.documents + plan.memos})
     store = project.coding_store()
     by_coder: dict[str, list[NewCoding]] = {}
     planned: set[tuple] = set()

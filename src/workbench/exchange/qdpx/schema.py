@@ -23,6 +23,9 @@ VARIABLES = {
     "unit": ("Enhed", "Text", "forvaltning eller enhed", ("unit", "forvaltning", "afdeling")),
     "date": ("Dato", "Date", "dato for interview eller observation", ("date", "interviewdato")),
 }
+VALENCE_NOTE = "Valens og citat"  # the name of a coding's valence Note
+MEMO_HEADING = "Memo:"  # the line before a code's memo in its Description
+FALLBACK_TIME = "2000-01-01T00:00:00Z"  # a Note needs a creationDateTime (QualCoder); for codings without one
 _VALENCE_LINE = re.compile(r"^Valens: (?P<valence>\S+)(?: · Citat: (?P<quote>ja|nej))?$")
 
 
@@ -32,21 +35,50 @@ def guid(kind: str, key: str) -> str:
 
 
 
-def coding_description(coding: Coding) -> str:
-    """The selection's Description: the coder's memo, then the line with valence and quote star."""
-    line = f"Valens: {coding.valence} · Citat: {'ja' if coding.quote else 'nej'}"
-    return f"{coding.memo}\n\n{line}" if coding.memo else line
+def carries_valence(coding: Coding) -> bool:
+    """Does the coding need a valence Note (anything but the default: neutral, no quote star)?"""
+    return coding.valence != "neutral" or coding.quote
+
+
+def valence_line(coding: Coding) -> str:
+    """The text of a coding's valence Note."""
+    return f"Valens: {coding.valence} · Citat: {'ja' if coding.quote else 'nej'}"
+
+
+def parse_valence(text: str | None) -> tuple[str, bool] | None:
+    """(valence, quote) from a valence Note's text, or None when it is not one."""
+    match = _VALENCE_LINE.match((text or "").strip())
+    if match is None or match["valence"] not in VALENCES:
+        return None
+    return match["valence"], match["quote"] == "ja"
 
 
 def parse_description(text: str | None) -> tuple[str, str, bool]:
-    """(memo, valence, quote) from a selection's Description; other tools' comments become the memo."""
+    """(memo, valence, quote) from a selection's Description. Exports before the valence Note ended the
+    Description with the valence line; it is still read. Other tools' comments become the memo."""
     text = (text or "").replace("\r\n", "\n")
     head, _, last = text.rpartition("\n")
-    match = _VALENCE_LINE.match(last.strip())
-    if match is None or match["valence"] not in VALENCES:
+    found = parse_valence(last)
+    if found is None:
         return text.strip(), "neutral", False
-    memo = head.removesuffix("\n")
-    return memo, match["valence"], match["quote"] == "ja"
+    return head.removesuffix("\n"), *found
+
+
+def join_memo(description: str, memo: str) -> str:
+    """A code's Description: its statement and definition, then its memo under MEMO_HEADING."""
+    memo = memo.strip()
+    if not memo:
+        return description
+    return f"{description}\n\n{MEMO_HEADING}\n{memo}" if description else f"{MEMO_HEADING}\n{memo}"
+
+
+def split_memo(description: str | None) -> str:
+    """The memo part of a code's Description written by join_memo ("" when there is none)."""
+    text = (description or "").replace("\r\n", "\n")
+    if text.startswith(MEMO_HEADING + "\n"):
+        return text[len(MEMO_HEADING) + 1:].strip()
+    _, found, memo = text.partition(f"\n\n{MEMO_HEADING}\n")
+    return memo.strip() if found else ""
 
 
 def qname(name: str) -> str:

@@ -24,6 +24,10 @@ def register(commands: Commands) -> None:
                    help="importér kodninger med en ukendt kode under en kode fra kodebogen (kan gentages)")
     p.add_argument("--coder", action="append", metavar="BRUGER=KODER",
                    help="kodernavn for en bruger i filen, fx \"Anne Holm=AH\" (kan gentages)")
+    p.add_argument("--metadata", metavar="FIL", help="YAML- eller CSV-fil med kildernes id, type, group, role, unit, "
+                   "date og consent (kildens navn som i det andet program)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="vis, hvad der ville blive importeret (kilder, koder, kodere, personoplysninger); skriv intet")
 
     p = commands.add(
         "export-xlsx", cmd_export_xlsx,
@@ -75,12 +79,17 @@ def cmd_export_qdc(args) -> int:
 
 def cmd_import_qdpx(args) -> int:
     from workbench.exchange.qdpx import import_qdpx
+    from workbench.exchange.qdpx.source_metadata import load_source_metadata
     from workbench.lang.numbers import count_noun
 
     project = project_of(args)
     coders = pairs(args.coder, "--coder", "Anne Holm=AH")
     codes = pairs(args.map_unknown, "--map-unknown", "Ventetid=P3")
-    report = import_qdpx(project, Path(args.file), coders, codes)
+    metadata = load_source_metadata(Path(args.metadata), project.codebook) if args.metadata else None
+    report = import_qdpx(project, Path(args.file), coders, codes, metadata, dry_run=args.dry_run)
+    if report.dry_run:
+        print("\n".join(dry_run_lines(report)))
+        return 0
     print(f"Importeret fra {args.file}" + (f" (lavet med {report.origin})" if report.origin else "") + ":")
     for label, ids in (("Nye dokumenter", report.documents_created),
                        ("Dokumenter, der fandtes i forvejen", report.documents_matched)):
@@ -99,6 +108,38 @@ def cmd_import_qdpx(args) -> int:
     for line in report.warnings:
         print(f"  Bemærk: {line}")
     return 0
+
+
+def dry_run_lines(report) -> list[str]:
+    """What `import-qdpx --dry-run` prints: sources, codes, coders and personal data, nothing written."""
+    from workbench.exchange.qdpx.import_ import privacy_lines
+    from workbench.lang.numbers import count_noun
+
+    lines = [f"Prøveimport af {report.path}" + (f" (lavet med {report.origin})" if report.origin else "")
+             + ": intet er skrevet.", "", "Kilder:"]
+    for source in report.sources:
+        target = f" → {source.document}" if source.document else ""
+        lines.append(f"  {source.name}{target} ({source.status}, "
+                     f"{count_noun(source.codings, 'kodning', 'kodninger')})")
+        for name, value in source.metadata.items():
+            lines.append(f"    {name}: {value} (fra {source.origin.get(name, '?')})")
+        if source.missing:
+            lines.append(f"    MANGLER: {', '.join(source.missing)} (giv dem med --metadata FIL)")
+    lines += ["", "Koder:"]
+    for name, (key, n) in report.codes.items():
+        target = f"→ {key}" if key else "IKKE i kodebogen (brug --map-unknown \"NAVN=KODE\")"
+        lines.append(f"  {name} {target}: {count_noun(n, 'kodning', 'kodninger')}")
+    lines += ["", "Kodere:"]
+    lines += [f"  {name or '(ingen bruger)'} → {coder}" for name, coder in sorted(report.users.items())] or ["  ingen"]
+    lines += ["", "Mulige personoplysninger:"]
+    lines += [f"  {line}" for line in privacy_lines(report.privacy)] or ["  ingen fundet"]
+    if report.privacy:
+        lines.append("  En rigtig import afvises, indtil teksterne er anonymiseret (fx med `workbench pseudonymise`).")
+    for line in report.skipped:
+        lines.append(f"Springes over: {line}")
+    for line in report.warnings:
+        lines.append(f"Bemærk: {line}")
+    return lines
 
 
 def cmd_export_xlsx(args) -> int:
