@@ -28,11 +28,12 @@ from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import VALENCES, Code, Codebook
 from workbench.material.corpus import TYPE_LABELS, Document, Segment
+from workbench.privacy.typed import typed_findings
 from workbench.project import Project
 from workbench.report.figures import heatmap_png
 from workbench.report.text_da import AGREEMENT_COLUMNS, agreement_notes, agreement_rows, agreement_summary
 from workbench.ui.widgets import table_exports
-from workbench.ui.widgets.common import StatusLine, reports_errors
+from workbench.ui.widgets.common import StatusLine, mark_personal_data, reports_errors
 
 ALL = ""  # the "Alle" choice of a filter; ipywidgets shows an empty selection for None
 CONTEXT_SEGMENTS = 2  # dimmed segments shown before and after the current one
@@ -301,13 +302,16 @@ class CodingApp:
     @reports_errors
     def _on_code(self, code_key: str, _button=None) -> None:
         coder, document, segment = self._require()
+        memo = self.memo.value.strip()
         self.store.add(
-            coder, document, code_key, self.valence.value, segment=segment,
-            memo=self.memo.value.strip(), quote=self.star.value,
+            coder, document, code_key, self.valence.value, segment=segment, memo=memo, quote=self.star.value,
         )
-        self.memo.value = ""
         self.star.value = False
-        self._after_write(f"{self.codebook.code(code_key).label} ({self.valence.value}) på {segment.id}")
+        what = f"{self.codebook.code(code_key).label} ({self.valence.value}) på {segment.id}"
+        self._after_write(what)
+        # the memo is saved either way; with personal data it stays in the field, marked, for the coder to fix
+        if not mark_personal_data(self.project, self.memo, memo, self.status, what):
+            self.memo.value = ""
 
     @reports_errors
     def _on_reject(self, code_key: str, _button=None) -> None:
@@ -396,6 +400,8 @@ class CodingApp:
         notes = []
         if coding.memo:
             notes.append(f"<i>{html.escape(coding.memo)}</i>")
+            if typed_findings(self.project, coding.memo):  # marked until the memo is fixed
+                notes.append('<span style="color:#b00020">⚠ Memoet indeholder mulige personoplysninger</span>')
         problem = staleness(coding, self.corpus)
         if problem:
             notes.append(f'<span style="color:#b00020">⚠ {html.escape(problem)}</span>')
@@ -599,11 +605,12 @@ class MemoView:
             self.definition.value = ""
         self._loaded_text = self.project.memos.read(**self._where(target))
         self.text.value = self._loaded_text
+        mark_personal_data(self.project, self.text, self._loaded_text)  # marked from the moment it is opened
 
     def _save(self, target: tuple[str, str]) -> None:
         path = self.project.memos.write(self.text.value, **self._where(target))
         self._loaded_text = self.text.value
-        self.status.saved(self.project.relative(path))
+        mark_personal_data(self.project, self.text, self.text.value, self.status, self.project.relative(path))
 
     @reports_errors
     def _on_save(self, _button=None) -> None:
