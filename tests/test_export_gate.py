@@ -36,7 +36,7 @@ WRITES_INTO_THE_PROJECT = {
 }
 
 for module in pkgutil.walk_packages([str(SRC)], "workbench."):  # every exporter registers on import
-    if module.name.split(".")[1] in EXPORTING_PACKAGES and not module.name.endswith(".__main__"):  # runs the CLI
+    if module.name.split(".")[1] in EXPORTING_PACKAGES:
         importlib.import_module(module.name)
 
 CPR = "010203-1234"
