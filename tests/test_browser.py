@@ -133,58 +133,7 @@ def _screenshot(page, tmp_path: Path, name: str) -> Path:
     return shot
 
 
-def test_coding_in_jupyterlab_saves_the_clicked_code_to_the_coders_log(page, mini_project, tmp_path):
-    root = tmp_path / "lab"
-    root.mkdir()
-    shutil.copy(REPO / "notebooks" / "01_kodning.ipynb", root)
-    port = _free_port()
-    command = [
-        str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-        "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: run all cells by JupyterLab's own command
-    ]
-    with _server(command, root, _jupyter_env(tmp_path, mini_project), port, tmp_path / "jupyterlab.log") as url:
-        page.goto(f"{url}/lab/tree/01_kodning.ipynb", timeout=KERNEL_START_MS)
-        page.wait_for_selector(".jp-Notebook", timeout=KERNEL_START_MS)
-        page.wait_for_function(
-            "() => { const kernel = window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel;"
-            " return kernel && kernel.status === 'idle'; }",
-            timeout=KERNEL_START_MS,
-        )
-        page.evaluate("window.jupyterapp.shell.collapseLeft()")
-        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-
-        view = page.locator(".jp-OutputArea-output").first
-        coder = view.get_by_placeholder("initialer eller pseudonym")
-        coder.wait_for(timeout=KERNEL_START_MS)
-        coder.fill("PW")
-        coder.press("Enter")
-        view.get_by_text("Du koder som PW.").wait_for()
-        view.locator(".widget-dropdown", has_text="Dokument:").locator("select").select_option(
-            label="INT-RAD-01 · Rådgivere (SOF og BIF) · Interview"
-        )
-        view.get_by_text("INT-RAD-01: 8 segmenter").wait_for()
-        view.get_by_role("button", name="Næste ▶").click()
-        view.get_by_text("S002 · 2 af 8").wait_for()
-        view.get_by_role("button", name="understøttende", exact=True).click()
-        view.get_by_role("button", name="P3 Kontakt", exact=True).click()
-        view.get_by_text("Gemt kl.").wait_for()
-        view.get_by_text("1 af 8 segmenter kodet").wait_for()
-
-        view.evaluate("element => element.scrollIntoView({block: 'start'})")
-        _screenshot(page, tmp_path, "kodning.png")
-
-    header, *lines = (mini_project / "codings" / "PW.jsonl").read_text(encoding="utf-8").splitlines()
-    assert json.loads(header) == {"format": "workbench-codings", "version": 1}
-    assert len(lines) == 1
-    record = json.loads(lines[0])
-    assert record["action"] == "add"
-    assert {k: record["fields"][k] for k in ("doc_id", "segment_id", "code", "valence")} == {
-        "doc_id": "INT-RAD-01", "segment_id": "S002", "code": "P3", "valence": "understøttende"
-    }
-    [coding] = Project(mini_project).coding_store().codings("PW")  # and a fresh session reads it back
-    document = Project(mini_project).corpus.get("INT-RAD-01")
-    assert document.body[coding.start : coding.end] == document.segment("S002").text
+# The coding notebook's browser tests are in test_browser_coding.py.
 
 
 # What a support-team member enters per principle: three scores and the two free texts.

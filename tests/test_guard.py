@@ -70,3 +70,16 @@ def test_text_from_a_withdrawn_interview_cannot_leave(mini_project):
         check(project, Export("Evalueringskapitlet", {}, [copied]))
     assert "memos/koder/P1.md:1: gengiver tekst fra INT-FAM-02: " in str(err.value)
     check(project, Export("Evalueringskapitlet", {}, [TextSource("x", "Familierne oplever færre møder.")]))
+
+
+def test_assessors_rationales_are_scanned_with_their_line(mini_project, capsys):
+    folder = mini_project / "assessments" / "2025-H2" / "NP"
+    folder.mkdir(parents=True)
+    (folder / "P1.yaml").write_text(
+        "principle: P1\nround: 2025-H2\nassessor: NP\nquestions:\n  relevans:\n    level: hoej\n"
+        "    rationale: Moderen ringede fra 22 33 44 55 og fortalte det.\n",
+        encoding="utf-8",
+    )
+    assert main(["--project", str(mini_project), "check-anonymity"]) == 1
+    out = capsys.readouterr().out
+    assert "assessments/2025-H2/NP/P1.yaml:7: telefonnummer: 22 33 44 55" in out

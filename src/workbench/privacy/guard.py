@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from workbench.anonymity import KIND_LABELS, find_personal_data
 from workbench.io.text import has_suffix
 from workbench.io.text import read_text as read_user_text
+from workbench.io.yaml import parse_yaml
 from workbench.project import Project
 from workbench.selfeval.texts import free_texts
 
@@ -88,11 +89,35 @@ def _selfeval_texts(project: Project) -> Iterator[TextSource]:
 
 
 # Every place the project keeps free text that a person wrote.
+def _assessment_texts(project: Project) -> Iterator[TextSource]:
+    """The assessors' rationales and revised wordings, each from the line it starts on in its file."""
+    folder = project.root / "assessments"
+    if not folder.exists():
+        return
+    for path in sorted(p for p in folder.rglob("*") if has_suffix(p, ".yaml", ".yml") and p.is_file()):
+        doc = parse_yaml(read_user_text(path), path)
+        for keys, text in _strings(doc.data, ()):
+            if keys and keys[-1] in ("rationale", "statement"):
+                yield TextSource(project.relative(path), text, doc.line_of(keys) or 1)
+
+
+def _strings(data: object, keys: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*keys, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*keys, index))
+    elif isinstance(data, str):
+        yield keys, data
+
+
 TEXT_COLLECTORS: list[Callable[[Project], Iterable[TextSource]]] = [
     _transcripts,
     _memos,
     _coding_memos,
     _selfeval_texts,
+    _assessment_texts,
 ]
 
 

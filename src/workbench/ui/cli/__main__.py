@@ -2,5 +2,5 @@
 
 from workbench.ui.cli import main
 
-if __name__ == "__main__":  # importing the module (test_export_gate walks every ui module) must not run it
+if __name__ == "__main__":  # importing the module (as the export-gate test imports every module) runs nothing
     raise SystemExit(main())

@@ -14,7 +14,16 @@ import ipywidgets as w
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.report import build_chapter, export_chapter
-from workbench.report.model import BulletList, Chapter, Figure, Heading, Paragraph, Quote, Section, Table
+from workbench.report.model import (
+    BulletList,
+    Chapter,
+    Figure,
+    Heading,
+    Paragraph,
+    Quote,
+    Section,
+    Table,
+)
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 DEFAULT_OUT = "evalueringskapitel.docx"

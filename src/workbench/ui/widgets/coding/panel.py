@@ -1,0 +1,548 @@
+"""Kodning: the transcript beside the code panel.
+
+The coder selects words in the transcript (snapped to whole words) or clicks a turn number, then
+clicks a code or presses its key. Valence, star and memo belong to one coding: set before coding
+they go with the next coding only, and once a coding is chosen in the text they edit that coding
+and are saved at once. The same coder, code and span is one coding: coding it again chooses the
+existing one. Every action is written to the coder's log as it happens, the status line (always
+in view at the top of the panel) and a "✔ Gemt" beside the text say so, and the last actions can
+be undone by writing their inverse events.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from dataclasses import dataclass
+
+import ipywidgets as w
+
+from workbench.coding.retrieval import progress
+from workbench.coding.store import Coding, check_coder, staleness
+from workbench.coding.suggestions import Suggestion, open_suggestions, reject, rejected, unreject
+from workbench.errors import WorkbenchError
+from workbench.lang import numbers as numfmt
+from workbench.material.codebook import VALENCES, Codebook
+from workbench.material.corpus import Document
+from workbench.privacy.typed import typed_findings
+from workbench.project import Project
+from workbench.project.identity import hub_identity
+from workbench.ui.widgets.coding.shared import code_button, document_label
+from workbench.ui.widgets.coding.tools import CodeManager, Reanchor, TextSearch
+from workbench.ui.widgets.coding.undo import UndoLog
+from workbench.ui.widgets.common import StatusLine, mark_personal_data, reports_errors
+from workbench.ui.widgets.transcript import (
+    TranscriptView,
+    code_colours,
+    snap_to_words,
+    turns,
+)
+
+NEUTRAL = "neutral"
+VALENCE_KEYS = {"+": "understøttende", "-": "udfordrende", "=": NEUTRAL}
+KEY_ROWS = {"principle": "123456789", "factor": "qwertyuiop"}
+THEME_KEYS = "asdfghjklzxcvbnm"
+PANEL_WIDTH = "340px"
+VIEW_HEIGHT = "max(320px, calc(100vh - 250px))"  # the app fits a laptop screen under JupyterLab's bars
+
+
+def shortcuts(codebook: Codebook) -> dict[str, str]:
+    """Key → code: principles on the digits, factors on the top letter row, further codes on the rest."""
+    keys: dict[str, str] = {}
+    themes = iter(THEME_KEYS)
+    for group in codebook.code_groups:
+        row = iter(KEY_ROWS.get(group.kind, ""))
+        for code in group.codes:
+            key = next(row, None) if group.kind in KEY_ROWS else next(themes, None)
+            if key is not None:
+                keys[key] = code.key
+    return keys
+
+
+def turn_span(document: Document, index: int) -> tuple[int, int]:
+    start, end, _, _ = turns(document)[index]
+    return start, end
+
+
+@dataclass(frozen=True)
+class InlineSuggestion:
+    """One place of a suggestion on the text: the indicator's words, for the segment's code."""
+
+    id: str
+    suggestion: Suggestion
+    start: int
+    end: int
+    reason: str
+
+
+class CodingView:
+    def __init__(self, project: Project, store):
+        self.project, self.store = project, store
+        self.codebook = project.codebook
+        self.corpus = project.codable_corpus
+        self.colours = code_colours(self.codebook)
+        self.keys = shortcuts(self.codebook)
+        self.key_of = {code: key for key, code in self.keys.items()}
+        self.undo_log = UndoLog(store, self.corpus)
+        self.status = StatusLine()
+        self._coder: str | None = None
+        self._document: Document | None = None
+        self._pending: tuple[int, int] | None = None
+        self._selected: Coding | None = None
+        self._filling = False  # the form is being set from a coding, not by the coder
+        self._suggestions: dict[str, InlineSuggestion] = {}
+        self.stale_ids: set[str] = set()
+        self.on_codebook = None  # the app's hook: the other views follow a changed codebook
+        self.widget = self._build()
+        self._take_hub_identity()
+
+    def _take_hub_identity(self) -> None:
+        """On a team server the login decides who codes: the coder field is set from it and locked."""
+        try:
+            identity = hub_identity(self.project.settings)
+        except WorkbenchError as exc:  # logged in, but not in project.yaml's hub_users: say so, code nothing
+            self.coder.disabled = True
+            self.status.error(exc)
+            return
+        if identity is not None and identity.coder:
+            self.coder.value = identity.coder
+            self.coder.disabled = True
+
+    # -- building
+
+    def _build(self) -> w.Widget:
+        self.coder = w.Combobox(
+            options=self.store.coders(), description="Koder:", placeholder="initialer eller pseudonym",
+            ensure_option=False, continuous_update=False, layout=w.Layout(width="230px"),
+        )
+        self.coder.style.description_width = "50px"
+        self.document = w.Dropdown(
+            options=[(document_label(d, self.codebook), d.id) for d in self.corpus.included],
+            value=None, description="Dokument:", layout=w.Layout(width="380px"),
+        )
+        self.document.style.description_width = "78px"
+        self.other_coder = w.Dropdown(options=[("ingen", "")], value="", description="Vis også:",
+                                      layout=w.Layout(width="180px"))
+        self.other_coder.style.description_width = "60px"
+        self.show_suggestions = w.Checkbox(value=True, description="Forslag", indent=False,
+                                           layout=w.Layout(width="80px"))
+        self.progress_label = w.HTML(layout=w.Layout(margin="0 0 0 8px"))
+        self.log_warning = w.HTML()  # skipped lines in a coding log: stays until the log is repaired
+        self.transcript = TranscriptView(height=VIEW_HEIGHT, layout=w.Layout(flex="1 1 auto", min_width="0"))
+        for kind, handler in (("select", self._on_select), ("turn", self._on_turn), ("pick", self._on_pick),
+                              ("key", self._on_key), ("accept", self._on_accept), ("reject", self._on_reject)):
+            self.transcript.on(kind, handler)
+
+        self.undo_button = w.Button(description="↶ Fortryd", tooltip="Fortryd den seneste handling (Ctrl+Z)",
+                                    disabled=True, layout=w.Layout(width="92px", min_width="92px"))
+        self.status.widget.layout = w.Layout(flex="1 1 auto")
+        sticky = w.HBox([self.status.widget, self.undo_button])
+        sticky.add_class("wb-sticky")
+        self.target = w.HTML("<i>Markér tekst med musen, eller klik på et turnummer.</i>")
+        self.valence = w.ToggleButtons(options=list(VALENCES), value=NEUTRAL, tooltips=[
+            "Understøttende (tast +)", "Udfordrende (tast -)", "Neutral (tast =)"])
+        self.valence.style.button_width = "98px"
+        self.star = w.ToggleButton(value=False, description="★ Citat", tooltip="Markér kodningen som citat (tast *)",
+                                   layout=w.Layout(width="90px"))
+        self.remove_button = w.Button(description="Fjern", icon="trash", disabled=True,
+                                      tooltip="Fjern den valgte kodning (Delete)", layout=w.Layout(width="90px"))
+        self.memo = w.Textarea(placeholder="Memo til kodningen (valgfrit)", continuous_update=False, rows=2,
+                               layout=w.Layout(width="98%"))
+
+        self.codes_box = w.VBox(layout=w.Layout(width="100%"))
+        self._build_codes()
+
+        self.coder.observe(self._on_coder, "value")
+        self.document.observe(self._on_document, "value")
+        self.other_coder.observe(lambda _: self._send_codings(), "value")
+        self.show_suggestions.observe(lambda _: self._send_suggestions(), "value")
+        self.valence.observe(functools.partial(self._on_form, "valence"), "value")
+        self.star.observe(functools.partial(self._on_form, "quote"), "value")
+        self.memo.observe(functools.partial(self._on_form, "memo"), "value")
+        self.remove_button.on_click(lambda _: self._remove())
+        self.undo_button.on_click(lambda _: self._undo())
+
+        self.text_search = TextSearch(self)
+        self.code_manager = CodeManager(self)
+        self.reanchor = Reanchor(self)
+        tools = w.Accordion(children=[self.text_search.widget, self.reanchor.widget, self.code_manager.widget],
+                            titles=["Søg i teksten", "Kodninger på ændret tekst", "Koder: ny, omdøb, farve, flet"])
+        tools.selected_index = 0
+        self.tools = tools
+        self.panel = w.VBox(
+            [sticky, self.target, self.valence, w.HBox([self.star, self.remove_button]), self.memo,
+             self.codes_box, tools],
+            layout=w.Layout(width=PANEL_WIDTH, min_width=PANEL_WIDTH, height=VIEW_HEIGHT, overflow="hidden auto",
+                            padding="0 4px"),
+        )
+        self.panel.add_class("wb-panel")
+        header = w.HBox([self.coder, self.document, self.other_coder, self.show_suggestions, self.progress_label],
+                        layout=w.Layout(flex_flow="row wrap", align_items="center"))
+        return w.VBox([header, self.log_warning,
+                       w.HBox([self.transcript, self.panel], layout=w.Layout(width="100%"))])
+
+    def _show_log_warning(self) -> None:
+        if self._coder is not None:
+            self.store.unreadable_lines(self._coder)  # reads the coder's log, so its warning shows at once
+        warning = self.store.unreadable_warning()
+        self.log_warning.value = (
+            f'<span style="color:#b00020;white-space:pre-wrap">⚠ {html.escape(warning)}</span>' if warning else ""
+        )
+
+    def _build_codes(self) -> None:
+        """The code buttons, by group: principles and factors shown, further groups folded."""
+        for button in getattr(self, "code_buttons", {}).values():
+            button.close()
+        self.code_buttons: dict[str, w.Button] = {}
+        shown, folded = [], []
+        for group in self.codebook.code_groups:
+            buttons = []
+            for code in group.codes:
+                button = code_button(code, self.colours[code.key], self.key_of.get(code.key))
+                button.on_click(functools.partial(self._on_code_button, code.key))
+                self.code_buttons[code.key] = button
+                buttons.append(button)
+            box = w.GridBox(buttons, layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))",
+                                                     grid_gap="2px", width="100%"))
+            if group.kind in ("principle", "factor"):
+                shown += [w.HTML(f"<b>{html.escape(group.name)}</b>"), box]
+            else:
+                folded.append((group.name, box))
+        old = getattr(self, "more_codes", None)
+        self.more_codes = w.Accordion(children=[box for _, box in folded], titles=[name for name, _ in folded])
+        self.more_codes.selected_index = old.selected_index if old is not None else None
+        self.codes_box.children = [*shown, self.more_codes]
+
+    def codebook_changed(self, codebook: Codebook) -> None:
+        """A code was added, renamed, recoloured or merged: buttons, colours and the text follow."""
+        self.project.__dict__["codebook"] = codebook  # Project caches it
+        self.project.__dict__.pop("memos", None)
+        self.store.codebook = codebook
+        self.codebook = codebook
+        self.colours = code_colours(codebook)
+        self.keys = shortcuts(codebook)
+        self.key_of = {code: key for key, code in self.keys.items()}
+        self._build_codes()
+        self.code_manager.refresh()
+        if self._selected is not None:
+            self._selected = next((c for c in self.mine() + self.others() if c.id == self._selected.id), None)
+        self._choose(pending=self._pending, coding=self._selected)
+        self._send_codings()
+        self._send_suggestions()
+        if self.on_codebook is not None:
+            self.on_codebook(codebook)
+
+    def has_target(self) -> bool:
+        return self._pending is not None or self._selected is not None
+
+    # -- state
+
+    def _require_coder(self) -> str:
+        if self._coder is None:
+            raise WorkbenchError("Skriv dit kodernavn (initialer eller pseudonym) i feltet Koder, før du koder.")
+        return self._coder
+
+    def _require_document(self) -> Document:
+        if self._document is None:
+            raise WorkbenchError("Vælg et dokument, før du koder.")
+        return self._document
+
+    def mine(self) -> list[Coding]:
+        if self._coder is None or self._document is None:
+            return []
+        return [c for c in self.store.codings(self._coder) if c.doc_id == self._document.id]
+
+    def others(self) -> list[Coding]:
+        other = self.other_coder.value
+        if not other or self._document is None or other == self._coder:
+            return []
+        return [c for c in self.store.codings(other) if c.doc_id == self._document.id]
+
+    def _find(self, coding_id: str) -> Coding | None:
+        return next((c for c in self.mine() + self.others() if c.id == coding_id), None)
+
+    # -- what goes to the transcript
+
+    def _entry(self, coding: Coding, mine: bool) -> list:
+        label = self.codebook.code(coding.code).label if self.codebook.has_code(coding.code) else coding.code
+        problem = staleness(coding, self.corpus)
+        tip = f"{label} · {coding.coder} · {coding.valence}" + (" · ★ citat" if coding.quote else "")
+        if not mine:
+            tip += " (læses kun)"
+        if coding.memo:
+            tip += f"\nMemo: {coding.memo}"
+            if typed_findings(self.project, coding.memo):  # marked until the memo is fixed
+                tip += "\n⚠ Memoet indeholder mulige personoplysninger"
+        if problem:
+            tip += f"\n⚠ {problem}"
+        colour = self.colours.get(coding.code, "#888888")
+        return [coding.id, coding.start, coding.end, coding.code, colour, int(mine), int(coding.quote),
+                int(problem is not None), tip]
+
+    def _send_codings(self) -> None:
+        mine = self.mine()
+        self.transcript.codings = [self._entry(c, True) for c in mine] + [
+            self._entry(c, False) for c in self.others()
+        ]
+        self.stale_ids = {c.id for c in mine if staleness(c, self.corpus) is not None}
+        self.reanchor.refresh()
+
+    def _send_suggestions(self) -> None:
+        """Open suggestions on the words that prompted them; a suggestion's places share its answer."""
+        self._suggestions = {}
+        document = self._document
+        if document is not None and self._coder is not None and self.show_suggestions.value:
+            turned_down = rejected(self.project, self._coder)
+            for s in open_suggestions(document, self.codebook, self.mine(), turned_down):
+                label = self.codebook.code(s.code).label
+                for number, hit in enumerate(s.hits):
+                    key = f"{s.segment_id}:{s.code}:{number}"
+                    reason = f"»{hit.text}« er indikatorord for {label} (indikator: {hit.indicator})"
+                    self._suggestions[key] = InlineSuggestion(key, s, hit.start, hit.end, reason)
+        self.transcript.suggestions = [
+            [i.id, i.start, i.end, i.suggestion.code, self.colours.get(i.suggestion.code, "#888888"), i.reason]
+            for i in self._suggestions.values()
+        ]
+
+    def _show_progress(self) -> None:
+        self._show_log_warning()
+        if self._document is None:
+            self.progress_label.value = ""
+        elif self._coder is None:
+            self.progress_label.value = "<i>Skriv dit kodernavn for at se din fremdrift.</i>"
+        else:
+            coded, total = progress(self.store, self._document, self._coder)
+            self.progress_label.value = f"{numfmt.integer(coded)} af {numfmt.integer(total)} segmenter kodet"
+
+    def _refresh_other_coders(self) -> None:
+        others = [c for c in self.store.coders() if c != self._coder]
+        old = self.other_coder.value
+        self.other_coder.options = [("ingen", "")] + [(c, c) for c in others]
+        self.other_coder.value = old if old in others else ""
+
+    # -- the form: valence, star, memo of one coding
+
+    def _fill_form(self, coding: Coding | None) -> None:
+        self._filling = True
+        try:
+            self.valence.value = coding.valence if coding else NEUTRAL
+            self.star.value = coding.quote if coding else False
+            self.memo.value = coding.memo if coding else ""
+        finally:
+            self._filling = False
+        mark_personal_data(self.project, self.memo, self.memo.value)  # a chosen coding's memo shows its mark
+        editable = coding is None or coding.coder == self._coder
+        for control in (self.valence, self.star, self.memo):
+            control.disabled = not editable
+        self.remove_button.disabled = coding is None or not editable
+
+    def _describe_target(self) -> None:
+        document = self._document
+        if self._selected is not None:
+            c = self._selected
+            own = c.coder == self._coder
+            label = self.codebook.code(c.code).label if self.codebook.has_code(c.code) else c.code
+            excerpt = document.body[c.start : c.end] if document else ""
+            self.target.value = (
+                f"<b>Valgt kodning:</b> {html.escape(label)} · {html.escape(c.coder)}"
+                + ("" if own else " <i>(læses kun)</i>")
+                + f"<br><small>»{html.escape(_shorten(excerpt))}«</small>"
+            )
+        elif self._pending is not None and document is not None:
+            start, end = self._pending
+            self.target.value = (
+                f"<b>Markeret:</b> »{html.escape(_shorten(document.body[start:end]))}«"
+                f"<br><small>Klik på en kode eller tryk dens tast.</small>"
+            )
+        else:
+            self.target.value = "<i>Markér tekst med musen, eller klik på et turnummer.</i>"
+
+    def _choose(self, pending: tuple[int, int] | None = None, coding: Coding | None = None) -> None:
+        """Make a text selection or a coding the target of the next action; the form starts afresh."""
+        self._pending, self._selected = pending, coding
+        with self.transcript.hold_sync():
+            self.transcript.selection = list(pending) if pending else []
+            self.transcript.selected = coding.id if coding else ""
+        self._fill_form(coding)
+        self._describe_target()
+
+    # -- events from the header
+
+    @reports_errors
+    def _on_coder(self, change) -> None:
+        name = (change.new or "").strip()
+        self._coder = None
+        try:
+            if name:
+                self._coder = check_coder(name)
+                self.status.info(f"Du koder som {name}.")
+        finally:
+            self._refresh_other_coders()
+            self._choose()
+            self._send_codings()
+            self._send_suggestions()
+            self._show_progress()
+
+    def _on_document(self, change) -> None:
+        self._document = self.corpus.get(change.new) if change.new else None
+        self.transcript.show(self._document)
+        self._choose()
+        self._send_codings()
+        self._send_suggestions()
+        self._show_progress()
+        if self._document is not None:
+            words = numfmt.count_noun(self._document.word_count, "ord", "ord")
+            self.status.info(f"{self._document.id}: {numfmt.count_noun(len(turns(self._document)), 'tur', 'ture')}, "
+                             f"{words}.")
+        self.transcript.take_focus()
+
+    def open(self, doc_id: str, start: int, end: int) -> None:
+        """Show a document at a place (from retrieval, a matrix cell or a search hit)."""
+        if self.document.value != doc_id:
+            self.document.value = doc_id
+        self.transcript.jump(start, end)
+
+    # -- events from the transcript
+
+    @reports_errors
+    def _on_select(self, message: dict) -> None:
+        document = self._require_document()
+        span = snap_to_words(document.body, int(message["start"]), int(message["end"]))
+        self._choose(pending=span)
+
+    @reports_errors
+    def _on_turn(self, message: dict) -> None:
+        self._choose(pending=turn_span(self._require_document(), int(message["index"])))
+
+    def _on_pick(self, message: dict) -> None:
+        coding = self._find(str(message.get("id", "")))
+        self._choose(coding=coding)
+
+    @reports_errors
+    def _on_key(self, message: dict) -> None:
+        key = str(message.get("key", ""))
+        if key == "undo":
+            self._undo()
+        elif key == "Escape":
+            self._choose()
+        elif key in ("Delete", "Backspace"):
+            self._remove()
+        elif key in VALENCE_KEYS:
+            self.valence.value = VALENCE_KEYS[key]
+        elif key == "*":
+            self.star.value = not self.star.value
+        elif key.lower() in self.keys:
+            self.code(self.keys[key.lower()])
+
+    def _on_code_button(self, code_key: str, _button=None) -> None:
+        self.code(code_key)
+        self.transcript.take_focus()  # so the next key is a shortcut again
+
+    @reports_errors
+    def _on_accept(self, message: dict) -> None:
+        """Accepting a suggestion codes its segment with the suggested code."""
+        place = self._suggestions.get(str(message.get("id")))
+        document = self._require_document()
+        if place is not None:
+            segment = document.segment(place.suggestion.segment_id)
+            self._choose(pending=(segment.start, segment.end))
+            self.code(place.suggestion.code)
+
+    @reports_errors
+    def _on_reject(self, message: dict) -> None:
+        """A rejection is remembered in the coder's log, across sessions."""
+        place = self._suggestions.get(str(message.get("id")))
+        coder = self._require_coder()
+        if place is not None:
+            suggestion = place.suggestion
+            reject(self.project, coder, suggestion)
+            self.undo_log.record("reject", None, f"forslaget {suggestion.code} på {suggestion.segment_id} er afvist",
+                                 after={"suggestion": suggestion})
+            self.after_write(f"forslaget {suggestion.code} på {suggestion.segment_id} er afvist",
+                             chosen=self._selected)
+
+    # -- actions
+
+    @reports_errors
+    def code(self, code_key: str) -> None:
+        """Code the marked text (or the chosen coding's text) with a code."""
+        coder, document = self._require_coder(), self._require_document()
+        if self._pending is not None:
+            span, fields = self._pending, (self.valence.value, self.star.value, self.memo.value.strip())
+        elif self._selected is not None:
+            span, fields = (self._selected.start, self._selected.end), (NEUTRAL, False, "")
+        else:
+            raise WorkbenchError("Markér først noget tekst (træk med musen, eller klik på et turnummer).")
+        label = self.codebook.code(code_key).label
+        existing = self.store.find(coder, document.id, code_key, *span)
+        if existing is not None:
+            self._choose(coding=existing)
+            self.status.info(f"Teksten er allerede kodet med {label}; den kodning er nu valgt.")
+            return
+        valence, quote, memo = fields
+        coding = self.store.add(coder, document, code_key, valence, span=span, memo=memo, quote=quote)
+        what = f"{label} ({valence}) på »{_shorten(document.body[span[0]:span[1]], 40)}«"
+        self.undo_log.record("add", coding, what)
+        self.after_write(what, chosen=coding)
+
+    def _on_form(self, field: str, change) -> None:
+        if self._filling:
+            return
+        self._update_selected(field, change.new.strip() if field == "memo" else change.new)
+
+    @reports_errors
+    def _update_selected(self, field: str, value) -> None:
+        coding = self._selected
+        if coding is None or coding.coder != self._coder:
+            return  # set for the next coding only
+        if getattr(coding, field) == value:
+            return
+        updated = self.store.update(coding.coder, coding.id, **{field: value})
+        names = {"valence": "valens", "quote": "citatmarkering", "memo": "memo"}
+        what = f"{names[field]} for {coding.code} er ændret"
+        self.undo_log.record("update", coding, what, after={field: value})
+        self._selected = updated
+        self.after_write(what, chosen=updated)
+
+    @reports_errors
+    def _remove(self) -> None:
+        coding = self._selected
+        if coding is None:
+            raise WorkbenchError("Vælg en kodning i teksten (klik på den), før du fjerner den.")
+        if coding.coder != self._coder:
+            raise WorkbenchError(f"Kodningen tilhører {coding.coder}; du kan kun fjerne dine egne kodninger.")
+        self.store.remove(coding.coder, coding.id)
+        what = f"{coding.code} er fjernet"
+        self.undo_log.record("remove", coding, what)
+        self.after_write(what, chosen=None)
+
+    @reports_errors
+    def _undo(self) -> None:
+        if not self.undo_log:
+            raise WorkbenchError("Der er ingen handling at fortryde.")
+        if self.undo_log.actions[-1].kind == "reject":
+            action = self.undo_log.actions.pop()
+            unreject(self.project, self._require_coder(), action.after["suggestion"])
+            self.after_write(f"fortrudt: {action.what}", chosen=self._selected)
+            return
+        action, now = self.undo_log.undo()
+        self.after_write(f"fortrudt: {action.what}", chosen=now)
+
+    def after_write(self, what: str, chosen: Coding | None) -> None:
+        if self._coder not in self.coder.options:
+            self.coder.options = self.store.coders()
+        self._choose(coding=chosen)
+        with self.transcript.hold_sync():
+            self._send_codings()
+            self._send_suggestions()
+        self._show_progress()
+        self.undo_button.disabled = not self.undo_log
+        self.status.saved(what)  # last, so "Gemt" appears once the text shows the change
+        self.transcript.say("✔ Gemt")
+        if chosen is not None and chosen.memo:  # saved either way; personal data in the memo is marked at once
+            mark_personal_data(self.project, self.memo, chosen.memo, self.status, what)
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,81 @@
+"""Small pieces the coding app's views share: code chips and buttons, dropdown helpers, CSV export."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import ipywidgets as w
+import pandas as pd
+from IPython.display import HTML, display
+
+from workbench.coding.store import CONSENSUS
+from workbench.material.codebook import Code, Codebook
+from workbench.material.corpus import TYPE_LABELS, Document
+
+ALL = ""  # the "Alle" choice of a filter; ipywidgets shows an empty selection for None
+CONSENSUS_CODER = CONSENSUS  # the coder a resolved comparison is saved as
+
+
+def text_colour(background: str) -> str:
+    r, g, b = (int(background[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return "#000000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.55 else "#ffffff"
+
+
+def code_chip(codebook: Codebook, key: str, colour: str | None = None) -> str:
+    """A code as a small coloured label; a code the codebook no longer has is shown as its bare key."""
+    if not codebook.has_code(key):
+        return f"<span>{html.escape(key)}</span> "
+    code = codebook.code(key)
+    colour = colour or code.colour
+    return (
+        f'<span style="background:{colour};color:{text_colour(colour)};padding:1px 6px;'
+        f'border-radius:3px;margin-right:3px;white-space:nowrap">{html.escape(code.label)}</span>'
+    )
+
+
+def code_button(code: Code, colour: str, shortcut: str | None = None) -> w.Button:
+    """A code's button in its own colour, its shortcut key in front ("1 · P1 Familien")."""
+    label = f"{shortcut} · {code.label}" if shortcut else code.label
+    tip = code.statement or code.definition or code.name
+    button = w.Button(
+        description=label,
+        tooltip=f"{code.label}: {tip}" + (f" (tast {shortcut})" if shortcut else ""),
+        layout=w.Layout(width="auto", max_width="100%", margin="1px", height="26px"),
+    )
+    button.style.button_color = colour
+    button.style.text_color = text_colour(colour)
+    button.add_class("wb-code-button")
+    return button
+
+
+def document_label(document: Document, codebook: Codebook) -> str:
+    group = next((g.name for g in codebook.respondent_groups if g.key == document.meta.group), document.meta.group)
+    return f"{document.id} · {group} · {TYPE_LABELS.get(document.meta.type, document.meta.type)}"
+
+
+def choices(pairs, all_label: str = "Alle") -> list[tuple[str, str]]:
+    return [(all_label, ALL)] + list(pairs)
+
+
+def set_options(dropdown: w.Dropdown, options: list) -> None:
+    """Replace a dropdown's options, keeping the selection when it is still there, else the first option."""
+    old = dropdown.value
+    dropdown.options = options
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    if values:
+        dropdown.value = old if old in values else values[0]
+
+
+def selected(dropdown: w.Dropdown) -> str | None:
+    return dropdown.value or None
+
+
+def file_stem(*parts: str | None) -> str:
+    return "_".join(re.sub(r"[^A-Za-z0-9ÆØÅæøå_-]+", "-", p) for p in parts if p)
+
+
+def show_frame(output: w.Output, frame: pd.DataFrame, empty: str) -> None:
+    output.clear_output()
+    with output, pd.option_context("display.max_colwidth", 400, "display.max_rows", 500):
+        display(frame if len(frame) else HTML(f"<i>{html.escape(empty)}</i>"))

@@ -1,0 +1,129 @@
+"""The transcript view: a whole document in one scrolling view, with every coding drawn on the text.
+
+`TranscriptView` is an anywidget whose JavaScript (static/transcript.js, shipped in the package)
+only shows and reports: it draws what Python sends and sends back what the coder selects, clicks
+and types. The document goes over once per document; codings, suggestions and search hits are
+compact lists the front end diffs, redrawing only the turns that changed. Everything that decides
+something (snapping to words, what a key means, what is saved) is here or in the app.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+from workbench.material.codebook import Codebook
+from workbench.material.corpus import Document
+
+STATIC = Path(__file__).parent / "static"
+WORD = re.compile(r"\w", re.UNICODE)
+
+
+def snap_to_words(body: str, start: int, end: int) -> tuple[int, int] | None:
+    """A selection widened to whole words and trimmed of the spaces and punctuation at its ends.
+
+    None when nothing of a word is left (a selection of only spaces or punctuation).
+    """
+    start, end = max(0, min(start, end)), min(len(body), max(start, end))
+    while start > 0 and WORD.match(body[start - 1]) and start < len(body) and WORD.match(body[start]):
+        start -= 1
+    while end < len(body) and end > 0 and WORD.match(body[end]) and WORD.match(body[end - 1]):
+        end += 1
+    while start < end and not WORD.match(body[start]):
+        start += 1
+    while end > start and not WORD.match(body[end - 1]):
+        end -= 1
+    return (start, end) if end > start else None
+
+
+def turns(document: Document) -> list[list]:
+    """[start, end, speaker, turn number] per speaker turn (or paragraph): the segments of one turn joined."""
+    found: list[list] = []
+    for segment in document.segments:
+        base = segment.id.split(".")[0]
+        number = int(base[1:]) if base[1:].isdigit() else len(found) + 1
+        if found and found[-1][3] == number:
+            found[-1][1] = segment.end
+        else:
+            found.append([segment.start, segment.end, segment.speaker or "", number])
+    return found
+
+
+def code_colours(codebook: Codebook) -> dict[str, str]:
+    """Every code its own colour: a code keeps the codebook's colour unless others in its group share
+    it; codes sharing a colour become shades of it, dark to light, in codebook order."""
+    colours: dict[str, str] = {}
+    for group in codebook.code_groups:
+        by_colour: dict[str, list[str]] = {}
+        for code in group.codes:
+            by_colour.setdefault(code.colour, []).append(code.key)
+        for colour, keys in by_colour.items():
+            if len(keys) == 1:
+                colours[keys[0]] = colour
+                continue
+            r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+            hue, light, saturation = colorsys.rgb_to_hls(r, g, b)
+            low, high = max(0.22, light - 0.2), min(0.72, light + 0.25)
+            for index, key in enumerate(keys):
+                shade = low + (high - low) * index / (len(keys) - 1)
+                rgb = colorsys.hls_to_rgb(hue, shade, saturation)
+                colours[key] = "#" + "".join(f"{round(channel * 255):02x}" for channel in rgb)
+    return colours
+
+
+class TranscriptView(anywidget.AnyWidget):
+    _esm = STATIC / "transcript.js"
+    _css = STATIC / "transcript.css"
+
+    doc = traitlets.Dict().tag(sync=True)
+    codings = traitlets.List().tag(sync=True)
+    suggestions = traitlets.List().tag(sync=True)
+    hits = traitlets.List().tag(sync=True)
+    selection = traitlets.List().tag(sync=True)
+    selected = traitlets.Unicode("").tag(sync=True)
+    focus = traitlets.List().tag(sync=True)
+    flash = traitlets.List().tag(sync=True)
+    grab = traitlets.Int(0).tag(sync=True)
+    height = traitlets.Unicode("560px").tag(sync=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._handlers: dict[str, Callable[[dict], None]] = {}
+        self._nonce = 0
+        self.on_msg(self._on_message)
+
+    def on(self, kind: str, handler: Callable[[dict], None]) -> None:
+        """Call `handler(message)` for messages of this kind: select, turn, pick, key, accept, reject."""
+        self._handlers[kind] = handler
+
+    def _on_message(self, _widget, content, _buffers) -> None:
+        handler = self._handlers.get(content.get("type")) if isinstance(content, dict) else None
+        if handler is not None:
+            handler(content)
+
+    def receive(self, content: dict) -> None:
+        """What the front end sends, for tests and for the app's own buttons."""
+        self._on_message(self, content, [])
+
+    def _next(self) -> int:
+        self._nonce += 1
+        return self._nonce
+
+    def show(self, document: Document | None) -> None:
+        with self.hold_sync():
+            self.codings, self.suggestions, self.hits, self.selection, self.selected = [], [], [], [], ""
+            self.doc = {"id": document.id, "text": document.body, "turns": turns(document)} if document else {}
+
+    def jump(self, start: int, end: int) -> None:
+        self.focus = [start, end, self._next()]
+
+    def say(self, text: str) -> None:
+        self.flash = [text, self._next()]
+
+    def take_focus(self) -> None:
+        self.grab = self._next()

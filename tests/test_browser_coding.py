@@ -1,0 +1,430 @@
+"""The coding app in JupyterLab, driven in headless Chromium as an evaluator would: drag over words,
+click codes, press keys, then check the coder's log on disk and what is drawn on the text.
+
+One JupyterLab serves the module; each test gets a fresh copy of the mini project and the
+notebook run again. Without Chromium or Playwright the tests skip, except with
+WORKBENCH_REQUIRE_BROWSER=1 (CI), where that is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from test_browser import (
+    BIN,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    KERNEL_START_MS,
+    REPO,
+    UI_MS,
+    _free_port,
+    _jupyter_env,
+    _require,
+    _screenshot,
+    _server,
+)
+
+from workbench.project import Project
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VIEWPORT = {"width": 1366, "height": 768}
+SENTENCE = "familien behøver ikke genfortælle det hele igen"  # in INT-RAD-01, turn 2
+
+
+class Lab:
+    """A JupyterLab with the coding notebook, its project folder and one browser page."""
+
+    def __init__(self, page, url: str, project: Path):
+        self.page, self.url, self.project = page, url, project
+
+    def reset(self, extra_documents: dict[str, str] | None = None) -> None:
+        shutil.rmtree(self.project, ignore_errors=True)
+        shutil.copytree(FIXTURES / "mini", self.project)
+        for folder in ("codings", "memos", "selfeval", "surveys"):
+            (self.project / folder).mkdir(exist_ok=True)
+        for name, text in (extra_documents or {}).items():
+            (self.project / "interviews_anonymised" / name).write_text(text, encoding="utf-8")
+
+    def open_app(self, sidebar: bool = False):
+        """The notebook opened and run in a fresh kernel; returns the app's output area."""
+        page = self.page
+        page.goto(f"{self.url}/lab/tree/01_kodning.ipynb", timeout=KERNEL_START_MS)
+        page.wait_for_selector(".jp-Notebook", timeout=KERNEL_START_MS)
+        page.wait_for_function(
+            "() => { const kernel = window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel;"
+            " return kernel && kernel.status === 'idle'; }",
+            timeout=KERNEL_START_MS,
+        )
+        if sidebar:
+            page.evaluate("window.jupyterapp.shell.expandLeft()")
+        else:
+            page.evaluate("window.jupyterapp.shell.collapseLeft()")
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        view = page.locator(".wb-app").first
+        view.get_by_placeholder("initialer eller pseudonym").wait_for(timeout=KERNEL_START_MS)
+        return view
+
+    def start(self, view, coder: str = "PW", doc_id: str = "INT-RAD-01", label: str | None = None) -> None:
+        coder_box = view.get_by_placeholder("initialer eller pseudonym")
+        coder_box.fill(coder)
+        coder_box.press("Enter")
+        view.get_by_text(f"Du koder som {coder}.").wait_for()
+        view.locator(".widget-dropdown", has_text="Dokument:").locator("select").select_option(
+            label=label or f"{doc_id} · Rådgivere (SOF og BIF) · Interview"
+        )
+        self.page.wait_for_function(
+            f"() => (document.querySelector('.wb-tr')?.dataset.drawn || '').startsWith('{doc_id}:')")
+        self.settle()
+
+    def settle(self) -> None:
+        """Until the kernel has answered everything sent so far and the page has drawn it."""
+        self.page.wait_for_function(
+            "() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'")
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+    def drag_over(self, words: str) -> None:
+        """Press the mouse inside the first word's second letter and let go inside the last word's last letter
+        but one: the selection is ragged, as a hand makes it, and must snap to whole words."""
+        self.settle()
+        box = self.page.evaluate(
+            """(words) => {
+                const root = document.querySelector('.wb-tr');
+                const spans = [...root.querySelectorAll('.wb-body span[data-s]')];
+                const text = spans.map(s => s.textContent).join('');
+                let at = 0; const where = [];
+                for (const s of spans) { where.push([at, s]); at += s.textContent.length; }
+                const start = text.indexOf(words), end = start + words.length;
+                if (start < 0) return null;
+                const point = (offset) => {
+                    let [base, span] = where[0];
+                    for (const w of where) if (w[0] <= offset) [base, span] = w;
+                    const range = document.createRange();
+                    range.setStart(span.firstChild, offset - base);
+                    range.setEnd(span.firstChild, offset - base + 1);
+                    const r = range.getBoundingClientRect();
+                    // whole pixels: Chromium starts no selection at some fractional mouse positions
+                    return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];
+                };
+                where.filter(w => w[0] <= start).pop()[1].scrollIntoView({block: 'center'});
+                const first = point(start + 1), last = point(end - 2);
+                return {first, last};
+            }""",
+            words,
+        )
+        assert box, f"{words!r} is not in the transcript"
+        mouse = self.page.mouse
+        mouse.move(*box["first"])
+        mouse.down()
+        mouse.move(*box["last"], steps=5)
+        mouse.up()
+
+    def codings(self, coder: str = "PW"):
+        return Project(self.project).coding_store().codings(coder)
+
+    def body(self, doc_id: str = "INT-RAD-01") -> str:
+        return Project(self.project).corpus.get(doc_id).body
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    if not CHROMIUM.exists():
+        _require(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _require("Playwright for Python is not installed")
+    tmp = tmp_path_factory.mktemp("coding-lab")
+    root, project = tmp / "lab", tmp / "projekt"
+    root.mkdir()
+    shutil.copy(REPO / "notebooks" / "01_kodning.ipynb", root)
+    port = _free_port()
+    command = [
+        str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",
+    ]
+    with (
+        _server(command, root, _jupyter_env(tmp, project), port, tmp / "jupyterlab.log") as url,
+        sync_playwright() as playwright,
+    ):
+        context = playwright.chromium.launch_persistent_context(
+            tmp / "chromium-profile", executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+            viewport=VIEWPORT, locale="da-DK",
+        )
+        context.set_default_timeout(UI_MS)
+        try:
+            yield Lab(context.pages[0] if context.pages else context.new_page(), url, project)
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def app(lab, request):
+    lab.reset()
+    yield lab.open_app()
+    shots = os.environ.get("WORKBENCH_DEBUG_SHOTS")  # a folder for a picture of each test's last moment
+    if shots:
+        lab.page.screenshot(path=str(Path(shots) / f"{request.node.name}.png"))
+
+
+def highlighted(lab: Lab) -> list[str]:
+    """The texts drawn as own codings, stretch by stretch."""
+    return lab.page.eval_on_selector_all(".wb-tr .wb-body span.wb-c", "spans => spans.map(s => s.textContent)")
+
+
+def test_a_dragged_selection_is_coded_exactly_and_drawn(lab, app):
+    lab.start(app)
+    lab.drag_over(SENTENCE)
+    app.get_by_text(f"»{SENTENCE}«").wait_for()
+    app.locator(".wb-code-button", has_text="P3 Kontakt").click()
+    app.locator(".wb-status", has_text="Gemt kl.").wait_for()
+    lab.page.locator(".wb-tr .wb-bar", has_text="P3").wait_for()
+
+    [coding] = lab.codings()
+    assert lab.body()[coding.start : coding.end] == SENTENCE
+    assert (coding.code, coding.valence, coding.quote, coding.memo) == ("P3", "neutral", False, "")
+    assert "".join(highlighted(lab)) == SENTENCE
+    assert lab.page.locator(".wb-tr span.wb-sel").count() == 0  # drawn in the code's colour, not as a selection
+    assert lab.page.locator(".wb-tr-toast", has_text="Gemt").is_visible()
+
+
+def test_shortcut_keys_code_a_turn_and_set_the_coding_s_valence_and_star(lab, app):
+    lab.start(app)
+    lab.page.locator(".wb-num", has_text="4").click()  # the whole of turn 4
+    app.get_by_text("»Samtykket er afgørende.").wait_for()
+    lab.page.keyboard.press("q")  # F1, the first factor
+    app.locator(".wb-status", has_text="F1 Samtykke").wait_for()
+    lab.page.keyboard.press("+")
+    app.locator(".wb-status", has_text="valens for F1 er ændret").wait_for()
+    lab.page.keyboard.press("*")
+    app.locator(".wb-status", has_text="citatmarkering for F1").wait_for()
+
+    [coding] = lab.codings()
+    body = lab.body()
+    assert body[coding.start : coding.end].startswith("Samtykket er afgørende.")
+    assert body[coding.start : coding.end].endswith("tungt for både os og familien.")
+    assert (coding.code, coding.valence, coding.quote) == ("F1", "understøttende", True)
+    lab.page.locator(".wb-tr .wb-star").wait_for()
+
+    # the next selection starts afresh: nothing of the last coding carries over
+    lab.drag_over("Ansvaret for at indkalde er uklart")
+    app.get_by_text("»Ansvaret for at indkalde er uklart«").wait_for()
+    lab.page.keyboard.press("1")
+    app.locator(".wb-status", has_text="P1 Familien (neutral)").wait_for()
+    second = next(c for c in lab.codings() if c.code == "P1")
+    assert (second.valence, second.quote, second.memo) == ("neutral", False, "")
+
+
+def notebook_state(page) -> list[tuple[str, str]]:
+    return page.evaluate(
+        "() => window.jupyterapp.shell.currentWidget.content.model.sharedModel.cells"
+        ".map(c => [c.cell_type, c.source])"
+    )
+
+
+def test_notebook_shortcut_keys_inside_the_app_leave_the_notebook_unchanged(lab, app):
+    lab.start(app)
+    before = notebook_state(lab.page)
+    lab.page.evaluate("window.jupyterapp.commands.execute('notebook:enter-command-mode')")
+    lab.page.locator(".wb-tr").click()  # focus in the transcript, the notebook in command mode
+    for key in ("m", "b", "a", "Shift+Enter", "y", "d"):
+        lab.page.keyboard.press(key)
+    app.locator(".wb-code-button").first.click()  # focus on a code button in the panel
+    for key in ("m", "b", "a", "Shift+Enter"):
+        lab.page.keyboard.press(key)
+    lab.page.wait_for_timeout(500)
+    assert notebook_state(lab.page) == before
+    assert app.is_visible()
+    assert lab.codings() == []  # with nothing marked, the code keys code nothing ...
+    assert "Markér først noget tekst" in app.locator(".wb-status").first.inner_text()  # ... and say why
+
+
+def test_overlapping_codings_are_both_drawn_and_one_span_is_one_coding(lab, app):
+    lab.start(app)
+    lab.drag_over("Supportteamet indkalder til møderne")
+    app.get_by_text("»Supportteamet indkalder til møderne«").wait_for()
+    lab.page.keyboard.press("3")
+    app.locator(".wb-status", has_text="P3 Kontakt").wait_for()
+    lab.drag_over("indkalder til møderne, og så sidder vi der alle sammen")
+    app.get_by_text("»indkalder til møderne, og så sidder vi der alle sammen«").wait_for()
+    lab.page.keyboard.press("w")  # F2
+    app.locator(".wb-status", has_text="F2").wait_for()
+    lab.page.locator(".wb-tr .wb-bar", has_text="F2").wait_for()
+    bars = lab.page.eval_on_selector_all(".wb-tr .wb-bar", "bars => bars.map(b => [b.textContent, b.style.left])")
+    assert sorted(map(tuple, bars)) == [("F2", "16px"), ("P3", "0px")]  # side by side in the margin
+    both = lab.page.locator(".wb-tr span.wb-c", has_text="indkalder til møderne").first
+    assert "linear-gradient" in both.get_attribute("style")  # both colours on the shared words
+    assert len(lab.codings()) == 2
+
+    # the same code on the same words again chooses the existing coding instead of adding one
+    lab.drag_over("Supportteamet indkalder til møderne")
+    app.get_by_text("»Supportteamet indkalder til møderne«").wait_for()
+    lab.page.keyboard.press("3")
+    app.get_by_text("allerede kodet med P3 Kontakt").wait_for()
+    assert len(lab.codings()) == 2
+
+
+def test_a_second_coder_is_shown_read_only_and_undo_writes_events(lab, app):
+    body = lab.body()
+    project = Project(lab.project)
+    document = project.corpus.get("INT-RAD-01")
+    start = body.index("Hvad med samtykket")
+    project.coding_store().add("KL", document, "P4", "udfordrende", span=(start, start + len("Hvad med samtykket")),
+                               memo="Samtykket som tema")
+    lab.start(app)
+    app.locator(".widget-dropdown", has_text="Vis også:").locator("select").select_option("KL")
+    other = lab.page.locator(".wb-tr span.wb-o", has_text="Hvad med").first  # "samtykket" is a suggestion too
+    other.wait_for()
+    assert lab.page.locator(".wb-tr .wb-bar-other", has_text="P4").count() == 1
+    other.hover()
+    lab.page.locator(".wb-tr-tip", has_text="Samtykket som tema").wait_for()
+    other.click()
+    app.locator(".wb-panel").get_by_text("(læses kun)").wait_for()
+    assert app.locator(".wb-panel textarea").is_disabled()
+
+    lab.drag_over("Det har været rigtig godt")
+    app.get_by_text("»Det har været rigtig godt«").wait_for()
+    lab.page.keyboard.press("2")
+    app.locator(".wb-status", has_text="P2").wait_for()
+    assert [c.code for c in lab.codings()] == ["P2"]
+    app.get_by_role("button", name="↶ Fortryd").click()
+    app.locator(".wb-status", has_text="fortrudt").wait_for()
+    assert lab.codings() == []
+    lines = (lab.project / "codings" / "PW.jsonl").read_text(encoding="utf-8").splitlines()
+    actions = [json.loads(line).get("action") for line in lines]
+    assert [a for a in actions if a] == ["add", "remove"]  # undo is an event too
+    lab.page.wait_for_function("() => !document.querySelector('.wb-tr span.wb-c')")
+    assert [c.code for c in Project(lab.project).coding_store().codings("KL")] == ["P4"]  # read-only: untouched
+
+
+def open_tool(app, title: str):
+    """Unfold one of the code panel's tools."""
+    header = app.locator(".wb-panel .jupyter-widget-Collapse-header", has_text=title)
+    section = header.locator("xpath=..")
+    if "jupyter-widget-Collapse-open" not in (section.get_attribute("class") or ""):
+        header.click()
+    contents = section.locator(".jupyter-widget-Collapse-contents")
+    contents.wait_for(state="visible")
+    return contents
+
+
+def test_renaming_and_merging_codes_keep_every_coding(lab, app):
+    lab.start(app)
+    lab.drag_over("Supportteamet indkalder til møderne")
+    app.get_by_text("»Supportteamet indkalder til møderne«").wait_for()
+    lab.page.keyboard.press("3")
+    app.locator(".wb-status", has_text="P3 Kontakt").wait_for()
+    lab.drag_over("Ansvaret for at indkalde er uklart")
+    app.get_by_text("»Ansvaret for at indkalde er uklart«").wait_for()
+    lab.page.keyboard.press("w")  # F2
+    app.locator(".wb-status", has_text="F2").wait_for()
+
+    tool = open_tool(app, "Koder: ny, omdøb")
+    tool.locator(".widget-dropdown", has_text="Kode:").locator("select").select_option(label="P3 Kontakt")
+    rename = tool.get_by_placeholder("Nyt navn")
+    rename.fill("Kontakt og møder")
+    rename.press("Enter")
+    tool.get_by_role("button", name="Omdøb").click()
+    app.locator(".wb-status", has_text="hedder nu P3 Kontakt og møder").wait_for()
+    app.locator(".wb-code-button", has_text="P3 Kontakt og møder").wait_for()
+    assert sorted(c.code for c in lab.codings()) == ["F2", "P3"]
+
+    tool.locator(".widget-dropdown", has_text="Kode:").locator("select").select_option(label="F2 Et koordinerende team")
+    tool.locator(".widget-dropdown", has_text="Flet ind i:").locator("select").select_option(
+        label="P3 Kontakt og møder")
+    tool.get_by_role("button", name="Flet koderne").click()
+    app.locator(".wb-status", has_text="flettet ind i P3").wait_for()
+    lab.page.wait_for_function("() => document.querySelectorAll('.wb-tr .wb-bar').length === 2 && "
+                               "[...document.querySelectorAll('.wb-tr .wb-bar')].every(b => b.textContent === 'P3')")
+    assert sorted(c.code for c in lab.codings()) == ["P3", "P3"]  # both codings kept, now on P3
+    project = Project(lab.project)
+    assert project.codebook.code("P3").name == "Kontakt og møder" and not project.codebook.has_code("F2")
+    assert app.locator(".wb-code-button", has_text=re.compile(r"\bF2 ")).count() == 0
+
+
+def test_search_finds_the_word_in_every_form_and_jumps_to_each_hit(lab, app):
+    lab.start(app, doc_id="OBS-01", label="OBS-01 · Mødeobservationer · Observation")
+    tool = open_tool(app, "Søg i teksten")
+    tool.locator(".widget-dropdown").locator("select").select_option("Alle dokumenter")
+    query = tool.get_by_placeholder("Søg ord eller udtryk")
+    query.fill("samtykke")
+    query.press("Enter")
+    tool.get_by_text("fund i").wait_for()
+    results = tool.locator("select[size]")
+    lab.page.wait_for_function("() => [...document.querySelectorAll('.wb-panel select[size] option')]"
+                               ".some(o => o.textContent.includes('[Samtykket]'))")
+    labels = results.evaluate("select => [...select.options].map(o => o.textContent)")
+    index = next(i for i, text in enumerate(labels) if text.startswith("INT-RAD-01") and "[Samtykket]" in text)
+    results.select_option(index=index)
+    lab.page.wait_for_function("() => (document.querySelector('.wb-tr').dataset.drawn || '').startsWith('INT-RAD-01:')")
+    focus = lab.page.locator(".wb-tr span.wb-focus")
+    focus.wait_for()
+    assert focus.inner_text() == "Samtykket"
+    assert lab.page.locator(".wb-tr span.wb-hit").count() == 3  # the document's three forms of the word
+    box, view = focus.bounding_box(), lab.page.locator(".wb-tr-scroll").bounding_box()
+    assert view["y"] <= box["y"] <= view["y"] + view["height"]  # scrolled into view
+
+
+def test_a_stale_coding_is_shown_and_re_anchored_with_one_click(lab, request):
+    lab.reset()
+    project = Project(lab.project)
+    document = project.corpus.get("INT-RAD-01")
+    words = "Ansvaret for at indkalde er uklart"
+    begin = document.body.index(words)
+    project.coding_store().add("PW", document, "P4", "udfordrende", span=(begin, begin + len(words)))
+    path = lab.project / "interviews_anonymised" / "INT-RAD-01.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Er der noget, der", "Er der mon noget, der"),
+                    encoding="utf-8")
+    app = lab.open_app()
+    lab.start(app)
+    lab.page.locator(".wb-tr .wb-bar-stale", has_text="P4").wait_for()
+    tool = open_tool(app, "Kodninger på ændret tekst")
+    tool.get_by_text("1 kodning på tekst, der er ændret").wait_for()
+    tool.get_by_role("button", name="Genplacér på forslaget").click()
+    app.locator(".wb-status", has_text="genplaceret").wait_for()
+    lab.page.wait_for_function("() => !document.querySelector('.wb-tr .wb-bar-stale')")
+    [coding] = lab.codings()
+    assert lab.body()[coding.start : coding.end] == words
+    assert "".join(highlighted(lab)) == words
+
+
+def test_the_app_fits_a_laptop_screen_with_the_sidebar_open(lab, tmp_path):
+    """1366 × 768 with JupyterLab's file browser open: text, codes and the status line side by side."""
+    lab.reset()
+    project = Project(lab.project)
+    document = project.corpus.get("INT-RAD-01")
+    begin = document.body.index("Samtykket er afgørende")
+    project.coding_store().add("KL", document, "F1", "understøttende", span=(begin, begin + 60))
+    app = lab.open_app(sidebar=True)
+    lab.start(app)
+    app.locator(".widget-dropdown", has_text="Vis også:").locator("select").select_option("KL")
+    app.evaluate("element => element.scrollIntoView({block: 'start'})")
+    lab.page.locator(".wb-num", has_text="2").click()
+    app.get_by_text("»Det har været rigtig godt.").wait_for()
+    lab.page.keyboard.press("3")
+    app.locator(".wb-status", has_text="P3 Kontakt").wait_for()
+    lab.page.locator(".wb-num", has_text="4").click()
+    app.get_by_text("»Samtykket er afgørende.").wait_for()
+    lab.page.keyboard.press("+")
+    lab.page.keyboard.press("q")
+    app.locator(".wb-status", has_text="F1").wait_for()
+    lab.page.locator(".wb-num", has_text="6").click()
+    app.get_by_text("»Ansvaret for at indkalde").wait_for()
+    lab.page.keyboard.press("-")
+    lab.page.keyboard.press("*")
+    lab.page.keyboard.press("4")
+    app.locator(".wb-status", has_text="P4").wait_for()
+    app.evaluate("element => element.scrollIntoView({block: 'start'})")
+    lab.settle()
+    screen = VIEWPORT
+    for part in (".wb-tr", ".wb-panel .wb-sticky", ".wb-panel .wb-code-button >> nth=0",
+                 ".wb-panel .wb-code-button >> nth=13"):
+        box = lab.page.locator(part).first.bounding_box()
+        assert box and box["x"] + box["width"] <= screen["width"] and box["y"] + box["height"] <= screen["height"], part
+    assert lab.page.locator(".wb-tr .wb-bar-other", has_text="F1").count() == 1
+    _screenshot(lab.page, tmp_path, "kodning.png")
