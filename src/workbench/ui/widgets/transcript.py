@@ -80,18 +80,21 @@ class TranscriptView(anywidget.AnyWidget):
     _esm = STATIC / "transcript.js"
     _css = STATIC / "transcript.css"
 
+    # Compact rows (see transcript.js): each coding and suggestion is one list of ids, offsets,
+    # code, colour, flags and tooltip; a hit and the selection are [start, end]; focus and flash
+    # carry a nonce last, so the same jump or message twice still reaches the front end.
     doc = traitlets.Dict().tag(sync=True)
-    codings = traitlets.List().tag(sync=True)
-    suggestions = traitlets.List().tag(sync=True)
-    hits = traitlets.List().tag(sync=True)
-    selection = traitlets.List().tag(sync=True)
+    codings: traitlets.List[list[str | int]] = traitlets.List().tag(sync=True)
+    suggestions: traitlets.List[list[str | int]] = traitlets.List().tag(sync=True)
+    hits: traitlets.List[list[int]] = traitlets.List().tag(sync=True)
+    selection: traitlets.List[int] = traitlets.List().tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
-    focus = traitlets.List().tag(sync=True)
-    flash = traitlets.List().tag(sync=True)
+    focus: traitlets.List[int] = traitlets.List().tag(sync=True)
+    flash: traitlets.List[str | int] = traitlets.List().tag(sync=True)
     grab = traitlets.Int(0).tag(sync=True)
     height = traitlets.Unicode("560px").tag(sync=True)
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._handlers: dict[str, Callable[[dict], None]] = {}
         self._nonce = 0
@@ -101,8 +104,11 @@ class TranscriptView(anywidget.AnyWidget):
         """Call `handler(message)` for messages of this kind: select, turn, pick, key, accept, reject."""
         self._handlers[kind] = handler
 
-    def _on_message(self, _widget, content, _buffers) -> None:
-        handler = self._handlers.get(content.get("type")) if isinstance(content, dict) else None
+    def _on_message(self, _widget: object, content: object, _buffers: list) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        handler = self._handlers.get(kind) if isinstance(kind, str) else None
         if handler is not None:
             handler(content)
 

@@ -30,7 +30,9 @@ class CodingApp:
         self.matrices = MatrixView(project, self.store, self.open_cell)
         self.memos = MemoView(project)
         self.compare = CompareView(project, self.store)
-        views = [self.coding, self.search, self.matrices, self.memos, self.compare]
+        views: list[CodingView | RetrievalView | MatrixView | MemoView | CompareView] = [
+            self.coding, self.search, self.matrices, self.memos, self.compare,
+        ]
         for view in views:
             view.status.widget.add_class("wb-status")
         self.tabs = w.Tab(children=[v.widget for v in views], titles=TITLES)

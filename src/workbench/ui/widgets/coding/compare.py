@@ -7,7 +7,7 @@ import html
 import ipywidgets as w
 import pandas as pd
 
-from workbench.coding.agreement import agreement, resolve
+from workbench.coding.agreement import AgreementReport, agreement, resolve
 from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import Codebook
@@ -34,7 +34,7 @@ class CompareView:
         self.disagreements = w.VBox()
         self.resolve_button = w.Button(description="Gem konsensus", icon="save", disabled=True)
         self.status = StatusLine()
-        self.report = None
+        self.report: AgreementReport | None = None
         self.agreement_frame = pd.DataFrame()
         self.choices: dict[tuple[str, str], w.SelectMultiple] = {}
         self._rows: list[w.Widget] = []  # closed when the next comparison replaces them

@@ -138,7 +138,7 @@ class MatrixView:
         if name == "group":
             group_name = column[0] if isinstance(column, tuple) else column
             group = next(g.key for g in self.codebook.respondent_groups if g.name == group_name)
-            only = None
+            only: set[str] | None = None  # None: every coding of the code in the group
             if isinstance(column, tuple):  # a valence column
                 only = {c.id for c in self.store.current(self.project.codable_corpus, coder)
                         if c.code == by_label[row_label] and c.valence == column[1]}
@@ -147,7 +147,7 @@ class MatrixView:
             return
         principle, factor = by_label[row_label], by_label[column]
         corpus = self.project.codable_corpus
-        only: set[str] = set()
+        together: set[str] = set()  # the ids of codings where the principle and the factor meet
         for codings in segment_codings(self.store.current(corpus, coder), corpus).values():
             by_coder: dict[str, list] = defaultdict(list)
             for coding in codings:
@@ -155,8 +155,8 @@ class MatrixView:
             for own in by_coder.values():
                 codes = {c.code for c in own}
                 if principle in codes and factor in codes:
-                    only.update(c.id for c in own if c.code in (principle, factor))
-        self.open_cell(code=None, group=None, coder=coder, only=only, label=f"{row_label} × {column}")
+                    together.update(c.id for c in own if c.code in (principle, factor))
+        self.open_cell(code=None, group=None, coder=coder, only=together, label=f"{row_label} × {column}")
 
     @reports_errors
     def _on_export(self, _button=None) -> None:

@@ -445,6 +445,8 @@ class CodingView:
         document = self._require_document()
         if place is not None:
             segment = document.segment(place.suggestion.segment_id)
+            # the suggestions on screen were made from this document's segments
+            assert segment is not None, f"suggested segment {place.suggestion.segment_id} is in {document.id}"
             self._choose(pending=(segment.start, segment.end))
             self.code(place.suggestion.code)
 

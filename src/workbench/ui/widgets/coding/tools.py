@@ -57,9 +57,11 @@ class TextSearch:
         if not query:
             self.found = []
         else:
-            if self.scope.value == THIS_DOCUMENT and document is None:
-                raise WorkbenchError("Vælg et dokument, eller søg i alle dokumenter.")
-            doc_id = document.id if self.scope.value == THIS_DOCUMENT else None
+            doc_id = None
+            if self.scope.value == THIS_DOCUMENT:
+                if document is None:
+                    raise WorkbenchError("Vælg et dokument, eller søg i alle dokumenter.")
+                doc_id = document.id
             self.found = search(self.view.corpus, query, doc_id=doc_id)
         documents = len({h.doc_id for h in self.found})
         where = ""
@@ -186,6 +188,7 @@ class CodeManager:
             raise WorkbenchError("Skriv dit kodernavn, før du fletter koder: sammenfletningen skrives i dit navn.")
         labels = self.view.codebook.code(source).label, self.view.codebook.code(target).label
         report = codebook_edit.merge_codes(self.root, self.view.store, source, target, coder)
+        assert report.codebook is not None, "merge_codes always reports the codebook it leaves"
         self.view.codebook_changed(report.codebook)
         moved, joined = sum(report.moved.values()), sum(report.joined.values())
         self.status.saved(
@@ -241,6 +244,7 @@ class Reanchor:
         elif found is None:
             self.proposal.value = "<i>Teksten er ikke fundet; fjern kodningen, og kod stedet igen.</i>"
         else:
+            assert document is not None, "a proposal is only found in the open document"
             text = " ".join(document.body[found.start : found.end].split())
             self.proposal.value = (f"<small>Forslag ({numfmt.percent(found.score * 100)} sikkert):</small> "
                                    f"»{html.escape(text[:120])}«")

@@ -39,6 +39,8 @@ class UndoLog:
         """Reverse the last action; returns it and the coding as it is now (None when it is gone)."""
         action = self.actions.pop()
         coding = action.coding
+        # only a rejected suggestion is recorded without a coding, and the app undoes that itself
+        assert coding is not None, f"an {action.kind!r} action carries its coding"
         if action.kind == "add":
             self.store.remove(coding.coder, coding.id)
             return action, None
@@ -46,6 +48,8 @@ class UndoLog:
             back = {k: getattr(coding, k) for k in action.after if k in CHANGEABLE}
             return action, self.store.update(coding.coder, coding.id, **back)
         document = self.corpus.get(coding.doc_id)
+        # the coding was removed in this session, from a document the app had open
+        assert document is not None, f"the removed coding's document {coding.doc_id} is in the corpus"
         again = self.store.add(  # the same code, span and fields; `question` too when it had one
             coding.coder, document, coding.code, coding.valence, span=(coding.start, coding.end),
             memo=coding.memo, quote=coding.quote, question=coding.question,
