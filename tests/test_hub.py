@@ -11,16 +11,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
-import subprocess
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import yaml
-from test_browser import BIN, CHROMIUM, CHROMIUM_ARGS, FIXTURES, KERNEL_START_MS, REPO, UI_MS, _log_tail, _require
+from test_browser import BIN, CHROMIUM, CHROMIUM_ARGS, FIXTURES, KERNEL_START_MS, REPO, UI_MS, _require, _server
 
 from workbench.project import Project
 
@@ -73,36 +70,10 @@ def trial_hub(project: Path, tmp_path: Path):
     port = _free_ports(3)
     env = {**os.environ, "HUB_PORT": str(port), "HUB_TRIAL_PASSWORD": PASSWORD, "WORKBENCH_PROJECT": str(project),
            "HUB_STATE_DIR": str(tmp_path / "hub-state"), "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    log = tmp_path / "hub.log"
-    with open(log, "wb") as output:
-        process = subprocess.Popen([str(BIN / "jupyterhub"), "-f", str(REPO / "deploy" / "jupyterhub_config.py")],
-                                   cwd=tmp_path, env=env, stdout=output, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 120
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"The hub stopped (exit code {process.returncode}):\n{_log_tail(log)}")
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=1):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        pytest.fail(f"The hub did not answer in 120 s:\n{_log_tail(log)}")
-                    time.sleep(0.5)
-            try:
-                yield url
-            except Exception as exc:
-                raise AssertionError(f"{exc}\n--- hub log ---\n{_log_tail(log, 120)}") from exc
-        finally:
-            # the hub stops the servers it spawned on SIGTERM; the process group catches any that remain
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+    # the hub stops the servers it spawned on SIGTERM; _server also kills the process group that remains
+    command = [str(BIN / "jupyterhub"), "-f", str(REPO / "deploy" / "jupyterhub_config.py")]
+    with _server(command, tmp_path, env, port, tmp_path / "hub.log") as url:
+        yield url
 
 
 @contextmanager
