@@ -127,6 +127,54 @@ def timed(page, act: str, done: str) -> float:
     return page.evaluate(TIMED, [act, done])
 
 
+BARE_VOILA_CELL = """import ipywidgets as w
+w.Button(description="Klar")"""
+
+
+def voila_load(tmp: Path, env: dict[str, str], notebook: Path, ready: str, browser) -> float:
+    """Milliseconds from opening a Voilà page until `ready` (a selector) is visible; a fresh server each time."""
+    port = free_port()
+    log = open(tmp / f"voila-{notebook.stem}-{port}.log", "wb")
+    server = subprocess.Popen(
+        [str(BIN / "voila"), str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+         "--template=workbench"],
+        cwd=notebook.parent, env={**env, "JUPYTER_PATH": str(REPO / "deploy" / "jupyter")}, stdout=log,
+        stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        wait_port(port, server)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        started = time.perf_counter()
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.locator(ready).first.wait_for(timeout=120_000)
+        elapsed = (time.perf_counter() - started) * 1000
+        page.close()
+        return elapsed
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+
+
+def form_against_bare_voila(tmp: Path, env: dict[str, str], project: Path, browser) -> tuple[float, float]:
+    """The self-evaluation form's first load against a bare Voilà page with one widget, alternated, medians."""
+    (project / "selfeval").mkdir(exist_ok=True)
+    shutil.copy(REPO / "selfeval" / "form.yaml", project / "selfeval" / "form.yaml")
+    bare = tmp / "bare" / "bare.ipynb"
+    bare.parent.mkdir()
+    bare.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None,
+                                           "outputs": [], "source": BARE_VOILA_CELL}],
+                                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                            "language": "python"}},
+                                "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    form, plain = [], []
+    for _ in range(3):
+        plain.append(voila_load(tmp, env, bare, ".widget-button", browser))
+        form.append(voila_load(tmp, env, REPO / "notebooks" / "02_selvevaluering.ipynb",
+                               ".widget-button:has-text('Indsend')", browser))
+    return statistics.median(form), statistics.median(plain)
+
+
 def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="wb-bench-"))
     project, lab = tmp / "projekt", tmp / "lab"
@@ -233,6 +281,8 @@ def main() -> int:
             cdp.send("Performance.enable")
             metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
             heap_mb = metrics["JSHeapUsedSize"] / 1e6
+            say("self-evaluation form against a bare Voilà page")
+            form_ms, bare_ms = form_against_bare_voila(tmp, env, project, browser)
             browser.close()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -248,6 +298,8 @@ def main() -> int:
         ("Notebook run → app usable", f"{usable:.0f} ms (kernel start before it: {kernel_ready:.1f} s)",
          "< 2000 ms", usable < 2000),
         ("Tab JS heap with 60,000 words open", f"{heap_mb:.0f} MB", "< 300 MB", heap_mb < 300),
+        ("Self-evaluation form, first load (median of 3)", f"{form_ms:.0f} ms = {form_ms / bare_ms:.2f} × "
+         f"a bare Voilà page ({bare_ms:.0f} ms)", "≤ 1.5 × bare Voilà", form_ms <= 1.5 * bare_ms),
     ]
     width = max(len(name) for name, *_ in results)
     for name, figure, target, _ok in results:

@@ -83,9 +83,9 @@ def test_rename_and_recolour_change_one_value_and_keep_every_coding(mini_project
         project.codebook_path).code("P3").statement)
     assert (codebook.code("FF4").name, codebook.code("FF4").colour) == ("Åbenhed, deling", "#abcdef")
     removed, added = changed_lines(before, codebook_text(mini_project))
-    assert removed == ["- {key: FF4, name: Åbenhed og deling letter rådgivernes arbejde, colour: \"#457b9d\"}",
+    assert removed == ["- {key: FF4, name: Åbenhed og deling letter rådgivernes arbejde, colour: \"#457b9d\",",
                        "name: Kontakt"]
-    assert added == ['- {key: FF4, name: "Åbenhed, deling", colour: "#abcdef"}', "name: Kontakt og tryghed"]
+    assert added == ['- {key: FF4, name: "Åbenhed, deling", colour: "#abcdef",', "name: Kontakt og tryghed"]
     fresh = Project(mini_project).coding_store()
     assert sorted(c.code for c in fresh.codings("AB")) == ["FF4", "P3"]
     with pytest.raises(WorkbenchError, match="Koden 'P9' findes ikke"):

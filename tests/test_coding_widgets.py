@@ -502,3 +502,18 @@ def test_on_the_team_server_the_login_is_the_coder_name(mini_project, monkeypatc
     stranger = CodingApp(Project(mini_project))
     assert stranger.coder.disabled and not stranger.coder.value
     assert "står ikke under hub_users" in stranger.coding.status.value
+
+
+def test_two_evaluators_on_one_memo_keep_both_texts(mini_project):
+    mine, theirs = CodingApp(Project(mini_project)), CodingApp(Project(mini_project))
+    for app in (mine, theirs):
+        app.memos.target.value = ("code", "F2")
+    theirs.memos.text.value += "\nDen andens iagttagelse."
+    theirs.memos.save_button.click()
+    mine.memos.text.value += "\nMin iagttagelse."
+    mine.memos.save_button.click()  # started from the text before the colleague saved
+    assert "ændret af en anden" in mine.memos.status.value
+    saved = (mini_project / "memos" / "koder" / "F2.md").read_text(encoding="utf-8")
+    assert "Den andens iagttagelse." in saved and "Min iagttagelse." not in saved
+    [kept] = (mini_project / "memos" / ".konflikter").glob("F2-*.md")
+    assert "Min iagttagelse." in kept.read_text(encoding="utf-8")

@@ -94,6 +94,9 @@ def empty_copy(project: Project, tmp_path: Path, *, documents: bool = True) -> P
     return Project(target)
 
 
+LINE_LP = {"Line Poulsen": "LP"}  # the fixture's second user has a full name: an import must map it
+
+
 def foreign_qdpx(tmp_path: Path, edit=None, name: str = "nvivo.qdpx") -> Path:
     """The NVivo fixture zipped as NVivo does (project.qde and a Sources folder), the XML edited if asked."""
     out = tmp_path / name
@@ -324,15 +327,16 @@ def nvivo_metadata(project: Project) -> dict:
 
 def test_nvivo_project_imports_with_codes_mapped_and_unknown_codes_reported(mini_project, tmp_path):
     project = Project(mini_project)
-    report = import_qdpx(project, foreign_qdpx(tmp_path), metadata=nvivo_metadata(project))
+    report = import_qdpx(project, foreign_qdpx(tmp_path),
+                coder_map=LINE_LP, metadata=nvivo_metadata(project))
     assert report.origin == "NVivo 14.24.0"
     assert report.documents_created == ["Interview-mor-3", "Raadgiver-BIF"]
     # nested codes: "P1 Familien", "Sammenhæng", "p3: kontakt" under Principper; F1 by name under a codable parent
     assert coded_texts(Project(mini_project)) == {
         ("Interview-mor-3", "P3", "MJ", "Det var rart, at jeg ikke skulle fortælle det hele forfra."),
-        ("Interview-mor-3", "P1", "Line_Poulsen", "de spørger altid mig og [barnet] først"),
+        ("Interview-mor-3", "P1", "LP", "de spørger altid mig og [barnet] først"),
         ("Raadgiver-BIF", "F1", "MJ", "Uden samtykket kan vi ikke dele noget på tværs."),
-        ("Raadgiver-BIF", "P2", "Line_Poulsen", "Planen samler det hele, så familien kan se, hvem der gør hvad."),
+        ("Raadgiver-BIF", "P2", "LP", "Planen samler det hele, så familien kan se, hvem der gør hvad."),
     }
     assert report.unknown_codes == {"Andet / Ventetid": 1, "Andet / Økonomi": 1, "Virksomme faktorer": 1}
     assert report.left_out == 3
@@ -342,7 +346,8 @@ def test_nvivo_project_imports_with_codes_mapped_and_unknown_codes_reported(mini
 
 
 def test_nvivo_metadata_come_from_variables_or_the_mapping(mini_project, tmp_path):
-    report = import_qdpx(Project(mini_project), foreign_qdpx(tmp_path), metadata=nvivo_metadata(Project(mini_project)))
+    report = import_qdpx(Project(mini_project), foreign_qdpx(tmp_path),
+                coder_map=LINE_LP, metadata=nvivo_metadata(Project(mini_project)))
     corpus = Project(mini_project).corpus
     mother = corpus.get("Interview-mor-3").meta
     assert (mother.type, mother.group, mother.role, str(mother.date)) == ("interview", "familie", "mor", "2025-06-03")
@@ -395,10 +400,11 @@ def without_names(qde: str) -> str:
     lambda qde: without_names(to_lf_positions(qde)).replace('origin="NVivo 14.24.0"', 'origin="ATLAS.ti 23.2"'),
 ], ids=["nvivo-uden-navne", "lf-tal-med-navne", "atlas-uden-navne"])
 def test_crlf_positions_are_converted_however_the_tool_counted_them(mini_project, tmp_path, edit):
-    import_qdpx(Project(mini_project), foreign_qdpx(tmp_path, edit), metadata=nvivo_metadata(Project(mini_project)))
+    import_qdpx(Project(mini_project), foreign_qdpx(tmp_path, edit),
+                coder_map=LINE_LP, metadata=nvivo_metadata(Project(mini_project)))
     texts = coded_texts(Project(mini_project))
     assert ("Interview-mor-3", "P3", "MJ", "Det var rart, at jeg ikke skulle fortælle det hele forfra.") in texts
-    assert ("Interview-mor-3", "P1", "Line_Poulsen", "de spørger altid mig og [barnet] først") in texts
+    assert ("Interview-mor-3", "P1", "LP", "de spørger altid mig og [barnet] først") in texts
 
 
 @pytest.mark.parametrize("name, key", [
@@ -648,7 +654,8 @@ def test_metadata_mapping_as_csv_gives_id_and_fields(mini_project, tmp_path):
     mapping.write_text("source;id;type;group;role;unit;date\n"
                        "Rådgiver BIF;INT-RAD-07;interview;radgiver;Rådgiver;BIF;2025-06-09\n", encoding="utf-8")
     project = Project(mini_project)
-    report = import_qdpx(project, foreign_qdpx(tmp_path), metadata=load_source_metadata(mapping, project.codebook))
+    report = import_qdpx(project, foreign_qdpx(tmp_path),
+                coder_map=LINE_LP, metadata=load_source_metadata(mapping, project.codebook))
     assert "INT-RAD-07" in report.documents_created
     meta = Project(mini_project).corpus.get("INT-RAD-07").meta
     assert (meta.group, meta.role, str(meta.date)) == ("radgiver", "Rådgiver", "2025-06-09")
@@ -666,7 +673,8 @@ def test_a_source_whose_consent_the_mapping_withdraws_is_left_out(mini_project, 
     mapping = tmp_path / "kilder.yaml"
     mapping.write_text("Rådgiver BIF:\n  consent: withdrawn\n", encoding="utf-8")
     project = Project(mini_project)
-    report = import_qdpx(project, foreign_qdpx(tmp_path), metadata=load_source_metadata(mapping, project.codebook))
+    report = import_qdpx(project, foreign_qdpx(tmp_path),
+                coder_map=LINE_LP, metadata=load_source_metadata(mapping, project.codebook))
     assert report.documents_created == ["Interview-mor-3"]
     assert any("Rådgiver BIF" in s and "samtykket" in s for s in report.skipped)
 
@@ -682,16 +690,18 @@ def test_the_coder_is_the_codings_creating_user_not_the_selections(mini_project,
         rest = rest.replace('creatingUser="5C94BC9E-DB8C-4F1D-9CD6-E900C7440860"',
                             'creatingUser="{0F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F9}"', 1)
         return head + sep + rest
-    import_qdpx(Project(mini_project), foreign_qdpx(tmp_path, recode), metadata=nvivo_metadata(Project(mini_project)))
+    import_qdpx(Project(mini_project), foreign_qdpx(tmp_path, recode),
+                coder_map=LINE_LP, metadata=nvivo_metadata(Project(mini_project)))
     texts = coded_texts(Project(mini_project))
-    assert ("Interview-mor-3", "P3", "Line_Poulsen",
+    assert ("Interview-mor-3", "P3", "LP",
             "Det var rart, at jeg ikke skulle fortælle det hele forfra.") in texts
 
 
 def test_a_coding_without_creating_user_takes_the_selections_as_maxqda_writes_it(mini_project, tmp_path):
     def maxqda(qde: str) -> str:
         return re.sub(r'(<Coding guid="[^"]*") creatingUser="[^"]*"', r"\1", qde)
-    import_qdpx(Project(mini_project), foreign_qdpx(tmp_path, maxqda), metadata=nvivo_metadata(Project(mini_project)))
+    import_qdpx(Project(mini_project), foreign_qdpx(tmp_path, maxqda),
+                coder_map=LINE_LP, metadata=nvivo_metadata(Project(mini_project)))
     texts = coded_texts(Project(mini_project))
-    assert ("Interview-mor-3", "P1", "Line_Poulsen", "de spørger altid mig og [barnet] først") in texts
+    assert ("Interview-mor-3", "P1", "LP", "de spørger altid mig og [barnet] først") in texts
     assert ("Interview-mor-3", "P3", "MJ", "Det var rart, at jeg ikke skulle fortælle det hele forfra.") in texts

@@ -154,4 +154,14 @@ def attribution(corpus: Corpus, codebook: Codebook, document: Document, min_grou
     minimum = group.min_persons if group.min_persons is not None else min_group_size
     if document.meta.type == "interview" and people < minimum:
         return group.coarse_attribution
+    if document.meta.type == "interview" and "{role}" in group.attribution:
+        # one father among mothers, one physiotherapist among caseworkers: the role alone would name the person
+        same_role = sum(
+            1 for d in corpus.included
+            if d.meta.group == group.key and d.meta.type in PERSON_TYPES
+            and d.meta.role.lower() == document.meta.role.lower()
+            and (not uses_unit or d.meta.unit == document.meta.unit)
+        )
+        if same_role < minimum:
+            return group.coarse_attribution
     return group.attribution.format(role=document.meta.role, unit=document.meta.unit or "").strip(", ")

@@ -27,6 +27,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from workbench.anonymity.full_name import looks_like_full_name
 from workbench.coding.fingerprint import encode_anchor
 from workbench.errors import WorkbenchError
 from workbench.io.files import append_line, locked, locked_append
@@ -144,6 +145,11 @@ def now() -> str:
 
 
 def check_coder(name: str) -> str:
+    if looks_like_full_name(name):  # coder names reach every log, file name and export
+        raise WorkbenchError(
+            f"Kodernavnet '{name}' ligner et fuldt navn. Brug initialer (fx AH) eller et pseudonym, så ingen kan "
+            "genkendes."
+        )
     if not CODER_NAME.match(name or ""):
         raise WorkbenchError(
             f"Kodernavnet '{name}' kan ikke bruges. Brug initialer eller et pseudonym med bogstaver, tal, '-' eller "

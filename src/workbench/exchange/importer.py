@@ -35,6 +35,7 @@ from workbench.material.corpus import (
     parse_document,
     split_front_matter,
 )
+from workbench.privacy.fingerprints import current_fingerprints, record_withdrawn, refuse_withdrawn_copies
 from workbench.project import Project
 
 _FILES_PER_WORKER = 8  # below this, starting a worker process costs more than it saves
@@ -129,9 +130,12 @@ class ImportedDocument:
     decoded: DecodedText
 
 
-def _with_metadata(decoded: DecodedText, source: Path, metadata: dict, codebook) -> tuple[str, dict, int]:
+def _with_metadata(
+    decoded: DecodedText, source: Path, metadata: dict, codebook, withdrawn: frozenset[str] = frozenset()
+) -> tuple[str, dict, int]:
     """Front matter from the file itself, completed by metadata given on the command line, and checked
-    against the codebook with the source file's own lines in the messages.
+    against the codebook with the source file's own lines in the messages. A file replacing a withdrawn
+    document (`withdrawn`: their ids) stays withdrawn; only `workbench consent give` gives consent again.
 
     Returns the transcript text, its metadata and the source line on which the body starts.
     """
@@ -146,7 +150,16 @@ def _with_metadata(decoded: DecodedText, source: Path, metadata: dict, codebook)
             raise WorkbenchError("Metadata øverst i filen skal være felter som 'id: INT-RAD-03'.", source, 2)
     merged = {**((found.data or {}) if found else {}), **{k: v for k, v in metadata.items() if v is not None}}
     merged.setdefault("id", source.stem)
-    merged.setdefault("consent", "given")
+    if merged["id"] in withdrawn:
+        if merged.get("consent") == "given":
+            raise WorkbenchError(
+                f"Dokumentet '{merged['id']}' har trukket samtykket tilbage, og en import kan ikke give det igen. "
+                f"Brug `workbench consent give {merged['id']} --by INITIALER --reason \"...\"`, hvis deltageren "
+                "har givet samtykke igen.",
+                source,
+            )
+        merged["consent"] = "withdrawn"
+    merged.setdefault("consent", "given")  # a new file from the evaluator's own folder; written out explicitly
     missing = [f for f in ("type", "group", "role", "date") if not merged.get(f)]
     if missing:
         raise WorkbenchError(
@@ -180,10 +193,11 @@ class _Checked:
     findings: str = ""  # the lines to show when the file holds personal data
 
 
-def _check(source: Path, given: dict, codebook, documents_dir: Path) -> _Checked:
+def _check(source: Path, given: dict, codebook, documents_dir: Path,
+           withdrawn: frozenset[str] = frozenset()) -> _Checked:
     try:
         decoded = read_source(source)
-        text, fields, source_body_line = _with_metadata(decoded, source, given, codebook)
+        text, fields, source_body_line = _with_metadata(decoded, source, given, codebook, withdrawn)
         doc_id = str(fields["id"])
         target = documents_dir / f"{doc_id}.md"
         document = parse_document(text, target, codebook, expected_id=doc_id)
@@ -197,14 +211,15 @@ def _check(source: Path, given: dict, codebook, documents_dir: Path) -> _Checked
     return _Checked(source, item=ImportedDocument(source, target, document, decoded), findings="\n".join(lines))
 
 
-def _check_all(sources: list[Path], given: dict, codebook, documents_dir: Path) -> list[_Checked]:
+def _check_all(sources: list[Path], given: dict, codebook, documents_dir: Path,
+               withdrawn: frozenset[str] = frozenset()) -> list[_Checked]:
     """Every file checked, in the order given; a large batch on all processor cores.
 
     The anonymity check reads every word, so it is what a user waits for when importing a season's
     transcripts. Worker processes are forked, so they share the word lists already loaded; where
     forking is unsafe (threads running, as in a notebook kernel) or not offered, one process does all.
     """
-    check = partial(_check, given=given, codebook=codebook, documents_dir=documents_dir)
+    check = partial(_check, given=given, codebook=codebook, documents_dir=documents_dir, withdrawn=withdrawn)
     workers = min(os.cpu_count() or 1, len(sources) // _FILES_PER_WORKER)
     if workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [check(source) for source in sources]
@@ -230,9 +245,10 @@ def prepare_import(
     if len(sources) > 1:
         given.pop("id", None)  # one --id cannot name several files
     existing = {p.stem for p in document_paths(project.documents_dir)}
+    withdrawn = frozenset(d.id for d in project.corpus.withdrawn)
     prepared: list[ImportedDocument] = []
     batch_ids: dict[str, Path] = {}
-    for checked in _check_all(sources, given, project.codebook, project.documents_dir):
+    for checked in _check_all(sources, given, project.codebook, project.documents_dir, withdrawn):
         source = checked.source
         if checked.error is not None:
             raise checked.error
@@ -256,6 +272,9 @@ def prepare_import(
                 source,
             )
         prepared.append(checked.item)
+    # withdrawn material does not come back under another name, edited: refused against the fingerprints
+    refuse_withdrawn_copies(project, [(item.source, 1, item.document.body) for item in prepared
+                                      if item.document.included and item.document.id not in withdrawn])
     return prepared
 
 
@@ -263,6 +282,11 @@ def import_files(
     project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False
 ) -> list[ImportedDocument]:
     prepared = prepare_import(project, sources, metadata, replace)
+    replaced = [item for item in prepared if not item.document.included]
+    if replaced:  # a withdrawn document replaced: its old text's fingerprint kept, and the new text's added
+        current_fingerprints(project)
+        for item in replaced:
+            record_withdrawn(project, item.document.id, item.document.body)
     atomic_write_files({item.target: document_text(item.document.meta, item.document.body).encode("utf-8")
                         for item in prepared})
     return prepared

@@ -187,6 +187,8 @@ class EvidenceIndex:
             return {}
         found = {}
         for row in summary_table(self.project).itertuples():
+            if row.suppressed:  # too few answers to show; its figures can't be cited
+                continue
             ref = selfeval_ref(row.principle, row.period, row.item)
             hidden = bool(getattr(row, "suppressed", False))
             found[ref] = SelfevalEvidence(

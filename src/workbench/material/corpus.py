@@ -51,7 +51,7 @@ class Metadata(BaseModel):
     role: str = Field(min_length=1)
     unit: str | None = None
     date: dt.date
-    consent: Literal["given", "withdrawn"] = "given"
+    consent: Literal["given", "withdrawn"]  # required: a document states its consent, none is assumed
 
     @field_validator("group")
     @classmethod
@@ -157,6 +157,13 @@ def parse_document(text: str, path: Path, codebook: Codebook | None = None, expe
     doc: YamlDocument = parse_yaml(front, path, first_line=2)
     if not isinstance(doc.data, dict):
         raise WorkbenchError("Metadata øverst i filen skal være felter som 'id: INT-RAD-03'.", path, 2)
+    if "consent" not in doc.data:  # never assumed: a forgotten line must not count as consent
+        raise WorkbenchError(
+            "Metadata mangler feltet 'consent'. Skriv 'consent: given', hvis deltageren har givet samtykke, "
+            "eller 'consent: withdrawn', hvis samtykket er trukket tilbage.",
+            path,
+            body_line - 1,
+        )
     meta = validate(Metadata, doc, context={"codebook": codebook})
     if expected_id is not None and meta.id != expected_id:
         raise WorkbenchError(

@@ -29,6 +29,7 @@ from typing import Any
 from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_files
 from workbench.privacy import sources as kinds
+from workbench.privacy.fingerprints import deleted_withdrawn_findings
 from workbench.privacy.guard import TextSource, scan_texts, withdrawn_findings, withdrawn_material
 from workbench.project import Project
 
@@ -123,6 +124,7 @@ def findings(project: Project, export: Export) -> list[str]:
     found = [str(f) for f in scan_texts(texts, anonymity.allowed_terms, anonymity.local_places)]
     material = withdrawn_material(project)
     found += [str(f) for f in withdrawn_findings(project, texts, material)]
+    found += [str(f) for f in deleted_withdrawn_findings(project, texts)]  # withdrawn, and the file deleted since
     if not found and material is not None:  # what the files hold, whatever the exporter declared
         contents = [TextSource(path.name, plain_text(data)) for path, data in export.files.items()]
         found += [str(f) for f in withdrawn_findings(project, contents, material)]

@@ -159,7 +159,7 @@ def _words(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
+def shingles(text: str) -> set[tuple[str, ...]]:
     words = [w for w, _ in _words(text)]
     return {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
 
@@ -191,7 +191,7 @@ class _WithdrawnMaterial:
 
 def withdrawn_material(project: Project) -> _WithdrawnMaterial | None:
     """The withdrawn documents' material, worked out once for one check (None: nothing is withdrawn)."""
-    withdrawn = {d.id: _shingles(d.body) for d in project.corpus.withdrawn}
+    withdrawn = {d.id: shingles(d.body) for d in project.corpus.withdrawn}
     if not withdrawn:
         return None
     every = set().union(*withdrawn.values())

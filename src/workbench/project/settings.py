@@ -81,6 +81,8 @@ class ProjectSettings(_Strict):
     disagreement_sd: float = Field(default=1.2, gt=0)  # self-evaluation: standard deviation
     rubric: Rubric = Field(default_factory=Rubric)
     hub_users: dict[str, HubUser] = Field(default_factory=dict)  # hub login → coder / respondent / role
+    references: list[str] = Field(default_factory=list)  # the chapter's reference list, one entry each, as printed
+    draft: bool = False  # the title page carries "Udkast"
 
     @field_validator("survey_flag_below")
     @classmethod

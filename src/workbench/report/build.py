@@ -19,18 +19,22 @@ from workbench.report.sections.appendices import (
     survey_appendix,
 )
 from workbench.report.sections.assessment import assessment_section
-from workbench.report.sections.factors import factor_section, factors_intro
+from workbench.report.sections.closing import recommendations_section, references_section
+from workbench.report.sections.factors import code_section, further_groups, group_intro
+from workbench.report.sections.front import introduction_section, summary_section
 from workbench.report.sections.method import method_section
 from workbench.report.sections.principles import principle_section, principles_intro
 
 
 def build_chapter(project: Project) -> Chapter:
     data = ChapterData(project)
-    sections = [method_section(data), principles_intro(data)]
+    sections = [summary_section(data), introduction_section(data), method_section(data), principles_intro(data)]
     sections += [principle_section(data, code) for code in data.codebook.principles]
-    sections.append(factors_intro(data))
-    sections += [factor_section(data, code) for code in data.codebook.factors]
+    for group in further_groups(data):
+        sections.append(group_intro(data, group))
+        sections += [code_section(data, code, group) for code in group.codes]
     sections.append(assessment_section(data))
+    sections += [recommendations_section(data), references_section(data)]
     sections.append(codebook_appendix(data))
     sections += [s for s in (agreement_appendix(data), survey_appendix(data)) if s is not None]
     settings = data.settings
@@ -38,6 +42,7 @@ def build_chapter(project: Project) -> Chapter:
         title=settings.title,
         subtitle=settings.period,
         author=settings.author,
+        draft=settings.draft,
         sections=sections,
         sources=data.sources,
     )

@@ -15,6 +15,7 @@ import pandas as pd
 from workbench.coding import evidence
 from workbench.coding.agreement import AgreementReport, agreement
 from workbench.io.text import read_text as read_user_text
+from workbench.judgements.chapter import AssessmentChapter, PrincipleAssessment, chapter_assessments
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
 from workbench.project.settings import ProjectSettings
@@ -97,6 +98,48 @@ class ChapterData:
         return evidence.Evidence(
             current, self.corpus, self.codebook, self.primary_coder, self.settings.min_group_size
         )
+
+    @cached_property
+    def assessments(self) -> AssessmentChapter:
+        """The evaluators' judgements of the latest judged round (none filled in by the software)."""
+        return chapter_assessments(self.project)
+
+    def assessment(self, key: str) -> PrincipleAssessment | None:
+        return next((a for a in self.assessments.principles if a.principle == key), None)
+
+    @cached_property
+    def source_kinds(self) -> list[str]:
+        """The kinds of data the project holds, in Danish, for sentences that name the sources."""
+        types = {d.meta.type for d in self.corpus.included}
+        kinds = [name for kind, name in (("interview", "interview"), ("focus_group", "fokusgrupper"),
+                                         ("observation", "observationer")) if kind in types]
+        if self.selfeval_table is not None:
+            kinds.append("selvevalueringer")
+        if self.surveys:
+            kinds.append("spørgeskemaer")
+        return kinds
+
+    @cached_property
+    def small_groups(self) -> set[str]:
+        """Names of the respondent groups with interviews from fewer people than the group's minimum: their
+        counts are suppressed in every table, so no one can be recognised by them."""
+        found = set()
+        for group in self.codebook.respondent_groups:
+            people = evidence.persons_in(self.corpus, group.key)
+            minimum = group.min_persons if group.min_persons is not None else self.settings.min_group_size
+            if 0 < people < minimum:
+                found.add(group.name)
+        return found
+
+    @cached_property
+    def shown_documents(self) -> list:
+        """The included documents outside the small groups: what every document count in the chapter counts."""
+        small = {g.key for g in self.codebook.respondent_groups if g.name in self.small_groups}
+        return [d for d in self.corpus.included if d.meta.group not in small]
+
+    def shown_evidence(self, code: str) -> list[evidence.EvidenceRow]:
+        """The evidence rows whose counts may be printed (small groups left out of every sum)."""
+        return [r for r in self.evidence(code) if r.group not in self.small_groups]
 
     def evidence(self, code: str) -> list[evidence.EvidenceRow]:
         return self.evidence_index.table(code)

@@ -21,6 +21,15 @@ class Heading:
 class Paragraph:
     text: str
     italic: bool = False
+    placeholder: bool = False  # a text the evaluator has still to write: highlighted in Word
+
+
+MISSING_MEMO = "Memo ikke skrevet endnu."
+
+
+def missing_memo() -> Paragraph:
+    """What stands where the evaluator's memo is missing, marked so it is seen in Word."""
+    return Paragraph(MISSING_MEMO, italic=True, placeholder=True)
 
 
 @dataclass
@@ -72,6 +81,7 @@ class Chapter:
     sections: list[Section]
     subtitle: str | None = None
     author: str | None = None  # the document properties' author (project.yaml)
+    draft: bool = False  # the title page carries "Udkast" (project.yaml's draft)
     created: dt.datetime | None = None  # the document properties' creation time; None: when it is written
     # the user-written and quoted texts the chapter carries, checked by the anonymity guard before export
     sources: list = field(default_factory=list)

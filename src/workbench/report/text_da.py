@@ -140,3 +140,8 @@ def selfeval_suppression_note(minimum: int) -> str:
 def the_count(n: int, singular: str, plural: str) -> str:
     """ "de fem guidende principper", "det guidende princip": a count from the codebook, in words."""
     return f"det {singular}" if n == 1 else f"de {numfmt.number_word(n)} {plural}"
+
+
+def join_and(items: list[str]) -> str:
+    """"a, b og c"; "" for none."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1] if items else ""

@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -33,7 +33,16 @@ from workbench.report.model import (
     Table,
 )
 
-_NUMERIC = re.compile(r"^[−+\-±]?[\d.,]+( %| procentpoint)?$|^–$")
+_NUMERIC = re.compile(r"^[−+\-±]?[\d.,]+([ \u00a0]%| procentpoint)?$|^–$")
+_MINUS = re.compile(r"(?<![\w\-–])-(?=\d)")  # "-0,01" → "−0,01"; ids such as INT-FAM-01 keep their hyphens
+_GUILLEMETS = re.compile(r"«([^«»]*)»")  # «Ja» → »Ja«: the chapter's one Danish quotation style
+
+
+def typeset(text: str) -> str:
+    """Danish typography for every text the chapter prints: no-break space before %, minus sign, »…«."""
+    text = re.sub(r"(\d) %", "\\1\u00a0%", text)
+    text = _MINUS.sub("−", text)
+    return _GUILLEMETS.sub(r"»\1«", text)
 
 
 def _open_template(template: Path | None) -> docx.document.Document:
@@ -126,24 +135,26 @@ class _Renderer:
 
     def paragraph(self, block: Paragraph) -> None:
         paragraph = self.doc.add_paragraph()
-        run = paragraph.add_run(block.text)
+        run = paragraph.add_run(typeset(block.text))
         run.italic = block.italic
+        if block.placeholder:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
     def bullets(self, block: BulletList) -> None:
         for item in block.items:
-            self.doc.add_paragraph(item, style=self.bullet)
+            self.doc.add_paragraph(typeset(item), style=self.bullet)
 
     def quote_block(self, block: Quote) -> None:
         paragraph = self.doc.add_paragraph(style=self.quote)
         paragraph.paragraph_format.left_indent = Cm(1)
-        paragraph.add_run(f"“{block.text}”").italic = True
+        paragraph.add_run(f"»{typeset(block.text)}«").italic = True
         paragraph.add_run(f" ({block.attribution})")
 
     def _caption(self, kind: str, number: int, title: str) -> None:
         paragraph = self.doc.add_paragraph(style=self.caption)
         paragraph.add_run(f"{kind} ")
         _field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
-        paragraph.add_run(f". {title}")
+        paragraph.add_run(f". {typeset(title)}")
         paragraph.paragraph_format.keep_with_next = True
 
     def _notes(self, note: str, source: str) -> None:
@@ -157,7 +168,7 @@ class _Renderer:
             lead = paragraph.add_run(label)
             lead.italic = True
             lead.font.size = Pt(8)
-            body = paragraph.add_run(text)
+            body = paragraph.add_run(typeset(text))
             body.font.size = Pt(8)
 
     def table(self, block: Table) -> None:
@@ -176,15 +187,19 @@ class _Renderer:
         tr_pr.append(repeat)
         for cell, text in zip(header.cells, block.columns):
             cell.text = ""
-            run = cell.paragraphs[0].add_run(text)
+            run = cell.paragraphs[0].add_run(typeset(text))
             run.bold = True
             run.font.size = Pt(8)
         for values in block.rows:
             row = table.add_row()
+            cant_split = OxmlElement("w:cantSplit")  # a row is never split across pages
+            cant_split.set(qn("w:val"), "true")
+            row._tr.get_or_add_trPr().append(cant_split)
             for index, (cell, text) in enumerate(zip(row.cells, values)):
                 cell.text = ""
                 paragraph = cell.paragraphs[0]
-                run = paragraph.add_run(str(text))
+                text = typeset(str(text))
+                run = paragraph.add_run(text)
                 run.font.size = Pt(9)
                 if values[0] == "I alt":
                     run.bold = True
@@ -200,7 +215,9 @@ class _Renderer:
         weights = []
         for index, header in enumerate(block.columns):
             cells = [str(r[index]) for r in block.rows if index < len(r)]
-            longest_word = max([len(w) for c in cells for w in c.split()] + [int(1.2 * len(w)) for w in header.split()])
+            # a bold header word needs more room than its letters: it must never break inside the word
+            header_words = [int(1.5 * len(w)) + 1 for w in header.split()]
+            longest_word = max([len(w) for c in cells for w in c.split()] + header_words)
             typical = sorted(len(c) for c in cells)[len(cells) // 2]
             weights.append(max(longest_word, min(typical, 40), 7) + 2)  # 7: room for padding and a short number
         total = sum(weights)
@@ -250,6 +267,37 @@ def _footer_page_numbers(document) -> None:
         _field(paragraph, "PAGE", "1")
 
 
+def _contents(document, sections: list[Section]) -> None:
+    """The contents list: a TOC field whose result already lists the headings, so it reads before any update."""
+    title = document.add_paragraph()
+    run = title.add_run("Indhold")
+    run.bold = True
+    run.font.size = Pt(14)
+    title.paragraph_format.keep_with_next = True
+    entries = [(s.title, s.level) for s in sections]
+    first = document.add_paragraph()
+
+    def char(paragraph, kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        paragraph.add_run()._r.append(element)
+
+    char(first, "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = ' TOC \\o "1-3" \\h \\z \\u '
+    first.add_run()._r.append(instr)
+    char(first, "separate")
+    paragraphs = [first] + [document.add_paragraph() for _ in entries[1:]]
+    for paragraph, (text, level) in zip(paragraphs, entries):
+        paragraph.style = _ensure_style(document, f"TOC {min(level, 3)}")  # Word's own contents styles
+        paragraph.add_run(text)
+        paragraph.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        paragraph.paragraph_format.space_after = Pt(0)
+    char(paragraphs[-1], "end")
+    paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+
 def render_docx(chapter: Chapter, template: Path | None = None, sections: list[str] | None = None) -> bytes:
     document = _open_template(template)
     _set_danish(document)
@@ -267,11 +315,13 @@ def render_docx(chapter: Chapter, template: Path | None = None, sections: list[s
     document.add_paragraph(chapter.title, style=renderer.title)
     if chapter.subtitle:
         document.add_paragraph(chapter.subtitle)
+    if chapter.draft:
+        mark = document.add_paragraph().add_run("Udkast")
+        mark.bold = True
+        mark.font.size = Pt(16)
     if not sections:
-        document.add_paragraph("Indhold", style=renderer.caption)
-        toc = document.add_paragraph()
-        _field(toc, 'TOC \\o "1-3" \\h \\z \\u', "Højreklik og vælg »Opdater felt« for at vise indholdsfortegnelsen.")
-        _setting(document, "updateFields")  # Word offers to fill in the table of contents on opening
+        _contents(document, chosen)
+        _setting(document, "updateFields")  # Word offers to bring the page numbers in on opening
     for section in chosen:
         renderer.section(section)
     _footer_page_numbers(document)

@@ -29,6 +29,7 @@ from pydantic import (
     field_validator,
 )
 
+from workbench.anonymity.full_name import looks_like_full_name
 from workbench.errors import WorkbenchError
 from workbench.io.yaml import (
     YamlDocument,
@@ -46,8 +47,6 @@ STATUS_DRAFT: Status = "kladde"
 STATUS_SUBMITTED: Status = "indsendt"
 
 _RESPONDENT = re.compile(r"^[A-Za-zÆØÅæøå0-9][A-Za-zÆØÅæøå0-9_-]{0,23}$")
-# "AnneKrogh", "Anne.Krogh", "Anne_Krogh": two capitalised words without a space are a name too.
-_JOINED_NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåé]+(?:[._-]?[A-ZÆØÅ][a-zæøåé]+)+$")
 
 
 # ------------------------------------------------------------------------------------------ respondents
@@ -59,7 +58,7 @@ def _respondent_problem(value: str) -> str | None:
     if not value:
         return "skriv dine initialer eller et pseudonym"
     words = value.split()
-    if (len(words) > 1 and sum(w[:1].isupper() for w in words) >= 2) or _JOINED_NAME.match(value):
+    if (len(words) > 1 and sum(w[:1].isupper() for w in words) >= 2) or looks_like_full_name(value):
         return (
             f"'{value}' ligner et fuldt navn; brug initialer (fx AK) eller et pseudonym, så ingen kan genkendes"
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from workbench.anonymity.full_name import looks_like_full_name
 from workbench.anonymity.scan import KIND_LABELS
 from workbench.coding.store import CODER_NAME, NewCoding, check_coder
 from workbench.errors import WorkbenchError
@@ -30,7 +31,7 @@ from workbench.exchange.qdpx.schema import (
 from workbench.exchange.qdpx.source_metadata import REQUIRED, TYPES, SourceMetadata
 from workbench.io.files import atomic_write_files
 from workbench.io.text import read_text
-from workbench.lang.numbers import count_noun
+from workbench.lang.numbers import count_noun, percent
 from workbench.material.codebook import Codebook
 from workbench.material.corpus import (
     DOC_ID,
@@ -41,6 +42,7 @@ from workbench.material.corpus import (
     parse_document,
 )
 from workbench.material.memos import CODE_DIR, DOCUMENT_DIR
+from workbench.privacy.fingerprints import Fingerprints, current_fingerprints
 from workbench.privacy.guard import TextSource, scan_texts
 from workbench.project import Project
 
@@ -68,6 +70,8 @@ class ImportReport:
     codes: dict[str, tuple[str | None, int]] = field(default_factory=dict)  # code path → (our key, codings)
     users: dict[str, str] = field(default_factory=dict)  # user name in the file → coder
     privacy: dict[str, PrivacySummary] = field(default_factory=dict)  # source name → possible personal data
+    full_names: list[str] = field(default_factory=list)  # users named like people and not mapped with --coder
+    withdrawn_copies: dict[str, str] = field(default_factory=dict)  # source name → why: the withdrawn text again
 
     @property
     def missing_metadata(self) -> dict[str, list[str]]:
@@ -418,15 +422,7 @@ def _metadata(summary: SourceSummary, doc_id: str) -> Metadata:
         role=values["role"],
         unit=values.get("unit") or None,
         date=dt.date.fromisoformat(values["date"]),
-    )
-
-
-def _coder_warning(name: str, coder: str) -> str | None:
-    if " " not in name.strip():
-        return None
-    return (
-        f"Brugeren '{name}' ligner et fuldt navn og er importeret som koderen {coder}; "
-        f"brug fx --coder \"{name}=INITIALER\" for initialer."
+        consent="given",  # withdrawn ones are skipped, and copies of withdrawn documents refused, before this
     )
 
 
@@ -441,6 +437,7 @@ class _Plan:
     selfeval: list[tuple[str, int]] = field(default_factory=list)  # self-evaluation texts not in the project
     uncoded: int = 0  # selections without a code: comments in MAXQDA and NVivo
     memos: list[tuple[Path, str]] = field(default_factory=list)  # new memo files and their text
+    withdrawn: Fingerprints | None = None  # the withdrawn documents' fingerprints, read once
 
     def check(self, label: str, *texts: TextSource) -> None:
         """Texts the anonymity guard reads before anything is written, under the source they belong to."""
@@ -489,6 +486,15 @@ def _document_for(source: _Source, project: Project, corpus: Corpus, plan: _Plan
     base, number = doc_id, 2
     while doc_id in plan.taken or corpus.get(doc_id) is not None:  # NVivo allows one name in two folders
         doc_id, number = f"{base[:60]}-{number}", number + 1
+    if plan.withdrawn is None:
+        plan.withdrawn = current_fingerprints(project, save=False)
+    copied = plan.withdrawn.copied_from(text)
+    if copied is not None:  # the withdrawn text again, renamed and perhaps edited: it stays out, and so does all
+        summary.status = f"gentager {copied[0]}, hvis samtykke er trukket tilbage"
+        report.withdrawn_copies[source.name] = (
+            f"teksten gentager {percent(copied[1] * 100)} af dokumentet '{copied[0]}', hvis samtykke er trukket "
+            "tilbage")
+        return None
     summary.document, summary.status = doc_id, "ny"
     plan.taken.add(doc_id)
     shown = f"{where.parent.name}:{source.member}"
@@ -656,10 +662,13 @@ def _plan_source(source: _Source, project: Project, corpus: Corpus, plan: _Plan,
             if code is None or code.key is None:
                 continue
             name = who.name(user, selection.user)
+            if name.strip() not in who.coder_map and looks_like_full_name(name):
+                if name.strip() not in report.full_names:  # refused with the others in refuse_incomplete
+                    report.full_names.append(name.strip())
+                report.users[name] = "(mangler --coder)"
+                continue
             coder = _coder(name, who.coder_map)
             report.users[name] = coder
-            if name.strip() not in who.coder_map and (warning := _coder_warning(name, coder)):
-                report.warnings.append(warning)
             if document is not None:
                 plan.codings.append(_Planned(document, start, end, code.key, coder, selection.valence,
                                              selection.memo, selection.quote))
@@ -699,6 +708,14 @@ def refuse_incomplete(report: ImportReport) -> None:
     if report.missing_metadata:
         problems.append("Disse kilder mangler metadata (giv dem i en fil med --metadata):")
         problems += [f"  {name}: {', '.join(fields)}" for name, fields in report.missing_metadata.items()]
+    if report.full_names:  # a user's full name would become a coder name and reach every export
+        problems.append("Disse brugere ligner fulde navne og må ikke blive kodernavne. Giv hver initialer eller et "
+                        "pseudonym:")
+        problems += [f'  --coder "{name}=INITIALER"' for name in report.full_names]
+    if report.withdrawn_copies:
+        problems.append("Disse kilder gentager et dokument, hvis samtykke er trukket tilbage (brug `workbench "
+                        "consent give`, hvis deltageren har givet samtykke igen):")
+        problems += [f"  {name}: {why}" for name, why in report.withdrawn_copies.items()]
     if report.privacy:
         problems.append("Teksterne indeholder mulige personoplysninger. Anonymisér dem (i det andet program eller "
                         "med `workbench pseudonymise`):")

@@ -20,7 +20,11 @@ from workbench.report.model import (
 )
 from workbench.surveys.summary import changes as survey_changes
 
-SOURCE_CODINGS = "Evaluators kodning af interview og mødeobservationer; egne beregninger."
+
+def codings_source(data: ChapterData) -> str:
+    """The Kilde line of tables counted from the codings, naming only the kinds of material the project has."""
+    kinds = [k for k in data.source_kinds if k in ("interview", "fokusgrupper", "observationer")]
+    return f"Evaluators kodning af {text_da.join_and(kinds) or 'materialet'}; egne beregninger."
 
 
 def markdown_blocks(text: str) -> list:
@@ -70,6 +74,26 @@ def memo_intro(text: str) -> str:
 
 def valence_sum(row: evidence.EvidenceRow) -> int:
     return sum(row.segments.values())
+
+SUPPRESSED = "–"
+
+
+def suppression_note(data: ChapterData) -> str:
+    """The Anm. sentence for tables in which a small group's counts are left out, or ""."""
+    if not data.small_groups:
+        return ""
+    return (
+        f" {SUPPRESSED} = gruppen har færre interviewede personer end mindstegrænsen, så tallene vises ikke og "
+        "indgår ikke i I alt."
+    )
+
+
+def document_share(data: ChapterData, row: evidence.EvidenceRow) -> str:
+    """"2 af 5" documents, or "–" for a group too small to show."""
+    if row.group in data.small_groups:
+        return SUPPRESSED
+    return f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}"
+
 
 def small_group_mark(data: ChapterData, row: evidence.EvidenceRow) -> str:
     """'*' after a group with fewer documents than project.yaml's small_group_documents."""

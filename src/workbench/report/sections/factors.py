@@ -1,17 +1,21 @@
-"""The effective factors: an overview table per respondent group and one short section per factor."""
+"""Every code group beside the principles (the effective factors, and themes such as the parents' perspective),
+in one form: an overview table per respondent group, then per code its definition, the evaluator's memo (or a
+visible "Memo ikke skrevet endnu"), where it is coded, a quote and the linked survey items."""
 
 from __future__ import annotations
 
 from workbench.lang import numbers as numfmt
-from workbench.material.codebook import Code
+from workbench.material.codebook import Code, CodeGroup
 from workbench.report.data import ChapterData
 from workbench.report.model import (
     Paragraph,
     Section,
     Table,
+    missing_memo,
 )
 from workbench.report.sections.blocks import (
-    SOURCE_CODINGS,
+    codings_source,
+    document_share,
     lower_first,
     markdown_blocks,
     quote_blocks,
@@ -19,51 +23,73 @@ from workbench.report.sections.blocks import (
 )
 
 
-def factors_intro(data: ChapterData) -> Section:
-    groups = [g for g in data.codebook.respondent_groups if any(d.meta.group == g.key for d in data.corpus.included)]
+def further_groups(data: ChapterData) -> list[CodeGroup]:
+    """The code groups after the principles, factors first, in the codebook's order."""
+    groups = [g for g in data.codebook.code_groups if g.kind != "principle"]
+    return sorted(groups, key=lambda g: g.kind != "factor")
+
+
+def group_intro(data: ChapterData, group: CodeGroup) -> Section:
+    respondents = [g for g in data.codebook.respondent_groups
+                   if any(d.meta.group == g.key for d in data.corpus.included)]
     rows = []
-    for code in data.codebook.factors:
+    for code in group.codes:
         by_group = {r.group: r for r in data.evidence(code.key)}
         cells = []
-        for group in groups:
-            row = by_group.get(group.name)
-            cells.append(f"{row.documents} af {row.documents_total}" if row else "–")
+        for respondent in respondents:
+            row = by_group.get(respondent.name)
+            cells.append(document_share(data, row) if row else "–")
         rows.append([f"{code.key} {code.name}"] + cells)
-    return Section(
-        "faktorer",
-        numfmt.count_words(len(data.codebook.factors), "virksom faktor", "virksomme faktorer").capitalize(),
-        [
-            Paragraph(
-                "På tværs af interview og observationer peger medarbejdere og familier på "
-                f"{numfmt.count_words(len(data.codebook.factors), 'forhold', 'forhold', neuter=True)}, der har "
-                "betydning "
-                "for et bedre samarbejde om komplekse familiesager. Tabellen viser, i hvor mange dokumenter i hver "
-                "gruppe faktoren omtales."
-            ),
-            Table(
-                title="De virksomme faktorer omtalt pr. respondentgruppe",
-                columns=["Faktor"] + [g.name for g in groups],
-                rows=rows,
-                note="Antal dokumenter i gruppen med mindst ét segment kodet med faktoren, af alle gruppens "
-                "dokumenter.",
-                source=SOURCE_CODINGS,
-            ),
-        ],
-    )
+    kind = "faktoren" if group.kind == "factor" else "koden"
+    # the factors' count in words follows the codebook (a group name would keep "Ni" after a factor is removed)
+    title = group.name if group.kind != "factor" else numfmt.count_words(
+        len(group.codes), "virksom faktor", "virksomme faktorer").capitalize()
+    blocks: list = []
+    if group.kind == "factor":
+        blocks.append(Paragraph(
+            "Kodningen af de virksomme faktorer sætter fokus på "
+            f"{numfmt.count_words(len(group.codes), 'forhold', 'forhold', neuter=True)}, der kan have betydning for "
+            "samarbejdet; hvad materialet viser om hvert af dem, står i evaluators memo."
+        ))
+    if group.description:
+        blocks.append(Paragraph(group.description))
+    blocks += [
+        Paragraph(f"Tabellen viser, i hvor mange dokumenter i hver gruppe {kind} er kodet. Under hver kode står "
+                  "kodebogens definition, evaluators memo og et citat."),
+        Table(
+            title=f"{title}: kodede dokumenter pr. respondentgruppe",
+            columns=["Kode"] + [g.name for g in respondents],
+            rows=rows,
+            note="Antal dokumenter i gruppen med mindst ét segment kodet med koden, af alle gruppens "
+            f"dokumenter. Grupper med færre end {data.settings.min_group_size} personer vises ikke (–).",
+            source=codings_source(data),
+        ),
+    ]
+    return Section(group.key, title, blocks)
 
 
-def factor_section(data: ChapterData, code: Code) -> Section:
+def code_section(data: ChapterData, code: Code, group: CodeGroup) -> Section:
     memo = data.memo(code.key)
     blocks: list = []
     if code.definition:
-        blocks.append(Paragraph(code.definition, italic=True))
-    if memo:
-        body = "\n".join(line for line in memo.splitlines() if not line.startswith("# "))
-        blocks += markdown_blocks(body)
-    mentions = [r for r in data.evidence(code.key) if r.documents]
+        blocks.append(Paragraph(f"Definition i kodebogen: {' '.join(code.definition.split())}", italic=True))
+    body = "\n".join(line for line in memo.splitlines() if not line.startswith("# ")).strip()
+    blocks += markdown_blocks(body) if body else [missing_memo()]
+    mentions = [r for r in data.shown_evidence(code.key) if r.documents]
     if mentions:
-        listing = ", ".join(f"{r.documents} af {r.documents_total} i gruppen {lower_first(r.group)}" for r in mentions)
-        blocks.append(Paragraph(f"Faktoren omtales i {listing}."))
+        listing = ", ".join(f"{document_share(data, r)} i gruppen {lower_first(r.group)}" for r in mentions)
+        blocks.append(Paragraph(f"Kodet i {listing}."))
     blocks += quote_blocks(data, code, 1)
     blocks += survey_blocks(data, code, kind="factors")
-    return Section(code.key, f"{code.key[1:]}. {code.name}", blocks, level=2)
+    title = f"{code.key[1:]}. {code.name}" if group.kind == "factor" and code.key[1:].isdigit() else code.label
+    return Section(code.key, title, blocks, level=2)
+
+
+# the former names, kept for callers outside the chapter
+def factors_intro(data: ChapterData) -> Section:
+    return group_intro(data, next(g for g in data.codebook.code_groups if g.kind == "factor"))
+
+
+def factor_section(data: ChapterData, code: Code) -> Section:
+    group = next(g for g in data.codebook.code_groups if code in g.codes)
+    return code_section(data, code, group)

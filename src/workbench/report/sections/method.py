@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from workbench.coding import evidence
+from workbench.judgements.model import GUIDE_TEXTS, QUESTION_TEXTS, criterion_label
 from workbench.lang import numbers as numfmt
 from workbench.material.corpus import TYPE_LABELS
 from workbench.report import text_da
@@ -16,6 +17,7 @@ from workbench.report.model import (
     Section,
     Table,
 )
+from workbench.report.sections.blocks import SUPPRESSED, lower_first, suppression_note
 from workbench.selfeval.form import ADHERENCE
 from workbench.selfeval.period import Period
 
@@ -35,18 +37,27 @@ def data_sources_table(data: ChapterData) -> Table:
             numfmt.integer(len(docs)), numfmt.integer(sum(d.word_count for d in docs))
         ]
 
+    suppressed = [SUPPRESSED] * (len(types) + 2)
+    shown: list = []
     for group in codebook.respondent_groups:
         docs = [d for d in included if d.meta.group == group.key]
         if not docs:
             continue
+        if group.name in data.small_groups:  # a single leader's interview would be named by its word count
+            rows.append([group.name] + suppressed)
+            continue
+        shown += docs
         rows.append(row(group.name, docs))
         units = sorted({d.meta.unit for d in docs if d.meta.unit})
         if group.key == "radgiver" and len(units) > 1:
+            minimum = group.min_persons if group.min_persons is not None else data.settings.min_group_size
             for unit in units:
-                rows.append(row(f"   heraf {unit}", [d for d in docs if d.meta.unit == unit]))
-    rows.append(row("I alt", included))
+                part = [d for d in docs if d.meta.unit == unit]
+                small = 0 < evidence.persons_in(corpus, group.key, unit) < minimum
+                rows.append([f"   heraf {unit}"] + suppressed if small else row(f"   heraf {unit}", part))
+    rows.append(row("I alt", shown))
     withdrawn = len(corpus.withdrawn)
-    note = f"N = {numfmt.count_noun(len(included), 'dokument', 'dokumenter')}."
+    note = f"N = {numfmt.count_noun(len(shown), 'dokument', 'dokumenter')}." + suppression_note(data)
     if withdrawn:
         note += (
             f" {numfmt.count_noun(withdrawn, 'dokument', 'dokumenter')} er udeladt, fordi samtykket er trukket tilbage;"
@@ -79,14 +90,24 @@ def _quantitative_sources(data: ChapterData) -> Table | None:
                 rows.append([survey.title, point.label, numfmt.integer(sheets)])
     if not rows:
         return None
+    counted = [text for text, present in (("indsendte selvevalueringer pr. halvår", data.selfeval_table is not None),
+                                          ("besvarede spørgeskemaer pr. måling", bool(data.surveys))) if present]
+    sources = [text for text, present in (("Supportteamets selvevalueringer", data.selfeval_table is not None),
+                                          ("projektets spørgeskemaer", bool(data.surveys))) if present]
     return Table(
-        title="Selvevalueringer og spørgeskemaer",
+        title=quantitative_title(data),
         columns=["Datakilde", "Måling", "Besvarelser"],
         rows=rows,
-        note="Besvarelser er indsendte selvevalueringer pr. halvår og besvarede spørgeskemaer pr. måling; "
-        "antallet af gyldige svar pr. spørgsmål kan være lavere (se bilag).",
-        source="Supportteamets selvevalueringer og projektets spørgeskemaer; egne beregninger.",
+        note=f"Besvarelser er {text_da.join_and(counted)}"
+        + ("; antallet af gyldige svar pr. spørgsmål kan være lavere (se bilag)." if data.surveys else "."),
+        source=f"{text_da.join_and(sources)}; egne beregninger.",
     )
+
+
+def quantitative_title(data: ChapterData) -> str:
+    held = [name for name, present in (("Selvevalueringer", data.selfeval_table is not None),
+                                       ("spørgeskemaer", bool(data.surveys))) if present]
+    return text_da.join_and(held).capitalize()
 
 
 def _agreement_sentence(data: ChapterData) -> Paragraph | None:
@@ -118,8 +139,31 @@ def _agreement_sentence(data: ChapterData) -> Paragraph | None:
     )
 
 
+def _material_count(interviews: int, observations: int) -> str:
+    parts = [numfmt.count_noun(interviews, "interview", "interview")] if interviews else []
+    if observations:
+        parts.append(numfmt.count_noun(observations, "mødeobservation", "mødeobservationer"))
+    return text_da.join_and(parts) or "ingen dokumenter endnu"
+
+
+def _triangulation_sentence(data: ChapterData) -> str:
+    """Which sources the coding is set beside; only those the project holds."""
+    others = []
+    if data.selfeval_table is not None:
+        others.append("supportteamets halvårlige selvevalueringer")
+    if data.surveys:
+        populations = list(dict.fromkeys(s.item_map.population for s in data.surveys))
+        others.append(f"spørgeskemaer til {text_da.join_and(populations)}")
+    if not others:
+        return (
+            "Der indgår hverken selvevalueringer eller spørgeskemaer; fundene bygger alene på det kvalitative "
+            "materiale."
+        )
+    return f"Kodningen er holdt op mod {text_da.join_and(others)}."
+
+
 def method_section(data: ChapterData) -> Section:
-    included = data.corpus.included
+    included = data.shown_documents
     interviews = sum(1 for d in included if d.meta.type == "interview")
     observations = sum(1 for d in included if d.meta.type == "observation")
     blocks: list = [
@@ -129,14 +173,12 @@ def method_section(data: ChapterData) -> Section:
             "efterleves, om de er meningsfulde og brugbare for medarbejderne, og om de bidrager til den ønskede "
             "udvikling for familierne. Kvalitative data er kodet efter en fælles kodebog med principperne, "
             f"{text_da.the_count(len(data.codebook.factors), 'virksomme faktor', 'virksomme faktorer')} "
-            "og indsatsens øvrige temaer (se bilag). Kodningen er trianguleret med "
-            "supportteamets halvårlige selvevalueringer og med spørgeskemaer til familier og rådgivere."
+            "og indsatsens øvrige temaer (se bilag). " + _triangulation_sentence(data)
         ),
         Heading("Kvalitative data", 2),
         Paragraph(
-            f"Det kvalitative materiale består af {numfmt.count_noun(interviews, 'interview', 'interview')} og "
-            f"{numfmt.count_noun(observations, 'mødeobservation', 'mødeobservationer')}. Tabellen viser fordelingen "
-            "på respondentgrupper."
+            f"Det kvalitative materiale består af {_material_count(interviews, observations)}. Tabellen viser "
+            "fordelingen på respondentgrupper."
         ),
         data_sources_table(data),
     ]
@@ -154,33 +196,111 @@ def method_section(data: ChapterData) -> Section:
         blocks.append(sentence)
     quantitative = _quantitative_sources(data)
     if quantitative is not None:
-        blocks += [Heading("Selvevalueringer og spørgeskemaer", 2), quantitative]
-    blocks += [
-        Heading("Metodiske forbehold", 2),
-        BulletList(
-            [
-                (
-                    "De interviewede rådgivere og forældre kan være mere positivt stemt over for indsatsen end gruppen "
-                    "som helhed, da de har takket ja til et interview."
-                ),
-                (
-                    "Citater illustrerer fund; de er ikke i sig selv et mål for, hvor udbredt en oplevelse er. Antal "
-                    "kodede segmenter viser, hvor meget et tema fylder i materialet, ikke hvor mange der mener det."
-                ),
-                (
-                    f"Grupper med færre end {data.settings.small_group_documents} dokumenter er markeret med *; her "
-                    "skal tal tolkes varsomt. "
-                    "Citatangivelser er gjort mere generelle, hvor en gruppe er så lille, at en person kan genkendes."
-                ),
-                (
-                    "Andele i spørgeskemaerne er beregnet af gyldige svar; »Ved ikke« og blanke svar er udeladt. "
-                    "Andele "
-                    f"bygget på færre end {data.survey_limits.suppress_below} svar vises ikke, og andele bygget på "
-                    f"færre end {data.survey_limits.flag_below} svar er markeret. Ændringer angives i procentpoint."
-                ),
-                "Udviklingen beskrives som bidrag og udvikling, ikke som effekt, da der ikke er en kontrolgruppe.",
-                "Materiale fra personer, der har trukket deres samtykke tilbage, indgår ikke.",
-            ]
+        blocks += [Heading(quantitative_title(data), 2), quantitative]
+    blocks += judging_method(data)
+    blocks += [Heading("Metodiske forbehold", 2), BulletList(limitations(data))]
+    return Section("metode", "Evalueringens tilgang og data", blocks)
+
+
+SMALL_MATERIAL = 10  # fewer documents than this: the chapter says the findings are preliminary
+
+
+def limitations(data: ChapterData) -> list[str]:
+    """The caveats that hold for what this project has, and only those."""
+    included = [d for d in data.corpus.included if d.meta.type in SOURCE_TYPES]
+    interviewed = [g.name for g in data.codebook.respondent_groups
+                   if any(d.meta.group == g.key and d.meta.type in evidence.PERSON_TYPES for d in included)]
+    found = []
+    if interviewed:
+        found.append(
+            f"De interviewede ({text_da.join_and([lower_first(n) for n in interviewed])}) kan være mere positivt "
+            "stemt over for indsatsen end gruppen som helhed, da de har takket ja til et interview."
+        )
+    if len(included) < SMALL_MATERIAL:
+        found.append(
+            f"Det kvalitative materiale er lille ({numfmt.count_noun(len(included), 'dokument', 'dokumenter')}); "
+            "fundene er foreløbige og kan ændre sig, når flere interview og observationer kommer til."
+        )
+    if not any(d.meta.type == "observation" for d in included):
+        found.append("Der indgår ingen observationer; praksis beskrives alene gennem de interviewedes udsagn.")
+    found.append(
+        "Citater illustrerer fund; de er ikke i sig selv et mål for, hvor udbredt en oplevelse er. Antal kodede "
+        "segmenter viser, hvor meget et tema fylder i materialet, ikke hvor mange der mener det."
+    )
+    few = [g.name for g in data.codebook.respondent_groups
+           if 0 < sum(1 for d in included if d.meta.group == g.key) < data.settings.small_group_documents
+           and g.name not in data.small_groups]
+    if few:
+        found.append(
+            f"Grupper med færre end {data.settings.small_group_documents} dokumenter er markeret med * "
+            f"({text_da.join_and(few)}); her skal tal tolkes varsomt."
+        )
+    if data.small_groups:
+        small_names = text_da.join_and([lower_first(g) for g in sorted(data.small_groups)])
+        found.append(
+            f"For {small_names} vises ingen tal, fordi for få personer er "
+            "interviewet til, at de ikke kan genkendes; citater fra gruppen og fra personer med en rolle, der er "
+            "alene i sin gruppe, har en bredere angivelse."
+        )
+    if data.selfeval_table is not None:
+        found.append(
+            "Selvevalueringerne er supportteamets egen vurdering af sit arbejde; de er ikke en ekstern måling og "
+            "kan påvirkes af, hvem der har svaret i det enkelte halvår."
+        )
+    if data.surveys:
+        found.append(
+            "Andele i spørgeskemaerne er beregnet af gyldige svar; »Ved ikke« og blanke svar er udeladt. Andele "
+            f"bygget på færre end {data.survey_limits.suppress_below} svar vises ikke, og andele bygget på færre "
+            f"end {data.survey_limits.flag_below} svar er markeret. Ændringer angives i procentpoint."
+        )
+        found += _attrition(data)
+    found.append("Udviklingen beskrives som bidrag og udvikling, ikke som effekt, da der ikke er en kontrolgruppe.")
+    if data.corpus.withdrawn:
+        found.append("Materiale fra personer, der har trukket deres samtykke tilbage, indgår ikke.")
+    return found
+
+
+def _attrition(data: ChapterData) -> list[str]:
+    """Surveys answered by different numbers of people at start and end: the change may be who answered."""
+    found = []
+    for survey in data.surveys:
+        points = survey.item_map.time_points
+        if len(points) < 2:
+            continue
+        first, last = (max((r.n_valid for r in data.survey_results[survey.name] if r.time_point == p.key), default=0)
+                       for p in (points[0], points[-1]))
+        if first != last:
+            found.append(
+                f"{survey.title}: {numfmt.integer(first)} svar ved {points[0].label} og {numfmt.integer(last)} ved "
+                f"{points[-1].label} (største antal gyldige svar pr. spørgsmål). Svarpersonerne er ikke "
+                "nødvendigvis de samme, så en ændring kan også skyldes, hvem der har svaret."
+            )
+    return found
+
+
+def judging_method(data: ChapterData) -> list:
+    """How the principles are judged: Patton's three questions, the GUIDE criteria and the rubric's levels."""
+    levels = data.settings.rubric.levels
+    return [
+        Heading("Vurdering af principperne", 2),
+        Paragraph(
+            "Evaluatorerne vurderer hvert princip selv; programmet viser datagrundlaget, men beregner ingen "
+            "vurdering. Hvert princip vurderes på tre spørgsmål og på de fem GUIDE-kriterier for et godt princip "
+            "(Patton 2017), med niveauerne på vurderingsskalaen nedenfor."
+        ),
+        Table(
+            title="Spørgsmål og GUIDE-kriterier i vurderingen af principperne",
+            columns=["Kriterium", "Spørgsmål"],
+            rows=[[criterion_label(k), t] for k, t in (*QUESTION_TEXTS.items(), *GUIDE_TEXTS.items())],
+            note="De tre første er spørgsmålene om princippets relevans, efterlevelse og bidrag; de fem sidste er "
+            "GUIDE-kriterierne (guiding, useful, inspiring, developmental, evaluable) for formuleringen.",
+            source="Patton 2017; projektets vurderingsskala (project.yaml).",
+        ),
+        Table(
+            title="Vurderingsskalaen",
+            columns=["Niveau", "Betydning"],
+            rows=[[level.label, level.description or "–"] for level in levels],
+            note="Niveauerne fra højeste til laveste.",
+            source="Projektets vurderingsskala (project.yaml).",
         ),
     ]
-    return Section("metode", "Evalueringens tilgang og data", blocks)

@@ -1,4 +1,5 @@
-"""One section per principle (memo, coded evidence, quotes, self-evaluation, surveys, triangulation) and
+"""One section per principle (memo, coded evidence, quotes, self-evaluation, surveys, the sources side by
+side, the evaluators' judgement) and
 the principles' introduction."""
 
 from __future__ import annotations
@@ -17,16 +18,20 @@ from workbench.report.model import (
     Paragraph,
     Section,
     Table,
+    missing_memo,
 )
 from workbench.report.sections.blocks import (
-    SOURCE_CODINGS,
+    SUPPRESSED,
+    codings_source,
     markdown_blocks,
     memo_intro,
     quote_blocks,
     small_group_mark,
+    suppression_note,
     survey_blocks,
     valence_sum,
 )
+from workbench.report.sections.judgements import judgement_blocks, one_line, round_label
 from workbench.selfeval.form import ADHERENCE
 from workbench.selfeval.period import Period
 from workbench.surveys.summary import changes as survey_changes
@@ -38,7 +43,7 @@ def principles_intro(data: ChapterData) -> Section:
     principles = data.codebook.principles
     rows = []
     for code in principles:
-        ev = data.evidence(code.key)
+        ev = data.shown_evidence(code.key)
         latest = "–"
         selfeval_rows = data.selfeval_rows(code.key)
         if selfeval_rows is not None:
@@ -46,21 +51,29 @@ def principles_intro(data: ChapterData) -> Section:
             last = adherence.sort_values("period", key=lambda s: s.map(Period.parse)).iloc[-1]
             latest = numfmt.decimal(last["mean"], 1)
         rows.append([f"{code.key} {code.name}", numfmt.integer(sum(r.segments["understøttende"] for r in ev)),
-                     numfmt.integer(sum(r.segments["udfordrende"] for r in ev)), latest])
+                     numfmt.integer(sum(r.segments["udfordrende"] for r in ev))]
+                    + ([latest] if data.selfeval_table is not None else []) + [one_line(data, code.key)])
+    has_selfeval = data.selfeval_table is not None
+    judged = data.assessments.round
+    judged_column = "Evaluators vurdering" + (f" {round_label(judged)}" if judged else "")
     blocks: list = [
         Paragraph(
             "Indsatsen styres af "
             f"{numfmt.count_words(len(principles), 'guidende princip', 'guidende principper', neuter=True)}. "
             "For hvert princip samler kapitlet, hvad der har understøttet og "
-            "udfordret princippet, på tværs af interview, observationer, selvevalueringer og spørgeskemaer."
+            f"udfordret princippet, på tværs af {text_da.join_and(data.source_kinds)}. Vurderingen af "
+            "princippet er evaluatorernes egen; kapitlet viser den sammen med datagrundlaget."
         ),
         Table(
             title=f"{text_da.the_count(len(principles), 'princip', 'principper').capitalize()} i materialet",
-            columns=["Princip", "Understøttende segmenter", "Udfordrende segmenter", "Selvevaluering, seneste halvår"],
+            columns=["Princip", "Understøttende segmenter", "Udfordrende segmenter"]
+            + (["Selvevaluering, seneste halvår"] if has_selfeval else []) + [judged_column],
             rows=rows,
-            note="Segmenter kodet med princippet efter valens; selvevaluering er teamets gennemsnitlige vurdering af "
-            "efterlevelsen (1–5) i seneste halvår.",
-            source=SOURCE_CODINGS + " Supportteamets selvevalueringer.",
+            note="Segmenter kodet med princippet efter valens; "
+            + ("selvevaluering er teamets gennemsnitlige vurdering af efterlevelsen (1–5) i seneste halvår; "
+               if has_selfeval else "")
+            + "vurderingen er evaluatorernes niveau for relevans, efterlevelse og bidrag til resultater.",
+            source=codings_source(data) + (" Supportteamets selvevalueringer." if has_selfeval else ""),
         ),
     ]
     if data.selfeval_table is not None:
@@ -91,15 +104,15 @@ def principle_section(data: ChapterData, code: Code) -> Section:
     for heading in (memos.SUPPORTING, memos.CHALLENGING):
         blocks.append(Heading(heading, 2))
         body = sections.get(heading, "").strip()
-        missing = [Paragraph("Evaluator har endnu ikke skrevet dette afsnit.", italic=True)]
-        blocks += markdown_blocks(body) if body else missing
+        blocks += markdown_blocks(body) if body else [missing_memo()]
     blocks += [Heading("Datagrundlag", 2), evidence_block(data, code)]
     quotes = quote_blocks(data, code, QUOTES_PER_PRINCIPLE)
     if quotes:
         blocks += [Heading("Stemmer fra materialet", 3)] + quotes
     blocks += selfeval_blocks(data, code)
     blocks += survey_blocks(data, code)
-    blocks += triangulation(data, code)
+    blocks += sources_side_by_side(data, code)
+    blocks += judgement_blocks(data, code.key)
     number = code.key[1:] if code.key[1:].isdigit() else code.key
     return Section(code.key, f"Princip {number} – {code.name}", blocks)
 
@@ -108,6 +121,9 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
     rows = []
     totals: Counter[str] = Counter()
     for row in data.evidence(code.key):
+        if row.group in data.small_groups:
+            rows.append([row.group] + [SUPPRESSED] * 6)
+            continue
         persons = "–" if row.persons is None else numfmt.integer(row.persons)
         rows.append(
             [
@@ -138,12 +154,13 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
     )
     if flagged:
         note += f" * Færre end {data.settings.small_group_documents} dokumenter i gruppen."
+    note += suppression_note(data)
     return Table(
         title=f"Kodede segmenter om {code.key} {code.name} fordelt på respondentgruppe og valens",
         columns=["Respondentgruppe", "Dokumenter", "Personer", "Understøttende", "Udfordrende", "Neutral", "I alt"],
         rows=rows,
         note=note,
-        source=SOURCE_CODINGS,
+        source=codings_source(data),
     )
 
 
@@ -177,9 +194,7 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         rows=table_rows,
         note=f"Gennemsnit (laveste–højeste svar) på en skala fra {scale.min} til {scale.max}. Besvarelser pr. halvår: "
         f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note(data.disagreement_limits)} "
-        + (
-            text_da.selfeval_suppression_note(data.project.settings.min_respondents) if rows["suppressed"].any() else ""
-        ),
+        + (text_da.selfeval_suppression_note(data.settings.min_respondents) if rows["suppressed"].any() else ""),
         source="Supportteamets halvårlige selvevalueringer; egne beregninger.",
     )
     png = figures.selfeval_principle_trend(
@@ -202,68 +217,62 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
     return [Heading("Supportteamets selvevaluering", 3), table, figure]
 
 
-def _sign(value: float) -> int:
-    return (value > 0) - (value < 0)
+def _adherence_change(data: ChapterData, code: Code):
+    """First and last half year of the team's adherence rating, or None with fewer than two."""
+    rows = data.selfeval_rows(code.key)
+    if rows is None:
+        return None
+    ordered = rows[rows["item"] == ADHERENCE].sort_values("period", key=lambda s: s.map(Period.parse))
+    return (ordered.iloc[0], ordered.iloc[-1]) if len(ordered) >= 2 else None
 
 
-def triangulation(data: ChapterData, code: Code) -> list:
+def sources_side_by_side(data: ChapterData, code: Code) -> list:
+    """Each source's own figures for the principle, and where they move apart, in neutral words; no verdict."""
     lines = []
-    directions = []
-    rows = data.evidence(code.key)
+    rows = data.shown_evidence(code.key)
     supporting = sum(r.segments["understøttende"] for r in rows)
     challenging = sum(r.segments["udfordrende"] for r in rows)
-    groups = sum(1 for r in rows if valence_sum(r))
     if supporting + challenging:
+        groups = sum(1 for r in rows if valence_sum(r))
         lines.append(
-            f"Interview og observationer: {numfmt.integer(supporting)} understøttende og "
-            f"{numfmt.integer(challenging)} udfordrende segmenter fra {groups} af {len(rows)} respondentgrupper."
+            f"Kodet materiale: {numfmt.integer(supporting)} understøttende og {numfmt.integer(challenging)} "
+            f"udfordrende segmenter fra {groups} af {len(rows)} respondentgrupper."
         )
-        directions.append(_sign(supporting - challenging))
-    selfeval_rows = data.selfeval_rows(code.key)
-    if selfeval_rows is not None:
-        adherence = selfeval_rows[selfeval_rows["item"] == ADHERENCE]
-        ordered = adherence.sort_values("period", key=lambda s: s.map(Period.parse))
-        if len(ordered) >= 2:
-            a, b = ordered.iloc[0], ordered.iloc[-1]
-            lines.append(
-                f"Selvevaluering: teamets gennemsnitlige vurdering af efterlevelsen gik fra "
-                f"{numfmt.decimal(a['mean'], 1)} ({Period.parse(a['period']).label}, n = {int(a['n'])}) til "
-                f"{numfmt.decimal(b['mean'], 1)} ({Period.parse(b['period']).label}, n = {int(b['n'])})."
-            )
-            directions.append(_sign(round(float(b["mean"]) - float(a["mean"]), 1)))
-    best = None
+    adherence = _adherence_change(data, code)
+    if adherence is not None:
+        a, b = adherence
+        lines.append(
+            f"Selvevaluering: teamets gennemsnitlige vurdering af efterlevelsen var "
+            f"{numfmt.decimal(a['mean'], 1)} i {Period.parse(a['period']).label} (n = {int(a['n'])}) og "
+            f"{numfmt.decimal(b['mean'], 1)} i {Period.parse(b['period']).label} (n = {int(b['n'])})."
+        )
+    falling: list[str] = []
+    rising: list[str] = []
     for survey in data.surveys:
         for change in survey_changes(survey, data.survey_results[survey.name]):
             item = next(i for i in survey.item_map.items if i.key == change.item)
-            if code.key in item.principles and change.change_points is not None:
-                gain = change.change_points * (1 if item.direction == "higher_is_better" else -1)
-                if best is None or abs(gain) > abs(best[0]):
-                    best = (gain, item, change, survey)
-    if best is not None:
-        gain, item, change, survey = best
-        assert change.start.percent is not None and change.end.percent is not None  # as change_points is
-        lines.append(
-            f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
-            f"{text_da.survey_share(change.start)} → {text_da.survey_share(change.end)} "
-            f"({numfmt.points(change.change_points)}, "
-            f"n = {change.start.n_valid} / {change.end.n_valid})."
-        )
-        directions.append(_sign(round(gain)))
+            if code.key not in item.principles or change.change_points is None:
+                continue
+            assert change.start.percent is not None and change.end.percent is not None  # as change_points is
+            points = change.change_points
+            lines.append(
+                f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
+                f"{text_da.survey_share(change.start)} ved start og {text_da.survey_share(change.end)} ved slut "
+                f"({numfmt.points(points)}, n = {change.start.n_valid} / {change.end.n_valid})."
+            )
+            better = points * (1 if item.direction == "higher_is_better" else -1)
+            (falling if better < 0 else rising if better > 0 else []).append(item.question)
     if not lines:
         return []
-    # each source points up (+1), down (−1) or nowhere (0: as many challenges as supports, no change)
-    if len(directions) >= 2:
-        up, down = any(d > 0 for d in directions), any(d < 0 for d in directions)
-        if all(d > 0 for d in directions):
-            lines.append("Samlet peger datakilderne i samme, positive retning.")
-        elif all(d < 0 for d in directions):
-            lines.append("Samlet peger datakilderne i samme retning: princippet er udfordret.")
-        elif up and down:
-            lines.append("Datakilderne peger ikke entydigt i samme retning; fundet bør tolkes med forsigtighed.")
-        elif up:
-            lines.append("Ingen datakilde peger i modsat retning, men ikke alle viser en positiv udvikling.")
-        elif down:
-            lines.append("Ingen datakilde peger i positiv retning, og nogle viser, at princippet er udfordret.")
-        else:
-            lines.append("Datakilderne viser hverken tydelig fremgang eller tilbagegang.")
-    return [Heading("Triangulering", 3), BulletList(lines)]
+    blocks: list = [Heading("Datakilderne side om side", 3), BulletList(lines)]
+    if adherence is not None:
+        step = round(float(adherence[1]["mean"]) - float(adherence[0]["mean"]), 1)
+        against = falling if step > 0 else rising if step < 0 else []
+        if against:
+            listed = " og ".join(f"»{q}«" for q in against)
+            blocks.append(Paragraph(
+                f"Kilderne bevæger sig forskelligt: teamets egen vurdering af efterlevelsen "
+                f"{'steg' if step > 0 else 'faldt'}, mens {listed} udviklede sig i den modsatte retning. "
+                "Forskellen er en oplysning til evaluators vurdering, ikke en vurdering i sig selv."
+            ))
+    return blocks

@@ -16,11 +16,21 @@ import argparse
 import sys
 
 from workbench.errors import WorkbenchError
-from workbench.ui.cli import assessments, coding, exchange, material, privacy, report, selfeval, surveys
+from workbench.ui.cli import (
+    assessments,
+    coding,
+    consent,
+    exchange,
+    material,
+    privacy,
+    report,
+    selfeval,
+    surveys,
+)
 from workbench.ui.cli.common import Commands, warn_about_unreadable_codings
 
 # in the order `workbench --help` lists them
-AREAS = [material, privacy, report, coding, surveys, selfeval, exchange, assessments]
+AREAS = [material, consent, privacy, report, coding, surveys, selfeval, exchange, assessments]
 
 
 def build_parser() -> argparse.ArgumentParser:

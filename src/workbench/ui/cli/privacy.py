@@ -20,9 +20,12 @@ def register(commands: Commands) -> None:
 
 def cmd_check_anonymity(args) -> int:
     from workbench.anonymity import detectors_run, ner_status
+    from workbench.privacy.fingerprints import current_fingerprints
     from workbench.privacy.guard import scan_project
 
-    findings = scan_project(project_of(args))
+    project = project_of(args)
+    findings = scan_project(project)
+    current_fingerprints(project)  # documents withdrawn by hand in their front matter get their fingerprint here
     ner = ner_status()
     if args.json:
         report = {

@@ -57,3 +57,26 @@ def reports_errors(handler):
             self.status.error(exc)
 
     return wrapper
+
+
+_MARKED = "2px solid #b00020"
+
+
+def mark_personal_data(project: Project, field: w.Textarea | None, text: str,
+                       status: StatusLine | None = None, saved: str = "") -> list[str]:
+    """After a save: mark `field` (red border, the findings as its tooltip) and warn on `status` when `text`
+    holds possible personal data; clear the mark when it is clean. The text is saved either way. Returns
+    the finding lines (privacy.typed), so a view can mark other places too (a coding's row)."""
+    from workbench.privacy.typed import SAVED_WITH_FINDINGS, typed_findings
+
+    lines = typed_findings(project, text)
+    if field is not None:
+        field.layout.border = _MARKED if lines else None
+        field.tooltip = "\n".join(lines) if lines else None
+    if status is not None:
+        if lines:
+            status.warn(f"{saved}: {SAVED_WITH_FINDINGS}\n" + "\n".join(lines))
+        else:
+            status.saved(saved)
+    return lines
+

@@ -8,7 +8,8 @@ import ipywidgets as w
 
 from workbench.errors import WorkbenchError
 from workbench.project import Project
-from workbench.ui.widgets.common import StatusLine, reports_errors
+from workbench.project.identity import hub_identity
+from workbench.ui.widgets.common import StatusLine, mark_personal_data, reports_errors
 
 
 class MemoView:
@@ -34,6 +35,13 @@ class MemoView:
         if self.text.value == self._loaded_text:
             self._load(self.target.value)
 
+    def _author(self) -> str:
+        try:
+            identity = hub_identity(self.project.settings)
+        except WorkbenchError:
+            return ""
+        return identity.author if identity else ""
+
     @staticmethod
     def _where(target: tuple[str, str]) -> dict:
         kind, key = target
@@ -48,11 +56,14 @@ class MemoView:
             self.definition.value = ""
         self._loaded_text = self.project.memos.read(**self._where(target))
         self.text.value = self._loaded_text
+        mark_personal_data(self.project, self.text, self._loaded_text)  # marked from the moment it is opened
 
     def _save(self, target: tuple[str, str]) -> None:
-        path = self.project.memos.write(self.text.value, **self._where(target))
+        # from the text this editor loaded: a colleague's newer save is never overwritten (memos.Memos.write)
+        path = self.project.memos.write(self.text.value, **self._where(target), base=self._loaded_text,
+                                        author=self._author())
         self._loaded_text = self.text.value
-        self.status.saved(self.project.relative(path))
+        mark_personal_data(self.project, self.text, self.text.value, self.status, self.project.relative(path))
 
     @reports_errors
     def _on_save(self, _button=None) -> None:

@@ -24,12 +24,13 @@ from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import VALENCES, Codebook
 from workbench.material.corpus import Document
+from workbench.privacy.typed import typed_findings
 from workbench.project import Project
 from workbench.project.identity import hub_identity
 from workbench.ui.widgets.coding.shared import code_button, document_label
 from workbench.ui.widgets.coding.tools import CodeManager, Reanchor, TextSearch
 from workbench.ui.widgets.coding.undo import UndoLog
-from workbench.ui.widgets.common import StatusLine, reports_errors
+from workbench.ui.widgets.common import StatusLine, mark_personal_data, reports_errors
 from workbench.ui.widgets.transcript import (
     TranscriptView,
     code_colours,
@@ -270,6 +271,8 @@ class CodingView:
             tip += " (læses kun)"
         if coding.memo:
             tip += f"\nMemo: {coding.memo}"
+            if typed_findings(self.project, coding.memo):  # marked until the memo is fixed
+                tip += "\n⚠ Memoet indeholder mulige personoplysninger"
         if problem:
             tip += f"\n⚠ {problem}"
         colour = self.colours.get(coding.code, "#888888")
@@ -327,6 +330,7 @@ class CodingView:
             self.memo.value = coding.memo if coding else ""
         finally:
             self._filling = False
+        mark_personal_data(self.project, self.memo, self.memo.value)  # a chosen coding's memo shows its mark
         editable = coding is None or coding.coder == self._coder
         for control in (self.valence, self.star, self.memo):
             control.disabled = not editable
@@ -537,6 +541,8 @@ class CodingView:
         self.undo_button.disabled = not self.undo_log
         self.status.saved(what)  # last, so "Gemt" appears once the text shows the change
         self.transcript.say("✔ Gemt")
+        if chosen is not None and chosen.memo:  # saved either way; personal data in the memo is marked at once
+            mark_personal_data(self.project, self.memo, chosen.memo, self.status, what)
 
 
 def _shorten(text: str, limit: int = 90) -> str:

@@ -1,0 +1,40 @@
+"""Word craft, read from the .docx: a contents list with entries, rows kept on one page, Danish typography,
+document properties and the draft mark."""
+
+from __future__ import annotations
+
+import docx
+from docx.oxml.ns import qn
+
+from workbench.project import Project
+from workbench.report import export_chapter
+from workbench.report.word import typeset
+
+
+def test_typography_no_break_space_before_percent_minus_and_one_quotation_style():
+    assert typeset("67 % (n < 10)") == "67\u00a0% (n < 10)"
+    assert typeset("Ændring -0,01 og -3 procentpoint") == "Ændring −0,01 og −3 procentpoint"
+    assert typeset("INT-FAM-01, 2024-2026") == "INT-FAM-01, 2024-2026"  # ids and ranges untouched by the minus
+    assert typeset("(andel «Ja»)") == "(andel »Ja«)"
+
+
+def test_contents_list_shows_its_entries_without_updating_fields(chapter_project, tmp_path):
+    (chapter_project / "project.yaml").write_text("title: Prøve\nperiod: 2025–2026\ndraft: true\n", encoding="utf-8")
+    document = docx.Document(str(export_chapter(Project(chapter_project), tmp_path / "k.docx")))
+    body = [p.text for p in document.paragraphs]
+    assert body[:3] == ["Prøve", "2025–2026", "Udkast"]
+    start = body.index("Indhold")
+    assert body[start + 1 : start + 4] == ["Resumé", "Indledning", "Evalueringens tilgang og data"]
+    assert "   " not in body[start + 1] and "1. Samtykket er afgørende" in body[start:start + 40]
+    assert "TOC \\o" in document.element.xml  # the field stays, so Word can add page numbers
+    assert not any(p.style.name == "Caption" and p.text == "Indhold" for p in document.paragraphs)
+    text = "\n".join(body + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    assert "«Ja»" not in text and "»Ja«" in text
+    assert " %" not in text and "\u00a0%" in text
+
+
+def test_every_table_row_is_kept_on_one_page(chapter_project, tmp_path):
+    document = docx.Document(str(export_chapter(Project(chapter_project), tmp_path / "k.docx")))
+    for table in document.tables:
+        for row in table.rows[1:]:
+            assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
