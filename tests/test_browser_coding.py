@@ -347,29 +347,6 @@ def test_renaming_and_merging_codes_keep_every_coding(lab, app):
     assert app.locator(".wb-code-button", has_text=re.compile(r"\bF2 ")).count() == 0
 
 
-def test_search_finds_the_word_in_every_form_and_jumps_to_each_hit(lab, app):
-    lab.start(app, doc_id="OBS-01", label="OBS-01 · Mødeobservationer · Observation")
-    tool = open_tool(app, "Søg i teksten")
-    tool.locator(".widget-dropdown").locator("select").select_option("Alle dokumenter")
-    query = tool.get_by_placeholder("Søg ord eller udtryk")
-    query.fill("samtykke")
-    query.press("Enter")
-    tool.get_by_text("fund i").wait_for()
-    results = tool.locator("select[size]")
-    lab.page.wait_for_function("() => [...document.querySelectorAll('.wb-panel select[size] option')]"
-                               ".some(o => o.textContent.includes('[Samtykket]'))")
-    labels = results.evaluate("select => [...select.options].map(o => o.textContent)")
-    index = next(i for i, text in enumerate(labels) if text.startswith("INT-RAD-01") and "[Samtykket]" in text)
-    results.select_option(index=index)
-    lab.page.wait_for_function("() => (document.querySelector('.wb-tr').dataset.drawn || '').startsWith('INT-RAD-01:')")
-    focus = lab.page.locator(".wb-tr span.wb-focus")
-    focus.wait_for()
-    assert focus.inner_text() == "Samtykket"
-    assert lab.page.locator(".wb-tr span.wb-hit").count() == 3  # the document's three forms of the word
-    box, view = focus.bounding_box(), lab.page.locator(".wb-tr-scroll").bounding_box()
-    assert view["y"] <= box["y"] <= view["y"] + view["height"]  # scrolled into view
-
-
 def test_a_stale_coding_is_shown_and_re_anchored_with_one_click(lab, request):
     lab.reset()
     project = Project(lab.project)
