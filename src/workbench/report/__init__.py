@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from workbench.privacy import sources
@@ -37,19 +38,27 @@ def _carried(project: Project, chapter: Chapter) -> list[TextSource]:
 @exporter("chapter", carries=(sources.MEMO, sources.DOCUMENT, sources.METADATA, sources.CODEBOOK, sources.SURVEY,
                               sources.CODER))
 def chapter_export(project: Project, out: Path, template: Path | None = None,
-                   sections: list[str] | None = None) -> Export:
-    """The chapter (or some of its sections) as a Word document."""
-    chapter = build_chapter(project)
-    return Export("Evalueringskapitlet", {out: render_docx(chapter, template, sections)}, _carried(project, chapter))
+                   sections: list[str] | None = None, chapter: Chapter | None = None,
+                   progress: Callable[[str], None] | None = None) -> Export:
+    """The chapter (or some of its sections) as a Word document; `chapter`: one already built."""
+    chapter = chapter if chapter is not None else build_chapter(project, progress)
+    if progress:
+        progress("Sætter Word-filen op")
+    docx_bytes = render_docx(chapter, template, sections)
+    if progress:  # the gate checks next, in Exporter.write
+        progress("Kontrollerer citater og memoer for personoplysninger og tilbagetrukket materiale")
+    return Export("Evalueringskapitlet", {out: docx_bytes}, _carried(project, chapter))
 
 
 def export_chapter(
-    project: Project, out: Path, template: Path | None = None, sections: list[str] | None = None
+    project: Project, out: Path, template: Path | None = None, sections: list[str] | None = None,
+    chapter: Chapter | None = None, progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Build, check and write the chapter (or some of its sections) through the export gate.
 
     If any text in it holds possible personal data or repeats a withdrawn document, nothing is
-    written and the error lists every finding.
+    written and the error lists every finding. `progress` is told each step in Danish as it starts.
     """
-    chapter_export.write(project, out=Path(out), template=template, sections=sections)
+    chapter_export.write(project, out=Path(out), template=template, sections=sections, chapter=chapter,
+                         progress=progress)
     return Path(out)

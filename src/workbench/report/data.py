@@ -269,12 +269,14 @@ class ChapterData:
             ))
         return found
 
-    def _aggregated_row(self, survey: Survey, result: ItemResult, what: str, label: str) -> Tally:
+    def _aggregated_row(self, survey: Survey, result: ItemResult, what: str, label: str, value: str) -> Tally:
+        """An aggregated table's row, which states the figure (`value`: percent, n_valid or n_excluded)."""
         row = next(r for r in survey.aggregated if r.item == result.item and r.time_point == result.time_point)
         path = self.project.relative(survey.data_path)
         source = Source("spørgeskema", f"{path}:{row.line}", f"{path}:{row.line}", place=f"linje {row.line}",
-                        value=f"{row.percent} %, n = {row.n_valid}", number=row.percent)
-        return Tally(what, GIVEN, row.percent, (source,), label=label)
+                        value=f"{row.percent} %, n = {row.n_valid}, udeladt {row.n_excluded}",
+                        number=float(getattr(row, value)))
+        return Tally(what, GIVEN, float(getattr(row, value)), (source,), label=label)
 
     def survey_share_tally(self, survey: Survey, result: ItemResult, label: str = "") -> Tally:
         """The answer sheets behind a share: the valid answers, those in the share marked as counting."""
@@ -282,7 +284,7 @@ class ChapterData:
         if result.suppressed:
             return Tally(what, SHARE, None, suppressed=FEW_ANSWERS, label=label)
         if survey.item_map.format != "respondent":
-            return self._aggregated_row(survey, result, what, label)
+            return self._aggregated_row(survey, result, what, label, "percent")
         valid = [s for s in self._survey_rows(survey, result.item, result.time_point) if s.number]
         return Tally(what, SHARE, result.percent, tuple(valid), label=label)
 
@@ -293,7 +295,7 @@ class ChapterData:
         if result.suppressed:
             return Tally(what, COUNT, None, suppressed=FEW_ANSWERS, label=label)
         if survey.item_map.format != "respondent":
-            return self._aggregated_row(survey, result, what, label)
+            return self._aggregated_row(survey, result, what, label, "n_excluded" if excluded else "n_valid")
         rows = [s for s in self._survey_rows(survey, result.item, result.time_point) if bool(s.number) != excluded]
         return Tally(what, COUNT, float(len(rows)), tuple(rows), label=label)
 

@@ -160,7 +160,7 @@ def _evidence_cells(data: ChapterData, code: Code, groups: list[str], row: evide
         Cell(f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}",
              data.coding_tally(code.key, groups, "dokumenter med koden", by="document"),
              data.documents_tally(in_groups, "dokumenter i gruppen")),
-        Cell("–") if row.persons is None else Cell(
+        "–" if row.persons is None else Cell(
             numfmt.integer(row.persons), data.coding_tally(code.key, groups, "interviewede personer", by="person")),
         *[Cell(numfmt.integer(row.segments[v]), data.coding_tally(code.key, groups, f"{v} segmenter", v))
           for v in VALENCES],
