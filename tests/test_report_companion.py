@@ -92,7 +92,7 @@ def test_every_number_in_every_table_is_in_the_companion_and_its_sources_give_it
     for number, _, table in numbered_tables(chapter):
         if table.title.startswith(TEXT_TABLES):
             continue
-        for r, row in enumerate(table.rows):
+        for row in table.rows:
             for c, text in enumerate(row[1:], start=1):
                 if not NUMERIC.search(text) and text != "–":
                     continue
