@@ -24,6 +24,7 @@ from workbench.ui.widgets.common import StatusLine, reports_errors
 DEFAULT_OUT = "evalueringskapitel.docx"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_STEPS_STYLE = "max-height:150px;overflow-y:auto;font-size:90%;line-height:1.3"  # the download stays in view
 
 
 def section_choices(project: Project) -> list[tuple[str, str, list[str]]]:
@@ -225,9 +226,10 @@ class ReportApp:
 
     def _step(self, text: str) -> None:
         self.steps.append(text)
-        items = "".join(f"<li style='color:#555'>✔ {html.escape(s)}</li>" for s in self.steps[:-1])
-        items += f"<li><b>⏳ {html.escape(self.steps[-1])} …</b></li>"
-        self.progress.value = f"<div class='wb-progress'><b>Kapitlet bygges</b><ol>{items}</ol></div>"
+        items = "".join(f"<li style='color:#555'>✔ {html.escape(s)}</li>" for s in self.steps[:-1][-3:])
+        items += f"<li><b>⏳ {html.escape(self.steps[-1])} …</b></li>"  # the last steps done and the current one
+        self.progress.value = (f"<div class='wb-progress' style='{_STEPS_STYLE}'><b>Kapitlet bygges</b>"
+                               f"<ol>{items}</ol></div>")
 
     @reports_errors
     def build(self) -> Path | None:
@@ -281,5 +283,5 @@ class ReportApp:
         done = "Færdig" if written else "Stoppet"
         if self.steps:
             items = "".join(f"<li style='color:#555'>✔ {html.escape(s)}</li>" for s in self.steps)
-            self.progress.value = f"<div class='wb-progress'><b>{done}</b><ol>{items}</ol></div>"
+            self.progress.value = f"<div class='wb-progress' style='{_STEPS_STYLE}'><b>{done}</b><ol>{items}</ol></div>"
         return written
