@@ -12,6 +12,10 @@ generated transcripts (10,000 words with 500 codings, and 60,000 words). Measure
   (target under 2 s; the kernel's own start is reported apart);
 - the tab's JavaScript heap with the 60,000-word document open (CDP Performance.getMetrics,
   JSHeapUsedSize; target under 300 MB).
+- the self-evaluation form's first load in Voilà at 390 × 844, from opening the page until "Indsend"
+  shows, against a bare Voilà page with one button, alternated, a fresh server each (median of 3; target
+  at most 1.5 × the bare page). The form imports neither pandas, matplotlib, spaCy nor the chapter before
+  its team summary is opened.
 
 Run: PYTHONPATH=src .venv/bin/python bench/browser.py   (prints each figure, its target, and the verdict)
 """

@@ -1,19 +1,39 @@
-"""The evaluation chapter: a chapter model built from the project, checked, rendered to Word."""
+"""The evaluation chapter: a chapter model built from the project, checked, rendered to Word.
+
+`build_chapter` and `render_docx` are imported on first use (PEP 562 `__getattr__`), not with the package:
+the light modules here (`report.figures`, `report.text_da`) are imported by the self-evaluation form, which
+should not wait for every section, python-docx and the analyses they call.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from workbench.privacy import sources
 from workbench.privacy.gate import Export, exporter
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
-from workbench.report.build import build_chapter
-from workbench.report.model import Chapter
-from workbench.report.word import render_docx
+
+if TYPE_CHECKING:
+    from workbench.report.build import build_chapter
+    from workbench.report.model import Chapter
+    from workbench.report.word import render_docx
 
 __all__ = ["build_chapter", "chapter_export", "export_chapter", "render_docx"]
+_ON_FIRST_USE = {"build_chapter": "workbench.report.build", "render_docx": "workbench.report.word"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ON_FIRST_USE:
+        return getattr(importlib.import_module(_ON_FIRST_USE[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 _FOLDER_KINDS = {  # what a chapter source is, by the project folder its file is in
     "memos": sources.MEMO, "interviews_anonymised": sources.DOCUMENT, "selfeval": sources.SELFEVAL,
@@ -41,6 +61,9 @@ def chapter_export(project: Project, out: Path, template: Path | None = None,
                    sections: list[str] | None = None, chapter: Chapter | None = None,
                    progress: Callable[[str], None] | None = None) -> Export:
     """The chapter (or some of its sections) as a Word document; `chapter`: one already built."""
+    from workbench.report.build import build_chapter
+    from workbench.report.word import render_docx
+
     chapter = chapter if chapter is not None else build_chapter(project, progress)
     if progress:
         progress("Sætter Word-filen op")

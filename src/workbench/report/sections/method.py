@@ -163,8 +163,10 @@ def _triangulation_sentence(data: ChapterData) -> str:
     if data.selfeval_table is not None:
         others.append("supportteamets halvårlige selvevalueringer")
     if data.surveys:
-        populations = list(dict.fromkeys(s.item_map.population for s in data.surveys))
-        others.append(f"spørgeskemaer til {text_da.join_and(populations)}")
+        # by title: a population such as "familier (rådgivernes vurdering)" does not read as a list item
+        titles = [f"»{title}«" for title in dict.fromkeys(s.item_map.title for s in data.surveys)]
+        noun = "spørgeskemaet" if len(titles) == 1 else numfmt.count_words(len(titles), "", "spørgeskemaer")
+        others.append(f"{noun} {text_da.join_and(titles)}")
     if not others:
         return (
             "Der indgår hverken selvevalueringer eller spørgeskemaer; fundene bygger alene på det kvalitative "

@@ -198,7 +198,7 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         columns=["Spørgsmål"] + labels,
         rows=table_rows,
         note=f"Gennemsnit (laveste–højeste svar) på en skala fra {scale.min} til {scale.max}. Besvarelser pr. halvår: "
-        f"{n_text}. ! markerer uenighed i teamet: {text_da.disagreement_note(data.disagreement_limits)} "
+        f"{n_text}. ! markerer uenighed i teamet. {text_da.disagreement_note(data.disagreement_limits)} "
         + (text_da.selfeval_suppression_note(data.settings.min_respondents) if rows["suppressed"].any() else ""),
         source="Supportteamets halvårlige selvevalueringer; egne beregninger.",
     )
