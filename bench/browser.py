@@ -179,6 +179,19 @@ def form_against_bare_voila(tmp: Path, env: dict[str, str], project: Path, brows
     return statistics.median(form), statistics.median(plain)
 
 
+def start_lab(root: Path, env: dict[str, str], log_path: Path):
+    """A JupyterLab on `root` without token, the app exposed to the page: (process, port, open log file)."""
+    port = free_port()
+    log = open(log_path, "wb")
+    server = subprocess.Popen(
+        [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+         "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
+         "--LabApp.expose_app_in_browser=True"],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    return server, port, log
+
+
 def report_notebook_usable(tmp: Path, env: dict[str, str], browser) -> tuple[float, float, float]:
     """The report notebook in a JupyterLab of its own: (opened → usable, run → usable, run → a bare widget), ms.
 
@@ -192,14 +205,7 @@ def report_notebook_usable(tmp: Path, env: dict[str, str], browser) -> tuple[flo
                    "source": BARE_VOILA_CELL}],
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
         "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
-    port = free_port()
-    log = open(tmp / "report-lab.log", "wb")
-    server = subprocess.Popen(
-        [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
-         "--LabApp.expose_app_in_browser=True"],
-        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    server, port, log = start_lab(root, env, tmp / "report-lab.log")
     usable = ("return !!document.querySelector('.wb-report .widget-checkbox input') && [...document.querySelectorAll("
               "'.wb-report .widget-button')].some(b => b.textContent.includes('Byg Word-kapitel'));")
     try:
@@ -241,14 +247,7 @@ def main() -> int:
                              ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")):
         (tmp / folder).mkdir()
         env[variable] = str(tmp / folder)
-    port = free_port()
-    log = open(tmp / "jupyterlab.log", "wb")
-    server = subprocess.Popen(
-        [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={lab}",
-         "--LabApp.expose_app_in_browser=True"],
-        cwd=lab, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    server, port, log = start_lab(lab, env, tmp / "jupyterlab.log")
     results = []
     try:
         wait_port(port, server)
