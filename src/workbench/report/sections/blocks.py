@@ -107,7 +107,8 @@ def quote_blocks(data: ChapterData, code: Code, limit: int) -> list:
         segment = document.segment(quote.segment_id)
         line = document.line_of(segment.start) if segment else document.body_line
         data.sources.append(TextSource(data.project.relative(document.path), quote.text, line))
-    return [Quote(q.text, q.attribution) for q in chosen]
+    return [Quote(q.text, q.attribution, field_note=data.corpus.get(q.doc_id).meta.type == "observation")
+            for q in chosen]
 
 
 def source_text(source: str) -> str:
