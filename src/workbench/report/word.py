@@ -64,14 +64,21 @@ _CELL_PADDING = Pt(14)  # both sides' cell margins and a little air, so the long
 
 @functools.lru_cache(maxsize=4096)
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """The printed width of a text in points, measured with DejaVu Serif (wider than Calibri and Cambria, so a safe bound)."""
+    """The printed width of a text in points, measured with DejaVu Serif (wider than Calibri or Cambria)."""
     properties = FontProperties(family="DejaVu Serif", size=size, weight="bold" if bold else "normal")
     width, _, _ = _TEXT_PATH.get_text_width_height_descent(text, properties, ismath=False)
     return width
 
 
+UNBROKEN_CELL = 18  # a figure cell shorter than this ("100 %", "+50 procentpoint", "18 / 12") stays on one line
+
+
+def _words(text: str) -> list[str]:
+    return re.split(r"[ \t\n]+", text.strip())  # a no-break space ("97 %") holds its words together
+
+
 def _longest_word(texts: list[str], size: float, bold: bool) -> float:
-    return max((text_width(w, size, bold) for t in texts for w in t.split()), default=0.0)
+    return max((text_width(w, size, bold) for t in texts for w in _words(t)), default=0.0)
 
 
 def column_widths(columns: list[str], rows: list[list[str]], available: int) -> tuple[list[int], list[str]]:
@@ -81,11 +88,13 @@ def column_widths(columns: list[str], rows: list[list[str]], available: int) -> 
 
     def minimum(index: int) -> float:
         cells = [typeset(str(r[index])) for r in rows if index < len(r)]
-        return max(_longest_word([typeset(headers[index])], 8, True), _longest_word(cells, 9, False))
+        whole = [c for c in cells if index > 0 and len(c) < UNBROKEN_CELL]
+        return max(_longest_word([typeset(headers[index])], 8, True), _longest_word(cells, 9, False),
+                   max((text_width(c, 9) for c in whole), default=0.0))
 
     needs = [Pt(minimum(i)) + _CELL_PADDING for i in range(len(headers))]
     if sum(needs) > available:
-        headers = [" ".join(ABBREVIATIONS.get(w, w) for w in h.split()) for h in headers]
+        headers = [" ".join(ABBREVIATIONS.get(w, w) for w in _words(h)) for h in headers]
         needs = [Pt(minimum(i)) + _CELL_PADDING for i in range(len(headers))]
     wants = []
     for index, need in enumerate(needs):
