@@ -41,6 +41,7 @@ class BulletList:
 class Quote:
     text: str
     attribution: str  # without brackets, e.g. "Rådgiver, BIF"
+    field_note: bool = False  # from a meeting observation: set as a field-note excerpt, not as a spoken quote
 
 
 # How a tally's sources give its printed number (the companion, report.companion, states it per cell)

@@ -19,6 +19,7 @@ from workbench.report.model import (
     Quote,
     Table,
 )
+from workbench.report.word import typeset
 from workbench.surveys.summary import changes as survey_changes
 
 
@@ -120,7 +121,8 @@ def quote_blocks(data: ChapterData, code: Code, limit: int) -> list:
         segment = document.segment(quote.segment_id)
         line = document.line_of(segment.start) if segment else document.body_line
         data.sources.append(TextSource(data.project.relative(document.path), quote.text, line))
-    return [Quote(q.text, q.attribution) for q in chosen]
+    return [Quote(q.text, q.attribution, field_note=data.corpus.get(q.doc_id).meta.type == "observation")
+            for q in chosen]
 
 
 def source_text(source: str) -> str:
@@ -166,7 +168,7 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
             item = next(i for i in survey.item_map.items if i.key == change.item)
             if code.key not in getattr(item, kind) or change.change_points is None:
                 continue
-            label = item.question if len(item.question) <= 60 else item.question[:57].rstrip() + " …"
+            label = item.question  # wrapped, never cut, by the chart
             label += f"\n(andel {item.share_description})"
             labels.append(label + (" †" if item.direction == "lower_is_better" else ""))
             starts.append(change.start.percent)
@@ -178,7 +180,8 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
         return None
     start_label, end_label = populations[0].split(" → ")
     png = figures.survey_start_end(
-        labels, starts, ends, start_label, end_label, f"{code.key} {code.name}: andele ved start og slut"
+        [typeset(label) for label in labels], starts, ends, start_label, end_label,
+        f"{code.key} {code.name}: andele ved start og slut"
     )
     described = "; ".join(
         f"{label.rstrip(' †').replace(chr(10), ' ')}: {numfmt.percent(a)} ved start og {numfmt.percent(b)} ved slut"

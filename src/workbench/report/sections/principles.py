@@ -115,7 +115,7 @@ def principle_section(data: ChapterData, code: Code) -> Section:
     blocks += sources_side_by_side(data, code)
     blocks += judgement_blocks(data, code.key)
     number = code.key[1:] if code.key[1:].isdigit() else code.key
-    return Section(code.key, f"Princip {number} – {code.name}", blocks)
+    return Section(code.key, f"Princip {number} – {code.name}", blocks, level=2)
 
 
 def evidence_block(data: ChapterData, code: Code) -> Table:
