@@ -218,6 +218,14 @@ def test_on_the_team_server_the_login_decides_who_answers(project):
     assert not (project.selfeval_dir / ".adgangskoder.yaml").exists()
 
 
+def test_a_logged_in_member_sees_their_own_answer_for_the_half_year_at_once(project):
+    expected = on_disk(project, "2025-H2", "AK")["answers"]["P1"]["adherence"]
+    me = Identity(login="support1", role="support", coder=None, respondent="AK")
+    app = SelfEvalApp(project, today=dt.date(2025, 10, 1), identity=me)
+    assert app.scores[("P1", "adherence")].value == expected  # no need to choose the half year first
+    assert "indsendte besvarelse" in app.status.value or "kladde" in app.status.value
+
+
 def test_personal_data_in_a_draft_is_kept_but_marked_and_blocks_the_submission(app, project):
     app.respondent.value = "EH"
     fill_everything(app, 4)

@@ -166,6 +166,8 @@ class SelfEvalApp:
         self.submit_button.on_click(lambda _: self.submit())
         self.summary_item.observe(lambda _: self.refresh_summary(), "value")
         self.summary.observe(lambda _: self.refresh_summary(), "selected_index")
+        if self.identity is not None:  # logged in: their own answer for the half year is there at once
+            self._on_choice()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
