@@ -273,8 +273,9 @@ class ChapterData:
         """An aggregated table's row, which states the figure (`value`: percent, n_valid or n_excluded)."""
         row = next(r for r in survey.aggregated if r.item == result.item and r.time_point == result.time_point)
         path = self.project.relative(survey.data_path)
+        question = next(i.question for i in survey.item_map.items if i.key == result.item)
         source = Source("spørgeskema", f"{path}:{row.line}", f"{path}:{row.line}", place=f"linje {row.line}",
-                        value=f"{row.percent} %, n = {row.n_valid}, udeladt {row.n_excluded}",
+                        subject=question, value=f"{row.percent} %, n = {row.n_valid}, udeladt {row.n_excluded}",
                         number=float(getattr(row, value)))
         return Tally(what, GIVEN, float(getattr(row, value)), (source,), label=label)
 

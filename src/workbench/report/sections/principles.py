@@ -124,7 +124,8 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
     shown = []
     for row in data.evidence(code.key):
         if row.group in data.small_groups:
-            rows.append([row.group] + [Cell(SUPPRESSED, data.suppressed_tally("segmenter"))] * 6)
+            rows.append([row.group] + [Cell(SUPPRESSED, data.suppressed_tally(column.lower())) for column in
+                                       ("Dokumenter", "Personer", "Understøttende", "Udfordrende", "Neutral", "I alt")])
             continue
         shown.append(row.group)
         rows.append([row.group + small_group_mark(data, row)] + _evidence_cells(data, code, [row.group], row))
