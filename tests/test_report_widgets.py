@@ -39,7 +39,7 @@ def test_a_single_section_with_the_users_template(chapter_project, tmp_path):
     app.build_button.click()
     document = docx.Document(str(chapter_project / "exports" / "kontakt.docx"))
     assert document.styles["Normal"].font.name == "Garamond"
-    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == ["Princip 3 – Kontakt"]
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 2"] == ["Princip 3 – Kontakt"]
 
 
 def test_refusal_is_shown_and_nothing_written(chapter_project):
