@@ -17,6 +17,10 @@ def test_typography_no_break_space_before_percent_minus_and_one_quotation_style(
     assert typeset("INT-FAM-01, 2024-2026, skala 1-5") == "INT-FAM-01, 2024–2026, skala 1–5"  # ranges: en dash
     assert typeset("den 2025-03-14 kl. 10") == "den 2025-03-14 kl. 10"  # a date keeps its hyphens
     assert typeset("(andel «Ja»)") == "(andel »Ja«)"
+    # two quotes in one cell stay as they are: the text between them is not a quote
+    assert typeset("Citat (mor): »Vi fik ro …«; Kodning (far): »Det gik«") == (
+        "Citat (mor): »Vi fik ro …«; Kodning (far): »Det gik«")
+    assert typeset("«Ja» og «Nej»") == "»Ja« og »Nej«"
 
 
 def test_contents_list_shows_its_entries_without_updating_fields(chapter_project, tmp_path):

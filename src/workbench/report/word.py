@@ -38,10 +38,10 @@ from workbench.report.template import FIELD_NOTE, ensure_styles, find_style, ope
 
 _NUMERIC = re.compile(r"^[−+\-±]?[\d.,]+([ \u00a0]%| procentpoint)?$|^–$")
 _MINUS = re.compile(r"(?<![\w\-–])-(?=\d)")  # "-0,01" → "−0,01"; ids such as INT-FAM-01 keep their hyphens
-_GUILLEMETS = re.compile(r"«([^«»]*)»")  # «Ja» → »Ja«: the chapter's one Danish quotation style
+# «Ja» → »Ja«, the chapter's one Danish quotation style; only a « that opens (at the start, after a space or a
+# bracket) so that the text between two »…« quotes in one cell (»A«; »B«) is never taken for a quote
+_GUILLEMETS = re.compile(r"(?:^|(?<=[\s(\[]))«(?=\S)([^«»]*?)(?<=\S)»")
 _TEXT_PATH = TextToPath()
-
-
 _RANGE = re.compile(r"(?<![\w\-–])(\d{1,4})-(\d{1,4})(?![\w\-])")  # 2024-2026, 1-5: en dash; not 2025-03-14
 
 
