@@ -174,7 +174,9 @@ class _Renderer:
         if block.field_note:  # what was seen at a meeting, not words spoken to the evaluator: no quotation marks
             paragraph = self.doc.add_paragraph(style=self.styles[FIELD_NOTE])
             paragraph.add_run(typeset(block.text))
-            paragraph.add_run(f" (observation, {block.attribution})").italic = True
+            said = block.attribution if block.attribution.lower().startswith("observation") else \
+                f"observation, {block.attribution}"
+            paragraph.add_run(f" ({said})").italic = True
             return
         paragraph = self.doc.add_paragraph(style=self.styles["Quote"])
         paragraph.paragraph_format.left_indent = Cm(1)
