@@ -119,3 +119,30 @@ def test_every_suggestion_carries_its_hits_in_indicator_then_text_order(mini_pro
             assert starts == sorted(starts) and len(set(starts)) == len(starts)
         for hit in suggestion.hits:
             assert body[hit.start : hit.end] == hit.text and segment.start <= hit.start < hit.end <= segment.end
+
+
+# ---------------------------------------------------------------- a document's codings from the store's index
+
+
+def test_a_documents_codings_from_the_index_are_the_filtered_log_after_every_kind_of_change(mini_project):
+    from workbench.coding.retrieval import progress
+    from workbench.coding.store import CodingStore
+
+    project = Project(mini_project)
+    store = project.coding_store()
+    rad, obs = project.corpus.get("INT-RAD-01"), project.corpus.get("OBS-01")
+    first = store.add("AB", rad, "P1", segment=rad.segments[0])
+    store.add("AB", rad, "P2", segment=rad.segments[1])
+    store.add("AB", obs, "P1", segment=obs.segments[0])
+    store.update("AB", first.id, code="P3")
+    store.remove("AB", store.find("AB", rad.id, "P2", rad.segments[1].start, rad.segments[1].end).id)
+    store.add("CD", rad, "P1", segment=rad.segments[2])
+    for fresh in (store, CodingStore(project.codings_dir, project.codebook)):  # kept open, and replayed anew
+        for coder in ("AB", "CD", "EF"):
+            for document in (rad, obs):
+                plain = [c for c in fresh.codings(coder) if c.doc_id == document.id]
+                assert sorted(fresh.document_codings(coder, document.id), key=lambda c: c.id) == sorted(
+                    plain, key=lambda c: c.id)
+    assert [c.code for c in store.document_codings("AB", rad.id)] == ["P3"]
+    assert progress(store, rad, "AB") == (1, len(rad.segments))
+    assert progress(store, rad, "EF") == (0, len(rad.segments))

@@ -167,6 +167,8 @@ class _CoderLog:
         self.offset = 0
         self.state: dict[str, Coding] = {}
         self.by_span: dict[tuple[str, str, int, int], str] = {}  # Coding.span_key → coding id
+        # doc_id → its codings' ids: the coding view asks per document, and a log holds a season's codings
+        self.by_doc: dict[str, dict[str, None]] = {}
         self.no_code: dict[tuple[str, str], NoCodeMark] = {}  # (doc_id, segment_id) → mark
         self.complete: dict[str, str] = {}  # doc_id → when it was marked fully coded
         self.rejections: dict[tuple[str, str, str], Rejection] = {}
@@ -266,10 +268,12 @@ class _CoderLog:
     def _put(self, coding: Coding) -> None:
         self.state[coding.id] = coding
         self.by_span[coding.span_key] = coding.id
+        self.by_doc.setdefault(coding.doc_id, {})[coding.id] = None
 
     def _unindex(self, coding: Coding) -> None:
         if self.by_span.get(coding.span_key) == coding.id:
             del self.by_span[coding.span_key]
+        self.by_doc.get(coding.doc_id, {}).pop(coding.id, None)
 
     def _drop(self, coding_id: str) -> None:
         coding = self.state.pop(coding_id, None)
@@ -559,6 +563,12 @@ class CodingStore:
     def codings(self, coder: str | None = None) -> list[Coding]:
         coders = [coder] if coder else self.coders()
         return [c for name in coders for c in self._log(name).state.values()]
+
+    def document_codings(self, coder: str, doc_id: str) -> list[Coding]:
+        """The coder's current codings of one document, without a walk over all the coder's codings
+        (in the order they were added or last changed)."""
+        log = self._log(coder)
+        return [log.state[coding_id] for coding_id in log.by_doc.get(doc_id, ())]
 
     def history(self, coder: str | None = None) -> list[CodingEvent]:
         coders = [coder] if coder else self.coders()
