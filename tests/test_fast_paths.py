@@ -146,3 +146,30 @@ def test_a_documents_codings_from_the_index_are_the_filtered_log_after_every_kin
     assert [c.code for c in store.document_codings("AB", rad.id)] == ["P3"]
     assert progress(store, rad, "AB") == (1, len(rad.segments))
     assert progress(store, rad, "EF") == (0, len(rad.segments))
+
+
+def test_current_codings_are_remembered_only_while_the_logs_and_the_texts_are_unchanged(mini_project):
+    from dataclasses import replace
+
+    from workbench.coding.store import CodingStore, _staleness
+    from workbench.material.corpus import Corpus
+
+    def plainly(store: CodingStore, corpus: Corpus) -> list:
+        documents = {d.id: d for d in corpus.documents}
+        return [c for c in store.codings() if _staleness(c, documents.get(c.doc_id)) is None
+                and documents[c.doc_id].included]
+
+    project = Project(mini_project)
+    store, corpus = project.coding_store(), project.corpus
+    rad = corpus.get("INT-RAD-01")
+    first = store.add("AB", rad, "P1", segment=rad.segments[0])
+    assert store.current(corpus) == plainly(store, corpus) and first in store.current(corpus)
+    other = CodingStore(project.codings_dir, project.codebook)  # another writer, as a second coder's session
+    other.add("CD", rad, "P2", segment=rad.segments[1])
+    assert store.current(corpus) == plainly(store, corpus) and len(store.current(corpus)) == 2
+    store.remove("AB", first.id)
+    assert store.current(corpus) == plainly(store, corpus) and len(store.current(corpus)) == 1
+    edited = Corpus([replace(d, body="Ny tekst.\n") if d.id == rad.id else d for d in corpus.documents])
+    assert store.current(edited) == plainly(store, edited) == []
+    store.current(corpus).clear()  # a caller's list is its own
+    assert store.current(corpus) == plainly(store, corpus) and store.current(corpus, "AB") == []

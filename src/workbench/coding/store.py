@@ -290,6 +290,7 @@ class CodingStore:
         self.folder = Path(folder)
         self.codebook = codebook
         self._logs: dict[str, _CoderLog] = {}
+        self._current: dict[str | None, tuple[tuple, list[Coding]]] = {}  # coder → (what it was read from, codings)
 
     def path_for(self, coder: str) -> Path:
         return self.folder / f"{check_coder(coder)}.jsonl"
@@ -604,12 +605,24 @@ class CodingStore:
         return found
 
     def current(self, corpus: Corpus, coder: str | None = None) -> list[Coding]:
-        """Codings that can be analysed: on included documents, with their text unchanged."""
-        documents = {d.id: d for d in corpus.documents}
-        return [
-            c for c in self.codings(coder)
-            if _staleness(c, documents.get(c.doc_id)) is None and documents[c.doc_id].included
-        ]
+        """Codings that can be analysed: on included documents, with their text unchanged.
+
+        Remembered until a log grows or a document's text or consent changes: a chapter asks once per
+        code and table, and each answer checks every coding's text."""
+        coders = [coder] if coder else self.coders()
+        version = (
+            tuple((name, id(log), log.offset) for name in coders for log in [self._log(name)]),
+            tuple((d.id, d.included, hash(d.body)) for d in corpus.documents),
+        )
+        cached = self._current.get(coder)
+        if cached is None or cached[0] != version:
+            documents = {d.id: d for d in corpus.documents}
+            found = [
+                c for name in coders for c in self._logs[name].state.values()
+                if _staleness(c, documents.get(c.doc_id)) is None and documents[c.doc_id].included
+            ]
+            cached = self._current[coder] = (version, found)
+        return list(cached[1])
 
 
 def _segment_containing(document: Document, start: int, end: int) -> str | None:
