@@ -33,7 +33,7 @@ def test_without_self_evaluations_no_column_or_note_cites_them(chapter_project, 
     shutil.rmtree(chapter_project / "selfeval")
     text = _text(chapter_project, tmp_path / "k.docx")
     assert "Selvevaluering" not in text and "selvevaluering" not in _limitations(text)
-    assert "Kodningen er holdt op mod spørgeskemaer til" in text
+    assert "Kodningen er holdt op mod tre spørgeskemaer »" in text
 
 
 def test_three_transcripts_without_observations_say_so(chapter_project, tmp_path):

@@ -16,6 +16,10 @@ def test_typography_no_break_space_before_percent_minus_and_one_quotation_style(
     assert typeset("Ændring -0,01 og -3 procentpoint") == "Ændring −0,01 og −3 procentpoint"
     assert typeset("INT-FAM-01, 2024-2026") == "INT-FAM-01, 2024-2026"  # ids and ranges untouched by the minus
     assert typeset("(andel «Ja»)") == "(andel »Ja«)"
+    # two quotes in one cell stay as they are: the text between them is not a quote
+    assert typeset("Citat (mor): »Vi fik ro …«; Kodning (far): »Det gik«") == (
+        "Citat (mor): »Vi fik ro …«; Kodning (far): »Det gik«")
+    assert typeset("«Ja» og «Nej»") == "»Ja« og »Nej«"
 
 
 def test_contents_list_shows_its_entries_without_updating_fields(chapter_project, tmp_path):

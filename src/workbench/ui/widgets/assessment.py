@@ -171,8 +171,7 @@ class AssessmentApp:
         self.consensus_button = w.Button(description="Skriv konsensus", icon="handshake-o",
                                          tooltip="Skift til den fælles vurdering for dette princip")
         self.widget = w.VBox([
-            w.HTML("<h2>Vurdering af principperne</h2>"
-                   f"<p style='{_HELP}'>Vælg runde, bedømmer og princip. Vælg et niveau og skriv en begrundelse for "
+            w.HTML(f"<p style='{_HELP}'>Vælg runde, bedømmer og princip. Vælg et niveau og skriv en begrundelse for "
                    "hvert spørgsmål, og sæt kryds ved det belæg, vurderingen bygger på (R = relevans, "
                    "E = efterlevelse, B = bidrag til resultater). Vurderingen er din; tallene til højre viser, hvor "
                    "meget et tema fylder, ikke hvor mange der mener noget.</p>"),
