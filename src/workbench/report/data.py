@@ -16,6 +16,7 @@ import pandas as pd
 from workbench.coding import evidence
 from workbench.coding.agreement import AgreementReport, agreement
 from workbench.coding.retrieval import segment_codings
+from workbench.coding.store import Coding
 from workbench.io.text import read_text as read_user_text
 from workbench.judgements.chapter import AssessmentChapter, PrincipleAssessment, chapter_assessments
 from workbench.privacy.guard import TextSource
@@ -246,7 +247,7 @@ class ChapterData:
             ))
         if len(found) < self.settings.min_respondents:
             return Tally(what, method, None, suppressed=FEW_ANSWERS, label=label)
-        numbers = [s.number for s in found]
+        numbers = [s.number for s in found if s.number is not None]
         value = sum(numbers) / len(numbers) if method == MEAN else float(len(found))
         return Tally(what, method, value, tuple(found), label=label)
 
@@ -264,7 +265,7 @@ class ChapterData:
             found.append(Source(
                 "spørgeskema", f"{path}:{sheet.line}", f"{path}:{sheet.line}", place=f"linje {sheet.line}",
                 subject=item.question, value=answer or "(blank)",
-                counts=is_valid and normalise(answer) in positive,
+                counts=is_valid and answer is not None and normalise(answer) in positive,
                 number=1.0 if is_valid else 0.0,
             ))
         return found
@@ -324,7 +325,8 @@ class ChapterData:
                 has_b = any(c.coder == b for c in codings)
                 unit = f"{doc_id} {segment_id}" if code is not None else f"{key} {doc_id} {segment_id}"
                 given = f"{a}: {'ja' if has_a else 'nej'}, {b}: {'ja' if has_b else 'nej'}"
-                for coding in codings or [None]:
+                options: list[Coding | None] = [*codings] or [None]
+                for coding in options:
                     found.append(Source(
                         "kodning", unit, coding.id if coding else "–", doc_id,
                         f"{segment_id}" + (f", tegn {coding.start}–{coding.end}" if coding else ""),
