@@ -203,6 +203,7 @@ def test_an_evaluator_codes_in_jupyterlab_under_their_login(project, tmp_path):
         app.locator(".wb-code-button", has_text="P3 Kontakt").click()
         app.locator(".wb-status", has_text="Gemt kl.").wait_for()
         page.screenshot(path=str(tmp_path / "evaluator.png"))
+        assert page.get_by_text("Jupyter news").count() == 0  # no English question over the coding app
         context.close()
     [coding] = Project(project).coding_store().codings("evaluator1")
     assert (coding.code, coding.doc_id) == ("P3", "INT-RAD-01")
