@@ -132,6 +132,10 @@ def _spawner():
             env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE), os.environ.get("PYTHONPATH", "")) if p)
             env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(HERE / "jupyter"), os.environ.get("JUPYTER_PATH", ""))
                                                   if p)
+            # JupyterLab's question about Jupyter news (in English, over the coding app) is switched off
+            env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+                p for p in (str(HERE / "jupyter" / "config"), os.environ.get("JUPYTER_CONFIG_PATH", "")) if p
+            )
             return env
 
     return WorkbenchSpawner

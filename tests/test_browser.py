@@ -162,7 +162,7 @@ def test_self_evaluation_form_in_voila_is_filled_and_submitted(page, mini_projec
         page.get_by_text("Ny besvarelse for QA").wait_for()
         page.locator(".widget-dropdown", has_text="Halvår").locator("select").select_option(label="2. halvår 2025")
 
-        sections = page.locator(".jupyter-widget-Accordion-child")
+        sections = page.locator(".wb-principles > .jupyter-widget-Accordion-child")
         assert sections.count() == len(ANSWERS)
         for number, (principle, (adherence, guiding, useful, examples, challenges)) in enumerate(ANSWERS.items()):
             section = sections.nth(number)

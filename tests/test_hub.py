@@ -118,7 +118,7 @@ def test_a_support_team_member_gets_the_form_only_and_only_their_own_answers(pro
             assert leak not in shown  # what the person reads: no evaluator notes, paths or colleagues' answers
         assert colleague_text not in page.content()
         page.locator(".widget-dropdown", has_text="Halvår").locator("select").select_option(label="2. halvår 2025")
-        sections = page.locator(".jupyter-widget-Accordion-child")
+        sections = page.locator(".wb-principles > .jupyter-widget-Accordion-child")
         for number in range(sections.count()):
             section = sections.nth(number)
             header = section.locator(".jupyter-widget-Collapse-header")
@@ -203,6 +203,7 @@ def test_an_evaluator_codes_in_jupyterlab_under_their_login(project, tmp_path):
         app.locator(".wb-code-button", has_text="P3 Kontakt").click()
         app.locator(".wb-status", has_text="Gemt kl.").wait_for()
         page.screenshot(path=str(tmp_path / "evaluator.png"))
+        assert page.get_by_text("Jupyter news").count() == 0  # no English question over the coding app
         context.close()
     [coding] = Project(project).coding_store().codings("evaluator1")
     assert (coding.code, coding.doc_id) == ("P3", "INT-RAD-01")

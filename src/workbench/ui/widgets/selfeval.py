@@ -123,6 +123,7 @@ class SelfEvalApp:
         self.sections = w.Accordion(
             children=sections, titles=tuple(codebook.code(p).label for p in self.form.principles), selected_index=0
         )
+        self.sections.add_class("wb-principles")
 
         self.save_button = w.Button(description="Gem kladde", icon="save", tooltip="Gem og gør færdig senere")
         self.submit_button = w.Button(description="Indsend", icon="check", button_style="primary")
