@@ -181,8 +181,8 @@ def cooccurrence(
 def progress(store: CodingStore, document: Document, coder: str) -> tuple[int, int]:
     """(segments of the document the coder has coded, all its segments); stale codings do not count."""
     coded: set[str] = set()
-    for coding in store.codings(coder):
-        if coding.doc_id == document.id and text_hash(document.body[coding.start : coding.end]) == coding.text_hash:
+    for coding in store.document_codings(coder, document.id):
+        if text_hash(document.body[coding.start : coding.end]) == coding.text_hash:
             coded.update(s.id for s in coded_segments(coding, document))
     return len(coded), len(document.segments)
 

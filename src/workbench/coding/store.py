@@ -167,6 +167,8 @@ class _CoderLog:
         self.offset = 0
         self.state: dict[str, Coding] = {}
         self.by_span: dict[tuple[str, str, int, int], str] = {}  # Coding.span_key → coding id
+        # doc_id → its coding ids, in the order of `state`, so one document's codings need no scan of all
+        self.by_doc: dict[str, dict[str, None]] = {}
         self.no_code: dict[tuple[str, str], NoCodeMark] = {}  # (doc_id, segment_id) → mark
         self.complete: dict[str, str] = {}  # doc_id → when it was marked fully coded
         self.rejections: dict[tuple[str, str, str], Rejection] = {}
@@ -264,8 +266,12 @@ class _CoderLog:
         self.events.append(event)  # only after the event applied cleanly
 
     def _put(self, coding: Coding) -> None:
+        old = self.state.get(coding.id)
+        if old is not None and old.doc_id != coding.doc_id:
+            self.by_doc[old.doc_id].pop(coding.id, None)
         self.state[coding.id] = coding
         self.by_span[coding.span_key] = coding.id
+        self.by_doc.setdefault(coding.doc_id, {})[coding.id] = None
 
     def _unindex(self, coding: Coding) -> None:
         if self.by_span.get(coding.span_key) == coding.id:
@@ -275,6 +281,10 @@ class _CoderLog:
         coding = self.state.pop(coding_id, None)
         if coding is not None:
             self._unindex(coding)
+            self.by_doc[coding.doc_id].pop(coding_id, None)
+
+    def in_document(self, doc_id: str) -> list[Coding]:
+        return [self.state[i] for i in self.by_doc.get(doc_id, ())]
 
     def same_span(self, key: tuple[str, str, int, int]) -> Coding | None:
         coding_id = self.by_span.get(key)
@@ -493,9 +503,7 @@ class CodingStore:
     def mark_no_code(self, coder: str, document: Document, segment: Segment) -> NoCodeMark:
         """Record that no code applies to the segment. Refused while the coder has codings on it."""
         log = self._log(check_coder(coder))
-        coded = [
-            c for c in log.state.values() if c.doc_id == document.id and c.start < segment.end and segment.start < c.end
-        ]
+        coded = [c for c in log.in_document(document.id) if c.start < segment.end and segment.start < c.end]
         if coded:
             raise WorkbenchError(
                 f"Segmentet {segment.id} i {document.id} har allerede {len(coded)} kodning(er) af {coder}; "
@@ -521,10 +529,18 @@ class CodingStore:
 
     def no_code_segments(self, coder: str, doc_id: str) -> set[str]:
         """Ids of the segments the coder marked "ingen kode" in the document and has not coded since."""
-        coded = [c for c in self._log(coder).state.values() if c.doc_id == doc_id]
+        return {segment_id for _, segment_id in self._uncoded_marks(coder, doc_id)}
+
+    def no_code_keys(self, coder: str) -> set[tuple[str, str]]:
+        """(doc_id, segment_id) of every segment the coder marked "ingen kode" and has not coded since, in one pass."""
+        return self._uncoded_marks(coder, None)
+
+    def _uncoded_marks(self, coder: str, doc_id: str | None) -> set[tuple[str, str]]:
+        log = self._log(coder)
         return {
-            m.segment_id for m in self.no_code_marks(coder, doc_id)
-            if not any(c.start < m.end and m.start < c.end for c in coded)
+            (m.doc_id, m.segment_id) for m in log.no_code.values()
+            if (doc_id is None or m.doc_id == doc_id)
+            and not any(c.start < m.end and m.start < c.end for c in log.in_document(m.doc_id))
         }
 
     def mark_complete(self, coder: str, document: Document) -> None:
@@ -559,6 +575,10 @@ class CodingStore:
     def codings(self, coder: str | None = None) -> list[Coding]:
         coders = [coder] if coder else self.coders()
         return [c for name in coders for c in self._log(name).state.values()]
+
+    def document_codings(self, coder: str, doc_id: str) -> list[Coding]:
+        """The coder's codings of one document, in the order `codings` gives them (read from an index, not a scan)."""
+        return self._log(coder).in_document(doc_id)
 
     def history(self, coder: str | None = None) -> list[CodingEvent]:
         coders = [coder] if coder else self.coders()
