@@ -17,7 +17,7 @@ included, Python's module imports not):
      run --repeat times, alternating, and the fastest run of each counts.
   c. building the report (`workbench report`: load the project, build, check, write the .docx) with
      20,000 codings by two coders. Target: under 10 s.
-  d. applying a code as the coding view does: `store.add` + reading the coder's codings back +
+  d. applying a code as the coding view does: `store.add` + reading the coder's codings of the document back +
      progress, against a bare locked, fsynced append of the same record. Target: median under 50 ms.
   e. peak memory: the largest resident set (getrusage ru_maxrss) of any of those processes or their workers.
      Target: under 1 GB.
@@ -311,7 +311,7 @@ def phase_apply(project_dir: Path, sources: Path, args: argparse.Namespace) -> d
     def apply_and_read_back() -> None:
         segment, code = free.pop()
         coding = store.add(CODERS[0], document, code, "understøttende", segment=segment)
-        shown = [c for c in store.codings(CODERS[0]) if c.doc_id == document.id]
+        shown = store.document_codings(CODERS[0], document.id)  # what the coding view's panel shows
         assert coding in shown
 
     def apply_read_back_and_progress() -> None:

@@ -242,3 +242,23 @@ def test_one_documents_codings_and_no_code_marks_read_from_the_index_match_a_sca
                 (document.id, s) for s in reader.no_code_segments("AB", document.id)}
         assert (marked.doc_id, marked.segment_id) not in reader.no_code_keys("AB")
     assert store.document_codings("AB", "NO-SUCH") == []
+
+
+def test_the_coding_views_read_back_follows_another_writer_appending_to_the_same_log(mini_project, tmp_path):
+    """The open store reads only the appended tail: while another process codes the same document, what this
+    store adds and reads back (`document_codings`, as the coding view's panel) equals a fresh replay of the log."""
+    go = tmp_path / "go"
+    child = writer(mini_project, "AB", "anden", "150", go)
+    project = Project(mini_project)
+    store = project.coding_store()
+    document = project.corpus.get("OBS-01")
+    store.codings("AB")  # opened before the other writer starts, as the coding view keeps its store open
+    go.touch()
+    mine = []
+    for i in range(40):
+        mine.append(store.add("AB", document, "P1", span=(300 + i, 301 + i)))
+        assert mine[-1] in store.document_codings("AB", document.id)
+    assert child.wait(timeout=120) == 0
+    fresh = CodingStore(project.codings_dir, project.codebook)
+    assert store.document_codings("AB", document.id) == fresh.document_codings("AB", document.id)
+    assert len(fresh.document_codings("AB", document.id)) == 190
