@@ -45,7 +45,7 @@ WITHDRAWN = "Det særlige ord tilbagetrukket skal ikke ses nogen steder"  # 9 wo
 # INT-FAM-02's answer again with one character changed, as a renamed re-import would bring it back
 WITHDRAWN_AGAIN = ("Det har været fint, men jeg vil ikke være med i evalueringen længere! Det særlige ord "
                    "tilbagetrukket skal ikke ses nogen steder")
-FREE_TEXT_ONLY = {kinds.CODER, kinds.FILE_NAME}  # names that cannot hold a sentence
+FREE_TEXT_ONLY = {kinds.CODER, kinds.RESPONDENT, kinds.FILE_NAME}  # names that cannot hold a sentence
 
 
 # ------------------------------------------------------------------------------------- planting
@@ -116,6 +116,10 @@ def plant(root: Path, kind: str, text: str) -> str:
     elif kind == kinds.CODER:  # a coder who coded what NP coded, and an assessor, so that tables show the name
         _coding(root, text, "P3")
         judge(root, text)
+    elif kind == kinds.RESPONDENT:  # one more submitted answer, under that pseudonym
+        source = root / "selfeval" / "2025-H2" / "AK.yaml"
+        (source.parent / f"{text}.yaml").write_text(
+            source.read_text(encoding="utf-8").replace("respondent: AK\n", f"respondent: {text}\n"), encoding="utf-8")
     elif kind == kinds.FILE_NAME:
         pass  # the driver names the file
     else:
@@ -129,6 +133,7 @@ def drive(name: str, project: Project, stem: str | None = None) -> dict:
     defaults = {
         "chapter": "evalueringskapitel.docx", "qdpx": "projekt.qdpx", "qdc": "kodebog.qdc", "xlsx": "tabeller.xlsx",
         "codings-csv": "kodninger.csv", "retrieval-csv": "kodninger.csv", "assessments-xlsx": "vurderinger.xlsx",
+        "chapter-companion": "evalueringskapitel-spor.xlsx",
     }
     if name == "matrices":
         return {"folder": exports, "suffix": stem or ""}
@@ -159,7 +164,8 @@ def carried_text(export: gate.Export) -> str:
 
 
 def test_every_exporter_is_registered_and_driven_here():
-    assert {"chapter", "qdpx", "qdc", "xlsx", "codings-csv", "retrieval-csv", "matrices"} <= set(gate.EXPORTERS)
+    assert {"chapter", "chapter-companion", "qdpx", "qdc", "xlsx", "codings-csv", "retrieval-csv",
+            "matrices"} <= set(gate.EXPORTERS)
     for name, exporter in gate.EXPORTERS.items():
         drive(name, Project(Path(".")))  # raises for an exporter this test does not know
         assert kinds.FILE_NAME in exporter.carries and set(exporter.carries) <= set(kinds.KINDS)

@@ -59,6 +59,7 @@ def test_report_app_on_a_broken_project_shows_the_danish_error_instead_of_crashi
 
 def test_report_app_forgets_the_old_chapter_when_the_project_breaks(chapter_project):
     app = ReportApp(Project(chapter_project))
+    app.show_preview()
     assert app.chapter is not None
     (chapter_project / "project.yaml").write_text("title: [\n", encoding="utf-8")
     app.load()

@@ -15,6 +15,7 @@ import pytest
 import xmlschema
 from lxml import etree
 from qualcoder_oracle import qualcoder_export, qualcoder_import
+from xmlschema.validators import XsdAtomicRestriction
 
 from workbench.errors import WorkbenchError
 from workbench.exchange.qdpx import export_qdc, export_qdpx, guid, import_qdpx, match_code
@@ -25,6 +26,7 @@ from workbench.ui.cli import main
 TESTS = Path(__file__).parent
 NVIVO = TESTS / "fixtures" / "qdpx" / "nvivo"
 NS = {"q": "urn:QDA-XML:project:1.0"}
+OFFICIAL_CODEBOOK = TESTS / "fixtures" / "qdpx" / "Codebook.xsd"
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -258,9 +260,10 @@ def test_memo_with_personal_data_stops_the_export(coded, tmp_path):
 
 def test_codebook_alone_is_a_valid_qdc(coded, tmp_path, project_schema):
     out = export_qdc(coded, tmp_path / "kodebog.qdc")
-    # the official Codebook.xsd is not at hand (see docs/formater.md): the team's transcription checks the
-    # .qdc, and the official Project schema checks the same codes moved into a project's CodeBook
-    xmlschema.XMLSchema(TESTS / "refiqda_codebook_spec.xsd").validate(str(out))
+    # REFI's Codebook.xsd (QualCoder's copy with its PDF artefacts undone, the repairs listed in the file) checks
+    # the .qdc, and the official Project schema checks the same codes moved into a project's CodeBook
+    codebook_schema = etree.XMLSchema(etree.parse(str(OFFICIAL_CODEBOOK)))
+    assert_valid(codebook_schema, out.read_bytes())
     codes = out.read_text(encoding="utf-8").split("<Codes>", 1)[1].rsplit("</Codes>", 1)[0]
     project = ('<Project xmlns="urn:QDA-XML:project:1.0" name="kodebog"><CodeBook><Codes>'
                f"{codes}</Codes></CodeBook></Project>")
@@ -269,6 +272,52 @@ def test_codebook_alone_is_a_valid_qdc(coded, tmp_path, project_schema):
     assert root.tag == "{urn:QDA-XML:codebook:1.0}CodeBook"
     codes = root.findall(".//{urn:QDA-XML:codebook:1.0}Code[@isCodable='true']")
     assert len(codes) == len(coded.codebook.codes)
+
+
+def _simple_type(kind) -> tuple:
+    """A simple type by what it allows: its builtin base and its patterns (names of types differ by author)."""
+    if isinstance(kind, XsdAtomicRestriction):
+        return (kind.base_type.local_name, tuple(kind.patterns.regexps) if kind.patterns is not None else ())
+    return (kind.local_name, ())
+
+
+def _shape(path: Path) -> dict[str, tuple]:
+    """Every element reachable from CodeBook by its path: occurrences, element type, attributes with type and use."""
+    schema = xmlschema.XMLSchema(path)
+    shape: dict[str, tuple] = {}
+
+    def visit(element, where: str, types: tuple) -> None:
+        kind = element.type
+        attributes = tuple(sorted((name.split("}")[-1], _simple_type(a.type), a.use)
+                                  for name, a in getattr(kind, "attributes", {}).items() if name))
+        content = _simple_type(kind) if kind.is_simple() else "complex"
+        shape[where] = (element.min_occurs, element.max_occurs, content, attributes)
+        if kind.is_complex() and kind not in types:  # a Code holds Codes: each type is walked once per path
+            for child in kind.content.iter_elements():
+                visit(child, f"{where}/{child.local_name}", (*types, kind))
+
+    root = schema.elements["CodeBook"]
+    visit(root, "CodeBook", ())
+    return shape
+
+
+def test_the_teams_transcription_says_what_the_official_codebook_schema_says():
+    official, ours = _shape(OFFICIAL_CODEBOOK), _shape(TESTS / "refiqda_codebook_spec.xsd")
+    assert ours == {path: official[path] for path in ours}  # same elements, attributes, types and patterns
+    # what the transcription leaves out, by design: code sets, which the workbench never writes
+    assert sorted(set(official) - set(ours)) == ["CodeBook/Sets", "CodeBook/Sets/Set", "CodeBook/Sets/Set/Description",
+                                                 "CodeBook/Sets/Set/MemberCode"]
+    guid = dict((name, kind) for name, kind, _use in official["CodeBook/Codes/Code"][3])["guid"]
+    assert guid[0] == "token" and guid[1][0].startswith("([0-9a-fA-F]{8}-")  # plain hyphens: the repair holds
+
+
+def test_the_official_codebook_schema_refuses_what_it_must(tmp_path):
+    schema = etree.XMLSchema(etree.parse(str(OFFICIAL_CODEBOOK)))
+    good = ('<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes><Code guid="{guid}" name="P1" isCodable="true" '
+            'color="{colour}"/></Codes></CodeBook>')
+    assert schema.validate(etree.fromstring(good.format(guid=guid("code", "P1"), colour="#a1b2c3")))
+    assert not schema.validate(etree.fromstring(good.format(guid="P1", colour="#a1b2c3")))
+    assert not schema.validate(etree.fromstring(good.format(guid=guid("code", "P1"), colour="rød")))
 
 
 # ------------------------------------------------------------------------------------------ round trip

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,6 +84,7 @@ def test_fill_save_draft_then_submit(app, project):
     submitted = on_disk(project, "2025-H2", "EH")
     assert submitted["status"] == "indsendt" and submitted["answers"]["P3"]["brugbart"] == 3
     assert not hasattr(app.respondent, "options")  # a text field: the form never lists colleagues' initials
+    app.summary.selected_index = 0  # opening the team's summary
     assert "<td" in app.summary_html.value and "2. halvår 2025" in app.summary_html.value
 
 
@@ -144,6 +148,9 @@ def test_a_broken_answer_file_is_reported_not_overwritten(app, project):
 
 
 def test_summary_highlights_disagreement_and_follows_the_chosen_item(app):
+    assert app.summary.titles == ("Teamets opsummering",) and app.summary.selected_index is None
+    assert app.summary_html.value == ""  # closed: computed only when opened
+    app.summary.selected_index = 0
     shown = app.summary_html.value
     style = shown.split("</style>")[0]
     assert DISAGREEMENT_COLOUR in style
@@ -211,6 +218,14 @@ def test_on_the_team_server_the_login_decides_who_answers(project):
     assert not (project.selfeval_dir / ".adgangskoder.yaml").exists()
 
 
+def test_a_logged_in_member_sees_their_own_answer_for_the_half_year_at_once(project):
+    expected = on_disk(project, "2025-H2", "AK")["answers"]["P1"]["adherence"]
+    me = Identity(login="support1", role="support", coder=None, respondent="AK")
+    app = SelfEvalApp(project, today=dt.date(2025, 10, 1), identity=me)
+    assert app.scores[("P1", "adherence")].value == expected  # no need to choose the half year first
+    assert "indsendte besvarelse" in app.status.value or "kladde" in app.status.value
+
+
 def test_personal_data_in_a_draft_is_kept_but_marked_and_blocks_the_submission(app, project):
     app.respondent.value = "EH"
     fill_everything(app, 4)
@@ -220,3 +235,22 @@ def test_personal_data_in_a_draft_is_kept_but_marked_and_blocks_the_submission(a
     assert on_disk(project, "2025-H2", "EH")["status"] == "kladde"
     app.submit_button.click()
     assert "ikke indsendt" in app.status.value and on_disk(project, "2025-H2", "EH")["status"] == "kladde"
+
+
+FIRST_PAINT = """
+import sys, datetime as dt
+from workbench.project import Project
+from workbench.ui.widgets.selfeval import SelfEvalApp
+app = SelfEvalApp(Project(sys.argv[1]), today=dt.date(2025, 9, 15))
+assert app.submit_button.description == "Indsend", app.status.value
+print(" ".join(m for m in ("pandas", "matplotlib", "spacy", "workbench.report") if m in sys.modules))
+"""
+
+
+def test_the_form_is_built_without_the_summarys_heavy_libraries(project):
+    # The first load of the Voilà page waits for this cell; pandas, matplotlib, spaCy and the chapter
+    # would more than double it (bench/browser.py), so they wait until the summary is opened.
+    run = subprocess.run([sys.executable, "-c", FIRST_PAINT, str(project.root)], capture_output=True, text=True,
+                         env=os.environ, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == ""

@@ -86,10 +86,17 @@ class Evidence:
         self.codings = analysis_codings(current, primary)
         # code → (doc_id, segment_id) → valences the segment is coded with
         self._segments: dict[str, dict[tuple[str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
+        # code → (doc_id, segment_id) → the codings behind it: what each count counts, for the chapter's companion
+        self._codings: dict[str, dict[tuple[str, str], list[Coding]]] = defaultdict(lambda: defaultdict(list))
         for coding in self.codings:
             document = corpus[coding.doc_id]  # current codings are on documents of the corpus
             for segment in coded_segments(coding, document):
                 self._segments[coding.code][(coding.doc_id, segment.id)].add(coding.valence)
+                self._codings[coding.code][(coding.doc_id, segment.id)].append(coding)
+
+    def codings_behind(self, code: str) -> dict[tuple[str, str], list[Coding]]:
+        """The analysis codings behind each (document, segment) that `table(code)` counts."""
+        return dict(self._codings.get(code, {}))
 
     def table(self, code: str) -> list[EvidenceRow]:
         """Per respondent group with included documents: documents, persons and segments by valence."""

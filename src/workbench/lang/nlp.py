@@ -4,24 +4,27 @@ No model download is needed: the tokenizer is `spacy.blank("da")`'s, shared by s
 suggestions (one tokenizer cache). Sentence boundaries follow spaCy's Sentencizer rule, worked out from
 the tokens of only the chunks around sentence-final characters. Lemmas come from spacy-lookups-data's
 Danish table, answered word by word from an index in the user's cache folder (lemmas.py). Each is built
-once per process.
+once per process, and spaCy is imported only when a text is first tokenized: importing it costs half a
+second, which a page that never segments (the self-evaluation form) should not pay.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-import spacy
-from spacy.language import Language
-from spacy.pipeline.sentencizer import Sentencizer
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from workbench.lang.lemmas import lemma_table
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 
 @lru_cache(maxsize=1)
 def blank() -> Language:
+    import spacy
+
     return spacy.blank("da")
 
 
@@ -43,13 +46,24 @@ def chunk_tokens(chunk: str) -> tuple[tuple[str, int, bool], ...]:
     return tuple((t.text, t.idx, t.is_punct) for t in tokenize(chunk))
 
 
-_FINAL = frozenset(Sentencizer.default_punct_chars)
-# A chunk from its first sentence-final character on; group 1 holds a lone space and a letter or digit after
-# it (a token that starts with one is not punctuation). Astral characters are all let in, because listing the
-# few final ones makes the class many times slower; their tokens decide.
-_FINAL_CHUNK = re.compile(
-    "[" + re.escape("".join(sorted(c for c in _FINAL if c <= "\uffff"))) + "\U00010000-\U0010ffff]\\S*(?=( [^\\W_])?)"
-)
+@lru_cache(maxsize=1)
+def _final() -> frozenset[str]:
+    """The Sentencizer's sentence-final characters (spaCy is imported on first use, see the docstring)."""
+    from spacy.pipeline.sentencizer import Sentencizer
+
+    return frozenset(Sentencizer.default_punct_chars)
+
+
+@lru_cache(maxsize=1)
+def _final_chunk() -> re.Pattern[str]:
+    """A chunk from its first sentence-final character on; group 1 holds a lone space and a letter or digit
+    after it (a token that starts with one is not punctuation). Astral characters are all let in, because
+    listing the few final ones makes the class many times slower; their tokens decide."""
+    return re.compile(
+        "[" + re.escape("".join(sorted(c for c in _final() if c <= "\uffff")))
+        + "\U00010000-\U0010ffff]\\S*(?=( [^\\W_])?)"
+    )
+
 # A whitespace-free chunk: what spaCy tokenizes on its own (\s is str.isspace, where spaCy splits)
 CHUNK = re.compile(r"\S+")
 
@@ -65,7 +79,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if not text:
         return []
     starts, resume = [0], 0
-    for match in _FINAL_CHUNK.finditer(text):
+    for match in _final_chunk().finditer(text):
         first, end = match.span()
         if first < resume:
             continue
@@ -113,9 +127,9 @@ def _chunk_rule(piece: str, waiting: bool) -> tuple[tuple[int, ...], bool]:
     or without a final token waiting: the offsets in piece where sentences start, and whether a final
     token waits at its end."""
     chunk = piece.rsplit(None, 1)[-1]
-    found = []
+    found, final = [], _final()
     for token, offset, is_punct in chunk_tokens(chunk):
-        if token in _FINAL:
+        if token in final:
             waiting = True
         elif waiting and not is_punct:
             found.append(len(piece) - len(chunk) + offset)

@@ -33,8 +33,10 @@ SURVEY = "spørgeskematekst"  # survey titles, questions and answer labels
 MEMO = "memo"  # the analytic memos in memos/
 CODING_MEMO = "kodningsmemo"  # a coder's memo on one coding
 CODER = "kodernavn"
+RESPONDENT = "respondentnavn"  # a self-evaluation respondent's initials or pseudonym
 FILE_NAME = "filnavn"  # the name of the exported file itself
-KINDS = (DOCUMENT, METADATA, SELFEVAL, SELFEVAL_FORM, CODEBOOK, SURVEY, MEMO, CODING_MEMO, CODER, FILE_NAME)
+KINDS = (DOCUMENT, METADATA, SELFEVAL, SELFEVAL_FORM, CODEBOOK, SURVEY, MEMO, CODING_MEMO, CODER, RESPONDENT,
+         FILE_NAME)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -150,6 +152,11 @@ def coding_memo(project: Project, coding: Coding) -> TextSource:
 def coder_names(project: Project, coders: Iterable[str]) -> list[TextSource]:
     store = project.coding_store()
     return [TextSource(project.relative(store.path_for(c)), c, 1, CODER) for c in sorted(set(coders))]
+
+
+def respondent_names(project: Project, answers: Iterable[tuple[Path, str]]) -> list[TextSource]:
+    """Respondents' pseudonyms, each at the answers file it names: (path, respondent) pairs."""
+    return [TextSource(project.relative(path), name, 1, RESPONDENT) for path, name in sorted(set(answers))]
 
 
 def memo_file(project: Project, path: Path, text: str) -> TextSource:

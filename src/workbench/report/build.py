@@ -10,6 +10,8 @@ overall assessment by evaluation question; appendices. Everything is computed on
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from workbench.project import Project
 from workbench.report.data import ChapterData
 from workbench.report.model import Chapter
@@ -26,15 +28,26 @@ from workbench.report.sections.method import method_section
 from workbench.report.sections.principles import principle_section, principles_intro
 
 
-def build_chapter(project: Project) -> Chapter:
+def build_chapter(project: Project, progress: Callable[[str], None] | None = None) -> Chapter:
+    """The chapter model; `progress` is told each step in Danish as it starts (the notebook shows them)."""
+    def step(text: str) -> None:
+        if progress is not None:
+            progress(text)
+
     data = ChapterData(project)
+    step("Resumé, indledning og metode: koder, enighed, selvevalueringer og spørgeskemaer tælles")
     sections = [summary_section(data), introduction_section(data), method_section(data), principles_intro(data)]
-    sections += [principle_section(data, code) for code in data.codebook.principles]
+    for code in data.codebook.principles:
+        step(f"Princip {code.key} – {code.name}")
+        sections.append(principle_section(data, code))
     for group in further_groups(data):
+        step(group.name)
         sections.append(group_intro(data, group))
         sections += [code_section(data, code, group) for code in group.codes]
+    step("Samlet vurdering, anbefalinger og referencer")
     sections.append(assessment_section(data))
     sections += [recommendations_section(data), references_section(data)]
+    step("Bilag")
     sections.append(codebook_appendix(data))
     sections += [s for s in (agreement_appendix(data), survey_appendix(data)) if s is not None]
     settings = data.settings

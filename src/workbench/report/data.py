@@ -7,6 +7,7 @@ nothing here writes files.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,17 +15,22 @@ import pandas as pd
 
 from workbench.coding import evidence
 from workbench.coding.agreement import AgreementReport, agreement
+from workbench.coding.retrieval import segment_codings
 from workbench.io.text import read_text as read_user_text
 from workbench.judgements.chapter import AssessmentChapter, PrincipleAssessment, chapter_assessments
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
 from workbench.project.settings import ProjectSettings
-from workbench.selfeval.answers import has_answers
+from workbench.report.model import COUNT, GIVEN, MEAN, SHARE, STATISTIC, SUM, Source, Tally
+from workbench.selfeval.answers import AnswerFile, has_answers, submitted_files
 from workbench.selfeval.form import form_path, load_form
 from workbench.selfeval.summary import DisagreementLimits, summary_table
 from workbench.surveys.load import load_surveys
-from workbench.surveys.model import Survey
+from workbench.surveys.model import Survey, normalise
 from workbench.surveys.summary import ItemResult, SmallNumbers, summarise
+
+SMALL_GROUP = "undertrykt: gruppen har for få interviewede personer; kilderne listes ikke"
+FEW_ANSWERS = "undertrykt: for få besvarelser; kilderne listes ikke"
 
 
 @dataclass
@@ -169,3 +175,168 @@ class ChapterData:
     @cached_property
     def sources(self) -> list[TextSource]:
         return []
+
+    # ------------------------------------------------------------ provenance: what each printed number counts
+    # The sections put a `Cell` with these tallies where they print a number; report.companion lists them.
+
+    def _group_keys(self, names: Iterable[str]) -> set[str]:
+        wanted = set(names)
+        return {g.key for g in self.codebook.respondent_groups if g.name in wanted}
+
+    def coding_tally(self, code: str, groups: Iterable[str], what: str, valence: str | None = None,
+                     by: str = "segment") -> Tally:
+        """The analysis codings behind a count of `code` in the named respondent groups.
+
+        by "segment": each segment once per valence (as `Evidence.table` counts); "document": each document
+        with the code once; "person": each interview with the code once."""
+        names = list(groups)
+        if any(name in self.small_groups for name in names):
+            return Tally(what, COUNT, None, suppressed=SMALL_GROUP)
+        keys = self._group_keys(names)
+        found = []
+        for (doc_id, segment_id), codings in sorted(self.evidence_index.codings_behind(code).items()):
+            document = self.corpus[doc_id]
+            if document.meta.group not in keys or (by == "person" and document.meta.type not in evidence.PERSON_TYPES):
+                continue
+            for coding in codings:
+                if valence is not None and coding.valence != valence:
+                    continue
+                unit = f"{doc_id} {segment_id} ({coding.valence})" if by == "segment" else doc_id
+                found.append(Source(
+                    "kodning", unit, coding.id, doc_id, f"{segment_id}, tegn {coding.start}–{coding.end}",
+                    coding.coder, f"{coding.code} {coding.valence}", coding=coding,
+                ))
+        return Tally(what, COUNT, float(len({s.unit for s in found})), tuple(found))
+
+    def documents_tally(self, documents: list, what: str = "dokumenter", words: bool = False) -> Tally:
+        """Documents counted (or their words summed)."""
+        found = tuple(
+            Source("dokument", d.id, self.project.relative(d.path), d.id, d.meta.type, subject=d.meta.group,
+                   number=float(d.word_count) if words else None)
+            for d in documents
+        )
+        if words:
+            return Tally(what, SUM, float(sum(d.word_count for d in documents)), found)
+        return Tally(what, COUNT, float(len(documents)), found)
+
+    def group_documents_tally(self, group: str, what: str = "dokumenter i gruppen") -> Tally:
+        if group in self.small_groups:
+            return Tally(what, COUNT, None, suppressed=SMALL_GROUP)
+        keys = self._group_keys([group])
+        return self.documents_tally([d for d in self.corpus.included if d.meta.group in keys], what)
+
+    @staticmethod
+    def suppressed_tally(what: str, reason: str = SMALL_GROUP) -> Tally:
+        return Tally(what, COUNT, None, suppressed=reason)
+
+    @cached_property
+    def selfeval_answers(self) -> list[AnswerFile]:
+        """The submitted answers the self-evaluation summary counts (one per respondent and half year)."""
+        return submitted_files(self.project, self.selfeval_form) if self.selfeval_form is not None else []
+
+    def selfeval_tally(self, principle: str, period: str, item: str, what: str = "svar",
+                       method: str = MEAN, label: str = "") -> Tally:
+        """The submitted answers behind one figure of `summary_table` (suppressed below min_respondents)."""
+        found = []
+        for answer in self.selfeval_answers:
+            evaluation = answer.evaluation
+            value = evaluation.value(principle, item) if str(evaluation.period) == period else None
+            if value is None:
+                continue
+            found.append(Source(
+                "selvevaluering", f"{evaluation.respondent} {period}", self.project.relative(answer.path),
+                place=period, who=evaluation.respondent, subject=f"{principle} {item}", value=str(value),
+                number=float(value),
+            ))
+        if len(found) < self.settings.min_respondents:
+            return Tally(what, method, None, suppressed=FEW_ANSWERS, label=label)
+        numbers = [s.number for s in found]
+        value = sum(numbers) / len(numbers) if method == MEAN else float(len(found))
+        return Tally(what, method, value, tuple(found), label=label)
+
+    def _survey_rows(self, survey: Survey, item_key: str, time_point: str) -> list[Source]:
+        item = next(i for i in survey.item_map.items if i.key == item_key)
+        valid = {normalise(v) for v in item.valid_labels}
+        positive = {normalise(v) for v in item.positive}
+        path = self.project.relative(survey.data_path)
+        found = []
+        for sheet in survey.sheets:
+            if sheet.time_point != time_point:
+                continue
+            answer = sheet.answers.get(item.key)
+            is_valid = answer is not None and normalise(answer) in valid
+            found.append(Source(
+                "spørgeskema", f"{path}:{sheet.line}", f"{path}:{sheet.line}", place=f"linje {sheet.line}",
+                subject=item.question, value=answer or "(blank)",
+                counts=is_valid and normalise(answer) in positive,
+                number=1.0 if is_valid else 0.0,
+            ))
+        return found
+
+    def _aggregated_row(self, survey: Survey, result: ItemResult, what: str, label: str, value: str) -> Tally:
+        """An aggregated table's row, which states the figure (`value`: percent, n_valid or n_excluded)."""
+        row = next(r for r in survey.aggregated if r.item == result.item and r.time_point == result.time_point)
+        path = self.project.relative(survey.data_path)
+        question = next(i.question for i in survey.item_map.items if i.key == result.item)
+        source = Source("spørgeskema", f"{path}:{row.line}", f"{path}:{row.line}", place=f"linje {row.line}",
+                        subject=question, value=f"{row.percent} %, n = {row.n_valid}, udeladt {row.n_excluded}",
+                        number=float(getattr(row, value)))
+        return Tally(what, GIVEN, float(getattr(row, value)), (source,), label=label)
+
+    def survey_share_tally(self, survey: Survey, result: ItemResult, label: str = "") -> Tally:
+        """The answer sheets behind a share: the valid answers, those in the share marked as counting."""
+        what = "andel af gyldige svar"
+        if result.suppressed:
+            return Tally(what, SHARE, None, suppressed=FEW_ANSWERS, label=label)
+        if survey.item_map.format != "respondent":
+            return self._aggregated_row(survey, result, what, label, "percent")
+        valid = [s for s in self._survey_rows(survey, result.item, result.time_point) if s.number]
+        return Tally(what, SHARE, result.percent, tuple(valid), label=label)
+
+    def survey_count_tally(self, survey: Survey, result: ItemResult, excluded: bool = False,
+                           label: str = "") -> Tally:
+        """The answer sheets behind n valid (or n excluded) of one item and time point."""
+        what = "udeladte svar" if excluded else "gyldige svar"
+        if result.suppressed:
+            return Tally(what, COUNT, None, suppressed=FEW_ANSWERS, label=label)
+        if survey.item_map.format != "respondent":
+            return self._aggregated_row(survey, result, what, label, "n_excluded" if excluded else "n_valid")
+        rows = [s for s in self._survey_rows(survey, result.item, result.time_point) if bool(s.number) != excluded]
+        return Tally(what, COUNT, float(len(rows)), tuple(rows), label=label)
+
+    def survey_sheets_tally(self, survey: Survey, time_point: str) -> Tally:
+        """Every answer sheet of one time point (a respondent-level survey)."""
+        path = self.project.relative(survey.data_path)
+        rows = tuple(Source("spørgeskema", f"{path}:{s.line}", f"{path}:{s.line}", place=f"linje {s.line}")
+                     for s in survey.sheets if s.time_point == time_point)
+        return Tally("besvarede skemaer", COUNT, float(len(rows)), rows)
+
+    def agreement_tallies(self, report: AgreementReport, code: str | None) -> tuple[Tally, Tally, Tally]:
+        """n, percent agreement and the basis of the statistics of one code (None: all codes, "I alt").
+
+        A unit is a segment (for "I alt" a code × segment decision); it counts when both coders gave the code
+        or both did not."""
+        a, b = report.coders
+        current = [c for c in self.project.coding_store().current(self.corpus) if c.coder in (a, b)]
+        by_unit = segment_codings(current, self.corpus)
+        codes = [code] if code is not None else [c.code for c in report.per_code]
+        found = []
+        for key in codes:
+            for doc_id, segment_id in report.units:
+                codings = [c for c in by_unit.get((doc_id, segment_id), []) if c.code == key]
+                has_a = any(c.coder == a for c in codings)
+                has_b = any(c.coder == b for c in codings)
+                unit = f"{doc_id} {segment_id}" if code is not None else f"{key} {doc_id} {segment_id}"
+                given = f"{a}: {'ja' if has_a else 'nej'}, {b}: {'ja' if has_b else 'nej'}"
+                for coding in codings or [None]:
+                    found.append(Source(
+                        "kodning", unit, coding.id if coding else "–", doc_id,
+                        f"{segment_id}" + (f", tegn {coding.start}–{coding.end}" if coding else ""),
+                        coding.coder if coding else "", key, given, counts=has_a == has_b, coding=coding,
+                    ))
+        sources = tuple(found)
+        agreeing = len({s.unit for s in sources if s.counts})
+        units = len({s.unit for s in sources})
+        return (Tally("enheder", COUNT, float(units), sources),
+                Tally("enheder, hvor koderne er enige", SHARE, 100 * agreeing / units if units else None, sources),
+                Tally("enheder, som målet er beregnet over", STATISTIC, None, sources))

@@ -4,9 +4,11 @@ PNG bytes out). The analyses hand over their tables; only this module draws them
 from __future__ import annotations
 
 import io
+import textwrap
 
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
@@ -22,60 +24,98 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def selfeval_principle_trend(rows, periods: list[str], period_labels: list[str], colour: str, title: str,
-                             scale_min: int, scale_max: int) -> bytes:
-    """One line per self-evaluation item (adherence bold, the GUIDE criteria thin) over the half years.
+# the self-evaluation items' lines: markers and dash patterns differ, so they are told apart in greyscale too
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+_DASHES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1)), (0, (3, 1, 1, 1, 1, 1)))
+_GREYS = ("#9e9e9e", "#5c5c5c", "#c4c4c4", "#7a7a7a", "#b0b0b0", "#404040")
+START_COLOUR, END_COLOUR = "#c9d3e0", "#1b4f80"  # lightness 83 % and 31 %: distinct in greyscale
+
+
+def luminance(colour) -> float:
+    """A colour's greyscale value (0 black, 1 white), as a greyscale printer or PIL's 'L' conversion sees it."""
+    red, green, blue = to_rgb(colour)
+    return 0.299 * red + 0.587 * green + 0.114 * blue
+
+
+def wrap_label(text: str, width: int = 38) -> str:
+    """A long survey label on several lines instead of cut off."""
+    return "\n".join("\n".join(textwrap.wrap(line, width)) or line for line in text.split("\n"))
+
+
+def selfeval_principle_figure(rows, periods: list[str], period_labels: list[str], colour: str, title: str,
+                              scale_min: int, scale_max: int) -> Figure:
+    """One line per self-evaluation item (adherence bold in the principle's colour, the GUIDE criteria thin grey,
+    each with its own marker and dash pattern) over the half years.
 
     `rows` is the selfeval summary table filtered to one principle.
     """
     figure = Figure(figsize=(7.5, 3.6))
+    FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     position = {p: i for i, p in enumerate(periods)}
+    others = 0
     for item_key, part in rows.groupby("item", sort=False):
         label = part["item_label"].iloc[0]
         xs = [position[p] for p in part["period"]]
-        adherence = item_key == "adherence"
-        axes.plot(xs, part["mean"], marker="o", linewidth=2.6 if adherence else 1.2,
-                  color=colour if adherence else None, alpha=1 if adherence else 0.75, label=label)
+        if item_key == "adherence":
+            axes.plot(xs, part["mean"], marker="o", markersize=7, linewidth=2.8, color=colour, label=label,
+                      zorder=3)
+            continue
+        axes.plot(xs, part["mean"], marker=_MARKERS[(others + 1) % len(_MARKERS)],
+                  linestyle=_DASHES[(others + 1) % len(_DASHES)], linewidth=1.2, markersize=5,
+                  color=_GREYS[others % len(_GREYS)], label=label)
+        others += 1
     axes.set_ylim(scale_min - 0.2, scale_max + 0.2)
     axes.yaxis.set_major_locator(MultipleLocator(1))
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: numfmt.decimal(v, 0)))
     axes.set_xticks(range(len(periods)), period_labels)
-    axes.set_ylabel("Gennemsnit (1–5)")
+    axes.set_ylabel(f"Gennemsnit ({scale_min}–{scale_max})")
     axes.set_title(title, fontsize=10)
     axes.grid(axis="y", alpha=0.3)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8)
     figure.tight_layout()
-    return _png(figure)
+    return figure
 
 
-def survey_start_end(labels: list[str], start: list[float | None], end: list[float | None],
-                     start_label: str, end_label: str, title: str) -> bytes:
-    """Paired horizontal bars: share at the first and the last time point for each item."""
-    figure = Figure(figsize=(7.5, 0.9 + 0.75 * len(labels)))
+def selfeval_principle_trend(*args, **kwargs) -> bytes:
+    return _png(selfeval_principle_figure(*args, **kwargs))
+
+
+def survey_start_end_figure(labels: list[str], start: list[float | None], end: list[float | None],
+                            start_label: str, end_label: str, title: str) -> Figure:
+    """Paired horizontal bars, the start above the end for each item (light and hatched; dark), labels wrapped."""
+    wrapped = [wrap_label(label) for label in labels]
+    lines = sum(label.count("\n") + 1 for label in wrapped)
+    figure = Figure(figsize=(7.5, 1.2 + 0.75 * len(labels) + 0.12 * lines))
+    FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     ys = range(len(labels))
     height = 0.36
-    axes.barh([y + height / 2 for y in ys], [v or 0 for v in start], height, color="#b8c4d6", label=start_label)
-    axes.barh([y - height / 2 for y in ys], [v or 0 for v in end], height, color="#1b6ca8", label=end_label)
-    for y, value in zip(ys, start):
-        if value is not None:
-            axes.text(value + 1, y + height / 2, numfmt.percent(value), va="center", fontsize=8)
-    for y, value in zip(ys, end):
-        if value is not None:
-            axes.text(value + 1, y - height / 2, numfmt.percent(value), va="center", fontsize=8)
-    axes.set_yticks(list(ys), labels, fontsize=8)
+    # the y axis is inverted (first item on top): y - height/2 is the upper bar of each pair
+    axes.barh([y - height / 2 for y in ys], [v or 0 for v in start], height, color=START_COLOUR, hatch="///",
+              edgecolor="#6b7d94", linewidth=0.6, label=start_label)
+    axes.barh([y + height / 2 for y in ys], [v or 0 for v in end], height, color=END_COLOUR, label=end_label)
+    for offset, values in ((-height / 2, start), (height / 2, end)):
+        for y, value in zip(ys, values):
+            if value is not None:
+                axes.text(value + 1, y + offset, numfmt.percent(value), va="center", fontsize=8)
+    axes.set_yticks(list(ys), wrapped, fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(0, 110)
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: numfmt.percent(v) if v <= 100 else ""))
     axes.set_title(title, fontsize=10)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    axes.legend(loc="lower right", frameon=False, fontsize=8)
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 if len(labels) > 1 else -0.25), ncols=2,
+                frameon=False, fontsize=8)  # below the bars, start first, never over a bar
     figure.tight_layout()
-    return _png(figure)
+    return figure
+
+
+def survey_start_end(*args, **kwargs) -> bytes:
+    return _png(survey_start_end_figure(*args, **kwargs))
 
 
 def heatmap_png(df: pd.DataFrame, title: str) -> bytes:

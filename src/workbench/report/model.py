@@ -41,16 +41,78 @@ class BulletList:
 class Quote:
     text: str
     attribution: str  # without brackets, e.g. "Rådgiver, BIF"
+    field_note: bool = False  # from a meeting observation: set as a field-note excerpt, not as a spoken quote
+
+
+# How a tally's sources give its printed number (the companion, report.companion, states it per cell)
+COUNT = "antal"  # the number of distinct units among the sources
+SHARE = "andel"  # the units that count (Source.counts) as a whole percentage of all units, rounded half up
+MEAN = "gennemsnit"  # the mean of the units' numbers
+SUM = "sum"  # the sum of the units' numbers
+GIVEN = "opgivet"  # an aggregated survey row states the figure itself
+STATISTIC = "statistik"  # a measure computed from the units (kappa, alpha, AC1, character agreement)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One coding, document, self-evaluation answer or survey row behind a printed number."""
+
+    kind: str  # "kodning" | "dokument" | "selvevaluering" | "spørgeskema"
+    unit: str  # what is counted once, e.g. "INT-RAD-01 S004 (understøttende)"; several sources may share it
+    reference: str  # coding id, document id, answer file or data file with line
+    document: str = ""  # the document (codings and documents)
+    place: str = ""  # segment and characters, half year, or line
+    who: str = ""  # coder or respondent pseudonym
+    subject: str = ""  # code and valence, or principle and item, or survey question
+    value: str = ""  # the score or answer as given
+    counts: bool = True  # for a share: the unit is in the numerator
+    number: float | None = None  # for a mean or sum: the unit's number
+    coding: object = None  # the Coding, for the export gate's look at its memo (not shown)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One number printed in a table cell, with the units behind it (none listed when suppressed)."""
+
+    what: str  # Danish: "segmenter", "dokumenter i gruppen", "gyldige svar"
+    method: str  # COUNT, SHARE, MEAN, SUM, GIVEN or STATISTIC
+    value: float | None  # as computed, before formatting; None when suppressed
+    sources: tuple[Source, ...] = ()
+    suppressed: str = ""  # why the figure (or its sources) is not shown, in Danish; "" when shown
+    label: str = ""  # which of several numbers in the cell: "start", "Opstart"
+
+    @property
+    def units(self) -> int:
+        return len({s.unit for s in self.sources})
+
+
+class Cell(str):
+    """A table cell's printed text that carries the tallies behind it; to everything else a plain str."""
+
+    tallies: tuple[Tally, ...]
+
+    def __new__(cls, text: str, *tallies: Tally) -> Cell:
+        cell = super().__new__(cls, text)
+        cell.tallies = tallies
+        return cell
+
+    def __reduce__(self):
+        return (Cell, (str(self), *self.tallies))
 
 
 @dataclass
 class Table:
     title: str
     columns: list[str]
-    rows: list[list[str]]
+    rows: list[list[str]]  # a cell with a number is a Cell carrying its provenance
     note: str  # the "Anm." line: N and exclusions
     source: str  # the "Kilde:" line
     first_column_is_label: bool = True
+
+    def traced_cells(self) -> list[tuple[int, int, Cell]]:
+        """(row, column, cell) of every cell that carries tallies, in reading order."""
+        return [(r, c, cell) for r, row in enumerate(self.rows) for c, cell in enumerate(row)
+                if isinstance(cell, Cell) and cell.tallies]
 
 
 @dataclass

@@ -9,17 +9,19 @@ fields), an "Anm." line and a "Kilde:" line; figures carry alt text; the footer 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
+import warnings
 from pathlib import Path
 
-import docx
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 
 from workbench.errors import WorkbenchError
 from workbench.report.model import (
@@ -32,65 +34,82 @@ from workbench.report.model import (
     Section,
     Table,
 )
+from workbench.report.template import FIELD_NOTE, ensure_styles, find_style, open_template
 
 _NUMERIC = re.compile(r"^[−+\-±]?[\d.,]+([ \u00a0]%| procentpoint)?$|^–$")
 _MINUS = re.compile(r"(?<![\w\-–])-(?=\d)")  # "-0,01" → "−0,01"; ids such as INT-FAM-01 keep their hyphens
 # «Ja» → »Ja«, the chapter's one Danish quotation style; only a « that opens (at the start, after a space or a
 # bracket) so that the text between two »…« quotes in one cell (»A«; »B«) is never taken for a quote
 _GUILLEMETS = re.compile(r"(?:^|(?<=[\s(\[]))«(?=\S)([^«»]*?)(?<=\S)»")
+_TEXT_PATH = TextToPath()
+_RANGE = re.compile(r"(?<![\w\-–])(\d{1,4})-(\d{1,4})(?![\w\-])")  # 2024-2026, 1-5: en dash; not 2025-03-14
 
 
 def typeset(text: str) -> str:
-    """Danish typography for every text the chapter prints: no-break space before %, minus sign, »…«."""
+    """Danish typography for every text the chapter prints: no-break space before %, minus sign, en dash in
+    ranges, »…«."""
     text = re.sub(r"(\d) %", "\\1\u00a0%", text)
+    text = _RANGE.sub("\\1–\\2", text)
     text = _MINUS.sub("−", text)
     return _GUILLEMETS.sub(r"»\1«", text)
 
 
-def _open_template(template: Path | None) -> docx.document.Document:
-    if template is None:
-        document = docx.Document()
-        for section in document.sections:  # python-docx's default is US Letter; Danish reports are A4
-            section.page_width, section.page_height = Cm(21), Cm(29.7)
-            section.left_margin = section.right_margin = Cm(2.2)
-            section.top_margin = section.bottom_margin = Cm(2.5)
-        return document
-    template = Path(template)
-    try:
-        document = docx.Document(str(template))
-    except Exception as exc:  # python-docx raises several types for a broken package
-        raise WorkbenchError("Skabelonen kan ikke åbnes som et Word-dokument (.docx).", template) from exc
-    body = document.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    return document
+# header words that may be shortened when a table cannot otherwise fit the page without breaking a word
+ABBREVIATIONS = {
+    "Respondentgruppe": "Resp.-gruppe", "Understøttende": "Underst.", "Udfordrende": "Udfordr.",
+    "procentpoint": "pct.-point", "Selvevaluering,": "Selveval.,", "Besvarelser": "Besvar.",
+}
+_CELL_PADDING = Pt(14)  # both sides' cell margins and a little air, so the longest word never wraps
 
 
-def _ensure_style(document, name: str, base: str = "Normal", outline: int | None = None) -> str:
-    styles = document.styles
-    try:
-        styles[name]
-    except KeyError:
-        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = styles[base]
-        if outline is not None:
-            p_pr = style.element.get_or_add_pPr()
-            level = OxmlElement("w:outlineLvl")
-            level.set(qn("w:val"), str(outline))
-            p_pr.append(level)
-            style.font.bold = True
-            style.font.size = Pt(16 - 2 * outline)
-    return name
+@functools.lru_cache(maxsize=4096)
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """The printed width of a text in points, measured with DejaVu Serif (wider than Calibri or Cambria)."""
+    properties = FontProperties(family="DejaVu Serif", size=size, weight="bold" if bold else "normal")
+    width, _, _ = _TEXT_PATH.get_text_width_height_descent(text, properties, ismath=False)
+    return width
 
 
-def _set_danish(document) -> None:
-    r_pr = document.styles["Normal"].element.get_or_add_rPr()
-    lang = r_pr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        r_pr.append(lang)
-    lang.set(qn("w:val"), "da-DK")
+UNBROKEN_CELL = 18  # a figure cell shorter than this ("100 %", "+50 procentpoint", "18 / 12") stays on one line
+
+
+def _words(text: str) -> list[str]:
+    return re.split(r"[ \t\n]+", text.strip())  # a no-break space ("97 %") holds its words together
+
+
+def _longest_word(texts: list[str], size: float, bold: bool) -> float:
+    return max((text_width(w, size, bold) for t in texts for w in _words(t)), default=0.0)
+
+
+def column_widths(columns: list[str], rows: list[list[str]], available: int) -> tuple[list[int], list[str]]:
+    """Column widths (EMU) that fit every column's longest word, header and cells; the headers, shortened by
+    ABBREVIATIONS only when the words would not fit the page otherwise."""
+    headers = list(columns)
+
+    def minimum(index: int) -> float:
+        cells = [typeset(str(r[index])) for r in rows if index < len(r)]
+        whole = [c for c in cells if index > 0 and len(c) < UNBROKEN_CELL]
+        return max(_longest_word([typeset(headers[index])], 8, True), _longest_word(cells, 9, False),
+                   max((text_width(c, 9) for c in whole), default=0.0))
+
+    needs = [Pt(minimum(i)) + _CELL_PADDING for i in range(len(headers))]
+    if sum(needs) > available:
+        headers = [" ".join(ABBREVIATIONS.get(w, w) for w in _words(h)) for h in headers]
+        needs = [Pt(minimum(i)) + _CELL_PADDING for i in range(len(headers))]
+    wants = []
+    for index, need in enumerate(needs):
+        cells = sorted(text_width(typeset(str(r[index])), 9) for r in rows if index < len(r))
+        typical = cells[len(cells) // 2] if cells else 0.0
+        longest_header = text_width(typeset(headers[index]), 8, True)
+        wants.append(max(need, Pt(min(max(typical, longest_header), 260)) + _CELL_PADDING))
+    if sum(wants) <= available:
+        spare = available - sum(wants)  # fill the page in proportion to what each column wants
+        return [int(w + spare * w / sum(wants)) for w in wants], headers
+    if sum(needs) >= available:
+        return [int(available * n / sum(needs)) for n in needs], headers
+    spare = available - sum(needs)  # every column its longest word; the rest where the text is longer
+    extra = [w - n for w, n in zip(wants, needs)]
+    return [int(n + spare * e / sum(extra)) for n, e in zip(needs, extra)], headers
 
 
 def _field(paragraph, instruction: str, result: str = "") -> None:
@@ -112,6 +131,15 @@ def _field(paragraph, instruction: str, result: str = "") -> None:
     char("end")
 
 
+def _set_danish(document) -> None:
+    r_pr = document.styles[find_style(document, "Normal").name].element.get_or_add_rPr()
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        r_pr.append(lang)
+    lang.set(qn("w:val"), "da-DK")
+
+
 def _setting(document, name: str) -> None:
     settings = document.settings.element
     if settings.find(qn(f"w:{name}")) is None:
@@ -121,19 +149,15 @@ def _setting(document, name: str) -> None:
 
 
 class _Renderer:
-    def __init__(self, document):
+    def __init__(self, document, styles: dict[str, str], excerpt: bool = False):
         self.doc = document
+        self.styles = styles
+        self.excerpt = excerpt  # an excerpt's SEQ fields restart at the full chapter's numbers
         self.tables = 0
         self.figures = 0
-        self.caption = _ensure_style(document, "Caption")
-        self.quote = _ensure_style(document, "Quote")
-        self.bullet = _ensure_style(document, "List Bullet")
-        self.title = _ensure_style(document, "Title")
-        for level in (1, 2, 3):
-            _ensure_style(document, f"Heading {level}", outline=level - 1)
 
     def heading(self, text: str, level: int) -> None:
-        self.doc.add_paragraph(text, style=f"Heading {min(max(level, 1), 3)}")
+        self.doc.add_paragraph(typeset(text), style=self.styles[f"Heading {min(max(level, 1), 4)}"])
 
     def paragraph(self, block: Paragraph) -> None:
         paragraph = self.doc.add_paragraph()
@@ -144,18 +168,24 @@ class _Renderer:
 
     def bullets(self, block: BulletList) -> None:
         for item in block.items:
-            self.doc.add_paragraph(typeset(item), style=self.bullet)
+            self.doc.add_paragraph(typeset(item), style=self.styles["List Bullet"])
 
     def quote_block(self, block: Quote) -> None:
-        paragraph = self.doc.add_paragraph(style=self.quote)
+        if block.field_note:  # what was seen at a meeting, not words spoken to the evaluator: no quotation marks
+            paragraph = self.doc.add_paragraph(style=self.styles[FIELD_NOTE])
+            paragraph.add_run(typeset(block.text))
+            paragraph.add_run(f" (observation, {block.attribution})").italic = True
+            return
+        paragraph = self.doc.add_paragraph(style=self.styles["Quote"])
         paragraph.paragraph_format.left_indent = Cm(1)
         paragraph.add_run(f"»{typeset(block.text)}«").italic = True
         paragraph.add_run(f" ({block.attribution})")
 
     def _caption(self, kind: str, number: int, title: str) -> None:
-        paragraph = self.doc.add_paragraph(style=self.caption)
+        paragraph = self.doc.add_paragraph(style=self.styles["Caption"])
         paragraph.add_run(f"{kind} ")
-        _field(paragraph, f"SEQ {kind} \\* ARABIC", str(number))
+        restart = f" \\r {number}" if self.excerpt else ""
+        _field(paragraph, f"SEQ {kind} \\* ARABIC{restart}", str(number))
         paragraph.add_run(f". {typeset(title)}")
         paragraph.paragraph_format.keep_with_next = True
 
@@ -176,18 +206,18 @@ class _Renderer:
     def table(self, block: Table) -> None:
         self.tables += 1
         self._caption("Tabel", self.tables, block.title)
+        section = self.doc.sections[-1]
+        available = section.page_width - section.left_margin - section.right_margin
+        widths, headers = column_widths(block.columns, block.rows, available)
         table = self.doc.add_table(rows=1, cols=len(block.columns))
-        try:
-            table.style = self.doc.styles["Table Grid"]
-        except KeyError:
-            pass
+        table.style = self.doc.styles[self.styles["Table Grid"]]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         header = table.rows[0]
         tr_pr = header._tr.get_or_add_trPr()
         repeat = OxmlElement("w:tblHeader")
         repeat.set(qn("w:val"), "true")
         tr_pr.append(repeat)
-        for cell, text in zip(header.cells, block.columns):
+        for cell, text in zip(header.cells, headers):
             cell.text = ""
             run = cell.paragraphs[0].add_run(typeset(text))
             run.bold = True
@@ -207,28 +237,12 @@ class _Renderer:
                     run.bold = True
                 if index > 0 and _NUMERIC.match(str(text).strip()):
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        self._column_widths(table, block)
-        self._notes(block.note, block.source)
-
-    def _column_widths(self, table, block: Table) -> None:
-        """Widths in proportion to each column's longest word and typical cell, so headers don't break mid-word."""
-        section = self.doc.sections[-1]
-        available = section.page_width - section.left_margin - section.right_margin
-        weights = []
-        for index, header in enumerate(block.columns):
-            cells = [str(r[index]) for r in block.rows if index < len(r)]
-            # a bold header word needs more room than its letters: it must never break inside the word
-            header_words = [int(1.5 * len(w)) + 1 for w in header.split()]
-            longest_word = max([len(w) for c in cells for w in c.split()] + header_words)
-            typical = sorted(len(c) for c in cells)[len(cells) // 2]
-            weights.append(max(longest_word, min(typical, 40), 7) + 2)  # 7: room for padding and a short number
-        total = sum(weights)
         table.autofit = False
-        for index, weight in enumerate(weights):
-            width = int(available * weight / total)
+        for index, width in enumerate(widths):
             table.columns[index].width = width  # the grid, which LibreOffice reads
             for cell in table.columns[index].cells:
                 cell.width = width  # the cells, which Word reads
+        self._notes(block.note, block.source)
 
     def figure(self, block: Figure) -> None:
         self.figures += 1
@@ -239,6 +253,11 @@ class _Renderer:
             doc_pr.set("descr", block.alt_text)
             doc_pr.set("title", block.title)
         self._notes(block.note, block.source)
+
+    def skip(self, section: Section) -> None:
+        """A section left out of an excerpt still counts its tables and figures, so the numbers match."""
+        self.tables += sum(isinstance(b, Table) for b in section.blocks)
+        self.figures += sum(isinstance(b, Figure) for b in section.blocks)
 
     def section(self, section: Section) -> None:
         self.heading(section.title, section.level)
@@ -260,21 +279,22 @@ class _Renderer:
 
 
 def _footer_page_numbers(document) -> None:
+    """'Side N' in a paragraph of its own, so a template's footer text keeps its line."""
     for section in document.sections:
-        paragraph = section.footer.paragraphs[0] if section.footer.paragraphs else section.footer.add_paragraph()
-        if "PAGE" in paragraph._p.xml:
+        footer = section.footer
+        if "PAGE" in footer._element.xml:
             continue
+        paragraphs = footer.paragraphs
+        empty = len(paragraphs) == 1 and not paragraphs[0].text.strip()
+        paragraph = paragraphs[0] if empty else footer.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.add_run("Side ")
         _field(paragraph, "PAGE", "1")
 
 
-def _contents(document, sections: list[Section]) -> None:
+def _contents(document, sections: list[Section], styles: dict[str, str]) -> None:
     """The contents list: a TOC field whose result already lists the headings, so it reads before any update."""
-    title = document.add_paragraph()
-    run = title.add_run("Indhold")
-    run.bold = True
-    run.font.size = Pt(14)
+    title = document.add_paragraph("Indhold", style=styles["TOC Heading"])
     title.paragraph_format.keep_with_next = True
     entries = [(s.title, s.level) for s in sections]
     first = document.add_paragraph()
@@ -292,48 +312,85 @@ def _contents(document, sections: list[Section]) -> None:
     char(first, "separate")
     paragraphs = [first] + [document.add_paragraph() for _ in entries[1:]]
     for paragraph, (text, level) in zip(paragraphs, entries):
-        paragraph.style = _ensure_style(document, f"TOC {min(level, 3)}")  # Word's own contents styles
-        paragraph.add_run(text)
+        paragraph.style = styles[f"TOC {min(level, 3)}"]  # Word's own contents styles
+        paragraph.add_run(typeset(text))
         paragraph.paragraph_format.left_indent = Cm(0.6 * (level - 1))
         paragraph.paragraph_format.space_after = Pt(0)
     char(paragraphs[-1], "end")
     paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
 
-def render_docx(chapter: Chapter, template: Path | None = None, sections: list[str] | None = None) -> bytes:
-    document = _open_template(template)
-    _set_danish(document)
-    _setting(document, "autoHyphenation")  # long Danish compounds in narrow table columns
-    renderer = _Renderer(document)
-    chosen = chapter.sections
-    if sections:
-        wanted = {s.lower() for s in sections}
-        chosen = [s for s in chapter.sections if s.key.lower() in wanted]
-        unknown = wanted - {s.key.lower() for s in chosen}
-        if unknown:
-            raise WorkbenchError(
-                f"Afsnittet {', '.join(sorted(unknown))} findes ikke. Vælg blandt: {', '.join(chapter.section_keys)}."
-            )
-    document.add_paragraph(chapter.title, style=renderer.title)
+def chosen_sections(chapter: Chapter, sections: list[str] | None) -> list[Section]:
+    """The sections asked for (keys in any case, in the chapter's order), or every section; a Danish error
+    for an unknown key."""
+    if not sections:
+        return list(chapter.sections)
+    wanted = {s.strip().lower() for s in sections if s.strip()}
+    chosen = [s for s in chapter.sections if s.key.lower() in wanted]
+    unknown = wanted - {s.key.lower() for s in chosen}
+    if unknown:
+        raise WorkbenchError(
+            f"Afsnittet {', '.join(sorted(unknown))} findes ikke. Vælg blandt: {', '.join(chapter.section_keys)}."
+        )
+    return chosen
+
+
+def _title_page(document, chapter: Chapter, styles: dict[str, str], excerpt: list[Section] | None) -> None:
+    if excerpt:
+        lead = document.add_paragraph().add_run(f"Uddrag af {typeset(chapter.title)}")
+        lead.bold = True
+        lead.font.size = Pt(14)
+        listed = "; ".join(s.title for s in excerpt)
+        document.add_paragraph(typeset(f"Afsnit: {listed}. Tabeller og figurer har samme numre som i kapitlet."))
+    else:
+        document.add_paragraph(typeset(chapter.title), style=styles["Title"])
     if chapter.subtitle:
-        document.add_paragraph(chapter.subtitle)
+        document.add_paragraph(typeset(chapter.subtitle))
     if chapter.draft:
         mark = document.add_paragraph().add_run("Udkast")
         mark.bold = True
         mark.font.size = Pt(16)
-    if not sections:
-        _contents(document, chosen)
-        _setting(document, "updateFields")  # Word offers to bring the page numbers in on opening
-    for section in chosen:
-        renderer.section(section)
-    _footer_page_numbers(document)
-    core = document.core_properties
-    core.title = chapter.title
-    # python-docx's default template carries its own author and a 2013 creation date: always set both
-    core.author = core.last_modified_by = chapter.author or ""
-    core.created = core.modified = chapter.created or dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    core.revision = 1
-    core.language = "da-DK"
-    buffer = io.BytesIO()
-    document.save(buffer)
+
+
+def render_docx(chapter: Chapter, template: Path | None = None, sections: list[str] | None = None) -> bytes:
+    """The chapter (or the sections asked for, as an excerpt numbered like the full chapter) as .docx bytes.
+
+    A template's styles, page set-up, header and footer are kept; in a master document the chapter takes the
+    place of the «KAPITEL» paragraph and brings neither title page nor contents list.
+    """
+    chosen = chosen_sections(chapter, sections)
+    excerpt = chosen if sections else None
+    with warnings.catch_warnings():  # python-docx's warnings about a template are not the user's concern
+        warnings.simplefilter("ignore")
+        opened = open_template(template)
+        document = opened.document
+        styles = ensure_styles(document)
+        _set_danish(document)
+        _setting(document, "autoHyphenation")  # long Danish compounds in narrow table columns
+        renderer = _Renderer(document, styles, excerpt=excerpt is not None)
+        if not opened.master:
+            _title_page(document, chapter, styles, excerpt)
+            if excerpt is None:
+                _contents(document, chosen, styles)
+                _setting(document, "updateFields")  # Word offers to bring the page numbers in on opening
+        elif excerpt:
+            document.add_paragraph().add_run(f"Uddrag af {typeset(chapter.title)}").bold = True
+        for section in chapter.sections:
+            if section in chosen:
+                renderer.section(section)
+            else:
+                renderer.skip(section)
+        opened.finish()
+        _footer_page_numbers(document)
+        core = document.core_properties
+        core.title = f"Uddrag af {chapter.title}" if excerpt else chapter.title
+        core.subject = ("Uddrag: " + ", ".join(s.key for s in excerpt)) if excerpt else (chapter.subtitle or "")
+        # python-docx's default template carries its own author and a 2013 creation date: always set both
+        core.author = core.last_modified_by = chapter.author or ""
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        core.created = core.modified = chapter.created or now
+        core.revision = 1
+        core.language = "da-DK"
+        buffer = io.BytesIO()
+        document.save(buffer)
     return buffer.getvalue()

@@ -6,6 +6,7 @@ from workbench.lang import numbers as numfmt
 from workbench.report import text_da
 from workbench.report.data import ChapterData
 from workbench.report.model import (
+    Cell,
     Heading,
     Paragraph,
     Section,
@@ -62,12 +63,22 @@ def agreement_appendix(data: ChapterData) -> Section | None:
             Table(
                 title=f"Enighed mellem koderne {report.coders[0]} og {report.coders[1]} pr. kode",
                 columns=text_da.AGREEMENT_COLUMNS,
-                rows=text_da.agreement_rows(report, data.codebook),
+                rows=_traced_agreement_rows(data, report),
                 note=" ".join([text_da.agreement_summary(report), *text_da.agreement_notes(report, data.codebook)]),
                 source="Dobbeltkodning af udvalgte dokumenter; egne beregninger.",
             )
         )
     return Section("bilag-enighed", "Bilag: Enighed mellem kodere", blocks, appendix=True)
+
+
+def _traced_agreement_rows(data: ChapterData, report) -> list[list[str]]:
+    """The agreement table's rows, each figure carrying the units (segments and codings) it is computed over."""
+    rows = text_da.agreement_rows(report, data.codebook)
+    for row, measured in zip(rows, [*report.per_code, report.overall]):
+        n, share, basis = data.agreement_tallies(report, None if measured is report.overall else measured.code)
+        statistics = [Cell(text, basis) if text != "–" else text for text in row[3:]]
+        row[1:] = [Cell(row[1], n), Cell(row[2], share)] + statistics
+    return rows
 
 
 def survey_appendix(data: ChapterData) -> Section | None:
@@ -78,8 +89,11 @@ def survey_appendix(data: ChapterData) -> Section | None:
         rows = []
         for result in data.survey_results[survey.name]:
             item = next(i for i in survey.item_map.items if i.key == result.item)
-            rows.append([item.question, survey.time_label(result.time_point), numfmt.integer(result.n_valid),
-                         numfmt.integer(result.n_excluded), text_da.survey_share(result)])
+            rows.append([item.question, survey.time_label(result.time_point),
+                         Cell(numfmt.integer(result.n_valid), data.survey_count_tally(survey, result)),
+                         Cell(numfmt.integer(result.n_excluded),
+                              data.survey_count_tally(survey, result, excluded=True)),
+                         Cell(text_da.survey_share(result), data.survey_share_tally(survey, result))])
         changes = survey_changes(survey, data.survey_results[survey.name])
         blocks.append(
             Table(

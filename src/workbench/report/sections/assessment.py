@@ -8,13 +8,14 @@ from workbench.material.codebook import EvaluationQuestion
 from workbench.report import text_da
 from workbench.report.data import ChapterData
 from workbench.report.model import (
+    Cell,
     Heading,
     Paragraph,
     Section,
     Table,
     missing_memo,
 )
-from workbench.report.sections.blocks import codings_source, markdown_blocks, source_text
+from workbench.report.sections.blocks import codings_source, markdown_blocks, source_text, supporting_challenging
 from workbench.report.sections.judgements import one_line, round_label
 
 
@@ -43,9 +44,7 @@ def question_evidence(data: ChapterData, question: EvaluationQuestion) -> list:
     rows = []
     for key in question.principles:
         code = data.codebook.code(key)
-        ev = data.shown_evidence(key)
-        rows.append([f"{code.key} {code.name}", numfmt.integer(sum(r.segments["understøttende"] for r in ev)),
-                     numfmt.integer(sum(r.segments["udfordrende"] for r in ev)), one_line(data, key)])
+        rows.append([f"{code.key} {code.name}"] + supporting_challenging(data, key) + [one_line(data, key)])
     judged = data.assessments.round
     blocks: list = [Table(
         title=f"Datagrundlag for spørgsmålet »{question.text}«",
@@ -63,9 +62,12 @@ def question_evidence(data: ChapterData, question: EvaluationQuestion) -> list:
             if not set(item.principles) & set(question.principles):
                 continue
             by_point = {r.time_point: r for r in results if r.item == item.key}
-            shares = [f"{p.label}: {text_da.survey_share(by_point[p.key])} (n = {by_point[p.key].n_valid})"
-                      for p in points if p.key in by_point]
-            items.append([item.question, survey.item_map.population, "; ".join(shares) or "–"])
+            measured = [(p.label, by_point[p.key]) for p in points if p.key in by_point]
+            shares = [f"{label}: {text_da.survey_share(r)} (n = {r.n_valid})" for label, r in measured]
+            tallies = [t for label, r in measured for t in (data.survey_share_tally(survey, r, label),
+                                                             data.survey_count_tally(survey, r, label=label))]
+            items.append([item.question, survey.item_map.population, Cell("; ".join(shares), *tallies) if shares
+                          else "–"])
             sources.append(source_text(survey.source))
     if items:
         blocks.append(Table(

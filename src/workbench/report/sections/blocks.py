@@ -12,12 +12,14 @@ from workbench.report import figures, text_da
 from workbench.report.data import ChapterData
 from workbench.report.model import (
     BulletList,
+    Cell,
     Figure,
     Heading,
     Paragraph,
     Quote,
     Table,
 )
+from workbench.report.word import typeset
 from workbench.surveys.summary import changes as survey_changes
 
 
@@ -75,6 +77,14 @@ def memo_intro(text: str) -> str:
 def valence_sum(row: evidence.EvidenceRow) -> int:
     return sum(row.segments.values())
 
+
+def supporting_challenging(data: ChapterData, code: str) -> list[Cell]:
+    """The supporting and the challenging segments of a code outside the small groups, with their codings."""
+    shown = data.shown_evidence(code)
+    groups = [r.group for r in shown]
+    return [Cell(numfmt.integer(sum(r.segments[v] for r in shown)),
+                 data.coding_tally(code, groups, f"{v} segmenter", v)) for v in ("understøttende", "udfordrende")]
+
 SUPPRESSED = "–"
 
 
@@ -88,11 +98,15 @@ def suppression_note(data: ChapterData) -> str:
     )
 
 
-def document_share(data: ChapterData, row: evidence.EvidenceRow) -> str:
-    """"2 af 5" documents, or "–" for a group too small to show."""
+def document_share(data: ChapterData, row: evidence.EvidenceRow, code: str | None = None) -> str:
+    """"2 af 5" documents, or "–" for a group too small to show; with `code`, a Cell carrying the documents."""
     if row.group in data.small_groups:
-        return SUPPRESSED
-    return f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}"
+        return SUPPRESSED if code is None else Cell(SUPPRESSED, data.suppressed_tally("dokumenter med koden"))
+    text = f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}"
+    if code is None:
+        return text
+    return Cell(text, data.coding_tally(code, [row.group], "dokumenter med koden", by="document"),
+                data.group_documents_tally(row.group))
 
 
 def small_group_mark(data: ChapterData, row: evidence.EvidenceRow) -> str:
@@ -107,7 +121,8 @@ def quote_blocks(data: ChapterData, code: Code, limit: int) -> list:
         segment = document.segment(quote.segment_id)
         line = document.line_of(segment.start) if segment else document.body_line
         data.sources.append(TextSource(data.project.relative(document.path), quote.text, line))
-    return [Quote(q.text, q.attribution) for q in chosen]
+    return [Quote(q.text, q.attribution, field_note=data.corpus.get(q.doc_id).meta.type == "observation")
+            for q in chosen]
 
 
 def source_text(source: str) -> str:
@@ -120,7 +135,7 @@ def lower_first(name: str) -> str:
     return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
-def _survey_item_row(survey, item, results) -> list[str] | None:
+def _survey_item_row(data: ChapterData, survey, item, results) -> list[str] | None:
     points = survey.item_map.time_points
     by_point = {r.time_point: r for r in results if r.item == item.key}
     first = by_point.get(points[0].key) if len(points) > 1 else None
@@ -129,17 +144,19 @@ def _survey_item_row(survey, item, results) -> list[str] | None:
         return None
     change = "–"
     if first is not None and last is not None and first.percent is not None and last.percent is not None:
-        change = numfmt.points(round(last.percent) - round(first.percent))
-    n_parts = [f"{numfmt.integer(r.n_valid)}" for r in (first, last) if r is not None]
+        change = Cell(numfmt.points(round(last.percent) - round(first.percent)),
+                      data.survey_share_tally(survey, first, "start"), data.survey_share_tally(survey, last, "slut"))
+    shown = [(r, label) for r, label in ((first, "start"), (last, "slut")) if r is not None]
+    n_parts = [f"{numfmt.integer(r.n_valid)}" for r, _ in shown]
     reversed_mark = " †" if item.direction == "lower_is_better" else ""
     question = f"{item.question} (andel {item.share_description})" + reversed_mark
     return [
         question,
         survey.item_map.population,
-        text_da.survey_share(first) if first is not None else "–",
-        text_da.survey_share(last) if last is not None else "–",
+        Cell(text_da.survey_share(first), data.survey_share_tally(survey, first)) if first is not None else "–",
+        Cell(text_da.survey_share(last), data.survey_share_tally(survey, last)) if last is not None else "–",
         change,
-        " / ".join(n_parts),
+        Cell(" / ".join(n_parts), *[data.survey_count_tally(survey, r, label=label) for r, label in shown]),
     ]
 
 
@@ -151,7 +168,7 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
             item = next(i for i in survey.item_map.items if i.key == change.item)
             if code.key not in getattr(item, kind) or change.change_points is None:
                 continue
-            label = item.question if len(item.question) <= 60 else item.question[:57].rstrip() + " …"
+            label = item.question  # wrapped, never cut, by the chart
             label += f"\n(andel {item.share_description})"
             labels.append(label + (" †" if item.direction == "lower_is_better" else ""))
             starts.append(change.start.percent)
@@ -163,7 +180,8 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
         return None
     start_label, end_label = populations[0].split(" → ")
     png = figures.survey_start_end(
-        labels, starts, ends, start_label, end_label, f"{code.key} {code.name}: andele ved start og slut"
+        [typeset(label) for label in labels], starts, ends, start_label, end_label,
+        f"{code.key} {code.name}: andele ved start og slut"
     )
     described = "; ".join(
         f"{label.rstrip(' †').replace(chr(10), ' ')}: {numfmt.percent(a)} ved start og {numfmt.percent(b)} ved slut"
@@ -186,7 +204,7 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> li
         for item in survey.item_map.items:
             if code.key not in getattr(item, kind):
                 continue
-            row = _survey_item_row(survey, item, data.survey_results[survey.name])
+            row = _survey_item_row(data, survey, item, data.survey_results[survey.name])
             if row is None:
                 continue
             rows.append(row)

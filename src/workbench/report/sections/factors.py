@@ -38,7 +38,7 @@ def group_intro(data: ChapterData, group: CodeGroup) -> Section:
         cells = []
         for respondent in respondents:
             row = by_group.get(respondent.name)
-            cells.append(document_share(data, row) if row else "–")
+            cells.append(document_share(data, row, code.key) if row else "–")
         rows.append([f"{code.key} {code.name}"] + cells)
     kind = "faktoren" if group.kind == "factor" else "koden"
     # the factors' count in words follows the codebook (a group name would keep "Ni" after a factor is removed)

@@ -11,7 +11,9 @@ from workbench.material.corpus import TYPE_LABELS
 from workbench.report import text_da
 from workbench.report.data import ChapterData
 from workbench.report.model import (
+    COUNT,
     BulletList,
+    Cell,
     Heading,
     Paragraph,
     Section,
@@ -33,11 +35,13 @@ def data_sources_table(data: ChapterData) -> Table:
 
     def row(label: str, docs: list) -> list[str]:
         counts = Counter(d.meta.type for d in docs)
-        return [label] + [numfmt.integer(counts[t]) for t in types] + [
-            numfmt.integer(len(docs)), numfmt.integer(sum(d.word_count for d in docs))
-        ]
+        return [label] + [
+            Cell(numfmt.integer(counts[t]), data.documents_tally([d for d in docs if d.meta.type == t]))
+            for t in types
+        ] + [Cell(numfmt.integer(len(docs)), data.documents_tally(docs)),
+             Cell(numfmt.integer(sum(d.word_count for d in docs)), data.documents_tally(docs, "ord", words=True))]
 
-    suppressed = [SUPPRESSED] * (len(types) + 2)
+    suppressed = [Cell(SUPPRESSED, data.suppressed_tally("dokumenter"))] * (len(types) + 2)
     shown: list = []
     for group in codebook.respondent_groups:
         docs = [d for d in included if d.meta.group == group.key]
@@ -78,16 +82,23 @@ def _quantitative_sources(data: ChapterData) -> Table | None:
         table = data.selfeval_table
         adherence = table[table["item"] == ADHERENCE]
         for period, part in adherence.groupby("period", sort=True):
+            largest = part.loc[part["n"].idxmax()]  # the principle most respondents answered
             rows.append(["Selvevaluering i supportteamet", Period.parse(period).label,
-                         numfmt.integer(part["n"].max())])
+                         Cell(numfmt.integer(part["n"].max()),
+                              data.selfeval_tally(largest["principle"], period, ADHERENCE, "besvarelser", COUNT))])
     for survey in data.surveys:
         for point in survey.item_map.time_points:
             sheets = survey.answer_sheets(point.key) if survey.item_map.format == "respondent" else None
             if sheets is None:
-                n = max((r.n_valid for r in data.survey_results[survey.name] if r.time_point == point.key), default=0)
-                rows.append([survey.title, point.label, f"{numfmt.integer(n)} (største n pr. spørgsmål)"])
+                results = [r for r in data.survey_results[survey.name] if r.time_point == point.key]
+                largest = max(results, key=lambda r: r.n_valid, default=None)
+                n = largest.n_valid if largest else 0
+                rows.append([survey.title, point.label, Cell(f"{numfmt.integer(n)} (største n pr. spørgsmål)",
+                                                             *([data.survey_count_tally(survey, largest)]
+                                                               if largest else []))])
             else:
-                rows.append([survey.title, point.label, numfmt.integer(sheets)])
+                rows.append([survey.title, point.label,
+                             Cell(numfmt.integer(sheets), data.survey_sheets_tally(survey, point.key))])
     if not rows:
         return None
     counted = [text for text, present in (("indsendte selvevalueringer pr. halvår", data.selfeval_table is not None),

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+from workbench.coding import evidence
 from workbench.lang import numbers as numfmt
 from workbench.material import memos
-from workbench.material.codebook import Code
+from workbench.material.codebook import VALENCES, Code
 from workbench.report import figures, text_da
 from workbench.report.data import ChapterData
 from workbench.report.model import (
     BulletList,
+    Cell,
     Figure,
     Heading,
     Paragraph,
@@ -27,6 +29,7 @@ from workbench.report.sections.blocks import (
     memo_intro,
     quote_blocks,
     small_group_mark,
+    supporting_challenging,
     suppression_note,
     survey_blocks,
     valence_sum,
@@ -43,15 +46,13 @@ def principles_intro(data: ChapterData) -> Section:
     principles = data.codebook.principles
     rows = []
     for code in principles:
-        ev = data.shown_evidence(code.key)
         latest = "–"
         selfeval_rows = data.selfeval_rows(code.key)
         if selfeval_rows is not None:
             adherence = selfeval_rows[selfeval_rows["item"] == ADHERENCE]
             last = adherence.sort_values("period", key=lambda s: s.map(Period.parse)).iloc[-1]
-            latest = numfmt.decimal(last["mean"], 1)
-        rows.append([f"{code.key} {code.name}", numfmt.integer(sum(r.segments["understøttende"] for r in ev)),
-                     numfmt.integer(sum(r.segments["udfordrende"] for r in ev))]
+            latest = Cell(numfmt.decimal(last["mean"], 1), data.selfeval_tally(code.key, last["period"], ADHERENCE))
+        rows.append([f"{code.key} {code.name}"] + supporting_challenging(data, code.key)
                     + ([latest] if data.selfeval_table is not None else []) + [one_line(data, code.key)])
     has_selfeval = data.selfeval_table is not None
     judged = data.assessments.round
@@ -114,38 +115,27 @@ def principle_section(data: ChapterData, code: Code) -> Section:
     blocks += sources_side_by_side(data, code)
     blocks += judgement_blocks(data, code.key)
     number = code.key[1:] if code.key[1:].isdigit() else code.key
-    return Section(code.key, f"Princip {number} – {code.name}", blocks)
+    return Section(code.key, f"Princip {number} – {code.name}", blocks, level=2)
 
 
 def evidence_block(data: ChapterData, code: Code) -> Table:
     rows = []
     totals: Counter[str] = Counter()
+    shown = []
     for row in data.evidence(code.key):
         if row.group in data.small_groups:
-            rows.append([row.group] + [SUPPRESSED] * 6)
+            rows.append([row.group] + [Cell(SUPPRESSED, data.suppressed_tally(column.lower())) for column in
+                                       ("Dokumenter", "Personer", "Understøttende", "Udfordrende", "Neutral", "I alt")])
             continue
-        persons = "–" if row.persons is None else numfmt.integer(row.persons)
-        rows.append(
-            [
-                row.group + small_group_mark(data, row),
-                f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}",
-                persons,
-                numfmt.integer(row.segments["understøttende"]),
-                numfmt.integer(row.segments["udfordrende"]),
-                numfmt.integer(row.segments["neutral"]),
-                numfmt.integer(valence_sum(row)),
-            ]
-        )
+        shown.append(row.group)
+        rows.append([row.group + small_group_mark(data, row)] + _evidence_cells(data, code, [row.group], row))
         totals.update(row.segments)
         totals["documents"] += row.documents
         totals["documents_total"] += row.documents_total
         totals["persons"] += row.persons or 0
-    rows.append(
-        ["I alt", f"{numfmt.integer(totals['documents'])} af {numfmt.integer(totals['documents_total'])}",
-         numfmt.integer(totals["persons"]), numfmt.integer(totals["understøttende"]),
-         numfmt.integer(totals["udfordrende"]), numfmt.integer(totals["neutral"]),
-         numfmt.integer(totals["understøttende"] + totals["udfordrende"] + totals["neutral"])]
-    )
+    rows.append(["I alt"] + _evidence_cells(data, code, shown, evidence.EvidenceRow(
+        "I alt", totals["documents"], totals["documents_total"], totals["persons"],
+        {v: totals[v] for v in VALENCES})))
     flagged = any(small_group_mark(data, r) for r in data.evidence(code.key))
     note = (
         "Dokumenter: dokumenter i gruppen med mindst ét segment kodet med princippet. Personer: interviewede "
@@ -164,6 +154,21 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
     )
 
 
+def _evidence_cells(data: ChapterData, code: Code, groups: list[str], row: evidence.EvidenceRow) -> list[Cell]:
+    """One evidence row's printed counts, each with the codings (or documents) it counts."""
+    in_groups = [d for d in data.shown_documents if d.meta.group in data._group_keys(groups)]
+    return [
+        Cell(f"{numfmt.integer(row.documents)} af {numfmt.integer(row.documents_total)}",
+             data.coding_tally(code.key, groups, "dokumenter med koden", by="document"),
+             data.documents_tally(in_groups, "dokumenter i gruppen")),
+        "–" if row.persons is None else Cell(
+            numfmt.integer(row.persons), data.coding_tally(code.key, groups, "interviewede personer", by="person")),
+        *[Cell(numfmt.integer(row.segments[v]), data.coding_tally(code.key, groups, f"{v} segmenter", v))
+          for v in VALENCES],
+        Cell(numfmt.integer(valence_sum(row)), data.coding_tally(code.key, groups, "segmenter")),
+    ]
+
+
 def selfeval_blocks(data: ChapterData, code: Code) -> list:
     rows = data.selfeval_rows(code.key)
     if rows is None:
@@ -177,11 +182,12 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         cells = []
         for period in periods:
             if period in part.index and part.loc[period]["suppressed"]:
-                cells.append("–")
+                cells.append(Cell("–", data.selfeval_tally(code.key, period, item)))
             elif period in part.index:
                 record = part.loc[period]
                 mark = " !" if record["disagreement"] else ""
-                cells.append(f"{numfmt.decimal(record['mean'], 1)} ({int(record['min'])}–{int(record['max'])}){mark}")
+                text = f"{numfmt.decimal(record['mean'], 1)} ({int(record['min'])}–{int(record['max'])}){mark}"
+                cells.append(Cell(text, data.selfeval_tally(code.key, period, item)))
             else:
                 cells.append("–")
         table_rows.append([part["item_label"].iloc[0]] + cells)

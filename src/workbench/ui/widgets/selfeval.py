@@ -3,8 +3,10 @@
 `SelfEvalApp` has two parts: the form (who, half year, one Accordion section per principle with its
 score and free-text items, "Gem kladde" and "Indsend") and "Teamets opsummering" (the summary table with
 disagreements highlighted, and the trend chart, both suppressed below the project's minimum number of
-respondents). Who answers comes from the hub login when there is one; without a hub the respondent types
-their initials, and opening their answers again needs the personal code they got at their first save.
+respondents). The summary is a closed section computed when it is opened: it needs pandas, matplotlib and
+the report's text and charts, which would more than double the form's first load (`bench/browser.py`).
+Who answers comes from the hub login when there is one; without a hub the respondent types their initials,
+and opening their answers again needs the personal code they got at their first save.
 Nobody sees a list of colleagues. All validation, storage and history happen in `workbench.selfeval`.
 """
 
@@ -18,14 +20,11 @@ import ipywidgets as w
 from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.project.identity import Identity, hub_identity
-from workbench.report.figures import selfeval_trend_png
-from workbench.report.text_da import disagreement_note, selfeval_summary, selfeval_suppression_note
 from workbench.selfeval.access import check_code, create_code, has_code
 from workbench.selfeval.answers import SelfEvaluation, check_respondent, current_answer, new_evaluation, period_dirs
 from workbench.selfeval.form import ADHERENCE, FormItem, load_form
 from workbench.selfeval.period import Period
 from workbench.selfeval.store import personal_data, save_draft, submit
-from workbench.selfeval.summary import DisagreementLimits, summary_table
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 DISAGREEMENT_COLOUR = "#fde2e1"
@@ -137,6 +136,10 @@ class SelfEvalApp:
         self.summary_html = w.HTML()
         self.trend_image = w.Image(format="png", layout=w.Layout(max_width="900px", width="100%"))
         self.trend_image.add_class("wb-trend")
+        self.summary = w.Accordion(  # closed: computed when opened, so the form's first load stays light
+            children=[w.VBox([self.summary_item, self.summary_html, self.trend_image])],
+            titles=("Teamets opsummering",), selected_index=None,
+        )
         who = w.HTML(
             f'<div style="{_HELP}">Du er logget ind som <b>{html.escape(self.identity.login)}</b>; dine svar gemmes '
             f"under pseudonymet <b>{html.escape(self.identity.respondent or '')}</b>, og kun du kan se dem.</div>"
@@ -152,10 +155,7 @@ class SelfEvalApp:
             self.sections,
             buttons,
             self.status.widget,
-            w.HTML("<h2>Teamets opsummering</h2>"),
-            self.summary_item,
-            self.summary_html,
-            self.trend_image,
+            self.summary,
         ])
         self.widget.add_class("wb-form")
 
@@ -165,7 +165,9 @@ class SelfEvalApp:
         self.save_button.on_click(lambda _: self.save())
         self.submit_button.on_click(lambda _: self.submit())
         self.summary_item.observe(lambda _: self.refresh_summary(), "value")
-        self.refresh_summary()
+        self.summary.observe(lambda _: self.refresh_summary(), "selected_index")
+        if self.identity is not None:  # logged in: their own answer for the half year is there at once
+            self._on_choice()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
@@ -278,6 +280,14 @@ class SelfEvalApp:
     # -- the team's summary
 
     def refresh_summary(self) -> None:
+        """Compute and draw the summary of the chosen item, if the section is open (else when it is opened)."""
+        if self.summary.selected_index is None:
+            return
+        # imported here, not at the top: the first paint of the form must not wait for pandas and matplotlib
+        from workbench.report.figures import selfeval_trend_png
+        from workbench.report.text_da import disagreement_note, selfeval_summary, selfeval_suppression_note
+        from workbench.selfeval.summary import DisagreementLimits, summary_table
+
         try:
             table = summary_table(self.project)
             image = selfeval_trend_png(self.project, self.summary_item.value) if not table.empty else b""
