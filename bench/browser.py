@@ -8,8 +8,9 @@ generated transcripts (10,000 words with 500 codings, and 60,000 words). Measure
   and "Gemt" shows (median; target at most 1.3 × the baseline);
 - opening the 10,000-word transcript with its 500 codings, from choosing it until every coding is
   drawn with its margin stripe (target under 1 s);
-- notebook opened → app usable: from running the opened notebook until the coder can type a name
-  (target under 2 s; the kernel's own start is reported apart);
+- coding notebook opened → app usable: from opening the notebook's page until its kernel is idle, plus
+  from running the notebook until the coder can type a name; both printed, the target (under 2 s) is on
+  the sum, since the coder waits for both;
 - the tab's JavaScript heap with the 60,000-word document open (CDP Performance.getMetrics,
   JSHeapUsedSize; target under 300 MB).
 - the self-evaluation form's first load in Voilà at 390 × 844, from opening the page until "Indsend"
@@ -347,8 +348,10 @@ def main() -> int:
         ("Select and code until drawn and 'Gemt' (median)", f"{code:.0f} ms = {code / base:.2f} × baseline",
          "≤ 1.3 × baseline", code <= 1.3 * base),
         ("Open 10,000 words with 500 codings, fully drawn", f"{opening:.0f} ms", "< 1000 ms", opening < 1000),
-        ("Notebook run → app usable", f"{usable:.0f} ms (kernel start before it: {kernel_ready:.1f} s)",
-         "< 2000 ms", usable < 2000),
+        # the coder waits for the kernel and the run both: the target is on their sum
+        ("Coding notebook opened → usable (kernel start included)",
+         f"{kernel_ready * 1000 + usable:.0f} ms (kernel {kernel_ready * 1000:.0f} + run → usable {usable:.0f})",
+         "< 2000 ms", kernel_ready * 1000 + usable < 2000),
         ("Tab JS heap with 60,000 words open", f"{heap_mb:.0f} MB", "< 300 MB", heap_mb < 300),
         ("Self-evaluation form, first load (median of 3)", f"{form_ms:.0f} ms = {form_ms / bare_ms:.2f} × "
          f"a bare Voilà page ({bare_ms:.0f} ms)", "≤ 1.5 × bare Voilà", form_ms <= 1.5 * bare_ms),

@@ -17,7 +17,7 @@ KERNEL_IDLE = ("() => { const kernel = window.jupyterapp?.shell.currentWidget?.s
                " return kernel && kernel.status === 'idle'; }")
 
 
-def _build_and_download(page, tmp_path: Path, project: Path, shot: str | None = None) -> Path:
+def _build_and_download(page, tmp_path: Path, project: Path, shot: str | None = None) -> Path:  # noqa: F811  (page: the fixture from test_browser)
     """In an opened report app: keep only P3 and the factors, build, follow the steps, download the chapter."""
     app = page.locator(".wb-report").first
     app.get_by_role("button", name="Fravælg alle").click()
@@ -54,7 +54,7 @@ def _headings(path: Path) -> list[str]:
     return [p.text for p in docx.Document(str(path)).paragraphs if p.style.name.startswith("Heading")]
 
 
-def test_report_notebook_in_jupyterlab_builds_shows_progress_and_downloads(page, chapter_project, tmp_path):
+def test_report_notebook_in_jupyterlab_builds_shows_progress_and_downloads(page, chapter_project, tmp_path):  # noqa: F811  (page: the fixture from test_browser)
     root = tmp_path / "lab"
     root.mkdir()
     shutil.copy(REPO / "notebooks" / "03_rapport.ipynb", root)
@@ -76,7 +76,7 @@ def test_report_notebook_in_jupyterlab_builds_shows_progress_and_downloads(page,
     assert (chapter_project / "exports" / "evalueringskapitel-spor.xlsx").is_file()
 
 
-def test_report_notebook_in_voila_downloads_the_chapter(page, chapter_project, tmp_path):
+def test_report_notebook_in_voila_downloads_the_chapter(page, chapter_project, tmp_path):  # noqa: F811  (page: the fixture from test_browser)
     port = _free_port()
     command = [str(BIN / "voila"), "notebooks/03_rapport.ipynb", "--no-browser", f"--port={port}",
                "--Voila.ip=127.0.0.1", "--template=workbench"]

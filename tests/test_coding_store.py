@@ -236,8 +236,8 @@ def test_one_documents_codings_and_no_code_marks_read_from_the_index_match_a_sca
     store.add("AB", next(d for d in documents if d.id == marked.doc_id), "P3", segment=segment)  # coded after all
     for reader in (store, CodingStore(project.codings_dir, project.codebook)):
         for document in documents:
-            scanned = [c for c in reader.codings("AB") if c.doc_id == document.id]
-            assert reader.document_codings("AB", document.id) == scanned
+            scanned = sorted((c for c in reader.codings("AB") if c.doc_id == document.id), key=lambda c: c.id)
+            assert sorted(reader.document_codings("AB", document.id), key=lambda c: c.id) == scanned
             assert {k for k in reader.no_code_keys("AB") if k[0] == document.id} == {
                 (document.id, s) for s in reader.no_code_segments("AB", document.id)}
         assert (marked.doc_id, marked.segment_id) not in reader.no_code_keys("AB")
@@ -260,5 +260,6 @@ def test_the_coding_views_read_back_follows_another_writer_appending_to_the_same
         assert mine[-1] in store.document_codings("AB", document.id)
     assert child.wait(timeout=120) == 0
     fresh = CodingStore(project.codings_dir, project.codebook)
-    assert store.document_codings("AB", document.id) == fresh.document_codings("AB", document.id)
+    assert sorted(store.document_codings("AB", document.id), key=lambda c: c.id) == sorted(
+        fresh.document_codings("AB", document.id), key=lambda c: c.id)
     assert len(fresh.document_codings("AB", document.id)) == 190

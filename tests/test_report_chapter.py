@@ -45,9 +45,12 @@ def caption(document, needle):
 
 def test_one_section_per_principle_with_statement_and_memo_headings(chapter):
     headings = [p.text for p in chapter.paragraphs if p.style.name == "Heading 1"]
-    for title in ["Princip 1 – Familien", "Princip 2 – Sammenhæng", "Princip 3 – Kontakt", "Princip 4 – Helheden",
-                  "Princip 5 – Viden", "Ni virksomme faktorer", "Samlet vurdering", "Bilag: Kodebog"]:
+    for title in ["Fem guidende principper", "Ni virksomme faktorer", "Samlet vurdering", "Bilag: Kodebog"]:
         assert title in headings
+    subheadings = [p.text for p in chapter.paragraphs if p.style.name == "Heading 2"]
+    for title in ["Princip 1 – Familien", "Princip 2 – Sammenhæng", "Princip 3 – Kontakt", "Princip 4 – Helheden",
+                  "Princip 5 – Viden"]:
+        assert title in subheadings  # one level below "Fem guidende principper", as the factors are
     body = texts(chapter)
     p1 = body.index("Princip 1 – Familien")
     assert body[p1 + 1].startswith("Vi tager afsæt i familiens ønsker om forandring")
@@ -150,7 +153,7 @@ def test_a_starred_quote_from_a_withdrawn_interview_never_appears(chapter_projec
 def test_one_principle_section_alone_from_the_cli(chapter_project, capsys):
     assert main(["--project", str(chapter_project), "report", "--section", "P3"]) == 0
     out = chapter_project / "exports" / "evalueringskapitel-P3.docx"
-    headings = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 1"]
+    headings = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Heading 2"]
     assert headings == ["Princip 3 – Kontakt"]
 
 

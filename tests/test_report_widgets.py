@@ -92,6 +92,7 @@ def test_an_uploaded_template_is_checked_saved_in_the_project_and_used(chapter_p
     app.build_button.click()
     document = docx.Document(str(chapter_project / "exports" / "evalueringskapitel.docx"))
     assert document.styles["Normal"].font.name == "Garamond"
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 2"] == ["Princip 3 – Kontakt"]
     # the command line finds the same file
     result = subprocess.run([sys.executable, "-m", "workbench.ui.cli", "--project", str(chapter_project), "report",
                              "--template", str(saved), "--out", str(tmp_path / "cli.docx")], capture_output=True)

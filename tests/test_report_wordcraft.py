@@ -14,7 +14,8 @@ from workbench.report.word import typeset
 def test_typography_no_break_space_before_percent_minus_and_one_quotation_style():
     assert typeset("67 % (n < 10)") == "67\u00a0% (n < 10)"
     assert typeset("Ændring -0,01 og -3 procentpoint") == "Ændring −0,01 og −3 procentpoint"
-    assert typeset("INT-FAM-01, 2024-2026") == "INT-FAM-01, 2024-2026"  # ids and ranges untouched by the minus
+    assert typeset("INT-FAM-01, 2024-2026, skala 1-5") == "INT-FAM-01, 2024–2026, skala 1–5"  # ranges: en dash
+    assert typeset("den 2025-03-14 kl. 10") == "den 2025-03-14 kl. 10"  # a date keeps its hyphens
     assert typeset("(andel «Ja»)") == "(andel »Ja«)"
     # two quotes in one cell stay as they are: the text between them is not a quote
     assert typeset("Citat (mor): »Vi fik ro …«; Kodning (far): »Det gik«") == (

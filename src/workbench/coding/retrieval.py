@@ -13,6 +13,7 @@ Nothing here formats for people: the view and the report do.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -82,11 +83,10 @@ def retrieve(
 ) -> pd.DataFrame:
     """Every current coding matching the filters (code keys, respondent group keys, document types,
     valences, coders; each a value or a collection), one row per coding, indexed by coding id."""
-    codings = _filtered(store, corpus, code=code, group=group, doc_type=doc_type, valence=valence, coder=coder)
+    codings = _in_text_order(
+        _filtered(store, corpus, code=code, group=group, doc_type=doc_type, valence=valence, coder=coder), codebook)
     documents = {d.id: d for d in corpus.documents}
     groups = {g.key: g.name for g in codebook.respondent_groups}
-    order = {c.key: i for i, c in enumerate(codebook.codes)}
-    codings.sort(key=lambda c: (c.doc_id, c.start, c.end, order.get(c.code, len(order)), c.coder))
     rows = []
     for coding in codings:
         document = documents[coding.doc_id]
@@ -99,6 +99,12 @@ def retrieve(
         ])
     frame = pd.DataFrame(rows, columns=COLUMNS, index=pd.Index([c.id for c in codings], name="id"))
     return frame.astype({"citat": bool})
+
+
+def _in_text_order(codings: list[Coding], codebook: Codebook) -> list[Coding]:
+    """Codings by document and place, then in codebook order, then by coder: how retrieval lists them."""
+    order = {c.key: i for i, c in enumerate(codebook.codes)}
+    return sorted(codings, key=lambda c: (c.doc_id, c.start, c.end, order.get(c.code, len(order)), c.coder))
 
 
 def _label(codebook: Codebook, key: str) -> str:
@@ -180,11 +186,20 @@ def cooccurrence(
 
 def progress(store: CodingStore, document: Document, coder: str) -> tuple[int, int]:
     """(segments of the document the coder has coded, all its segments); stale codings do not count."""
+    segments = document.segments
+    starts = [s.start for s in segments]  # segments are in text order and disjoint: bisect, not a scan per coding
     coded: set[str] = set()
     for coding in store.document_codings(coder, document.id):
         if text_hash(document.body[coding.start : coding.end]) == coding.text_hash:
-            coded.update(s.id for s in coded_segments(coding, document))
-    return len(coded), len(document.segments)
+            own = document.segment(coding.segment_id) if coding.segment_id else None
+            if own is not None and own.start <= coding.start and coding.end <= own.end:
+                coded.add(own.id)
+                continue
+            first = max(bisect.bisect_right(starts, coding.start) - 1, 0)
+            for segment in segments[first : bisect.bisect_left(starts, coding.end)]:
+                if segment.start < coding.end and coding.start < segment.end:
+                    coded.add(segment.id)
+    return len(coded), len(segments)
 
 
 @dataclass(frozen=True)
@@ -289,14 +304,12 @@ def retrieve_hits(
     """The current codings matching the filters, one hit per coding: of one coder (the consensus
     unless another is named), or of every coder with `all_coders`. In document and text order."""
     chosen = _coders(store, coder, all_coders)
-    codings = [
+    codings = _in_text_order([
         c for c in _filtered(store, corpus, code=code, group=group, doc_type=doc_type, valence=valence, coder=chosen)
         if doc_id is None or c.doc_id == doc_id
-    ]
+    ], codebook)
     documents = {d.id: d for d in corpus.documents}
     names = {g.key: g.name for g in codebook.respondent_groups}
-    order = {c.key: i for i, c in enumerate(codebook.codes)}
-    codings.sort(key=lambda c: (c.doc_id, c.start, c.end, order.get(c.code, len(order)), c.coder))
     hits = []
     for coding in codings:
         document = documents[coding.doc_id]

@@ -167,7 +167,7 @@ class _CoderLog:
         self.offset = 0
         self.state: dict[str, Coding] = {}
         self.by_span: dict[tuple[str, str, int, int], str] = {}  # Coding.span_key → coding id
-        # doc_id → its coding ids, in the order of `state`, so one document's codings need no scan of all
+        # doc_id → its codings' ids: the coding view asks per document, and a log holds a season's codings
         self.by_doc: dict[str, dict[str, None]] = {}
         self.no_code: dict[tuple[str, str], NoCodeMark] = {}  # (doc_id, segment_id) → mark
         self.complete: dict[str, str] = {}  # doc_id → when it was marked fully coded
@@ -266,9 +266,6 @@ class _CoderLog:
         self.events.append(event)  # only after the event applied cleanly
 
     def _put(self, coding: Coding) -> None:
-        old = self.state.get(coding.id)
-        if old is not None and old.doc_id != coding.doc_id:
-            self.by_doc[old.doc_id].pop(coding.id, None)
         self.state[coding.id] = coding
         self.by_span[coding.span_key] = coding.id
         self.by_doc.setdefault(coding.doc_id, {})[coding.id] = None
@@ -276,12 +273,12 @@ class _CoderLog:
     def _unindex(self, coding: Coding) -> None:
         if self.by_span.get(coding.span_key) == coding.id:
             del self.by_span[coding.span_key]
+        self.by_doc.get(coding.doc_id, {}).pop(coding.id, None)
 
     def _drop(self, coding_id: str) -> None:
         coding = self.state.pop(coding_id, None)
         if coding is not None:
             self._unindex(coding)
-            self.by_doc[coding.doc_id].pop(coding_id, None)
 
     def in_document(self, doc_id: str) -> list[Coding]:
         return [self.state[i] for i in self.by_doc.get(doc_id, ())]
@@ -296,6 +293,7 @@ class CodingStore:
         self.folder = Path(folder)
         self.codebook = codebook
         self._logs: dict[str, _CoderLog] = {}
+        self._current: dict[str | None, tuple[tuple, list[Coding]]] = {}  # coder → (what it was read from, codings)
 
     def path_for(self, coder: str) -> Path:
         return self.folder / f"{check_coder(coder)}.jsonl"
@@ -577,7 +575,8 @@ class CodingStore:
         return [c for name in coders for c in self._log(name).state.values()]
 
     def document_codings(self, coder: str, doc_id: str) -> list[Coding]:
-        """The coder's codings of one document, in the order `codings` gives them (read from an index, not a scan)."""
+        """The coder's current codings of one document, without a walk over all the coder's codings
+        (in the order they were added or last changed)."""
         return self._log(coder).in_document(doc_id)
 
     def history(self, coder: str | None = None) -> list[CodingEvent]:
@@ -614,12 +613,24 @@ class CodingStore:
         return found
 
     def current(self, corpus: Corpus, coder: str | None = None) -> list[Coding]:
-        """Codings that can be analysed: on included documents, with their text unchanged."""
-        documents = {d.id: d for d in corpus.documents}
-        return [
-            c for c in self.codings(coder)
-            if _staleness(c, documents.get(c.doc_id)) is None and documents[c.doc_id].included
-        ]
+        """Codings that can be analysed: on included documents, with their text unchanged.
+
+        Remembered until a log grows or a document's text or consent changes: a chapter asks once per
+        code and table, and each answer checks every coding's text."""
+        coders = [coder] if coder else self.coders()
+        version = (
+            tuple((name, id(log), log.offset) for name in coders for log in [self._log(name)]),
+            tuple((d.id, d.included, hash(d.body)) for d in corpus.documents),
+        )
+        cached = self._current.get(coder)
+        if cached is None or cached[0] != version:
+            documents = {d.id: d for d in corpus.documents}
+            found = [
+                c for name in coders for c in self._logs[name].state.values()
+                if _staleness(c, documents.get(c.doc_id)) is None and documents[c.doc_id].included
+            ]
+            cached = self._current[coder] = (version, found)
+        return list(cached[1])
 
 
 def _segment_containing(document: Document, start: int, end: int) -> str | None:

@@ -190,6 +190,7 @@ class _Index:
                 if words:
                     self.by_first.setdefault(words[0], []).append(len(self.entries))
                     self.entries.append(_Entry(words, key, indicator))
+        self.indicators = [entry.indicator for entry in self.entries]  # by entry number
         self._ids, self._begins = _beginnings(_candidate_tokens(set(self.by_first)))
         self._starting: dict[frozenset[str], list[int]] = {}
         # per chunk the filter let through, its `_first_words`: grows with the project's vocabulary
@@ -273,34 +274,56 @@ def _fixed_expressions() -> dict[str, tuple[tuple[tuple[str, ...], int], ...]]:
     return {word: tuple(found) for word, found in by_word.items()}
 
 
+@lru_cache(maxsize=1)
+def _neighbours() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """Per lower-case word of a fixed expression, the words that stand right before it (where it is
+    not the first word) and right after it (where it is), in some expression."""
+    return {
+        word: (frozenset(expression[place - 1] for expression, place in options if place),
+               frozenset(expression[1] for expression, place in options if not place))
+        for word, options in _fixed_expressions().items()
+    }
+
+
 _WORD = re.compile(r"\w+")
 _REACH = 80  # characters around a hit that hold any fixed expression it can stand in
 
 
 def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"  # as \w sees it, but for a few combining marks
+    return char.isalnum() or char == "_"  # exactly what \w matches, character by character
+
+
+def _word_before(body: str, start: int) -> str:
+    """The whole word before body[start] with only non-word characters between ("" at the text's start)."""
+    gap = start
+    while gap > 0 and not _is_word_char(body[gap - 1]):
+        gap -= 1
+    word_start = gap
+    while word_start > 0 and _is_word_char(body[word_start - 1]):
+        word_start -= 1
+    return body[word_start:gap]
 
 
 def in_fixed_expression(body: str, start: int, end: int) -> bool:
     """Whether body[start:end] (an indicator's words) stands inside a fixed expression: the words
     around it, as whole words, are the expression's."""
     first = _WORD.match(body, start)
-    options = _fixed_expressions().get(first.group().lower()) if first else None
-    if not options:
+    first_lower = first.group().lower() if first else ""
+    neighbours = _neighbours().get(first_lower)
+    if neighbours is None:
         return False
+    assert first is not None  # neighbours were found for it
     # most hits fail on the next word to the left or right; only those that pass are looked at whole
-    gap = start
-    while gap > 0 and not _is_word_char(body[gap - 1]):
-        gap -= 1
-    word_start = gap
-    assert first is not None  # options were found for it
-    while word_start > 0 and _is_word_char(body[word_start - 1]):
-        word_start -= 1
-    after = _WORD.search(body, first.end(), first.end() + 40)
-    previous = body[word_start:gap].lower() or None
-    following = after.group().lower() if after else None
+    before, after = neighbours
+    previous = (_word_before(body, start).lower() or None) if before else None
+    following = None
+    if after:
+        found = _WORD.search(body, first.end(), first.end() + 40)
+        following = found.group().lower() if found else None
+    if previous not in before and following not in after:
+        return False
     likely = [
-        (expression, place) for expression, place in options
+        (expression, place) for expression, place in _fixed_expressions()[first_lower]
         if (expression[place - 1] == previous if place else expression[1] == following)
     ]
     if not likely:
@@ -323,7 +346,7 @@ def suggest(document: Document, codebook: Codebook) -> list[Suggestion]:
     segment_starts, segment_ends = [s.start for s in segments], [s.end for s in segments]
     index = _indicator_index(codebook)
     entries, count = index.entries, len(index.entries)
-    in_expressions = index.in_expressions
+    in_expressions, indicators = index.in_expressions, index.indicators
     body = document.body
     found: dict[int, list[IndicatorHit]] = {}  # segment number × count + entry number → its hits, in text order
     new_hit = tuple.__new__  # a NamedTuple built without its Python-level __new__: many hits per document
@@ -333,19 +356,23 @@ def suggest(document: Document, codebook: Codebook) -> list[Suggestion]:
         if segment >= 0 and end <= segment_ends[segment] and not (
             number in in_expressions and in_fixed_expression(body, start, end)
         ):
-            hit = new_hit(IndicatorHit, (entries[number].indicator, start, end, body[start:end]))
+            hit = new_hit(IndicatorHit, (indicators[number], start, end, body[start:end]))
             found.setdefault(segment * count + number, []).append(hit)
     matched: dict[tuple[int, str], list[int]] = {}  # (segment number, code) → keys, by segment, code, indicator
     for key in sorted(found):
         matched.setdefault((key // count, entries[key % count].code), []).append(key)
     doc_id = document.id
-    return [
-        Suggestion(
-            doc_id, segments[segment].id, code, tuple(entries[key % count].indicator for key in keys),
-            tuple(chain.from_iterable(map(found.__getitem__, keys))),
-        )
-        for (segment, code), keys in matched.items()
-    ]
+    suggestions = []
+    words: tuple[str, ...]
+    for (segment, code), keys in matched.items():
+        if len(keys) == 1:  # one indicator: most suggestions
+            key = keys[0]
+            words, hits = (indicators[key % count],), tuple(found[key])
+        else:
+            words = tuple([indicators[key % count] for key in keys])
+            hits = tuple(chain.from_iterable(map(found.__getitem__, keys)))
+        suggestions.append(Suggestion(doc_id, segments[segment].id, code, words, hits))
+    return suggestions
 
 
 def _store(project) -> CodingStore:
@@ -373,9 +400,11 @@ def open_suggestions(
     codebook: Codebook,
     codings: Iterable[Coding],
     rejected: Iterable[Rejection | tuple[str, str, str]] = (),
+    suggested: list[Suggestion] | None = None,
 ) -> list[Suggestion]:
     """Suggestions the coder has neither followed nor rejected: pass that coder's codings and
-    rejections (`rejected(project, coder)`)."""
+    rejections (`rejected(project, coder)`), and `suggest(document, codebook)` when it is at hand
+    (it depends on the text and codebook only, so a UI computes it once per document)."""
     done = {(c.doc_id, c.segment_id, c.code) for c in codings}
     done.update(r.key if isinstance(r, Rejection) else (r[0], r[1], r[2]) for r in rejected)
-    return [s for s in suggest(document, codebook) if s.key not in done]
+    return [s for s in (suggest(document, codebook) if suggested is None else suggested) if s.key not in done]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from workbench.coding.store import Coding
 from workbench.exchange.xlsx import DECIMAL_2, INTEGER, Column, Sheet, workbook_bytes
 from workbench.privacy import sources
 from workbench.privacy.gate import Export, exporter
@@ -115,7 +116,8 @@ def companion_sheets(chapter: Chapter, sections: list[str] | None = None) -> lis
 def _carried(project: Project, chapter: Chapter, sections: list[str] | None) -> list[TextSource]:
     """The codebook, survey and form texts that label the tables, and the names and memos the sources show."""
     texts = sources.codebook_texts(project) + sources.survey_texts(project) + sources.selfeval_form_texts(project)
-    coders, respondents, codings = set(), set(), {}
+    coders, respondents = set(), set()
+    codings: dict[str, Coding] = {}
     for _, _, table in numbered_tables(chapter, sections):
         for _, _, cell in table.traced_cells():
             for tally in cell.tallies:

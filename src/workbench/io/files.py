@@ -10,6 +10,7 @@ import errno
 import os
 import tempfile
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -44,36 +45,61 @@ def atomic_write_files(files: Mapping[Path, bytes], *, private: bool = False) ->
     """Write several whole files, each atomically; none is replaced until all are safely on disk.
 
     A failure while writing (a full disk, say) leaves every file as it was. One directory sync per
-    folder instead of one per file makes a batch of hundreds of transcripts cheap.
+    folder instead of one per file, and the files' own syncs run side by side (the disk commits
+    them together; one after another, a batch of 2,000 transcripts waited seconds for them).
     """
+    items = [(Path(path), data) for path, data in files.items()]
     pending: list[tuple[str, Path]] = []  # (temporary file, final path)
+    unwritten: list[int] = []  # descriptors of temporary files not yet handed to a writer
     renamed = 0
     current = None
     try:
-        for path, data in files.items():
-            current = path = Path(path)
+        for path, _ in items:
+            current = path
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             pending.append((tmp_name, path))
-            if not private:
-                os.fchmod(fd, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from colleagues
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            unwritten.append(fd)
+        mode = None if private else 0o666 & ~_umask()  # mkstemp's 0600 would hide the file from colleagues
+        jobs = [(fd, data) for fd, (_, data) in zip(unwritten, items)]
+        unwritten = []  # each writer closes its own descriptor
+        if len(jobs) < 2:
+            for fd, data in jobs:
+                _write_synced(fd, data, mode)
+        else:
+            with ThreadPoolExecutor(min(_SYNC_THREADS, len(jobs))) as pool:
+                futures = [pool.submit(_write_synced, fd, data, mode) for fd, data in jobs]
+            for future, (_, path) in zip(futures, pending):  # all have finished: the first failure is raised
+                current = path
+                future.result()
         for tmp_name, current in pending:
             os.replace(tmp_name, current)
             renamed += 1
-        for directory in {Path(path).parent for path in files}:
+        for directory in {path.parent for path, _ in items}:
             _fsync_dir(directory)
     except OSError as exc:
         raise _explain_os_error(exc, current) from exc
     finally:
+        for fd in unwritten:
+            os.close(fd)
         for tmp_name, _ in pending[renamed:]:
             try:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+_SYNC_THREADS = 8  # fsync waits for the disk, not the processor: the GIL is released meanwhile
+
+
+def _write_synced(fd: int, data: bytes, mode: int | None) -> None:
+    """A temporary file's content, on disk before it returns; the descriptor is closed."""
+    with os.fdopen(fd, "wb") as handle:
+        if mode is not None:
+            os.fchmod(fd, mode)
+        handle.write(data)
+        handle.flush()
+        os.fsync(fd)
 
 
 def _umask() -> int:

@@ -16,6 +16,7 @@ import pandas as pd
 from workbench.coding import evidence
 from workbench.coding.agreement import AgreementReport, agreement
 from workbench.coding.retrieval import segment_codings
+from workbench.coding.store import Coding
 from workbench.io.text import read_text as read_user_text
 from workbench.judgements.chapter import AssessmentChapter, PrincipleAssessment, chapter_assessments
 from workbench.privacy.guard import TextSource
@@ -250,7 +251,7 @@ class ChapterData:
             ))
         if len(found) < self.settings.min_respondents:
             return Tally(what, method, None, suppressed=FEW_ANSWERS, label=label)
-        numbers = [s.number for s in found]
+        numbers = [s.number for s in found if s.number is not None]
         value = sum(numbers) / len(numbers) if method == MEAN else float(len(found))
         return Tally(what, method, value, tuple(found), label=label)
 
@@ -268,7 +269,7 @@ class ChapterData:
             found.append(Source(
                 "spørgeskema", f"{path}:{sheet.line}", f"{path}:{sheet.line}", place=f"linje {sheet.line}",
                 subject=item.question, value=answer or "(blank)",
-                counts=is_valid and normalise(answer) in positive,
+                counts=is_valid and answer is not None and normalise(answer) in positive,
                 number=1.0 if is_valid else 0.0,
             ))
         return found
@@ -317,7 +318,7 @@ class ChapterData:
         A unit is a segment (for "I alt" a code × segment decision); it counts when both coders gave the code
         or both did not."""
         a, b = report.coders
-        current = [c for c in self.project.coding_store().current(self.corpus) if c.coder in (a, b)]
+        current = [c for c in self.current_codings if c.coder in (a, b)]
         by_unit = segment_codings(current, self.corpus)
         codes = [code] if code is not None else [c.code for c in report.per_code]
         found = []
@@ -328,7 +329,8 @@ class ChapterData:
                 has_b = any(c.coder == b for c in codings)
                 unit = f"{doc_id} {segment_id}" if code is not None else f"{key} {doc_id} {segment_id}"
                 given = f"{a}: {'ja' if has_a else 'nej'}, {b}: {'ja' if has_b else 'nej'}"
-                for coding in codings or [None]:
+                options: list[Coding | None] = [*codings] or [None]
+                for coding in options:
                     found.append(Source(
                         "kodning", unit, coding.id if coding else "–", doc_id,
                         f"{segment_id}" + (f", tegn {coding.start}–{coding.end}" if coding else ""),

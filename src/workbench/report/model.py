@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from workbench.coding.store import Coding
+
 
 @dataclass
 class Heading:
@@ -67,7 +69,7 @@ class Source:
     value: str = ""  # the score or answer as given
     counts: bool = True  # for a share: the unit is in the numerator
     number: float | None = None  # for a mean or sum: the unit's number
-    coding: object = None  # the Coding, for the export gate's look at its memo (not shown)
+    coding: Coding | None = None  # the Coding, for the export gate's look at its memo (not shown)
 
 
 @dataclass(frozen=True)

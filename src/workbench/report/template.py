@@ -33,12 +33,15 @@ _TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.temp
 
 def _package_bytes(path: Path) -> bytes:
     """The template's bytes, checked as a zip; a .dotx's content type turned into a document's."""
-    check_zip(path)
+    try:
+        check_zip(path)
+    except WorkbenchError as error:
+        raise WorkbenchError(f"Skabelonen kan ikke åbnes: {error.message}", path) from None
     with open_zip(path) as archive:
         names = set(archive.namelist())
         if "word/styles.xml" not in names or "[Content_Types].xml" not in names:
             raise WorkbenchError(
-                "Skabelonen er ikke et gyldigt Word-dokument: den mangler sine typografier (word/styles.xml). "
+                "Skabelonen kan ikke åbnes som Word-dokument: den mangler sine typografier (word/styles.xml). "
                 "Åbn den i Word eller LibreOffice, og gem den igen som .docx.",
                 path,
             )
@@ -173,18 +176,19 @@ def _add(document, name: str, kind=WD_STYLE_TYPE.PARAGRAPH, base: str | None = "
     return style
 
 
-def ensure_styles(document) -> dict[str, str]:
-    """Every style the chapter uses, the template's own where it has one; returns name → the style's name."""
-    names: dict[str, str] = {}
+def ensure_styles(document) -> dict:
+    """Every style the chapter uses, the template's own where it has one; returns name → the style object
+    (python-docx's lookup by name misses LibreOffice's "Heading 1", so the chapter never looks a style up)."""
+    names: dict = {}
 
     def have(name: str):
         style = find_style(document, name)
         if style is not None:
-            names[name] = style.name
+            names[name] = style
         return style
 
     if have("Normal") is None:
-        names["Normal"] = _add(document, "Normal", base=None).name
+        names["Normal"] = _add(document, "Normal", base=None)
     for level in (1, 2, 3, 4):
         name = f"Heading {level}"
         if have(name) is None:
@@ -195,21 +199,21 @@ def ensure_styles(document) -> dict[str, str]:
             style.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
             style.paragraph_format.space_before = Pt(12 if level < 3 else 8)
             style.paragraph_format.keep_with_next = True
-            names[name] = style.name
+            names[name] = style
     if have("Title") is None:
         style = _add(document, "Title")
         style.font.size = Pt(26)
-        names["Title"] = style.name
+        names["Title"] = style
     if have("Caption") is None:
         style = _add(document, "Caption")
         style.font.bold = True
         style.font.size = Pt(9)
-        names["Caption"] = style.name
+        names["Caption"] = style
     if have("Quote") is None:
         style = _add(document, "Quote")
         style.font.italic = True
         style.paragraph_format.left_indent = Cm(1)
-        names["Quote"] = style.name
+        names["Quote"] = style
     if have(FIELD_NOTE) is None:
         style = _add(document, FIELD_NOTE)
         style.font.size = Pt(10)
@@ -217,26 +221,26 @@ def ensure_styles(document) -> dict[str, str]:
         p_pr = style.element.get_or_add_pPr()
         p_pr.append(parse_xml(f'<w:pBdr {nsdecls("w")}><w:left w:val="single" w:sz="12" w:space="8" '
                               'w:color="9AA5B1"/></w:pBdr>'))
-        names[FIELD_NOTE] = style.name
+        names[FIELD_NOTE] = style
     bullet = have("List Bullet")
     if bullet is None or bullet.element.pPr is None or bullet.element.pPr.numPr is None:
         if bullet is None:
             bullet = _add(document, "List Bullet")
-            names["List Bullet"] = bullet.name
+            names["List Bullet"] = bullet
         num_pr = bullet.element.get_or_add_pPr().get_or_add_numPr()
         num_pr.get_or_add_numId().val = _bullet_numbering(document)
     if have("Table Grid") is None:
         style = _add(document, "Table Grid", WD_STYLE_TYPE.TABLE, base=None)
         _table_borders(style)
-        names["Table Grid"] = style.name
+        names["Table Grid"] = style
     for level in (1, 2, 3):
         if have(f"TOC {level}") is None:
-            names[f"TOC {level}"] = _add(document, f"TOC {level}").name
+            names[f"TOC {level}"] = _add(document, f"TOC {level}")
     if have("TOC Heading") is None:
         style = _add(document, "TOC Heading")
         style.font.bold = True
         style.font.size = Pt(14)
-        names["TOC Heading"] = style.name
+        names["TOC Heading"] = style
     return names
 
 

@@ -132,7 +132,7 @@ def _field(paragraph, instruction: str, result: str = "") -> None:
 
 
 def _set_danish(document) -> None:
-    r_pr = document.styles[find_style(document, "Normal").name].element.get_or_add_rPr()
+    r_pr = find_style(document, "Normal").element.get_or_add_rPr()
     lang = r_pr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -149,7 +149,7 @@ def _setting(document, name: str) -> None:
 
 
 class _Renderer:
-    def __init__(self, document, styles: dict[str, str], excerpt: bool = False):
+    def __init__(self, document, styles: dict, excerpt: bool = False):
         self.doc = document
         self.styles = styles
         self.excerpt = excerpt  # an excerpt's SEQ fields restart at the full chapter's numbers
@@ -174,7 +174,9 @@ class _Renderer:
         if block.field_note:  # what was seen at a meeting, not words spoken to the evaluator: no quotation marks
             paragraph = self.doc.add_paragraph(style=self.styles[FIELD_NOTE])
             paragraph.add_run(typeset(block.text))
-            paragraph.add_run(f" (observation, {block.attribution})").italic = True
+            said = block.attribution if block.attribution.lower().startswith("observation") else \
+                f"observation, {block.attribution}"
+            paragraph.add_run(f" ({said})").italic = True
             return
         paragraph = self.doc.add_paragraph(style=self.styles["Quote"])
         paragraph.paragraph_format.left_indent = Cm(1)
@@ -210,7 +212,7 @@ class _Renderer:
         available = section.page_width - section.left_margin - section.right_margin
         widths, headers = column_widths(block.columns, block.rows, available)
         table = self.doc.add_table(rows=1, cols=len(block.columns))
-        table.style = self.doc.styles[self.styles["Table Grid"]]
+        table.style = self.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         header = table.rows[0]
         tr_pr = header._tr.get_or_add_trPr()
@@ -292,7 +294,7 @@ def _footer_page_numbers(document) -> None:
         _field(paragraph, "PAGE", "1")
 
 
-def _contents(document, sections: list[Section], styles: dict[str, str]) -> None:
+def _contents(document, sections: list[Section], styles: dict) -> None:
     """The contents list: a TOC field whose result already lists the headings, so it reads before any update."""
     title = document.add_paragraph("Indhold", style=styles["TOC Heading"])
     title.paragraph_format.keep_with_next = True
@@ -335,7 +337,7 @@ def chosen_sections(chapter: Chapter, sections: list[str] | None) -> list[Sectio
     return chosen
 
 
-def _title_page(document, chapter: Chapter, styles: dict[str, str], excerpt: list[Section] | None) -> None:
+def _title_page(document, chapter: Chapter, styles: dict, excerpt: list[Section] | None) -> None:
     if excerpt:
         lead = document.add_paragraph().add_run(f"Uddrag af {typeset(chapter.title)}")
         lead.bold = True

@@ -58,7 +58,7 @@ def data_sources_table(data: ChapterData) -> Table:
             for unit in units:
                 part = [d for d in docs if d.meta.unit == unit]
                 small = 0 < evidence.persons_in(corpus, group.key, unit) < minimum
-                rows.append([f"   heraf {unit}"] + suppressed if small else row(f"   heraf {unit}", part))
+                rows.append([f"   heraf {unit}", *suppressed] if small else row(f"   heraf {unit}", part))
     rows.append(row("I alt", shown))
     withdrawn = len(corpus.withdrawn)
     note = f"N = {numfmt.count_noun(len(shown), 'dokument', 'dokumenter')}." + suppression_note(data)

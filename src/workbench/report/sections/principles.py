@@ -124,18 +124,18 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
     shown = []
     for row in data.evidence(code.key):
         if row.group in data.small_groups:
-            rows.append([row.group] + [Cell(SUPPRESSED, data.suppressed_tally(column.lower())) for column in
-                                       ("Dokumenter", "Personer", "Understøttende", "Udfordrende", "Neutral", "I alt")])
+            columns = ("Dokumenter", "Personer", "Understøttende", "Udfordrende", "Neutral", "I alt")
+            rows.append([row.group, *[Cell(SUPPRESSED, data.suppressed_tally(c.lower())) for c in columns]])
             continue
         shown.append(row.group)
-        rows.append([row.group + small_group_mark(data, row)] + _evidence_cells(data, code, [row.group], row))
+        rows.append([row.group + small_group_mark(data, row), *_evidence_cells(data, code, [row.group], row)])
         totals.update(row.segments)
         totals["documents"] += row.documents
         totals["documents_total"] += row.documents_total
         totals["persons"] += row.persons or 0
-    rows.append(["I alt"] + _evidence_cells(data, code, shown, evidence.EvidenceRow(
+    rows.append(["I alt", *_evidence_cells(data, code, shown, evidence.EvidenceRow(
         "I alt", totals["documents"], totals["documents_total"], totals["persons"],
-        {v: totals[v] for v in VALENCES})))
+        {v: totals[v] for v in VALENCES}))])
     flagged = any(small_group_mark(data, r) for r in data.evidence(code.key))
     note = (
         "Dokumenter: dokumenter i gruppen med mindst ét segment kodet med princippet. Personer: interviewede "
@@ -154,7 +154,7 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
     )
 
 
-def _evidence_cells(data: ChapterData, code: Code, groups: list[str], row: evidence.EvidenceRow) -> list[Cell]:
+def _evidence_cells(data: ChapterData, code: Code, groups: list[str], row: evidence.EvidenceRow) -> list[str]:
     """One evidence row's printed counts, each with the codings (or documents) it counts."""
     in_groups = [d for d in data.shown_documents if d.meta.group in data._group_keys(groups)]
     return [
@@ -179,7 +179,7 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
     table_rows = []
     for item in items:
         part = rows[rows["item"] == item].set_index("period")
-        cells = []
+        cells: list[str] = []
         for period in periods:
             if period in part.index and part.loc[period]["suppressed"]:
                 cells.append(Cell("–", data.selfeval_tally(code.key, period, item)))

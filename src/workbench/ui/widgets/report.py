@@ -33,7 +33,7 @@ def section_choices(project: Project) -> list[tuple[str, str, list[str]]]:
     The same keys `workbench report --section` knows; tests/test_report_widgets.py checks them against the
     built chapter."""
     codebook = project.codebook
-    choices = [("resume", "Resumé", []), ("indledning", "Indledning", []),
+    choices: list[tuple[str, str, list[str]]] = [("resume", "Resumé", []), ("indledning", "Indledning", []),
                ("metode", "Evalueringens tilgang og data", []), ("principper", "Principperne – overblik", [])]
     for code in codebook.principles:
         number = code.key[1:] if code.key[1:].isdigit() else code.key

@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from workbench.coding.retrieval import progress
 from workbench.coding.store import Coding, check_coder, staleness
-from workbench.coding.suggestions import Suggestion, open_suggestions, reject, rejected, unreject
+from workbench.coding.suggestions import Suggestion, open_suggestions, reject, rejected, suggest, unreject
 from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import VALENCES, Codebook
@@ -92,6 +92,7 @@ class CodingView:
         self._filling = False  # the form is being set from a coding, not by the coder
         self._suggestions: dict[str, InlineSuggestion] = {}
         self.stale_ids: set[str] = set()
+        self._suggest_cache: tuple[tuple, list[Suggestion]] | None = None
         self.on_codebook = None  # the app's hook: the other views follow a changed codebook
         self.widget = self._build()
         self._take_hub_identity()
@@ -263,9 +264,8 @@ class CodingView:
 
     # -- what goes to the transcript
 
-    def _entry(self, coding: Coding, mine: bool) -> list:
+    def _entry(self, coding: Coding, mine: bool, problem: str | None) -> list:
         label = self.codebook.code(coding.code).label if self.codebook.has_code(coding.code) else coding.code
-        problem = staleness(coding, self.corpus)
         tip = f"{label} · {coding.coder} · {coding.valence}" + (" · ★ citat" if coding.quote else "")
         if not mine:
             tip += " (læses kun)"
@@ -280,11 +280,11 @@ class CodingView:
                 int(problem is not None), tip]
 
     def _send_codings(self) -> None:
-        mine = self.mine()
-        self.transcript.codings = [self._entry(c, True) for c in mine] + [
-            self._entry(c, False) for c in self.others()
+        mine = [(c, staleness(c, self.corpus)) for c in self.mine()]  # once per coding: it hashes the text
+        self.transcript.codings = [self._entry(c, True, problem) for c, problem in mine] + [
+            self._entry(c, False, staleness(c, self.corpus)) for c in self.others()
         ]
-        self.stale_ids = {c.id for c in mine if staleness(c, self.corpus) is not None}
+        self.stale_ids = {c.id for c, problem in mine if problem is not None}
         self.reanchor.refresh()
 
     def _send_suggestions(self) -> None:
@@ -293,7 +293,7 @@ class CodingView:
         document = self._document
         if document is not None and self._coder is not None and self.show_suggestions.value:
             turned_down = rejected(self.project, self._coder)
-            for s in open_suggestions(document, self.codebook, self.mine(), turned_down):
+            for s in open_suggestions(document, self.codebook, self.mine(), turned_down, self._suggested()):
                 label = self.codebook.code(s.code).label
                 for number, hit in enumerate(s.hits):
                     key = f"{s.segment_id}:{s.code}:{number}"
@@ -303,6 +303,14 @@ class CodingView:
             [i.id, i.start, i.end, i.suggestion.code, self.colours.get(i.suggestion.code, "#888888"), i.reason]
             for i in self._suggestions.values()
         ]
+
+    def _suggested(self) -> list[Suggestion]:
+        """`suggest` for the open document, computed once per document and codebook."""
+        document = self._require_document()
+        key = (document.id, document.body, id(self.codebook))
+        if self._suggest_cache is None or self._suggest_cache[0] != key:
+            self._suggest_cache = (key, suggest(document, self.codebook))
+        return self._suggest_cache[1]
 
     def _show_progress(self) -> None:
         self._show_log_warning()

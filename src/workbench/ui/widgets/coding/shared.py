@@ -41,7 +41,7 @@ def code_button(code: Code, colour: str, shortcut: str | None = None) -> w.Butto
     button = w.Button(
         description=label,
         tooltip=f"{code.label}: {tip}" + (f" (tast {shortcut})" if shortcut else ""),
-        layout=w.Layout(width="auto", max_width="100%", margin="1px", height="26px"),
+        layout=w.Layout(width="auto", max_width="100%", margin="1px", height="auto", min_height="24px"),
     )
     button.style.button_color = colour
     button.style.text_color = text_colour(colour)

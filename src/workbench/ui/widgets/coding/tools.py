@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     from workbench.ui.widgets.coding.panel import CodingView
 
 THIS_DOCUMENT, ALL_DOCUMENTS = "Dette dokument", "Alle dokumenter"
-FULL = w.Layout(width="98%")
+
+
+def _full() -> w.Layout:
+    """A layout of its own for each widget. One Layout shared by every app in the kernel broke the corpus
+    search list of the next app run in the same kernel after codes were renamed and merged (the front end
+    reported "widget model not found" for the list)."""
+    return w.Layout(width="98%")
 
 
 def _context(body: str, start: int, end: int, width: int = 30) -> str:
@@ -42,7 +48,7 @@ class TextSearch:
         self.query = w.Text(placeholder="Søg ord eller udtryk", continuous_update=False, layout=w.Layout(width="60%"))
         self.scope = w.Dropdown(options=[THIS_DOCUMENT, ALL_DOCUMENTS], layout=w.Layout(width="38%"))
         self.count = w.HTML()
-        self.results = w.Select(options=[], rows=5, layout=FULL)
+        self.results = w.Select(options=[], rows=5, layout=_full())
         self.found: list[Hit] = []
         self._filling = False
         self.query.observe(lambda _c: self.run(), "value")
@@ -104,13 +110,13 @@ class CodeManager:
         self.new_group = w.Dropdown(layout=w.Layout(width="60%"))
         self.new_colour = w.ColorPicker(value="#6a4c93", concise=True, layout=w.Layout(width="40px"))
         self.add_button = w.Button(description="Opret kode", icon="plus", layout=w.Layout(width="auto"))
-        self.code = w.Dropdown(description="Kode:", layout=FULL)
+        self.code = w.Dropdown(description="Kode:", layout=_full())
         self.code.style.description_width = "40px"
         self.rename_to = w.Text(placeholder="Nyt navn", layout=w.Layout(width="60%"))
         self.rename_button = w.Button(description="Omdøb", layout=w.Layout(width="auto"))
         self.colour = w.ColorPicker(concise=True, layout=w.Layout(width="40px"))
         self.recolour_button = w.Button(description="Skift farve", layout=w.Layout(width="auto"))
-        self.merge_into = w.Dropdown(description="Flet ind i:", layout=FULL)
+        self.merge_into = w.Dropdown(description="Flet ind i:", layout=_full())
         self.merge_into.style.description_width = "70px"
         self.merge_button = w.Button(description="Flet koderne", icon="compress", layout=w.Layout(width="auto"),
                                      tooltip="Kodningerne flyttes til den anden kode; koden forsvinder fra kodebogen")
@@ -204,7 +210,7 @@ class Reanchor:
         self.view = view
         self.status: StatusLine = view.status
         self.count = w.HTML()
-        self.stale = w.Select(options=[], rows=3, layout=FULL)
+        self.stale = w.Select(options=[], rows=3, layout=_full())
         self.accept_button = w.Button(description="Genplacér på forslaget", icon="crosshairs", disabled=True,
                                       layout=w.Layout(width="auto"))
         self.proposal = w.HTML()
