@@ -391,3 +391,44 @@ def test_a_fixture_project_recomputed_by_hand(project):
         p_e = (yes_a * yes_b + (n - yes_a) * (n - yes_b)) / n**2
         assert measure.percent == pytest.approx(100 * p_o)
         assert measure.kappa == pytest.approx((p_o - p_e) / (1 - p_e))
+
+
+# ---------------------------------------------------------------- the tallied measures equal the unit-by-unit sums
+
+def _alpha_unit_by_unit(units):
+    """Krippendorff's alpha summed unit by unit, as the definition reads (the measures now tally distinct units)."""
+    from collections import Counter, defaultdict
+
+    coincidences = defaultdict(float)
+    for unit in units:
+        values = Counter(v for v in unit if v is not None)
+        m = sum(values.values())
+        if m < 2:
+            continue
+        for c, count_c in values.items():
+            for k, count_k in values.items():
+                coincidences[(c, k)] += (count_c * (count_k - 1) if c == k else count_c * count_k) / (m - 1)
+    totals = defaultdict(float)
+    for (c, _), value in coincidences.items():
+        totals[c] += value
+    n = sum(totals.values())
+    observed = sum(v for (c, k), v in coincidences.items() if c != k)
+    expected = sum(totals[c] * totals[k] for c in totals for k in totals if c != k)
+    return None if n <= 1 or expected == 0 else 1 - (n - 1) * observed / expected
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_tallied_measures_are_exactly_the_unit_by_unit_figures(seed):
+    rng = random.Random(seed)
+    share = rng.choice([0.01, 0.1, 0.5])
+    pairs = [(rng.random() < share, rng.random() < share) for _ in range(rng.randint(1, 3000))]
+    n = len(pairs)
+    agreed = sum(a == b for a, b in pairs)
+    assert percent_agreement(pairs) == 100.0 * agreed / n
+    yes_a, yes_b = sum(a for a, _ in pairs), sum(b for _, b in pairs)
+    chance = yes_a * yes_b + (n - yes_a) * (n - yes_b)
+    assert cohen_kappa(pairs) == (None if chance == n * n else (agreed / n - chance / n**2) / (1 - chance / n**2))
+    assert krippendorff_alpha_nominal(pairs) == _alpha_unit_by_unit(pairs)
+    three = [(a, b, rng.choice([a, b, None])) for a, b in pairs]  # three coders, some missing: fractions
+    expected = _alpha_unit_by_unit(three)
+    assert krippendorff_alpha_nominal(three) == (None if expected is None else pytest.approx(expected, rel=1e-12))

@@ -210,3 +210,56 @@ def test_a_log_replaced_from_backup_is_read_again_from_the_start(mini_project):
     path.write_bytes(backup + b"not json\n")
     assert [c.code for c in store.codings("AB")] == ["P1"]
     assert store.unreadable_lines("AB") == [3]  # after the format header and the first coding
+
+
+def test_one_documents_codings_and_no_code_marks_read_from_the_index_match_a_scan_of_the_log(mini_project):
+    """`document_codings` and `no_code_keys` come from indexes kept while replaying; after adds, updates,
+    removes, a batch and a second store replaying the same log they equal a scan of every coding."""
+    from workbench.coding.store import NewCoding
+
+    project = Project(mini_project)
+    store = project.coding_store()
+    documents = project.corpus.included
+    for document in documents:
+        for i, segment in enumerate(document.segments):
+            if i % 3 == 0:
+                store.add("AB", document, "P2", segment=segment)
+            elif i % 3 == 1:
+                store.mark_no_code("AB", document, segment)
+    first = store.codings("AB")[0]
+    store.update("AB", first.id, valence="udfordrende")
+    store.remove("AB", store.codings("AB")[1].id)
+    document = documents[0]
+    store.add_batch("AB", [NewCoding(document, s.start, s.end, "P1") for s in document.segments[:2]])
+    marked = store.no_code_marks("AB")[0]
+    segment = next(d for d in documents if d.id == marked.doc_id).segment(marked.segment_id)
+    store.add("AB", next(d for d in documents if d.id == marked.doc_id), "P3", segment=segment)  # coded after all
+    for reader in (store, CodingStore(project.codings_dir, project.codebook)):
+        for document in documents:
+            scanned = sorted((c for c in reader.codings("AB") if c.doc_id == document.id), key=lambda c: c.id)
+            assert sorted(reader.document_codings("AB", document.id), key=lambda c: c.id) == scanned
+            assert {k for k in reader.no_code_keys("AB") if k[0] == document.id} == {
+                (document.id, s) for s in reader.no_code_segments("AB", document.id)}
+        assert (marked.doc_id, marked.segment_id) not in reader.no_code_keys("AB")
+    assert store.document_codings("AB", "NO-SUCH") == []
+
+
+def test_the_coding_views_read_back_follows_another_writer_appending_to_the_same_log(mini_project, tmp_path):
+    """The open store reads only the appended tail: while another process codes the same document, what this
+    store adds and reads back (`document_codings`, as the coding view's panel) equals a fresh replay of the log."""
+    go = tmp_path / "go"
+    child = writer(mini_project, "AB", "anden", "150", go)
+    project = Project(mini_project)
+    store = project.coding_store()
+    document = project.corpus.get("OBS-01")
+    store.codings("AB")  # opened before the other writer starts, as the coding view keeps its store open
+    go.touch()
+    mine = []
+    for i in range(40):
+        mine.append(store.add("AB", document, "P1", span=(300 + i, 301 + i)))
+        assert mine[-1] in store.document_codings("AB", document.id)
+    assert child.wait(timeout=120) == 0
+    fresh = CodingStore(project.codings_dir, project.codebook)
+    assert sorted(store.document_codings("AB", document.id), key=lambda c: c.id) == sorted(
+        fresh.document_codings("AB", document.id), key=lambda c: c.id)
+    assert len(fresh.document_codings("AB", document.id)) == 190

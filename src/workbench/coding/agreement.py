@@ -108,34 +108,21 @@ class AgreementReport:
         }
 
 
-def percent_agreement(pairs: Sequence[tuple[Hashable, Hashable]]) -> float:
-    return 100.0 * sum(a == b for a, b in pairs) / len(pairs)
+Pairs = Sequence[tuple[Hashable, Hashable]]
 
 
-def cohen_kappa(pairs: Sequence[tuple[Hashable, Hashable]]) -> float | None:
+def percent_agreement(pairs: Pairs) -> float:
+    return _percent(Counter(pairs))
+
+
+def cohen_kappa(pairs: Pairs) -> float | None:
     """(p_o − p_e) / (1 − p_e), p_e = Σ_c (share of A's values that are c) · (share of B's that are c)."""
-    n = len(pairs)
-    agreed = sum(a == b for a, b in pairs)
-    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
-    chance = sum(first[c] * second[c] for c in first)  # p_e · n², kept whole so p_e = 1 is exact
-    if chance == n * n:
-        return None
-    p_o, p_e = agreed / n, chance / (n * n)
-    return (p_o - p_e) / (1 - p_e)
+    return _kappa(Counter(pairs))
 
 
-def gwet_ac1(
-    pairs: Sequence[tuple[Hashable, Hashable]], categories: Sequence[Hashable] = (False, True)
-) -> float | None:
+def gwet_ac1(pairs: Pairs, categories: Sequence[Hashable] = (False, True)) -> float | None:
     """Gwet's AC1 for two coders: p_e = Σ_c π_c (1 − π_c) / (q − 1), π_c = mean share of values c."""
-    n = len(pairs)
-    counts = Counter(a for a, _ in pairs) + Counter(b for _, b in pairs)
-    q = len(categories)
-    chance = sum((counts[c] / (2 * n)) * (1 - counts[c] / (2 * n)) for c in categories) / (q - 1)
-    if chance == 1:
-        return None
-    p_o = sum(a == b for a, b in pairs) / n
-    return (p_o - chance) / (1 - chance)
+    return _ac1(Counter(pairs), categories)
 
 
 def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable | None]]) -> float | None:
@@ -144,8 +131,51 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable | None]]) -> fl
     Coincidences o_ck = Σ_u (pairs of values c, k within unit u) / (m_u − 1) over units with at
     least two values; n_c = Σ_k o_ck; n.. = Σ_c n_c; alpha = 1 − (n.. − 1) Σ_{c≠k} o_ck / Σ_{c≠k} n_c n_k.
     """
+    return _alpha(Counter(tuple(unit) for unit in units))
+
+
+# The measures are computed from a tally of the distinct units (how many units gave each pair of values),
+# not unit by unit: a code's decisions over a corpus are a few distinct pairs repeated 100,000s of times.
+# The counts are whole numbers, so each figure is exactly what the unit-by-unit sums give.
+
+def _percent(tally: Counter) -> float:
+    n = sum(tally.values())
+    return 100.0 * sum(count for (a, b), count in tally.items() if a == b) / n
+
+
+def _kappa(tally: Counter) -> float | None:
+    n = sum(tally.values())
+    agreed = sum(count for (a, b), count in tally.items() if a == b)
+    first: Counter = Counter()
+    second: Counter = Counter()
+    for (a, b), count in tally.items():
+        first[a] += count
+        second[b] += count
+    chance = sum(first[c] * second[c] for c in first)  # p_e · n², kept whole so p_e = 1 is exact
+    if chance == n * n:
+        return None
+    p_o, p_e = agreed / n, chance / (n * n)
+    return (p_o - p_e) / (1 - p_e)
+
+
+def _ac1(tally: Counter, categories: Sequence[Hashable]) -> float | None:
+    n = sum(tally.values())
+    counts: Counter = Counter()
+    for (a, b), count in tally.items():
+        counts[a] += count
+        counts[b] += count
+    q = len(categories)
+    chance = sum((counts[c] / (2 * n)) * (1 - counts[c] / (2 * n)) for c in categories) / (q - 1)
+    if chance == 1:
+        return None
+    p_o = sum(count for (a, b), count in tally.items() if a == b) / n
+    return (p_o - chance) / (1 - chance)
+
+
+def _alpha(tally: Counter) -> float | None:
+    """Krippendorff's alpha from a tally of distinct units (tuples of values, None = missing)."""
     coincidences: dict[tuple[Hashable, Hashable], float] = defaultdict(float)
-    for unit in units:
+    for unit, repeats in tally.items():
         values = Counter(v for v in unit if v is not None)
         m = sum(values.values())
         if m < 2:
@@ -153,7 +183,11 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence[Hashable | None]]) -> fl
         for c, count_c in values.items():
             for k, count_k in values.items():
                 pairs = count_c * (count_k - 1) if c == k else count_c * count_k
-                coincidences[(c, k)] += pairs / (m - 1)
+                if m == 2:  # whole numbers: one multiplication is exactly the repeated sum
+                    coincidences[(c, k)] += repeats * pairs
+                else:
+                    for _ in range(repeats):
+                        coincidences[(c, k)] += pairs / (m - 1)
     totals: dict[Hashable, float] = defaultdict(float)
     for (c, _), value in coincidences.items():
         totals[c] += value
@@ -184,16 +218,18 @@ def character_agreement(length: int, spans_a: Iterable[tuple[int, int]], spans_b
     return 100.0 * agreed / length, kappa
 
 
-def _measure(code: str, pairs: list[tuple[bool, bool]]) -> CodeAgreement:
-    kappa = cohen_kappa(pairs)
-    alpha = krippendorff_alpha_nominal(pairs)
-    percent = percent_agreement(pairs)
+def _measure(code: str, tally: Counter) -> CodeAgreement:
+    """The figures of one code (or the pooled ones) from the tally of its (first coder, second coder) decisions."""
+    n = sum(tally.values())
+    kappa = _kappa(tally)
+    alpha = _alpha(tally)
+    percent = _percent(tally)
     note = UNDEFINED if kappa is None or alpha is None else ""
-    prevalence = sum(a or b for a, b in pairs) / len(pairs)
+    prevalence = sum(count for (a, b), count in tally.items() if a or b) / n
     if (not note and percent >= PARADOX_PERCENT and kappa is not None and kappa < PARADOX_KAPPA
             and prevalence <= PARADOX_PREVALENCE):
         note = PARADOX
-    return CodeAgreement(code, len(pairs), percent, kappa, alpha, gwet_ac1(pairs), note)
+    return CodeAgreement(code, n, percent, kappa, alpha, _ac1(tally, (False, True)), note)
 
 
 @dataclass
@@ -234,7 +270,7 @@ def _coder(store: CodingStore, corpus: Corpus, coder: str) -> _Coder:
         raise WorkbenchError(f"Koderen '{coder}' har ingen kodninger i projektet (kodere: {known}).")
     codings = store.current(corpus, coder)
     included = {d.id for d in corpus.included}
-    no_code = {(d, s) for d in included for s in store.no_code_segments(coder, d)}
+    no_code = {key for key in store.no_code_keys(coder) if key[0] in included}
     complete = set(store.completed_documents(coder)) & included
     return _Coder(codings, segment_codings(codings, corpus), no_code, complete)
 
@@ -290,7 +326,7 @@ def agreement(store: CodingStore, corpus: Corpus, codebook: Codebook, coder_a: s
     used = set().union(*codes_a.values(), *codes_b.values())
     rank = {c.key: i for i, c in enumerate(codebook.codes)}
     codes = sorted(used, key=lambda key: (rank.get(key, len(rank)), key))
-    decisions = {code: [(code in codes_a[u], code in codes_b[u]) for u in units] for code in codes}
+    decisions = {code: Counter((code in codes_a[u], code in codes_b[u]) for u in units) for code in codes}
     documents = {d.id: d for d in corpus.documents}
     per_code = []
     for code in codes:
@@ -304,7 +340,7 @@ def agreement(store: CodingStore, corpus: Corpus, codebook: Codebook, coder_a: s
     return AgreementReport(
         coders=(coder_a, coder_b),
         per_code=per_code,
-        overall=_measure(OVERALL, [pair for code in codes for pair in decisions[code]]),
+        overall=_measure(OVERALL, sum(decisions.values(), Counter())),
         segments=len(units),
         disagreements=[
             Disagreement(u[0], u[1], documents[u[0]].segment(u[1]).text, codes_a[u], codes_b[u])  # type: ignore[union-attr]

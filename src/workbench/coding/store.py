@@ -280,6 +280,9 @@ class _CoderLog:
         if coding is not None:
             self._unindex(coding)
 
+    def in_document(self, doc_id: str) -> list[Coding]:
+        return [self.state[i] for i in self.by_doc.get(doc_id, ())]
+
     def same_span(self, key: tuple[str, str, int, int]) -> Coding | None:
         coding_id = self.by_span.get(key)
         return self.state.get(coding_id) if coding_id else None
@@ -498,9 +501,7 @@ class CodingStore:
     def mark_no_code(self, coder: str, document: Document, segment: Segment) -> NoCodeMark:
         """Record that no code applies to the segment. Refused while the coder has codings on it."""
         log = self._log(check_coder(coder))
-        coded = [
-            c for c in log.state.values() if c.doc_id == document.id and c.start < segment.end and segment.start < c.end
-        ]
+        coded = [c for c in log.in_document(document.id) if c.start < segment.end and segment.start < c.end]
         if coded:
             raise WorkbenchError(
                 f"Segmentet {segment.id} i {document.id} har allerede {len(coded)} kodning(er) af {coder}; "
@@ -526,10 +527,18 @@ class CodingStore:
 
     def no_code_segments(self, coder: str, doc_id: str) -> set[str]:
         """Ids of the segments the coder marked "ingen kode" in the document and has not coded since."""
-        coded = [c for c in self._log(coder).state.values() if c.doc_id == doc_id]
+        return {segment_id for _, segment_id in self._uncoded_marks(coder, doc_id)}
+
+    def no_code_keys(self, coder: str) -> set[tuple[str, str]]:
+        """(doc_id, segment_id) of every segment the coder marked "ingen kode" and has not coded since, in one pass."""
+        return self._uncoded_marks(coder, None)
+
+    def _uncoded_marks(self, coder: str, doc_id: str | None) -> set[tuple[str, str]]:
+        log = self._log(coder)
         return {
-            m.segment_id for m in self.no_code_marks(coder, doc_id)
-            if not any(c.start < m.end and m.start < c.end for c in coded)
+            (m.doc_id, m.segment_id) for m in log.no_code.values()
+            if (doc_id is None or m.doc_id == doc_id)
+            and not any(c.start < m.end and m.start < c.end for c in log.in_document(m.doc_id))
         }
 
     def mark_complete(self, coder: str, document: Document) -> None:
@@ -568,8 +577,7 @@ class CodingStore:
     def document_codings(self, coder: str, doc_id: str) -> list[Coding]:
         """The coder's current codings of one document, without a walk over all the coder's codings
         (in the order they were added or last changed)."""
-        log = self._log(coder)
-        return [log.state[coding_id] for coding_id in log.by_doc.get(doc_id, ())]
+        return self._log(coder).in_document(doc_id)
 
     def history(self, coder: str | None = None) -> list[CodingEvent]:
         coders = [coder] if coder else self.coders()

@@ -59,15 +59,20 @@ class ChapterData:
         return SmallNumbers.of(self.project)
 
     @cached_property
+    def current_codings(self):
+        """Every coder's current codings, checked against the transcripts once (a hash per coding)."""
+        return self.project.coding_store().current(self.corpus)
+
+    @cached_property
     def primary_coder(self) -> str | None:
         """project.yaml's primary_coder, else the coder with the most current codings."""
-        return self.settings.primary_coder or evidence.primary_coder(self.project.coding_store().current(self.corpus))
+        return self.settings.primary_coder or evidence.primary_coder(self.current_codings)
 
     @cached_property
     def agreements(self) -> list[AgreementReport]:
         """Every pair of coders (consensus excluded) who coded the same documents."""
         store = self.project.coding_store()
-        current = store.current(self.corpus)
+        current = self.current_codings
         docs: dict[str, set[str]] = {}
         for coding in current:
             if coding.coder != evidence.CONSENSUS:
@@ -101,9 +106,8 @@ class ChapterData:
 
     @cached_property
     def evidence_index(self) -> evidence.Evidence:
-        current = self.project.coding_store().current(self.corpus)
         return evidence.Evidence(
-            current, self.corpus, self.codebook, self.primary_coder, self.settings.min_group_size
+            self.current_codings, self.corpus, self.codebook, self.primary_coder, self.settings.min_group_size
         )
 
     @cached_property
@@ -314,7 +318,7 @@ class ChapterData:
         A unit is a segment (for "I alt" a code × segment decision); it counts when both coders gave the code
         or both did not."""
         a, b = report.coders
-        current = [c for c in self.project.coding_store().current(self.corpus) if c.coder in (a, b)]
+        current = [c for c in self.current_codings if c.coder in (a, b)]
         by_unit = segment_codings(current, self.corpus)
         codes = [code] if code is not None else [c.code for c in report.per_code]
         found = []

@@ -251,13 +251,13 @@ class CodingView:
     def mine(self) -> list[Coding]:
         if self._coder is None or self._document is None:
             return []
-        return [c for c in self.store.codings(self._coder) if c.doc_id == self._document.id]
+        return self.store.document_codings(self._coder, self._document.id)
 
     def others(self) -> list[Coding]:
         other = self.other_coder.value
         if not other or self._document is None or other == self._coder:
             return []
-        return [c for c in self.store.codings(other) if c.doc_id == self._document.id]
+        return self.store.document_codings(other, self._document.id)
 
     def _find(self, coding_id: str) -> Coding | None:
         return next((c for c in self.mine() + self.others() if c.id == coding_id), None)
