@@ -7,7 +7,7 @@ import docx
 from docx.oxml.ns import qn
 
 from workbench.project import Project
-from workbench.report import export_chapter
+from workbench.report import build_chapter, export_chapter
 from workbench.report.word import typeset
 
 
@@ -43,3 +43,32 @@ def test_every_table_row_is_kept_on_one_page(chapter_project, tmp_path):
     for table in document.tables:
         for row in table.rows[1:]:
             assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def _headings(document) -> list[tuple[int, str]]:
+    return [(int(p.style.name.rsplit(" ", 1)[1]), p.text) for p in document.paragraphs
+            if p.style.name.startswith("Heading ")]
+
+
+def test_every_code_group_at_one_level_its_codes_one_below_and_no_level_skipped(chapter_project, tmp_path):
+    project = Project(chapter_project)
+    document = docx.Document(str(export_chapter(project, tmp_path / "k.docx")))
+    headings = _headings(document)
+    levels: dict[str, int] = {}
+    for level, text in headings:  # the first: the codebook appendix repeats the groups' names further down
+        levels.setdefault(text, level)
+    chapter = build_chapter(project)
+    groups = project.codebook.code_groups
+    assert len(groups) >= 4  # principles, factors and further groups
+    for group in groups:
+        intro = chapter.section(group.key) or chapter.section("principper")
+        assert levels[intro.title] == 1, intro.title
+        for code in group.codes:
+            assert levels[chapter.section(code.key).title] == 2, code.key
+    # a principle's and a factor's sub-headings one level below the code, theirs one below that
+    start = headings.index((2, "Princip 2 – Sammenhæng"))
+    assert headings[start + 1:start + 4] == [(3, "Understøttende elementer"), (3, "Udfordrende elementer"),
+                                             (3, "Datagrundlag")]
+    assert (3, "Spørgeskemaerne") in headings  # a factor's linked survey items, directly under the factor
+    for (above, _), (level, text) in zip(headings, headings[1:]):
+        assert level <= above + 1, f"{text!r} skips a level"

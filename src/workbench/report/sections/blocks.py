@@ -198,7 +198,8 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
     )
 
 
-def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> list:
+def survey_blocks(data: ChapterData, code: Code, kind: str = "principles", level: int = 3) -> list:
+    """The linked survey items' table and chart under a heading at `level` (in the section's own levels)."""
     rows, sources, start_labels, end_labels, reversed_ = [], [], set(), set(), False
     for survey in data.surveys:
         for item in survey.item_map.items:
@@ -226,7 +227,7 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles") -> li
     if reversed_:
         note += " † Andelen måler en belastning; her er et fald en forbedring."
     blocks = [
-        Heading("Spørgeskemaerne", 3),
+        Heading("Spørgeskemaerne", level),
         Table(
             title=f"Spørgsmål knyttet til {code.key} {code.name}",
             columns=["Spørgsmål", "Svargruppe", "Start", "Slut", "Ændring", "n"],

@@ -80,7 +80,7 @@ def code_section(data: ChapterData, code: Code, group: CodeGroup) -> Section:
         listing = ", ".join(f"{document_share(data, r)} i gruppen {lower_first(r.group)}" for r in mentions)
         blocks.append(Paragraph(f"Kodet i {listing}."))
     blocks += quote_blocks(data, code, 1)
-    blocks += survey_blocks(data, code, kind="factors")
+    blocks += survey_blocks(data, code, kind="factors", level=2)  # directly under the code: no "Datagrundlag"
     title = f"{code.key[1:]}. {code.name}" if group.kind == "factor" and code.key[1:].isdigit() else code.label
     return Section(code.key, title, blocks, level=2)
 
