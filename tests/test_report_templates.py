@@ -181,7 +181,7 @@ def test_no_header_word_is_wider_than_its_column(chapter_project, tmp_path):
 
 
 def test_libreoffice_breaks_no_header_word(chapter_project, tmp_path):
-    """The chapter printed by LibreOffice: every header word comes out whole."""
+    """The chapter printed by LibreOffice: every header and row-label word comes out whole."""
     out = export_chapter(Project(chapter_project), tmp_path / "k.docx")
     profile = tmp_path / "lo-profile"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
@@ -190,7 +190,9 @@ def test_libreoffice_breaks_no_header_word(chapter_project, tmp_path):
                           check=True).stdout
     printed = {w.strip("(),.;:") for w in text.split()}
     document = docx.Document(str(out))
-    words = {w.strip("(),.;:") for t in document.tables for c in t.rows[0].cells for w in c.text.split(" ")}
+    cells = [c for t in document.tables for c in t.rows[0].cells] + [r.cells[0] for t in document.tables
+                                                                      for r in t.rows[1:]]  # headers, row labels
+    words = {w.strip("(),.;:") for c in cells for w in c.text.split(" ")}
     assert words and not sorted(w for w in words if w and w not in printed)
 
 

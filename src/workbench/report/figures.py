@@ -169,13 +169,15 @@ def selfeval_trend_figure(project: SelfEvalProject, item: str = ADHERENCE) -> Fi
 
     figure = Figure(figsize=(8, 4.2), dpi=110)
     axes = figure.add_subplot()
-    for principle in form.principles:
+    for index, principle in enumerate(form.principles):
         rows = table[table["principle"] == principle]
         if rows.empty:
             continue
         code = project.codebook.code(principle)
         xs = [position[p] for p in rows["period"]]
-        axes.plot(xs, rows["mean"], marker="o", color=code.colour, linewidth=2, label=code.label)
+        # codebook colours may print as the same grey: each principle also has its own marker and dash pattern
+        axes.plot(xs, rows["mean"], marker=_MARKERS[index % len(_MARKERS)], linestyle=_DASHES[index % len(_DASHES)],
+                  color=code.colour, linewidth=2, markersize=6, label=code.label)
         disagree = rows[rows["disagreement"]]
         axes.scatter(
             [position[p] for p in disagree["period"]], disagree["mean"], s=180, facecolors="none",

@@ -70,6 +70,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return width
 
 
+LABEL_SHARE = 0.28  # of the text width
 UNBROKEN_CELL = 18  # a figure cell shorter than this ("100 %", "+50 procentpoint", "18 / 12") stays on one line
 
 
@@ -96,6 +97,10 @@ def column_widths(columns: list[str], rows: list[list[str]], available: int) -> 
     if sum(needs) > available:
         headers = [" ".join(ABBREVIATIONS.get(w, w) for w in _words(h)) for h in headers]
         needs = [Pt(minimum(i)) + _CELL_PADDING for i in range(len(headers))]
+    if needs:  # a row label ("Rådgivere (SOF og BIF)") on one line if that takes at most LABEL_SHARE
+        label = max((Pt(text_width(typeset(str(r[0])), 9)) + _CELL_PADDING for r in rows if r), default=0)
+        if needs[0] < label <= LABEL_SHARE * available and sum(needs[1:]) + label <= available:
+            needs[0] = label
     wants = []
     for index, need in enumerate(needs):
         cells = sorted(text_width(typeset(str(r[index])), 9) for r in rows if index < len(r))
