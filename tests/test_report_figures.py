@@ -1,4 +1,5 @@
-"""The chapter's charts read in greyscale, keep every label inside the picture and show the start before the end."""
+"""The chapter's self-evaluation charts tell their lines apart without colour and keep every label inside the picture
+(the survey chart's start/end bars: test_report_templates)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,7 @@ from workbench.report.figures import (
     luminance,
     selfeval_principle_figure,
     selfeval_trend_figure,
-    survey_start_end_figure,
 )
-
-LONG = ("Familien har fået hjælp til at overskue sine aftaler med kommunen og ved, hvem der gør hvad, også når "
-        "en rådgiver skifter")
 
 
 def _texts_inside(figure) -> list[str]:
@@ -39,24 +36,6 @@ def _texts_inside(figure) -> list[str]:
         if extent.x0 < box.x0 - 1 or extent.x1 > box.x1 + 1 or extent.y0 < box.y0 - 1 or extent.y1 > box.y1 + 1:
             outside.append(text.get_text())
     return outside
-
-
-def test_start_end_bars_start_above_end_light_hatched_and_labels_wrapped_not_cut():
-    labels = [LONG + "\n(andel »Ja«)", "Kort spørgsmål (andel »Ja«)"]
-    figure = survey_start_end_figure(labels, [50.0, 30.0], [100.0, 44.0], "Opstart", "Afslutning", "P2 Sammenhæng")
-    assert _texts_inside(figure) == []
-    axes = figure.axes[0]
-    ticks = [t.get_text() for t in axes.get_yticklabels()]
-    assert " ".join(ticks[0].split()) == " ".join(labels[0].split())  # every word, on several lines
-    assert max(len(line) for line in ticks[0].split("\n")) < 60
-    start, end = axes.containers[0], axes.containers[1]
-    renderer = figure.canvas.get_renderer()
-    for start_bar, end_bar in zip(start, end):  # display y grows upwards: the start bar sits higher
-        assert start_bar.get_window_extent(renderer).y0 >= end_bar.get_window_extent(renderer).y1 - 0.5
-    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["Opstart", "Afslutning"]
-    start_colour, end_colour = start[0].get_facecolor(), end[0].get_facecolor()
-    assert abs(luminance(start_colour[:3]) - luminance(end_colour[:3])) > 0.3  # apart in greyscale
-    assert start[0].get_hatch() and not end[0].get_hatch()  # and apart by pattern
 
 
 def _styles(lines) -> list[tuple]:

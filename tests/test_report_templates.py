@@ -154,6 +154,9 @@ def test_sections_make_an_excerpt_numbered_like_the_full_chapter(chapter_project
     headings = [p.text for p in excerpt.paragraphs if p.style.name.startswith("Heading") and p.style.name[-1] in "12"]
     assert headings[0] == "Evalueringens tilgang og data"  # the chapter's order, whatever order was asked for
     assert "Princip 1 – Familien" in headings and "Princip 3 – Kontakt" in headings and "Resumé" not in headings
+    levels = {p.text: p.style.name for p in full.paragraphs if p.style.name.startswith("Heading ")}
+    assert all(levels[p.text] == p.style.name for p in excerpt.paragraphs  # the full chapter's heading levels
+               if p.style.name.startswith("Heading ") and p.text in levels)
     shown = [p.text for p in excerpt.paragraphs if p.style.name == "Caption"]
     assert shown and set(shown) <= set(captions)  # "Tabel 7. …" is table 7 in the full chapter too
     assert shown[0] != captions[0] or shown[0].startswith("Tabel 1")
@@ -205,6 +208,7 @@ def test_field_notes_are_excerpts_not_quotes(chapter_project, tmp_path):
     notes = [p for p in document.paragraphs if p.style.name == "Feltnote"]
     assert notes, "the starred observation is set in the field-note style"
     assert all("»" not in p.text and "(observation, " in p.text for p in notes)
+    assert all(p.text.count("observation") == 1 for p in notes), "the attribution says 'observation' once"
     quotes = [p for p in document.paragraphs if p.style.name == "Quote"]
     assert quotes and all(p.text.startswith("»") and "observation" not in p.text for p in quotes)
 

@@ -72,3 +72,24 @@ def test_every_code_group_at_one_level_its_codes_one_below_and_no_level_skipped(
     assert (3, "Spørgeskemaerne") in headings  # a factor's linked survey items, directly under the factor
     for (above, _), (level, text) in zip(headings, headings[1:]):
         assert level <= above + 1, f"{text!r} skips a level"
+
+
+def test_en_dash_in_ranges_but_not_in_ids_or_dates():
+    assert typeset("HFI 2023-2025, s. 12-15, skalaen 1-5") == "HFI 2023–2025, s. 12–15, skalaen 1–5"
+    assert typeset("(2024-2026)") == "(2024–2026)"
+    for untouched in ("INT-FAM-01", "OBS-01", "2025-03-01", "gemt 2025-06-11 10:00", "S004.1", "P1-P3", "2025–2026"):
+        assert typeset(untouched) == untouched
+
+
+def test_the_built_chapter_prints_ranges_with_en_dash(chapter_project, tmp_path):
+    survey = chapter_project / "surveys" / "kort.yaml"
+    survey.write_text(survey.read_text(encoding="utf-8").replace(
+        '"Kilde: Testskema til familierne"', '"Kilde: Testskema til familierne, HFI 2023-2025, udtræk 2025-03-01"'),
+        encoding="utf-8")
+    (chapter_project / "project.yaml").write_text("title: Prøve\nperiod: 2025-2026\n", encoding="utf-8")
+    document = docx.Document(str(export_chapter(Project(chapter_project), tmp_path / "k.docx")))
+    text = "\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows
+                                                               for c in r.cells])
+    assert "HFI 2023–2025, udtræk 2025-03-01" in text and "2023-2025" not in text
+    assert document.paragraphs[1].text == "2025–2026"  # the period on the title page
+    assert "(1–5)" in text and "1-5" not in text  # the self-evaluation scale
