@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import FIXTURES
 
 from workbench.material.memos import memo_sections
 from workbench.project import Project
@@ -292,6 +293,24 @@ def test_codes_are_created_while_coding_renamed_and_merged_keeping_every_coding(
     assert not Project(mini_project).codebook.has_code("N1") and "N1" not in app.coding.code_buttons
     assert sorted(c.code for c in on_disk(mini_project, "AB")) == ["P3", "P3"]  # both codings kept, on P3
     assert "flettet ind i P3 Kontakt" in app.coding.status.value
+
+
+    # undone one by one like codings: the merge, the rename, then the new code with the coding made with it
+    codebook_path = mini_project / "codebook" / "codebook.yaml"
+    press(app, "undo")
+    assert sorted(c.code for c in on_disk(mini_project, "AB")) == ["N1", "P3"]  # back on the code it had
+    assert "N1" in app.coding.code_buttons and "fortrudt: N1 Alle ved samme bord er flettet" in app.coding.status.value
+    assert "1 kodning tilbage på N1" in app.coding.status.value
+    press(app, "undo")
+    assert Project(mini_project).codebook.code("N1").name == "Alle ved bordet"
+    assert app.coding.code_buttons["N1"].description.endswith("N1 Alle ved bordet")
+    press(app, "undo")  # one click made the code and coded with it: one undo takes both back
+    assert [c.code for c in on_disk(mini_project, "AB")] == ["P3"] and "N1" not in app.coding.code_buttons
+    assert codebook_path.read_text(encoding="utf-8") == (FIXTURES / "mini" / "codebook" / "codebook.yaml").read_text(
+        encoding="utf-8")
+    assert [e["action"] for e in log(mini_project, "AB")] == ["add", "add", "update", "update", "remove"]
+    press(app, "undo")  # the P3 coding from before
+    assert on_disk(mini_project, "AB") == [] and app.coding.undo_button.disabled
 
 
 def test_search_finds_inflected_forms_and_jumps_to_each_hit(app):

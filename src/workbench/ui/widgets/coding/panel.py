@@ -83,7 +83,7 @@ class CodingView:
         self.colours = code_colours(self.codebook)
         self.keys = shortcuts(self.codebook)
         self.key_of = {code: key for key, code in self.keys.items()}
-        self.undo_log = UndoLog(store, self.corpus)
+        self.undo_log = UndoLog(store, self.corpus, project.root)
         self.status = StatusLine()
         self._coder: str | None = None
         self._document: Document | None = None
@@ -528,15 +528,33 @@ class CodingView:
 
     @reports_errors
     def _undo(self) -> None:
+        """Undo the last action, and the one before with it when one click did both (a code created
+        and the marked text coded with it)."""
         if not self.undo_log:
             raise WorkbenchError("Der er ingen handling at fortryde.")
-        if self.undo_log.actions[-1].kind == "reject":
-            action = self.undo_log.actions.pop()
-            unreject(self.project, self._require_coder(), action.after["suggestion"])
-            self.after_write(f"fortrudt: {action.what}", chosen=self._selected)
-            return
-        action, now = self.undo_log.undo()
-        self.after_write(f"fortrudt: {action.what}", chosen=now)
+        done: list[str] = []
+        chosen = self._selected
+        try:
+            while True:
+                action = self.undo_log.actions[-1]
+                if action.kind == "reject":
+                    self.undo_log.actions.pop()
+                    unreject(self.project, self._require_coder(), action.after["suggestion"])
+                    done.append(action.what)
+                elif action.kind == "codebook":
+                    action, undone = self.undo_log.undo_codebook(self._require_coder())
+                    self.codebook_changed(undone.codebook)
+                    chosen = self._selected
+                    done.append(action.what + _followed_back(action, undone))
+                else:
+                    action, chosen = self.undo_log.undo()
+                    done.append(action.what)
+                if not (action.with_previous and self.undo_log):
+                    break
+        finally:
+            if done:  # what was undone shows, also when the step before it could not be
+                self.after_write("fortrudt: " + " og ".join(done), chosen=chosen)
+            self.undo_button.disabled = not self.undo_log
 
     def after_write(self, what: str, chosen: Coding | None) -> None:
         if self._coder not in self.coder.options:
@@ -551,6 +569,17 @@ class CodingView:
         self.transcript.say("✔ Gemt")
         if chosen is not None and chosen.memo:  # saved either way; personal data in the memo is marked at once
             mark_personal_data(self.project, self.memo, chosen.memo, self.status, what)
+
+
+def _followed_back(action, undone) -> str:
+    """What undoing a merge did with the codings, for the status line."""
+    change = action.change
+    if change is None or change.kind != "merge":
+        return ""
+    said = f" ({numfmt.count_noun(sum(undone.returned.values()), 'kodning', 'kodninger')} tilbage på {change.source}"
+    if undone.left:
+        said += f"; {numfmt.count_noun(undone.left, 'kodning', 'kodninger')} ændret siden, de er ikke flyttet"
+    return said + ")"
 
 
 def _shorten(text: str, limit: int = 90) -> str:
