@@ -473,10 +473,20 @@ def test_the_app_fits_a_laptop_screen_with_the_sidebar_open(lab, tmp_path):
     app.evaluate("element => element.scrollIntoView({block: 'start'})")
     lab.settle()
     screen = VIEWPORT
-    for part in (".wb-tr", ".wb-panel .wb-sticky", ".wb-panel .wb-code-button >> nth=0",
+    for part in (".wb-tr", ".wb-app .wb-sticky", ".wb-app .wb-status", ".wb-panel .wb-code-button >> nth=0",
                  ".wb-panel .wb-code-button >> nth=13"):
         box = lab.page.locator(part).first.bounding_box()
         assert box and box["x"] + box["width"] <= screen["width"] and box["y"] + box["height"] <= screen["height"], part
+    # every principle and factor, F9 the last, in view without scrolling the panel
+    panel, f9 = (lab.page.locator(part).first.bounding_box() for part in (".wb-panel", ".wb-code-button >> nth=13"))
+    assert "F9" in app.locator(".wb-code-button").nth(13).inner_text()
+    assert f9["y"] + f9["height"] <= panel["y"] + panel["height"]
+    valences = lab.page.eval_on_selector_all(
+        ".wb-panel .widget-toggle-button",
+        "buttons => buttons.map(b => [b.textContent, b.scrollWidth <= b.clientWidth, b.getBoundingClientRect().right])")
+    assert [v[:2] for v in valences] == [["understøttende", True], ["udfordrende", True], ["neutral", True],
+                                         ["★ Citat", True]]
+    assert all(right <= panel["x"] + panel["width"] for _, _, right in valences)
     assert lab.page.locator(".wb-tr .wb-bar-other", has_text="F1").count() == 1
     # long code names wrap inside their buttons instead of being cut off with "…"
     long = app.locator(".wb-code-button", has_text="Større forpligtelse til fremdrift gennem professionelt fællesskab")

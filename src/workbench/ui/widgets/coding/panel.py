@@ -4,9 +4,9 @@ The coder selects words in the transcript (snapped to whole words) or clicks a t
 clicks a code or presses its key. Valence, star and memo belong to one coding: set before coding
 they go with the next coding only, and once a coding is chosen in the text they edit that coding
 and are saved at once. The same coder, code and span is one coding: coding it again chooses the
-existing one. Every action is written to the coder's log as it happens, the status line (always
-in view at the top of the panel) and a "✔ Gemt" beside the text say so, and the last actions can
-be undone by writing their inverse events.
+existing one. Every action is written to the coder's log as it happens, the status line (one row
+right above the text and the panel, always in view) and a "✔ Gemt" beside the text say so, and the
+last actions can be undone by writing their inverse events, changes of the codebook too.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ class CodingView:
         self.other_coder.style.description_width = "60px"
         self.show_suggestions = w.Checkbox(value=True, description="Forslag", indent=False,
                                            layout=w.Layout(width="80px"))
-        self.progress_label = w.HTML(layout=w.Layout(margin="0 0 0 8px"))
+        self.progress_label = w.HTML(layout=w.Layout(margin="0 12px 0 8px", flex="0 0 auto"))
         self.log_warning = w.HTML()  # skipped lines in a coding log: stays until the log is repaired
         self.transcript = TranscriptView(height=VIEW_HEIGHT, layout=w.Layout(flex="1 1 auto", min_width="0"))
         for kind, handler in (("select", self._on_select), ("turn", self._on_turn), ("pick", self._on_pick),
@@ -136,19 +136,22 @@ class CodingView:
 
         self.undo_button = w.Button(description="↶ Fortryd", tooltip="Fortryd den seneste handling (Ctrl+Z)",
                                     disabled=True, layout=w.Layout(width="92px", min_width="92px"))
-        self.status.widget.layout = w.Layout(flex="1 1 auto")
-        sticky = w.HBox([self.status.widget, self.undo_button])
+        self.status.widget.layout = w.Layout(flex="1 1 auto", min_width="0")
+        # the status line spans text and panel, right above both: always in view, never scrolled away
+        sticky = w.HBox([self.progress_label, self.status.widget, self.undo_button],
+                        layout=w.Layout(align_items="center", width="100%"))
         sticky.add_class("wb-sticky")
         self.target = w.HTML("<i>Markér tekst med musen, eller klik på et turnummer.</i>")
         self.valence = w.ToggleButtons(options=list(VALENCES), value=NEUTRAL, tooltips=[
             "Understøttende (tast +)", "Udfordrende (tast -)", "Neutral (tast =)"])
-        self.valence.style.button_width = "98px"
+        self.valence.style.button_width = "auto"  # each as wide as its word: "understøttende" whole
         self.star = w.ToggleButton(value=False, description="★ Citat", tooltip="Markér kodningen som citat (tast *)",
-                                   layout=w.Layout(width="90px"))
+                                   layout=w.Layout(width="84px", height="26px"))
         self.remove_button = w.Button(description="Fjern", icon="trash", disabled=True,
-                                      tooltip="Fjern den valgte kodning (Delete)", layout=w.Layout(width="90px"))
-        self.memo = w.Textarea(placeholder="Memo til kodningen (valgfrit)", continuous_update=False, rows=2,
-                               layout=w.Layout(width="98%"))
+                                      tooltip="Fjern den valgte kodning (Delete)", layout=w.Layout(width="84px",
+                                                                                                  height="26px"))
+        self.memo = w.Textarea(placeholder="Memo (valgfrit)", continuous_update=False, rows=2,
+                               layout=w.Layout(flex="1 1 auto", width="auto", min_width="0"))
 
         self.codes_box = w.VBox(layout=w.Layout(width="100%"))
         self._build_codes()
@@ -161,7 +164,7 @@ class CodingView:
         self.star.observe(functools.partial(self._on_form, "quote"), "value")
         self.memo.observe(functools.partial(self._on_form, "memo"), "value")
         self.remove_button.on_click(lambda _: self._remove())
-        self.undo_button.on_click(lambda _: self._undo())
+        self.undo_button.on_click(lambda _: (self._undo(), self.transcript.take_focus()))
 
         self.text_search = TextSearch(self)
         self.code_manager = CodeManager(self)
@@ -171,15 +174,17 @@ class CodingView:
         tools.selected_index = 0
         self.tools = tools
         self.panel = w.VBox(
-            [sticky, self.target, self.valence, w.HBox([self.star, self.remove_button]), self.memo,
+            [self.target, self.valence,
+             w.HBox([self.memo, w.VBox([self.star, self.remove_button], layout=w.Layout(flex="0 0 auto"))],
+                    layout=w.Layout(width="100%")),
              self.codes_box, tools],
             layout=w.Layout(width=PANEL_WIDTH, min_width=PANEL_WIDTH, height=VIEW_HEIGHT, overflow="hidden auto",
                             padding="0 4px"),
         )
         self.panel.add_class("wb-panel")
-        header = w.HBox([self.coder, self.document, self.other_coder, self.show_suggestions, self.progress_label],
+        header = w.HBox([self.coder, self.document, self.other_coder, self.show_suggestions],
                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        return w.VBox([header, self.log_warning,
+        return w.VBox([header, sticky, self.log_warning,
                        w.HBox([self.transcript, self.panel], layout=w.Layout(width="100%"))])
 
     def _show_log_warning(self) -> None:
