@@ -196,6 +196,24 @@ def test_undo_writes_the_inverse_event_and_rewrites_nothing(app, mini_project):
     assert "ingen handling at fortryde" in app.coding.status.value
 
 
+def test_the_app_opens_the_first_document_and_then_the_one_the_coder_last_coded_in(mini_project):
+    project = Project(mini_project)
+    first = project.codable_corpus.included[0].id
+    app = CodingApp(project)
+    assert app.coding.document.value == first and app.coding.transcript.doc["id"] == first  # no empty text
+    document = project.corpus.get("OBS-01")
+    project.coding_store().add("AB", document, "P3", segment=document.segments[0])
+    app.coding.coder.value = "AB"
+    assert app.coding.document.value == "OBS-01" and app.coding.transcript.doc["id"] == "OBS-01"
+    assert "Du koder som AB. OBS-01 er åbnet" in app.coding.status.value
+    assert [row[0] for row in app.coding.transcript.codings] == [c.id for c in on_disk(mini_project, "AB")]
+
+    chosen = CodingApp(Project(mini_project))
+    chosen.coding.document.value = "INT-RAD-01"  # the coder's own choice stays when the name is entered
+    chosen.coding.coder.value = "AB"
+    assert chosen.coding.document.value == "INT-RAD-01" and "Du koder som AB." in chosen.coding.status.value
+
+
 def test_another_coder_is_shown_read_only(app, mini_project):
     project = Project(mini_project)
     document = project.corpus.get("INT-RAD-01")

@@ -94,7 +94,10 @@ class CodingView:
         self.stale_ids: set[str] = set()
         self._suggest_cache: tuple[tuple, list[Suggestion]] | None = None
         self.on_codebook = None  # the app's hook: the other views follow a changed codebook
+        self._auto_document = True  # the open document is the app's choice, not the coder's (yet)
+        self._defaulting = False
         self.widget = self._build()
+        self._open_default()
         self._take_hub_identity()
 
     def _take_hub_identity(self) -> None:
@@ -391,12 +394,39 @@ class CodingView:
                 self.status.info(f"Du koder som {name}.")
         finally:
             self._refresh_other_coders()
-            self._choose()
-            self._send_codings()
-            self._send_suggestions()
-            self._show_progress()
+            if self._open_default():  # drawn for this coder as it opened
+                assert self._document is not None, "a default document was opened"
+                self.status.info(f"Du koder som {name}. {self._document.id} er åbnet: det dokument, du sidst har "
+                                 "kodet i.")
+            else:
+                self._choose()
+                self._send_codings()
+                self._send_suggestions()
+                self._show_progress()
+
+    def _open_default(self) -> bool:
+        """Until the coder chooses a document, show the one this coder last coded in, else the first;
+        True when that opened another document."""
+        included = [value for _, value in self.document.options]
+        if not self._auto_document or not included:
+            return False
+        wanted = included[0]
+        if self._coder is not None:
+            mine = [(c.updated or c.created, order, c.doc_id)  # the log's order breaks ties within a second
+                    for order, c in enumerate(self.store.codings(self._coder)) if c.doc_id in included]
+            wanted = max(mine)[2] if mine else self.document.value or wanted
+        if wanted == self.document.value:
+            return False
+        self._defaulting = True
+        try:
+            self.document.value = wanted
+        finally:
+            self._defaulting = False
+        return True
 
     def _on_document(self, change) -> None:
+        if not self._defaulting:
+            self._auto_document = False  # the coder chose: it stays open when the coder's name changes
         self._document = self.corpus.get(change.new) if change.new else None
         self.transcript.show(self._document)
         self._choose()
