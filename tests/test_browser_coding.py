@@ -497,3 +497,36 @@ def test_the_app_fits_a_laptop_screen_with_the_sidebar_open(lab, tmp_path):
         " || b.scrollHeight > b.clientHeight + 1)).map(b => b.textContent)")
     assert cut == []
     _screenshot(lab.page, tmp_path, "kodning.png")
+
+
+class Voila(Lab):
+    """The coding notebook served by Voilà: no JupyterLab, so no kernel status to wait for; every step
+    waits for what it shows instead."""
+
+    def settle(self) -> None:
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def test_the_coding_notebook_in_voila_codes_a_selection(lab, tmp_path):
+    """The module's browser page, sent to a Voilà server of its own."""
+    project, page = tmp_path / "projekt", lab.page
+    voila = Voila(page, "", project)
+    voila.reset()
+    port = _free_port()
+    command = [str(BIN / "voila"), "notebooks/01_kodning.ipynb", "--no-browser", f"--port={port}",
+               "--Voila.ip=127.0.0.1"]
+    with _server(command, REPO, _jupyter_env(tmp_path, project), port, tmp_path / "voila.log") as url:
+        page.goto(f"{url}/", timeout=KERNEL_START_MS)
+        app = page.locator(".wb-app").first
+        app.get_by_placeholder("initialer eller pseudonym").wait_for(timeout=KERNEL_START_MS)
+        # the transcript view's JavaScript came with the page (anywidget, no CDN): the first document is drawn
+        page.wait_for_function("() => (document.querySelector('.wb-tr')?.dataset.drawn || '').startsWith('INT-')")
+        voila.start(app)
+        voila.drag_over(SENTENCE)
+        app.get_by_text(f"»{SENTENCE}«").wait_for()
+        app.locator(".wb-code-button", has_text="P3 Kontakt").click()
+        app.locator(".wb-status", has_text="Gemt kl.").wait_for()
+        page.locator(".wb-tr .wb-bar", has_text="P3").wait_for()
+        assert "".join(highlighted(voila)) == SENTENCE
+    [coding] = voila.codings()
+    assert voila.body()[coding.start : coding.end] == SENTENCE and coding.code == "P3"
