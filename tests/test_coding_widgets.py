@@ -311,6 +311,9 @@ def test_codes_are_created_while_coding_renamed_and_merged_keeping_every_coding(
     assert not Project(mini_project).codebook.has_code("N1") and "N1" not in app.coding.code_buttons
     assert sorted(c.code for c in on_disk(mini_project, "AB")) == ["P3", "P3"]  # both codings kept, on P3
     assert "flettet ind i P3 Kontakt" in app.coding.status.value
+    listed = [label for label, _ in app.search.code.options]  # the other views follow the codebook
+    assert "P3 Kontakt" in listed and not any(label.startswith("N1") for label in listed)
+    assert not any(key == ("code", "N1") for _, key in app.memos.target.options)
 
 
     # undone one by one like codings: the merge, the rename, then the new code with the coding made with it
@@ -319,6 +322,7 @@ def test_codes_are_created_while_coding_renamed_and_merged_keeping_every_coding(
     assert sorted(c.code for c in on_disk(mini_project, "AB")) == ["N1", "P3"]  # back on the code it had
     assert "N1" in app.coding.code_buttons and "fortrudt: N1 Alle ved samme bord er flettet" in app.coding.status.value
     assert "1 kodning tilbage på N1" in app.coding.status.value
+    assert "N1 Alle ved samme bord" in [label for label, _ in app.search.code.options]
     press(app, "undo")
     assert Project(mini_project).codebook.code("N1").name == "Alle ved bordet"
     assert app.coding.code_buttons["N1"].description.endswith("N1 Alle ved bordet")

@@ -11,12 +11,14 @@ from __future__ import annotations
 import ipywidgets as w
 
 from workbench.lang import numbers as numfmt
+from workbench.material.codebook import Codebook
 from workbench.project import Project
 from workbench.ui.widgets.coding.compare import CompareView
 from workbench.ui.widgets.coding.matrices import MatrixView
 from workbench.ui.widgets.coding.memos import MemoView
 from workbench.ui.widgets.coding.panel import CodingView
 from workbench.ui.widgets.coding.retrieval import RetrievalView
+from workbench.ui.widgets.coding.shared import choices, set_options
 
 TITLES = ["Kodning", "Søgning", "Matricer", "Memoer", "Sammenlign kodere"]
 
@@ -38,6 +40,16 @@ class CodingApp:
         self.tabs = w.Tab(children=[v.widget for v in views], titles=TITLES)
         self.tabs.add_class("wb-app")
         self.tabs.observe(self._on_tab, "selected_index")
+        self.coding.on_codebook = self._codebook_changed
+
+    def _codebook_changed(self, codebook: Codebook) -> None:
+        """A code was created, renamed, recoloured or merged in Kodning (or that was undone): the other
+        views list and colour the codes as the codebook has them now."""
+        self.search.codebook = self.matrices.codebook = self.compare.codebook = codebook
+        self.search.colours = self.coding.colours
+        set_options(self.search.code, choices((c.label, c.key) for c in codebook.codes))
+        documents = [option for option in self.memos.target.options if option[1][0] != "code"]
+        set_options(self.memos.target, [(c.label, ("code", c.key)) for c in codebook.codes] + documents)
 
     @property
     def coder(self):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as w
@@ -93,7 +94,8 @@ class CodingView:
         self._suggestions: dict[str, InlineSuggestion] = {}
         self.stale_ids: set[str] = set()
         self._suggest_cache: tuple[tuple, list[Suggestion]] | None = None
-        self.on_codebook = None  # the app's hook: the other views follow a changed codebook
+        # the app's hook: the other views follow a changed codebook
+        self.on_codebook: Callable[[Codebook], None] | None = None
         self._auto_document = True  # the open document is the app's choice, not the coder's (yet)
         self._defaulting = False
         self.widget = self._build()
@@ -167,7 +169,7 @@ class CodingView:
         self.star.observe(functools.partial(self._on_form, "quote"), "value")
         self.memo.observe(functools.partial(self._on_form, "memo"), "value")
         self.remove_button.on_click(lambda _: self._remove())
-        self.undo_button.on_click(lambda _: (self._undo(), self.transcript.take_focus()))
+        self.undo_button.on_click(self._on_undo_button)
 
         self.text_search = TextSearch(self)
         self.code_manager = CodeManager(self)
@@ -560,6 +562,10 @@ class CodingView:
         what = f"{coding.code} er fjernet"
         self.undo_log.record("remove", coding, what)
         self.after_write(what, chosen=None)
+
+    def _on_undo_button(self, _button=None) -> None:
+        self._undo()
+        self.transcript.take_focus()  # so the next key is a shortcut again
 
     @reports_errors
     def _undo(self) -> None:
