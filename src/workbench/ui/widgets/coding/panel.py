@@ -397,9 +397,9 @@ class CodingView:
         finally:
             self._refresh_other_coders()
             if self._open_default():  # drawn for this coder as it opened
-                assert self._document is not None, "a default document was opened"
-                self.status.info(f"Du koder som {name}. {self._document.id} er åbnet: det dokument, du sidst har "
-                                 "kodet i.")
+                if self._coder is not None and self._document is not None:  # not a refused name's error
+                    self.status.info(f"Du koder som {name}. {self._document.id} er åbnet: det dokument, du sidst "
+                                     "har kodet i.")
             else:
                 self._choose()
                 self._send_codings()
@@ -412,11 +412,11 @@ class CodingView:
         included = [value for _, value in self.document.options]
         if not self._auto_document or not included:
             return False
-        wanted = included[0]
+        wanted = self.document.value or included[0]
         if self._coder is not None:
             mine = [(c.updated or c.created, order, c.doc_id)  # the log's order breaks ties within a second
                     for order, c in enumerate(self.store.codings(self._coder)) if c.doc_id in included]
-            wanted = max(mine)[2] if mine else self.document.value or wanted
+            wanted = max(mine)[2] if mine else wanted
         if wanted == self.document.value:
             return False
         self._defaulting = True
