@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from pathlib import Path
 
 import ipywidgets as w
 
@@ -49,15 +50,17 @@ _CSS = """<style>
 .wb-form .wb-field { width: auto; max-width: 360px; }
 .wb-form .widget-textarea { width: auto; }
 .wb-form textarea { width: 100% !important; }
-.wb-form .wb-summary td, .wb-form .wb-summary th { padding: 2px 8px; text-align: left; }
+.wb-form .wb-summary td, .wb-form .wb-summary th { padding: 2px 8px; text-align: left; white-space: normal; }
+.wb-form .wb-summary .widget-html-content { white-space: normal; line-height: 1.4; }
+.wb-form .wb-trend { width: auto; max-width: min(900px, calc(100% - 4px)); height: auto; }
 .wb-status { position: sticky; bottom: 0; background: #ffffff; padding: 6px 0; z-index: 10; }
+.wb-status .widget-html-content { overflow-wrap: anywhere; }  /* a file name is one long word */
 @media (max-width: 600px) {
   .wb-form .wb-field { flex-wrap: wrap; height: auto !important; }  /* the label above the field, not beside it */
   .wb-form .wb-field .widget-label { width: 100% !important; text-align: left; margin-bottom: 2px; }
   .wb-form .wb-field input, .wb-form .wb-field select { flex: 1 1 100%; height: var(--jp-widgets-inline-height); }
-  .wb-form .wb-summary table { font-size: 85%; }
+  .wb-form .wb-summary table { font-size: 80%; }
   .wb-form .wb-summary td, .wb-form .wb-summary th { padding: 2px 3px; }
-  .wb-form .wb-trend img { width: 100% !important; }
 }
 </style>"""
 
@@ -160,7 +163,7 @@ class SelfEvalApp:
         self.summary_item.add_class("wb-field")
         self.summary_html = w.HTML()
         self.summary_html.add_class("wb-summary")
-        self.trend_image = w.Image(format="png", layout=w.Layout(max_width="900px", width="100%"))
+        self.trend_image = w.Image(format="png")
         self.trend_image.add_class("wb-trend")
         self.summary = w.Accordion(  # closed: computed when opened, so the form's first load stays light
             children=[w.VBox([self.summary_item, self.summary_html, self.trend_image])],
@@ -211,6 +214,18 @@ class SelfEvalApp:
                 answers.setdefault(principle, {})[key] = control.value.strip()
         return answers
 
+    def _shown(self, path: Path | None) -> Path | None:
+        """A file as the person can tell it: inside the project, from the project folder (selfeval/2025-H2/AK.yaml)."""
+        if path is not None and path.is_relative_to(self.project.root):
+            return path.relative_to(self.project.root)
+        return path
+
+    def _unreadable(self, exc: WorkbenchError) -> WorkbenchError:
+        return WorkbenchError(
+            f"{exc.message} Dine svar kan ikke hentes, og formularen gemmer ikke oven i filen; bed evaluator om at "
+            f"rette den.", self._shown(exc.path), exc.line,
+        )
+
     def _answers_of(self, evaluation: SelfEvaluation | None) -> Answers:
         """An answer file's answers as the widgets hold them (the form's items, texts stripped)."""
         answers: Answers = {}
@@ -242,6 +257,7 @@ class SelfEvalApp:
             self.code.layout.display = self.open_button.layout.display = None
             self.status.info(f"{name} har allerede svar. Skriv din personlige kode og tryk «Åbn mine svar».")
             return
+        self.code.layout.display = self.open_button.layout.display = "none"  # asked for someone typed before
         self._load(name)
 
     @reports_errors
@@ -263,10 +279,7 @@ class SelfEvalApp:
                 self._fill(None)
             self._loaded = False
             self._base = None
-            raise WorkbenchError(
-                f"{exc.message} Dine svar kan ikke hentes, og formularen gemmer ikke oven i filen; bed evaluator om "
-                f"at rette den.", exc.path, exc.line,
-            ) from exc
+            raise self._unreadable(exc) from exc
         self._base = (name, str(period), version, self._answers_of(existing))
         if existing is None:
             if self._loaded:  # don't carry someone else's answers over to a new respondent
@@ -302,12 +315,17 @@ class SelfEvalApp:
         """Save with `store` (save_draft or submit) over the version the widgets started from; None on a conflict,
         which merges the other version into the widgets and says what to check."""
         key = (evaluation.respondent, str(evaluation.period))
-        replaces = self._base[2] if self._base is not None and self._base[:2] == key else None
+        # nothing read for this answer (its file was unreadable): a file there now is another version to merge
+        replaces = self._base[2] if self._base is not None and self._base[:2] == key else ""
         try:
             saved = store(self.project, evaluation, replaces=replaces)
         except AnswerConflict as conflict:
             self._merge_in(conflict, evaluation)
             return None
+        except WorkbenchError as exc:
+            if exc.path == answer_path(self.project, evaluation.period, evaluation.respondent):
+                raise self._unreadable(exc) from exc
+            raise
         self._base = (*key, saved.version, self.answers())
         self._loaded = True
         return saved
@@ -330,7 +348,7 @@ class SelfEvalApp:
         self.status.error(WorkbenchError(
             f"{conflict.message} Formularen viser nu begge versioner flettet sammen: dine ændringer og det, der blev "
             f"gemt det andet sted." + "".join(f"\n– {note}" for note in notes)
-            + "\nSe svarene igennem, og tryk «Gem kladde» eller «Indsend» igen.", conflict.path,
+            + "\nSe svarene igennem, og tryk «Gem kladde» eller «Indsend» igen.", self._shown(conflict.path),
         ))
 
     @reports_errors
@@ -401,11 +419,14 @@ class SelfEvalApp:
             self.trend_image.value = b""
             return
         shown = selfeval_summary(rows).drop(columns="Spørgsmål")
+        # on a phone the median column gives way (the mean and the range stay), so the table fits 390 px
+        wide_only = shown.columns.get_loc("Median")
         styled = shown.style.hide(axis="index").apply(  # padding: .wb-summary in _CSS, narrower on a phone
             lambda row: [f"background-color:{DISAGREEMENT_COLOUR}" if row["Uenighed"] else "" for _ in row], axis=1
         )
         notes = disagreement_note(DisagreementLimits.of(self.project))
         if rows["suppressed"].any():
             notes += " " + selfeval_suppression_note(self.project.settings.min_respondents)
-        self.summary_html.value = styled.to_html() + f'<div style="{_HELP}">{html.escape(notes)}</div>'
+        phone = f"<style>@media (max-width: 600px) {{ .wb-summary .col{wide_only} {{ display: none; }} }}</style>"
+        self.summary_html.value = styled.to_html() + phone + f'<div style="{_HELP}">{html.escape(notes)}</div>'
         self.trend_image.value = image
