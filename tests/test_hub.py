@@ -17,7 +17,18 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_browser import BIN, CHROMIUM, CHROMIUM_ARGS, FIXTURES, KERNEL_START_MS, REPO, UI_MS, _require, _server
+from test_browser import (
+    BIN,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIXTURES,
+    KERNEL_START_MS,
+    REPO,
+    UI_MS,
+    _require,
+    _screenshot,
+    _server,
+)
 
 from workbench.project import Project
 
@@ -210,23 +221,63 @@ def test_an_evaluator_codes_in_jupyterlab_under_their_login(project, tmp_path):
     assert Project(project).corpus.get("INT-RAD-01").body[coding.start:coding.end].startswith("Samtykket er afgørende.")
 
 
-def test_the_steering_group_downloads_the_chapter_and_nothing_else(project, tmp_path):
+# What JupyterHub's own pages say in English; none of it may reach a person on the team's hub.
+ENGLISH = ("Sign in", "Username", "Password", "Your server is starting up", "You will be redirected", "Event log",
+           "Stop Server", "Server ready", "Server requested", "Spawning server", "My Server", "Logout", "Home",
+           "Token", "Successfully logged out", "Jupyter has lots of moons", "Not Found", "Forbidden",
+           "Invalid username or password", "Complete")
+
+
+def assert_danish(page, *expected: str) -> None:
+    shown = page.inner_text("body")
+    for text in expected:
+        assert text in shown, f"{text!r} not on {page.url}: {shown}"
+    english = [text for text in ENGLISH if text in shown]
+    assert not english, f"English on {page.url}: {english}"
+    assert page.evaluate("document.documentElement.lang") == "da"
+
+
+def test_the_steering_group_downloads_the_chapter_on_danish_pages_and_nothing_else(project, tmp_path):
     (project / "exports" / "evalueringskapitel.docx").write_bytes(b"PK\x03\x04 kapitel")
     with trial_hub(project, tmp_path) as url, browser() as chromium:
-        context = chromium.new_context(accept_downloads=True)
+        context = chromium.new_context(accept_downloads=True, locale="da-DK")
         context.set_default_timeout(UI_MS)
         page = context.new_page()
         page.goto(f"{url}/hub/login")
+        assert_danish(page, "Log ind", "Brugernavn:", "Adgangskode:", "Prøve: log ind med dit eget brugernavn.")
+        assert page.title() == "Prøve"  # the project's title, not "JupyterHub"
+        _screenshot(page, tmp_path, "hub-login.png")
+        page.fill("input[name=username]", "styregruppe1")
+        page.fill("input[name=password]", "forkert-kodeord")
+        page.click("[type=submit]")
+        assert_danish(page, "Forkert brugernavn eller adgangskode.")
         page.fill("input[name=username]", "styregruppe1")
         page.fill("input[name=password]", PASSWORD)
         with page.expect_download(timeout=KERNEL_START_MS) as download:  # logging in hands over the chapter
             page.click("[type=submit]")
         assert download.value.suggested_filename == "evalueringskapitel.docx"
+        # where the steering group stays: the page that was "Your server is starting up"
+        assert "/hub/spawn-pending/styregruppe1" in page.url
+        page.locator("#progress-message", has_text="Kapitlet er hentet.").wait_for()
+        assert_danish(page, "Det seneste evalueringskapitel gøres klar.", "browserens overførsler", "Log ud")
+        _screenshot(page, tmp_path, "hub-styregruppe.png")
         chapter = context.request.get(url + "/user/styregruppe1/files/evalueringskapitel.docx")
         assert chapter.status == 200 and chapter.body().startswith(b"PK")
+        assert page.get_by_role("link", name="hente kapitlet her").get_attribute("href") == (
+            "/user/styregruppe1/files/evalueringskapitel.docx")
         for path in ("/user/styregruppe1/lab", "/user/styregruppe1/api/kernels", "/user/styregruppe1/api/terminals",
                      "/user/styregruppe1/voila/render/02_selvevaluering.ipynb"):
             assert context.request.get(url + path).status in (403, 404), path
+
+        page.goto(f"{url}/hub/home")
+        assert_danish(page, "Hent evalueringskapitlet", "Stop min server", "Forside")
+        page.goto(f"{url}/hub/findes-ikke")
+        assert_danish(page, "Siden findes ikke", "forsiden")
+        page.goto(f"{url}/hub/admin")  # not an administrator
+        assert_danish(page, "Du har ikke adgang til denne side")
+        page.goto(f"{url}/hub/home")
+        page.locator("#logout").click()
+        assert_danish(page, "Log ind", "Brugernavn:")  # logging out leads back to the Danish login page
         context.close()
 
 
