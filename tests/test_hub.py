@@ -26,7 +26,6 @@ from test_browser import (
     REPO,
     UI_MS,
     _require,
-    _screenshot,
     _server,
 )
 
@@ -246,7 +245,7 @@ def test_the_steering_group_downloads_the_chapter_on_danish_pages_and_nothing_el
         page.goto(f"{url}/hub/login")
         assert_danish(page, "Log ind", "Brugernavn:", "Adgangskode:", "Prøve: log ind med dit eget brugernavn.")
         assert page.title() == "Prøve"  # the project's title, not "JupyterHub"
-        _screenshot(page, tmp_path, "hub-login.png")
+        page.screenshot(path=str(tmp_path / "hub-login.png"))
         page.fill("input[name=username]", "styregruppe1")
         page.fill("input[name=password]", "forkert-kodeord")
         page.click("[type=submit]")
@@ -260,7 +259,7 @@ def test_the_steering_group_downloads_the_chapter_on_danish_pages_and_nothing_el
         assert "/hub/spawn-pending/styregruppe1" in page.url
         page.locator("#progress-message", has_text="Kapitlet er hentet.").wait_for()
         assert_danish(page, "Det seneste evalueringskapitel gøres klar.", "browserens overførsler", "Log ud")
-        _screenshot(page, tmp_path, "hub-styregruppe.png")
+        page.screenshot(path=str(tmp_path / "hub-styregruppe.png"))
         chapter = context.request.get(url + "/user/styregruppe1/files/evalueringskapitel.docx")
         assert chapter.status == 200 and chapter.body().startswith(b"PK")
         assert page.get_by_role("link", name="hente kapitlet her").get_attribute("href") == (

@@ -44,6 +44,7 @@ _REQUIRED = '<span style="color:#b00020" title="skal udfyldes">*</span>'
 # of the form by that margin and the form's own overflow cuts the field's right edge off.
 _CSS = """<style>
 .wb-form { max-width: 820px; }
+.wb-form .widget-html-content { line-height: 1.45; }  /* ipywidgets' 28 px lines spread a phone's intro thin */
 .wb-form .wb-scale .widget-toggle-button { min-width: 44px; width: 44px; height: 44px; margin: 0 4px 0 0; }
 .wb-form .wb-scale { flex-wrap: nowrap !important; }
 .wb-form .wb-buttons .jupyter-button { height: 44px; min-width: 130px; }
