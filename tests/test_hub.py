@@ -268,6 +268,10 @@ def test_the_steering_group_downloads_the_chapter_on_danish_pages_and_nothing_el
                      "/user/styregruppe1/voila/render/02_selvevaluering.ipynb"):
             assert context.request.get(url + path).status in (403, 404), path
 
+        page.goto(f"{url}/user/styregruppe1/lab")  # no JupyterLab on the steering group's server, said in Danish
+        assert_danish(page, "Siden eller filen findes ikke")
+        page.goto(f"{url}/user/styregruppe1/files/evalueringskapitel-2.docx")
+        assert_danish(page, "Siden eller filen findes ikke", "ikke bygget endnu")
         page.goto(f"{url}/hub/home")
         assert_danish(page, "Hent evalueringskapitlet", "Stop min server", "Forside")
         page.goto(f"{url}/hub/findes-ikke")
@@ -294,3 +298,23 @@ def test_hub_users_come_from_project_yaml(project):
     assert any(arg.startswith("--ServerApp.root_dir=") and arg.endswith("notebooks") for arg in support)
     assert "--ServerApp.terminals_enabled=False" in support
     assert json.dumps(module.ALLOWED["support"] and sorted(module.ALLOWED["support"]))
+
+
+def test_every_danish_hub_template_extends_a_page_jupyterhub_has():
+    # the pages a test does not reach (not running, stop pending, logout) at least compile, and what each extends
+    # exists in this JupyterHub ("templates/…" is JupyterHub's own copy, as the hub's loader names it)
+    import jinja2
+    import jinja2.meta
+    from jupyterhub.app import JupyterHub
+
+    stock = JupyterHub()._template_paths_default()[0]
+    ours = REPO / "deploy" / "templates"
+    loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"templates": jinja2.FileSystemLoader([stock])}, "/"),
+                                  jinja2.FileSystemLoader([str(ours), stock])])
+    env = jinja2.Environment(loader=loader, extensions=["jinja2.ext.i18n"])
+    names = sorted(path.name for path in ours.glob("*.html"))
+    assert {"login.html", "spawn_pending.html", "error.html", "404.html", "home.html", "not_running.html"} <= set(names)
+    for name in names:
+        env.get_template(name)  # compiles
+        [parent] = jinja2.meta.find_referenced_templates(env.parse((ours / name).read_text(encoding="utf-8")))
+        env.get_template(parent)
