@@ -13,8 +13,7 @@ import yaml
 from workbench.project import Project
 from workbench.project.identity import Identity
 from workbench.selfeval.answers import new_evaluation
-from workbench.selfeval.merge import Clash, merge_answers
-from workbench.selfeval.store import AnswerConflict, answer_version, save_draft
+from workbench.selfeval.store import AnswerConflict, Clash, answer_version, merge_answers, save_draft
 from workbench.ui.widgets.selfeval import SelfEvalApp
 
 FIXTURE = Path(__file__).parent / "fixtures" / "selfeval"

@@ -2,13 +2,16 @@
 
 Two windows (or a phone and a laptop) may hold the same answer. Each save returns the version it wrote (a hash
 of the file); a caller that passes the version it started from as `replaces` gets `AnswerConflict` instead of
-silently overwriting a save made elsewhere in between, and can merge (`selfeval.merge`) and save again.
+silently overwriting a save made elsewhere in between, and can merge the two (`merge_answers`, a three-way merge
+per item: an item only one side changed takes that side's value; one both changed differently is a `Clash`)
+and save again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -68,6 +71,38 @@ def _dump(evaluation: SelfEvaluation, form: SelfEvalForm) -> str:
         f"# Kun besvarelser med status: indsendt tæller i teamets opsummering.\n"
     )
     return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6)
+
+
+Answers = dict[str, dict[str, object]]  # answers[principle][item], unanswered items left out
+
+
+@dataclass(frozen=True)
+class Clash:
+    """An item both windows changed, differently: `mine` is kept and `theirs` shown beside it."""
+
+    principle: str
+    item: str
+    mine: object
+    theirs: object
+
+
+def merge_answers(base: Answers, mine: Answers, theirs: Answers) -> tuple[Answers, list[Clash]]:
+    """The merged answers and the items both sides changed differently (kept as `mine`)."""
+    keys = {(p, i) for answers in (base, mine, theirs) for p, items in answers.items() for i in items}
+    merged: Answers = {}
+    clashes = []
+    for principle, item in sorted(keys):
+        was, now, other = (a.get(principle, {}).get(item) for a in (base, mine, theirs))
+        if now == other or other == was:
+            value = now
+        elif now == was:
+            value = other
+        else:
+            value = now
+            clashes.append(Clash(principle, item, now, other))
+        if value is not None:
+            merged.setdefault(principle, {})[item] = value
+    return merged, clashes
 
 
 class Saved(NamedTuple):

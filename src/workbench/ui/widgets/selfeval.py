@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as w
@@ -31,9 +32,17 @@ from workbench.selfeval.answers import (
     period_dirs,
 )
 from workbench.selfeval.form import ADHERENCE, FormItem, load_form
-from workbench.selfeval.merge import Answers, merge_answers
 from workbench.selfeval.period import Period
-from workbench.selfeval.store import AnswerConflict, Saved, answer_version, personal_data, save_draft, submit
+from workbench.selfeval.store import (
+    AnswerConflict,
+    Answers,
+    Saved,
+    answer_version,
+    merge_answers,
+    personal_data,
+    save_draft,
+    submit,
+)
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 DISAGREEMENT_COLOUR = "#fde2e1"
@@ -312,7 +321,7 @@ class SelfEvalApp:
         self._unlocked.add(name)
         return f" Din personlige kode er {code}. Skriv den ned: du skal bruge den for at åbne dine svar igen."
 
-    def _store(self, store, evaluation: SelfEvaluation) -> Saved | None:  # type: ignore[no-untyped-def]
+    def _store(self, store: Callable[..., Saved], evaluation: SelfEvaluation) -> Saved | None:
         """Save with `store` (save_draft or submit) over the version the widgets started from; None on a conflict,
         which merges the other version into the widgets and says what to check."""
         key = (evaluation.respondent, str(evaluation.period))
@@ -336,8 +345,9 @@ class SelfEvalApp:
         theirs = self._answers_of(conflict.theirs)
         merged, clashes = merge_answers(base, self.answers(), theirs)
         notes = []
+        headings = {item.key: item.heading for item in self.form.items}  # the widgets hold the form's items only
         for clash in clashes:
-            heading = f"{clash.principle} {self.form.item(clash.item).heading}"
+            heading = f"{clash.principle} {headings[clash.item]}"
             if (clash.principle, clash.item) in self.texts and clash.theirs is not None:
                 merged[clash.principle][clash.item] = f"{clash.mine}\n\n(Den anden version:)\n{clash.theirs}"
                 notes.append(f"{heading}: begge tekster står nu i feltet")
