@@ -28,6 +28,7 @@ from test_browser import (
     _require,
     _server,
 )
+from test_browser_selfeval import LAYOUT_PROBLEMS
 
 from workbench.project import Project
 
@@ -122,6 +123,7 @@ def test_a_support_team_member_gets_the_form_only_and_only_their_own_answers(pro
         respondent = page.get_by_label("Dine initialer eller dit pseudonym *")
         assert respondent.input_value() == "S1" and respondent.is_disabled()
         page.get_by_text("Du er logget ind som").wait_for()
+        assert page.evaluate(LAYOUT_PROBLEMS) == []  # nothing cut off or pushed aside on the phone
         assert "Formularen indlæses" in page.content()  # Danish loading text, not Voilà's "Executing 2 of 2"
         shown = page.inner_text("body")
         for leak in ("voila", "WORKBENCH_PROJECT", ".venv", "Executing", "Running", colleague_text):
