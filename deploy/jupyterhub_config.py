@@ -56,7 +56,7 @@ c.JupyterHub.load_groups = {
 
 # Danish pages (login, "your server is starting", errors, start page): templates in deploy/templates/ that
 # extend JupyterHub's own ("templates/page.html"), told the project's title and the person's role
-c.JupyterHub.template_paths = [str(HERE / "templates")]
+c.JupyterHub.template_paths = [str(HERE / "templates"), str(HERE / "jupyter" / "shared-templates")]
 c.JupyterHub.template_vars = {
     "workbench_title": project_title(project),
     "workbench_role": lambda user: page_role(project, user),

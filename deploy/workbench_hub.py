@@ -83,7 +83,8 @@ def server_args(project: Path, role: str) -> list[str]:
         "--ServerApp.authorizer_class=workbench_hub.RoleAuthorizer",
         "--ServerApp.terminals_enabled=False",
         # Danish error pages ("Du har ikke adgang til denne side", "Siden eller filen findes ikke")
-        "--ServerApp.extra_template_paths=" + repr([str(HERE / "jupyter" / "server-templates")]),
+        "--ServerApp.extra_template_paths=" + repr([str(HERE / "jupyter" / name)
+                                                    for name in ("server-templates", "shared-templates")]),
         # no JupyterLab or notebook front end in these servers: only Voilà (support) or plain files (steering)
         "--ServerApp.jpserver_extensions=" + repr({"jupyterlab": False, "notebook": False, "jupyter_lsp": False,
                                                   "jupyter_server_terminals": False, "notebook_shim": False,
