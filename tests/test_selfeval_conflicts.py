@@ -132,3 +132,21 @@ def test_a_broken_file_for_the_next_name_hides_the_previous_persons_answers(proj
     assert "ZZ.yaml" in app.status.value
     assert all(control.value is None for control in app.scores.values())
 
+
+
+def test_an_answer_cleared_here_but_changed_elsewhere_comes_back_rather_than_vanishing(project):
+    laptop, phone = logged_in(project), logged_in(project)
+    laptop.scores[("P1", "adherence")].value = 2
+    laptop.texts[("P1", "eksempler")].value = "Første udgave."
+    laptop.save_button.click()
+    phone = logged_in(project)  # the phone opens the saved answer
+    assert phone.texts[("P1", "eksempler")].value == "Første udgave."
+    laptop.scores[("P1", "adherence")].value = 3
+    laptop.texts[("P1", "eksempler")].value = "Anden udgave."
+    laptop.save_button.click()
+    phone.scores[("P1", "adherence")].value = None  # cleared here, changed on the laptop
+    phone.texts[("P1", "eksempler")].value = ""
+    phone.save_button.click()
+    assert "tomt her, men besvaret det andet sted" in phone.status.value
+    assert phone.scores[("P1", "adherence")].value == 3 and phone.texts[("P1", "eksempler")].value == "Anden udgave."
+    assert on_disk(project)["answers"]["P1"] == {"adherence": 3, "eksempler": "Anden udgave."}

@@ -346,14 +346,19 @@ class SelfEvalApp:
         merged, clashes = merge_answers(base, self.answers(), theirs)
         notes = []
         headings = {item.key: item.heading for item in self.form.items}  # the widgets hold the form's items only
-        for clash in clashes:
+        for clash in clashes:  # an answer given on either side stays on screen: nothing is lost by the merge
             heading = f"{clash.principle} {headings[clash.item]}"
-            if (clash.principle, clash.item) in self.texts and clash.theirs is not None:
-                merged[clash.principle][clash.item] = f"{clash.mine}\n\n(Den anden version:)\n{clash.theirs}"
+            given = merged.setdefault(clash.principle, {})
+            if clash.mine is None:
+                given[clash.item] = clash.theirs
+                notes.append(f"{heading}: tomt her, men besvaret det andet sted; det svar står nu i feltet")
+            elif clash.theirs is None:
+                notes.append(f"{heading}: dit svar er beholdt; det andet sted er feltet tomt")
+            elif (clash.principle, clash.item) in self.texts:
+                given[clash.item] = f"{clash.mine}\n\n(Den anden version:)\n{clash.theirs}"
                 notes.append(f"{heading}: begge tekster står nu i feltet")
             else:
-                other = "intet svar" if clash.theirs is None else clash.theirs
-                notes.append(f"{heading}: dit svar {clash.mine} er beholdt; den anden version har {other}")
+                notes.append(f"{heading}: dit svar {clash.mine} er beholdt; den anden version har {clash.theirs}")
         self._fill(None, merged)
         self._base = (evaluation.respondent, str(evaluation.period), conflict.version, theirs)
         self.status.error(WorkbenchError(
