@@ -135,7 +135,7 @@ def test_a_broken_file_for_the_next_name_hides_the_previous_persons_answers(proj
 
 
 def test_an_answer_cleared_here_but_changed_elsewhere_comes_back_rather_than_vanishing(project):
-    laptop, phone = logged_in(project), logged_in(project)
+    laptop = logged_in(project)
     laptop.scores[("P1", "adherence")].value = 2
     laptop.texts[("P1", "eksempler")].value = "Første udgave."
     laptop.save_button.click()
