@@ -373,9 +373,10 @@ def open_suggestions(
     codebook: Codebook,
     codings: Iterable[Coding],
     rejected: Iterable[Rejection | tuple[str, str, str]] = (),
+    suggested: Iterable[Suggestion] | None = None,
 ) -> list[Suggestion]:
     """Suggestions the coder has neither followed nor rejected: pass that coder's codings and
-    rejections (`rejected(project, coder)`)."""
+    rejections (`rejected(project, coder)`), and `suggest(document, codebook)` when it is at hand."""
     done = {(c.doc_id, c.segment_id, c.code) for c in codings}
     done.update(r.key if isinstance(r, Rejection) else (r[0], r[1], r[2]) for r in rejected)
-    return [s for s in suggest(document, codebook) if s.key not in done]
+    return [s for s in (suggest(document, codebook) if suggested is None else suggested) if s.key not in done]

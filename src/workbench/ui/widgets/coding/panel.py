@@ -19,7 +19,7 @@ import ipywidgets as w
 
 from workbench.coding.retrieval import progress
 from workbench.coding.store import Coding, check_coder, staleness
-from workbench.coding.suggestions import Suggestion, open_suggestions, reject, rejected, unreject
+from workbench.coding.suggestions import Suggestion, open_suggestions, reject, rejected, suggest, unreject
 from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import VALENCES, Codebook
@@ -91,6 +91,9 @@ class CodingView:
         self._selected: Coding | None = None
         self._filling = False  # the form is being set from a coding, not by the coder
         self._suggestions: dict[str, InlineSuggestion] = {}
+        # what does not change between actions, kept so an action redoes only what it touched:
+        self._entries: dict[tuple[Coding, bool], list] = {}  # a coding's row for the transcript
+        self._suggested: tuple[str, list[Suggestion]] | None = None  # the document's suggestions, all
         self.stale_ids: set[str] = set()
         self.on_codebook = None  # the app's hook: the other views follow a changed codebook
         self.widget = self._build()
@@ -222,6 +225,8 @@ class CodingView:
         self.colours = code_colours(codebook)
         self.keys = shortcuts(codebook)
         self.key_of = {code: key for key, code in self.keys.items()}
+        self._entries.clear()
+        self._suggested = None
         self._build_codes()
         self.code_manager.refresh()
         if self._selected is not None:
@@ -264,6 +269,12 @@ class CodingView:
     # -- what goes to the transcript
 
     def _entry(self, coding: Coding, mine: bool) -> list:
+        entry = self._entries.get((coding, mine))
+        if entry is None:
+            entry = self._entries[(coding, mine)] = self._new_entry(coding, mine)
+        return entry
+
+    def _new_entry(self, coding: Coding, mine: bool) -> list:
         label = self.codebook.code(coding.code).label if self.codebook.has_code(coding.code) else coding.code
         problem = staleness(coding, self.corpus)
         tip = f"{label} · {coding.coder} · {coding.valence}" + (" · ★ citat" if coding.quote else "")
@@ -280,11 +291,9 @@ class CodingView:
                 int(problem is not None), tip]
 
     def _send_codings(self) -> None:
-        mine = self.mine()
-        self.transcript.codings = [self._entry(c, True) for c in mine] + [
-            self._entry(c, False) for c in self.others()
-        ]
-        self.stale_ids = {c.id for c in mine if staleness(c, self.corpus) is not None}
+        mine = [self._entry(c, True) for c in self.mine()]
+        self.transcript.update_rows("codings", mine + [self._entry(c, False) for c in self.others()])
+        self.stale_ids = {row[0] for row in mine if row[7]}
         self.reanchor.refresh()
 
     def _send_suggestions(self) -> None:
@@ -293,16 +302,18 @@ class CodingView:
         document = self._document
         if document is not None and self._coder is not None and self.show_suggestions.value:
             turned_down = rejected(self.project, self._coder)
-            for s in open_suggestions(document, self.codebook, self.mine(), turned_down):
+            if self._suggested is None or self._suggested[0] != document.id:
+                self._suggested = (document.id, suggest(document, self.codebook))
+            for s in open_suggestions(document, self.codebook, self.mine(), turned_down, self._suggested[1]):
                 label = self.codebook.code(s.code).label
                 for number, hit in enumerate(s.hits):
                     key = f"{s.segment_id}:{s.code}:{number}"
                     reason = f"»{hit.text}« er indikatorord for {label} (indikator: {hit.indicator})"
                     self._suggestions[key] = InlineSuggestion(key, s, hit.start, hit.end, reason)
-        self.transcript.suggestions = [
+        self.transcript.update_rows("suggestions", [
             [i.id, i.start, i.end, i.suggestion.code, self.colours.get(i.suggestion.code, "#888888"), i.reason]
             for i in self._suggestions.values()
-        ]
+        ])
 
     def _show_progress(self) -> None:
         self._show_log_warning()
