@@ -8,8 +8,9 @@ generated transcripts (10,000 words with 500 codings, and 60,000 words). Measure
   and "Gemt" shows (median; target at most 1.3 × the baseline);
 - opening the 10,000-word transcript with its 500 codings, from choosing it until every coding is
   drawn with its margin stripe (target under 1 s);
-- notebook opened → app usable: from running the opened notebook until the coder can type a name
-  (target under 2 s; the kernel's own start is reported apart);
+- notebook opened → app usable: from running the opened notebook (its kernel already started) until
+  the coder can type a name (target under 2 s). This figure does NOT include the kernel's start; the
+  user waits for both, so the kernel start (page opened → kernel idle) is printed on its own line;
 - the tab's JavaScript heap with the 60,000-word document open (CDP Performance.getMetrics,
   JSHeapUsedSize; target under 300 MB).
 
@@ -295,8 +296,8 @@ def main() -> int:
         ("Select and code until drawn and 'Gemt' (median)", f"{code:.0f} ms = {code / base:.2f} × baseline",
          "≤ 1.3 × baseline", code <= 1.3 * base),
         ("Open 10,000 words with 500 codings, fully drawn", f"{opening:.0f} ms", "< 1000 ms", opening < 1000),
-        ("Notebook run → app usable", f"{usable:.0f} ms (kernel start before it: {kernel_ready:.1f} s)",
-         "< 2000 ms", usable < 2000),
+        ("Notebook run → app usable (kernel start not included)", f"{usable:.0f} ms", "< 2000 ms", usable < 2000),
+        ("Page opened → kernel started (before the run; no target)", f"{kernel_ready * 1000:.0f} ms", "none", True),
         ("Tab JS heap with 60,000 words open", f"{heap_mb:.0f} MB", "< 300 MB", heap_mb < 300),
         ("Self-evaluation form, first load (median of 3)", f"{form_ms:.0f} ms = {form_ms / bare_ms:.2f} × "
          f"a bare Voilà page ({bare_ms:.0f} ms)", "≤ 1.5 × bare Voilà", form_ms <= 1.5 * bare_ms),
