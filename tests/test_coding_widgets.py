@@ -350,6 +350,28 @@ def test_long_transcript_is_sent_once_and_each_action_stays_quick(mini_project):
     assert app.coding.progress_label.value == f"10 af {len(app.coding._document.segments)} segmenter kodet"
 
 
+def test_coding_one_more_span_sends_only_that_coding_to_the_browser(app, mini_project):
+    start(app)
+    for words in ("hele forløbet", "Familiens Plan", "supportteamet"):
+        if words in body(app):
+            mark(app, words)
+            press(app, "1")
+    before = list(app.coding.transcript.codings)
+    assert len(before) >= 2
+    sent, states = [], []
+    app.coding.transcript.send = sent.append
+    original = app.coding.transcript.send_state
+    app.coding.transcript.send_state = lambda key=None: states.append(key) or original(key)
+    begin, end = mark(app, body(app).split()[3] + " " + body(app).split()[4])
+    press(app, "2")
+    rows = [m for m in sent if m.get("type") == "rows" and m["name"] == "codings"]
+    assert len(rows) == 1 and rows[0]["drop"] == [] and len(rows[0]["set"]) == 1
+    new = rows[0]["set"][0]
+    assert new[3] == app.coding.keys["2"] and new not in before
+    assert not any(key == "codings" or (isinstance(key, (list, set)) and "codings" in key) for key in states)
+    assert app.coding.transcript.codings == [*before, new]  # the trait holds the whole list for a reloaded page
+
+
 def test_memo_view_saves_a_principle_memo_with_both_headings(app, mini_project):
     app.memos.target.value = ("code", "P1")
     assert list(memo_sections(app.memos.text.value)) == ["Understøttende elementer", "Udfordrende elementer"]

@@ -17,6 +17,8 @@ import bisect
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from itertools import islice, takewhile
+from operator import attrgetter
 
 import pandas as pd
 
@@ -37,7 +39,9 @@ def coded_segments(coding: Coding, document: Document) -> list[Segment]:
     own = document.segment(coding.segment_id) if coding.segment_id else None
     if own is not None and own.start <= coding.start and coding.end <= own.end:
         return [own]
-    return [s for s in document.segments if s.start < coding.end and coding.start < s.end]
+    segments = document.segments  # in text order and disjoint: the first ending after the start, onwards
+    first = bisect.bisect_right(segments, coding.start, key=attrgetter("end"))
+    return list(takewhile(lambda s: s.start < coding.end, islice(segments, first, None)))
 
 
 def segment_codings(codings: Iterable[Coding], corpus: Corpus) -> dict[SegmentKey, list[Coding]]:

@@ -3,7 +3,8 @@
 `TranscriptView` is an anywidget whose JavaScript (static/transcript.js, shipped in the package)
 only shows and reports: it draws what Python sends and sends back what the coder selects, clicks
 and types. The document goes over once per document; codings, suggestions and search hits are
-compact lists the front end diffs, redrawing only the turns that changed. Everything that decides
+compact lists keyed by id: after the first full list only the rows that changed travel (`update_rows`),
+and the front end redraws only the turns they touch. Everything that decides
 something (snapping to words, what a key means, what is saved) is here or in the app.
 """
 
@@ -98,7 +99,35 @@ class TranscriptView(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self._handlers: dict[str, Callable[[dict], None]] = {}
         self._nonce = 0
+        self._quiet: set[str] = set()  # traits whose change went over as a delta, not whole
         self.on_msg(self._on_message)
+
+    def update_rows(self, name: str, rows: list[list]) -> None:
+        """Set `codings` or `suggestions`, sending the front end only the rows that changed.
+
+        The trait always holds the whole list (a reloaded page gets it whole); a change of a few
+        rows goes as one message {type: rows, name, set, drop} that the front end merges, so coding
+        one span in a document with hundreds of codings sends one row, not all of them.
+        """
+        old = {row[0]: row for row in getattr(self, name)}
+        changed = [row for row in rows if old.get(row[0]) != row]
+        dropped = list(old.keys() - {row[0] for row in rows})
+        if not changed and not dropped:
+            return
+        if not old or len(changed) + len(dropped) > len(rows) // 2:
+            setattr(self, name, rows)
+            return
+        self._quiet.add(name)
+        try:
+            setattr(self, name, rows)
+        finally:
+            self._quiet.discard(name)
+        self.send({"type": "rows", "name": name, "set": changed, "drop": dropped})
+
+    def _should_send_property(self, key: str, value: object) -> bool:
+        if key in self._quiet:
+            return False  # update_rows sends the delta
+        return super()._should_send_property(key, value)
 
     def on(self, kind: str, handler: Callable[[dict], None]) -> None:
         """Call `handler(message)` for messages of this kind: select, turn, pick, key, accept, reject."""

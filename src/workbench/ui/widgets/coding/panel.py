@@ -91,6 +91,9 @@ class CodingView:
         self._selected: Coding | None = None
         self._filling = False  # the form is being set from a coding, not by the coder
         self._suggestions: dict[str, InlineSuggestion] = {}
+        # what does not change between actions, kept so an action redoes only what it touched:
+        # a coding's row for the transcript, by (coding, mine, staleness), so an action redoes only what it touched
+        self._entries: dict[tuple[Coding, bool, str | None], list] = {}
         self.stale_ids: set[str] = set()
         self._suggest_cache: tuple[tuple, list[Suggestion]] | None = None
         self.on_codebook = None  # the app's hook: the other views follow a changed codebook
@@ -223,6 +226,7 @@ class CodingView:
         self.colours = code_colours(codebook)
         self.keys = shortcuts(codebook)
         self.key_of = {code: key for key, code in self.keys.items()}
+        self._entries.clear()
         self._build_codes()
         self.code_manager.refresh()
         if self._selected is not None:
@@ -265,6 +269,12 @@ class CodingView:
     # -- what goes to the transcript
 
     def _entry(self, coding: Coding, mine: bool, problem: str | None) -> list:
+        entry = self._entries.get((coding, mine, problem))
+        if entry is None:
+            entry = self._entries[(coding, mine, problem)] = self._new_entry(coding, mine, problem)
+        return entry
+
+    def _new_entry(self, coding: Coding, mine: bool, problem: str | None) -> list:
         label = self.codebook.code(coding.code).label if self.codebook.has_code(coding.code) else coding.code
         tip = f"{label} · {coding.coder} · {coding.valence}" + (" · ★ citat" if coding.quote else "")
         if not mine:
@@ -281,9 +291,9 @@ class CodingView:
 
     def _send_codings(self) -> None:
         mine = [(c, staleness(c, self.corpus)) for c in self.mine()]  # once per coding: it hashes the text
-        self.transcript.codings = [self._entry(c, True, problem) for c, problem in mine] + [
+        self.transcript.update_rows("codings", [self._entry(c, True, problem) for c, problem in mine] + [
             self._entry(c, False, staleness(c, self.corpus)) for c in self.others()
-        ]
+        ])
         self.stale_ids = {c.id for c, problem in mine if problem is not None}
         self.reanchor.refresh()
 
@@ -299,10 +309,10 @@ class CodingView:
                     key = f"{s.segment_id}:{s.code}:{number}"
                     reason = f"»{hit.text}« er indikatorord for {label} (indikator: {hit.indicator})"
                     self._suggestions[key] = InlineSuggestion(key, s, hit.start, hit.end, reason)
-        self.transcript.suggestions = [
+        self.transcript.update_rows("suggestions", [
             [i.id, i.start, i.end, i.suggestion.code, self.colours.get(i.suggestion.code, "#888888"), i.reason]
             for i in self._suggestions.values()
-        ]
+        ])
 
     def _suggested(self) -> list[Suggestion]:
         """`suggest` for the open document, computed once per document and codebook."""

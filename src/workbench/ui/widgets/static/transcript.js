@@ -168,7 +168,8 @@ function render({ model, el }) {
   }
 
   // ---- margin stripes: one bar per coding beside the lines it covers, in lanes so overlaps stay apart
-  function stripes(t) {
+  // Measuring (layout reads) and painting (writes) are apart, so many turns cost one layout.
+  function measureStripes(t) {
     const r = rows[t];
     const top0 = r.row.getBoundingClientRect().top;
     const spans = r.body.querySelectorAll("span[data-s]");
@@ -186,6 +187,11 @@ function render({ model, el }) {
       const first = find(a).getBoundingClientRect(), last = find(z).getBoundingClientRect();
       out[c[5] ? "mine" : "other"].push({ c, top: first.top - top0, bottom: last.bottom - top0 });
     }
+    return out;
+  }
+
+  function paintStripes(t, out) {
+    const r = rows[t];
     let lanes = 0;
     for (const side of ["mine", "other"]) {
       const bars = out[side].sort((x, y) => x.top - y.top || y.bottom - x.bottom);
@@ -208,6 +214,14 @@ function render({ model, el }) {
     }
   }
 
+  function redrawStripes() {
+    const striped = [];
+    for (let t = 0; t < rows.length; t++) if (buckets[t] && buckets[t].codings.length) striped.push(t);
+    const measured = striped.map(measureStripes);
+    striped.forEach((t, i) => paintStripes(t, measured[i]));
+    laneWidths();
+  }
+
   function laneWidths() {
     let mine = 1, other = 0;
     for (const r of rows) { mine = Math.max(mine, r.mineLanes || 0); other = Math.max(other, r.otherLanes || 0); }
@@ -224,19 +238,17 @@ function render({ model, el }) {
     rows = Array.from(rowsBox.children, (row) => ({
       row, body: row.children[1], mine: row.children[2], other: row.children[3],
     }));
-    for (let t = 0; t < turns.length; t++) if (buckets[t].codings.length) stripes(t);
-    laneWidths();
+    redrawStripes();
     root.dataset.drawn = `${model.get("doc").id || ""}:${items.size}`;
   }
 
   function redraw(touched) {
     if (!rows.length) return drawAll();
     rebucket();
-    for (const t of touched) {
-      if (t < 0 || t >= rows.length) continue;
-      rows[t].body.innerHTML = turnHtml(t);
-      stripes(t);
-    }
+    const shown = [...touched].filter((t) => t >= 0 && t < rows.length);
+    for (const t of shown) rows[t].body.innerHTML = turnHtml(t);
+    const measured = shown.map(measureStripes);
+    shown.forEach((t, i) => paintStripes(t, measured[i]));
     laneWidths();
     root.dataset.drawn = `${model.get("doc").id || ""}:${items.size}`;
   }
@@ -258,6 +270,7 @@ function render({ model, el }) {
     const touched = new Set();
     const next = new Map(), nextKeys = new Map();
     for (const c of model.get("codings") || []) {
+      if (items.get(c[0]) === c) { next.set(c[0], c); nextKeys.set(c[0], itemKeys.get(c[0])); continue; }
       const key = JSON.stringify(c);
       next.set(c[0], c);
       nextKeys.set(c[0], key);
@@ -275,9 +288,11 @@ function render({ model, el }) {
 
   function loadSugs(draw = true) {
     const touched = new Set();
-    for (const s of sugs.values()) for (const t of turnsOf(s[1], s[2])) touched.add(t);
-    sugs = new Map((model.get("suggestions") || []).map((s) => [s[0], s]));
-    for (const s of sugs.values()) for (const t of turnsOf(s[1], s[2])) touched.add(t);
+    const next = new Map((model.get("suggestions") || []).map((s) => [s[0], s]));
+    const differ = (x, y) => x !== y && JSON.stringify(x) !== JSON.stringify(y);
+    for (const [id, s] of sugs) if (differ(s, next.get(id))) for (const t of turnsOf(s[1], s[2])) touched.add(t);
+    for (const [id, s] of next) if (differ(s, sugs.get(id))) for (const t of turnsOf(s[1], s[2])) touched.add(t);
+    sugs = next;
     pop.hidden = true;
     if (draw) redraw(touched);
   }
@@ -511,7 +526,7 @@ function render({ model, el }) {
 
   const resize = new ResizeObserver(() => {
     clearTimeout(resize.timer);
-    resize.timer = setTimeout(() => { for (let t = 0; t < rows.length; t++) if (buckets[t] && buckets[t].codings.length) stripes(t); laneWidths(); }, 150);
+    resize.timer = setTimeout(() => redrawStripes(), 150);
   });
   resize.observe(rowsBox);
 
@@ -520,4 +535,22 @@ function render({ model, el }) {
   return () => resize.disconnect();
 }
 
-export default { render };
+// A delta from Python (TranscriptView.update_rows): merged into the model's list once per model,
+// keeping the unchanged rows as they are, so the views see a change of only those rows.
+function initialize({ model }) {
+  model.on("msg:custom", (msg) => {
+    if (!msg || msg.type !== "rows") return;
+    const drop = new Set(msg.drop || []);
+    const set = new Map((msg.set || []).map((row) => [row[0], row]));
+    const merged = [];
+    for (const row of model.get(msg.name) || []) {
+      if (drop.has(row[0])) continue;
+      merged.push(set.get(row[0]) || row);
+      set.delete(row[0]);
+    }
+    for (const row of set.values()) merged.push(row);
+    model.set(msg.name, merged);
+  });
+}
+
+export default { initialize, render };
