@@ -8,7 +8,10 @@ messages its JavaScript sends (select, turn, pick, key, accept, reject); the bro
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -539,3 +542,33 @@ def test_two_evaluators_on_one_memo_keep_both_texts(mini_project):
     assert "Den andens iagttagelse." in saved and "Min iagttagelse." not in saved
     [kept] = (mini_project / "memos" / ".konflikter").glob("F2-*.md")
     assert "Min iagttagelse." in kept.read_text(encoding="utf-8")
+
+
+FIRST_RUN = """
+import sys
+from workbench.project import Project
+from workbench.ui.widgets.coding import CodingApp
+app = CodingApp(Project(sys.argv[1]))
+app.coding.coder.value = "AB"
+assert "Du koder som AB" in app.coding.status.value, app.coding.status.value
+print(" ".join(m for m in ("pandas", "matplotlib", "spacy", "workbench.report") if m in sys.modules))
+"""
+
+
+def test_the_coding_view_starts_without_the_other_tabs_heavy_libraries(mini_project):
+    # Running the notebook waits for this; pandas, matplotlib, spaCy and the chapter would take longer
+    # than the whole coding view (bench/browser.py), so they wait until a tab that needs them is opened.
+    run = subprocess.run([sys.executable, "-c", FIRST_RUN, str(mini_project)], capture_output=True, text=True,
+                         env=os.environ, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == ""
+
+
+def test_a_tab_is_built_when_first_opened(app):
+    assert all(not box.children for box in app.tabs.children[1:])
+    app.tabs.selected_index = 2  # Matricer
+    assert app.tabs.children[2].children == (app.matrices.widget,)
+    assert not app.tabs.children[1].children  # Søgning is still not built
+    app.tabs.selected_index = 1
+    assert app.tabs.children[1].children == (app.search.widget,)
+    assert "wb-status" in app.search.status.widget._dom_classes

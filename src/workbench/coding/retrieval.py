@@ -19,13 +19,15 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import islice, takewhile
 from operator import attrgetter
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from workbench.coding.store import CONSENSUS, Coding, CodingStore
 from workbench.errors import WorkbenchError
 from workbench.material.codebook import VALENCES, Code, Codebook
 from workbench.material.corpus import Corpus, Document, Segment, text_hash
+
+if TYPE_CHECKING:  # pandas is imported by the functions that make tables, so the coding view starts without it
+    import pandas as pd
 
 COLUMNS = [
     "dokument", "segment", "gruppe", "type", "rolle", "enhed", "koder", "kode", "valens", "citat", "memo", "tekst",
@@ -87,6 +89,8 @@ def retrieve(
 ) -> pd.DataFrame:
     """Every current coding matching the filters (code keys, respondent group keys, document types,
     valences, coders; each a value or a collection), one row per coding, indexed by coding id."""
+    import pandas as pd
+
     codings = _in_text_order(
         _filtered(store, corpus, code=code, group=group, doc_type=doc_type, valence=valence, coder=coder), codebook)
     documents = {d.id: d for d in corpus.documents}
@@ -133,6 +137,8 @@ def code_group_matrix(
     Only groups with included documents are columns. With `valence_split` the columns are
     (group, valence) pairs. `kinds` limits the rows to code groups of those kinds ("principle", ...).
     """
+    import pandas as pd
+
     documents = {d.id: d for d in corpus.included}
     groups = [g for g in codebook.respondent_groups if any(d.meta.group == g.key for d in documents.values())]
     codes = _codes(codebook, kinds)
@@ -167,6 +173,8 @@ def cooccurrence(
     With `same_coder` a segment counts only when one coder applied both codes; otherwise the
     codes of all coders on the segment are pooled.
     """
+    import pandas as pd
+
     principles, factors = codebook.principles, codebook.factors
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for codings in segment_codings(_filtered(store, corpus, coder=coder), corpus).values():
