@@ -367,11 +367,15 @@ def test_coding_one_more_span_sends_only_that_coding_to_the_browser(app, mini_pr
     app.coding.transcript.send_state = lambda key=None: states.append(key) or original(key)
     begin, end = mark(app, body(app).split()[3] + " " + body(app).split()[4])
     press(app, "2")
-    rows = [m for m in sent if m.get("type") == "rows" and m["name"] == "codings"]
-    assert len(rows) == 1 and rows[0]["drop"] == [] and len(rows[0]["set"]) == 1
-    new = rows[0]["set"][0]
+    # the selection, then the coding: one message each, the coding's with the new row, the chosen id and "Gemt"
+    assert [m["type"] for m in sent] == ["state", "state"]
+    assert sent[0]["state"] == {"selection": [begin, end], "selected": ""}
+    coded = sent[1]
+    assert coded["rows"]["codings"]["drop"] == [] and len(coded["rows"]["codings"]["set"]) == 1
+    new = coded["rows"]["codings"]["set"][0]
     assert new[3] == app.coding.keys["2"] and new not in before
-    assert not any(key == "codings" or (isinstance(key, (list, set)) and "codings" in key) for key in states)
+    assert coded["state"]["selected"] == new[0] and coded["state"]["flash"][0] == "✔ Gemt"
+    assert "codings" not in coded["state"] and states == []  # no trait goes over whole
     assert app.coding.transcript.codings == [*before, new]  # the trait holds the whole list for a reloaded page
 
 

@@ -378,7 +378,7 @@ class CodingView:
     def _choose(self, pending: tuple[int, int] | None = None, coding: Coding | None = None) -> None:
         """Make a text selection or a coding the target of the next action; the form starts afresh."""
         self._pending, self._selected = pending, coding
-        with self.transcript.hold_sync():
+        with self.transcript.batch():
             self.transcript.selection = list(pending) if pending else []
             self.transcript.selected = coding.id if coding else ""
         self._fill_form(coding)
@@ -551,14 +551,14 @@ class CodingView:
     def after_write(self, what: str, chosen: Coding | None) -> None:
         if self._coder not in self.coder.options:
             self.coder.options = self.store.coders()
-        self._choose(coding=chosen)
-        with self.transcript.hold_sync():
+        with self.transcript.batch():  # the text's whole change and "✔ Gemt" beside it: one message, one redraw
+            self._choose(coding=chosen)
             self._send_codings()
             self._send_suggestions()
+            self.transcript.say("✔ Gemt")
         self._show_progress()
         self.undo_button.disabled = not self.undo_log
         self.status.saved(what)  # last, so "Gemt" appears once the text shows the change
-        self.transcript.say("✔ Gemt")
         if chosen is not None and chosen.memo:  # saved either way; personal data in the memo is marked at once
             mark_personal_data(self.project, self.memo, chosen.memo, self.status, what)
 

@@ -1,6 +1,8 @@
 // The transcript view of the coding app: shows a document with its codings and reports what the
 // coder selects, clicks and types. It decides nothing: every action goes to Python as a message,
 // and Python answers by changing the synced state (codings, selection, suggestions, hits, focus).
+// Python sends each batch of changes as one message (initialize, below); the changes it makes are
+// drawn together, once, before the next frame (`touch` and `flush`).
 //
 // State from Python:
 //   doc        {id, text, turns: [[start, end, speaker, number], ...]}   (sent once per document)
@@ -222,9 +224,12 @@ function render({ model, el }) {
     laneWidths();
   }
 
+  let lanesShown = "";
   function laneWidths() {
     let mine = 1, other = 0;
     for (const r of rows) { mine = Math.max(mine, r.mineLanes || 0); other = Math.max(other, r.otherLanes || 0); }
+    if (lanesShown === `${mine}:${other}`) return; // setting them again would lay out every turn anew
+    lanesShown = `${mine}:${other}`;
     root.style.setProperty("--wb-mine", `${mine * LANE}px`);
     root.style.setProperty("--wb-other", `${other * LANE}px`);
   }
@@ -244,8 +249,9 @@ function render({ model, el }) {
 
   function redraw(touched) {
     if (!rows.length) return drawAll();
-    rebucket();
     const shown = [...touched].filter((t) => t >= 0 && t < rows.length);
+    if (!shown.length) return;
+    rebucket();
     for (const t of shown) rows[t].body.innerHTML = turnHtml(t);
     const measured = shown.map(measureStripes);
     shown.forEach((t, i) => paintStripes(t, measured[i]));
@@ -257,16 +263,44 @@ function render({ model, el }) {
     const doc = model.get("doc") || {};
     text = doc.text || "";
     turns = doc.turns || [];
-    loadCodings(false);
-    loadSugs(false);
+    loadCodings();
+    loadSugs();
     hits = model.get("hits") || [];
     selection = model.get("selection") || [];
     focusRange = null;
-    drawAll();
-    scroller.scrollTop = 0;
+    shownSelected = model.get("selected");
+    pending = "all";
+    schedule(() => { scroller.scrollTop = 0; });
   }
 
-  function loadCodings(draw = true) {
+  // ---- one redraw for all the changes of one message: the turns they touch are collected and drawn
+  // in a microtask, after the message's last change and before the next frame
+  let pending = null; // a Set of turns, "all", or null
+  let scheduled = false;
+  const afterDraw = [];
+  function touch(turnSet) {
+    if (pending !== "all") {
+      pending = pending || new Set();
+      for (const t of turnSet) pending.add(t);
+    }
+    schedule();
+  }
+  function schedule(then) {
+    if (then) afterDraw.push(then);
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(flush);
+  }
+  function flush() {
+    scheduled = false;
+    const what = pending;
+    pending = null;
+    if (what === "all") drawAll();
+    else if (what) redraw(what);
+    for (const then of afterDraw.splice(0)) then();
+  }
+
+  function loadCodings() {
     const touched = new Set();
     const next = new Map(), nextKeys = new Map();
     for (const c of model.get("codings") || []) {
@@ -283,10 +317,10 @@ function render({ model, el }) {
     for (const [id, old] of items) if (!next.has(id)) for (const t of turnsOf(old[1], old[2])) touched.add(t);
     items = next;
     itemKeys = nextKeys;
-    if (draw) redraw(touched);
+    return touched;
   }
 
-  function loadSugs(draw = true) {
+  function loadSugs() {
     const touched = new Set();
     const next = new Map((model.get("suggestions") || []).map((s) => [s[0], s]));
     const differ = (x, y) => x !== y && JSON.stringify(x) !== JSON.stringify(y);
@@ -294,7 +328,7 @@ function render({ model, el }) {
     for (const [id, s] of next) if (differ(s, sugs.get(id))) for (const t of turnsOf(s[1], s[2])) touched.add(t);
     sugs = next;
     pop.hidden = true;
-    if (draw) redraw(touched);
+    return touched;
   }
 
   function rangeTurns(range) {
@@ -479,15 +513,16 @@ function render({ model, el }) {
     if (bar) { model.send({ type: "pick", id: bar.dataset.c }); root.focus({ preventScroll: true }); }
   });
 
-  // ---- state changes from Python
+  // ---- state changes from Python: each notes what it touches; `flush` draws them together
+  let shownSelected = model.get("selected");
   model.on("change:doc", loadDoc);
-  model.on("change:codings", () => loadCodings(true));
-  model.on("change:suggestions", () => loadSugs(true));
+  model.on("change:codings", () => touch(loadCodings()));
+  model.on("change:suggestions", () => touch(loadSugs()));
   model.on("change:hits", () => {
     const touched = new Set(hits.flatMap((h) => turnsOf(h[0], h[1])));
     hits = model.get("hits") || [];
     for (const h of hits) for (const t of turnsOf(h[0], h[1])) touched.add(t);
-    redraw(touched);
+    touch(touched);
   });
   model.on("change:selection", () => {
     const touched = new Set(rangeTurns(selection));
@@ -495,9 +530,8 @@ function render({ model, el }) {
     for (const t of rangeTurns(selection)) touched.add(t);
     const sel = window.getSelection();
     if (sel && rowsBox.contains(sel.anchorNode)) sel.removeAllRanges();
-    redraw(touched);
+    touch(touched);
   });
-  let shownSelected = model.get("selected");
   model.on("change:selected", () => {
     const touched = new Set();
     const prev = shownSelected;
@@ -506,21 +540,23 @@ function render({ model, el }) {
       const c = items.get(id);
       if (c) for (const t of turnsOf(c[1], c[2])) touched.add(t);
     }
-    redraw(touched);
+    touch(touched);
   });
   model.on("change:focus", () => {
     const f = model.get("focus") || [];
     const touched = new Set(rangeTurns(focusRange));
     focusRange = f.length >= 2 ? [f[0], f[1]] : null;
     for (const t of rangeTurns(focusRange)) touched.add(t);
-    redraw(touched);
-    const span = focusRange && spanAt(focusRange[0]);
-    if (span) {
-      const box = scroller.getBoundingClientRect(), r = span.getBoundingClientRect();
-      scroller.scrollTop += r.top - box.top - box.height / 3;
-    }
+    touch(touched);
+    schedule(() => {
+      const span = focusRange && spanAt(focusRange[0]);
+      if (span) {
+        const box = scroller.getBoundingClientRect(), r = span.getBoundingClientRect();
+        scroller.scrollTop += r.top - box.top - box.height / 3;
+      }
+    });
   });
-  model.on("change:flash", () => { const f = model.get("flash") || []; if (f[0]) showToast(f[0]); });
+  model.on("change:flash", () => schedule(() => { const f = model.get("flash") || []; if (f[0]) showToast(f[0]); }));
   model.on("change:grab", () => root.focus({ preventScroll: true }));
   model.on("change:height", setHeight);
 
@@ -532,24 +568,32 @@ function render({ model, el }) {
 
   setHeight();
   loadDoc();
+  flush();
   return () => resize.disconnect();
 }
 
-// A delta from Python (TranscriptView.update_rows): merged into the model's list once per model,
-// keeping the unchanged rows as they are, so the views see a change of only those rows.
+// A batch of changes from Python (TranscriptView.batch): {state: {trait: value}, rows: {name: {set, drop}}}.
+// A rows delta is merged into the model's list once per model, keeping the unchanged rows as they are,
+// so the views see a change of only those rows; then everything is set at once.
+function merge(list, delta) {
+  const drop = new Set(delta.drop || []);
+  const set = new Map((delta.set || []).map((row) => [row[0], row]));
+  const merged = [];
+  for (const row of list || []) {
+    if (drop.has(row[0])) continue;
+    merged.push(set.get(row[0]) || row);
+    set.delete(row[0]);
+  }
+  for (const row of set.values()) merged.push(row);
+  return merged;
+}
+
 function initialize({ model }) {
   model.on("msg:custom", (msg) => {
-    if (!msg || msg.type !== "rows") return;
-    const drop = new Set(msg.drop || []);
-    const set = new Map((msg.set || []).map((row) => [row[0], row]));
-    const merged = [];
-    for (const row of model.get(msg.name) || []) {
-      if (drop.has(row[0])) continue;
-      merged.push(set.get(row[0]) || row);
-      set.delete(row[0]);
-    }
-    for (const row of set.values()) merged.push(row);
-    model.set(msg.name, merged);
+    if (!msg || msg.type !== "state") return;
+    const next = { ...(msg.state || {}) };
+    for (const [name, delta] of Object.entries(msg.rows || {})) next[name] = merge(model.get(name), delta);
+    model.set(next);
   });
 }
 
