@@ -196,13 +196,20 @@ def cooccurrence(
     )
 
 
-def progress(store: CodingStore, document: Document, coder: str) -> tuple[int, int]:
-    """(segments of the document the coder has coded, all its segments); stale codings do not count."""
+def progress(
+    store: CodingStore, document: Document, coder: str, stale: Collection[str] | None = None
+) -> tuple[int, int]:
+    """(segments of the document the coder has coded, all its segments); stale codings do not count.
+
+    `stale`: the ids of the coder's stale codings in the document, when the caller knows them already
+    (the coding view does, after every action), so no coding's text is hashed again."""
     segments = document.segments
     starts = [s.start for s in segments]  # segments are in text order and disjoint: bisect, not a scan per coding
     coded: set[str] = set()
     for coding in store.document_codings(coder, document.id):
-        if text_hash(document.body[coding.start : coding.end]) == coding.text_hash:
+        current = (coding.id not in stale) if stale is not None else (
+            text_hash(document.body[coding.start : coding.end]) == coding.text_hash)
+        if current:
             own = document.segment(coding.segment_id) if coding.segment_id else None
             if own is not None and own.start <= coding.start and coding.end <= own.end:
                 coded.add(own.id)

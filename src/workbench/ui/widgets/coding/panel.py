@@ -92,10 +92,12 @@ class CodingView:
         self._filling = False  # the form is being set from a coding, not by the coder
         self._suggestions: dict[str, InlineSuggestion] = {}
         # what does not change between actions, kept so an action redoes only what it touched:
-        # a coding's row for the transcript, by (coding, mine, staleness), so an action redoes only what it touched
-        self._entries: dict[tuple[Coding, bool, str | None], list] = {}
+        # by id() of the store's Coding (checked with `is`: hashing a Coding costs more than the row)
+        self._entries: dict[int, tuple[Coding, bool, str | None, list]] = {}  # a coding's row for the transcript
+        self._problems: dict[int, tuple[Coding, str, str | None]] = {}  # staleness, with the text it was for
         self.stale_ids: set[str] = set()
         self._suggest_cache: tuple[tuple, list[Suggestion]] | None = None
+        self._places: dict[int, list[InlineSuggestion]] = {}  # a suggestion's places, by id() of the cached one
         self.on_codebook = None  # the app's hook: the other views follow a changed codebook
         self.widget = self._build()
         self._take_hub_identity()
@@ -269,10 +271,14 @@ class CodingView:
     # -- what goes to the transcript
 
     def _entry(self, coding: Coding, mine: bool, problem: str | None) -> list:
-        entry = self._entries.get((coding, mine, problem))
-        if entry is None:
-            entry = self._entries[(coding, mine, problem)] = self._new_entry(coding, mine, problem)
-        return entry
+        known = self._entries.get(id(coding))
+        if known is not None and known[0] is coding and known[1] == mine and known[2] == problem:
+            return known[3]
+        if len(self._entries) > 20_000:
+            self._entries.clear()
+        row = self._new_entry(coding, mine, problem)
+        self._entries[id(coding)] = (coding, mine, problem, row)
+        return row
 
     def _new_entry(self, coding: Coding, mine: bool, problem: str | None) -> list:
         label = self.codebook.code(coding.code).label if self.codebook.has_code(coding.code) else coding.code
@@ -289,10 +295,25 @@ class CodingView:
         return [coding.id, coding.start, coding.end, coding.code, colour, int(mine), int(coding.quote),
                 int(problem is not None), tip]
 
+    def _problem(self, coding: Coding) -> str | None:
+        """`staleness`, remembered while the document's text stays the same: it hashes the coding's text,
+        which for every coding on every action was the largest part of an action's time."""
+        document = self.corpus.get(coding.doc_id)
+        if document is None:
+            return staleness(coding, self.corpus)
+        known = self._problems.get(id(coding))
+        if known is not None and known[0] is coding and known[1] is document.body:
+            return known[2]
+        if len(self._problems) > 20_000:
+            self._problems.clear()
+        problem = staleness(coding, self.corpus)
+        self._problems[id(coding)] = (coding, document.body, problem)
+        return problem
+
     def _send_codings(self) -> None:
-        mine = [(c, staleness(c, self.corpus)) for c in self.mine()]  # once per coding: it hashes the text
+        mine = [(c, self._problem(c)) for c in self.mine()]
         self.transcript.update_rows("codings", [self._entry(c, True, problem) for c, problem in mine] + [
-            self._entry(c, False, staleness(c, self.corpus)) for c in self.others()
+            self._entry(c, False, self._problem(c)) for c in self.others()
         ])
         self.stale_ids = {c.id for c, problem in mine if problem is not None}
         self.reanchor.refresh()
@@ -304,15 +325,24 @@ class CodingView:
         if document is not None and self._coder is not None and self.show_suggestions.value:
             turned_down = rejected(self.project, self._coder)
             for s in open_suggestions(document, self.codebook, self.mine(), turned_down, self._suggested()):
-                label = self.codebook.code(s.code).label
-                for number, hit in enumerate(s.hits):
-                    key = f"{s.segment_id}:{s.code}:{number}"
-                    reason = f"»{hit.text}« er indikatorord for {label} (indikator: {hit.indicator})"
-                    self._suggestions[key] = InlineSuggestion(key, s, hit.start, hit.end, reason)
+                for place in self._places_of(s):
+                    self._suggestions[place.id] = place
         self.transcript.update_rows("suggestions", [
             [i.id, i.start, i.end, i.suggestion.code, self.colours.get(i.suggestion.code, "#888888"), i.reason]
             for i in self._suggestions.values()
         ])
+
+    def _places_of(self, s: Suggestion) -> list[InlineSuggestion]:
+        """The places of one of `_suggested()`'s suggestions, made once per suggestion."""
+        places = self._places.get(id(s))
+        if places is None:
+            label = self.codebook.code(s.code).label
+            places = self._places[id(s)] = [
+                InlineSuggestion(f"{s.segment_id}:{s.code}:{number}", s, hit.start, hit.end,
+                                 f"»{hit.text}« er indikatorord for {label} (indikator: {hit.indicator})")
+                for number, hit in enumerate(s.hits)
+            ]
+        return places
 
     def _suggested(self) -> list[Suggestion]:
         """`suggest` for the open document, computed once per document and codebook."""
@@ -320,6 +350,7 @@ class CodingView:
         key = (document.id, document.body, id(self.codebook))
         if self._suggest_cache is None or self._suggest_cache[0] != key:
             self._suggest_cache = (key, suggest(document, self.codebook))
+            self._places = {}  # keyed by id() of the suggestions just replaced
         return self._suggest_cache[1]
 
     def _show_progress(self) -> None:
@@ -329,7 +360,7 @@ class CodingView:
         elif self._coder is None:
             self.progress_label.value = "<i>Skriv dit kodernavn for at se din fremdrift.</i>"
         else:
-            coded, total = progress(self.store, self._document, self._coder)
+            coded, total = progress(self.store, self._document, self._coder, stale=self.stale_ids)
             self.progress_label.value = f"{numfmt.integer(coded)} af {numfmt.integer(total)} segmenter kodet"
 
     def _refresh_other_coders(self) -> None:
