@@ -1,7 +1,8 @@
 """The coding app in a real browser: how fast coding feels, against a bare ipywidgets round trip.
 
 One JupyterLab and one headless Chromium session, on a scratch copy of the test project with two
-generated transcripts (10,000 words with 500 codings, and 60,000 words). Measured:
+generated transcripts (10,000 words with 500 codings, and 60,000 words), with the Jupyter configuration
+users get (deploy/jupyter/config: the team server and `make lab`). Measured:
 
 - baseline: a bare ipywidgets button whose click sets a label from Python, click to label shown;
 - select and code: a selection in the transcript and a code key, until the highlight is drawn
@@ -380,7 +381,9 @@ def main(argv: list[str]) -> int:
     notebook["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
                               "source": BASELINE_CELL})
     (lab / "01_kodning.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
-    env = {**os.environ, "WORKBENCH_PROJECT": str(project), "PYTHONPATH": str(REPO / "src")}
+    # the Jupyter configuration the team server and `make lab` use (deploy/jupyter/config)
+    env = {**os.environ, "WORKBENCH_PROJECT": str(project), "PYTHONPATH": str(REPO / "src"),
+           "JUPYTER_CONFIG_PATH": str(REPO / "deploy" / "jupyter" / "config")}
     for variable, folder in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
                              ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),
                              ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")):
