@@ -233,9 +233,10 @@ class CodingView:
         self.code_manager.refresh()
         if self._selected is not None:
             self._selected = next((c for c in self.mine() + self.others() if c.id == self._selected.id), None)
-        self._choose(pending=self._pending, coding=self._selected)
-        self._send_codings()
-        self._send_suggestions()
+        with self.transcript.batch():
+            self._choose(pending=self._pending, coding=self._selected)
+            self._send_codings()
+            self._send_suggestions()
         if self.on_codebook is not None:
             self.on_codebook(codebook)
 
@@ -427,23 +428,27 @@ class CodingView:
                 self.status.info(f"Du koder som {name}.")
         finally:
             self._refresh_other_coders()
-            self._choose()
-            self._send_codings()
-            self._send_suggestions()
+            with self.transcript.batch():
+                self._choose()
+                self._send_codings()
             self._show_progress()
+            self._send_suggestions()
 
     def _on_document(self, change) -> None:
         self._document = self.corpus.get(change.new) if change.new else None
-        self.transcript.show(self._document)
-        self._choose()
-        self._send_codings()
-        self._send_suggestions()
+        with self.transcript.batch():  # the text with its codings: one message, drawn once
+            self.transcript.show(self._document)
+            self._choose()
+            self._send_codings()
+            self.transcript.take_focus()
         self._show_progress()
         if self._document is not None:
             words = numfmt.count_noun(self._document.word_count, "ord", "ord")
             self.status.info(f"{self._document.id}: {numfmt.count_noun(len(turns(self._document)), 'tur', 'ture')}, "
                              f"{words}.")
-        self.transcript.take_focus()
+        # last, and on their own: the first document's suggestions wait for spaCy's start (about half a
+        # second), which the text and its codings, already drawn, need not wait for
+        self._send_suggestions()
 
     def open(self, doc_id: str, start: int, end: int) -> None:
         """Show a document at a place (from retrieval, a matrix cell or a search hit)."""

@@ -74,6 +74,7 @@ function render({ model, el }) {
   let hits = [];
   let selection = [];
   let focusRange = null;
+  let measuredWidth = 0; // the text's width when the stripes were last measured
 
   function setHeight() {
     scroller.style.height = model.get("height") || "560px";
@@ -244,6 +245,7 @@ function render({ model, el }) {
       row, body: row.children[1], mine: row.children[2], other: row.children[3],
     }));
     redrawStripes();
+    measuredWidth = Math.round(rowsBox.getBoundingClientRect().width); // the stripes are measured at this width
     root.dataset.drawn = `${model.get("doc").id || ""}:${items.size}`;
   }
 
@@ -565,7 +567,12 @@ function render({ model, el }) {
   model.on("change:grab", () => root.focus({ preventScroll: true }));
   model.on("change:height", setHeight);
 
-  const resize = new ResizeObserver(() => {
+  // A new width reflows the text, so the stripes are measured again; a new height alone is turns
+  // coming into view (content-visibility) and moves no stripe within its turn.
+  const resize = new ResizeObserver((entries) => {
+    const width = Math.round(entries[entries.length - 1].contentRect.width);
+    if (width === measuredWidth) return;
+    measuredWidth = width;
     clearTimeout(resize.timer);
     resize.timer = setTimeout(() => redrawStripes(), 150);
   });
