@@ -22,7 +22,7 @@ from workbench.material.memos import memo_sections
 from workbench.project import Project
 from workbench.ui.widgets.coding import CodingApp
 from workbench.ui.widgets.coding.panel import shortcuts
-from workbench.ui.widgets.transcript import code_colours, snap_to_words
+from workbench.ui.widgets.transcript import TranscriptView, code_colours, snap_to_words
 
 
 @pytest.fixture
@@ -576,3 +576,29 @@ def test_a_tab_is_built_when_first_opened(app):
     app.tabs.selected_index = 1
     assert app.tabs.children[1].children == (app.search.widget,)
     assert "wb-status" in app.search.status.widget._dom_classes
+
+
+def test_the_transcripts_changes_go_in_order_one_message_per_batch():
+    view = TranscriptView()
+    sent: list[dict] = []
+    view.send = sent.append
+    rows = [[f"c{i}", i, i + 1, "P1", "#000000", 1, 0, 0, "tip"] for i in range(10)]
+    view.update_rows("codings", rows)  # the first list goes whole
+    view.selection = [3, 9]  # a change on its own is a message of its own, after the one before
+    with view.batch():
+        view.update_rows("codings", [*rows[:9], [*rows[9][:8], "ny tip"]])
+        with view.batch():  # joins the outer batch
+            view.selected = "c9"
+        view.say("✔ Gemt")
+    assert [m["type"] for m in sent] == ["state", "state", "state"]
+    assert sent[0] == {"type": "state", "state": {"codings": rows}, "rows": {}}
+    assert sent[1] == {"type": "state", "state": {"selection": [3, 9]}, "rows": {}}
+    assert sent[2]["rows"] == {"codings": {"set": [[*rows[9][:8], "ny tip"]], "drop": []}}
+    assert sent[2]["state"]["selected"] == "c9" and sent[2]["state"]["flash"][0] == "✔ Gemt"
+    assert view.codings[9][8] == "ny tip" and view.selected == "c9"  # the traits hold the whole state
+    with view.batch():
+        view.update_rows("codings", rows[:3])  # most rows gone: the list goes whole again
+    assert sent[3] == {"type": "state", "state": {"codings": rows[:3]}, "rows": {}}
+    with view.batch():
+        view.selected = "c9"  # no change: nothing to send
+    assert len(sent) == 4
