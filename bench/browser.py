@@ -263,7 +263,9 @@ class Bench:
         page = self.page
         opened = time.perf_counter()
         page.goto(f"http://127.0.0.1:{self.port}/lab/tree/01_kodning.ipynb")
-        page.wait_for_function(KERNEL_IDLE)
+        page.wait_for_function("() => !!document.querySelector('.jp-NotebookPanel .jp-Cell')", polling=20)
+        shown = (time.perf_counter() - opened) * 1000  # JupyterLab started, the notebook's cells drawn
+        page.wait_for_function(KERNEL_IDLE, polling=20)
         say("kernel ready")
         kernel = (time.perf_counter() - opened) * 1000
         usable = timed(
@@ -277,7 +279,8 @@ class Bench:
         page.locator(".widget-button", has_text="Klik").wait_for()
         say("app usable")
         # the coder waits for the kernel and the run both: the target is on their sum
-        return [(f"{kernel + usable:.0f} ms (kernel {kernel:.0f} + run → usable {usable:.0f})", kernel + usable < 2000)]
+        return [(f"{kernel + usable:.0f} ms (kernel {kernel:.0f}, of it JupyterLab until the notebook shows "
+                 f"{shown:.0f}; + run → usable {usable:.0f})", kernel + usable < 2000)]
 
     def open_10k(self) -> list[tuple[str, bool]]:
         page = self.page

@@ -11,6 +11,7 @@ be undone by writing their inverse events.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 from dataclasses import dataclass
@@ -587,14 +588,21 @@ class CodingView:
     def after_write(self, what: str, chosen: Coding | None) -> None:
         if self._coder not in self.coder.options:
             self.coder.options = self.store.coders()
-        with self.transcript.batch():  # the text's whole change and "✔ Gemt" beside it: one message, one redraw
-            self._choose(coding=chosen)
-            self._send_codings()
-            self._send_suggestions()
-            self.transcript.say("✔ Gemt")
-        self._show_progress()
-        self.undo_button.disabled = not self.undo_log
-        self.status.saved(what)  # last, so "Gemt" appears once the text shows the change
+        # The text's change with "✔ Gemt" beside it (one message, one redraw), then "Gemt" in the status line
+        # once the text shows the change; the form, the target and the progress are held until then, so
+        # what the coder waits for arrives first.
+        with contextlib.ExitStack() as held:
+            for widget in (self.valence, self.star, self.memo, self.remove_button, self.target, self.progress_label,
+                           self.undo_button):
+                held.enter_context(widget.hold_sync())
+            with self.transcript.batch():
+                self._choose(coding=chosen)
+                self._send_codings()
+                self._send_suggestions()
+                self.transcript.say("✔ Gemt")
+            self._show_progress()
+            self.undo_button.disabled = not self.undo_log
+            self.status.saved(what)
         if chosen is not None and chosen.memo:  # saved either way; personal data in the memo is marked at once
             mark_personal_data(self.project, self.memo, chosen.memo, self.status, what)
 
