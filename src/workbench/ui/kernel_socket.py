@@ -11,12 +11,14 @@ jupyter_server_config.json (`ServerApp.kernel_websocket_connection_class`), whic
 
 from __future__ import annotations
 
+import asyncio
+
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
 
 class PromptKernelConnection(ZMQChannelsWebsocketConnection):
     """jupyter_server's kernel websocket connection, with TCP_NODELAY on the browser's socket."""
 
-    def connect(self):  # type: ignore[no-untyped-def]
+    def connect(self) -> asyncio.Future[None] | None:  # type: ignore[override]  # as its parent, not its base
         self.websocket_handler.set_nodelay(True)
         return super().connect()

@@ -302,7 +302,7 @@ function render({ model, el }) {
     if (what === "all") drawAll();
     else if (what) redraw(what);
     for (const then of afterDraw.splice(0)) then();
-    // how long drawing takes, for bench/browser.py and the DevTools timeline
+    // how long drawing takes, in the DevTools timeline and performance.getEntriesByName("wb-draw")
     if (++draws % 200 === 0) performance.clearMeasures("wb-draw");
     performance.measure("wb-draw", { start: t0, detail: what === "all" ? "all" : what ? what.size : 0 });
   }
