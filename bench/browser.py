@@ -391,7 +391,8 @@ def main(argv: list[str]) -> int:
                               "source": BASELINE_CELL})
     (lab / "01_kodning.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     # the Jupyter configuration the team server and `make lab` use (deploy/jupyter/config)
-    env = {**os.environ, "WORKBENCH_PROJECT": str(project), "PYTHONPATH": str(REPO / "src"),
+    env = {**os.environ, "WORKBENCH_PROJECT": str(project),
+           "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO / "deploy")]),
            "JUPYTER_CONFIG_PATH": str(REPO / "deploy" / "jupyter" / "config")}
     for variable, folder in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
                              ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython"),

@@ -6,7 +6,8 @@ for the browser to acknowledge the first, which it delays by up to 40 ms: a codi
 about 40 ms slower than its work (bench/browser.py). Setting TCP_NODELAY on the socket, as browsers do
 on theirs, sends every message as it is written. Configured in deploy/jupyter/config/
 jupyter_server_config.json (`ServerApp.kernel_websocket_connection_class`), which the team server,
-`make lab` and bench/browser.py use; only a Jupyter server imports this module.
+`make lab` and bench/browser.py use, with this folder on PYTHONPATH (as the hub's spawner puts it);
+only a Jupyter server imports this module.
 """
 
 from __future__ import annotations
