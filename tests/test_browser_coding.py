@@ -148,8 +148,12 @@ def lab(tmp_path_factory):
         "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
         "--LabApp.expose_app_in_browser=True",
     ]
+    # with the Jupyter configuration the team server and `make lab` use (its kernel websocket among others)
+    env = _jupyter_env(tmp, project)
+    env["JUPYTER_CONFIG_PATH"] = str(REPO / "deploy" / "jupyter" / "config")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "deploy"), env.get("PYTHONPATH", "")) if p)
     with (
-        _server(command, root, _jupyter_env(tmp, project), port, tmp / "jupyterlab.log") as url,
+        _server(command, root, env, port, tmp / "jupyterlab.log") as url,
         sync_playwright() as playwright,
     ):
         context = playwright.chromium.launch_persistent_context(

@@ -8,7 +8,10 @@ messages its JavaScript sends (select, turn, pick, key, accept, reject); the bro
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -20,7 +23,7 @@ from workbench.material.memos import memo_sections
 from workbench.project import Project
 from workbench.ui.widgets.coding import CodingApp
 from workbench.ui.widgets.coding.panel import shortcuts
-from workbench.ui.widgets.transcript import code_colours, snap_to_words
+from workbench.ui.widgets.transcript import TranscriptView, code_colours, snap_to_words
 
 
 @pytest.fixture
@@ -391,6 +394,32 @@ def test_long_transcript_is_sent_once_and_each_action_stays_quick(mini_project):
     assert app.coding.progress_label.value == f"10 af {len(app.coding._document.segments)} segmenter kodet"
 
 
+def test_coding_one_more_span_sends_only_that_coding_to_the_browser(app, mini_project):
+    start(app)
+    for words in ("hele forløbet", "Familiens Plan", "supportteamet"):
+        if words in body(app):
+            mark(app, words)
+            press(app, "1")
+    before = list(app.coding.transcript.codings)
+    assert len(before) >= 2
+    sent, states = [], []
+    app.coding.transcript.send = sent.append
+    original = app.coding.transcript.send_state
+    app.coding.transcript.send_state = lambda key=None: states.append(key) or original(key)
+    begin, end = mark(app, body(app).split()[3] + " " + body(app).split()[4])
+    press(app, "2")
+    # the selection, then the coding: one message each, the coding's with the new row, the chosen id and "Gemt"
+    assert [m["type"] for m in sent] == ["state", "state"]
+    assert sent[0]["state"] == {"selection": [begin, end], "selected": ""}
+    coded = sent[1]
+    assert coded["rows"]["codings"]["drop"] == [] and len(coded["rows"]["codings"]["set"]) == 1
+    new = coded["rows"]["codings"]["set"][0]
+    assert new[3] == app.coding.keys["2"] and new not in before
+    assert coded["state"]["selected"] == new[0] and coded["state"]["flash"][0] == "✔ Gemt"
+    assert "codings" not in coded["state"] and states == []  # no trait goes over whole
+    assert app.coding.transcript.codings == [*before, new]  # the trait holds the whole list for a reloaded page
+
+
 def test_memo_view_saves_a_principle_memo_with_both_headings(app, mini_project):
     app.memos.target.value = ("code", "P1")
     assert list(memo_sections(app.memos.text.value)) == ["Understøttende elementer", "Udfordrende elementer"]
@@ -558,3 +587,61 @@ def test_two_evaluators_on_one_memo_keep_both_texts(mini_project):
     assert "Den andens iagttagelse." in saved and "Min iagttagelse." not in saved
     [kept] = (mini_project / "memos" / ".konflikter").glob("F2-*.md")
     assert "Min iagttagelse." in kept.read_text(encoding="utf-8")
+
+
+FIRST_RUN = """
+import sys
+from workbench.project import Project
+from workbench.ui.widgets.coding import CodingApp
+app = CodingApp(Project(sys.argv[1]))
+assert app.coding.transcript.doc, "the first document is open"
+print(" ".join(m for m in ("pandas", "matplotlib", "spacy", "workbench.report") if m in sys.modules))
+app.coding.coder.value = "AB"  # the open document's suggestions need spaCy now, the other tabs nothing yet
+assert "Du koder som AB" in app.coding.status.value, app.coding.status.value
+print(" ".join(m for m in ("pandas", "matplotlib", "workbench.report") if m in sys.modules))
+"""
+
+
+def test_the_coding_view_starts_without_the_other_tabs_heavy_libraries(mini_project):
+    # Running the notebook waits for this; pandas, matplotlib, spaCy and the chapter would take longer
+    # than the whole coding view (bench/browser.py), so they wait until a tab that needs them is opened.
+    run = subprocess.run([sys.executable, "-c", FIRST_RUN, str(mini_project)], capture_output=True, text=True,
+                         env=os.environ, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["", ""]
+
+
+def test_a_tab_is_built_when_first_opened(app):
+    assert all(not box.children for box in app.tabs.children[1:])
+    app.tabs.selected_index = 2  # Matricer
+    assert app.tabs.children[2].children == (app.matrices.widget,)
+    assert not app.tabs.children[1].children  # Søgning is still not built
+    app.tabs.selected_index = 1
+    assert app.tabs.children[1].children == (app.search.widget,)
+    assert "wb-status" in app.search.status.widget._dom_classes
+
+
+def test_the_transcripts_changes_go_in_order_one_message_per_batch():
+    view = TranscriptView()
+    sent: list[dict] = []
+    view.send = sent.append
+    rows = [[f"c{i}", i, i + 1, "P1", "#000000", 1, 0, 0, "tip"] for i in range(10)]
+    view.update_rows("codings", rows)  # the first list goes whole
+    view.selection = [3, 9]  # a change on its own is a message of its own, after the one before
+    with view.batch():
+        view.update_rows("codings", [*rows[:9], [*rows[9][:8], "ny tip"]])
+        with view.batch():  # joins the outer batch
+            view.selected = "c9"
+        view.say("✔ Gemt")
+    assert [m["type"] for m in sent] == ["state", "state", "state"]
+    assert sent[0] == {"type": "state", "state": {"codings": rows}, "rows": {}}
+    assert sent[1] == {"type": "state", "state": {"selection": [3, 9]}, "rows": {}}
+    assert sent[2]["rows"] == {"codings": {"set": [[*rows[9][:8], "ny tip"]], "drop": []}}
+    assert sent[2]["state"]["selected"] == "c9" and sent[2]["state"]["flash"][0] == "✔ Gemt"
+    assert view.codings[9][8] == "ny tip" and view.selected == "c9"  # the traits hold the whole state
+    with view.batch():
+        view.update_rows("codings", rows[:3])  # most rows gone: the list goes whole again
+    assert sent[3] == {"type": "state", "state": {"codings": rows[:3]}, "rows": {}}
+    with view.batch():
+        view.selected = "c9"  # no change: nothing to send
+    assert len(sent) == 4

@@ -11,6 +11,7 @@ last actions can be undone by writing their inverse events, changes of the codeb
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 from collections.abc import Callable
@@ -92,8 +93,13 @@ class CodingView:
         self._selected: Coding | None = None
         self._filling = False  # the form is being set from a coding, not by the coder
         self._suggestions: dict[str, InlineSuggestion] = {}
+        # what does not change between actions, kept so an action redoes only what it touched:
+        # by id() of the store's Coding (checked with `is`: hashing a Coding costs more than the row)
+        self._entries: dict[int, tuple[Coding, bool, str | None, list]] = {}  # a coding's row for the transcript
+        self._problems: dict[int, tuple[Coding, str, str | None]] = {}  # staleness, with the text it was for
         self.stale_ids: set[str] = set()
         self._suggest_cache: tuple[tuple, list[Suggestion]] | None = None
+        self._places: dict[int, list[InlineSuggestion]] = {}  # a suggestion's places, by id() of the cached one
         # the app's hook: the other views follow a changed codebook
         self.on_codebook: Callable[[Codebook], None] | None = None
         self._auto_document = True  # the open document is the app's choice, not the coder's (yet)
@@ -233,13 +239,15 @@ class CodingView:
         self.colours = code_colours(codebook)
         self.keys = shortcuts(codebook)
         self.key_of = {code: key for key, code in self.keys.items()}
+        self._entries.clear()
         self._build_codes()
         self.code_manager.refresh()
         if self._selected is not None:
             self._selected = next((c for c in self.mine() + self.others() if c.id == self._selected.id), None)
-        self._choose(pending=self._pending, coding=self._selected)
-        self._send_codings()
-        self._send_suggestions()
+        with self.transcript.batch():
+            self._choose(pending=self._pending, coding=self._selected)
+            self._send_codings()
+            self._send_suggestions()
         if self.on_codebook is not None:
             self.on_codebook(codebook)
 
@@ -275,6 +283,16 @@ class CodingView:
     # -- what goes to the transcript
 
     def _entry(self, coding: Coding, mine: bool, problem: str | None) -> list:
+        known = self._entries.get(id(coding))
+        if known is not None and known[0] is coding and known[1] == mine and known[2] == problem:
+            return known[3]
+        if len(self._entries) > 20_000:
+            self._entries.clear()
+        row = self._new_entry(coding, mine, problem)
+        self._entries[id(coding)] = (coding, mine, problem, row)
+        return row
+
+    def _new_entry(self, coding: Coding, mine: bool, problem: str | None) -> list:
         label = self.codebook.code(coding.code).label if self.codebook.has_code(coding.code) else coding.code
         tip = f"{label} · {coding.coder} · {coding.valence}" + (" · ★ citat" if coding.quote else "")
         if not mine:
@@ -289,11 +307,26 @@ class CodingView:
         return [coding.id, coding.start, coding.end, coding.code, colour, int(mine), int(coding.quote),
                 int(problem is not None), tip]
 
+    def _problem(self, coding: Coding) -> str | None:
+        """`staleness`, remembered while the document's text stays the same: it hashes the coding's text,
+        which for every coding on every action was the largest part of an action's time."""
+        document = self.corpus.get(coding.doc_id)
+        if document is None:
+            return staleness(coding, self.corpus)
+        known = self._problems.get(id(coding))
+        if known is not None and known[0] is coding and known[1] is document.body:
+            return known[2]
+        if len(self._problems) > 20_000:
+            self._problems.clear()
+        problem = staleness(coding, self.corpus)
+        self._problems[id(coding)] = (coding, document.body, problem)
+        return problem
+
     def _send_codings(self) -> None:
-        mine = [(c, staleness(c, self.corpus)) for c in self.mine()]  # once per coding: it hashes the text
-        self.transcript.codings = [self._entry(c, True, problem) for c, problem in mine] + [
-            self._entry(c, False, staleness(c, self.corpus)) for c in self.others()
-        ]
+        mine = [(c, self._problem(c)) for c in self.mine()]
+        self.transcript.update_rows("codings", [self._entry(c, True, problem) for c, problem in mine] + [
+            self._entry(c, False, self._problem(c)) for c in self.others()
+        ])
         self.stale_ids = {c.id for c, problem in mine if problem is not None}
         self.reanchor.refresh()
 
@@ -304,15 +337,24 @@ class CodingView:
         if document is not None and self._coder is not None and self.show_suggestions.value:
             turned_down = rejected(self.project, self._coder)
             for s in open_suggestions(document, self.codebook, self.mine(), turned_down, self._suggested()):
-                label = self.codebook.code(s.code).label
-                for number, hit in enumerate(s.hits):
-                    key = f"{s.segment_id}:{s.code}:{number}"
-                    reason = f"»{hit.text}« er indikatorord for {label} (indikator: {hit.indicator})"
-                    self._suggestions[key] = InlineSuggestion(key, s, hit.start, hit.end, reason)
-        self.transcript.suggestions = [
+                for place in self._places_of(s):
+                    self._suggestions[place.id] = place
+        self.transcript.update_rows("suggestions", [
             [i.id, i.start, i.end, i.suggestion.code, self.colours.get(i.suggestion.code, "#888888"), i.reason]
             for i in self._suggestions.values()
-        ]
+        ])
+
+    def _places_of(self, s: Suggestion) -> list[InlineSuggestion]:
+        """The places of one of `_suggested()`'s suggestions, made once per suggestion."""
+        places = self._places.get(id(s))
+        if places is None:
+            label = self.codebook.code(s.code).label
+            places = self._places[id(s)] = [
+                InlineSuggestion(f"{s.segment_id}:{s.code}:{number}", s, hit.start, hit.end,
+                                 f"»{hit.text}« er indikatorord for {label} (indikator: {hit.indicator})")
+                for number, hit in enumerate(s.hits)
+            ]
+        return places
 
     def _suggested(self) -> list[Suggestion]:
         """`suggest` for the open document, computed once per document and codebook."""
@@ -320,6 +362,7 @@ class CodingView:
         key = (document.id, document.body, id(self.codebook))
         if self._suggest_cache is None or self._suggest_cache[0] != key:
             self._suggest_cache = (key, suggest(document, self.codebook))
+            self._places = {}  # keyed by id() of the suggestions just replaced
         return self._suggest_cache[1]
 
     def _show_progress(self) -> None:
@@ -329,7 +372,7 @@ class CodingView:
         elif self._coder is None:
             self.progress_label.value = "<i>Skriv dit kodernavn for at se din fremdrift.</i>"
         else:
-            coded, total = progress(self.store, self._document, self._coder)
+            coded, total = progress(self.store, self._document, self._coder, stale=self.stale_ids)
             self.progress_label.value = f"{numfmt.integer(coded)} af {numfmt.integer(total)} segmenter kodet"
 
     def _refresh_other_coders(self) -> None:
@@ -378,7 +421,7 @@ class CodingView:
     def _choose(self, pending: tuple[int, int] | None = None, coding: Coding | None = None) -> None:
         """Make a text selection or a coding the target of the next action; the form starts afresh."""
         self._pending, self._selected = pending, coding
-        with self.transcript.hold_sync():
+        with self.transcript.batch():
             self.transcript.selection = list(pending) if pending else []
             self.transcript.selected = coding.id if coding else ""
         self._fill_form(coding)
@@ -401,10 +444,11 @@ class CodingView:
                     self.status.info(f"Du koder som {name}. {self._document.id} er åbnet: det dokument, du sidst "
                                      "har kodet i.")
             else:
-                self._choose()
-                self._send_codings()
-                self._send_suggestions()
+                with self.transcript.batch():
+                    self._choose()
+                    self._send_codings()
                 self._show_progress()
+                self._send_suggestions()
 
     def _open_default(self) -> bool:
         """Until the coder chooses a document, show the one this coder last coded in, else the first;
@@ -430,16 +474,19 @@ class CodingView:
         if not self._defaulting:
             self._auto_document = False  # the coder chose: it stays open when the coder's name changes
         self._document = self.corpus.get(change.new) if change.new else None
-        self.transcript.show(self._document)
-        self._choose()
-        self._send_codings()
-        self._send_suggestions()
+        with self.transcript.batch():  # the text with its codings: one message, drawn once
+            self.transcript.show(self._document)
+            self._choose()
+            self._send_codings()
+            self.transcript.take_focus()
         self._show_progress()
         if self._document is not None:
             words = numfmt.count_noun(self._document.word_count, "ord", "ord")
             self.status.info(f"{self._document.id}: {numfmt.count_noun(len(turns(self._document)), 'tur', 'ture')}, "
                              f"{words}.")
-        self.transcript.take_focus()
+        # last, and on their own: the first document's suggestions wait for spaCy's start (about half a
+        # second), which the text and its codings, already drawn, need not wait for
+        self._send_suggestions()
 
     def open(self, doc_id: str, start: int, end: int) -> None:
         """Show a document at a place (from retrieval, a matrix cell or a search hit)."""
@@ -600,14 +647,21 @@ class CodingView:
     def after_write(self, what: str, chosen: Coding | None) -> None:
         if self._coder not in self.coder.options:
             self.coder.options = self.store.coders()
-        self._choose(coding=chosen)
-        with self.transcript.hold_sync():
-            self._send_codings()
-            self._send_suggestions()
-        self._show_progress()
-        self.undo_button.disabled = not self.undo_log
-        self.status.saved(what)  # last, so "Gemt" appears once the text shows the change
-        self.transcript.say("✔ Gemt")
+        # The text's change with "✔ Gemt" beside it (one message, one redraw), then "Gemt" in the status line
+        # once the text shows the change; the form, the target and the progress are held until then, so
+        # what the coder waits for arrives first.
+        with contextlib.ExitStack() as held:
+            for widget in (self.valence, self.star, self.memo, self.remove_button, self.target, self.progress_label,
+                           self.undo_button):
+                held.enter_context(widget.hold_sync())
+            with self.transcript.batch():
+                self._choose(coding=chosen)
+                self._send_codings()
+                self._send_suggestions()
+                self.transcript.say("✔ Gemt")
+            self._show_progress()
+            self.undo_button.disabled = not self.undo_log
+            self.status.saved(what)
         if chosen is not None and chosen.memo:  # saved either way; personal data in the memo is marked at once
             mark_personal_data(self.project, self.memo, chosen.memo, self.status, what)
 
