@@ -49,7 +49,8 @@ environment:
 	$(PYTHON) tools/environment.py
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	JUPYTER_CONFIG_PATH=$(CURDIR)/deploy/jupyter/config PYTHONPATH=$(CURDIR)/deploy$${PYTHONPATH:+:$$PYTHONPATH} \
+	  $(BIN)/jupyter lab notebooks/
 
 form: $(STAMP)
 	JUPYTER_PATH=$(CURDIR)/deploy/jupyter $(BIN)/voila notebooks/02_selvevaluering.ipynb --port 8866 \

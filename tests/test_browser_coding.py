@@ -148,8 +148,12 @@ def lab(tmp_path_factory):
         "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
         "--LabApp.expose_app_in_browser=True",
     ]
+    # with the Jupyter configuration the team server and `make lab` use (its kernel websocket among others)
+    env = _jupyter_env(tmp, project)
+    env["JUPYTER_CONFIG_PATH"] = str(REPO / "deploy" / "jupyter" / "config")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO / "deploy"), env.get("PYTHONPATH", "")) if p)
     with (
-        _server(command, root, _jupyter_env(tmp, project), port, tmp / "jupyterlab.log") as url,
+        _server(command, root, env, port, tmp / "jupyterlab.log") as url,
         sync_playwright() as playwright,
     ):
         context = playwright.chromium.launch_persistent_context(
@@ -313,7 +317,7 @@ def open_tool(app, title: str):
     return contents
 
 
-def test_renaming_and_merging_codes_keep_every_coding(lab, app):
+def test_renaming_and_merging_codes_keep_every_coding_and_undo_takes_both_back(lab, app):
     lab.start(app)
     lab.drag_over("Supportteamet indkalder til møderne")
     app.get_by_text("»Supportteamet indkalder til møderne«").wait_for()
@@ -323,6 +327,8 @@ def test_renaming_and_merging_codes_keep_every_coding(lab, app):
     app.get_by_text("»Ansvaret for at indkalde er uklart«").wait_for()
     lab.page.keyboard.press("w")  # F2
     app.locator(".wb-status", has_text="F2").wait_for()
+    before = {(c.start, c.end, c.code) for c in lab.codings()}
+    codebook = (lab.project / "codebook" / "codebook.yaml").read_text(encoding="utf-8")
 
     tool = open_tool(app, "Koder: ny, omdøb")
     tool.locator(".widget-dropdown", has_text="Kode:").locator("select").select_option(label="P3 Kontakt")
@@ -349,6 +355,20 @@ def test_renaming_and_merging_codes_keep_every_coding(lab, app):
     project = Project(lab.project)
     assert project.codebook.code("P3").name == "Kontakt og møder" and not project.codebook.has_code("F2")
     assert app.locator(".wb-code-button", has_text=re.compile(r"\bF2 ")).count() == 0
+
+    app.get_by_role("button", name="↶ Fortryd").click()  # the merge: the F2 coding is back on F2
+    app.locator(".wb-status", has_text="1 kodning tilbage på F2").wait_for()
+    lab.page.locator(".wb-tr .wb-bar", has_text="F2").wait_for()
+    app.locator(".wb-code-button", has_text="F2 Et koordinerende team").wait_for()
+    lab.page.locator(".wb-tr").focus()
+    lab.page.keyboard.press("Control+z")  # the rename, from the keyboard in the text
+    app.locator(".wb-status", has_text="fortrudt: P3 Kontakt er omdøbt").wait_for()
+    app.locator(".wb-code-button", has_text=re.compile(r"P3 Kontakt$")).wait_for()
+    assert {(c.start, c.end, c.code) for c in lab.codings()} == before  # every coding on its code again
+    assert (lab.project / "codebook" / "codebook.yaml").read_text(encoding="utf-8") == codebook
+    actions = [json.loads(line).get("action") for line in
+               (lab.project / "codings" / "PW.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [a for a in actions if a] == ["add", "add", "update", "update"]  # the merge and its undo: events
 
 
 # Runs after the code-management test on purpose: with a Layout shared at module level by every app in the
@@ -428,10 +448,20 @@ def test_the_app_fits_a_laptop_screen_with_the_sidebar_open(lab, tmp_path):
     app.evaluate("element => element.scrollIntoView({block: 'start'})")
     lab.settle()
     screen = VIEWPORT
-    for part in (".wb-tr", ".wb-panel .wb-sticky", ".wb-panel .wb-code-button >> nth=0",
+    for part in (".wb-tr", ".wb-app .wb-sticky", ".wb-app .wb-status", ".wb-panel .wb-code-button >> nth=0",
                  ".wb-panel .wb-code-button >> nth=13"):
         box = lab.page.locator(part).first.bounding_box()
         assert box and box["x"] + box["width"] <= screen["width"] and box["y"] + box["height"] <= screen["height"], part
+    # every principle and factor, F9 the last, in view without scrolling the panel
+    panel, f9 = (lab.page.locator(part).first.bounding_box() for part in (".wb-panel", ".wb-code-button >> nth=13"))
+    assert "F9" in app.locator(".wb-code-button").nth(13).inner_text()
+    assert f9["y"] + f9["height"] <= panel["y"] + panel["height"]
+    valences = lab.page.eval_on_selector_all(
+        ".wb-panel .widget-toggle-button",
+        "buttons => buttons.map(b => [b.textContent, b.scrollWidth <= b.clientWidth, b.getBoundingClientRect().right])")
+    assert [v[:2] for v in valences] == [["understøttende", True], ["udfordrende", True], ["neutral", True],
+                                         ["★ Citat", True]]
+    assert all(right <= panel["x"] + panel["width"] for _, _, right in valences)
     assert lab.page.locator(".wb-tr .wb-bar-other", has_text="F1").count() == 1
     # long code names wrap inside their buttons instead of being cut off with "…"
     long = app.locator(".wb-code-button", has_text="Større forpligtelse til fremdrift gennem professionelt fællesskab")
@@ -442,3 +472,36 @@ def test_the_app_fits_a_laptop_screen_with_the_sidebar_open(lab, tmp_path):
         " || b.scrollHeight > b.clientHeight + 1)).map(b => b.textContent)")
     assert cut == []
     _screenshot(lab.page, tmp_path, "kodning.png")
+
+
+class Voila(Lab):
+    """The coding notebook served by Voilà: no JupyterLab, so no kernel status to wait for; every step
+    waits for what it shows instead."""
+
+    def settle(self) -> None:
+        self.page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def test_the_coding_notebook_in_voila_codes_a_selection(lab, tmp_path):
+    """The module's browser page, sent to a Voilà server of its own."""
+    project, page = tmp_path / "projekt", lab.page
+    voila = Voila(page, "", project)
+    voila.reset()
+    port = _free_port()
+    command = [str(BIN / "voila"), "notebooks/01_kodning.ipynb", "--no-browser", f"--port={port}",
+               "--Voila.ip=127.0.0.1"]
+    with _server(command, REPO, _jupyter_env(tmp_path, project), port, tmp_path / "voila.log") as url:
+        page.goto(f"{url}/", timeout=KERNEL_START_MS)
+        app = page.locator(".wb-app").first
+        app.get_by_placeholder("initialer eller pseudonym").wait_for(timeout=KERNEL_START_MS)
+        # the transcript view's JavaScript came with the page (anywidget, no CDN): the first document is drawn
+        page.wait_for_function("() => (document.querySelector('.wb-tr')?.dataset.drawn || '').startsWith('INT-')")
+        voila.start(app)
+        voila.drag_over(SENTENCE)
+        app.get_by_text(f"»{SENTENCE}«").wait_for()
+        app.locator(".wb-code-button", has_text="P3 Kontakt").click()
+        app.locator(".wb-status", has_text="Gemt kl.").wait_for()
+        page.locator(".wb-tr .wb-bar", has_text="P3").wait_for()
+        assert "".join(highlighted(voila)) == SENTENCE
+    [coding] = voila.codings()
+    assert voila.body()[coding.start : coding.end] == SENTENCE and coding.code == "P3"

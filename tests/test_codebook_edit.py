@@ -16,6 +16,7 @@ from workbench.material.codebook_edit import (
     recolour_code,
     rekey_code,
     rename_code,
+    undo_change,
 )
 from workbench.project import Project
 
@@ -33,7 +34,7 @@ def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
 
 def test_a_new_code_goes_into_a_new_group_and_nothing_else_changes(mini_project):
     before = codebook_text(mini_project)
-    codebook = add_code(mini_project, None, "N1", "Ventetid", "#12AB34")
+    codebook = add_code(mini_project, None, "N1", "Ventetid", "#12AB34").codebook
     assert codebook.code("N1").colour == "#12ab34"
     group = codebook.group_of("N1")
     assert (group.key, group.name, group.kind) == ("nye_koder", "Nye koder", "theme")
@@ -154,6 +155,9 @@ class _NoCodings:
     def coders(self):
         return []
 
+    def codings(self, coder=None):
+        return []
+
 
 def _coded(mini_project):
     """Two coders on the caseworker interview; NP codes one span with both F2 and F1."""
@@ -238,3 +242,120 @@ def test_a_rekeying_interrupted_after_the_codebook_changed_finishes_when_run_aga
     report = rekey_code(mini_project, Project(mini_project).coding_store(), "P3", "P6", "NP")
     assert report.moved == {"NP": 1}
     assert "P3" not in {c.code for c in Project(mini_project).coding_store().codings()}
+
+
+# --- undo: the codebook as it was, codings back on their code by new events ----------------------
+
+
+def _state(store, coder):
+    """A coder's current codings without their ids: what a user sees of them."""
+    return sorted((c.doc_id, c.start, c.end, c.code, c.valence, c.memo, c.quote, c.text_hash) for c in
+                  store.codings(coder))
+
+
+def test_undoing_a_merge_puts_every_coding_back_on_its_code_by_new_events(mini_project):
+    project, store = _coded(mini_project)
+    text = codebook_text(mini_project)
+    before = {coder: _state(store, coder) for coder in ("NP", "KL")}
+    ids = {c.id for c in store.codings("KL")}
+    change = merge_codes(mini_project, store, "F2", "F1", "NP")
+    logs = {coder: (mini_project / "codings" / f"{coder}.jsonl").read_bytes() for coder in ("NP", "KL")}
+
+    undone = undo_change(mini_project, store, change, "NP", project.codable_corpus)
+    assert codebook_text(mini_project) == text  # exactly as written before, comments and all
+    assert undone.codebook.has_code("F2") and store.codebook == undone.codebook
+    assert (undone.returned, undone.left) == ({"NP": 2, "KL": 2}, 0)
+    fresh = Project(mini_project).coding_store()
+    assert {coder: _state(fresh, coder) for coder in ("NP", "KL")} == before
+    assert {c.id for c in fresh.codings("KL")} == ids  # moved codings keep their id
+    [(old, new)] = undone.new_ids.items()  # the joined coding came back as a new coding
+    assert new in {c.id for c in fresh.codings("NP")} and old not in {c.id for c in fresh.codings("NP")}
+    for coder in ("NP", "KL"):
+        log = (mini_project / "codings" / f"{coder}.jsonl").read_bytes()
+        assert log.startswith(logs[coder]) and len(log) > len(logs[coder])  # appended, never rewritten
+    assert {e.by for e in fresh.history("KL")[-2:]} == {"NP"}  # who undid is on the other coder's events
+
+
+def test_undoing_a_merge_of_principles_brings_back_the_questions_references(mini_project):
+    project, store = _coded(mini_project)
+    text = codebook_text(mini_project)
+    change = merge_codes(mini_project, store, "P3", "P2", "NP")
+    assert all("P3" not in q.principles for q in change.codebook.evaluation_questions)
+    undone = undo_change(mini_project, store, change, "NP", project.codable_corpus)
+    assert codebook_text(mini_project) == text
+    assert [c.code for c in Project(mini_project).coding_store().codings("NP")].count("P3") == 1
+    assert undone.codebook.evaluation_questions == load_codebook(project.codebook_path).evaluation_questions
+
+
+def test_undoing_rename_recolour_and_create_gives_back_the_text_as_written(tmp_path, mini_project):
+    (tmp_path / "codebook").mkdir()
+    path = tmp_path / "codebook" / "codebook.yaml"
+    path.write_text(SHAPES, encoding="utf-8")
+    store = _NoCodings()
+    for edit in (lambda: recolour_code(tmp_path, "P1", "#111111"),  # had no colour: the added line goes again
+                 lambda: rename_code(tmp_path, "P2", "Sammenhæng i indsatsen"),  # folded before, folded again
+                 lambda: recolour_code(tmp_path, "T1", "#222222"),
+                 lambda: add_code(tmp_path, "principper", "P3", "Kontakt", "#123456")):
+        change = edit()
+        assert path.read_text(encoding="utf-8") != SHAPES
+        undone = undo_change(tmp_path, store, change, "AB", Project(mini_project).codable_corpus)
+        assert path.read_text(encoding="utf-8") == SHAPES
+        assert undone.codebook == load_codebook(path)
+    # undone in the reverse order of the edits, each step gives back the text before it
+    texts, changes = [codebook_text(mini_project)], []
+    for edit in (lambda: add_code(mini_project, None, "N1", "Ventetid", "#123456"),
+                 lambda: rename_code(mini_project, "N1", "Lang ventetid"),
+                 lambda: recolour_code(mini_project, "N1", "#654321")):
+        changes.append(edit())
+        texts.append(codebook_text(mini_project))
+    corpus = Project(mini_project).codable_corpus
+    for change in reversed(changes):
+        texts.pop()
+        undo_change(mini_project, Project(mini_project).coding_store(), change, "NP", corpus)
+        assert codebook_text(mini_project) == texts[-1]
+
+
+def test_undo_after_someone_else_changed_the_codebook(mini_project):
+    project, store = _coded(mini_project)
+    corpus = project.codable_corpus
+    renamed = rename_code(mini_project, "P3", "Kontakt og møder")
+    recolour_code(mini_project, "P1", "#101010")  # another edit since: the rename is reversed by itself
+    undo_change(mini_project, store, renamed, "NP", corpus)
+    codebook = load_codebook(project.codebook_path)
+    assert (codebook.code("P3").name, codebook.code("P1").colour) == ("Kontakt", "#101010")
+
+    first = rename_code(mini_project, "P3", "A")
+    rename_code(mini_project, "P3", "B")  # the name was changed again: undoing the first would lose "B"
+    with pytest.raises(WorkbenchError, match="Kodebogen er ændret, siden koden 'P3' blev ændret"):
+        undo_change(mini_project, store, first, "NP", corpus)
+    assert load_codebook(project.codebook_path).code("P3").name == "B"
+
+    merged = merge_codes(mini_project, store, "F2", "F1", "NP")
+    rename_code(mini_project, "F1", "Samtykke først")
+    text = codebook_text(mini_project)
+    logs = {coder: (mini_project / "codings" / f"{coder}.jsonl").read_bytes() for coder in ("NP", "KL")}
+    with pytest.raises(WorkbenchError, match="kan ikke fortrydes automatisk"):
+        undo_change(mini_project, store, merged, "NP", corpus)
+    assert codebook_text(mini_project) == text  # nothing written, neither codebook nor logs
+    assert logs == {coder: (mini_project / "codings" / f"{coder}.jsonl").read_bytes() for coder in ("NP", "KL")}
+
+
+def test_a_new_code_someone_has_coded_with_stays(mini_project):
+    project, store = _coded(mini_project)
+    change = add_code(mini_project, None, "N1", "Ventetid", "#123456")
+    store.codebook = change.codebook
+    document = project.corpus.get("INT-RAD-01")
+    store.add("KL", document, "N1", segment=document.segment("S002"))
+    with pytest.raises(WorkbenchError, match="Koden 'N1' bliver i kodebogen, fordi KL har kodet med den"):
+        undo_change(mini_project, store, change, "NP", project.codable_corpus)
+    assert load_codebook(project.codebook_path).has_code("N1")
+
+
+def test_a_coding_changed_since_the_merge_is_left_where_it_is(mini_project):
+    project, store = _coded(mini_project)
+    change = merge_codes(mini_project, store, "F2", "F1", "NP")
+    gone = next(c for c in store.codings("KL") if c.segment_id == "S004")  # KL's moved F2 coding on INT-FAM-01
+    store.remove("KL", gone.id)
+    undone = undo_change(mini_project, store, change, "NP", project.codable_corpus)
+    assert undone.left == 1 and undone.returned == {"NP": 2, "KL": 1}
+    assert sorted(c.code for c in Project(mini_project).coding_store().codings("KL")) == ["F1", "F2"]

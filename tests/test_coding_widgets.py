@@ -8,18 +8,22 @@ messages its JavaScript sends (select, turn, pick, key, accept, reject); the bro
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import FIXTURES
 
 from workbench.material.memos import memo_sections
 from workbench.project import Project
 from workbench.ui.widgets.coding import CodingApp
 from workbench.ui.widgets.coding.panel import shortcuts
-from workbench.ui.widgets.transcript import code_colours, snap_to_words
+from workbench.ui.widgets.transcript import TranscriptView, code_colours, snap_to_words
 
 
 @pytest.fixture
@@ -195,6 +199,24 @@ def test_undo_writes_the_inverse_event_and_rewrites_nothing(app, mini_project):
     assert "ingen handling at fortryde" in app.coding.status.value
 
 
+def test_the_app_opens_the_first_document_and_then_the_one_the_coder_last_coded_in(mini_project):
+    project = Project(mini_project)
+    first = project.codable_corpus.included[0].id
+    app = CodingApp(project)
+    assert app.coding.document.value == first and app.coding.transcript.doc["id"] == first  # no empty text
+    document = project.corpus.get("OBS-01")
+    project.coding_store().add("AB", document, "P3", segment=document.segments[0])
+    app.coding.coder.value = "AB"
+    assert app.coding.document.value == "OBS-01" and app.coding.transcript.doc["id"] == "OBS-01"
+    assert "Du koder som AB. OBS-01 er åbnet" in app.coding.status.value
+    assert [row[0] for row in app.coding.transcript.codings] == [c.id for c in on_disk(mini_project, "AB")]
+
+    chosen = CodingApp(Project(mini_project))
+    chosen.coding.document.value = "INT-RAD-01"  # the coder's own choice stays when the name is entered
+    chosen.coding.coder.value = "AB"
+    assert chosen.coding.document.value == "INT-RAD-01" and "Du koder som AB." in chosen.coding.status.value
+
+
 def test_another_coder_is_shown_read_only(app, mini_project):
     project = Project(mini_project)
     document = project.corpus.get("INT-RAD-01")
@@ -292,6 +314,28 @@ def test_codes_are_created_while_coding_renamed_and_merged_keeping_every_coding(
     assert not Project(mini_project).codebook.has_code("N1") and "N1" not in app.coding.code_buttons
     assert sorted(c.code for c in on_disk(mini_project, "AB")) == ["P3", "P3"]  # both codings kept, on P3
     assert "flettet ind i P3 Kontakt" in app.coding.status.value
+    listed = [label for label, _ in app.search.code.options]  # the other views follow the codebook
+    assert "P3 Kontakt" in listed and not any(label.startswith("N1") for label in listed)
+    assert not any(key == ("code", "N1") for _, key in app.memos.target.options)
+
+
+    # undone one by one like codings: the merge, the rename, then the new code with the coding made with it
+    codebook_path = mini_project / "codebook" / "codebook.yaml"
+    press(app, "undo")
+    assert sorted(c.code for c in on_disk(mini_project, "AB")) == ["N1", "P3"]  # back on the code it had
+    assert "N1" in app.coding.code_buttons and "fortrudt: N1 Alle ved samme bord er flettet" in app.coding.status.value
+    assert "1 kodning tilbage på N1" in app.coding.status.value
+    assert "N1 Alle ved samme bord" in [label for label, _ in app.search.code.options]
+    press(app, "undo")
+    assert Project(mini_project).codebook.code("N1").name == "Alle ved bordet"
+    assert app.coding.code_buttons["N1"].description.endswith("N1 Alle ved bordet")
+    press(app, "undo")  # one click made the code and coded with it: one undo takes both back
+    assert [c.code for c in on_disk(mini_project, "AB")] == ["P3"] and "N1" not in app.coding.code_buttons
+    assert codebook_path.read_text(encoding="utf-8") == (FIXTURES / "mini" / "codebook" / "codebook.yaml").read_text(
+        encoding="utf-8")
+    assert [e["action"] for e in log(mini_project, "AB")] == ["add", "add", "update", "update", "remove"]
+    press(app, "undo")  # the P3 coding from before
+    assert on_disk(mini_project, "AB") == [] and app.coding.undo_button.disabled
 
 
 def test_search_finds_inflected_forms_and_jumps_to_each_hit(app):
@@ -348,6 +392,32 @@ def test_long_transcript_is_sent_once_and_each_action_stays_quick(mini_project):
     assert per_action < 0.5, f"{per_action:.2f} s pr. kodning"
     assert len(app.coding.transcript.codings) == 10
     assert app.coding.progress_label.value == f"10 af {len(app.coding._document.segments)} segmenter kodet"
+
+
+def test_coding_one_more_span_sends_only_that_coding_to_the_browser(app, mini_project):
+    start(app)
+    for words in ("hele forløbet", "Familiens Plan", "supportteamet"):
+        if words in body(app):
+            mark(app, words)
+            press(app, "1")
+    before = list(app.coding.transcript.codings)
+    assert len(before) >= 2
+    sent, states = [], []
+    app.coding.transcript.send = sent.append
+    original = app.coding.transcript.send_state
+    app.coding.transcript.send_state = lambda key=None: states.append(key) or original(key)
+    begin, end = mark(app, body(app).split()[3] + " " + body(app).split()[4])
+    press(app, "2")
+    # the selection, then the coding: one message each, the coding's with the new row, the chosen id and "Gemt"
+    assert [m["type"] for m in sent] == ["state", "state"]
+    assert sent[0]["state"] == {"selection": [begin, end], "selected": ""}
+    coded = sent[1]
+    assert coded["rows"]["codings"]["drop"] == [] and len(coded["rows"]["codings"]["set"]) == 1
+    new = coded["rows"]["codings"]["set"][0]
+    assert new[3] == app.coding.keys["2"] and new not in before
+    assert coded["state"]["selected"] == new[0] and coded["state"]["flash"][0] == "✔ Gemt"
+    assert "codings" not in coded["state"] and states == []  # no trait goes over whole
+    assert app.coding.transcript.codings == [*before, new]  # the trait holds the whole list for a reloaded page
 
 
 def test_memo_view_saves_a_principle_memo_with_both_headings(app, mini_project):
@@ -517,3 +587,61 @@ def test_two_evaluators_on_one_memo_keep_both_texts(mini_project):
     assert "Den andens iagttagelse." in saved and "Min iagttagelse." not in saved
     [kept] = (mini_project / "memos" / ".konflikter").glob("F2-*.md")
     assert "Min iagttagelse." in kept.read_text(encoding="utf-8")
+
+
+FIRST_RUN = """
+import sys
+from workbench.project import Project
+from workbench.ui.widgets.coding import CodingApp
+app = CodingApp(Project(sys.argv[1]))
+assert app.coding.transcript.doc, "the first document is open"
+print(" ".join(m for m in ("pandas", "matplotlib", "spacy", "workbench.report") if m in sys.modules))
+app.coding.coder.value = "AB"  # the open document's suggestions need spaCy now, the other tabs nothing yet
+assert "Du koder som AB" in app.coding.status.value, app.coding.status.value
+print(" ".join(m for m in ("pandas", "matplotlib", "workbench.report") if m in sys.modules))
+"""
+
+
+def test_the_coding_view_starts_without_the_other_tabs_heavy_libraries(mini_project):
+    # Running the notebook waits for this; pandas, matplotlib, spaCy and the chapter would take longer
+    # than the whole coding view (bench/browser.py), so they wait until a tab that needs them is opened.
+    run = subprocess.run([sys.executable, "-c", FIRST_RUN, str(mini_project)], capture_output=True, text=True,
+                         env=os.environ, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["", ""]
+
+
+def test_a_tab_is_built_when_first_opened(app):
+    assert all(not box.children for box in app.tabs.children[1:])
+    app.tabs.selected_index = 2  # Matricer
+    assert app.tabs.children[2].children == (app.matrices.widget,)
+    assert not app.tabs.children[1].children  # Søgning is still not built
+    app.tabs.selected_index = 1
+    assert app.tabs.children[1].children == (app.search.widget,)
+    assert "wb-status" in app.search.status.widget._dom_classes
+
+
+def test_the_transcripts_changes_go_in_order_one_message_per_batch():
+    view = TranscriptView()
+    sent: list[dict] = []
+    view.send = sent.append
+    rows = [[f"c{i}", i, i + 1, "P1", "#000000", 1, 0, 0, "tip"] for i in range(10)]
+    view.update_rows("codings", rows)  # the first list goes whole
+    view.selection = [3, 9]  # a change on its own is a message of its own, after the one before
+    with view.batch():
+        view.update_rows("codings", [*rows[:9], [*rows[9][:8], "ny tip"]])
+        with view.batch():  # joins the outer batch
+            view.selected = "c9"
+        view.say("✔ Gemt")
+    assert [m["type"] for m in sent] == ["state", "state", "state"]
+    assert sent[0] == {"type": "state", "state": {"codings": rows}, "rows": {}}
+    assert sent[1] == {"type": "state", "state": {"selection": [3, 9]}, "rows": {}}
+    assert sent[2]["rows"] == {"codings": {"set": [[*rows[9][:8], "ny tip"]], "drop": []}}
+    assert sent[2]["state"]["selected"] == "c9" and sent[2]["state"]["flash"][0] == "✔ Gemt"
+    assert view.codings[9][8] == "ny tip" and view.selected == "c9"  # the traits hold the whole state
+    with view.batch():
+        view.update_rows("codings", rows[:3])  # most rows gone: the list goes whole again
+    assert sent[3] == {"type": "state", "state": {"codings": rows[:3]}, "rows": {}}
+    with view.batch():
+        view.selected = "c9"  # no change: nothing to send
+    assert len(sent) == 4

@@ -17,13 +17,17 @@ import bisect
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-
-import pandas as pd
+from itertools import islice, takewhile
+from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from workbench.coding.store import CONSENSUS, Coding, CodingStore
 from workbench.errors import WorkbenchError
 from workbench.material.codebook import VALENCES, Code, Codebook
 from workbench.material.corpus import Corpus, Document, Segment, text_hash
+
+if TYPE_CHECKING:  # pandas is imported by the functions that make tables, so the coding view starts without it
+    import pandas as pd
 
 COLUMNS = [
     "dokument", "segment", "gruppe", "type", "rolle", "enhed", "koder", "kode", "valens", "citat", "memo", "tekst",
@@ -37,7 +41,9 @@ def coded_segments(coding: Coding, document: Document) -> list[Segment]:
     own = document.segment(coding.segment_id) if coding.segment_id else None
     if own is not None and own.start <= coding.start and coding.end <= own.end:
         return [own]
-    return [s for s in document.segments if s.start < coding.end and coding.start < s.end]
+    segments = document.segments  # in text order and disjoint: the first ending after the start, onwards
+    first = bisect.bisect_right(segments, coding.start, key=attrgetter("end"))
+    return list(takewhile(lambda s: s.start < coding.end, islice(segments, first, None)))
 
 
 def segment_codings(codings: Iterable[Coding], corpus: Corpus) -> dict[SegmentKey, list[Coding]]:
@@ -83,6 +89,8 @@ def retrieve(
 ) -> pd.DataFrame:
     """Every current coding matching the filters (code keys, respondent group keys, document types,
     valences, coders; each a value or a collection), one row per coding, indexed by coding id."""
+    import pandas as pd
+
     codings = _in_text_order(
         _filtered(store, corpus, code=code, group=group, doc_type=doc_type, valence=valence, coder=coder), codebook)
     documents = {d.id: d for d in corpus.documents}
@@ -129,6 +137,8 @@ def code_group_matrix(
     Only groups with included documents are columns. With `valence_split` the columns are
     (group, valence) pairs. `kinds` limits the rows to code groups of those kinds ("principle", ...).
     """
+    import pandas as pd
+
     documents = {d.id: d for d in corpus.included}
     groups = [g for g in codebook.respondent_groups if any(d.meta.group == g.key for d in documents.values())]
     codes = _codes(codebook, kinds)
@@ -163,6 +173,8 @@ def cooccurrence(
     With `same_coder` a segment counts only when one coder applied both codes; otherwise the
     codes of all coders on the segment are pooled.
     """
+    import pandas as pd
+
     principles, factors = codebook.principles, codebook.factors
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for codings in segment_codings(_filtered(store, corpus, coder=coder), corpus).values():
@@ -184,13 +196,20 @@ def cooccurrence(
     )
 
 
-def progress(store: CodingStore, document: Document, coder: str) -> tuple[int, int]:
-    """(segments of the document the coder has coded, all its segments); stale codings do not count."""
+def progress(
+    store: CodingStore, document: Document, coder: str, stale: Collection[str] | None = None
+) -> tuple[int, int]:
+    """(segments of the document the coder has coded, all its segments); stale codings do not count.
+
+    `stale`: the ids of the coder's stale codings in the document, when the caller knows them already
+    (the coding view does, after every action), so no coding's text is hashed again."""
     segments = document.segments
     starts = [s.start for s in segments]  # segments are in text order and disjoint: bisect, not a scan per coding
     coded: set[str] = set()
     for coding in store.document_codings(coder, document.id):
-        if text_hash(document.body[coding.start : coding.end]) == coding.text_hash:
+        current = (coding.id not in stale) if stale is not None else (
+            text_hash(document.body[coding.start : coding.end]) == coding.text_hash)
+        if current:
             own = document.segment(coding.segment_id) if coding.segment_id else None
             if own is not None and own.start <= coding.start and coding.end <= own.end:
                 coded.add(own.id)

@@ -13,6 +13,10 @@ the codebook changes: a crash between the two leaves codings on the target, whic
 still has, and running the merge again finishes it. A re-keying changes the codebook first (the
 store accepts only codes the codebook has); running it again after a crash moves the codings left.
 The Project's cached codebook is not reloaded here: open the project again after an edit.
+
+Every edit returns a `CodebookChange` (the text before and after, the old value, the codings that
+followed), and `undo_change` takes it back: the codebook as it was, and codings back on their code
+by more new events.
 """
 
 # The codebook is validated before it is edited, so the YAML nodes the edits look up exist.
@@ -24,7 +28,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import yaml
 
@@ -32,6 +36,7 @@ from workbench.errors import WorkbenchError
 from workbench.io.files import atomic_write_text, locked
 from workbench.io.yaml import Loader, parse_yaml, read_text, validate
 from workbench.material.codebook import CODE_KEY, Codebook
+from workbench.material.corpus import Corpus, Document
 
 CODEBOOK_FILE = Path("codebook") / "codebook.yaml"
 NEW_CODES_GROUP = ("nye_koder", "Nye koder", "theme")  # where inductive codes go unless a group is named
@@ -46,18 +51,36 @@ class _Store(Protocol):  # the coding store, as this module needs it (material s
     def codings(self, coder: str | None = None) -> list: ...
     def update(self, coder: str, coding_id: str, *, by: str | None = None, **changes): ...
     def remove(self, coder: str, coding_id: str, *, by: str | None = None) -> None: ...
+    def add(self, coder: str, document: Document, code: str, valence: str = ..., *,
+            span: tuple[int, int] | None = ..., memo: str = ..., quote: bool = ..., question: str | None = ...): ...
+
+
+@dataclass(frozen=True)
+class Followed:
+    """One coding that followed a merge or re-keying, as it was before: enough to put it back."""
+
+    coder: str
+    coding: Any  # a coding.store.Coding (material sits below coding)
+    twin: Any | None = None  # the target's coding on the same span it became one with (then it was removed)
 
 
 @dataclass
-class MergeReport:
-    """What a merge did, per coder: codings moved to the target, and codings that became one with
-    the target's coding on the same span."""
+class CodebookChange:
+    """What one edit of the codebook did: the codebook's text before and after (so it can be undone
+    exactly), the old name or colour, and for a merge or re-keying the codings that followed, per
+    coder: moved to the target, or joined with the target's coding on the same span."""
 
-    source: str
-    target: str
+    kind: str  # add | rename | recolour | merge | rekey
+    source: str  # the code added, renamed, recoloured, merged away or re-keyed
+    target: str = ""  # merge and rekey: the code the codings went to
+    codebook: Codebook | None = None  # the codebook after the change
+    before: str = ""
+    after: str = ""
+    old_name: str = ""
+    old_colour: str = ""
     moved: dict[str, int] = field(default_factory=dict)
     joined: dict[str, int] = field(default_factory=dict)
-    codebook: Codebook | None = None
+    followed: list[Followed] = field(default_factory=list)
 
 
 def codebook_path(project_root: str | Path) -> Path:
@@ -177,7 +200,7 @@ class _Edit:
         self.path = path
         if not path.exists():
             raise WorkbenchError("Kodebogen findes ikke. Opret codebook/codebook.yaml i projektmappen.", path)
-        self.text = read_text(path)
+        self.text = self.original = read_text(path)
         self.root = parse_yaml(self.text, path).node
         self.codebook = self._validate(self.text)
 
@@ -196,6 +219,11 @@ class _Edit:
                                  self.path) from exc
         atomic_write_text(self.path, text)
         return codebook
+
+    def changed(self, kind: str, source: str, text: str, **fields: Any) -> CodebookChange:
+        """Save the new text and say what changed, with the text before, so it can be undone."""
+        codebook = self.save(text)
+        return CodebookChange(kind, source, codebook=codebook, before=self.original, after=text, **fields)
 
     def code(self, key: str) -> tuple[yaml.MappingNode, yaml.MappingNode]:
         found = _find_code(self.root, key)
@@ -225,7 +253,7 @@ def _check_name(name: str) -> str:
 # --- the operations -----------------------------------------------------------------------------
 
 
-def add_code(project_root: str | Path, group_key: str | None, key: str, name: str, colour: str) -> Codebook:
+def add_code(project_root: str | Path, group_key: str | None, key: str, name: str, colour: str) -> CodebookChange:
     """Add a code (inductive coding) at the end of a group; without a group, or with the group
     `nye_koder` when it does not exist yet, into the group "Nye koder" (kind theme), created last."""
     name, colour = _check_name(name), _check_colour(colour)
@@ -255,7 +283,7 @@ def add_code(project_root: str | Path, group_key: str | None, key: str, name: st
             if codes.flow_style:  # codes: [{key: T1, name: Et}]
                 at = last.end_mark.index
                 new = f', {{key: {key}, name: {_scalar(name, flow=True)}, colour: "{colour}"}}'
-                return edit.save(edit.text[:at] + new + edit.text[at:])
+                return edit.changed("add", key, edit.text[:at] + new + edit.text[at:])
             dash, column = _dash_column(edit.text, last), last.start_mark.column
             indent = " " * column
             lines = [f"{' ' * dash}- key: {key}", f"{indent}name: {_scalar(name)}", f'{indent}colour: "{colour}"']
@@ -282,49 +310,56 @@ def add_code(project_root: str | Path, group_key: str | None, key: str, name: st
                 f'{" " * (column + code_column)}colour: "{colour}"',
             ]
             at = _content_end(edit.text, last)
-        return edit.save(edit.text[:at] + "\n" + "\n".join(lines) + edit.text[at:])
+        return edit.changed("add", key, edit.text[:at] + "\n" + "\n".join(lines) + edit.text[at:])
 
 
-def rename_code(project_root: str | Path, key: str, new_name: str) -> Codebook:
+def rename_code(project_root: str | Path, key: str, new_name: str) -> CodebookChange:
     """Give a code a new name; its key, and so every coding of it, stays."""
     new_name = _check_name(new_name)
     path, lock = _edit(project_root)
     with lock:
         edit = _Edit(path)
         _, code = edit.code(key)
-        return edit.save(_replace(edit.text, _get(code, "name"), _scalar(new_name, flow=code.flow_style)))
+        text = _replace(edit.text, _get(code, "name"), _scalar(new_name, flow=code.flow_style))
+        return edit.changed("rename", key, text, old_name=edit.codebook.code(key).name)
 
 
-def recolour_code(project_root: str | Path, key: str, colour: str) -> Codebook:
+def recolour_code(project_root: str | Path, key: str, colour: str) -> CodebookChange:
     colour = _check_colour(colour)
     path, lock = _edit(project_root)
     with lock:
         edit = _Edit(path)
         _, code = edit.code(key)
-        current = _get(code, "colour")
-        if current is not None:
-            return edit.save(_replace(edit.text, current, f'"{colour}"'))
-        name = _get(code, "name")
-        if code.flow_style:
-            at = name.end_mark.index
-            return edit.save(f'{edit.text[:at]}, colour: "{colour}"{edit.text[at:]}')
-        at = _content_end(edit.text, name)
-        column = _key_node(code, "name").start_mark.column
-        return edit.save(f'{edit.text[:at]}\n{" " * column}colour: "{colour}"{edit.text[at:]}')
+        old = edit.codebook.code(key).colour
+        return edit.changed("recolour", key, _recoloured(edit.text, code, colour), old_colour=old)
 
 
-def _follow(store: _Store, source: str, target: str, by: str, report: MergeReport) -> None:
+def _recoloured(text: str, code: yaml.MappingNode, colour: str) -> str:
+    current = _get(code, "colour")
+    if current is not None:
+        return _replace(text, current, f'"{colour}"')
+    name = _get(code, "name")
+    if code.flow_style:
+        at = name.end_mark.index
+        return f'{text[:at]}, colour: "{colour}"{text[at:]}'
+    at = _content_end(text, name)
+    column = _key_node(code, "name").start_mark.column
+    return f'{text[:at]}\n{" " * column}colour: "{colour}"{text[at:]}'
+
+
+def _follow(store: _Store, source: str, target: str, by: str, change: CodebookChange) -> None:
     """Every current coding of `source`, of every coder, moved to `target` by an event in its coder's
     log; a coding whose span the coder already coded with `target` becomes one with that coding
-    (its memo and star carried over, the target's valence kept)."""
+    (its memo and star carried over, the target's valence kept). Each is recorded in `change`."""
     for name in store.coders():
         codings = store.codings(name)
         on_target = {(c.doc_id, c.start, c.end): c for c in codings if c.code == target}
         for coding in (c for c in codings if c.code == source):
             twin = on_target.get((coding.doc_id, coding.start, coding.end))
+            change.followed.append(Followed(name, coding, twin))
             if twin is None:
                 store.update(name, coding.id, code=target, by=by)
-                report.moved[name] = report.moved.get(name, 0) + 1
+                change.moved[name] = change.moved.get(name, 0) + 1
                 continue
             changes = {}
             if coding.memo and coding.memo not in twin.memo:
@@ -334,10 +369,11 @@ def _follow(store: _Store, source: str, target: str, by: str, report: MergeRepor
             if changes:
                 store.update(name, twin.id, by=by, **changes)
             store.remove(name, coding.id, by=by)
-            report.joined[name] = report.joined.get(name, 0) + 1
+            change.joined[name] = change.joined.get(name, 0) + 1
 
 
-def merge_codes(project_root: str | Path, store: _Store, source_key: str, target_key: str, coder: str) -> MergeReport:
+def merge_codes(project_root: str | Path, store: _Store, source_key: str, target_key: str,
+                coder: str) -> CodebookChange:
     """Merge code `source_key` into `target_key`: its codings follow (see `_follow`; `coder` is who
     merged, recorded on each event), and the source code leaves the codebook, together with its group
     if it was the group's only code. Evaluation questions that named the source principle name the
@@ -345,47 +381,47 @@ def merge_codes(project_root: str | Path, store: _Store, source_key: str, target
     if source_key == target_key:
         raise WorkbenchError(f"Koden '{source_key}' kan ikke lægges sammen med sig selv.")
     path, lock = _edit(project_root)
-    report = MergeReport(source_key, target_key)
     with lock:
         edit = _Edit(path)
         edit.code(target_key)
         source_found = _find_code(edit.root, source_key)
-        _follow(store, source_key, target_key, coder, report)
+        change = CodebookChange("merge", source_key, target_key, codebook=edit.codebook, before=edit.text,
+                                after=edit.text)
+        _follow(store, source_key, target_key, coder, change)
         if source_found is not None:  # absent when a merge that was interrupted is run again
             text = _without_code(edit, source_key, *source_found)
             text = _renamed_references(text, edit, source_key, target_key, drop=True)
-            report.codebook = edit.save(text)
-        else:
-            report.codebook = edit.codebook
-    store.codebook = report.codebook
-    return report
+            change.codebook, change.after = edit.save(text), text
+    store.codebook = change.codebook
+    return change
 
 
-def rekey_code(project_root: str | Path, store: _Store, key: str, new_key: str, coder: str) -> MergeReport:
+def rekey_code(project_root: str | Path, store: _Store, key: str, new_key: str, coder: str) -> CodebookChange:
     """Give a code a new key: the codebook's key and the evaluation questions' references change, and
     every coding follows by an update event in its coder's log. The memo file memos/koder/<key>.md is
     left as it is (rename it to the new key by hand)."""
     if not re.fullmatch(CODE_KEY, new_key or ""):
         raise WorkbenchError(f"Kodenøglen '{new_key}' kan ikke bruges: brug store bogstaver og tal, højst 10 tegn.")
     path, lock = _edit(project_root)
-    report = MergeReport(key, new_key)
     with lock:
         edit = _Edit(path)
+        change = CodebookChange("rekey", key, new_key, codebook=edit.codebook, before=edit.text, after=edit.text)
         if edit.codebook.has_code(new_key) and not edit.codebook.has_code(key):
             # a re-keying that was interrupted after the codebook changed: let the codings follow
-            report.codebook = store.codebook = edit.codebook
-            _follow(store, key, new_key, coder, report)
-            return report
+            store.codebook = edit.codebook
+            _follow(store, key, new_key, coder, change)
+            return change
         if edit.codebook.has_code(new_key):
             raise WorkbenchError(f"Koden '{new_key}' findes allerede; brug sammenlægning i stedet.", path)
         _, code = edit.code(key)
         text = _replace(edit.text, _get(code, "key"), new_key)
         edit.root = parse_yaml(text, path).node
         edit.text = text
-        report.codebook = edit.save(_renamed_references(text, edit, key, new_key, drop=False))
-        store.codebook = report.codebook  # the store must know the new key before codings move to it
-        _follow(store, key, new_key, coder, report)
-    return report
+        text = _renamed_references(text, edit, key, new_key, drop=False)
+        change.codebook, change.after = edit.save(text), text
+        store.codebook = change.codebook  # the store must know the new key before codings move to it
+        _follow(store, key, new_key, coder, change)
+    return change
 
 
 def _without_code(edit: _Edit, key: str, group: yaml.MappingNode, code: yaml.MappingNode) -> str:
@@ -426,3 +462,108 @@ def _reference_at(root: yaml.Node, position: int) -> tuple[yaml.SequenceNode, ya
             if item.start_mark.index == position:
                 return principles, item
     raise AssertionError("reference moved")
+
+
+# --- undo ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Undone:
+    """What undoing an edit did: the codebook now, the codings put back on their code per coder, the
+    new id of each coding added again (a joined coding was removed, so it comes back as a new one),
+    and how many could not be put back because they were changed or removed since."""
+
+    codebook: Codebook
+    returned: dict[str, int] = field(default_factory=dict)
+    new_ids: dict[str, str] = field(default_factory=dict)
+    left: int = 0
+
+
+def undo_change(project_root: str | Path, store: _Store, change: CodebookChange, coder: str,
+                corpus: Corpus) -> Undone:
+    """Undo one edit of the codebook. When nobody has changed the codebook since, its text becomes
+    exactly what it was before; otherwise a rename or recolour is reversed where the value is still
+    the one the edit set, and a new code is taken out again. A new code that has codings stays (merge
+    it instead). A merge or re-keying is undone only from the codebook it left: the code comes back
+    first, then every coding that followed goes back by new events in its coder's log (`coder` is
+    recorded as who did it); no log is rewritten. A crash in between leaves the code in the codebook
+    and its codings on the target: nothing is lost, and the merge can be made again."""
+    path, lock = _edit(project_root)
+    with lock:
+        edit = _Edit(path)
+        if change.kind == "add":
+            _refuse_if_coded(store, change.source, path)
+        if edit.text == change.after:
+            text = change.before
+        else:
+            text = _inverse(edit, change)
+        undone = Undone(edit.save(text) if text != edit.text else edit.codebook)
+        store.codebook = undone.codebook
+        if change.kind in ("merge", "rekey"):
+            _follow_back(store, change, coder, corpus, undone)
+    return undone
+
+
+def _refuse_if_coded(store: _Store, key: str, path: Path) -> None:
+    coders = sorted({c.coder for c in store.codings() if c.code == key})
+    if coders:
+        raise WorkbenchError(
+            f"Koden '{key}' bliver i kodebogen, fordi {', '.join(coders)} har kodet med den. "
+            "Flet den ind i en anden kode i stedet.", path,
+        )
+
+
+def _inverse(edit: _Edit, change: CodebookChange) -> str:
+    """The edit reversed on a codebook someone has changed since (see `undo_change`)."""
+    key, after = change.source, change.codebook
+    since = WorkbenchError(f"Kodebogen er ændret, siden koden '{key}' blev ændret, så ændringen kan ikke "
+                           "fortrydes automatisk. Ret kodebogen i feltet Koder.", edit.path)
+    if change.kind == "add":
+        found = _find_code(edit.root, key)
+        return edit.text if found is None else _without_code(edit, key, *found)
+    if change.kind not in ("rename", "recolour") or after is None or not edit.codebook.has_code(key):
+        raise since
+    _, code = edit.code(key)
+    now, then = edit.codebook.code(key), after.code(key)
+    if change.kind == "rename":
+        if now.name != then.name:
+            raise since
+        return _replace(edit.text, _get(code, "name"), _scalar(change.old_name, flow=code.flow_style))
+    if now.colour != then.colour:
+        raise since
+    return _recoloured(edit.text, code, change.old_colour)
+
+
+def _follow_back(store: _Store, change: CodebookChange, by: str, corpus: Corpus, undone: Undone) -> None:
+    """Every coding that followed a merge or re-keying back on its code: a moved coding by an update,
+    a joined one added again as it was (the target's coding given back its memo and star)."""
+    now: dict[str, dict[str, Any]] = {}
+    for followed in change.followed:
+        coder, old, twin = followed.coder, followed.coding, followed.twin
+        if coder not in now:
+            now[coder] = {c.id: c for c in store.codings(coder)}
+        current = now[coder]
+        if twin is None:
+            moved = current.get(old.id)
+            if moved is None or moved.code != change.target:
+                undone.left += 1
+                continue
+            store.update(coder, old.id, code=change.source, by=by)
+        else:
+            document = corpus.get(old.doc_id)
+            if document is None:
+                undone.left += 1
+                continue
+            again = store.add(coder, document, change.source, old.valence, span=(old.start, old.end),
+                              memo=old.memo, quote=old.quote, question=old.question)
+            if (again.text_hash, again.anchor, again.segment_id) != (old.text_hash, old.anchor, old.segment_id):
+                # the text was edited since the coding was made: it stays as stale as it was
+                store.update(coder, again.id, start=old.start, end=old.end, text_hash=old.text_hash,
+                             segment_id=old.segment_id, anchor=old.anchor, by=by)
+            undone.new_ids[old.id] = again.id
+            target = current.get(twin.id)
+            back = {k: getattr(twin, k) for k in ("memo", "quote")
+                    if target is not None and getattr(target, k) != getattr(twin, k)}
+            if back:
+                store.update(coder, twin.id, by=by, **back)
+        undone.returned[coder] = undone.returned.get(coder, 0) + 1

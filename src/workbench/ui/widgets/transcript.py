@@ -3,15 +3,19 @@
 `TranscriptView` is an anywidget whose JavaScript (static/transcript.js, shipped in the package)
 only shows and reports: it draws what Python sends and sends back what the coder selects, clicks
 and types. The document goes over once per document; codings, suggestions and search hits are
-compact lists the front end diffs, redrawing only the turns that changed. Everything that decides
-something (snapping to words, what a key means, what is saved) is here or in the app.
+compact lists keyed by id. Every change of the view's state travels as one message (a `batch` of
+changes, e.g. one coding's selection, rows and "Gemt", is one message and one redraw), codings and
+suggestions as a delta of only the rows that changed, and the front end redraws only the turns they
+touch. The traits always hold the whole state, for a page that is loaded afresh. Everything that
+decides something (snapping to words, what a key means, what is saved) is here or in the app.
 """
 
 from __future__ import annotations
 
 import colorsys
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import anywidget
@@ -22,6 +26,10 @@ from workbench.material.corpus import Document
 
 STATIC = Path(__file__).parent / "static"
 WORD = re.compile(r"\w", re.UNICODE)
+# the view's own state, sent by `TranscriptView.batch` as one message (see transcript.js, initialize)
+SYNCED = frozenset({"doc", "codings", "suggestions", "hits", "selection", "selected", "focus", "flash", "grab",
+                    "height"})
+ROWS = ("codings", "suggestions")  # lists of rows keyed by their first item: sent as a delta
 
 
 def snap_to_words(body: str, start: int, end: int) -> tuple[int, int] | None:
@@ -94,11 +102,47 @@ class TranscriptView(anywidget.AnyWidget):
     grab = traitlets.Int(0).tag(sync=True)
     height = traitlets.Unicode("560px").tag(sync=True)
 
+    _batch: dict[str, object] | None = None  # the changes of the batch under way, by trait name
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self._handlers: dict[str, Callable[[dict], None]] = {}
         self._nonce = 0
+        self._before: dict[str, list] = {}  # the rows as the front end has them, while a batch is under way
         self.on_msg(self._on_message)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Send every change of the view's state made inside as one message, which the front end
+        applies at once and draws once; a batch inside a batch joins it.
+
+        Codings and suggestions go as a delta {set: changed rows, drop: ids} unless most rows changed.
+        """
+        if self._batch is not None:
+            yield
+            return
+        self._batch, self._before = {}, {name: getattr(self, name) for name in ROWS}
+        try:
+            yield
+        finally:
+            changed, before = self._batch, self._before
+            self._batch, self._before = None, {}
+            if changed:
+                self.send(_state_message(changed, before))
+
+    def update_rows(self, name: str, rows: list[list]) -> None:
+        """Set `codings` or `suggestions`; only the rows that changed travel (see `batch`)."""
+        with self.batch():
+            setattr(self, name, rows)
+
+    def _should_send_property(self, key: str, value: object) -> bool:
+        if key not in SYNCED:
+            return super()._should_send_property(key, value)
+        if self._batch is not None:
+            self._batch[key] = value
+        else:  # a change on its own: a batch of one, so every change keeps its order
+            self.send(_state_message({key: value}, {}))
+        return False
 
     def on(self, kind: str, handler: Callable[[dict], None]) -> None:
         """Call `handler(message)` for messages of this kind: select, turn, pick, key, accept, reject."""
@@ -121,7 +165,7 @@ class TranscriptView(anywidget.AnyWidget):
         return self._nonce
 
     def show(self, document: Document | None) -> None:
-        with self.hold_sync():
+        with self.batch():
             self.codings, self.suggestions, self.hits, self.selection, self.selected = [], [], [], [], ""
             self.doc = {"id": document.id, "text": document.body, "turns": turns(document)} if document else {}
 
@@ -133,3 +177,27 @@ class TranscriptView(anywidget.AnyWidget):
 
     def take_focus(self) -> None:
         self.grab = self._next()
+
+
+def _state_message(changed: dict[str, object], before: dict[str, list]) -> dict:
+    """{type: state, state: {trait: value}, rows: {codings|suggestions: {set, drop}}} for the front end."""
+    state, rows = {}, {}
+    for name, value in changed.items():
+        delta = _row_delta(before[name], value) if name in before and isinstance(value, list) else None
+        if delta is None:
+            state[name] = value
+        elif delta["set"] or delta["drop"]:
+            rows[name] = delta
+    return {"type": "state", "state": state, "rows": rows}
+
+
+def _row_delta(old: list[list], new: list[list]) -> dict | None:
+    """The rows of `new` that differ from `old` and the ids gone; None when most rows changed (send it whole)."""
+    if not old:
+        return None
+    known = {row[0]: row for row in old}
+    changed = [row for row in new if known.get(row[0]) != row]
+    dropped = list(known.keys() - {row[0] for row in new})
+    if len(changed) + len(dropped) > len(new) // 2:
+        return None
+    return {"set": changed, "drop": dropped}

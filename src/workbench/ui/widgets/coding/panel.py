@@ -4,15 +4,17 @@ The coder selects words in the transcript (snapped to whole words) or clicks a t
 clicks a code or presses its key. Valence, star and memo belong to one coding: set before coding
 they go with the next coding only, and once a coding is chosen in the text they edit that coding
 and are saved at once. The same coder, code and span is one coding: coding it again chooses the
-existing one. Every action is written to the coder's log as it happens, the status line (always
-in view at the top of the panel) and a "✔ Gemt" beside the text say so, and the last actions can
-be undone by writing their inverse events.
+existing one. Every action is written to the coder's log as it happens, the status line (one row
+right above the text and the panel, always in view) and a "✔ Gemt" beside the text say so, and the
+last actions can be undone by writing their inverse events, changes of the codebook too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import ipywidgets as w
@@ -83,7 +85,7 @@ class CodingView:
         self.colours = code_colours(self.codebook)
         self.keys = shortcuts(self.codebook)
         self.key_of = {code: key for key, code in self.keys.items()}
-        self.undo_log = UndoLog(store, self.corpus)
+        self.undo_log = UndoLog(store, self.corpus, project.root)
         self.status = StatusLine()
         self._coder: str | None = None
         self._document: Document | None = None
@@ -91,10 +93,19 @@ class CodingView:
         self._selected: Coding | None = None
         self._filling = False  # the form is being set from a coding, not by the coder
         self._suggestions: dict[str, InlineSuggestion] = {}
+        # what does not change between actions, kept so an action redoes only what it touched:
+        # by id() of the store's Coding (checked with `is`: hashing a Coding costs more than the row)
+        self._entries: dict[int, tuple[Coding, bool, str | None, list]] = {}  # a coding's row for the transcript
+        self._problems: dict[int, tuple[Coding, str, str | None]] = {}  # staleness, with the text it was for
         self.stale_ids: set[str] = set()
         self._suggest_cache: tuple[tuple, list[Suggestion]] | None = None
-        self.on_codebook = None  # the app's hook: the other views follow a changed codebook
+        self._places: dict[int, list[InlineSuggestion]] = {}  # a suggestion's places, by id() of the cached one
+        # the app's hook: the other views follow a changed codebook
+        self.on_codebook: Callable[[Codebook], None] | None = None
+        self._auto_document = True  # the open document is the app's choice, not the coder's (yet)
+        self._defaulting = False
         self.widget = self._build()
+        self._open_default()
         self._take_hub_identity()
 
     def _take_hub_identity(self) -> None:
@@ -127,7 +138,7 @@ class CodingView:
         self.other_coder.style.description_width = "60px"
         self.show_suggestions = w.Checkbox(value=True, description="Forslag", indent=False,
                                            layout=w.Layout(width="80px"))
-        self.progress_label = w.HTML(layout=w.Layout(margin="0 0 0 8px"))
+        self.progress_label = w.HTML(layout=w.Layout(margin="0 12px 0 8px", flex="0 0 auto"))
         self.log_warning = w.HTML()  # skipped lines in a coding log: stays until the log is repaired
         self.transcript = TranscriptView(height=VIEW_HEIGHT, layout=w.Layout(flex="1 1 auto", min_width="0"))
         for kind, handler in (("select", self._on_select), ("turn", self._on_turn), ("pick", self._on_pick),
@@ -136,19 +147,22 @@ class CodingView:
 
         self.undo_button = w.Button(description="↶ Fortryd", tooltip="Fortryd den seneste handling (Ctrl+Z)",
                                     disabled=True, layout=w.Layout(width="92px", min_width="92px"))
-        self.status.widget.layout = w.Layout(flex="1 1 auto")
-        sticky = w.HBox([self.status.widget, self.undo_button])
+        self.status.widget.layout = w.Layout(flex="1 1 auto", min_width="0")
+        # the status line spans text and panel, right above both: always in view, never scrolled away
+        sticky = w.HBox([self.progress_label, self.status.widget, self.undo_button],
+                        layout=w.Layout(align_items="center", width="100%"))
         sticky.add_class("wb-sticky")
         self.target = w.HTML("<i>Markér tekst med musen, eller klik på et turnummer.</i>")
         self.valence = w.ToggleButtons(options=list(VALENCES), value=NEUTRAL, tooltips=[
             "Understøttende (tast +)", "Udfordrende (tast -)", "Neutral (tast =)"])
-        self.valence.style.button_width = "98px"
+        self.valence.style.button_width = "auto"  # each as wide as its word: "understøttende" whole
         self.star = w.ToggleButton(value=False, description="★ Citat", tooltip="Markér kodningen som citat (tast *)",
-                                   layout=w.Layout(width="90px"))
+                                   layout=w.Layout(width="84px", height="26px"))
         self.remove_button = w.Button(description="Fjern", icon="trash", disabled=True,
-                                      tooltip="Fjern den valgte kodning (Delete)", layout=w.Layout(width="90px"))
-        self.memo = w.Textarea(placeholder="Memo til kodningen (valgfrit)", continuous_update=False, rows=2,
-                               layout=w.Layout(width="98%"))
+                                      tooltip="Fjern den valgte kodning (Delete)", layout=w.Layout(width="84px",
+                                                                                                  height="26px"))
+        self.memo = w.Textarea(placeholder="Memo (valgfrit)", continuous_update=False, rows=2,
+                               layout=w.Layout(flex="1 1 auto", width="auto", min_width="0"))
 
         self.codes_box = w.VBox(layout=w.Layout(width="100%"))
         self._build_codes()
@@ -161,7 +175,7 @@ class CodingView:
         self.star.observe(functools.partial(self._on_form, "quote"), "value")
         self.memo.observe(functools.partial(self._on_form, "memo"), "value")
         self.remove_button.on_click(lambda _: self._remove())
-        self.undo_button.on_click(lambda _: self._undo())
+        self.undo_button.on_click(self._on_undo_button)
 
         self.text_search = TextSearch(self)
         self.code_manager = CodeManager(self)
@@ -171,15 +185,17 @@ class CodingView:
         tools.selected_index = 0
         self.tools = tools
         self.panel = w.VBox(
-            [sticky, self.target, self.valence, w.HBox([self.star, self.remove_button]), self.memo,
+            [self.target, self.valence,
+             w.HBox([self.memo, w.VBox([self.star, self.remove_button], layout=w.Layout(flex="0 0 auto"))],
+                    layout=w.Layout(width="100%")),
              self.codes_box, tools],
             layout=w.Layout(width=PANEL_WIDTH, min_width=PANEL_WIDTH, height=VIEW_HEIGHT, overflow="hidden auto",
                             padding="0 4px"),
         )
         self.panel.add_class("wb-panel")
-        header = w.HBox([self.coder, self.document, self.other_coder, self.show_suggestions, self.progress_label],
+        header = w.HBox([self.coder, self.document, self.other_coder, self.show_suggestions],
                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
-        return w.VBox([header, self.log_warning,
+        return w.VBox([header, sticky, self.log_warning,
                        w.HBox([self.transcript, self.panel], layout=w.Layout(width="100%"))])
 
     def _show_log_warning(self) -> None:
@@ -223,13 +239,15 @@ class CodingView:
         self.colours = code_colours(codebook)
         self.keys = shortcuts(codebook)
         self.key_of = {code: key for key, code in self.keys.items()}
+        self._entries.clear()
         self._build_codes()
         self.code_manager.refresh()
         if self._selected is not None:
             self._selected = next((c for c in self.mine() + self.others() if c.id == self._selected.id), None)
-        self._choose(pending=self._pending, coding=self._selected)
-        self._send_codings()
-        self._send_suggestions()
+        with self.transcript.batch():
+            self._choose(pending=self._pending, coding=self._selected)
+            self._send_codings()
+            self._send_suggestions()
         if self.on_codebook is not None:
             self.on_codebook(codebook)
 
@@ -265,6 +283,16 @@ class CodingView:
     # -- what goes to the transcript
 
     def _entry(self, coding: Coding, mine: bool, problem: str | None) -> list:
+        known = self._entries.get(id(coding))
+        if known is not None and known[0] is coding and known[1] == mine and known[2] == problem:
+            return known[3]
+        if len(self._entries) > 20_000:
+            self._entries.clear()
+        row = self._new_entry(coding, mine, problem)
+        self._entries[id(coding)] = (coding, mine, problem, row)
+        return row
+
+    def _new_entry(self, coding: Coding, mine: bool, problem: str | None) -> list:
         label = self.codebook.code(coding.code).label if self.codebook.has_code(coding.code) else coding.code
         tip = f"{label} · {coding.coder} · {coding.valence}" + (" · ★ citat" if coding.quote else "")
         if not mine:
@@ -279,11 +307,26 @@ class CodingView:
         return [coding.id, coding.start, coding.end, coding.code, colour, int(mine), int(coding.quote),
                 int(problem is not None), tip]
 
+    def _problem(self, coding: Coding) -> str | None:
+        """`staleness`, remembered while the document's text stays the same: it hashes the coding's text,
+        which for every coding on every action was the largest part of an action's time."""
+        document = self.corpus.get(coding.doc_id)
+        if document is None:
+            return staleness(coding, self.corpus)
+        known = self._problems.get(id(coding))
+        if known is not None and known[0] is coding and known[1] is document.body:
+            return known[2]
+        if len(self._problems) > 20_000:
+            self._problems.clear()
+        problem = staleness(coding, self.corpus)
+        self._problems[id(coding)] = (coding, document.body, problem)
+        return problem
+
     def _send_codings(self) -> None:
-        mine = [(c, staleness(c, self.corpus)) for c in self.mine()]  # once per coding: it hashes the text
-        self.transcript.codings = [self._entry(c, True, problem) for c, problem in mine] + [
-            self._entry(c, False, staleness(c, self.corpus)) for c in self.others()
-        ]
+        mine = [(c, self._problem(c)) for c in self.mine()]
+        self.transcript.update_rows("codings", [self._entry(c, True, problem) for c, problem in mine] + [
+            self._entry(c, False, self._problem(c)) for c in self.others()
+        ])
         self.stale_ids = {c.id for c, problem in mine if problem is not None}
         self.reanchor.refresh()
 
@@ -294,15 +337,24 @@ class CodingView:
         if document is not None and self._coder is not None and self.show_suggestions.value:
             turned_down = rejected(self.project, self._coder)
             for s in open_suggestions(document, self.codebook, self.mine(), turned_down, self._suggested()):
-                label = self.codebook.code(s.code).label
-                for number, hit in enumerate(s.hits):
-                    key = f"{s.segment_id}:{s.code}:{number}"
-                    reason = f"»{hit.text}« er indikatorord for {label} (indikator: {hit.indicator})"
-                    self._suggestions[key] = InlineSuggestion(key, s, hit.start, hit.end, reason)
-        self.transcript.suggestions = [
+                for place in self._places_of(s):
+                    self._suggestions[place.id] = place
+        self.transcript.update_rows("suggestions", [
             [i.id, i.start, i.end, i.suggestion.code, self.colours.get(i.suggestion.code, "#888888"), i.reason]
             for i in self._suggestions.values()
-        ]
+        ])
+
+    def _places_of(self, s: Suggestion) -> list[InlineSuggestion]:
+        """The places of one of `_suggested()`'s suggestions, made once per suggestion."""
+        places = self._places.get(id(s))
+        if places is None:
+            label = self.codebook.code(s.code).label
+            places = self._places[id(s)] = [
+                InlineSuggestion(f"{s.segment_id}:{s.code}:{number}", s, hit.start, hit.end,
+                                 f"»{hit.text}« er indikatorord for {label} (indikator: {hit.indicator})")
+                for number, hit in enumerate(s.hits)
+            ]
+        return places
 
     def _suggested(self) -> list[Suggestion]:
         """`suggest` for the open document, computed once per document and codebook."""
@@ -310,6 +362,7 @@ class CodingView:
         key = (document.id, document.body, id(self.codebook))
         if self._suggest_cache is None or self._suggest_cache[0] != key:
             self._suggest_cache = (key, suggest(document, self.codebook))
+            self._places = {}  # keyed by id() of the suggestions just replaced
         return self._suggest_cache[1]
 
     def _show_progress(self) -> None:
@@ -319,7 +372,7 @@ class CodingView:
         elif self._coder is None:
             self.progress_label.value = "<i>Skriv dit kodernavn for at se din fremdrift.</i>"
         else:
-            coded, total = progress(self.store, self._document, self._coder)
+            coded, total = progress(self.store, self._document, self._coder, stale=self.stale_ids)
             self.progress_label.value = f"{numfmt.integer(coded)} af {numfmt.integer(total)} segmenter kodet"
 
     def _refresh_other_coders(self) -> None:
@@ -368,7 +421,7 @@ class CodingView:
     def _choose(self, pending: tuple[int, int] | None = None, coding: Coding | None = None) -> None:
         """Make a text selection or a coding the target of the next action; the form starts afresh."""
         self._pending, self._selected = pending, coding
-        with self.transcript.hold_sync():
+        with self.transcript.batch():
             self.transcript.selection = list(pending) if pending else []
             self.transcript.selected = coding.id if coding else ""
         self._fill_form(coding)
@@ -386,23 +439,54 @@ class CodingView:
                 self.status.info(f"Du koder som {name}.")
         finally:
             self._refresh_other_coders()
-            self._choose()
-            self._send_codings()
-            self._send_suggestions()
-            self._show_progress()
+            if self._open_default():  # drawn for this coder as it opened
+                if self._coder is not None and self._document is not None:  # not a refused name's error
+                    self.status.info(f"Du koder som {name}. {self._document.id} er åbnet: det dokument, du sidst "
+                                     "har kodet i.")
+            else:
+                with self.transcript.batch():
+                    self._choose()
+                    self._send_codings()
+                self._show_progress()
+                self._send_suggestions()
+
+    def _open_default(self) -> bool:
+        """Until the coder chooses a document, show the one this coder last coded in, else the first;
+        True when that opened another document."""
+        included = [value for _, value in self.document.options]
+        if not self._auto_document or not included:
+            return False
+        wanted = self.document.value or included[0]
+        if self._coder is not None:
+            mine = [(c.updated or c.created, order, c.doc_id)  # the log's order breaks ties within a second
+                    for order, c in enumerate(self.store.codings(self._coder)) if c.doc_id in included]
+            wanted = max(mine)[2] if mine else wanted
+        if wanted == self.document.value:
+            return False
+        self._defaulting = True
+        try:
+            self.document.value = wanted
+        finally:
+            self._defaulting = False
+        return True
 
     def _on_document(self, change) -> None:
+        if not self._defaulting:
+            self._auto_document = False  # the coder chose: it stays open when the coder's name changes
         self._document = self.corpus.get(change.new) if change.new else None
-        self.transcript.show(self._document)
-        self._choose()
-        self._send_codings()
-        self._send_suggestions()
+        with self.transcript.batch():  # the text with its codings: one message, drawn once
+            self.transcript.show(self._document)
+            self._choose()
+            self._send_codings()
+            self.transcript.take_focus()
         self._show_progress()
         if self._document is not None:
             words = numfmt.count_noun(self._document.word_count, "ord", "ord")
             self.status.info(f"{self._document.id}: {numfmt.count_noun(len(turns(self._document)), 'tur', 'ture')}, "
                              f"{words}.")
-        self.transcript.take_focus()
+        # last, and on their own: the first document's suggestions wait for spaCy's start (about half a
+        # second), which the text and its codings, already drawn, need not wait for
+        self._send_suggestions()
 
     def open(self, doc_id: str, start: int, end: int) -> None:
         """Show a document at a place (from retrieval, a matrix cell or a search hit)."""
@@ -526,31 +610,71 @@ class CodingView:
         self.undo_log.record("remove", coding, what)
         self.after_write(what, chosen=None)
 
+    def _on_undo_button(self, _button=None) -> None:
+        self._undo()
+        self.transcript.take_focus()  # so the next key is a shortcut again
+
     @reports_errors
     def _undo(self) -> None:
+        """Undo the last action, and the one before with it when one click did both (a code created
+        and the marked text coded with it)."""
         if not self.undo_log:
             raise WorkbenchError("Der er ingen handling at fortryde.")
-        if self.undo_log.actions[-1].kind == "reject":
-            action = self.undo_log.actions.pop()
-            unreject(self.project, self._require_coder(), action.after["suggestion"])
-            self.after_write(f"fortrudt: {action.what}", chosen=self._selected)
-            return
-        action, now = self.undo_log.undo()
-        self.after_write(f"fortrudt: {action.what}", chosen=now)
+        done: list[str] = []
+        chosen = self._selected
+        try:
+            while True:
+                action = self.undo_log.actions[-1]
+                if action.kind == "reject":
+                    self.undo_log.actions.pop()
+                    unreject(self.project, self._require_coder(), action.after["suggestion"])
+                    done.append(action.what)
+                elif action.kind == "codebook":
+                    action, undone = self.undo_log.undo_codebook(self._require_coder())
+                    self.codebook_changed(undone.codebook)
+                    chosen = self._selected
+                    done.append(action.what + _followed_back(action, undone))
+                else:
+                    action, chosen = self.undo_log.undo()
+                    done.append(action.what)
+                if not (action.with_previous and self.undo_log):
+                    break
+        finally:
+            if done:  # what was undone shows, also when the step before it could not be
+                self.after_write("fortrudt: " + " og ".join(done), chosen=chosen)
+            self.undo_button.disabled = not self.undo_log
 
     def after_write(self, what: str, chosen: Coding | None) -> None:
         if self._coder not in self.coder.options:
             self.coder.options = self.store.coders()
-        self._choose(coding=chosen)
-        with self.transcript.hold_sync():
-            self._send_codings()
-            self._send_suggestions()
-        self._show_progress()
-        self.undo_button.disabled = not self.undo_log
-        self.status.saved(what)  # last, so "Gemt" appears once the text shows the change
-        self.transcript.say("✔ Gemt")
+        # The text's change with "✔ Gemt" beside it (one message, one redraw), then "Gemt" in the status line
+        # once the text shows the change; the form, the target and the progress are held until then, so
+        # what the coder waits for arrives first.
+        with contextlib.ExitStack() as held:
+            for widget in (self.valence, self.star, self.memo, self.remove_button, self.target, self.progress_label,
+                           self.undo_button):
+                held.enter_context(widget.hold_sync())
+            with self.transcript.batch():
+                self._choose(coding=chosen)
+                self._send_codings()
+                self._send_suggestions()
+                self.transcript.say("✔ Gemt")
+            self._show_progress()
+            self.undo_button.disabled = not self.undo_log
+            self.status.saved(what)
         if chosen is not None and chosen.memo:  # saved either way; personal data in the memo is marked at once
             mark_personal_data(self.project, self.memo, chosen.memo, self.status, what)
+
+
+def _followed_back(action, undone) -> str:
+    """What undoing a merge did with the codings, for the status line."""
+    change = action.change
+    if change is None or change.kind != "merge":
+        return ""
+    said = f" ({numfmt.count_noun(sum(undone.returned.values()), 'kodning', 'kodninger')} tilbage på {change.source}"
+    if undone.left:
+        said += f"; {numfmt.count_noun(undone.left, 'kodning', 'kodninger')} ændret siden, de er ikke flyttet"
+    return said + ")"
 
 
 def _shorten(text: str, limit: int = 90) -> str:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
-import pandas as pd
-from IPython.display import HTML, display
 
 from workbench.coding.store import CONSENSUS
 from workbench.material.codebook import Code, Codebook
 from workbench.material.corpus import TYPE_LABELS, Document
+
+if TYPE_CHECKING:  # the tables' views import pandas; the coding view, which imports this module, does not
+    import pandas as pd
 
 ALL = ""  # the "Alle" choice of a filter; ipywidgets shows an empty selection for None
 CONSENSUS_CODER = CONSENSUS  # the coder a resolved comparison is saved as
@@ -76,6 +78,9 @@ def file_stem(*parts: str | None) -> str:
 
 
 def show_frame(output: w.Output, frame: pd.DataFrame, empty: str) -> None:
+    import pandas as pd
+    from IPython.display import HTML, display
+
     output.clear_output()
     with output, pd.option_context("display.max_colwidth", 400, "display.max_rows", 500):
         display(frame if len(frame) else HTML(f"<i>{html.escape(empty)}</i>"))

@@ -128,7 +128,7 @@ class CodeManager:
         self.widget = w.VBox([
             w.HTML("<b>Ny kode</b> <small>(koder den markerede tekst med det samme)</small>"),
             w.HBox([self.new_key, self.new_name]), w.HBox([self.new_group, self.new_colour, self.add_button]),
-            w.HTML("<b>Ret en kode</b>"), self.code,
+            w.HTML("<b>Ret en kode</b> <small>(alt her kan fortrydes med ↶ Fortryd)</small>"), self.code,
             w.HBox([self.rename_to, self.rename_button]), w.HBox([self.colour, self.recolour_button]),
             self.merge_into, self.merge_button,
         ])
@@ -158,16 +158,28 @@ class CodeManager:
     def root(self):
         return self.view.project.root
 
+    def _changed(self, change: codebook_edit.CodebookChange, what: str) -> None:
+        """The codebook changed: the app follows, and the change can be undone like a coding."""
+        assert change.codebook is not None, "every edit reports the codebook it leaves"
+        self.view.codebook_changed(change.codebook)
+        self.view.undo_log.record("codebook", None, what, change=change)
+        self.view.undo_button.disabled = False
+
     @reports_errors
     def _add(self) -> None:
         key = self.new_key.value.strip().upper()
-        codebook = codebook_edit.add_code(self.root, self.new_group.value, key, self.new_name.value.strip(),
-                                          self.new_colour.value)
-        self.view.codebook_changed(codebook)
+        change = codebook_edit.add_code(self.root, self.new_group.value, key, self.new_name.value.strip(),
+                                        self.new_colour.value)
+        assert change.codebook is not None, "add_code reports the codebook it leaves"
+        label = change.codebook.code(key).label
+        self._changed(change, f"koden {label} er oprettet")
         self.new_key.value = self.new_name.value = ""
-        label = codebook.code(key).label
         if self.view.has_target():
+            actions = self.view.undo_log.actions
+            before = len(actions)
             self.view.code(key)  # says "Gemt"
+            if len(actions) > before:  # one click created the code and coded with it: one undo takes both back
+                actions[-1].with_previous = True
         else:
             self.status.saved(f"koden {label} er oprettet i kodebogen")
 
@@ -175,16 +187,19 @@ class CodeManager:
     def _rename(self) -> None:
         key = self.code.value
         old = self.view.codebook.code(key).label
-        codebook = codebook_edit.rename_code(self.root, key, self.rename_to.value.strip())
-        self.view.codebook_changed(codebook)
-        self.status.saved(f"{old} hedder nu {codebook.code(key).label}; kodningerne er uændrede")
+        change = codebook_edit.rename_code(self.root, key, self.rename_to.value.strip())
+        assert change.codebook is not None, "rename_code reports the codebook it leaves"
+        new = change.codebook.code(key).label
+        self._changed(change, f"{old} er omdøbt til {new}")
+        self.status.saved(f"{old} hedder nu {new}; kodningerne er uændrede")
 
     @reports_errors
     def _recolour(self) -> None:
         key = self.code.value
-        codebook = codebook_edit.recolour_code(self.root, key, self.colour.value)
-        self.view.codebook_changed(codebook)
-        self.status.saved(f"{codebook.code(key).label} har fået farven {self.colour.value}")
+        change = codebook_edit.recolour_code(self.root, key, self.colour.value)
+        label = self.view.codebook.code(key).label
+        self._changed(change, f"{label} har fået en ny farve")
+        self.status.saved(f"{label} har fået farven {self.colour.value}")
 
     @reports_errors
     def _merge(self) -> None:
@@ -194,8 +209,7 @@ class CodeManager:
             raise WorkbenchError("Skriv dit kodernavn, før du fletter koder: sammenfletningen skrives i dit navn.")
         labels = self.view.codebook.code(source).label, self.view.codebook.code(target).label
         report = codebook_edit.merge_codes(self.root, self.view.store, source, target, coder)
-        assert report.codebook is not None, "merge_codes always reports the codebook it leaves"
-        self.view.codebook_changed(report.codebook)
+        self._changed(report, f"{labels[0]} er flettet ind i {labels[1]}")
         moved, joined = sum(report.moved.values()), sum(report.joined.values())
         self.status.saved(
             f"{labels[0]} er flettet ind i {labels[1]}: {numfmt.count_noun(moved, 'kodning', 'kodninger')} flyttet"

@@ -1,6 +1,8 @@
 // The transcript view of the coding app: shows a document with its codings and reports what the
 // coder selects, clicks and types. It decides nothing: every action goes to Python as a message,
 // and Python answers by changing the synced state (codings, selection, suggestions, hits, focus).
+// Python sends each batch of changes as one message (initialize, below); the changes it makes are
+// drawn together, once, before the next frame (`touch` and `flush`).
 //
 // State from Python:
 //   doc        {id, text, turns: [[start, end, speaker, number], ...]}   (sent once per document)
@@ -72,6 +74,7 @@ function render({ model, el }) {
   let hits = [];
   let selection = [];
   let focusRange = null;
+  let measuredWidth = 0; // the text's width when the stripes were last measured
 
   function setHeight() {
     scroller.style.height = model.get("height") || "560px";
@@ -168,7 +171,8 @@ function render({ model, el }) {
   }
 
   // ---- margin stripes: one bar per coding beside the lines it covers, in lanes so overlaps stay apart
-  function stripes(t) {
+  // Measuring (layout reads) and painting (writes) are apart, so many turns cost one layout.
+  function measureStripes(t) {
     const r = rows[t];
     const top0 = r.row.getBoundingClientRect().top;
     const spans = r.body.querySelectorAll("span[data-s]");
@@ -186,6 +190,11 @@ function render({ model, el }) {
       const first = find(a).getBoundingClientRect(), last = find(z).getBoundingClientRect();
       out[c[5] ? "mine" : "other"].push({ c, top: first.top - top0, bottom: last.bottom - top0 });
     }
+    return out;
+  }
+
+  function paintStripes(t, out) {
+    const r = rows[t];
     let lanes = 0;
     for (const side of ["mine", "other"]) {
       const bars = out[side].sort((x, y) => x.top - y.top || y.bottom - x.bottom);
@@ -208,9 +217,20 @@ function render({ model, el }) {
     }
   }
 
+  function redrawStripes() {
+    const striped = [];
+    for (let t = 0; t < rows.length; t++) if (buckets[t] && buckets[t].codings.length) striped.push(t);
+    const measured = striped.map(measureStripes);
+    striped.forEach((t, i) => paintStripes(t, measured[i]));
+    laneWidths();
+  }
+
+  let lanesShown = "";
   function laneWidths() {
     let mine = 1, other = 0;
     for (const r of rows) { mine = Math.max(mine, r.mineLanes || 0); other = Math.max(other, r.otherLanes || 0); }
+    if (lanesShown === `${mine}:${other}`) return; // setting them again would lay out every turn anew
+    lanesShown = `${mine}:${other}`;
     root.style.setProperty("--wb-mine", `${mine * LANE}px`);
     root.style.setProperty("--wb-other", `${other * LANE}px`);
   }
@@ -224,19 +244,19 @@ function render({ model, el }) {
     rows = Array.from(rowsBox.children, (row) => ({
       row, body: row.children[1], mine: row.children[2], other: row.children[3],
     }));
-    for (let t = 0; t < turns.length; t++) if (buckets[t].codings.length) stripes(t);
-    laneWidths();
+    redrawStripes();
+    measuredWidth = Math.round(rowsBox.getBoundingClientRect().width); // the stripes are measured at this width
     root.dataset.drawn = `${model.get("doc").id || ""}:${items.size}`;
   }
 
   function redraw(touched) {
     if (!rows.length) return drawAll();
+    const shown = [...touched].filter((t) => t >= 0 && t < rows.length);
+    if (!shown.length) return;
     rebucket();
-    for (const t of touched) {
-      if (t < 0 || t >= rows.length) continue;
-      rows[t].body.innerHTML = turnHtml(t);
-      stripes(t);
-    }
+    for (const t of shown) rows[t].body.innerHTML = turnHtml(t);
+    const measured = shown.map(measureStripes);
+    shown.forEach((t, i) => paintStripes(t, measured[i]));
     laneWidths();
     root.dataset.drawn = `${model.get("doc").id || ""}:${items.size}`;
   }
@@ -245,19 +265,53 @@ function render({ model, el }) {
     const doc = model.get("doc") || {};
     text = doc.text || "";
     turns = doc.turns || [];
-    loadCodings(false);
-    loadSugs(false);
+    loadCodings();
+    loadSugs();
     hits = model.get("hits") || [];
     selection = model.get("selection") || [];
     focusRange = null;
-    drawAll();
-    scroller.scrollTop = 0;
+    shownSelected = model.get("selected");
+    pending = "all";
+    schedule(() => { scroller.scrollTop = 0; });
   }
 
-  function loadCodings(draw = true) {
+  // ---- one redraw for all the changes of one message: the turns they touch are collected and drawn
+  // in a microtask, after the message's last change and before the next frame
+  let pending = null; // a Set of turns, "all", or null
+  let scheduled = false;
+  const afterDraw = [];
+  function touch(turnSet) {
+    if (pending !== "all") {
+      pending = pending || new Set();
+      for (const t of turnSet) pending.add(t);
+    }
+    schedule();
+  }
+  function schedule(then) {
+    if (then) afterDraw.push(then);
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(flush);
+  }
+  let draws = 0;
+  function flush() {
+    scheduled = false;
+    const what = pending;
+    pending = null;
+    const t0 = performance.now();
+    if (what === "all") drawAll();
+    else if (what) redraw(what);
+    for (const then of afterDraw.splice(0)) then();
+    // how long drawing takes, in the DevTools timeline and performance.getEntriesByName("wb-draw")
+    if (++draws % 200 === 0) performance.clearMeasures("wb-draw");
+    performance.measure("wb-draw", { start: t0, detail: what === "all" ? "all" : what ? what.size : 0 });
+  }
+
+  function loadCodings() {
     const touched = new Set();
     const next = new Map(), nextKeys = new Map();
     for (const c of model.get("codings") || []) {
+      if (items.get(c[0]) === c) { next.set(c[0], c); nextKeys.set(c[0], itemKeys.get(c[0])); continue; }
       const key = JSON.stringify(c);
       next.set(c[0], c);
       nextKeys.set(c[0], key);
@@ -270,16 +324,18 @@ function render({ model, el }) {
     for (const [id, old] of items) if (!next.has(id)) for (const t of turnsOf(old[1], old[2])) touched.add(t);
     items = next;
     itemKeys = nextKeys;
-    if (draw) redraw(touched);
+    return touched;
   }
 
-  function loadSugs(draw = true) {
+  function loadSugs() {
     const touched = new Set();
-    for (const s of sugs.values()) for (const t of turnsOf(s[1], s[2])) touched.add(t);
-    sugs = new Map((model.get("suggestions") || []).map((s) => [s[0], s]));
-    for (const s of sugs.values()) for (const t of turnsOf(s[1], s[2])) touched.add(t);
+    const next = new Map((model.get("suggestions") || []).map((s) => [s[0], s]));
+    const differ = (x, y) => x !== y && JSON.stringify(x) !== JSON.stringify(y);
+    for (const [id, s] of sugs) if (differ(s, next.get(id))) for (const t of turnsOf(s[1], s[2])) touched.add(t);
+    for (const [id, s] of next) if (differ(s, sugs.get(id))) for (const t of turnsOf(s[1], s[2])) touched.add(t);
+    sugs = next;
     pop.hidden = true;
-    if (draw) redraw(touched);
+    return touched;
   }
 
   function rangeTurns(range) {
@@ -464,15 +520,16 @@ function render({ model, el }) {
     if (bar) { model.send({ type: "pick", id: bar.dataset.c }); root.focus({ preventScroll: true }); }
   });
 
-  // ---- state changes from Python
+  // ---- state changes from Python: each notes what it touches; `flush` draws them together
+  let shownSelected = model.get("selected");
   model.on("change:doc", loadDoc);
-  model.on("change:codings", () => loadCodings(true));
-  model.on("change:suggestions", () => loadSugs(true));
+  model.on("change:codings", () => touch(loadCodings()));
+  model.on("change:suggestions", () => touch(loadSugs()));
   model.on("change:hits", () => {
     const touched = new Set(hits.flatMap((h) => turnsOf(h[0], h[1])));
     hits = model.get("hits") || [];
     for (const h of hits) for (const t of turnsOf(h[0], h[1])) touched.add(t);
-    redraw(touched);
+    touch(touched);
   });
   model.on("change:selection", () => {
     const touched = new Set(rangeTurns(selection));
@@ -480,9 +537,8 @@ function render({ model, el }) {
     for (const t of rangeTurns(selection)) touched.add(t);
     const sel = window.getSelection();
     if (sel && rowsBox.contains(sel.anchorNode)) sel.removeAllRanges();
-    redraw(touched);
+    touch(touched);
   });
-  let shownSelected = model.get("selected");
   model.on("change:selected", () => {
     const touched = new Set();
     const prev = shownSelected;
@@ -491,33 +547,66 @@ function render({ model, el }) {
       const c = items.get(id);
       if (c) for (const t of turnsOf(c[1], c[2])) touched.add(t);
     }
-    redraw(touched);
+    touch(touched);
   });
   model.on("change:focus", () => {
     const f = model.get("focus") || [];
     const touched = new Set(rangeTurns(focusRange));
     focusRange = f.length >= 2 ? [f[0], f[1]] : null;
     for (const t of rangeTurns(focusRange)) touched.add(t);
-    redraw(touched);
-    const span = focusRange && spanAt(focusRange[0]);
-    if (span) {
-      const box = scroller.getBoundingClientRect(), r = span.getBoundingClientRect();
-      scroller.scrollTop += r.top - box.top - box.height / 3;
-    }
+    touch(touched);
+    schedule(() => {
+      const span = focusRange && spanAt(focusRange[0]);
+      if (span) {
+        const box = scroller.getBoundingClientRect(), r = span.getBoundingClientRect();
+        scroller.scrollTop += r.top - box.top - box.height / 3;
+      }
+    });
   });
-  model.on("change:flash", () => { const f = model.get("flash") || []; if (f[0]) showToast(f[0]); });
+  model.on("change:flash", () => schedule(() => { const f = model.get("flash") || []; if (f[0]) showToast(f[0]); }));
   model.on("change:grab", () => root.focus({ preventScroll: true }));
   model.on("change:height", setHeight);
 
-  const resize = new ResizeObserver(() => {
+  // A new width reflows the text, so the stripes are measured again; a new height alone is turns
+  // coming into view (content-visibility) and moves no stripe within its turn.
+  const resize = new ResizeObserver((entries) => {
+    const width = Math.round(entries[entries.length - 1].contentRect.width);
+    if (width === measuredWidth) return;
+    measuredWidth = width;
     clearTimeout(resize.timer);
-    resize.timer = setTimeout(() => { for (let t = 0; t < rows.length; t++) if (buckets[t] && buckets[t].codings.length) stripes(t); laneWidths(); }, 150);
+    resize.timer = setTimeout(() => redrawStripes(), 150);
   });
   resize.observe(rowsBox);
 
   setHeight();
   loadDoc();
+  flush();
   return () => resize.disconnect();
 }
 
-export default { render };
+// A batch of changes from Python (TranscriptView.batch): {state: {trait: value}, rows: {name: {set, drop}}}.
+// A rows delta is merged into the model's list once per model, keeping the unchanged rows as they are,
+// so the views see a change of only those rows; then everything is set at once.
+function merge(list, delta) {
+  const drop = new Set(delta.drop || []);
+  const set = new Map((delta.set || []).map((row) => [row[0], row]));
+  const merged = [];
+  for (const row of list || []) {
+    if (drop.has(row[0])) continue;
+    merged.push(set.get(row[0]) || row);
+    set.delete(row[0]);
+  }
+  for (const row of set.values()) merged.push(row);
+  return merged;
+}
+
+function initialize({ model }) {
+  model.on("msg:custom", (msg) => {
+    if (!msg || msg.type !== "state") return;
+    const next = { ...(msg.state || {}) };
+    for (const [name, delta] of Object.entries(msg.rows || {})) next[name] = merge(model.get(name), delta);
+    model.set(next);
+  });
+}
+
+export default { initialize, render };

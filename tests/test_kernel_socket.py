@@ -1,0 +1,28 @@
+"""The workbench's Jupyter servers send kernel messages to the browser at once (deploy/kernel_socket.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+CHOSEN = """
+from jupyter_server.serverapp import ServerApp
+app = ServerApp()
+app.load_config_file()
+print(app.kernel_websocket_connection_class.__module__, app.kernel_websocket_connection_class.__name__)
+"""
+
+
+def test_the_deployed_configuration_gives_the_kernel_websocket_tcp_nodelay(tmp_path):
+    # the folder the team server's spawner, `make lab` and bench/browser.py put on JUPYTER_CONFIG_PATH;
+    # the coding app's browser tests run their JupyterLab with it (tests/test_browser_coding.py)
+    config = REPO / "deploy" / "jupyter" / "config"
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path), "JUPYTER_CONFIG_PATH": str(config),
+           "PYTHONPATH": os.pathsep.join(p for p in (str(REPO / "deploy"), os.environ.get("PYTHONPATH", "")) if p)}
+    run = subprocess.run([sys.executable, "-c", CHOSEN], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["kernel_socket", "PromptKernelConnection"]
