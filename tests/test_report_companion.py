@@ -52,16 +52,23 @@ def _numbers(text: str) -> list[str]:
     return re.findall(r"\d[\d.]*(?:,\d+)?", text)
 
 
+def _small_group_row(source: dict) -> bool:
+    return "under projektets mindste gruppestørrelse" in (source["Enhed"] or "")
+
+
 def _check_reproduced(figure: dict, found: list[dict]) -> int | None:
     """Count the sources as the method says, compare with the printed cell; a share is returned as well."""
     method, printed = figure["Sådan giver kilderne tallet"], figure["Trykt værdi"]
-    units = {s["Enhed"] for s in found}
-    assert figure["Enheder"] == len(units) and figure["Kilder"] == len(found), figure
+    small = [s for s in found if _small_group_row(s)]  # one row with the number of a too-small group's units
+    shown = [s for s in found if not _small_group_row(s)]
+    units = len({s["Enhed"] for s in shown}) + sum(s["Værdi"] for s in small)
+    assert figure["Enheder"] == units and figure["Kilder"] == len(found), figure
     if method.startswith("antal"):
-        assert numfmt.integer(len(units)) in _numbers(printed), (figure, found)
+        assert numfmt.integer(units) in _numbers(printed), (figure, found)
     elif method.startswith("enheder, der tæller med"):
-        counting = {s["Enhed"] for s in found if s["Tæller med"] == "ja"}
-        share = int(round_half_up(100 * len(counting) / len(units)))
+        counting = len({s["Enhed"] for s in shown if s["Tæller med"] == "ja"})
+        counting += sum(s["Værdi"] for s in small if s["Tæller med"] == "ja")
+        share = int(round_half_up(100 * counting / units))
         if not printed.endswith("procentpoint"):  # a change is checked from its two shares by the caller
             assert f"{share} %" in printed, (figure, found)
         return share
@@ -137,7 +144,7 @@ def test_the_sources_name_codings_answers_and_survey_rows(report):
     kinds = {s["Kildeart"] for s in found_sources}
     assert {"kodning", "dokument", "selvevaluering", "spørgeskema"} <= kinds
     for s in found_sources:
-        if s["Kildeart"] == "kodning" and s["Reference"] != "–":
+        if s["Kildeart"] == "kodning" and s["Reference"] != "–" and not _small_group_row(s):
             coding = codings[s["Reference"]]  # a coding of the coder's log, at the segment and characters given
             assert s["Dokument"] == coding.doc_id and s["Koder/respondent"] == coding.coder
             assert f"tegn {coding.start}–{coding.end}" in s["Sted (segment, tegn, halvår, linje)"]
@@ -173,13 +180,38 @@ def test_small_groups_are_marked_suppressed_and_list_no_sources(report):
             assert s["Dokument"] not in small, (figure, s)
 
 
+def test_agreement_units_of_a_too_small_group_are_counted_but_listed_only_as_their_number(report):
+    project, figures, found_sources = report
+    small = {d.id for d in project.corpus.documents if d.meta.group in ("familie", "radgiver")}
+    agreement = {f["Tal nr."]: f for f in figures if f["Tabeltitel"].startswith("Enighed")}
+    rows = [s for s in found_sources if s["Tal nr."] in agreement]
+    assert rows and not [s for s in rows if s["Dokument"] in small]  # no document id of theirs
+    assert not [s for s in rows if any(d in str(s["Enhed"]) for d in small)]  # not even inside a unit
+    collapsed = [s for s in rows if _small_group_row(s)]
+    assert collapsed and all(s["Værdi"] >= 1 and s["Reference"] in ("", None) and s["Kodningsmemo"] in ("", None)
+                             for s in collapsed)
+    # counted all the same: a code's n includes them (INT-RAD-01 and INT-FAM-01 hold coded segments)
+    counts = [f for f in agreement.values() if f["Tal"] == "enheder"
+              and any(_small_group_row(s) for s in rows if s["Tal nr."] == f["Tal nr."])]
+    assert counts
+    for figure in counts:
+        listed = [s for s in rows if s["Tal nr."] == figure["Tal nr."]]
+        hidden = sum(s["Værdi"] for s in listed if _small_group_row(s))
+        shown = len({s["Enhed"] for s in listed if not _small_group_row(s)})
+        assert figure["Enheder"] == hidden + shown and figure["Trykt værdi"] == str(hidden + shown)
+    per_figure = defaultdict(int)
+    for s in collapsed:
+        per_figure[(s["Tal nr."], s["Tæller med"])] += 1
+    assert set(per_figure.values()) == {1}  # one row per figure (and per counted / not counted)
+
+
 def test_a_planted_cpr_in_a_coding_memo_is_refused_for_the_companion_too(chapter_project):
     from workbench.errors import WorkbenchError
     from workbench.exchange.companion import companion_export
 
     project = Project(chapter_project)
-    document = project.corpus.get("INT-RAD-01")
-    project.coding_store().add("NP", document, "P2", "understøttende", segment=document.segment("S002"),
+    document = project.corpus.get("OBS-01")  # not a too-small group's: their codings are listed as a number only
+    project.coding_store().add("NP", document, "P2", "understøttende", segment=document.segment("S001"),
                                memo="Ring på 010203-1234.")
     project = Project(chapter_project)
     with pytest.raises(WorkbenchError, match="010203-1234") as refused:

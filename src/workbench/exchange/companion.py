@@ -5,7 +5,8 @@ caption, row and column, the printed value), each number's sources: the codings 
 characters, coder, memo), the self-evaluation answers (respondent, half year, item, score) and the survey
 rows (file and line, answer). The sources are not re-derived here: the sections put them on the cells as
 they compute the numbers (`report.model.Cell`, `Tally`, `Source`, built by `report.data.ChapterData`), and
-this module only lays them out. A suppressed cell says so and lists no sources.
+this module only lays them out. A suppressed cell says so and lists no sources; units on documents of a
+group below the minimum group size (counted in the coder agreement) are one row with their number, no id.
 
 Written through the export gate: every text it shows (code and group names, questions, item labels, coder
 names, respondents' pseudonyms, coding memos, answer labels) is declared at its line in the user's file.
@@ -63,6 +64,23 @@ def _status(tally: Tally) -> str:
     return tally.suppressed or "vist"
 
 
+SMALL_GROUP_UNITS = ("{n} enheder fra dokumenter i en gruppe under projektets mindste gruppestørrelse "
+                     "(talt med, men ikke vist enkeltvis)")
+
+
+def _small_group_rows(lead: list, tally: Tally, hidden: frozenset[str]) -> list[list]:
+    """The units on documents of a too-small group as one row per "counts" value, with their number only: the
+    companion leaves the project, so no document id, segment or quote of theirs is listed."""
+    rows = []
+    for counts in (True, False):
+        found = [s for s in tally.sources if s.document in hidden and s.counts == counts]
+        units = len({s.unit for s in found})
+        if units:
+            rows.append(lead + [found[0].kind, SMALL_GROUP_UNITS.format(n=units), "", "", "", "", "", "",
+                                "ja" if counts else "nej", units, ""])
+    return rows
+
+
 def companion_sheets(chapter: Chapter, sections: list[str] | None = None) -> list[Sheet]:
     figures_rows: list[list] = []
     source_rows: list[list] = []
@@ -73,14 +91,15 @@ def companion_sheets(chapter: Chapter, sections: list[str] | None = None) -> lis
             for tally in cell.tallies:
                 what = f"{tally.what} ({tally.label})" if tally.label else tally.what
                 figure = len(figures_rows) + 1
+                lead = [figure, number, str(row_label).strip(), table.columns[c], what]
+                listed = [lead + [s.kind, s.unit, s.reference, s.document, s.place, s.who, s.subject, s.value,
+                                  "ja" if s.counts else "nej", s.number, getattr(s.coding, "memo", "") or ""]
+                          for s in tally.sources if s.document not in chapter.hidden_documents]
+                listed += _small_group_rows(lead, tally, chapter.hidden_documents)
                 figures_rows.append([figure] + where + [what, METHODS[tally.method], _computed(tally),
                                              tally.units if not tally.suppressed else None,
-                                             len(tally.sources), _status(tally)])
-                for s in tally.sources:
-                    memo = getattr(s.coding, "memo", "") or ""
-                    source_rows.append([figure, number, str(row_label).strip(), table.columns[c], what, s.kind, s.unit,
-                                        s.reference, s.document, s.place, s.who, s.subject, s.value,
-                                        "ja" if s.counts else "nej", s.number, memo])
+                                             len(listed), _status(tally)])
+                source_rows += listed
     return [
         Sheet(
             "Tal",
@@ -107,7 +126,8 @@ def companion_sheets(chapter: Chapter, sections: list[str] | None = None) -> lis
             source_rows,
             "Anm.: Kodninger med id fra codings/<koder>.jsonl; selvevalueringer med svarfilen; spørgeskemaer med "
             "datafil og linje. »Tæller med« er, om enheden er i tælleren af en andel (fx et positivt svar, eller "
-            "at koderne er enige). Tal nr. henviser til arket Tal.",
+            "at koderne er enige). Tal nr. henviser til arket Tal. Enheder fra dokumenter i en gruppe under projektets "
+            "mindste gruppestørrelse står som én række med deres antal (Værdi), uden dokument og citat.",
             frozen_columns=2,
         ),
     ]
@@ -122,6 +142,8 @@ def _carried(project: Project, chapter: Chapter, sections: list[str] | None) -> 
         for _, _, cell in table.traced_cells():
             for tally in cell.tallies:
                 for s in tally.sources:
+                    if s.document in chapter.hidden_documents:
+                        continue  # listed as a number only
                     if s.kind == "kodning" and s.who:
                         coders.add(s.who)
                     if s.coding is not None:

@@ -147,6 +147,9 @@ class Chapter:
     author: str | None = None  # the document properties' author (project.yaml)
     draft: bool = False  # the title page carries "Udkast" (project.yaml's draft)
     created: dt.datetime | None = None  # the document properties' creation time; None: when it is written
+    # documents of respondent groups below the minimum group size: the companion counts their codings but
+    # lists them only as a number, never by document or quote
+    hidden_documents: frozenset[str] = frozenset()
     # the user-written and quoted texts the chapter carries, checked by the anonymity guard before export
     sources: list = field(default_factory=list)
 
