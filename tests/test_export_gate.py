@@ -74,11 +74,12 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _coding(root: Path, coder: str, code: str, memo: str = "", quote: bool = False, needle: str | None = None) -> None:
+def _coding(root: Path, coder: str, code: str, memo: str = "", quote: bool = False, needle: str | None = None,
+            at: tuple[str, str] = ("INT-RAD-01", "S002")) -> None:
     project = Project(root)
-    document = project.corpus.get("INT-RAD-01")
+    document = project.corpus.get(at[0])
     segment = next(s for s in document.segments if needle in document.body[s.start : s.end]) if needle \
-        else document.segment("S002")
+        else document.segment(at[1])
     project.coding_store().add(coder, document, code, "understøttende", segment=segment, memo=memo, quote=quote)
 
 
@@ -112,7 +113,8 @@ def plant(root: Path, kind: str, text: str) -> str:
         judgement = next((root / "assessments").rglob("P3.yaml"))
         _replace(judgement, f"{RATIONALE}.", f"{RATIONALE}, {text}.")
     elif kind == kinds.CODING_MEMO:
-        _coding(root, "NP", "P2", memo=f"Vigtigt: {text}.")
+        # outside the small groups: the companion lists a small group's codings by their number only
+        _coding(root, "NP", "P2", memo=f"Vigtigt: {text}.", at=("OBS-01", "S001"))
     elif kind == kinds.CODER:  # a coder who coded what NP coded, and an assessor, so that tables show the name
         _coding(root, text, "P3")
         judge(root, text)
