@@ -107,7 +107,7 @@ class Document:
 
     def __getstate__(self) -> dict:
         # segments travel between processes as offsets: thousands of Segment objects unpickle slowly
-        state = {k: v for k, v in self.__dict__.items() if k != "segment_index"}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("segment_index", "_words")}
         if self._segments is not None:
             state["_segments"] = [(s.id, s.start, s.end, s.speaker) for s in self._segments]
         return state
@@ -131,7 +131,11 @@ class Document:
 
     @property
     def word_count(self) -> int:
-        return len(self.body.split())
+        # counted once per body: a chapter's tables ask for every document's count in many cells
+        counted = self.__dict__.get("_words")
+        if counted is None or counted[0] is not self.body:
+            counted = self.__dict__["_words"] = (self.body, len(self.body.split()))
+        return counted[1]
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
