@@ -1,9 +1,10 @@
-"""The agreement appendix's tallies against the plain version that lists every unit × code source up front.
+"""The chapter's coding tallies against the plain versions that list every source up front.
 
-`ChapterData.agreement_tallies` counts n and the agreeing units from the segments either coder coded and lists
-the sources only when they are read (`DeferredSources`); the oracle below is the earlier, obviously correct
-version: regroup the two coders' codings by segment, walk every code and unit, list every source, and count
-the distinct units among them. Both must give the same numbers and the same sources in the same order."""
+`ChapterData.agreement_tallies` counts n and the agreeing units from the segments either coder coded, and
+`coding_tally` counts the distinct units without making a Source each; both list their sources only when they
+are read (`DeferredSources`). The oracles below are the earlier, obviously correct versions: list every source
+(for agreement: regroup the two coders' codings by segment, walk every code and unit) and count the distinct
+units among them. Both must give the same numbers and the same sources in the same order."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbench.coding import evidence
 from workbench.coding.agreement import AgreementReport, CodeAgreement
 from workbench.coding.retrieval import segment_codings
 from workbench.coding.store import Coding
+from workbench.material.codebook import VALENCES
 from workbench.project import Project
 from workbench.report.data import ChapterData
 from workbench.report.model import DeferredSources, Source, Tally
@@ -56,6 +59,27 @@ def oracle_tallies(data: ChapterData, report: AgreementReport, code: str | None)
             Tally("enheder, som målet er beregnet over", "statistik", None, sources))
 
 
+def oracle_coding_tally(data: ChapterData, code: str, groups: list[str], what: str, valence: str | None,
+                        by: str) -> Tally:
+    if any(name in data.small_groups for name in groups):
+        return Tally(what, "antal", None, suppressed="undertrykt")
+    keys = {g.key for g in data.codebook.respondent_groups if g.name in set(groups)}
+    found = []
+    for (doc_id, segment_id), codings in sorted(data.evidence_index.codings_behind(code).items()):
+        document = data.corpus[doc_id]
+        if document.meta.group not in keys or (by == "person" and document.meta.type not in evidence.PERSON_TYPES):
+            continue
+        for coding in codings:
+            if valence is not None and coding.valence != valence:
+                continue
+            unit = f"{doc_id} {segment_id} ({coding.valence})" if by == "segment" else doc_id
+            found.append(Source(
+                "kodning", unit, coding.id, doc_id, f"{segment_id}, tegn {coding.start}–{coding.end}",
+                coding.coder, f"{coding.code} {coding.valence}", coding=coding,
+            ))
+    return Tally(what, "antal", float(len({s.unit for s in found})), tuple(found))
+
+
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Project:
     target = tmp_path_factory.mktemp("tallies") / "projekt"
@@ -76,7 +100,7 @@ def _codings(project: Project, draw) -> list[Coding]:
             end = draw(st.integers(start + 1, min(len(document.body), start + 900)))
             segment_id = draw(st.sampled_from([None, *[s.id for s in document.segments]]))
         codings.append(Coding(f"c{number}", draw(st.sampled_from(CODERS)), document.id, segment_id, start, end,
-                              draw(st.sampled_from(CODES)), "neutral", ""))
+                              draw(st.sampled_from(CODES)), draw(st.sampled_from(VALENCES)), ""))
     return codings
 
 
@@ -96,6 +120,23 @@ def test_the_counted_tallies_give_what_the_listed_ones_give(project, data):
         assert [(t.what, t.method, t.value) for t in fast] == [(t.what, t.method, t.value) for t in slow]
         assert tuple(fast[0].sources) == slow[0].sources
         assert [t.units for t in fast] == [t.units for t in slow]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_the_counted_coding_tallies_give_what_the_listed_ones_give(project, data):
+    chapter = ChapterData(project)
+    chapter.__dict__["current_codings"] = _codings(project, data.draw)
+    chapter.__dict__["small_groups"] = set()  # the fixture's groups are small: none suppressed, so all are listed
+    names = [g.name for g in project.codebook.respondent_groups]
+    for code in CODES:
+        groups = data.draw(st.lists(st.sampled_from(names), unique=True, min_size=1))
+        valence = data.draw(st.sampled_from([None, *VALENCES]))
+        by = data.draw(st.sampled_from(["segment", "document", "person"]))
+        fast = chapter.coding_tally(code, groups, "segmenter", valence, by)
+        slow = oracle_coding_tally(chapter, code, groups, "segmenter", valence, by)
+        assert (fast.value, bool(fast.suppressed), tuple(fast.sources), fast.units) == (
+            slow.value, bool(slow.suppressed), slow.sources, slow.units)
 
 
 def test_deferred_sources_read_as_the_tuple_they_list():

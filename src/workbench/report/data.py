@@ -194,20 +194,28 @@ class ChapterData:
         if any(name in self.small_groups for name in names):
             return Tally(what, COUNT, None, suppressed=SMALL_GROUP)
         keys = self._group_keys(names)
-        found = []
-        for (doc_id, segment_id), codings in sorted(self.evidence_index.codings_behind(code).items()):
-            document = self.corpus[doc_id]
-            if document.meta.group not in keys or (by == "person" and document.meta.type not in evidence.PERSON_TYPES):
-                continue
-            for coding in codings:
-                if valence is not None and coding.valence != valence:
+
+        def counted() -> Iterator[tuple[str, str, str, Coding]]:  # (unit, document, segment, coding)
+            for (doc_id, segment_id), codings in sorted(self.evidence_index.codings_behind(code).items()):
+                document = self.corpus[doc_id]
+                if document.meta.group not in keys or (
+                        by == "person" and document.meta.type not in evidence.PERSON_TYPES):
                     continue
-                unit = f"{doc_id} {segment_id} ({coding.valence})" if by == "segment" else doc_id
-                found.append(Source(
+                for coding in codings:
+                    if valence is not None and coding.valence != valence:
+                        continue
+                    unit = f"{doc_id} {segment_id} ({coding.valence})" if by == "segment" else doc_id
+                    yield unit, doc_id, segment_id, coding
+
+        def listed() -> Iterator[Source]:
+            for unit, doc_id, segment_id, coding in counted():
+                yield Source(
                     "kodning", unit, coding.id, doc_id, f"{segment_id}, tegn {coding.start}–{coding.end}",
                     coding.coder, f"{coding.code} {coding.valence}", coding=coding,
-                ))
-        return Tally(what, COUNT, float(len({s.unit for s in found})), tuple(found))
+                )
+
+        # the count now, the sources when read: only the companion lists them (DeferredSources)
+        return Tally(what, COUNT, float(len({unit for unit, *_ in counted()})), DeferredSources(listed))
 
     def documents_tally(self, documents: list, what: str = "dokumenter", words: bool = False) -> Tally:
         """Documents counted (or their words summed)."""
