@@ -91,7 +91,7 @@ class DeferredSources(Sequence[Source]):
     def __len__(self) -> int:
         return len(self._listed())
 
-    def __getitem__(self, index):  # type: ignore[override]  # as tuple's: an int or a slice
+    def __getitem__(self, index):  # as a tuple's: an int or a slice
         return self._listed()[index]
 
     def __iter__(self) -> Iterator[Source]:
