@@ -18,7 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from workbench_hub import hub_users  # noqa: E402
+from workbench_hub import hub_users, page_role, project_title  # noqa: E402
 
 c = get_config()  # type: ignore[name-defined]  # noqa: F821
 
@@ -52,6 +52,14 @@ c.Authenticator.allowed_users = set(users)
 c.JupyterHub.load_groups = {
     role: {"users": sorted(login for login, entry in users.items() if entry.get("role", "evaluator") == role)}
     for role in ("evaluator", "support", "steering")
+}
+
+# Danish pages (login, "your server is starting", errors, start page): templates in deploy/templates/ that
+# extend JupyterHub's own ("templates/page.html"), told the project's title and the person's role
+c.JupyterHub.template_paths = [str(HERE / "templates"), str(HERE / "jupyter" / "shared-templates")]
+c.JupyterHub.template_vars = {
+    "workbench_title": project_title(project),
+    "workbench_role": lambda user: page_role(project, user),
 }
 
 c.JupyterHub.spawner_class = "workbench_hub.WorkbenchSpawner"

@@ -49,6 +49,22 @@ def hub_users(project: Path) -> dict[str, dict]:
     return {str(login): dict(entry or {}) for login, entry in users.items()}
 
 
+def project_title(project: Path) -> str | None:
+    """`project.yaml`'s title, for the hub's pages (its own Danish templates in deploy/templates/)."""
+    path = project / "project.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    title = data.get("title") if isinstance(data, dict) else None
+    return str(title) if title else None
+
+
+def page_role(project: Path, user) -> str | None:  # type: ignore[no-untyped-def]
+    """The role a hub page is shown to (None before login), so the Danish pages can say what the person gets."""
+    if user is None:
+        return None
+    role = hub_users(project).get(user.name, {}).get("role", "evaluator")
+    return role if role in ROLES else None
+
+
 def role_of(project: Path, login: str) -> str:
     role = hub_users(project).get(login, {}).get("role", "evaluator")
     if role not in ROLES:
@@ -66,6 +82,9 @@ def server_args(project: Path, role: str) -> list[str]:
     common = [
         "--ServerApp.authorizer_class=workbench_hub.RoleAuthorizer",
         "--ServerApp.terminals_enabled=False",
+        # Danish error pages ("Du har ikke adgang til denne side", "Siden eller filen findes ikke")
+        "--ServerApp.extra_template_paths=" + repr([str(HERE / "jupyter" / name)
+                                                    for name in ("server-templates", "shared-templates")]),
         # no JupyterLab or notebook front end in these servers: only Voilà (support) or plain files (steering)
         "--ServerApp.jpserver_extensions=" + repr({"jupyterlab": False, "notebook": False, "jupyter_lsp": False,
                                                   "jupyter_server_terminals": False, "notebook_shim": False,

@@ -17,7 +17,18 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_browser import BIN, CHROMIUM, CHROMIUM_ARGS, FIXTURES, KERNEL_START_MS, REPO, UI_MS, _require, _server
+from test_browser import (
+    BIN,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIXTURES,
+    KERNEL_START_MS,
+    REPO,
+    UI_MS,
+    _require,
+    _server,
+)
+from test_browser_selfeval import LAYOUT_PROBLEMS
 
 from workbench.project import Project
 
@@ -112,6 +123,7 @@ def test_a_support_team_member_gets_the_form_only_and_only_their_own_answers(pro
         respondent = page.get_by_label("Dine initialer eller dit pseudonym *")
         assert respondent.input_value() == "S1" and respondent.is_disabled()
         page.get_by_text("Du er logget ind som").wait_for()
+        assert page.evaluate(LAYOUT_PROBLEMS) == []  # nothing cut off or pushed aside on the phone
         assert "Formularen indlæses" in page.content()  # Danish loading text, not Voilà's "Executing 2 of 2"
         shown = page.inner_text("body")
         for leak in ("voila", "WORKBENCH_PROJECT", ".venv", "Executing", "Running", colleague_text):
@@ -210,23 +222,67 @@ def test_an_evaluator_codes_in_jupyterlab_under_their_login(project, tmp_path):
     assert Project(project).corpus.get("INT-RAD-01").body[coding.start:coding.end].startswith("Samtykket er afgørende.")
 
 
-def test_the_steering_group_downloads_the_chapter_and_nothing_else(project, tmp_path):
+# What JupyterHub's own pages say in English; none of it may reach a person on the team's hub.
+ENGLISH = ("Sign in", "Username", "Password", "Your server is starting up", "You will be redirected", "Event log",
+           "Stop Server", "Server ready", "Server requested", "Spawning server", "My Server", "Logout", "Home",
+           "Token", "Successfully logged out", "Jupyter has lots of moons", "Not Found", "Forbidden",
+           "Invalid username or password", "Complete")
+
+
+def assert_danish(page, *expected: str) -> None:
+    shown = page.inner_text("body")
+    for text in expected:
+        assert text in shown, f"{text!r} not on {page.url}: {shown}"
+    english = [text for text in ENGLISH if text in shown]
+    assert not english, f"English on {page.url}: {english}"
+    assert page.evaluate("document.documentElement.lang") == "da"
+
+
+def test_the_steering_group_downloads_the_chapter_on_danish_pages_and_nothing_else(project, tmp_path):
     (project / "exports" / "evalueringskapitel.docx").write_bytes(b"PK\x03\x04 kapitel")
     with trial_hub(project, tmp_path) as url, browser() as chromium:
-        context = chromium.new_context(accept_downloads=True)
+        context = chromium.new_context(accept_downloads=True, locale="da-DK")
         context.set_default_timeout(UI_MS)
         page = context.new_page()
         page.goto(f"{url}/hub/login")
+        assert_danish(page, "Log ind", "Brugernavn:", "Adgangskode:", "Prøve: log ind med dit eget brugernavn.")
+        assert page.title() == "Prøve"  # the project's title, not "JupyterHub"
+        page.screenshot(path=str(tmp_path / "hub-login.png"))
+        page.fill("input[name=username]", "styregruppe1")
+        page.fill("input[name=password]", "forkert-kodeord")
+        page.click("[type=submit]")
+        assert_danish(page, "Forkert brugernavn eller adgangskode.")
         page.fill("input[name=username]", "styregruppe1")
         page.fill("input[name=password]", PASSWORD)
         with page.expect_download(timeout=KERNEL_START_MS) as download:  # logging in hands over the chapter
             page.click("[type=submit]")
         assert download.value.suggested_filename == "evalueringskapitel.docx"
+        # where the steering group stays: the page that was "Your server is starting up"
+        assert "/hub/spawn-pending/styregruppe1" in page.url
+        page.locator("#progress-message", has_text="Kapitlet er hentet.").wait_for()
+        assert_danish(page, "Det seneste evalueringskapitel gøres klar.", "browserens overførsler", "Log ud")
+        page.screenshot(path=str(tmp_path / "hub-styregruppe.png"))
         chapter = context.request.get(url + "/user/styregruppe1/files/evalueringskapitel.docx")
         assert chapter.status == 200 and chapter.body().startswith(b"PK")
+        assert page.get_by_role("link", name="hente kapitlet her").get_attribute("href") == (
+            "/user/styregruppe1/files/evalueringskapitel.docx")
         for path in ("/user/styregruppe1/lab", "/user/styregruppe1/api/kernels", "/user/styregruppe1/api/terminals",
                      "/user/styregruppe1/voila/render/02_selvevaluering.ipynb"):
             assert context.request.get(url + path).status in (403, 404), path
+
+        page.goto(f"{url}/user/styregruppe1/lab")  # no JupyterLab on the steering group's server, said in Danish
+        assert_danish(page, "Siden findes ikke")
+        page.goto(f"{url}/user/styregruppe1/files/evalueringskapitel-2.docx")
+        assert_danish(page, "Siden findes ikke", "ikke bygget endnu")
+        page.goto(f"{url}/hub/home")
+        assert_danish(page, "Hent evalueringskapitlet", "Stop min server", "Forside")
+        page.goto(f"{url}/hub/findes-ikke")
+        assert_danish(page, "Siden findes ikke", "Adressen findes ikke (længere).", "forsiden")
+        page.goto(f"{url}/hub/admin")  # not an administrator
+        assert_danish(page, "Du har ikke adgang til denne side")
+        page.goto(f"{url}/hub/home")
+        page.locator("#logout").click()
+        assert_danish(page, "Log ind", "Brugernavn:")  # logging out leads back to the Danish login page
         context.close()
 
 
@@ -244,3 +300,23 @@ def test_hub_users_come_from_project_yaml(project):
     assert any(arg.startswith("--ServerApp.root_dir=") and arg.endswith("notebooks") for arg in support)
     assert "--ServerApp.terminals_enabled=False" in support
     assert json.dumps(module.ALLOWED["support"] and sorted(module.ALLOWED["support"]))
+
+
+def test_every_danish_hub_template_extends_a_page_jupyterhub_has():
+    # the pages a test does not reach (not running, stop pending, logout) at least compile, and what each extends
+    # exists in this JupyterHub ("templates/…" is JupyterHub's own copy, as the hub's loader names it)
+    import jinja2
+    import jinja2.meta
+    from jupyterhub.app import JupyterHub
+
+    stock = JupyterHub()._template_paths_default()[0]
+    ours, shared = REPO / "deploy" / "templates", REPO / "deploy" / "jupyter" / "shared-templates"
+    loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"templates": jinja2.FileSystemLoader([stock])}, "/"),
+                                  jinja2.FileSystemLoader([str(ours), str(shared), stock])])
+    env = jinja2.Environment(loader=loader, extensions=["jinja2.ext.i18n"])
+    names = sorted(path.name for path in ours.glob("*.html"))
+    assert {"login.html", "spawn_pending.html", "error.html", "404.html", "home.html", "not_running.html"} <= set(names)
+    for name in names:
+        env.get_template(name)  # compiles
+        for used in jinja2.meta.find_referenced_templates(env.parse((ours / name).read_text(encoding="utf-8"))):
+            env.get_template(used)  # what it extends or includes

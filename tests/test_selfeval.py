@@ -177,7 +177,7 @@ def test_invalid_score_from_the_form_is_refused_before_writing(project):
 
 def test_resubmitting_keeps_the_earlier_version_in_history(project):
     first = new_evaluation("EH", "2026-H1", full_answers(project, 2))
-    path = submit(project, first, now=dt.datetime(2026, 5, 1, 10, 0, 5))
+    path = submit(project, first, now=dt.datetime(2026, 5, 1, 10, 0, 5)).path
     earlier_text = path.read_text(encoding="utf-8")
     submit(project, new_evaluation("EH", "2026-H1", full_answers(project, 5)), now=dt.datetime(2026, 6, 1, 9, 0))
 
@@ -213,7 +213,7 @@ def test_a_draft_alone_is_not_counted_and_drafts_never_enter_history(project):
 def test_written_file_reads_back_with_texts_as_written(project):
     answers = full_answers(project)
     answers["P1"]["udfordret"] = "Første linje.\nAnden linje med [jobrådgiveren]."
-    path = submit(project, new_evaluation("ØH", "2026-H1", answers))
+    path = submit(project, new_evaluation("ØH", "2026-H1", answers)).path
     assert path == project.selfeval_dir / "2026-H1" / "ØH.yaml"
     again = current_answer(project, load_form(project), Period(2026, 1), "ØH")
     assert again.value("P1", "udfordret") == "Første linje.\nAnden linje med [jobrådgiveren]."

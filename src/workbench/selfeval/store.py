@@ -1,10 +1,19 @@
-"""Saving a self-evaluation: drafts and submissions, each earlier submission kept in `.historik` first."""
+"""Saving a self-evaluation: drafts and submissions, each earlier submission kept in `.historik` first.
+
+Two windows (or a phone and a laptop) may hold the same answer. Each save returns the version it wrote (a hash
+of the file); a caller that passes the version it started from as `replaces` gets `AnswerConflict` instead of
+silently overwriting a save made elsewhere in between, and can merge the two (`merge_answers`, a three-way merge
+per item: an item only one side changed takes that side's value; one both changed differently is a `Clash`)
+and save again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -64,6 +73,61 @@ def _dump(evaluation: SelfEvaluation, form: SelfEvalForm) -> str:
     return header + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10**6)
 
 
+Answers = dict[str, dict[str, object]]  # answers[principle][item], unanswered items left out
+
+
+@dataclass(frozen=True)
+class Clash:
+    """An item both windows changed, differently: `mine` is kept and `theirs` shown beside it."""
+
+    principle: str
+    item: str
+    mine: object
+    theirs: object
+
+
+def merge_answers(base: Answers, mine: Answers, theirs: Answers) -> tuple[Answers, list[Clash]]:
+    """The merged answers and the items both sides changed differently (kept as `mine`)."""
+    keys = {(p, i) for answers in (base, mine, theirs) for p, items in answers.items() for i in items}
+    merged: Answers = {}
+    clashes = []
+    for principle, item in sorted(keys):
+        was, now, other = (a.get(principle, {}).get(item) for a in (base, mine, theirs))
+        if now == other or other == was:
+            value = now
+        elif now == was:
+            value = other
+        else:
+            value = now
+            clashes.append(Clash(principle, item, now, other))
+        if value is not None:
+            merged.setdefault(principle, {})[item] = value
+    return merged, clashes
+
+
+class Saved(NamedTuple):
+    path: Path
+    version: str  # what `answer_version` gives for the file just written
+
+
+class AnswerConflict(WorkbenchError):
+    """The answer file changed after the caller read it: saved from another window or device."""
+
+    def __init__(self, path: Path, version: str, theirs: SelfEvaluation | None):
+        self.version = version
+        self.theirs = theirs
+        when = f" kl. {theirs.saved:%H:%M:%S}" if theirs is not None and theirs.saved else ""
+        super().__init__(
+            f"Besvarelsen blev gemt et andet sted{when} (fx i et andet vindue), efter du åbnede den her; "
+            f"dine ændringer er ikke gemt endnu.", path,
+        )
+
+
+def answer_version(path: Path) -> str:
+    """The version of an answer file: a hash of its bytes, "" when there is no file yet."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
 def _archive(project: SelfEvalProject, previous: AnswerFile, now: dt.datetime) -> None:
     """Copy a submitted answer, unchanged, into .historik before it is replaced; named by its submission time."""
     evaluation = previous.evaluation
@@ -95,7 +159,8 @@ def personal_data(project: SelfEvalProject, evaluation: SelfEvaluation) -> list[
     return lines
 
 
-def _store(project: SelfEvalProject, evaluation: SelfEvaluation, status: Status, now: dt.datetime | None) -> Path:
+def _store(project: SelfEvalProject, evaluation: SelfEvaluation, status: Status, now: dt.datetime | None,
+           replaces: str | None) -> Saved:
     form = load_form(project)
     check_answers(evaluation, form)
     if status == STATUS_SUBMITTED:
@@ -122,17 +187,24 @@ def _store(project: SelfEvalProject, evaluation: SelfEvaluation, status: Status,
     text = _dump(stored, form)
     with locked(path):  # two people saving at once: the second archives the first's submission, not an older one
         previous = read_answer(path, form, evaluation.period, evaluation.respondent, True) if path.exists() else None
+        if replaces is not None and answer_version(path) != replaces:
+            raise AnswerConflict(path, answer_version(path), previous.evaluation if previous else None)
         if previous is not None and previous.evaluation.is_submitted:
             _archive(project, previous, now)
         atomic_write_text(path, text)
-    return path
+    return Saved(path, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
-def save_draft(project: SelfEvalProject, evaluation: SelfEvaluation, now: dt.datetime | None = None) -> Path:
-    """Save unfinished answers (status kladde); a submitted answer it replaces is kept in .historik."""
-    return _store(project, evaluation, STATUS_DRAFT, now)
+def save_draft(project: SelfEvalProject, evaluation: SelfEvaluation, now: dt.datetime | None = None,
+               replaces: str | None = None) -> Saved:
+    """Save unfinished answers (status kladde); a submitted answer it replaces is kept in .historik.
+
+    `replaces`: the version the caller started from ("" for none); another version on disk is an AnswerConflict.
+    """
+    return _store(project, evaluation, STATUS_DRAFT, now, replaces)
 
 
-def submit(project: SelfEvalProject, evaluation: SelfEvaluation, now: dt.datetime | None = None) -> Path:
+def submit(project: SelfEvalProject, evaluation: SelfEvaluation, now: dt.datetime | None = None,
+           replaces: str | None = None) -> Saved:
     """Submit (status indsendt) once every required item is answered; an earlier submission is kept in .historik."""
-    return _store(project, evaluation, STATUS_SUBMITTED, now)
+    return _store(project, evaluation, STATUS_SUBMITTED, now, replaces)

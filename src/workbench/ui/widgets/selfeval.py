@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
+from pathlib import Path
 
 import ipywidgets as w
 
@@ -21,25 +23,55 @@ from workbench.errors import WorkbenchError
 from workbench.project import Project
 from workbench.project.identity import Identity, hub_identity
 from workbench.selfeval.access import check_code, create_code, has_code
-from workbench.selfeval.answers import SelfEvaluation, check_respondent, current_answer, new_evaluation, period_dirs
+from workbench.selfeval.answers import (
+    SelfEvaluation,
+    answer_path,
+    check_respondent,
+    current_answer,
+    new_evaluation,
+    period_dirs,
+)
 from workbench.selfeval.form import ADHERENCE, FormItem, load_form
 from workbench.selfeval.period import Period
-from workbench.selfeval.store import personal_data, save_draft, submit
+from workbench.selfeval.store import (
+    AnswerConflict,
+    Answers,
+    Saved,
+    answer_version,
+    merge_answers,
+    personal_data,
+    save_draft,
+    submit,
+)
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 DISAGREEMENT_COLOUR = "#fde2e1"
 _HELP = "color:#555555;font-size:90%;margin:0 0 4px 0"
 _REQUIRED = '<span style="color:#b00020" title="skal udfyldes">*</span>'
-# A phone is 390 px wide: the form stacks, each 1-5 scale stays on one line and buttons are finger-sized.
+# A phone is 390 px wide: the form stacks, each 1-5 scale stays on one line and buttons are finger-sized. Widths
+# come from here, not from widget layouts: ipywidgets gives every widget a 2 px margin, so `width: 100%` sticks out
+# of the form by that margin and the form's own overflow cuts the field's right edge off.
 _CSS = """<style>
 .wb-form { max-width: 820px; }
+.wb-form .widget-html-content { line-height: 1.45; }  /* ipywidgets' 28 px lines spread a phone's intro thin */
 .wb-form .wb-scale .widget-toggle-button { min-width: 44px; width: 44px; height: 44px; margin: 0 4px 0 0; }
 .wb-form .wb-scale { flex-wrap: nowrap !important; }
 .wb-form .wb-buttons .jupyter-button { height: 44px; min-width: 130px; }
-.wb-form .wb-field { width: 100%; max-width: 360px; }
+.wb-form .wb-field { width: auto; max-width: 360px; }
+.wb-form .widget-textarea { width: auto; }
 .wb-form textarea { width: 100% !important; }
+.wb-form .wb-summary td, .wb-form .wb-summary th { padding: 2px 8px; text-align: left; white-space: normal; }
+.wb-form .wb-summary .widget-html-content { white-space: normal; line-height: 1.4; }
+.wb-form .wb-trend { width: auto; max-width: min(900px, calc(100% - 4px)); height: auto; }
 .wb-status { position: sticky; bottom: 0; background: #ffffff; padding: 6px 0; z-index: 10; }
-@media (max-width: 600px) { .wb-form .wb-trend img { width: 100% !important; } }
+.wb-status .widget-html-content { overflow-wrap: anywhere; }  /* a file name is one long word */
+@media (max-width: 600px) {
+  .wb-form .wb-field { flex-wrap: wrap; height: auto !important; }  /* the label above the field, not beside it */
+  .wb-form .wb-field .widget-label { width: 100% !important; text-align: left; margin-bottom: 2px; }
+  .wb-form .wb-field input, .wb-form .wb-field select { flex: 1 1 100%; height: var(--jp-widgets-inline-height); }
+  .wb-form .wb-summary table { font-size: 80%; }
+  .wb-form .wb-summary td, .wb-form .wb-summary th { padding: 2px 3px; }
+}
 </style>"""
 
 
@@ -57,6 +89,9 @@ class SelfEvalApp:
         self.identity_given = identity
         self.status = StatusLine()
         self._loaded = False  # the widgets hold a stored answer (so choosing someone new clears them)
+        # what the widgets started from: (respondent, half year, file version, its answers), so a save made in
+        # another window in between is merged instead of overwritten
+        self._base: tuple[str, str, str, Answers] | None = None
         try:
             self._build(today or dt.date.today())
         except WorkbenchError as exc:  # a broken form or folder: say what to fix instead of a traceback
@@ -79,17 +114,18 @@ class SelfEvalApp:
         self.respondent = w.Text(
             value=self.identity.respondent if self.identity else "", placeholder="fx AK", continuous_update=False,
             description="Dine initialer eller dit pseudonym *", style={"description_width": "initial"},
-            layout=w.Layout(width="100%", max_width="360px"), disabled=self.identity is not None,
+            disabled=self.identity is not None,
         )
         self.code = w.Password(
             placeholder="fx K7QM-2XPA", description="Din personlige kode", style={"description_width": "initial"},
-            layout=w.Layout(width="100%", max_width="360px", display="none"),
+            layout=w.Layout(display="none"),
         )
         self.open_button = w.Button(description="Åbn mine svar", icon="unlock", layout=w.Layout(display="none"))
         self.period = w.Dropdown(
             options=[(p.label, str(p)) for p in periods], value=str(current), description="Halvår *",
-            layout=w.Layout(width="100%", max_width="360px"),
         )
+        for field in (self.respondent, self.code, self.period):
+            field.add_class("wb-field")
         self._unlocked: set[str] = set()  # respondents whose code was typed in this session
 
         self.scores: dict[tuple[str, str], w.ToggleButtons] = {}
@@ -116,7 +152,7 @@ class SelfEvalApp:
                         f'{last} = {html.escape(scale.labels[last])}</div>'
                     ))
                 else:
-                    control = w.Textarea(layout=w.Layout(width="100%", height="6em"))
+                    control = w.Textarea(layout=w.Layout(height="6em"))
                     self.texts[(principle, item.key)] = control
                 children.append(control)
             sections.append(w.VBox(children))
@@ -134,8 +170,10 @@ class SelfEvalApp:
             value=ADHERENCE if self.form.item(ADHERENCE) else score_items[0].key if score_items else None,
             description="Spørgsmål",
         )
+        self.summary_item.add_class("wb-field")
         self.summary_html = w.HTML()
-        self.trend_image = w.Image(format="png", layout=w.Layout(max_width="900px", width="100%"))
+        self.summary_html.add_class("wb-summary")
+        self.trend_image = w.Image(format="png")
         self.trend_image.add_class("wb-trend")
         self.summary = w.Accordion(  # closed: computed when opened, so the form's first load stays light
             children=[w.VBox([self.summary_item, self.summary_html, self.trend_image])],
@@ -186,11 +224,33 @@ class SelfEvalApp:
                 answers.setdefault(principle, {})[key] = control.value.strip()
         return answers
 
-    def _fill(self, evaluation: SelfEvaluation | None) -> None:
+    def _shown(self, path: Path | None) -> Path | None:
+        """A file as the person can tell it: inside the project, from the project folder (selfeval/2025-H2/AK.yaml)."""
+        if path is not None and path.is_relative_to(self.project.root):
+            return path.relative_to(self.project.root)
+        return path
+
+    def _unreadable(self, exc: WorkbenchError) -> WorkbenchError:
+        return WorkbenchError(
+            f"{exc.message} Dine svar kan ikke hentes, og formularen gemmer ikke oven i filen; bed evaluator om at "
+            f"rette den.", self._shown(exc.path), exc.line,
+        )
+
+    def _answers_of(self, evaluation: SelfEvaluation | None) -> Answers:
+        """An answer file's answers as the widgets hold them (the form's items, texts stripped)."""
+        answers: Answers = {}
+        for principle, key in [*self.scores, *self.texts]:
+            value = evaluation.value(principle, key) if evaluation else None
+            if value is not None:
+                answers.setdefault(principle, {})[key] = value
+        return answers
+
+    def _fill(self, evaluation: SelfEvaluation | None, answers: Answers | None = None) -> None:
+        answers = self._answers_of(evaluation) if answers is None else answers
         for (principle, key), control in self.scores.items():
-            control.value = evaluation.value(principle, key) if evaluation else None
+            control.value = answers.get(principle, {}).get(key)
         for (principle, key), control in self.texts.items():
-            control.value = (evaluation.value(principle, key) or "") if evaluation else ""
+            control.value = answers.get(principle, {}).get(key) or ""
 
     def _needs_code(self, name: str) -> bool:
         return self.identity is None and name not in self._unlocked and has_code(self.project, name)
@@ -207,6 +267,7 @@ class SelfEvalApp:
             self.code.layout.display = self.open_button.layout.display = None
             self.status.info(f"{name} har allerede svar. Skriv din personlige kode og tryk «Åbn mine svar».")
             return
+        self.code.layout.display = self.open_button.layout.display = "none"  # asked for someone typed before
         self._load(name)
 
     @reports_errors
@@ -220,7 +281,16 @@ class SelfEvalApp:
 
     def _load(self, name: str) -> None:
         period = Period.parse(self.period.value)
-        existing = current_answer(self.project, self.form, period, name)
+        version = answer_version(answer_path(self.project, period, name))  # before reading: a change between is
+        try:                                                                # seen as a conflict, never missed
+            existing = current_answer(self.project, self.form, period, name)
+        except WorkbenchError as exc:  # a broken file: show nobody else's answers, and never save over it
+            if self._loaded:
+                self._fill(None)
+            self._loaded = False
+            self._base = None
+            raise self._unreadable(exc) from exc
+        self._base = (name, str(period), version, self._answers_of(existing))
         if existing is None:
             if self._loaded:  # don't carry someone else's answers over to a new respondent
                 self._fill(None)
@@ -251,11 +321,57 @@ class SelfEvalApp:
         self._unlocked.add(name)
         return f" Din personlige kode er {code}. Skriv den ned: du skal bruge den for at åbne dine svar igen."
 
+    def _store(self, store: Callable[..., Saved], evaluation: SelfEvaluation) -> Saved | None:
+        """Save with `store` (save_draft or submit) over the version the widgets started from; None on a conflict,
+        which merges the other version into the widgets and says what to check."""
+        key = (evaluation.respondent, str(evaluation.period))
+        # nothing read for this answer (its file was unreadable): a file there now is another version to merge
+        replaces = self._base[2] if self._base is not None and self._base[:2] == key else ""
+        try:
+            saved = store(self.project, evaluation, replaces=replaces)
+        except AnswerConflict as conflict:
+            self._merge_in(conflict, evaluation)
+            return None
+        except WorkbenchError as exc:
+            if exc.path == answer_path(self.project, evaluation.period, evaluation.respondent):
+                raise self._unreadable(exc) from exc
+            raise
+        self._base = (*key, saved.version, self.answers())
+        self._loaded = True
+        return saved
+
+    def _merge_in(self, conflict: AnswerConflict, evaluation: SelfEvaluation) -> None:
+        base = self._base[3] if self._base is not None else {}
+        theirs = self._answers_of(conflict.theirs)
+        merged, clashes = merge_answers(base, self.answers(), theirs)
+        notes = []
+        headings = {item.key: item.heading for item in self.form.items}  # the widgets hold the form's items only
+        for clash in clashes:  # an answer given on either side stays on screen: nothing is lost by the merge
+            heading = f"{clash.principle} {headings[clash.item]}"
+            given = merged.setdefault(clash.principle, {})
+            if clash.mine is None:
+                given[clash.item] = clash.theirs
+                notes.append(f"{heading}: tomt her, men besvaret det andet sted; det svar står nu i feltet")
+            elif clash.theirs is None:
+                notes.append(f"{heading}: dit svar er beholdt; det andet sted er feltet tomt")
+            elif (clash.principle, clash.item) in self.texts:
+                given[clash.item] = f"{clash.mine}\n\n(Den anden version:)\n{clash.theirs}"
+                notes.append(f"{heading}: begge tekster står nu i feltet")
+            else:
+                notes.append(f"{heading}: dit svar {clash.mine} er beholdt; den anden version har {clash.theirs}")
+        self._fill(None, merged)
+        self._base = (evaluation.respondent, str(evaluation.period), conflict.version, theirs)
+        self.status.error(WorkbenchError(
+            f"{conflict.message} Formularen viser nu begge versioner flettet sammen: dine ændringer og det, der blev "
+            f"gemt det andet sted." + "".join(f"\n– {note}" for note in notes)
+            + "\nSe svarene igennem, og tryk «Gem kladde» eller «Indsend» igen.", self._shown(conflict.path),
+        ))
+
     @reports_errors
     def save(self) -> None:
         evaluation = self._evaluation()
-        save_draft(self.project, evaluation)
-        self._loaded = True
+        if self._store(save_draft, evaluation) is None:
+            return
         code = self._new_code_text(evaluation.respondent)
         found = personal_data(self.project, evaluation)
         if found:  # the draft is kept, but marked until the text is fixed: a submission would be refused
@@ -272,9 +388,20 @@ class SelfEvalApp:
         missing = evaluation.missing(self.form)
         if missing:  # open the first section with a missing answer; the library refuses and lists them all
             self.sections.selected_index = self.form.principles.index(missing[0][0])
-        submit(self.project, evaluation)
-        self._loaded = True
-        code = self._new_code_text(evaluation.respondent)
+        code = ""
+        if missing or personal_data(self.project, evaluation):
+            # refused, but nothing typed is lost: it is saved as a draft first, then the library says why
+            if self._store(save_draft, evaluation) is None:
+                return
+            code = self._new_code_text(evaluation.respondent)
+            try:
+                self._store(submit, evaluation)
+            except WorkbenchError as refused:
+                raise WorkbenchError(f"Dine svar er gemt som kladde. {refused.message}{code}", refused.path,
+                                     refused.line) from refused
+        elif self._store(submit, evaluation) is None:
+            return
+        code += self._new_code_text(evaluation.respondent)
         self.status.saved("besvarelsen er indsendt. Tak! Du kan rette den og indsende igen." + code)
         self.refresh_summary()
 
@@ -308,13 +435,14 @@ class SelfEvalApp:
             self.trend_image.value = b""
             return
         shown = selfeval_summary(rows).drop(columns="Spørgsmål")
-        styled = shown.style.hide(axis="index").set_table_styles(
-            [{"selector": "td, th", "props": "padding: 2px 12px; text-align: left"}]
-        ).apply(
+        # on a phone the median column gives way (the mean and the range stay), so the table fits 390 px
+        wide_only = shown.columns.get_loc("Median")
+        styled = shown.style.hide(axis="index").apply(  # padding: .wb-summary in _CSS, narrower on a phone
             lambda row: [f"background-color:{DISAGREEMENT_COLOUR}" if row["Uenighed"] else "" for _ in row], axis=1
         )
         notes = disagreement_note(DisagreementLimits.of(self.project))
         if rows["suppressed"].any():
             notes += " " + selfeval_suppression_note(self.project.settings.min_respondents)
-        self.summary_html.value = styled.to_html() + f'<div style="{_HELP}">{html.escape(notes)}</div>'
+        phone = f"<style>@media (max-width: 600px) {{ .wb-summary .col{wide_only} {{ display: none; }} }}</style>"
+        self.summary_html.value = styled.to_html() + phone + f'<div style="{_HELP}">{html.escape(notes)}</div>'
         self.trend_image.value = image
