@@ -16,8 +16,8 @@ included, Python's module imports not):
      check and segmentation, each alone in one process, are reported beside them. a, b and those two
      run --repeat times, alternating, and the fastest run of each counts.
   c. building the report (`workbench report`: load the project, build, check, write the .docx) with
-     100 codings per transcript by two coders. Target: under 5 s at 200 transcripts, and no more
-     per transcript at a larger --documents.
+     100 codings per transcript by two coders, --repeat times, the fastest counting. Target: under 5 s at
+     200 transcripts, and no more per transcript at a larger --documents.
   d. applying a code as the coding view does: `store.add` + reading the coder's codings back +
      progress, against a bare locked, fsynced append of the same record. Target: median under 50 ms.
   e. peak memory: the largest resident set (getrusage ru_maxrss) of any of those processes or their workers.
@@ -370,6 +370,12 @@ def timed(action, repeats: int) -> list[float]:
     return times
 
 
+def fastest(results: list[dict]) -> dict:
+    """The fastest of repeated runs of a step (a busy moment on a shared machine slows one run, not the
+    step), with the largest peak memory of any of them."""
+    return {**min(results, key=lambda r: r["seconds"]), "peak_mb": max(r["peak_mb"] for r in results)}
+
+
 def run_phase(name: str, project_dir: Path, sources: Path, applications: int = 0) -> dict:
     """One step in a fresh Python process; its result (and its peak memory) comes back as JSON."""
     completed = subprocess.run(
@@ -452,7 +458,7 @@ def measure(scratch: Path, skeleton: Path, sources: Path, size: int, args: argpa
         "characters": sum(map(len, texts)),
         "codings": codings,
         "fill_seconds": filled,
-        "report": run_phase("report", project_dir, subset),
+        "report": fastest([run_phase("report", project_dir, subset) for _ in range(args.repeat)]),
         "apply": run_phase("apply", project_dir, subset, args.applications),
     }
     shutil.rmtree(project_dir)
