@@ -1,11 +1,22 @@
 """Transcripts: front matter, speaker turns, segments with stable ids and exact offsets."""
 
+import pickle
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.errors import WorkbenchError
-from workbench.material.corpus import load_corpus, load_document, parse_document
+from workbench.material.corpus import (
+    Document,
+    Metadata,
+    load_corpus,
+    load_document,
+    parse_document,
+    segment_body,
+    text_hash,
+)
 from workbench.project import Project
 
 HEADER = """---
@@ -135,3 +146,29 @@ def test_a_sentence_split_never_cuts_a_bracketed_placeholder():
     for segment in document.segments:
         assert segment.text.count("[") == segment.text.count("]")
         assert not segment.text.endswith("[")
+
+
+_TURNS = st.sampled_from([
+    "I: Hvordan gik mødet?", "Mor: Det gik godt. Vi talte om skolen, og rådgiveren lyttede.", "R: Ja.", "",
+    "Leder: Vi har prøvet det før. " * 12, "Vi mødtes kl. 10. Bagefter gik vi hjem! Hvorfor? Det ved jeg ikke.",
+    "(Mor griner) Nej – det var ikke sådan.", "  indrykket linje", "Deltager 2: “Det var godt.” Så gik vi.",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_TURNS, min_size=1, max_size=25).map("\n".join), st.sampled_from(["interview", "observation"]))
+def test_a_segment_reads_its_text_from_the_body_it_shares_and_compares_by_text(body, kind):
+    """Segments keep offsets into the document body, not copies of their text: the text is the body's slice,
+    equal segments are those with equal ids, offsets, speaker and text, and a pickled document comes back
+    with the same segments."""
+    segments = segment_body("X", body, kind)
+    for segment in segments:
+        assert segment.text == body[segment.start : segment.end] and segment.body is body
+        assert segment.hash == text_hash(body[segment.start : segment.end])
+    edited = body + ("\nI: Tilføjet til sidst." if kind == "interview" else "\n\nTilføjet til sidst.")  # a new unit
+    again = segment_body("X", edited, kind)[: len(segments)]
+    assert again == segments and {hash(s) for s in again} == {hash(s) for s in segments}
+    document = Document(Metadata(id="X", type=kind, group="familie", role="mor", date="2025-05-01",
+                                 consent="given"), body, Path("X.md"), 5)
+    document.segments  # noqa: B018  segmented before pickling, so the offsets travel
+    assert pickle.loads(pickle.dumps(document)).segments == segments

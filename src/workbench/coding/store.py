@@ -47,12 +47,14 @@ CODING_ACTIONS = ("add", "update", "remove")
 # The first line of a log written by this version; a log without it (older workbench) reads the same.
 FORMAT_NAME, FORMAT_VERSION = "workbench-codings", 1
 HEADER_LINE = json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION}, separators=(",", ":"))
+# the fields of a coding whose values repeat from coding to coding (shared when a log is read)
+_SHARED_FIELDS = ("doc_id", "segment_id", "code", "valence", "question")
 DECISION_ACTIONS = (
     "no_code", "undo_no_code", "document_complete", "document_incomplete", "reject_suggestion", "undo_reject_suggestion"
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a season's log holds 100,000s of codings
 class Coding:
     id: str
     coder: str
@@ -104,14 +106,49 @@ class Rejection:
         return (self.doc_id, self.segment_id, self.code)
 
 
-@dataclass(frozen=True)
 class CodingEvent:
-    action: str  # add | update | remove, or one of DECISION_ACTIONS
-    coding_id: str
-    coder: str
-    at: str
-    fields: dict = field(default_factory=dict)
-    by: str = ""  # who wrote the event when it was not the coder (a merge of codes, say)
+    """One event of a coder's log, as `history` gives it back.
+
+    An add event's fields are the fields of the Coding it made, so the replay keeps them once, in that
+    Coding (`CodingEvent.added`), not a second time in a dict per event: read back, they are the same
+    values under the same keys in the same order as on the line."""
+
+    __slots__ = ("action", "coding_id", "coder", "at", "by", "_fields", "_added")
+
+    def __init__(self, action: str, coding_id: str, coder: str, at: str, fields: dict | None = None, by: str = ""):
+        self.action = action  # add | update | remove, or one of DECISION_ACTIONS
+        self.coding_id = coding_id
+        self.coder = coder
+        self.at = at
+        self.by = by  # who wrote the event when it was not the coder (a merge of codes, say)
+        self._fields: dict = {} if fields is None else fields
+        self._added: tuple[Coding, tuple[str, ...]] | None = None
+
+    @classmethod
+    def added(cls, coding: Coding, keys: tuple[str, ...], by: str = "") -> CodingEvent:
+        """The add event that made `coding`, whose line held the fields `keys` (in that order)."""
+        event = cls("add", coding.id, coding.coder, coding.created, None, by)
+        event._added = (coding, keys)
+        return event
+
+    @property
+    def fields(self) -> dict:
+        if self._added is not None:
+            coding, keys = self._added
+            return {key: getattr(coding, key) for key in keys}
+        return self._fields
+
+    def _key(self) -> tuple:
+        return (self.action, self.coding_id, self.coder, self.at, self.fields, self.by)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CodingEvent) and self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # its fields are a dict
+
+    def __repr__(self) -> str:
+        return (f"CodingEvent(action={self.action!r}, coding_id={self.coding_id!r}, coder={self.coder!r}, "
+                f"at={self.at!r}, fields={self.fields!r}, by={self.by!r})")
 
 
 @dataclass(frozen=True)
@@ -175,6 +212,8 @@ class _CoderLog:
         self.events: list[CodingEvent] = []
         self.skipped: list[int] = []  # line numbers of torn or unreadable lines
         self._lines_read = 0
+        self._shared: dict[str, str] = {}  # one copy of each document id, segment id, code and valence
+        self._key_sets: dict[tuple[str, ...], tuple[str, ...]] = {}  # the add events' field names, once each
 
     def refresh(self) -> None:
         try:
@@ -208,6 +247,11 @@ class _CoderLog:
             if isinstance(record, dict) and record.get("action") == "batch":
                 self._apply_batch(record)
                 return
+            if record["action"] == "add":  # the usual line, applied without a dict of fields kept per event
+                coding = self._coding(record["id"], record["at"], record["fields"])
+                self._put(coding)
+                self.events.append(CodingEvent.added(coding, self._keys(record["fields"]), record.get("by", "")))
+                return
             event = CodingEvent(record["action"], record["id"], self.coder, record["at"], record.get("fields", {}),
                                 record.get("by", ""))
             self.apply(event)
@@ -230,12 +274,26 @@ class _CoderLog:
         """An import batch: one line holding every coding it added, applied whole or (unreadable) not at all."""
         at = record["at"]
         by = record.get("by", "")
-        events = [CodingEvent("add", e["id"], self.coder, at, e["fields"], by) for e in record["events"]]
-        codings = [Coding(id=e.coding_id, coder=self.coder, created=at, updated=at, **e.fields) for e in events]
-        for event, coding in zip(events, codings, strict=True):
+        codings = [self._coding(e["id"], at, e["fields"]) for e in record["events"]]
+        for coding in codings:
             self._drop(coding.id)  # an id seen before (the same batch twice) is the same coding, not a second one
             self._put(coding)
-            self.events.append(event)
+        self.events += [CodingEvent.added(coding, self._keys(e["fields"]), by)
+                        for coding, e in zip(codings, record["events"], strict=True)]
+
+    def _coding(self, coding_id: str, at: str, fields: dict) -> Coding:
+        """A coding from an add event's fields, its repeated values (document, segment, code, valence) shared
+        with the codings read before it rather than held once per line."""
+        shared = self._shared
+        for key in _SHARED_FIELDS:
+            value = fields.get(key)
+            if isinstance(value, str):
+                fields[key] = shared.setdefault(value, value)
+        return Coding(id=coding_id, coder=self.coder, created=at, updated=at, **fields)
+
+    def _keys(self, fields: dict) -> tuple[str, ...]:
+        keys = tuple(fields)
+        return self._key_sets.setdefault(keys, keys)
 
     def apply(self, event: CodingEvent) -> None:
         action, fields = event.action, event.fields

@@ -64,18 +64,38 @@ class Metadata(BaseModel):
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, repr=False, eq=False)
 class Segment:
+    """A segment of a document: its id and character offsets. Its text is read from the document's body, which
+    it shares (a season's transcripts held twice, once as bodies and once as segments, is a few hundred MB)."""
+
     doc_id: str
     id: str
     start: int  # character offsets into Document.body
     end: int
     speaker: str | None
-    text: str
+    body: str  # the whole document body (the same string object as Document.body)
+
+    @property
+    def text(self) -> str:
+        return self.body[self.start : self.end]
 
     @property
     def hash(self) -> str:
         return text_hash(self.text)
+
+    def _key(self) -> tuple:
+        return (self.doc_id, self.id, self.start, self.end, self.speaker, self.text)
+
+    def __eq__(self, other: object) -> bool:  # as when a segment held its text: the same text, not the same body
+        return isinstance(other, Segment) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Segment(doc_id={self.doc_id!r}, id={self.id!r}, start={self.start!r}, end={self.end!r}, "
+                f"speaker={self.speaker!r}, text={self.text!r})")
 
 
 def text_hash(text: str) -> str:
@@ -107,7 +127,7 @@ class Document:
 
     def __getstate__(self) -> dict:
         # segments travel between processes as offsets: thousands of Segment objects unpickle slowly
-        state = {k: v for k, v in self.__dict__.items() if k != "segment_index"}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("segment_index", "_words")}
         if self._segments is not None:
             state["_segments"] = [(s.id, s.start, s.end, s.speaker) for s in self._segments]
         return state
@@ -115,7 +135,7 @@ class Document:
     def __setstate__(self, state: dict) -> None:
         if state.get("_segments") is not None:
             body, doc_id = state["body"], state["meta"].id
-            state["_segments"] = [Segment(doc_id, i, a, b, who, body[a:b]) for i, a, b, who in state["_segments"]]
+            state["_segments"] = [Segment(doc_id, i, a, b, who, body) for i, a, b, who in state["_segments"]]
         self.__dict__.update(state)
 
     @cached_property
@@ -131,7 +151,11 @@ class Document:
 
     @property
     def word_count(self) -> int:
-        return len(self.body.split())
+        # counted once per body: a chapter's tables ask for every document's count in many cells
+        counted = self.__dict__.get("_words")
+        if counted is None or counted[0] is not self.body:
+            counted = self.__dict__["_words"] = (self.body, len(self.body.split()))
+        return counted[1]
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
@@ -268,15 +292,16 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 def segment_body(doc_id: str, body: str, doc_type: str) -> list[Segment]:
     segments: list[Segment] = []
+    speakers: dict[str, str] = {}  # each speaker label once, not once per turn
     for number, unit in enumerate(_units(body, doc_type), start=1):
         base = f"S{number:03d}"
+        speaker = unit.speaker if unit.speaker is None else speakers.setdefault(unit.speaker, unit.speaker)
         if unit.end - unit.start <= LONG_UNIT_CHARS:
-            segments.append(Segment(doc_id, base, unit.start, unit.end, unit.speaker, body[unit.start : unit.end]))
+            segments.append(Segment(doc_id, base, unit.start, unit.end, speaker, body))
             continue
         pieces = _group_sentences(body[unit.start : unit.end])
         for part, (start, end) in enumerate(pieces, start=1):
-            a, b = unit.start + start, unit.start + end
-            segments.append(Segment(doc_id, f"{base}.{part}", a, b, unit.speaker, body[a:b]))
+            segments.append(Segment(doc_id, f"{base}.{part}", unit.start + start, unit.start + end, speaker, body))
     return segments
 
 

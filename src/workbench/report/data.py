@@ -7,7 +7,7 @@ nothing here writes files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -15,14 +15,14 @@ import pandas as pd
 
 from workbench.coding import evidence
 from workbench.coding.agreement import AgreementReport, agreement
-from workbench.coding.retrieval import segment_codings
+from workbench.coding.retrieval import SegmentKey, segment_codings
 from workbench.coding.store import Coding
 from workbench.io.text import read_text as read_user_text
 from workbench.judgements.chapter import AssessmentChapter, PrincipleAssessment, chapter_assessments
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
 from workbench.project.settings import ProjectSettings
-from workbench.report.model import COUNT, GIVEN, MEAN, SHARE, STATISTIC, SUM, Source, Tally
+from workbench.report.model import COUNT, GIVEN, MEAN, SHARE, STATISTIC, SUM, DeferredSources, Source, Tally
 from workbench.selfeval.answers import AnswerFile, has_answers, submitted_files
 from workbench.selfeval.form import form_path, load_form
 from workbench.selfeval.summary import DisagreementLimits, summary_table
@@ -194,31 +194,50 @@ class ChapterData:
         if any(name in self.small_groups for name in names):
             return Tally(what, COUNT, None, suppressed=SMALL_GROUP)
         keys = self._group_keys(names)
-        found = []
-        for (doc_id, segment_id), codings in sorted(self.evidence_index.codings_behind(code).items()):
-            document = self.corpus[doc_id]
-            if document.meta.group not in keys or (by == "person" and document.meta.type not in evidence.PERSON_TYPES):
-                continue
-            for coding in codings:
-                if valence is not None and coding.valence != valence:
+
+        def counted() -> Iterator[tuple[str, str, str, Coding]]:  # (unit, document, segment, coding)
+            for (doc_id, segment_id), codings in sorted(self.evidence_index.codings_behind(code).items()):
+                document = self.corpus[doc_id]
+                if document.meta.group not in keys or (
+                        by == "person" and document.meta.type not in evidence.PERSON_TYPES):
                     continue
-                unit = f"{doc_id} {segment_id} ({coding.valence})" if by == "segment" else doc_id
-                found.append(Source(
+                for coding in codings:
+                    if valence is not None and coding.valence != valence:
+                        continue
+                    unit = f"{doc_id} {segment_id} ({coding.valence})" if by == "segment" else doc_id
+                    yield unit, doc_id, segment_id, coding
+
+        def listed() -> Iterator[Source]:
+            for unit, doc_id, segment_id, coding in counted():
+                yield Source(
                     "kodning", unit, coding.id, doc_id, f"{segment_id}, tegn {coding.start}–{coding.end}",
                     coding.coder, f"{coding.code} {coding.valence}", coding=coding,
-                ))
-        return Tally(what, COUNT, float(len({s.unit for s in found})), tuple(found))
+                )
+
+        # the count now, the sources when read: only the companion lists them (DeferredSources)
+        return Tally(what, COUNT, float(len({unit for unit, *_ in counted()})), DeferredSources(listed))
 
     def documents_tally(self, documents: list, what: str = "dokumenter", words: bool = False) -> Tally:
         """Documents counted (or their words summed)."""
         found = tuple(
-            Source("dokument", d.id, self.project.relative(d.path), d.id, d.meta.type, subject=d.meta.group,
+            Source("dokument", d.id, self._relative_path(d), d.id, d.meta.type, subject=d.meta.group,
                    number=float(d.word_count) if words else None)
             for d in documents
         )
         if words:
             return Tally(what, SUM, float(sum(d.word_count for d in documents)), found)
         return Tally(what, COUNT, float(len(documents)), found)
+
+    def _relative_path(self, document) -> str:
+        """The document's path in the project, worked out once (a table of the corpus asks for it per cell)."""
+        known = self._relative_paths.get(document.id)
+        if known is None or known[0] != document.path:
+            known = self._relative_paths[document.id] = (document.path, self.project.relative(document.path))
+        return known[1]
+
+    @cached_property
+    def _relative_paths(self) -> dict[str, tuple]:
+        return {}
 
     def group_documents_tally(self, group: str, what: str = "dokumenter i gruppen") -> Tally:
         if group in self.small_groups:
@@ -316,29 +335,58 @@ class ChapterData:
         """n, percent agreement and the basis of the statistics of one code (None: all codes, "I alt").
 
         A unit is a segment (for "I alt" a code × segment decision); it counts when both coders gave the code
-        or both did not."""
+        or both did not. The three tallies share their sources, listed only when read (`DeferredSources`): a
+        unit × code list of a season's double coding runs to millions, which only the companion lays out.
+        The two counts come from the units where either coder gave a code, without listing them."""
         a, b = report.coders
-        current = [c for c in self.current_codings if c.coder in (a, b)]
-        by_unit = segment_codings(current, self.corpus)
+        by_code = self._agreement_index(report)
         codes = [code] if code is not None else [c.code for c in report.per_code]
-        found = []
-        for key in codes:
-            for doc_id, segment_id in report.units:
-                codings = [c for c in by_unit.get((doc_id, segment_id), []) if c.code == key]
-                has_a = any(c.coder == a for c in codings)
-                has_b = any(c.coder == b for c in codings)
-                unit = f"{doc_id} {segment_id}" if code is not None else f"{key} {doc_id} {segment_id}"
-                given = f"{a}: {'ja' if has_a else 'nej'}, {b}: {'ja' if has_b else 'nej'}"
-                options: list[Coding | None] = [*codings] or [None]
-                for coding in options:
-                    found.append(Source(
-                        "kodning", unit, coding.id if coding else "–", doc_id,
-                        f"{segment_id}" + (f", tegn {coding.start}–{coding.end}" if coding else ""),
-                        coding.coder if coding else "", key, given, counts=has_a == has_b, coding=coding,
-                    ))
-        sources = tuple(found)
-        agreeing = len({s.unit for s in sources if s.counts})
-        units = len({s.unit for s in sources})
-        return (Tally("enheder", COUNT, float(units), sources),
-                Tally("enheder, hvor koderne er enige", SHARE, 100 * agreeing / units if units else None, sources),
+        units = report.units
+        wanted = set(units)
+        disagreeing = 0
+        for key in dict.fromkeys(codes):
+            for unit, codings in by_code.get(key, {}).items():
+                if unit in wanted and any(c.coder == a for c in codings) != any(c.coder == b for c in codings):
+                    disagreeing += 1
+        # every (code, unit) gives one distinct unit (ids hold no spaces), agreeing unless one coder alone gave it
+        n = len(dict.fromkeys(codes)) * len(wanted)
+        agreeing = n - disagreeing
+
+        def listed() -> Iterator[Source]:
+            for key in codes:
+                coded = by_code.get(key, {})
+                for doc_id, segment_id in units:
+                    codings = coded.get((doc_id, segment_id), [])
+                    has_a = any(c.coder == a for c in codings)
+                    has_b = any(c.coder == b for c in codings)
+                    unit = f"{doc_id} {segment_id}" if code is not None else f"{key} {doc_id} {segment_id}"
+                    given = f"{a}: {'ja' if has_a else 'nej'}, {b}: {'ja' if has_b else 'nej'}"
+                    options: list[Coding | None] = [*codings] or [None]
+                    for coding in options:
+                        yield Source(
+                            "kodning", unit, coding.id if coding else "–", doc_id,
+                            f"{segment_id}" + (f", tegn {coding.start}–{coding.end}" if coding else ""),
+                            coding.coder if coding else "", key, given, counts=has_a == has_b, coding=coding,
+                        )
+
+        sources = DeferredSources(listed)
+        return (Tally("enheder", COUNT, float(n), sources),
+                Tally("enheder, hvor koderne er enige", SHARE, 100 * agreeing / n if n else None, sources),
                 Tally("enheder, som målet er beregnet over", STATISTIC, None, sources))
+
+    def _agreement_index(self, report: AgreementReport) -> dict[str, dict[SegmentKey, list[Coding]]]:
+        """code → segment → the two coders' current codings of it there, in the order of `current_codings`;
+        grouped once per pair of coders, not once per row of the agreement table."""
+        pair = tuple(report.coders)
+        if pair not in self._agreement_indexes:
+            current = [c for c in self.current_codings if c.coder in pair]
+            index: dict[str, dict[SegmentKey, list[Coding]]] = {}
+            for unit, codings in segment_codings(current, self.corpus).items():
+                for coding in codings:
+                    index.setdefault(coding.code, {}).setdefault(unit, []).append(coding)
+            self._agreement_indexes[pair] = index
+        return self._agreement_indexes[pair]
+
+    @cached_property
+    def _agreement_indexes(self) -> dict[tuple, dict[str, dict[SegmentKey, list[Coding]]]]:
+        return {}

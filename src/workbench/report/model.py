@@ -8,6 +8,7 @@ be checked in tests, previewed in the notebook and exported one section at a tim
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from workbench.coding.store import Coding
@@ -72,6 +73,45 @@ class Source:
     coding: Coding | None = None  # the Coding, for the export gate's look at its memo (not shown)
 
 
+class DeferredSources(Sequence[Source]):
+    """A tally's sources, listed the first time they are read: to everything that reads them, a tuple.
+
+    The agreement appendix counts units × codes, millions in a season's double coding; the chapter itself
+    prints only the counts, so only the companion, which lays every source out, pays for the list."""
+
+    def __init__(self, listing: Callable[[], Iterable[Source]]):
+        self._listing: Callable[[], Iterable[Source]] | None = listing
+        self._sources: tuple[Source, ...] = ()
+
+    def _listed(self) -> tuple[Source, ...]:
+        if self._listing is not None:
+            self._sources, self._listing = tuple(self._listing()), None
+        return self._sources
+
+    def __len__(self) -> int:
+        return len(self._listed())
+
+    def __getitem__(self, index):  # as a tuple's: an int or a slice
+        return self._listed()[index]
+
+    def __iter__(self) -> Iterator[Source]:
+        return iter(self._listed())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DeferredSources):
+            other = other._listed()
+        return isinstance(other, tuple) and self._listed() == other
+
+    def __hash__(self) -> int:
+        return hash(self._listed())
+
+    def __reduce__(self):
+        return (tuple, (self._listed(),))
+
+    def __repr__(self) -> str:
+        return repr(self._listed())
+
+
 @dataclass(frozen=True)
 class Tally:
     """One number printed in a table cell, with the units behind it (none listed when suppressed)."""
@@ -79,7 +119,7 @@ class Tally:
     what: str  # Danish: "segmenter", "dokumenter i gruppen", "gyldige svar"
     method: str  # COUNT, SHARE, MEAN, SUM, GIVEN or STATISTIC
     value: float | None  # as computed, before formatting; None when suppressed
-    sources: tuple[Source, ...] = ()
+    sources: Sequence[Source] = ()  # a tuple, or DeferredSources
     suppressed: str = ""  # why the figure (or its sources) is not shown, in Danish; "" when shown
     label: str = ""  # which of several numbers in the cell: "start", "Opstart"
 
