@@ -110,3 +110,23 @@ def test_only_ascii_digits_are_whole_numbers(text):
 def test_decimals_with_comma_or_point():
     assert (parse_decimal("32,4"), parse_decimal("77.8"), parse_decimal("75")) == (32.4, 77.8, 75.0)
     assert parse_decimal("٣٢,٤") is None and parse_decimal("３２") is None
+
+
+ENGLISH = ("expected", "found", "mapping", "while", "scanning", "parsing", "allowed", "token", "stream", "alias")
+
+
+@pytest.mark.parametrize("text, line", [
+    ("titel: HFI\nperiode: [2024, 2026\n", 2),          # an unclosed flow list
+    ("titel: HFI\n  periode: 2024\n", 2),               # a key indented under a scalar
+    ("titel: HFI\nperiode:\n\t- 2024\n", 3),            # a tab as indentation
+    ("titel: \"HFI\nperiode: 2024\n", 3),               # an unclosed quote
+    ("koder:\n  - P1\n  P2: x\n", 3),                   # a mapping inside a list's indentation
+    ("titel: *navn\n", 1),                              # an alias that points nowhere
+])
+def test_broken_yaml_is_explained_in_danish_without_the_parsers_english(tmp_path, text, line):
+    with pytest.raises(WorkbenchError) as raised:
+        parse_yaml(text, tmp_path / "project.yaml")
+    message = raised.value.message
+    assert message.startswith("YAML-teksten kan ikke læses (")
+    assert not [word for word in ENGLISH if word in message.lower()], message
+    assert raised.value.line is not None and abs(raised.value.line - line) <= 1

@@ -74,6 +74,32 @@ def _timestamp(loader, node):
 _ReaderLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
+# PyYAML's and libyaml's problems as users read them: the parser's English never reaches the message.
+_PROBLEMS_DA = (
+    ("mapping values are not allowed", "et kolon står et sted, hvor der ikke må begynde en ny nøgle"),
+    ("could not find expected ':'", "der mangler et kolon efter en nøgle"),
+    ("did not find expected key", "en linje passer ikke ind i indrykningen over den"),
+    ("did not find expected '-' indicator", "et punkt i en liste mangler sin bindestreg eller er rykket forkert ind"),
+    ("did not find expected ','", "der mangler et komma eller en afsluttende klamme"),
+    ("did not find expected node content", "der mangler en værdi"),
+    ("that cannot start any token", "et tegn (fx et tabulatortegn) kan ikke stå her; ryk ind med mellemrum"),
+    ("found unexpected end of stream", "filen slutter, før et anførselstegn eller en klamme er lukket"),
+    ("found unexpected ':'", "et kolon står et uventet sted"),
+    ("found undefined alias", "en henvisning (*navn) peger på noget, der ikke findes"),
+    ("found duplicate anchor", "det samme anker (&navn) står to gange"),
+    ("expected <block end>", "en linje er rykket forkert ind"),
+    ("expected a single document", "filen indeholder mere end ét dokument (---)"),
+    ("found unknown escape character", "en ukendt \\-kode i en tekst i anførselstegn"),
+)
+
+
+def _danish_problem(problem: str) -> str:
+    for english, danish in _PROBLEMS_DA:
+        if english in problem:
+            return danish
+    return "teksten følger ikke YAML-formatet her"
+
+
 def _check_events(text: str, path: Path, first_line: int) -> None:
     """Refuse deep nesting and alias bombs from the event stream, before anything is built from it.
 
@@ -172,7 +198,8 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> YamlDocument:
             raise WorkbenchError(
                 f"Mærket '{shown}' (tag) er ikke tilladt i YAML-filer til arbejdsbordet. Slet det.", path, line
             ) from None
-        raise WorkbenchError(f"YAML-teksten kan ikke læses ({exc.problem}).", path, line) from None
+        problem = _danish_problem(exc.problem or "")
+        raise WorkbenchError(f"YAML-teksten kan ikke læses ({problem}).", path, line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
@@ -182,10 +209,11 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> YamlDocument:
                 "YAML-teksten er indlejret for dybt (for mange niveauer). Tjek klammerne og indrykningen.", path, line
             ) from None
         raise WorkbenchError(
-            f"YAML-teksten kan ikke læses ({problem}). Tjek indrykning, kolon og anførselstegn.", path, line
+            f"YAML-teksten kan ikke læses ({_danish_problem(problem)}). Tjek indrykning, kolon og anførselstegn.",
+            path, line,
         ) from None
     except yaml.YAMLError as exc:
-        raise WorkbenchError(f"YAML-teksten kan ikke læses ({exc}).", path) from None
+        raise WorkbenchError(f"YAML-teksten kan ikke læses ({_danish_problem(str(exc))}).", path) from None
     except RecursionError:
         raise WorkbenchError("YAML-teksten er indlejret for dybt. Tjek klammerne og indrykningen.", path) from None
     finally:
