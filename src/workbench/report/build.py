@@ -51,7 +51,6 @@ def build_chapter(project: Project, progress: Callable[[str], None] | None = Non
     sections.append(codebook_appendix(data))
     sections += [s for s in (agreement_appendix(data), survey_appendix(data)) if s is not None]
     settings = data.settings
-    small = {g.key for g in data.codebook.respondent_groups if g.name in data.small_groups}
     return Chapter(
         title=settings.title,
         subtitle=settings.period,
@@ -59,5 +58,5 @@ def build_chapter(project: Project, progress: Callable[[str], None] | None = Non
         draft=settings.draft,
         sections=sections,
         sources=data.sources,
-        hidden_documents=frozenset(d.id for d in data.corpus.documents if d.meta.group in small),
+        hidden_documents=frozenset(d.id for d in data.corpus.documents if d.meta.group in data.small_group_keys),
     )

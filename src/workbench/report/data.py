@@ -143,10 +143,14 @@ class ChapterData:
         return found
 
     @cached_property
+    def small_group_keys(self) -> frozenset[str]:
+        """The keys of `small_groups`, as documents name their group."""
+        return frozenset(g.key for g in self.codebook.respondent_groups if g.name in self.small_groups)
+
+    @cached_property
     def shown_documents(self) -> list:
         """The included documents outside the small groups: what every document count in the chapter counts."""
-        small = {g.key for g in self.codebook.respondent_groups if g.name in self.small_groups}
-        return [d for d in self.corpus.included if d.meta.group not in small]
+        return [d for d in self.corpus.included if d.meta.group not in self.small_group_keys]
 
     def shown_evidence(self, code: str) -> list[evidence.EvidenceRow]:
         """The evidence rows whose counts may be printed (small groups left out of every sum)."""
