@@ -230,6 +230,9 @@ ENGLISH = ("Sign in", "Username", "Password", "Your server is starting up", "You
 
 
 def assert_danish(page, *expected: str) -> None:
+    # after a click the next page may still be arriving: wait for its text rather than read an empty body
+    for text in expected:
+        page.locator("body", has_text=text).wait_for()
     shown = page.inner_text("body")
     for text in expected:
         assert text in shown, f"{text!r} not on {page.url}: {shown}"
