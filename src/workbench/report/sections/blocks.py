@@ -18,6 +18,7 @@ from workbench.report.model import (
     Paragraph,
     Quote,
     Table,
+    prose,
 )
 from workbench.report.word import typeset
 from workbench.surveys.summary import changes as survey_changes
@@ -86,6 +87,12 @@ def supporting_challenging(data: ChapterData, code: str) -> list[Cell]:
                  data.coding_tally(code, groups, f"{v} segmenter", v)) for v in ("understøttende", "udfordrende")]
 
 SUPPRESSED = "–"
+
+
+def disagreement_note(data: ChapterData) -> str:
+    """What "uenighed" means under the self-evaluation tables, its limits traced to project.yaml."""
+    return text_da.disagreement_note(data.disagreement_limits, data.setting("disagreement_range"),
+                                     data.setting("disagreement_sd"))
 
 
 def suppression_note(data: ChapterData) -> str:
@@ -217,15 +224,14 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles", level
             reversed_ |= item.direction == "lower_is_better"
     if not rows:
         return []
-    note = (
+    note = prose(
         f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; "
         f"slut: {', '.join(sorted(end_labels))}. "
         "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele, i procentpoint. "
-        f"Andele bygget på færre end {data.survey_limits.suppress_below} svar vises ikke (–); færre end "
-        f"{data.survey_limits.flag_below} er markeret."
+        "Andele bygget på færre end ", data.setting("survey_suppress_below"), " svar vises ikke (–); færre end ",
+        data.setting("survey_flag_below"), " er markeret.",
+        " † Andelen måler en belastning; her er et fald en forbedring." if reversed_ else "",
     )
-    if reversed_:
-        note += " † Andelen måler en belastning; her er et fald en forbedring."
     blocks = [
         Heading("Spørgeskemaerne", level),
         Table(
