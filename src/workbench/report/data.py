@@ -523,6 +523,6 @@ class ChapterData:
                            what: str = "spørgsmål målt ved start og slut") -> Tally:
         """Questions of a survey's item map, one source each (the map's file)."""
         path = self.project.relative(survey.map_path)
-        found = tuple(Source("spørgeskema", key, path, subject=next(i.question for i in survey.item_map.items
+        found = tuple(Source("spørgeskemakort", key, path, subject=next(i.question for i in survey.item_map.items
                                                                         if i.key == key)) for key in items)
         return Tally(what, COUNT, float(len(found)), found)
