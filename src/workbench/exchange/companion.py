@@ -121,6 +121,7 @@ def _computed(tally: Tally) -> float | None:
 HIDDEN = "skjult (lille gruppe)"
 HIDDEN_NOTE = ("enheder fra dokumenter i en gruppe under projektets mindste gruppestørrelse: talt med, men ikke "
                "vist enkeltvis")
+NOTHING_COUNTED = "vist: ingen enheder at tælle (0)"
 EXCEL_ROWS = 1_048_576  # Excel's rows per sheet: a sheet of sources longer than this continues on the next
 
 
@@ -169,7 +170,8 @@ class _Listing:
         if tally.sources:
             self.listed[id(tally.sources)] = figure
             self._counts[figure] = (units, hidden or None, len(self.sources) - before)
-        return [figure, *lead, *summary, units, len(self.sources) - before, hidden or None, None, "vist"]
+        status = "vist" if units else NOTHING_COUNTED
+        return [figure, *lead, *summary, units, len(self.sources) - before, hidden or None, None, status]
 
     def _same_as(self, tally: Tally) -> int | None:
         return self.listed.get(id(tally.sources)) if tally.sources else None
