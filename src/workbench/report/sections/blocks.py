@@ -87,6 +87,7 @@ def supporting_challenging(data: ChapterData, code: str) -> list[Cell]:
                  data.coding_tally(code, groups, f"{v} segmenter", v)) for v in ("understøttende", "udfordrende")]
 
 SUPPRESSED = "–"
+CHANGE = "Ændring (procentpoint)"  # the survey tables' change column: its cells "+31", "−20"
 
 
 def disagreement_note(data: ChapterData) -> str:
@@ -151,7 +152,7 @@ def _survey_item_row(data: ChapterData, survey, item, results) -> list[str] | No
         return None
     change = "–"
     if first is not None and last is not None and first.percent is not None and last.percent is not None:
-        change = Cell(numfmt.points(round(last.percent) - round(first.percent)),
+        change = Cell(numfmt.signed(round(last.percent) - round(first.percent)),
                       data.survey_share_tally(survey, first, "start"), data.survey_share_tally(survey, last, "slut"))
     shown = [(r, label) for r, label in ((first, "start"), (last, "slut")) if r is not None]
     n_parts = [f"{numfmt.integer(r.n_valid)}" for r, _ in shown]
@@ -227,7 +228,7 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles", level
     note = prose(
         f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; "
         f"slut: {', '.join(sorted(end_labels))}. "
-        "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele, i procentpoint. "
+        "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele. "
         "Andele bygget på færre end ", data.setting("survey_suppress_below"), " svar vises ikke (–); færre end ",
         data.setting("survey_flag_below"), " er markeret.",
         " † Andelen måler en belastning; her er et fald en forbedring." if reversed_ else "",
@@ -236,7 +237,7 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles", level
         Heading("Spørgeskemaerne", level),
         Table(
             title=f"Spørgsmål knyttet til {code.key} {code.name}",
-            columns=["Spørgsmål", "Svargruppe", "Start", "Slut", "Ændring", "n"],
+            columns=["Spørgsmål", "Svargruppe", "Start", "Slut", CHANGE, "n"],
             rows=rows,
             note=note,
             source="; ".join(dict.fromkeys(sources)) + ".",
