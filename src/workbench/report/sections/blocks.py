@@ -129,7 +129,8 @@ def quote_blocks(data: ChapterData, code: Code, limit: int) -> list:
         segment = document.segment(quote.segment_id)
         line = document.line_of(segment.start) if segment else document.body_line
         data.sources.append(TextSource(data.project.relative(document.path), quote.text, line))
-    return [Quote(q.text, q.attribution, field_note=data.corpus.get(q.doc_id).meta.type == "observation")
+    # one style for every attribution, whatever case the metadata's role has: "(rådgiver, SOF)" as "(mor, HFI)"
+    return [Quote(q.text, lower_first(q.attribution), field_note=data.corpus.get(q.doc_id).meta.type == "observation")
             for q in chosen]
 
 

@@ -25,6 +25,7 @@ from workbench.report.model import (
     prose,
     prose_join,
 )
+from workbench.report.sections.blocks import lower_first
 from workbench.selfeval.period import Period
 
 NOT_JUDGED = "ikke vurderet endnu"
@@ -56,7 +57,7 @@ def evidence_text(data: ChapterData, item: Evidence) -> str:
         document = data.corpus.get(item.doc_id)
         data.sources.append(TextSource(data.project.relative(document.path), item.text))
         kind = "Citat" if item.quote else "Kodning"
-        return f"{kind} ({item.attribution}, {item.valence}): »{_excerpt(item.text)}«"
+        return f"{kind} ({lower_first(item.attribution)}, {item.valence}): »{_excerpt(item.text)}«"
     if isinstance(item, SelfevalEvidence):
         mean = data.selfeval_tally(item.principle, item.period, item.item)
         n = data.selfeval_tally(item.principle, item.period, item.item, "besvarelser", COUNT)
