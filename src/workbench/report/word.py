@@ -73,6 +73,7 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 LABEL_SHARE = 0.28  # of the text width
 FIGURES_LABEL_SHARE = 0.45  # when every other column holds short figures (the agreement table's codes)
+SHORT_HEADER = 6  # a header this short ("I alt", "Ord") is not broken between its words
 UNBROKEN_CELL = 18  # a figure cell shorter than this ("100 %", "+50 procentpoint", "18 / 12") stays on one line
 
 
@@ -92,7 +93,9 @@ def column_widths(columns: list[str], rows: list[list[str]], available: int) -> 
     def minimum(index: int) -> float:
         cells = [typeset(str(r[index])) for r in rows if index < len(r)]
         whole = [c for c in cells if index > 0 and len(c) < UNBROKEN_CELL]
-        return max(_longest_word([typeset(headers[index])], 8, True), _longest_word(cells, 9, False),
+        header = typeset(headers[index])
+        short = text_width(header, 8, True) if len(header) <= SHORT_HEADER else 0.0  # "I alt" on one line
+        return max(_longest_word([header], 8, True), _longest_word(cells, 9, False), short,
                    max((text_width(c, 9) for c in whole), default=0.0))
 
     needs = [Pt(minimum(i)) + _CELL_PADDING for i in range(len(headers))]

@@ -21,8 +21,9 @@ def codebook_appendix(data: ChapterData) -> Section:
     codebook = data.codebook
     blocks: list = [
         Paragraph(
-            "Kodebogen er det fælles grundlag for kodningen af interview og observationer. Principperne og de "
-            "virksomme faktorer er gengivet ordret fra indsatsens egne formuleringer."
+            "Kodebogen er det fælles grundlag for kodningen af interview og observationer. Principperne er "
+            "gengivet ordret fra indsatsens egne formuleringer; definitionerne siger med kodebogens egne ord, hvad "
+            "der kodes under hver kode."
         )
     ]
     for group in codebook.code_groups:
