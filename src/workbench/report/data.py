@@ -456,7 +456,7 @@ class ChapterData:
 
     def withdrawn_tally(self) -> Tally:
         """The documents left out because consent was withdrawn: counted, never listed (the gate refuses them)."""
-        return Tally("dokumenter med tilbagetrukket samtykke", COUNT, float(len(self.corpus.withdrawn)),
+        return Tally("dokumenter udeladt (samtykket trukket tilbage)", COUNT, float(len(self.corpus.withdrawn)),
                      suppressed=WITHDRAWN)
 
     def periods_tally(self) -> Tally:
