@@ -396,7 +396,10 @@ class ChapterData:
                             coding.coder if coding else "", key, given, counts=has_a == has_b, coding=coding,
                         )
 
-        sources = DeferredSources(listed)
+        # "I alt" lists each code's units again (with the code in the unit): made of the codes' own lists
+        parts = [self.agreement_tallies(report, key)[0].sources for key in dict.fromkeys(codes)] if code is None \
+            else []
+        sources = DeferredSources(listed, parts)
         return (Tally("enheder", COUNT, float(n), sources),
                 Tally("enheder, hvor koderne er enige", SHARE, 100 * agreeing / n if n else None, sources),
                 Tally("enheder, som målet er beregnet over", STATISTIC, None, sources))
