@@ -197,6 +197,41 @@ def test_a_dragged_selection_is_coded_exactly_and_drawn(lab, app):
     assert lab.page.locator(".wb-tr-toast", has_text="Gemt").is_visible()
 
 
+def test_a_selection_and_its_key_in_one_go_are_coded_exactly_and_drawn(lab, app):
+    """A key pressed in the same moment as the selection is let go: both go to Python in one message,
+    which snaps the ragged selection to the words; the highlight is drawn from Python's answer."""
+    lab.start(app)
+    words = "Ansvaret for at indkalde er uklart"
+    lab.page.evaluate(
+        """(words) => {
+            const spans = [...document.querySelectorAll('.wb-tr .wb-body span[data-s]')];
+            const text = spans.map(s => s.textContent).join('');
+            const at = text.indexOf(words);
+            const point = (offset) => {  // the span's text node and the offset in it
+                let base = 0;
+                for (const s of spans) {
+                    if (offset < base + s.textContent.length) return [s.firstChild, offset - base];
+                    base += s.textContent.length;
+                }
+            };
+            const range = document.createRange();
+            range.setStart(...point(at + 2)); range.setEnd(...point(at + words.length - 2));
+            const selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);
+            range.endContainer.parentElement.dispatchEvent(new MouseEvent('mouseup', {bubbles: true, button: 0}));
+            document.querySelector('.wb-tr').dispatchEvent(new KeyboardEvent('keydown', {key: '4', bubbles: true}));
+        }""",
+        words,
+    )
+    app.locator(".wb-status", has_text="P4").wait_for()
+    lab.page.locator(".wb-tr .wb-bar", has_text="P4").wait_for()
+    lab.settle()
+    [coding] = lab.codings()
+    assert lab.body()[coding.start : coding.end] == words
+    assert "".join(highlighted(lab)) == words
+    assert lab.page.locator(".wb-tr span.wb-sel").count() == 0  # the provisional mark is gone
+    assert lab.page.evaluate("() => window.getSelection().isCollapsed")
+
+
 def test_shortcut_keys_code_a_turn_and_set_the_coding_s_valence_and_star(lab, app):
     lab.start(app)
     lab.page.locator(".wb-num", has_text="4").click()  # the whole of turn 4

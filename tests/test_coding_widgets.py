@@ -420,6 +420,45 @@ def test_coding_one_more_span_sends_only_that_coding_to_the_browser(app, mini_pr
     assert app.coding.transcript.codings == [*before, new]  # the trait holds the whole list for a reloaded page
 
 
+def test_a_selection_and_its_code_key_in_one_message_are_snapped_coded_and_answered_once(app, mini_project):
+    """A key pressed before the selection went to Python carries it (unsnapped): one message, one answer."""
+    start(app)
+    words = "familien behøver ikke genfortælle det hele igen"
+    begin = body(app).index(words)
+    pick(app, "")  # nothing chosen, nothing marked
+    app.coding.valence.value = "udfordrende"  # set before this selection: a new selection starts afresh
+    sent = []
+    app.coding.transcript.send = sent.append
+    app.coding.transcript.receive({"type": "key", "key": "3", "start": begin + 2, "end": begin + len(words) - 1})
+
+    [coding] = on_disk(mini_project, "AB")
+    assert body(app)[coding.start : coding.end] == words  # snapped in Python, whatever the browser showed
+    assert (coding.code, coding.valence) == ("P3", "neutral")
+    [answer] = sent  # the transcript's one message: the highlight, no selection left, "Gemt"
+    rows = answer["state"]["codings"]  # the document's first coding: the list goes whole
+    assert [row[1:4] for row in rows] == [[coding.start, coding.end, "P3"]]
+    assert answer["state"]["selection"] == [] and answer["state"]["flash"][0] == "✔ Gemt"
+    assert answer["state"]["selected"] == coding.id and "Gemt kl." in app.coding.status.value
+
+    # refused (the same code on the same words): the existing coding is chosen, nothing written
+    sent.clear()
+    app.coding.transcript.receive({"type": "key", "key": "3", "start": begin + 1, "end": begin + 5})
+    app.coding.transcript.receive({"type": "key", "key": "3", "start": begin, "end": begin + len(words)})
+    assert len(log(mini_project, "AB")) == 2 and "allerede kodet" in app.coding.status.value
+    assert sent[-1]["state"]["selected"] == coding.id
+    # a key that is no code marks the selection, snapped, as a selection on its own would
+    sent.clear()
+    app.coding.transcript.receive({"type": "key", "key": "+", "start": begin + 1, "end": begin + 5})
+    assert app.coding.transcript.selection == [begin, begin + len("familien")]
+    assert sent[0]["state"]["selection"] == [begin, begin + len("familien")]
+    assert app.coding.valence.value == "understøttende" and "»familien«" in app.coding.target.value
+    # without a coder the coding is refused in Danish and the selection stays marked
+    app.coding.coder.value = ""
+    app.coding.transcript.receive({"type": "key", "key": "2", "start": begin + 1, "end": begin + 5})
+    assert "Skriv dit kodernavn" in app.coding.status.value
+    assert app.coding.transcript.selection == [begin, begin + len("familien")]
+
+
 def test_memo_view_saves_a_principle_memo_with_both_headings(app, mini_project):
     app.memos.target.value = ("code", "P1")
     assert list(memo_sections(app.memos.text.value)) == ["Understøttende elementer", "Udfordrende elementer"]

@@ -512,7 +512,16 @@ class CodingView:
 
     @reports_errors
     def _on_key(self, message: dict) -> None:
+        """A key, with the selection made just before it when the front end had not sent that yet
+        (`start`, `end`, as body offsets): snapped here, so a selection and its code are one message."""
         key = str(message.get("key", ""))
+        if "start" in message and "end" in message:
+            self.transcript.selection_unknown()  # the front end shows its own provisional mark
+            span = snap_to_words(self._require_document().body, int(message["start"]), int(message["end"]))
+            if key.lower() in self.keys and span is not None:
+                self.code(self.keys[key.lower()], span=span)
+                return
+            self._choose(pending=span)
         if key == "undo":
             self._undo()
         elif key == "Escape":
@@ -558,8 +567,12 @@ class CodingView:
     # -- actions
 
     @reports_errors
-    def code(self, code_key: str) -> None:
-        """Code the marked text (or the chosen coding's text) with a code."""
+    def code(self, code_key: str, span: tuple[int, int] | None = None) -> None:
+        """Code the marked text (or the chosen coding's text) with a code; `span`, a selection not yet
+        shown as marked, is coded instead, as if marked just before (so the form starts afresh)."""
+        if span is not None:
+            self._code_new_selection(code_key, span)
+            return
         coder, document = self._require_coder(), self._require_document()
         if self._pending is not None:
             span, fields = self._pending, (self.valence.value, self.star.value, self.memo.value.strip())
@@ -578,6 +591,22 @@ class CodingView:
         what = f"{label} ({valence}) på »{_shorten(document.body[span[0]:span[1]], 40)}«"
         self.undo_log.record("add", coding, what)
         self.after_write(what, chosen=coding)
+
+    def _code_new_selection(self, code_key: str, span: tuple[int, int]) -> None:
+        """Mark `span` and code it in one go, as a selection and a code one after the other would: the
+        form starts afresh, and a refused coding leaves the span marked."""
+        if span != self._pending or self._selected is not None:
+            self._filling = True  # what `_choose` does for a new selection, without a message of its own
+            try:
+                self.valence.value, self.star.value, self.memo.value = NEUTRAL, False, ""
+            finally:
+                self._filling = False
+        self._pending, self._selected = span, None
+        try:
+            self.code(code_key)
+        finally:
+            if self._pending == span:  # not coded: marked, with the panel saying so
+                self._choose(pending=span)
 
     def _on_form(self, field: str, change) -> None:
         if self._filling:

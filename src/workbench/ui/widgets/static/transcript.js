@@ -14,7 +14,10 @@
 //   focus      [start, end, nonce]      scroll there and flash it
 //   flash      [text, nonce]            a short "✔ Gemt" next to the last change
 //   grab       nonce                    take the keyboard focus
-// Messages to Python: select {start, end}, turn {index}, pick {id}, key {key}, accept {id}, reject {id}.
+// Messages to Python: select {start, end}, turn {index}, pick {id}, key {key[, start, end]}, accept {id},
+// reject {id}. A selection goes to Python when the task of its mouseup ends; a key pressed before
+// that carries the selection itself, so selecting and coding is one message and one answer. Until
+// Python's answer, the selection shows snapped here (`snap`, provisional: Python's snap is the truth).
 
 const LANE = 16; // px per margin stripe lane
 
@@ -35,6 +38,18 @@ function firstEndingAfter(turns, x) {
     if (turns[mid][1] > x) hi = mid; else lo = mid + 1;
   }
   return lo;
+}
+
+const WORD = /[\p{L}\p{N}\p{M}_]/u;
+
+// The selection widened to whole words and trimmed at its ends, as Python's snap_to_words does.
+function snap(text, start, end) {
+  const word = (i) => i >= 0 && i < text.length && WORD.test(text[i]);
+  while (start > 0 && word(start - 1) && word(start)) start--;
+  while (end < text.length && word(end) && word(end - 1)) end++;
+  while (start < end && !word(start)) start++;
+  while (end > start && !word(end - 1)) end--;
+  return end > start ? [start, end] : [];
 }
 
 function isEditable(node) {
@@ -398,9 +413,26 @@ function render({ model, el }) {
     if (start === null || end === null) return;
     if (end < start) [start, end] = [end, start];
     if (end > start) {
-      model.send({ type: "select", start, end });
+      unsent = [start, end];
+      queueMicrotask(sendSelection); // after this task: a key pressed within it takes the selection along
       root.focus({ preventScroll: true });
     }
+  }
+
+  let unsent = null; // a selection not yet sent to Python: [start, end] as the coder made it
+  function sendSelection() {
+    if (!unsent) return;
+    const [start, end] = unsent;
+    unsent = null;
+    model.send({ type: "select", start, end });
+  }
+  function sendWithSelection(message) {
+    if (unsent) {
+      [message.start, message.end] = unsent;
+      unsent = null;
+      model.set("selection", snap(text, message.start, message.end)); // shown here only, until Python answers
+    }
+    model.send(message);
   }
 
   function idsAt(target) {
@@ -414,7 +446,7 @@ function render({ model, el }) {
     const num = event.target.closest(".wb-num");
     if (num) {
       event.preventDefault();
-      model.send({ type: "turn", index: +num.dataset.t });
+      sendSelection(); model.send({ type: "turn", index: +num.dataset.t });
       root.focus({ preventScroll: true });
       return;
     }
@@ -424,7 +456,7 @@ function render({ model, el }) {
     if (sg.length && !mine.length && !other.length) return openPop(sg[0], event);
     const id = mine[0] || other[0];
     if (id) {
-      model.send({ type: "pick", id });
+      sendSelection(); model.send({ type: "pick", id });
       root.focus({ preventScroll: true });
     }
   }
@@ -444,7 +476,7 @@ function render({ model, el }) {
   pop.addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (!button) return;
-    model.send({ type: button.classList.contains("wb-accept") ? "accept" : "reject", id: button.dataset.g });
+    sendSelection(); model.send({ type: button.classList.contains("wb-accept") ? "accept" : "reject", id: button.dataset.g });
     pop.hidden = true;
     root.focus({ preventScroll: true });
   });
@@ -471,14 +503,15 @@ function render({ model, el }) {
 
   // ---- keys: handled here and kept from JupyterLab's command-mode shortcuts
   function sendKey(event) {
-    if (event.key === "Escape") { pop.hidden = true; model.send({ type: "key", key: "Escape" }); return true; }
+    if (event.key === "Escape") { pop.hidden = true; sendWithSelection({ type: "key", key: "Escape" }); return true; }
     if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "z") {
+      sendSelection();
       model.send({ type: "key", key: "undo" });
       return true;
     }
     if (event.ctrlKey || event.metaKey || event.altKey) return false;
     if (event.key === "Delete" || event.key === "Backspace" || event.key.length === 1) {
-      model.send({ type: "key", key: event.key });
+      sendWithSelection({ type: "key", key: event.key });
       return true;
     }
     return false;
@@ -517,7 +550,7 @@ function render({ model, el }) {
   rowsBox.addEventListener("mouseleave", () => { tip.hidden = true; });
   root.addEventListener("click", (event) => {
     const bar = event.target.closest(".wb-bar");
-    if (bar) { model.send({ type: "pick", id: bar.dataset.c }); root.focus({ preventScroll: true }); }
+    if (bar) { sendSelection(); model.send({ type: "pick", id: bar.dataset.c }); root.focus({ preventScroll: true }); }
   });
 
   // ---- state changes from Python: each notes what it touches; `flush` draws them together
