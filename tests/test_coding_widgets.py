@@ -434,7 +434,8 @@ def test_a_selection_and_its_code_key_in_one_message_are_snapped_coded_and_answe
     [coding] = on_disk(mini_project, "AB")
     assert body(app)[coding.start : coding.end] == words  # snapped in Python, whatever the browser showed
     assert (coding.code, coding.valence) == ("P3", "neutral")
-    [answer] = sent  # the transcript's one message: the highlight, no selection left, "Gemt"
+    answer = sent[0]  # the transcript's one message: the highlight, no selection left, "Gemt" ...
+    assert [set(m["state"]) | set(m["rows"]) for m in sent[1:]] == [{"suggestions"}]  # ... then the suggestions
     rows = answer["state"]["codings"]  # the document's first coding: the list goes whole
     assert [row[1:4] for row in rows] == [[coding.start, coding.end, "P3"]]
     assert answer["state"]["selection"] == [] and answer["state"]["flash"][0] == "✔ Gemt"

@@ -264,14 +264,16 @@ function render({ model, el }) {
     root.dataset.drawn = `${model.get("doc").id || ""}:${items.size}`;
   }
 
-  function redraw(touched) {
+  function redraw(touched, striped) {
     if (!rows.length) return drawAll();
     const shown = [...touched].filter((t) => t >= 0 && t < rows.length);
     if (!shown.length) return;
     rebucket();
     for (const t of shown) rows[t].body.innerHTML = turnHtml(t);
-    const measured = shown.map(measureStripes);
-    shown.forEach((t, i) => paintStripes(t, measured[i]));
+    // a selection, hit or focus only recolours its words: the text stays where it was, and so do the stripes
+    const moved = shown.filter((t) => striped.has(t));
+    const measured = moved.map(measureStripes);
+    moved.forEach((t, i) => paintStripes(t, measured[i]));
     laneWidths();
     root.dataset.drawn = `${model.get("doc").id || ""}:${items.size}`;
   }
@@ -293,12 +295,16 @@ function render({ model, el }) {
   // ---- one redraw for all the changes of one message: the turns they touch are collected and drawn
   // in a microtask, after the message's last change and before the next frame
   let pending = null; // a Set of turns, "all", or null
+  let pendingStripes = new Set(); // of those, the turns whose stripes are measured again
   let scheduled = false;
   const afterDraw = [];
-  function touch(turnSet) {
+  function touch(turnSet, stripes = true) {
     if (pending !== "all") {
       pending = pending || new Set();
-      for (const t of turnSet) pending.add(t);
+      for (const t of turnSet) {
+        pending.add(t);
+        if (stripes) pendingStripes.add(t);
+      }
     }
     schedule();
   }
@@ -311,11 +317,12 @@ function render({ model, el }) {
   let draws = 0;
   function flush() {
     scheduled = false;
-    const what = pending;
+    const what = pending, striped = pendingStripes;
     pending = null;
+    pendingStripes = new Set();
     const t0 = performance.now();
     if (what === "all") drawAll();
-    else if (what) redraw(what);
+    else if (what) redraw(what, striped);
     for (const then of afterDraw.splice(0)) then();
     // how long drawing takes, in the DevTools timeline and performance.getEntriesByName("wb-draw")
     if (++draws % 200 === 0) performance.clearMeasures("wb-draw");
@@ -562,7 +569,7 @@ function render({ model, el }) {
     const touched = new Set(hits.flatMap((h) => turnsOf(h[0], h[1])));
     hits = model.get("hits") || [];
     for (const h of hits) for (const t of turnsOf(h[0], h[1])) touched.add(t);
-    touch(touched);
+    touch(touched, false);
   });
   model.on("change:selection", () => {
     const touched = new Set(rangeTurns(selection));
@@ -570,7 +577,7 @@ function render({ model, el }) {
     for (const t of rangeTurns(selection)) touched.add(t);
     const sel = window.getSelection();
     if (sel && rowsBox.contains(sel.anchorNode)) sel.removeAllRanges();
-    touch(touched);
+    touch(touched, false);
   });
   model.on("change:selected", () => {
     const touched = new Set();
@@ -587,7 +594,7 @@ function render({ model, el }) {
     const touched = new Set(rangeTurns(focusRange));
     focusRange = f.length >= 2 ? [f[0], f[1]] : null;
     for (const t of rangeTurns(focusRange)) touched.add(t);
-    touch(touched);
+    touch(touched, false);
     schedule(() => {
       const span = focusRange && spanAt(focusRange[0]);
       if (span) {
