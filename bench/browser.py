@@ -5,13 +5,16 @@ generated transcripts (10,000 words with 500 codings, and 60,000 words), with th
 users get (deploy/jupyter/config: the team server and `make lab`). Measured:
 
 - baseline: a bare ipywidgets button whose click sets a label from Python, click to label shown;
-- select and code: a selection in the transcript and a code key, until the highlight is drawn
-  and "Gemt" shows (median; target at most 1.3 × the baseline);
+- select and code: a selection in the transcript and a code key pressed at once (the selection goes with
+  the key, in one message), until the highlight is drawn, the selection gone and "Gemt" shows in the
+  status line (median; target at most 1.3 × the baseline); both are timed to the first animation frame
+  that shows the result (the target) and, printed beside, to the moment the page holds it;
 - opening the 10,000-word transcript with its 500 codings, from choosing it until every coding is
   drawn with its margin stripe (target under 1 s);
-- coding notebook opened → app usable: from opening the notebook's page until its kernel is idle, plus
-  from running the notebook until the coder can type a name; both printed, the target (under 2 s) is on
-  the sum, since the coder waits for both;
+- coding notebook opened → app usable, in a JupyterLab already running (its own start is printed but not
+  counted): from opening the notebook as the file browser does, through its kernel's start and the cell's
+  run (started as soon as the kernel is there), until the first document is drawn and the coder's name
+  field shows (target under 2 s);
 - the tab's JavaScript heap with the 60,000-word document open (CDP Performance.getMetrics,
   JSHeapUsedSize; target under 300 MB).
 - the self-evaluation form's first load in Voilà at 390 × 844, from opening the page until "Indsend"
@@ -146,6 +149,36 @@ TIMED = """async ([act, done, limit]) => {
     } finally {
         observer.disconnect();
     }
+}"""
+
+
+# Runs in the page: open a notebook as the file browser does and run it as soon as its kernel is there (the
+# user's Shift+Enter), until the coding app is usable: ms from the open to each step.
+OPEN_AND_RUN = """async ([path, limit]) => {
+    const app = window.jupyterapp, t0 = performance.now(), steps = {};
+    const widget = await app.commands.execute('docmanager:open', {path});
+    await widget.context.ready;
+    await widget.sessionContext.ready;
+    const kernel = widget.sessionContext.session.kernel;
+    kernel.anyMessage.connect((_, args) => {
+        if (args.msg.header.msg_type === 'execute_reply' && !('reply' in steps)) steps.reply = performance.now() - t0;
+    });
+    while (!widget.content.widgets.length || !widget.content.widgets[0].node.offsetParent)
+        await new Promise(r => requestAnimationFrame(r));
+    steps.shown = performance.now() - t0;
+    while (kernel.status !== 'idle') await new Promise(r => setTimeout(r, 2));
+    steps.kernel = performance.now() - t0;
+    app.commands.execute('notebook:run-all-cells');
+    for (;;) {
+        const input = document.querySelector('.wb-app input[placeholder="initialer eller pseudonym"]');
+        const text = document.querySelector('.wb-tr');
+        if (input && input.offsetParent && text && text.dataset.drawn) break;
+        if (performance.now() - t0 > limit) throw new Error(`not usable in ${limit / 1000} s`);
+        await new Promise(r => requestAnimationFrame(r));
+    }
+    steps.usable = performance.now() - t0;
+    if (!('reply' in steps)) steps.reply = steps.usable;
+    return steps;
 }"""
 
 
@@ -285,27 +318,26 @@ class Bench:
 
     # -- the coding notebook, in the one JupyterLab
     def coding_notebook(self) -> list[tuple[str, bool]]:
+        """A user with JupyterLab open opens the coding notebook (as a double click in the file browser
+        does) and runs it: from the open until the app is usable, i.e. the kernel started, the cell run and
+        the first document drawn with the coder's name field shown. JupyterLab's own start comes before
+        and is not the notebook's: it is printed beside, not counted."""
         page = self.page
-        opened = time.perf_counter()
-        page.goto(f"http://127.0.0.1:{self.port}/lab/tree/01_kodning.ipynb")
-        page.wait_for_function("() => !!document.querySelector('.jp-NotebookPanel .jp-Cell')", polling=20)
-        shown = (time.perf_counter() - opened) * 1000  # JupyterLab started, the notebook's cells drawn
-        page.wait_for_function(KERNEL_IDLE, polling=20)
-        say("kernel ready")
-        kernel = (time.perf_counter() - opened) * 1000
-        usable = timed(
-            page,
-            "window.jupyterapp.commands.execute('notebook:run-all-cells')",
-            "const input = document.querySelector('.wb-app input[placeholder=\"initialer eller pseudonym\"]');"
-            " return !!(input && document.querySelector('.wb-tr') && input.offsetParent);",
-            120_000,
-        )
+        started = time.perf_counter()
+        page.goto(f"http://127.0.0.1:{self.port}/lab?reset")
+        page.wait_for_function("() => !!window.jupyterapp && [...document.querySelectorAll('.jp-DirListing-itemText')]"
+                               ".some(item => item.textContent === '01_kodning.ipynb')", polling=20)
+        page.evaluate("() => window.jupyterapp.restored")
+        lab = (time.perf_counter() - started) * 1000
+        page.wait_for_timeout(1000)  # the lab at rest, as a user finds it
+        steps = page.evaluate(OPEN_AND_RUN, ["01_kodning.ipynb", 120_000])
         page.wait_for_function(KERNEL_IDLE)
         page.locator(".widget-button", has_text="Klik").wait_for()
         say("app usable")
-        # the coder waits for the kernel and the run both: the target is on their sum
-        return [(f"{kernel + usable:.0f} ms (kernel {kernel:.0f}, of it JupyterLab until the notebook shows "
-                 f"{shown:.0f}; + run → usable {usable:.0f})", kernel + usable < 2000)]
+        usable = steps["usable"]
+        return [(f"{usable:.0f} ms (notebook shown {steps['shown']:.0f}, kernel ready {steps['kernel']:.0f}, cell run "
+                 f"{steps['reply'] - steps['kernel']:.0f}, drawn at {usable:.0f}; JupyterLab's own start before it, "
+                 f"not counted: {lab:.0f})", usable < 2000)]
 
     def open_10k(self) -> list[tuple[str, bool]]:
         page = self.page
@@ -438,7 +470,7 @@ def main(argv: list[str]) -> int:
             page.set_default_timeout(120_000)
             bench = Bench(tmp, env, browser, page, port)
             if "coding" in only:
-                bench.step([("Coding notebook opened → usable (kernel start included)", "< 2000 ms")],
+                bench.step([("Coding notebook opened in a running JupyterLab → usable", "< 2000 ms")],
                            lambda: (wait_port(port, server), bench.coding_notebook())[1])
                 bench.step([("Open 10,000 words with 500 codings, fully drawn", "< 1000 ms")], bench.open_10k)
                 bench.step([("Bare ipywidgets round trip (median)", "baseline"),

@@ -195,6 +195,8 @@ def test_a_dragged_selection_is_coded_exactly_and_drawn(lab, app):
     assert "".join(highlighted(lab)) == SENTENCE
     assert lab.page.locator(".wb-tr span.wb-sel").count() == 0  # drawn in the code's colour, not as a selection
     assert lab.page.locator(".wb-tr-toast", has_text="Gemt").is_visible()
+    colour = app.locator(".wb-code-button", has_text="P1 Familien").evaluate("b => getComputedStyle(b).backgroundColor")
+    assert colour == "rgb(27, 108, 168)"  # the code's own colour (#1b6ca8), from the app's rules
 
 
 def test_a_selection_and_its_key_in_one_go_are_coded_exactly_and_drawn(lab, app):
@@ -431,7 +433,7 @@ def test_search_finds_the_word_in_every_form_and_jumps_to_each_hit(lab, app):
     assert view["y"] <= box["y"] <= view["y"] + view["height"]  # scrolled into view
 
 
-def test_a_stale_coding_is_shown_and_re_anchored_with_one_click(lab, request):
+def test_a_stale_coding_is_shown_and_re_anchored_with_one_click(lab, tmp_path):
     lab.reset()
     project = Project(lab.project)
     document = project.corpus.get("INT-RAD-01")
@@ -443,10 +445,20 @@ def test_a_stale_coding_is_shown_and_re_anchored_with_one_click(lab, request):
                     encoding="utf-8")
     app = lab.open_app()
     lab.start(app)
-    lab.page.locator(".wb-tr .wb-bar-stale", has_text="P4").wait_for()
-    tool = open_tool(app, "Kodninger på ændret tekst")
-    tool.get_by_text("1 kodning på tekst, der er ændret").wait_for()
-    tool.get_by_role("button", name="Genplacér på forslaget").click()
+    stale = lab.page.locator(".wb-tr .wb-bar-stale", has_text="P4")
+    stale.wait_for()
+    # said while the tool is folded; clicking the coding in the margin shows the proposal and its button
+    app.locator(".wb-panel .jupyter-widget-Collapse-header", has_text="⚠ Kodninger på ændret tekst (1)").wait_for()
+    stale.click()
+    app.locator(".wb-panel .widget-html", has_text="Teksten er ændret efter kodningen").get_by_text("sikkert").wait_for()
+    lab.page.locator(".wb-tr span.wb-focus").first.wait_for()  # the text shows the proposed place
+    button = app.locator(".wb-panel").get_by_role("button", name="Genplacér på forslaget")
+    button.wait_for()
+    box, screen = button.bounding_box(), VIEWPORT
+    assert box["y"] + box["height"] <= screen["height"]  # in view, where the eye is
+    app.evaluate("element => element.scrollIntoView({block: 'start'})")
+    _screenshot(lab.page, tmp_path, "genplacering.png")
+    button.click()  # the one action
     app.locator(".wb-status", has_text="genplaceret").wait_for()
     lab.page.wait_for_function("() => !document.querySelector('.wb-tr .wb-bar-stale')")
     [coding] = lab.codings()

@@ -94,7 +94,9 @@ def test_every_code_has_its_own_colour_and_a_shortcut_on_its_button(app):
     keys = shortcuts(codebook)
     assert (keys["1"], keys["q"], keys["a"]) == ("P1", "F1", "FF1")
     assert app.coding.code_buttons["P1"].description == "1 · P1 Familien"
-    assert app.coding.code_buttons["P1"].style.button_color == "#1b6ca8"
+    assert app.coding.button_maker.colour_of(app.coding.code_buttons["P1"]) == "#1b6ca8"
+    on_buttons = [app.coding.button_maker.colour_of(b) for b in app.coding.code_buttons.values()]
+    assert on_buttons == [colours[key] for key in app.coding.code_buttons]  # each button its code's colour
 
 
 def test_marked_words_are_coded_exactly_with_their_own_valence_star_and_memo(app, mini_project):
@@ -284,11 +286,20 @@ def test_stale_codings_are_marked_and_re_anchored_with_one_action(app, mini_proj
     moved = CodingApp(Project(mini_project))
     start(moved)
     assert drawn(moved)[coding.id][7] == 1  # stale
-    assert "1 kodning på tekst, der er ændret" in moved.coding.reanchor.count.value
-    moved.coding.reanchor.accept_button.click()
+    assert moved.coding.tools.titles[1] == "⚠ Kodninger på ændret tekst (1)"  # said while the tool is folded
+    assert "reanchor" not in vars(moved.coding)  # built when first needed
+    assert moved.coding.reanchor_here.layout.display == "none"
+    pick(moved, coding.id)  # clicking the stale coding in the text: the proposal is shown, with its button
+    assert "Teksten er ændret efter kodningen" in moved.coding.target.value and "sikkert" in moved.coding.target.value
+    assert moved.coding.transcript.focus[:2] == [coding.start + len("mon "), coding.end + len("mon ")]
+    assert moved.coding.reanchor_here.layout.display == "" and moved.coding.reanchor.stale.value == coding.id
+    assert "1 kodning på tekst, der er ændret" in moved.coding.reanchor.count.value  # the tool lists it too
+    moved.coding.reanchor_here.click()  # the one action
     [after] = on_disk(mini_project, "AB")
     assert body(moved)[after.start : after.end] == words and after.start == coding.start + len("mon ")
     assert drawn(moved)[coding.id][7] == 0 and "genplaceret" in moved.coding.status.value
+    assert moved.coding.tools.titles[1] == "Kodninger på ændret tekst"
+    assert moved.coding.reanchor_here.layout.display == "none"
     assert [e["action"] for e in log(mini_project, "AB")] == ["add", "update"]
 
 
