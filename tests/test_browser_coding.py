@@ -450,7 +450,8 @@ def test_a_stale_coding_is_shown_and_re_anchored_with_one_click(lab, tmp_path):
     # said while the tool is folded; clicking the coding in the margin shows the proposal and its button
     app.locator(".wb-panel .jupyter-widget-Collapse-header", has_text="⚠ Kodninger på ændret tekst (1)").wait_for()
     stale.click()
-    app.locator(".wb-panel .widget-html", has_text="Teksten er ændret efter kodningen").get_by_text("sikkert").wait_for()
+    target = app.locator(".wb-panel .widget-html", has_text="Teksten er ændret efter kodningen")
+    target.get_by_text("sikkert").wait_for()
     lab.page.locator(".wb-tr span.wb-focus").first.wait_for()  # the text shows the proposed place
     button = app.locator(".wb-panel").get_by_role("button", name="Genplacér på forslaget")
     button.wait_for()
@@ -536,8 +537,12 @@ def test_the_coding_notebook_in_voila_codes_a_selection(lab, tmp_path):
     voila.reset()
     port = _free_port()
     command = [str(BIN / "voila"), "notebooks/01_kodning.ipynb", "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1"]
-    with _server(command, REPO, _jupyter_env(tmp_path, project), port, tmp_path / "voila.log") as url:
+               "--Voila.ip=127.0.0.1", "--template=workbench"]
+    env = {**_jupyter_env(tmp_path, project), "JUPYTER_PATH": str(REPO / "deploy" / "jupyter")}
+    elsewhere: list[str] = []  # nothing may come from the network: every request goes to this Voilà
+    page.route(re.compile(r"^(?!http://127\.0\.0\.1:\d+/).*"),
+               lambda route: (elsewhere.append(route.request.url), route.abort()))
+    with _server(command, REPO, env, port, tmp_path / "voila.log") as url:
         page.goto(f"{url}/", timeout=KERNEL_START_MS)
         app = page.locator(".wb-app").first
         app.get_by_placeholder("initialer eller pseudonym").wait_for(timeout=KERNEL_START_MS)
@@ -550,5 +555,12 @@ def test_the_coding_notebook_in_voila_codes_a_selection(lab, tmp_path):
         app.locator(".wb-status", has_text="Gemt kl.").wait_for()
         page.locator(".wb-tr .wb-bar", has_text="P3").wait_for()
         assert "".join(highlighted(voila)) == SENTENCE
+        # the icons come with Voilà's own bundle: the trash can on "Fjern" is drawn in Font Awesome's font
+        icon = app.locator(".wb-panel .widget-button", has_text="Fjern").locator("i.fa")
+        font = icon.evaluate("i => getComputedStyle(i, '::before').fontFamily")
+        assert "Font Awesome" in font
+        assert page.evaluate("document.fonts.check('900 12px \"Font Awesome 5 Free\"', '\\uf1f8')")
+    page.unroute("**/*")
+    assert elsewhere == []
     [coding] = voila.codings()
     assert voila.body()[coding.start : coding.end] == SENTENCE and coding.code == "P3"
