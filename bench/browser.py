@@ -158,14 +158,14 @@ OPEN_AND_RUN = """async ([path, limit]) => {
     const app = window.jupyterapp, t0 = performance.now(), steps = {};
     const widget = await app.commands.execute('docmanager:open', {path});
     await widget.context.ready;
+    while (!widget.content.widgets.length || !widget.content.widgets[0].node.offsetParent)
+        await new Promise(r => requestAnimationFrame(r));
+    steps.shown = performance.now() - t0;
     await widget.sessionContext.ready;
     const kernel = widget.sessionContext.session.kernel;
     kernel.anyMessage.connect((_, args) => {
         if (args.msg.header.msg_type === 'execute_reply' && !('reply' in steps)) steps.reply = performance.now() - t0;
     });
-    while (!widget.content.widgets.length || !widget.content.widgets[0].node.offsetParent)
-        await new Promise(r => requestAnimationFrame(r));
-    steps.shown = performance.now() - t0;
     while (kernel.status !== 'idle') await new Promise(r => setTimeout(r, 2));
     steps.kernel = performance.now() - t0;
     app.commands.execute('notebook:run-all-cells');

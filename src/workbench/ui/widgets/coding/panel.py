@@ -577,8 +577,8 @@ class CodingView:
         (`start`, `end`, as body offsets): snapped here, so a selection and its code are one message."""
         key = str(message.get("key", ""))
         if "start" in message and "end" in message:
-            self.transcript.selection_unknown()  # the front end shows its own provisional mark
             span = snap_to_words(self._require_document().body, int(message["start"]), int(message["end"]))
+            self.transcript.selection_unknown()  # the front end shows its own provisional mark
             if key.lower() in self.keys and span is not None:
                 self.code(self.keys[key.lower()], span=span)
                 return
