@@ -737,20 +737,19 @@ class CodingView:
     def after_write(self, what: str, chosen: Coding | None) -> None:
         if self._coder not in self.coder.options:
             self.coder.options = self.store.coders()
-        # "Gemt" in the status line, then the text's change with "✔ Gemt" beside it (one message, one
-        # redraw), then the suggestions the change answered (mostly none: then no message); the form, the
-        # target and the progress are held until then, so what the coder waits for arrives first. The
-        # status line goes first: it is quick to show, and the text's message is drawn as it arrives
-        # instead of waiting behind the status line's.
+        # The text's change with "✔ Gemt" beside it, where the eye is (one message, one redraw), then
+        # "Gemt" in the status line, then the suggestions the change answered (mostly none: then no
+        # message); the form, the target and the progress are held until then, so what the coder waits
+        # for arrives first.
         with contextlib.ExitStack() as held:
             for widget in (self.valence, self.star, self.memo, self.remove_button, self.target, self.progress_label,
                            self.undo_button, self.reanchor_here.layout):
                 held.enter_context(widget.hold_sync())
-            self.status.saved(what)
             with self.transcript.batch():
                 self._send_codings()  # first: which codings are stale, which the chosen coding's description says
                 self._choose(coding=chosen)
                 self.transcript.say("✔ Gemt")
+            self.status.saved(what)
             self._send_suggestions()
             self._show_progress()
             self.undo_button.disabled = not self.undo_log
