@@ -195,6 +195,43 @@ def test_a_dragged_selection_is_coded_exactly_and_drawn(lab, app):
     assert "".join(highlighted(lab)) == SENTENCE
     assert lab.page.locator(".wb-tr span.wb-sel").count() == 0  # drawn in the code's colour, not as a selection
     assert lab.page.locator(".wb-tr-toast", has_text="Gemt").is_visible()
+    colour = app.locator(".wb-code-button", has_text="P1 Familien").evaluate("b => getComputedStyle(b).backgroundColor")
+    assert colour == "rgb(27, 108, 168)"  # the code's own colour (#1b6ca8), from the app's rules
+
+
+def test_a_selection_and_its_key_in_one_go_are_coded_exactly_and_drawn(lab, app):
+    """A key pressed in the same moment as the selection is let go: both go to Python in one message,
+    which snaps the ragged selection to the words; the highlight is drawn from Python's answer."""
+    lab.start(app)
+    words = "Ansvaret for at indkalde er uklart"
+    lab.page.evaluate(
+        """(words) => {
+            const spans = [...document.querySelectorAll('.wb-tr .wb-body span[data-s]')];
+            const text = spans.map(s => s.textContent).join('');
+            const at = text.indexOf(words);
+            const point = (offset) => {  // the span's text node and the offset in it
+                let base = 0;
+                for (const s of spans) {
+                    if (offset < base + s.textContent.length) return [s.firstChild, offset - base];
+                    base += s.textContent.length;
+                }
+            };
+            const range = document.createRange();
+            range.setStart(...point(at + 2)); range.setEnd(...point(at + words.length - 2));
+            const selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);
+            range.endContainer.parentElement.dispatchEvent(new MouseEvent('mouseup', {bubbles: true, button: 0}));
+            document.querySelector('.wb-tr').dispatchEvent(new KeyboardEvent('keydown', {key: '4', bubbles: true}));
+        }""",
+        words,
+    )
+    app.locator(".wb-status", has_text="P4").wait_for()
+    lab.page.locator(".wb-tr .wb-bar", has_text="P4").wait_for()
+    lab.settle()
+    [coding] = lab.codings()
+    assert lab.body()[coding.start : coding.end] == words
+    assert "".join(highlighted(lab)) == words
+    assert lab.page.locator(".wb-tr span.wb-sel").count() == 0  # the provisional mark is gone
+    assert lab.page.evaluate("() => window.getSelection().isCollapsed")
 
 
 def test_shortcut_keys_code_a_turn_and_set_the_coding_s_valence_and_star(lab, app):
@@ -396,7 +433,7 @@ def test_search_finds_the_word_in_every_form_and_jumps_to_each_hit(lab, app):
     assert view["y"] <= box["y"] <= view["y"] + view["height"]  # scrolled into view
 
 
-def test_a_stale_coding_is_shown_and_re_anchored_with_one_click(lab, request):
+def test_a_stale_coding_is_shown_and_re_anchored_with_one_click(lab, tmp_path):
     lab.reset()
     project = Project(lab.project)
     document = project.corpus.get("INT-RAD-01")
@@ -408,10 +445,21 @@ def test_a_stale_coding_is_shown_and_re_anchored_with_one_click(lab, request):
                     encoding="utf-8")
     app = lab.open_app()
     lab.start(app)
-    lab.page.locator(".wb-tr .wb-bar-stale", has_text="P4").wait_for()
-    tool = open_tool(app, "Kodninger på ændret tekst")
-    tool.get_by_text("1 kodning på tekst, der er ændret").wait_for()
-    tool.get_by_role("button", name="Genplacér på forslaget").click()
+    stale = lab.page.locator(".wb-tr .wb-bar-stale", has_text="P4")
+    stale.wait_for()
+    # said while the tool is folded; clicking the coding in the margin shows the proposal and its button
+    app.locator(".wb-panel .jupyter-widget-Collapse-header", has_text="⚠ Kodninger på ændret tekst (1)").wait_for()
+    stale.click()
+    target = app.locator(".wb-panel .widget-html", has_text="Teksten er ændret efter kodningen")
+    target.get_by_text("sikkert").wait_for()
+    lab.page.locator(".wb-tr span.wb-focus").first.wait_for()  # the text shows the proposed place
+    button = app.locator(".wb-panel").get_by_role("button", name="Genplacér på forslaget")
+    button.wait_for()
+    box, screen = button.bounding_box(), VIEWPORT
+    assert box["y"] + box["height"] <= screen["height"]  # in view, where the eye is
+    app.evaluate("element => element.scrollIntoView({block: 'start'})")
+    _screenshot(lab.page, tmp_path, "genplacering.png")
+    button.click()  # the one action
     app.locator(".wb-status", has_text="genplaceret").wait_for()
     lab.page.wait_for_function("() => !document.querySelector('.wb-tr .wb-bar-stale')")
     [coding] = lab.codings()
@@ -489,8 +537,12 @@ def test_the_coding_notebook_in_voila_codes_a_selection(lab, tmp_path):
     voila.reset()
     port = _free_port()
     command = [str(BIN / "voila"), "notebooks/01_kodning.ipynb", "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1"]
-    with _server(command, REPO, _jupyter_env(tmp_path, project), port, tmp_path / "voila.log") as url:
+               "--Voila.ip=127.0.0.1", "--template=workbench"]
+    env = {**_jupyter_env(tmp_path, project), "JUPYTER_PATH": str(REPO / "deploy" / "jupyter")}
+    elsewhere: list[str] = []  # nothing may come from the network: every request goes to this Voilà
+    page.route(re.compile(r"^(?!http://127\.0\.0\.1:\d+/).*"),
+               lambda route: (elsewhere.append(route.request.url), route.abort()))
+    with _server(command, REPO, env, port, tmp_path / "voila.log") as url:
         page.goto(f"{url}/", timeout=KERNEL_START_MS)
         app = page.locator(".wb-app").first
         app.get_by_placeholder("initialer eller pseudonym").wait_for(timeout=KERNEL_START_MS)
@@ -503,5 +555,12 @@ def test_the_coding_notebook_in_voila_codes_a_selection(lab, tmp_path):
         app.locator(".wb-status", has_text="Gemt kl.").wait_for()
         page.locator(".wb-tr .wb-bar", has_text="P3").wait_for()
         assert "".join(highlighted(voila)) == SENTENCE
+        # the icons come with Voilà's own bundle: the trash can on "Fjern" is drawn in Font Awesome's font
+        icon = app.locator(".wb-panel .widget-button", has_text="Fjern").locator("i.fa")
+        font = icon.evaluate("i => getComputedStyle(i, '::before').fontFamily")
+        assert "Font Awesome" in font
+        assert page.evaluate("document.fonts.check('900 12px \"Font Awesome 5 Free\"', '\\uf1f8')")
+    page.unroute("**/*")
+    assert elsewhere == []
     [coding] = voila.codings()
     assert voila.body()[coding.start : coding.end] == SENTENCE and coding.code == "P3"

@@ -276,6 +276,21 @@ def test_undoing_a_merge_puts_every_coding_back_on_its_code_by_new_events(mini_p
     assert {e.by for e in fresh.history("KL")[-2:]} == {"NP"}  # who undid is on the other coder's events
 
 
+def test_every_event_of_undoing_another_coder_s_merge_says_who_did_it(mini_project):
+    """KL merges and undoes; NP's joined coding comes back by an add in NP's log that names KL."""
+    project, store = _coded(mini_project)
+    count = len(store.history("NP"))
+    change = merge_codes(mini_project, store, "F2", "F1", "KL")
+    undo_change(mini_project, store, change, "KL", project.codable_corpus)
+    events = Project(mini_project).coding_store().history("NP")[count:]
+    assert "add" in {e.action for e in events}  # the joined coding, added again
+    assert [e.by for e in events] == ["KL"] * len(events)
+    again = next(e for e in events if e.action == "add")
+    line = next(line for line in (mini_project / "codings" / "NP.jsonl").read_text(encoding="utf-8").splitlines()
+                if f'"id":"{again.coding_id}"' in line and '"action":"add"' in line)
+    assert '"by":"KL"' in line  # on disk, as the log's readers see it
+
+
 def test_undoing_a_merge_of_principles_brings_back_the_questions_references(mini_project):
     project, store = _coded(mini_project)
     text = codebook_text(mini_project)

@@ -94,7 +94,9 @@ def test_every_code_has_its_own_colour_and_a_shortcut_on_its_button(app):
     keys = shortcuts(codebook)
     assert (keys["1"], keys["q"], keys["a"]) == ("P1", "F1", "FF1")
     assert app.coding.code_buttons["P1"].description == "1 · P1 Familien"
-    assert app.coding.code_buttons["P1"].style.button_color == "#1b6ca8"
+    assert app.coding.button_maker.colour_of(app.coding.code_buttons["P1"]) == "#1b6ca8"
+    on_buttons = [app.coding.button_maker.colour_of(b) for b in app.coding.code_buttons.values()]
+    assert on_buttons == [colours[key] for key in app.coding.code_buttons]  # each button its code's colour
 
 
 def test_marked_words_are_coded_exactly_with_their_own_valence_star_and_memo(app, mini_project):
@@ -284,11 +286,20 @@ def test_stale_codings_are_marked_and_re_anchored_with_one_action(app, mini_proj
     moved = CodingApp(Project(mini_project))
     start(moved)
     assert drawn(moved)[coding.id][7] == 1  # stale
-    assert "1 kodning på tekst, der er ændret" in moved.coding.reanchor.count.value
-    moved.coding.reanchor.accept_button.click()
+    assert moved.coding.tools.titles[1] == "⚠ Kodninger på ændret tekst (1)"  # said while the tool is folded
+    assert "reanchor" not in vars(moved.coding)  # built when first needed
+    assert moved.coding.reanchor_here.layout.display == "none"
+    pick(moved, coding.id)  # clicking the stale coding in the text: the proposal is shown, with its button
+    assert "Teksten er ændret efter kodningen" in moved.coding.target.value and "sikkert" in moved.coding.target.value
+    assert moved.coding.transcript.focus[:2] == [coding.start + len("mon "), coding.end + len("mon ")]
+    assert moved.coding.reanchor_here.layout.display == "" and moved.coding.reanchor.stale.value == coding.id
+    assert "1 kodning på tekst, der er ændret" in moved.coding.reanchor.count.value  # the tool lists it too
+    moved.coding.reanchor_here.click()  # the one action
     [after] = on_disk(mini_project, "AB")
     assert body(moved)[after.start : after.end] == words and after.start == coding.start + len("mon ")
     assert drawn(moved)[coding.id][7] == 0 and "genplaceret" in moved.coding.status.value
+    assert moved.coding.tools.titles[1] == "Kodninger på ændret tekst"
+    assert moved.coding.reanchor_here.layout.display == "none"
     assert [e["action"] for e in log(mini_project, "AB")] == ["add", "update"]
 
 
@@ -418,6 +429,46 @@ def test_coding_one_more_span_sends_only_that_coding_to_the_browser(app, mini_pr
     assert coded["state"]["selected"] == new[0] and coded["state"]["flash"][0] == "✔ Gemt"
     assert "codings" not in coded["state"] and states == []  # no trait goes over whole
     assert app.coding.transcript.codings == [*before, new]  # the trait holds the whole list for a reloaded page
+
+
+def test_a_selection_and_its_code_key_in_one_message_are_snapped_coded_and_answered_once(app, mini_project):
+    """A key pressed before the selection went to Python carries it (unsnapped): one message, one answer."""
+    start(app)
+    words = "familien behøver ikke genfortælle det hele igen"
+    begin = body(app).index(words)
+    pick(app, "")  # nothing chosen, nothing marked
+    app.coding.valence.value = "udfordrende"  # set before this selection: a new selection starts afresh
+    sent = []
+    app.coding.transcript.send = sent.append
+    app.coding.transcript.receive({"type": "key", "key": "3", "start": begin + 2, "end": begin + len(words) - 1})
+
+    [coding] = on_disk(mini_project, "AB")
+    assert body(app)[coding.start : coding.end] == words  # snapped in Python, whatever the browser showed
+    assert (coding.code, coding.valence) == ("P3", "neutral")
+    answer = sent[0]  # the transcript's one message: the highlight, no selection left, "Gemt" ...
+    assert [set(m["state"]) | set(m["rows"]) for m in sent[1:]] == [{"suggestions"}]  # ... then the suggestions
+    rows = answer["state"]["codings"]  # the document's first coding: the list goes whole
+    assert [row[1:4] for row in rows] == [[coding.start, coding.end, "P3"]]
+    assert answer["state"]["selection"] == [] and answer["state"]["flash"][0] == "✔ Gemt"
+    assert answer["state"]["selected"] == coding.id and "Gemt kl." in app.coding.status.value
+
+    # refused (the same code on the same words): the existing coding is chosen, nothing written
+    sent.clear()
+    app.coding.transcript.receive({"type": "key", "key": "3", "start": begin + 1, "end": begin + 5})
+    app.coding.transcript.receive({"type": "key", "key": "3", "start": begin, "end": begin + len(words)})
+    assert len(log(mini_project, "AB")) == 2 and "allerede kodet" in app.coding.status.value
+    assert sent[-1]["state"]["selected"] == coding.id
+    # a key that is no code marks the selection, snapped, as a selection on its own would
+    sent.clear()
+    app.coding.transcript.receive({"type": "key", "key": "+", "start": begin + 1, "end": begin + 5})
+    assert app.coding.transcript.selection == [begin, begin + len("familien")]
+    assert sent[0]["state"]["selection"] == [begin, begin + len("familien")]
+    assert app.coding.valence.value == "understøttende" and "»familien«" in app.coding.target.value
+    # without a coder the coding is refused in Danish and the selection stays marked
+    app.coding.coder.value = ""
+    app.coding.transcript.receive({"type": "key", "key": "2", "start": begin + 1, "end": begin + 5})
+    assert "Skriv dit kodernavn" in app.coding.status.value
+    assert app.coding.transcript.selection == [begin, begin + len("familien")]
 
 
 def test_memo_view_saves_a_principle_memo_with_both_headings(app, mini_project):

@@ -408,8 +408,10 @@ class CodingStore:
         memo: str = "",
         quote: bool = False,
         question: str | None = None,
+        by: str | None = None,
     ) -> Coding:
-        """Code a whole segment, or a character span of the document body.
+        """Code a whole segment, or a character span of the document body; `by` is who did it when
+        that is not the coder (e.g. a coding given back by undoing another coder's merge of codes).
 
         Asked again for a coding the coder already has (same code and span), the existing coding
         is returned and nothing is written; asked with another valence, memo, star or question,
@@ -447,7 +449,7 @@ class CodingStore:
                     "Ret valens, memo, stjerne eller spørgsmål på den kodning i stedet for at kode igen."
                 )
             coding_id = uuid.uuid4().hex[:12]
-            self._write(coder, "add", coding_id, fields)
+            self._write(coder, "add", coding_id, fields, by)
         return self._log(coder).state[coding_id]
 
     def add_batch(self, coder: str, items: list[NewCoding]) -> BatchResult:

@@ -52,7 +52,8 @@ class _Store(Protocol):  # the coding store, as this module needs it (material s
     def update(self, coder: str, coding_id: str, *, by: str | None = None, **changes): ...
     def remove(self, coder: str, coding_id: str, *, by: str | None = None) -> None: ...
     def add(self, coder: str, document: Document, code: str, valence: str = ..., *,
-            span: tuple[int, int] | None = ..., memo: str = ..., quote: bool = ..., question: str | None = ...): ...
+            span: tuple[int, int] | None = ..., memo: str = ..., quote: bool = ..., question: str | None = ...,
+            by: str | None = ...): ...
 
 
 @dataclass(frozen=True)
@@ -555,7 +556,7 @@ def _follow_back(store: _Store, change: CodebookChange, by: str, corpus: Corpus,
                 undone.left += 1
                 continue
             again = store.add(coder, document, change.source, old.valence, span=(old.start, old.end),
-                              memo=old.memo, quote=old.quote, question=old.question)
+                              memo=old.memo, quote=old.quote, question=old.question, by=by)
             if (again.text_hash, again.anchor, again.segment_id) != (old.text_hash, old.anchor, old.segment_id):
                 # the text was edited since the coding was made: it stays as stale as it was
                 store.update(coder, again.id, start=old.start, end=old.end, text_hash=old.text_hash,

@@ -369,7 +369,7 @@ class ChapterData:
         by_code = self._agreement_index(report)
         codes = [code] if code is not None else [c.code for c in report.per_code]
         units = report.units
-        wanted = set(units)
+        wanted = self._unit_set(report)
         disagreeing = 0
         for key in dict.fromkeys(codes):
             for unit, codings in by_code.get(key, {}).items():
@@ -529,3 +529,15 @@ class ChapterData:
         found = tuple(Source("spørgeskemakort", key, path, subject=next(i.question for i in survey.item_map.items
                                                                         if i.key == key)) for key in items)
         return Tally(what, COUNT, float(len(found)), found)
+
+    def _unit_set(self, report: AgreementReport) -> set[SegmentKey]:
+        """The report's units as a set, made once per report rather than once per row of its table (a
+        season's units times the codebook's codes)."""
+        kept = self._unit_sets.get(id(report))
+        if kept is None or kept[0] is not report:
+            kept = self._unit_sets[id(report)] = (report, set(report.units))
+        return kept[1]
+
+    @cached_property
+    def _unit_sets(self) -> dict[int, tuple[AgreementReport, set[SegmentKey]]]:
+        return {}

@@ -103,6 +103,7 @@ class TranscriptView(anywidget.AnyWidget):
     height = traitlets.Unicode("560px").tag(sync=True)
 
     _batch: dict[str, object] | None = None  # the changes of the batch under way, by trait name
+    _quiet = False  # a change noted here only (`selection_unknown`)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -135,7 +136,18 @@ class TranscriptView(anywidget.AnyWidget):
         with self.batch():
             setattr(self, name, rows)
 
+    def selection_unknown(self) -> None:
+        """The front end marks a selection of its own (provisional, until Python has snapped it):
+        noted without a message, so the next selection set here, [] too, is sent."""
+        self._quiet = True
+        try:
+            self.selection = [-1, -1]
+        finally:
+            self._quiet = False
+
     def _should_send_property(self, key: str, value: object) -> bool:
+        if self._quiet:
+            return False
         if key not in SYNCED:
             return super()._should_send_property(key, value)
         if self._batch is not None:
@@ -145,7 +157,10 @@ class TranscriptView(anywidget.AnyWidget):
         return False
 
     def on(self, kind: str, handler: Callable[[dict], None]) -> None:
-        """Call `handler(message)` for messages of this kind: select, turn, pick, key, accept, reject."""
+        """Call `handler(message)` for messages of this kind: select, turn, pick, key, accept, reject.
+
+        A key carries `start` and `end` (body offsets, unsnapped) when the coder selected text just
+        before and the front end folded that selection into the key's message."""
         self._handlers[kind] = handler
 
     def _on_message(self, _widget: object, content: object, _buffers: list) -> None:

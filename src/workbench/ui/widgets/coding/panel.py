@@ -16,12 +16,12 @@ import functools
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from workbench.coding.retrieval import progress
 from workbench.coding.store import Coding, check_coder, staleness
-from workbench.coding.suggestions import Suggestion, open_suggestions, reject, rejected, suggest, unreject
 from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import VALENCES, Codebook
@@ -29,7 +29,7 @@ from workbench.material.corpus import Document
 from workbench.privacy.typed import typed_findings
 from workbench.project import Project
 from workbench.project.identity import hub_identity
-from workbench.ui.widgets.coding.shared import code_button, document_label
+from workbench.ui.widgets.coding.shared import CodeButtons, document_label
 from workbench.ui.widgets.coding.tools import CodeManager, Reanchor, TextSearch
 from workbench.ui.widgets.coding.undo import UndoLog
 from workbench.ui.widgets.common import StatusLine, mark_personal_data, reports_errors
@@ -40,10 +40,14 @@ from workbench.ui.widgets.transcript import (
     turns,
 )
 
+if TYPE_CHECKING:
+    from workbench.coding.suggestions import Suggestion
+
 NEUTRAL = "neutral"
 VALENCE_KEYS = {"+": "understøttende", "-": "udfordrende", "=": NEUTRAL}
 KEY_ROWS = {"principle": "123456789", "factor": "qwertyuiop"}
 THEME_KEYS = "asdfghjklzxcvbnm"
+STALE_TITLE = "Kodninger på ændret tekst"
 PANEL_WIDTH = "340px"
 VIEW_HEIGHT = "max(320px, calc(100vh - 250px))"  # the app fits a laptop screen under JupyterLab's bars
 
@@ -59,6 +63,14 @@ def shortcuts(codebook: Codebook) -> dict[str, str]:
             if key is not None:
                 keys[key] = code.key
     return keys
+
+
+def _suggestions():
+    """workbench.coding.suggestions, imported when first used (once the coder has a name): it brings
+    numpy, a tenth of a second that the notebook's start need not wait for."""
+    from workbench.coding import suggestions
+
+    return suggestions
 
 
 def turn_span(document: Document, index: int) -> tuple[int, int]:
@@ -153,6 +165,11 @@ class CodingView:
                         layout=w.Layout(align_items="center", width="100%"))
         sticky.add_class("wb-sticky")
         self.target = w.HTML("<i>Markér tekst med musen, eller klik på et turnummer.</i>")
+        # shown with a chosen coding on edited text: its re-anchoring, one click, where the eye is
+        self.reanchor_here = w.Button(description="Genplacér på forslaget", icon="crosshairs",
+                                      tooltip="Flyt kodningen til stedet, der er vist i teksten",
+                                      layout=w.Layout(width="auto", display="none"))
+        self.reanchor_here.on_click(lambda _b: self.reanchor.accept())
         self.valence = w.ToggleButtons(options=list(VALENCES), value=NEUTRAL, tooltips=[
             "Understøttende (tast +)", "Udfordrende (tast -)", "Neutral (tast =)"])
         self.valence.style.button_width = "auto"  # each as wide as its word: "understøttende" whole
@@ -165,6 +182,7 @@ class CodingView:
                                layout=w.Layout(flex="1 1 auto", width="auto", min_width="0"))
 
         self.codes_box = w.VBox(layout=w.Layout(width="100%"))
+        self.button_maker = CodeButtons()
         self._build_codes()
 
         self.coder.observe(self._on_coder, "value")
@@ -178,14 +196,16 @@ class CodingView:
         self.undo_button.on_click(self._on_undo_button)
 
         self.text_search = TextSearch(self)
-        self.code_manager = CodeManager(self)
-        self.reanchor = Reanchor(self)
-        tools = w.Accordion(children=[self.text_search.widget, self.reanchor.widget, self.code_manager.widget],
-                            titles=["Søg i teksten", "Kodninger på ændret tekst", "Koder: ny, omdøb, farve, flet"])
+        # re-anchoring and code management are built when first unfolded: half of the panel's widgets,
+        # each a model the browser makes before the app shows
+        self._tool_boxes = {"reanchor": w.VBox(), "code_manager": w.VBox()}
+        tools = w.Accordion(children=[self.text_search.widget, *self._tool_boxes.values()],
+                            titles=["Søg i teksten", STALE_TITLE, "Koder: ny, omdøb, farve, flet"])
         tools.selected_index = 0
+        tools.observe(self._on_tool, "selected_index")
         self.tools = tools
         self.panel = w.VBox(
-            [self.target, self.valence,
+            [self.target, self.reanchor_here, self.valence,
              w.HBox([self.memo, w.VBox([self.star, self.remove_button], layout=w.Layout(flex="0 0 auto"))],
                     layout=w.Layout(width="100%")),
              self.codes_box, tools],
@@ -197,6 +217,26 @@ class CodingView:
                         layout=w.Layout(flex_flow="row wrap", align_items="center"))
         return w.VBox([header, sticky, self.log_warning,
                        w.HBox([self.transcript, self.panel], layout=w.Layout(width="100%"))])
+
+    @functools.cached_property
+    def reanchor(self) -> Reanchor:
+        tool = Reanchor(self)
+        self._tool_boxes["reanchor"].children = [tool.widget]
+        tool.refresh()
+        return tool
+
+    @functools.cached_property
+    def code_manager(self) -> CodeManager:
+        tool = CodeManager(self)
+        self._tool_boxes["code_manager"].children = [tool.widget]
+        return tool
+
+    def _on_tool(self, change) -> None:
+        if change.new is not None and 0 < change.new <= len(self._tool_boxes):
+            getattr(self, list(self._tool_boxes)[change.new - 1])  # built on first unfolding
+
+    def _built(self, tool: str) -> bool:
+        return tool in self.__dict__
 
     def _show_log_warning(self) -> None:
         if self._coder is not None:
@@ -212,10 +252,12 @@ class CodingView:
             button.close()
         self.code_buttons: dict[str, w.Button] = {}
         shown, folded = [], []
+        made = iter(self.button_maker.make([(code, self.colours[code.key], self.key_of.get(code.key))
+                                            for group in self.codebook.code_groups for code in group.codes]))
         for group in self.codebook.code_groups:
             buttons = []
             for code in group.codes:
-                button = code_button(code, self.colours[code.key], self.key_of.get(code.key))
+                button = next(made)
                 button.on_click(functools.partial(self._on_code_button, code.key))
                 self.code_buttons[code.key] = button
                 buttons.append(button)
@@ -228,7 +270,7 @@ class CodingView:
         old = getattr(self, "more_codes", None)
         self.more_codes = w.Accordion(children=[box for _, box in folded], titles=[name for name, _ in folded])
         self.more_codes.selected_index = old.selected_index if old is not None else None
-        self.codes_box.children = [*shown, self.more_codes]
+        self.codes_box.children = [self.button_maker.css, *shown, self.more_codes]
 
     def codebook_changed(self, codebook: Codebook) -> None:
         """A code was added, renamed, recoloured or merged: buttons, colours and the text follow."""
@@ -241,7 +283,8 @@ class CodingView:
         self.key_of = {code: key for key, code in self.keys.items()}
         self._entries.clear()
         self._build_codes()
-        self.code_manager.refresh()
+        if self._built("code_manager"):
+            self.code_manager.refresh()
         if self._selected is not None:
             self._selected = next((c for c in self.mine() + self.others() if c.id == self._selected.id), None)
         with self.transcript.batch():
@@ -328,15 +371,19 @@ class CodingView:
             self._entry(c, False, self._problem(c)) for c in self.others()
         ])
         self.stale_ids = {c.id for c, problem in mine if problem is not None}
-        self.reanchor.refresh()
+        # the tool's title says how many, folded or not
+        self.tools.set_title(1, f"⚠ {STALE_TITLE} ({len(self.stale_ids)})" if self.stale_ids else STALE_TITLE)
+        if self._built("reanchor"):
+            self.reanchor.refresh()
 
     def _send_suggestions(self) -> None:
         """Open suggestions on the words that prompted them; a suggestion's places share its answer."""
         self._suggestions = {}
         document = self._document
         if document is not None and self._coder is not None and self.show_suggestions.value:
-            turned_down = rejected(self.project, self._coder)
-            for s in open_suggestions(document, self.codebook, self.mine(), turned_down, self._suggested()):
+            module = _suggestions()
+            turned_down = module.rejected(self.project, self._coder)
+            for s in module.open_suggestions(document, self.codebook, self.mine(), turned_down, self._suggested()):
                 for place in self._places_of(s):
                     self._suggestions[place.id] = place
         self.transcript.update_rows("suggestions", [
@@ -361,7 +408,7 @@ class CodingView:
         document = self._require_document()
         key = (document.id, document.body, id(self.codebook))
         if self._suggest_cache is None or self._suggest_cache[0] != key:
-            self._suggest_cache = (key, suggest(document, self.codebook))
+            self._suggest_cache = (key, _suggestions().suggest(document, self.codebook))
             self._places = {}  # keyed by id() of the suggestions just replaced
         return self._suggest_cache[1]
 
@@ -409,6 +456,10 @@ class CodingView:
                 + ("" if own else " <i>(læses kun)</i>")
                 + f"<br><small>»{html.escape(_shorten(excerpt))}«</small>"
             )
+            if own and c.id in self.stale_ids:
+                proposal = self.reanchor.proposal.value if self._reanchoring(c) else ""
+                self.target.value += ('<br><span style="color:#b00020">⚠ Teksten er ændret efter kodningen.</span> '
+                                      + proposal)
         elif self._pending is not None and document is not None:
             start, end = self._pending
             self.target.value = (
@@ -417,6 +468,13 @@ class CodingView:
             )
         else:
             self.target.value = "<i>Markér tekst med musen, eller klik på et turnummer.</i>"
+        chosen = self._selected
+        ready = chosen is not None and chosen.coder == self._coder and self._reanchoring(chosen)
+        self.reanchor_here.layout.display = "" if ready and not self.reanchor.accept_button.disabled else "none"
+
+    def _reanchoring(self, coding: Coding) -> bool:
+        """Whether the re-anchoring tool has this stale coding chosen (and so its proposal shown)."""
+        return coding.id in self.stale_ids and self._built("reanchor") and self.reanchor.stale.value == coding.id
 
     def _choose(self, pending: tuple[int, int] | None = None, coding: Coding | None = None) -> None:
         """Make a text selection or a coding the target of the next action; the form starts afresh."""
@@ -509,10 +567,22 @@ class CodingView:
     def _on_pick(self, message: dict) -> None:
         coding = self._find(str(message.get("id", "")))
         self._choose(coding=coding)
+        if coding is not None and coding.id in self.stale_ids:  # its re-anchoring, one click away
+            self.reanchor.choose(coding.id)  # the proposal shown in the text
+            self._describe_target()
 
     @reports_errors
     def _on_key(self, message: dict) -> None:
+        """A key, with the selection made just before it when the front end had not sent that yet
+        (`start`, `end`, as body offsets): snapped here, so a selection and its code are one message."""
         key = str(message.get("key", ""))
+        if "start" in message and "end" in message:
+            span = snap_to_words(self._require_document().body, int(message["start"]), int(message["end"]))
+            self.transcript.selection_unknown()  # the front end shows its own provisional mark
+            if key.lower() in self.keys and span is not None:
+                self.code(self.keys[key.lower()], span=span)
+                return
+            self._choose(pending=span)
         if key == "undo":
             self._undo()
         elif key == "Escape":
@@ -549,7 +619,7 @@ class CodingView:
         coder = self._require_coder()
         if place is not None:
             suggestion = place.suggestion
-            reject(self.project, coder, suggestion)
+            _suggestions().reject(self.project, coder, suggestion)
             self.undo_log.record("reject", None, f"forslaget {suggestion.code} på {suggestion.segment_id} er afvist",
                                  after={"suggestion": suggestion})
             self.after_write(f"forslaget {suggestion.code} på {suggestion.segment_id} er afvist",
@@ -558,8 +628,12 @@ class CodingView:
     # -- actions
 
     @reports_errors
-    def code(self, code_key: str) -> None:
-        """Code the marked text (or the chosen coding's text) with a code."""
+    def code(self, code_key: str, span: tuple[int, int] | None = None) -> None:
+        """Code the marked text (or the chosen coding's text) with a code; `span`, a selection not yet
+        shown as marked, is coded instead, as if marked just before (so the form starts afresh)."""
+        if span is not None:
+            self._code_new_selection(code_key, span)
+            return
         coder, document = self._require_coder(), self._require_document()
         if self._pending is not None:
             span, fields = self._pending, (self.valence.value, self.star.value, self.memo.value.strip())
@@ -578,6 +652,22 @@ class CodingView:
         what = f"{label} ({valence}) på »{_shorten(document.body[span[0]:span[1]], 40)}«"
         self.undo_log.record("add", coding, what)
         self.after_write(what, chosen=coding)
+
+    def _code_new_selection(self, code_key: str, span: tuple[int, int]) -> None:
+        """Mark `span` and code it in one go, as a selection and a code one after the other would: the
+        form starts afresh, and a refused coding leaves the span marked."""
+        if span != self._pending or self._selected is not None:
+            self._filling = True  # what `_choose` does for a new selection, without a message of its own
+            try:
+                self.valence.value, self.star.value, self.memo.value = NEUTRAL, False, ""
+            finally:
+                self._filling = False
+        self._pending, self._selected = span, None
+        try:
+            self.code(code_key)
+        finally:
+            if self._pending == span:  # not coded: marked, with the panel saying so
+                self._choose(pending=span)
 
     def _on_form(self, field: str, change) -> None:
         if self._filling:
@@ -627,7 +717,7 @@ class CodingView:
                 action = self.undo_log.actions[-1]
                 if action.kind == "reject":
                     self.undo_log.actions.pop()
-                    unreject(self.project, self._require_coder(), action.after["suggestion"])
+                    _suggestions().unreject(self.project, self._require_coder(), action.after["suggestion"])
                     done.append(action.what)
                 elif action.kind == "codebook":
                     action, undone = self.undo_log.undo_codebook(self._require_coder())
@@ -647,21 +737,22 @@ class CodingView:
     def after_write(self, what: str, chosen: Coding | None) -> None:
         if self._coder not in self.coder.options:
             self.coder.options = self.store.coders()
-        # The text's change with "✔ Gemt" beside it (one message, one redraw), then "Gemt" in the status line
-        # once the text shows the change; the form, the target and the progress are held until then, so
-        # what the coder waits for arrives first.
+        # The text's change with "✔ Gemt" beside it, where the eye is (one message, one redraw), then
+        # "Gemt" in the status line, then the suggestions the change answered (mostly none: then no
+        # message); the form, the target and the progress are held until then, so what the coder waits
+        # for arrives first.
         with contextlib.ExitStack() as held:
             for widget in (self.valence, self.star, self.memo, self.remove_button, self.target, self.progress_label,
-                           self.undo_button):
+                           self.undo_button, self.reanchor_here.layout):
                 held.enter_context(widget.hold_sync())
             with self.transcript.batch():
+                self._send_codings()  # first: which codings are stale, which the chosen coding's description says
                 self._choose(coding=chosen)
-                self._send_codings()
-                self._send_suggestions()
                 self.transcript.say("✔ Gemt")
+            self.status.saved(what)
+            self._send_suggestions()
             self._show_progress()
             self.undo_button.disabled = not self.undo_log
-            self.status.saved(what)
         if chosen is not None and chosen.memo:  # saved either way; personal data in the memo is marked at once
             mark_personal_data(self.project, self.memo, chosen.memo, self.status, what)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from typing import TYPE_CHECKING
 
@@ -36,19 +37,43 @@ def code_chip(codebook: Codebook, key: str, colour: str | None = None) -> str:
     )
 
 
-def code_button(code: Code, colour: str, shortcut: str | None = None) -> w.Button:
-    """A code's button in its own colour, its shortcut key in front ("1 · P1 Familien")."""
-    label = f"{shortcut} · {code.label}" if shortcut else code.label
-    tip = code.statement or code.definition or code.name
-    button = w.Button(
-        description=label,
-        tooltip=f"{code.label}: {tip}" + (f" (tast {shortcut})" if shortcut else ""),
-        layout=w.Layout(width="auto", max_width="100%", margin="1px", height="auto", min_height="24px"),
-    )
-    button.style.button_color = colour
-    button.style.text_color = text_colour(colour)
-    button.add_class("wb-code-button")
-    return button
+class CodeButtons:
+    """The code buttons of one app: one Layout and one ButtonStyle shared by all of them, each code's
+    colour a CSS class set in `css` (an HTML widget holding the rules). Three widget models per button
+    were a third of the coding notebook's widgets, each one more message and model for the browser to
+    make before the app shows."""
+
+    def __init__(self) -> None:
+        self.prefix = f"wb-cc{next(_APPS)}-"  # the rules are the page's: each app's classes its own
+        self.layout = w.Layout(width="auto", max_width="100%", margin="1px", height="auto", min_height="24px")
+        self.style = w.ButtonStyle()
+        self.css = w.HTML(layout=w.Layout(display="none"))
+
+    def make(self, codes: list[tuple[Code, str, str | None]]) -> list[w.Button]:
+        """A button per (code, colour, shortcut key), its key in front ("1 · P1 Familien"); the rules follow."""
+        buttons, rules = [], []
+        for index, (code, colour, shortcut) in enumerate(codes):
+            label = f"{shortcut} · {code.label}" if shortcut else code.label
+            tip = code.statement or code.definition or code.name
+            button = w.Button(description=label, layout=self.layout, style=self.style,
+                              tooltip=f"{code.label}: {tip}" + (f" (tast {shortcut})" if shortcut else ""))
+            button.add_class("wb-code-button")
+            button.add_class(f"{self.prefix}{index}")
+            buttons.append(button)
+            rules.append(f".wb-app .widget-button.wb-code-button.{self.prefix}{index} {{ background-color: {colour};"
+                         f" color: {text_colour(colour)}; }}")
+        self.css.value = "<style>" + "\n".join(rules) + "</style>"
+        return buttons
+
+    def colour_of(self, button: w.Button) -> str | None:
+        """The background colour the rules give `button` (for tests and checks)."""
+        index = next((c[len(self.prefix):] for c in button._dom_classes if c.startswith(self.prefix)), None)
+        rule = rf"\.{re.escape(self.prefix)}{index} {{ background-color: (#[0-9a-fA-F]{{6}})"
+        found = re.search(rule, self.css.value)
+        return found.group(1) if index is not None and found else None
+
+
+_APPS = itertools.count(1)
 
 
 def document_label(document: Document, codebook: Codebook) -> str:

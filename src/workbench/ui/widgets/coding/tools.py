@@ -4,6 +4,9 @@ Each is a thin front on a library call: `coding.search.search` (lemma-aware, who
 `material.codebook_edit` (add, rename, recolour, merge: the YAML rewritten atomically, codings
 following by new events) and `coding.reanchor.propose` with `CodingStore.reanchor` (the workbench
 proposes where a stale coding's text is now; the coder accepts it, nothing moves by itself).
+Search and re-anchoring import their library modules when first used: those bring numpy, which
+the notebook's start need not wait for (the panel builds re-anchoring and code management when
+their sections are first unfolded).
 """
 
 from __future__ import annotations
@@ -13,20 +16,19 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from workbench.coding.reanchor import propose
-from workbench.coding.search import Hit, search
 from workbench.errors import WorkbenchError
 from workbench.lang import numbers as numfmt
 from workbench.material import codebook_edit
 from workbench.ui.widgets.common import StatusLine, reports_errors
 
 if TYPE_CHECKING:
+    from workbench.coding.search import Hit
     from workbench.ui.widgets.coding.panel import CodingView
 
 THIS_DOCUMENT, ALL_DOCUMENTS = "Dette dokument", "Alle dokumenter"
 
 
-def _full() -> w.Layout:
+def full_width() -> w.Layout:
     """A layout of its own for each widget. One Layout shared by every app in the kernel broke the corpus
     search list of the next app run in the same kernel after codes were renamed and merged (the front end
     reported "widget model not found" for the list)."""
@@ -48,7 +50,7 @@ class TextSearch:
         self.query = w.Text(placeholder="Søg ord eller udtryk", continuous_update=False, layout=w.Layout(width="60%"))
         self.scope = w.Dropdown(options=[THIS_DOCUMENT, ALL_DOCUMENTS], layout=w.Layout(width="38%"))
         self.count = w.HTML()
-        self.results = w.Select(options=[], rows=5, layout=_full())
+        self.results = w.Select(options=[], rows=5, layout=full_width())
         self.found: list[Hit] = []
         self._filling = False
         self.query.observe(lambda _c: self.run(), "value")
@@ -68,6 +70,8 @@ class TextSearch:
                 if document is None:
                     raise WorkbenchError("Vælg et dokument, eller søg i alle dokumenter.")
                 doc_id = document.id
+            from workbench.coding.search import search  # numpy, imported at the first search
+
             self.found = search(self.view.corpus, query, doc_id=doc_id)
         documents = len({h.doc_id for h in self.found})
         where = ""
@@ -110,13 +114,13 @@ class CodeManager:
         self.new_group = w.Dropdown(layout=w.Layout(width="60%"))
         self.new_colour = w.ColorPicker(value="#6a4c93", concise=True, layout=w.Layout(width="40px"))
         self.add_button = w.Button(description="Opret kode", icon="plus", layout=w.Layout(width="auto"))
-        self.code = w.Dropdown(description="Kode:", layout=_full())
+        self.code = w.Dropdown(description="Kode:", layout=full_width())
         self.code.style.description_width = "40px"
         self.rename_to = w.Text(placeholder="Nyt navn", layout=w.Layout(width="60%"))
         self.rename_button = w.Button(description="Omdøb", layout=w.Layout(width="auto"))
         self.colour = w.ColorPicker(concise=True, layout=w.Layout(width="40px"))
         self.recolour_button = w.Button(description="Skift farve", layout=w.Layout(width="auto"))
-        self.merge_into = w.Dropdown(description="Flet ind i:", layout=_full())
+        self.merge_into = w.Dropdown(description="Flet ind i:", layout=full_width())
         self.merge_into.style.description_width = "70px"
         self.merge_button = w.Button(description="Flet koderne", icon="compress", layout=w.Layout(width="auto"),
                                      tooltip="Kodningerne flyttes til den anden kode; koden forsvinder fra kodebogen")
@@ -224,7 +228,7 @@ class Reanchor:
         self.view = view
         self.status: StatusLine = view.status
         self.count = w.HTML()
-        self.stale = w.Select(options=[], rows=3, layout=_full())
+        self.stale = w.Select(options=[], rows=3, layout=full_width())
         self.accept_button = w.Button(description="Genplacér på forslaget", icon="crosshairs", disabled=True,
                                       layout=w.Layout(width="auto"))
         self.proposal = w.HTML()
@@ -240,23 +244,32 @@ class Reanchor:
             f'<span style="color:#b00020">⚠ {numfmt.count_noun(len(stale), "kodning", "kodninger")} på tekst, '
             "der er ændret efter kodningen</span>" if stale else "<i>Ingen kodninger på ændret tekst.</i>"
         )
+        before = self.stale.value
         self._filling = True
         try:
             self.stale.options = [(f"{c.code} · {c.start}-{c.end}", c.id) for c in stale]
-            self.stale.value = stale[0].id if stale else None
+            self.stale.value = before if before in {c.id for c in stale} else stale[0].id if stale else None
         finally:
             self._filling = False
-        self._show_proposal()
+        # the text jumps to the proposal when another coding is chosen, not after every action
+        self._show_proposal(jump=self.stale.value != before)
+
+    def choose(self, coding_id: str) -> None:
+        """Choose a stale coding (picked in the text): its proposal shows, the text at that place."""
+        if coding_id in {value for _, value in self.stale.options}:
+            self.stale.value = coding_id
 
     def _on_choice(self, _change) -> None:
         if not self._filling:
-            self._show_proposal()
+            self._show_proposal(jump=True)
 
     def _chosen(self):
         return next((c for c in self.view.mine() if c.id == self.stale.value), None)
 
-    def _show_proposal(self) -> None:
+    def _show_proposal(self, jump: bool) -> None:
         coding, document = self._chosen(), self.view._document
+        from workbench.coding.reanchor import propose  # numpy: imported when re-anchoring is first needed
+
         found = propose(coding, document) if coding is not None and document is not None else None
         self.accept_button.disabled = found is None
         if coding is None:
@@ -268,13 +281,16 @@ class Reanchor:
             text = " ".join(document.body[found.start : found.end].split())
             self.proposal.value = (f"<small>Forslag ({numfmt.percent(found.score * 100)} sikkert):</small> "
                                    f"»{html.escape(text[:120])}«")
-            self.view.transcript.jump(found.start, found.end)
+            if jump:
+                self.view.transcript.jump(found.start, found.end)
 
     @reports_errors
     def accept(self) -> None:
         coding, document = self._chosen(), self.view._document
         if coding is None or document is None:
             raise WorkbenchError("Vælg en kodning på ændret tekst.")
+        from workbench.coding.reanchor import propose
+
         found = propose(coding, document)
         if found is None:
             raise WorkbenchError("Der er intet forslag til, hvor teksten står nu.")

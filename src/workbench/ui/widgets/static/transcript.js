@@ -14,7 +14,10 @@
 //   focus      [start, end, nonce]      scroll there and flash it
 //   flash      [text, nonce]            a short "✔ Gemt" next to the last change
 //   grab       nonce                    take the keyboard focus
-// Messages to Python: select {start, end}, turn {index}, pick {id}, key {key}, accept {id}, reject {id}.
+// Messages to Python: select {start, end}, turn {index}, pick {id}, key {key[, start, end]}, accept {id},
+// reject {id}. A selection goes to Python when the task of its mouseup ends; a key pressed before
+// that carries the selection itself, so selecting and coding is one message and one answer. Until
+// Python's answer, the selection shows snapped here (`snap`, provisional: Python's snap is the truth).
 
 const LANE = 16; // px per margin stripe lane
 
@@ -35,6 +38,18 @@ function firstEndingAfter(turns, x) {
     if (turns[mid][1] > x) hi = mid; else lo = mid + 1;
   }
   return lo;
+}
+
+const WORD = /[\p{L}\p{N}\p{M}_]/u;
+
+// The selection widened to whole words and trimmed at its ends, as Python's snap_to_words does.
+function snap(text, start, end) {
+  const word = (i) => i >= 0 && i < text.length && WORD.test(text[i]);
+  while (start > 0 && word(start - 1) && word(start)) start--;
+  while (end < text.length && word(end) && word(end - 1)) end++;
+  while (start < end && !word(start)) start++;
+  while (end > start && !word(end - 1)) end--;
+  return end > start ? [start, end] : [];
 }
 
 function isEditable(node) {
@@ -249,14 +264,16 @@ function render({ model, el }) {
     root.dataset.drawn = `${model.get("doc").id || ""}:${items.size}`;
   }
 
-  function redraw(touched) {
+  function redraw(touched, striped) {
     if (!rows.length) return drawAll();
     const shown = [...touched].filter((t) => t >= 0 && t < rows.length);
     if (!shown.length) return;
     rebucket();
     for (const t of shown) rows[t].body.innerHTML = turnHtml(t);
-    const measured = shown.map(measureStripes);
-    shown.forEach((t, i) => paintStripes(t, measured[i]));
+    // a selection, hit or focus only recolours its words: the text stays where it was, and so do the stripes
+    const moved = shown.filter((t) => striped.has(t));
+    const measured = moved.map(measureStripes);
+    moved.forEach((t, i) => paintStripes(t, measured[i]));
     laneWidths();
     root.dataset.drawn = `${model.get("doc").id || ""}:${items.size}`;
   }
@@ -278,12 +295,16 @@ function render({ model, el }) {
   // ---- one redraw for all the changes of one message: the turns they touch are collected and drawn
   // in a microtask, after the message's last change and before the next frame
   let pending = null; // a Set of turns, "all", or null
+  let pendingStripes = new Set(); // of those, the turns whose stripes are measured again
   let scheduled = false;
   const afterDraw = [];
-  function touch(turnSet) {
+  function touch(turnSet, stripes = true) {
     if (pending !== "all") {
       pending = pending || new Set();
-      for (const t of turnSet) pending.add(t);
+      for (const t of turnSet) {
+        pending.add(t);
+        if (stripes) pendingStripes.add(t);
+      }
     }
     schedule();
   }
@@ -296,11 +317,12 @@ function render({ model, el }) {
   let draws = 0;
   function flush() {
     scheduled = false;
-    const what = pending;
+    const what = pending, striped = pendingStripes;
     pending = null;
+    pendingStripes = new Set();
     const t0 = performance.now();
     if (what === "all") drawAll();
-    else if (what) redraw(what);
+    else if (what) redraw(what, striped);
     for (const then of afterDraw.splice(0)) then();
     // how long drawing takes, in the DevTools timeline and performance.getEntriesByName("wb-draw")
     if (++draws % 200 === 0) performance.clearMeasures("wb-draw");
@@ -398,9 +420,26 @@ function render({ model, el }) {
     if (start === null || end === null) return;
     if (end < start) [start, end] = [end, start];
     if (end > start) {
-      model.send({ type: "select", start, end });
+      unsent = [start, end];
+      queueMicrotask(sendSelection); // after this task: a key pressed within it takes the selection along
       root.focus({ preventScroll: true });
     }
+  }
+
+  let unsent = null; // a selection not yet sent to Python: [start, end] as the coder made it
+  function sendSelection() {
+    if (!unsent) return;
+    const [start, end] = unsent;
+    unsent = null;
+    model.send({ type: "select", start, end });
+  }
+  function sendWithSelection(message) {
+    if (unsent) {
+      [message.start, message.end] = unsent;
+      unsent = null;
+      model.set("selection", snap(text, message.start, message.end)); // shown here only, until Python answers
+    }
+    model.send(message);
   }
 
   function idsAt(target) {
@@ -414,7 +453,7 @@ function render({ model, el }) {
     const num = event.target.closest(".wb-num");
     if (num) {
       event.preventDefault();
-      model.send({ type: "turn", index: +num.dataset.t });
+      sendSelection(); model.send({ type: "turn", index: +num.dataset.t });
       root.focus({ preventScroll: true });
       return;
     }
@@ -424,7 +463,7 @@ function render({ model, el }) {
     if (sg.length && !mine.length && !other.length) return openPop(sg[0], event);
     const id = mine[0] || other[0];
     if (id) {
-      model.send({ type: "pick", id });
+      sendSelection(); model.send({ type: "pick", id });
       root.focus({ preventScroll: true });
     }
   }
@@ -444,7 +483,7 @@ function render({ model, el }) {
   pop.addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (!button) return;
-    model.send({ type: button.classList.contains("wb-accept") ? "accept" : "reject", id: button.dataset.g });
+    sendSelection(); model.send({ type: button.classList.contains("wb-accept") ? "accept" : "reject", id: button.dataset.g });
     pop.hidden = true;
     root.focus({ preventScroll: true });
   });
@@ -471,14 +510,15 @@ function render({ model, el }) {
 
   // ---- keys: handled here and kept from JupyterLab's command-mode shortcuts
   function sendKey(event) {
-    if (event.key === "Escape") { pop.hidden = true; model.send({ type: "key", key: "Escape" }); return true; }
+    if (event.key === "Escape") { pop.hidden = true; sendWithSelection({ type: "key", key: "Escape" }); return true; }
     if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "z") {
+      sendSelection();
       model.send({ type: "key", key: "undo" });
       return true;
     }
     if (event.ctrlKey || event.metaKey || event.altKey) return false;
     if (event.key === "Delete" || event.key === "Backspace" || event.key.length === 1) {
-      model.send({ type: "key", key: event.key });
+      sendWithSelection({ type: "key", key: event.key });
       return true;
     }
     return false;
@@ -517,7 +557,7 @@ function render({ model, el }) {
   rowsBox.addEventListener("mouseleave", () => { tip.hidden = true; });
   root.addEventListener("click", (event) => {
     const bar = event.target.closest(".wb-bar");
-    if (bar) { model.send({ type: "pick", id: bar.dataset.c }); root.focus({ preventScroll: true }); }
+    if (bar) { sendSelection(); model.send({ type: "pick", id: bar.dataset.c }); root.focus({ preventScroll: true }); }
   });
 
   // ---- state changes from Python: each notes what it touches; `flush` draws them together
@@ -529,7 +569,7 @@ function render({ model, el }) {
     const touched = new Set(hits.flatMap((h) => turnsOf(h[0], h[1])));
     hits = model.get("hits") || [];
     for (const h of hits) for (const t of turnsOf(h[0], h[1])) touched.add(t);
-    touch(touched);
+    touch(touched, false);
   });
   model.on("change:selection", () => {
     const touched = new Set(rangeTurns(selection));
@@ -537,7 +577,7 @@ function render({ model, el }) {
     for (const t of rangeTurns(selection)) touched.add(t);
     const sel = window.getSelection();
     if (sel && rowsBox.contains(sel.anchorNode)) sel.removeAllRanges();
-    touch(touched);
+    touch(touched, false);
   });
   model.on("change:selected", () => {
     const touched = new Set();
@@ -554,7 +594,7 @@ function render({ model, el }) {
     const touched = new Set(rangeTurns(focusRange));
     focusRange = f.length >= 2 ? [f[0], f[1]] : null;
     for (const t of rangeTurns(focusRange)) touched.add(t);
-    touch(touched);
+    touch(touched, false);
     schedule(() => {
       const span = focusRange && spanAt(focusRange[0]);
       if (span) {
@@ -563,7 +603,11 @@ function render({ model, el }) {
       }
     });
   });
-  model.on("change:flash", () => schedule(() => { const f = model.get("flash") || []; if (f[0]) showToast(f[0]); }));
+  model.on("change:flash", () => schedule(() => {
+    const f = model.get("flash") || [];
+    if (f[0]) showToast(f[0]);
+    toast.dataset.flash = String(f[1] ?? ""); // which message it shows (tests and the benchmark read it)
+  }));
   model.on("change:grab", () => root.focus({ preventScroll: true }));
   model.on("change:height", setHeight);
 
