@@ -509,6 +509,7 @@ class ChapterData:
     def selfeval_count(self, period: str) -> Cell:
         """A half year's submitted self-evaluations: the answers to the principle most respondents answered."""
         table = self.selfeval_table
+        assert table is not None  # asked only where the project has self-evaluations
         part = table[(table["item"] == ADHERENCE) & (table["period"] == period)]
         largest = part.loc[part["n"].idxmax()]
         return Cell(numfmt.integer(part["n"].max()),

@@ -109,7 +109,7 @@ def column_widths(columns: list[str], rows: list[list[str]], available: int) -> 
     if needs and needs[0] < label:  # a row label ("Rådgivere (SOF og BIF)") on one line, or as near as fits
         share = FIGURES_LABEL_SHARE if figures_only else LABEL_SHARE
         if figures_only or (label <= share * available and sum(needs[1:]) + label <= available):
-            needs[0] = max(needs[0], min(label, share * available, available - sum(needs[1:])))
+            needs[0] = int(max(needs[0], min(label, share * available, available - sum(needs[1:]))))
     # a column of short figures beside a column of text (a judgement, a question) takes its longest word and lets
     # its header wrap between words, so that the text gets the room
     figures = [i > 0 and all(len(typeset(str(r[i]))) < UNBROKEN_CELL for r in rows if i < len(r))
@@ -216,7 +216,7 @@ class _Renderer:
         paragraph.paragraph_format.keep_with_next = True
 
     def _notes(self, note: str, source: str) -> None:
-        written = []
+        written: list = []
         for label, text in (("Anm.: ", note), ("Kilde: ", source)):
             if text and text.lower().startswith(label.strip().lower()):  # users write "Kilde: ..." themselves
                 text = text[len(label.strip()):].strip()
