@@ -95,8 +95,11 @@ def test_every_code_has_its_own_colour_and_a_shortcut_on_its_button(app):
     assert (keys["1"], keys["q"], keys["a"]) == ("P1", "F1", "FF1")
     assert app.coding.code_buttons["P1"].description == "1 · P1 Familien"
     assert app.coding.button_maker.colour_of(app.coding.code_buttons["P1"]) == "#1b6ca8"
+    assert "FF1" not in app.coding.code_buttons  # a folded group's buttons are made when it is unfolded ...
+    app.coding.more_codes.selected_index = 0
+    assert app.coding.code_buttons["FF1"].description == "a · FF1 " + codebook.code("FF1").name
     on_buttons = [app.coding.button_maker.colour_of(b) for b in app.coding.code_buttons.values()]
-    assert on_buttons == [colours[key] for key in app.coding.code_buttons]  # each button its code's colour
+    assert on_buttons == [colours[key] for key in app.coding.code_buttons]  # ... each button its code's colour
 
 
 def test_marked_words_are_coded_exactly_with_their_own_valence_star_and_memo(app, mini_project):
