@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 
 import krippendorff
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workbench.coding.agreement import (
     PARADOX,
     agreement,
     character_agreement,
     cohen_kappa,
+    decision_tallies,
     gwet_ac1,
     krippendorff_alpha_nominal,
     percent_agreement,
@@ -432,3 +436,43 @@ def test_tallied_measures_are_exactly_the_unit_by_unit_figures(seed):
     three = [(a, b, rng.choice([a, b, None])) for a, b in pairs]  # three coders, some missing: fractions
     expected = _alpha_unit_by_unit(three)
     assert krippendorff_alpha_nominal(three) == (None if expected is None else pytest.approx(expected, rel=1e-12))
+
+
+# ---------------------------------------------------------------- the fast paths against their plain versions
+
+
+def _character_agreement_by_character(length, spans_a, spans_b):
+    """NVivo's figures as first written: one boolean per character, set by slicing."""
+    a, b = np.zeros(length, dtype=bool), np.zeros(length, dtype=bool)
+    for start, end in spans_a:
+        a[start:end] = True
+    for start, end in spans_b:
+        b[start:end] = True
+    coded_a, coded_b = int(a.sum()), int(b.sum())
+    agreed = int((a == b).sum())
+    chance = (coded_a * coded_b + (length - coded_a) * (length - coded_b)) / length
+    kappa = 1.0 if chance == length else (agreed - chance) / (length - chance)
+    return 100.0 * agreed / length, kappa
+
+
+_SPANS = st.lists(st.tuples(st.integers(-5, 70), st.integers(-5, 70)), max_size=6)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(1, 60), _SPANS, _SPANS)
+def test_character_figures_from_the_spans_are_the_character_by_character_figures(length, spans_a, spans_b):
+    assert character_agreement(length, spans_a, spans_b) == _character_agreement_by_character(length, spans_a, spans_b)
+
+
+_UNIT_CODES = st.frozensets(st.sampled_from(["P1", "P2", "F1", "F2"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_UNIT_CODES, _UNIT_CODES), max_size=40))
+def test_decision_tallies_in_one_pass_count_what_a_pass_per_code_counts(decided):
+    units = [("D1", f"S{n:03d}") for n in range(len(decided))]
+    codes_a = {u: set(a) for u, (a, _) in zip(units, decided)}
+    codes_b = {u: set(b) for u, (_, b) in zip(units, decided)}
+    codes = sorted(set().union(*codes_a.values(), *codes_b.values()))
+    per_code = {code: Counter((code in codes_a[u], code in codes_b[u]) for u in units) for code in codes}
+    assert decision_tallies(units, codes_a, codes_b, codes) == per_code

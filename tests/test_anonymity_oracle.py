@@ -99,3 +99,26 @@ _GLUE = st.sampled_from([" ", " ", " ", "\n", ". ", ", ", ": ", "\nR: ", "\nMor:
                 max_size=2))
 def test_the_fast_scan_finds_exactly_what_the_oracle_finds(text, allowed):
     assert fast_findings(text, tuple(allowed)) == slow_findings(text, tuple(allowed))
+
+
+def _begins_word_plainly(work: str, pos: int) -> bool:
+    """The test the capitals' regex now makes with lookbehinds, as the scan once made it in Python."""
+    if pos == 0 or work[pos - 1] in " \n":
+        return True
+    if re.match(r"[^\W\d_]", work[pos - 1]):
+        return False
+    return not (work[pos - 1] in "'’-" and pos > 1 and re.match(r"[^\W\d_]", work[pos - 2]))
+
+
+def _capitals_plainly(work: str) -> list[tuple[int, str]]:
+    """(start, word) of each capitalised word that begins a token, read as the scan once read them."""
+    pattern = re.compile(scan_module._rare(str.isupper) + r"(?<=[^\W\d_])[^\W\d_]*(?:['’\-][^\W\d_]+)*")
+    return [(m.start(), m.group()) for m in pattern.finditer(work)
+            if m.group()[0].isupper() and _begins_word_plainly(work, m.start())]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZøØİıσΣDǅ'’- \n.,:1_"), max_size=40))
+def test_the_capitals_regex_finds_the_words_the_plain_test_lets_begin(work):
+    found = [(m.start(), m.group()) for m in scan_module._CAPITAL.finditer(work) if m.group()[0].isupper()]
+    assert found == _capitals_plainly(work)

@@ -70,6 +70,46 @@ def test_the_danish_letter_score_counts_as_a_walk_over_the_characters(text):
     assert textio._danish_score(text) == sum(1 for ch in text if ch in textio._DANISH_LETTERS)
 
 
+def _legacy_plainly(body: bytes, path, remedy: str, allow_cp1252: bool, not_utf8_at: int) -> tuple[str, str]:
+    """The legacy-encoding decision as first written: each encoding decodes the whole text and is scored."""
+    decoded: dict[str, str] = {}
+    first_undefined = None
+    for codec, _ in textio._LEGACY:
+        try:
+            decoded[codec] = body.decode(codec)
+        except UnicodeDecodeError as exc:
+            first_undefined = exc.start
+    scores = {codec: textio._danish_score(text) for codec, text in decoded.items()}
+    best = max((codec for codec, _ in textio._LEGACY if codec in decoded), key=scores.__getitem__)
+    as_cp1252 = decoded.get("cp1252") or body.decode("cp1252", errors="replace")
+    evidence = 1 if textio._IN_WORD_SYMBOL.search(as_cp1252) else 2
+    if best != "cp1252" and scores[best] > textio._danish_score(as_cp1252) and scores[best] >= evidence:
+        raise WorkbenchError(dict(textio._LEGACY)[best], path, textio._line_at(body, not_utf8_at))
+    if "cp1252" not in decoded:
+        raise WorkbenchError("undefined", path, textio._line_at(body, first_undefined or 0))
+    if not allow_cp1252:
+        raise WorkbenchError("not utf-8", path, textio._line_at(body, not_utf8_at))
+    return decoded["cp1252"], "Windows-1252"
+
+
+def _outcome(decide, body: bytes, allow: bool):
+    """What a decision gives: the text and encoding, or the refusal's line and the encoding it names."""
+    try:
+        return decide(body, "x.txt", "", allow, 0)
+    except WorkbenchError as error:
+        named = next((name for _, name in textio._LEGACY[1:] if name in error.message), None)
+        undefined = "undefined" in error.message or "kan ikke genkendes" in error.message
+        return ("refused", named, undefined, error.line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([b"a", b"e", b" ", b"\n", b"m", b"\x9b", b"\x86", b"\xe6", b"\xf8", b"\xe5",
+                                 b"\x91", b"\x8d", b"\x81", b"\xbf", b"\x8c", b"\xc6", b"\xd8"]),
+                max_size=30).map(b"".join), st.booleans())
+def test_the_legacy_encoding_is_told_from_the_high_bytes_as_from_the_whole_text(body, allow):
+    assert _outcome(textio._legacy, body, allow) == _outcome(_legacy_plainly, body, allow)
+
+
 @pytest.mark.parametrize("codec", ["cp850", "mac_roman"])
 def test_other_legacy_encodings_are_still_named_and_refused(tmp_path, codec):
     raw = "Vi mødtes på Nørrebro, og så gik vi hjem til æblerne.\n".encode(codec)

@@ -20,6 +20,7 @@ def test_changes_are_procentpoint_with_sign():
     assert numfmt.points(31) == "+31 procentpoint"
     assert numfmt.points(-20) == "−20 procentpoint"
     assert numfmt.points(0) == "±0 procentpoint"
+    assert numfmt.signed(31) == "+31" and numfmt.signed(-20) == "−20" and numfmt.signed(None) == "–"
 
 
 def test_missing_values_are_a_dash():

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from workbench.exchange.companion import FILE_NAME, numbered_tables
+from workbench.exchange.companion import FILE_NAME, NOTHING_COUNTED, numbered_tables
 from workbench.io.text import read_text
 from workbench.lang import numbers as numfmt
 from workbench.lang.rounding import round_half_up
@@ -26,15 +26,30 @@ from workbench.project import Project
 from workbench.report import build_chapter
 from workbench.report.model import COUNT, GIVEN, MEAN, SHARE, STATISTIC, SUM, Cell
 
-# a printed number: "12", "1.544", "4,3 (2–5) !", "67 % (n < 10)", "2 af 5", "+23 procentpoint", "9 / 10"
+# a printed number: "12", "1.544", "4,3 (2–5) !", "67 % (n < 10)", "2 af 5", "+23", "9 / 10"
 NUMERIC = re.compile(r"^[+−-]?\d[\d.,]*( %| af \d| procentpoint| / \d| \(|$)|\(n = \d")
 TEXT_TABLES = ("Forvaltningernes mål", "Kodebog:", "Spørgsmål og GUIDE", "Vurderingsskalaen")
 
 
 def _sheet(book, name: str) -> list[dict]:
-    rows = list(book[name].iter_rows(values_only=True))
-    header = rows[0]
-    return [dict(zip(header, r)) for r in rows[1:] if r[0] is not None and isinstance(r[0], int)]
+    """The rows of a sheet, and of the sheets it continues on ("Kilder", "Kilder (2)", …)."""
+    found = []
+    for title in book.sheetnames:
+        if title == name or re.fullmatch(rf"{re.escape(name)} \(\d+\)", title):
+            rows = list(book[title].iter_rows(values_only=True))
+            found += [dict(zip(rows[0], r)) for r in rows[1:] if r[0] is not None and isinstance(r[0], int)]
+    for row in found:  # the value as printed, with Danish typography's no-break space before %
+        if row.get("Trykt værdi"):
+            row["Trykt værdi"] = row["Trykt værdi"].replace("\u00a0", " ")
+    return found
+
+
+def _by_figure(figures: list[dict], found_sources: list[dict]) -> dict[int, list[dict]]:
+    """Each figure's sources; a figure with the same sources as an earlier one gets that one's."""
+    listed = defaultdict(list)
+    for s in found_sources:
+        listed[s["Tal nr."]].append(s)
+    return defaultdict(list, {f["Tal nr."]: listed[f["Samme kilder som tal nr."] or f["Tal nr."]] for f in figures})
 
 
 @pytest.fixture
@@ -45,7 +60,8 @@ def report(chapter_project: Path):
     out = chapter_project / "exports" / FILE_NAME
     assert out.is_file() and f"skrevet til {out}" in result.stdout
     book = load_workbook(out, read_only=True)
-    return Project(chapter_project), _sheet(book, "Tal"), _sheet(book, "Kilder")
+    return (Project(chapter_project), _sheet(book, "Tal i tabeller"), _sheet(book, "Kilder"),
+            _sheet(book, "Tal i teksten"))
 
 
 def _numbers(text: str) -> list[str]:
@@ -53,7 +69,10 @@ def _numbers(text: str) -> list[str]:
 
 
 def _small_group_row(source: dict) -> bool:
-    return "under projektets mindste gruppestørrelse" in (source["Enhed"] or "")
+    return source["Enhed"] == "skjult (lille gruppe)"
+
+
+CHANGE = "Ændring (procentpoint)"  # the survey tables' change column: the end share less the start share
 
 
 def _check_reproduced(figure: dict, found: list[dict]) -> int | None:
@@ -62,14 +81,16 @@ def _check_reproduced(figure: dict, found: list[dict]) -> int | None:
     small = [s for s in found if _small_group_row(s)]  # one row with the number of a too-small group's units
     shown = [s for s in found if not _small_group_row(s)]
     units = len({s["Enhed"] for s in shown}) + sum(s["Værdi"] for s in small)
-    assert figure["Enheder"] == units and figure["Kilder"] == len(found), figure
+    assert figure["Enheder"] == units, figure
+    assert figure["Kilder"] == (0 if figure["Samme kilder som tal nr."] else len(found)), figure
+    assert (figure["Heraf skjult (lille gruppe)"] or 0) == sum(s["Værdi"] for s in small), figure
     if method.startswith("antal"):
         assert numfmt.integer(units) in _numbers(printed), (figure, found)
     elif method.startswith("enheder, der tæller med"):
         counting = len({s["Enhed"] for s in shown if s["Tæller med"] == "ja"})
         counting += sum(s["Værdi"] for s in small if s["Tæller med"] == "ja")
         share = int(round_half_up(100 * counting / units))
-        if not printed.endswith("procentpoint"):  # a change is checked from its two shares by the caller
+        if figure["Kolonne"] != CHANGE:  # a change is checked from its two shares by the caller
             assert f"{share} %" in printed, (figure, found)
         return share
     elif method.startswith("gennemsnit"):
@@ -86,11 +107,9 @@ def _check_reproduced(figure: dict, found: list[dict]) -> int | None:
 
 
 def test_every_number_in_every_table_is_in_the_companion_and_its_sources_give_it_again(report):
-    project, figures, found_sources = report
+    project, figures, found_sources, _ = report
     chapter = build_chapter(project)
-    by_figure = defaultdict(list)
-    for s in found_sources:
-        by_figure[s["Tal nr."]].append(s)
+    by_figure = _by_figure(figures, found_sources)
     listed = defaultdict(list)
     for figure in figures:
         listed[(figure["Tabel"], figure["Kolonne"], figure["Trykt værdi"])].append(figure)
@@ -111,7 +130,7 @@ def test_every_number_in_every_table_is_in_the_companion_and_its_sources_give_it
                 assert len(entries) >= len(text.tallies), (table.title, row[0], table.columns[c], text)
                 for figure in entries:
                     assert figure["Tabeltitel"] == table.title
-                    if figure["Status"] != "vist":
+                    if figure["Status"] not in ("vist", NOTHING_COUNTED):  # a 0 counts nothing and is shown
                         assert figure["Status"].startswith("undertrykt") and not by_figure[figure["Tal nr."]]
                         continue
                     method = figure["Sådan giver kilderne tallet"]
@@ -127,18 +146,18 @@ def test_every_number_in_every_table_is_in_the_companion_and_its_sources_give_it
                             assert numfmt.integer(value) in _numbers(figure["Trykt værdi"]), figure
                         continue
                     share = _check_reproduced(figure, by_figure[figure["Tal nr."]])
-                    if str(text).endswith("procentpoint"):
+                    if table.columns[c] == CHANGE:
                         shares[figure["Tal"]] = share
                     checked += 1
-                if str(text).endswith("procentpoint"):  # "+23 procentpoint": the end share less the start share
+                if table.columns[c] == CHANGE:  # "+23": the end share less the start share
                     start, end = shares.pop(next(k for k in shares if "start" in k)), shares.pop(
                         next(k for k in shares if "slut" in k))
-                    assert numfmt.points(end - start) == str(text)
+                    assert numfmt.signed(end - start) == str(text)
     assert checked > 150  # the fixture's chapter: evidence, self-evaluation, survey and agreement tables
 
 
 def test_the_sources_name_codings_answers_and_survey_rows(report):
-    project, figures, found_sources = report
+    project, figures, found_sources, _ = report
     store = project.coding_store()
     codings = {c.id: c for c in store.current(project.corpus)}
     kinds = {s["Kildeart"] for s in found_sources}
@@ -166,7 +185,7 @@ def test_the_sources_name_codings_answers_and_survey_rows(report):
 
 
 def test_small_groups_are_marked_suppressed_and_list_no_sources(report):
-    project, figures, found_sources = report
+    project, figures, found_sources, _ = report
     evidence = [f for f in figures if f["Tabeltitel"].startswith("Kodede segmenter om P1")]
     parents = [f for f in evidence if f["Række"] == "Forældre"]
     assert len(parents) == 6 and all(f["Status"].startswith("undertrykt") and f["Kilder"] == 0 for f in parents)
@@ -174,14 +193,14 @@ def test_small_groups_are_marked_suppressed_and_list_no_sources(report):
     assert not listed & {f["Tal nr."] for f in parents}
     small = {d.id for d in project.corpus.included if d.meta.group in ("familie", "radgiver")}
     # outside the coder agreement (a table the chapter prints unsuppressed), no source is a small group's
+    agreement = {f["Tal nr."] for f in figures if f["Tabeltitel"].startswith("Enighed")}
     for s in found_sources:
-        figure = next(f for f in figures if f["Tal nr."] == s["Tal nr."])
-        if not figure["Tabeltitel"].startswith("Enighed"):
-            assert s["Dokument"] not in small, (figure, s)
+        if s["Tal nr."] not in agreement:
+            assert s["Dokument"] not in small, s
 
 
 def test_agreement_units_of_a_too_small_group_are_counted_but_listed_only_as_their_number(report):
-    project, figures, found_sources = report
+    project, figures, found_sources, _ = report
     small = {d.id for d in project.corpus.documents if d.meta.group in ("familie", "radgiver")}
     agreement = {f["Tal nr."]: f for f in figures if f["Tabeltitel"].startswith("Enighed")}
     rows = [s for s in found_sources if s["Tal nr."] in agreement]

@@ -65,10 +65,15 @@ def test_the_judgement_table_shows_the_assessors_levels_rationale_and_evidence(j
     assert rows[0] == ["Spørgsmål", "Niveau", "Begrundelse", "Belæg"]
     assert rows[1][:3] == ["Relevans", "i høj grad", "Vores begrundelse for relevans i 2025-H2."]
     assert rows[2][:2] == ["Efterlevelse", "i nogen grad"]
-    # the cited evidence as a reader can look it up: the quote's words and attribution, the self-rating's mean
-    assert rows[2][3].startswith("Citat (")
-    assert "»" in rows[2][3] and "Selvevaluering 2. halvår 2025: " in rows[2][3] and "(n = 3)" in rows[2][3]
+    # the table names the cited evidence by letter and kind; the list under it writes each out as a reader can
+    # look it up: the quote's words and attribution, the self-rating's mean and n
+    assert rows[2][3] == "a) citat; b) selvevaluering"
     assert rows[1][3] == "–"
+    body = [p.text for p in judged.paragraphs]
+    start = body.index("Belæg, vurderingen henviser til:")
+    quote, selfeval = body[start + 1], body[start + 2]
+    assert quote.startswith("a) Citat (") and "»" in quote
+    assert selfeval.startswith("b) Selvevaluering 2. halvår 2025: ") and "(n = 3)" in selfeval
     assert rows[3][:2] == ["Bidrag til resultater", "i mindre grad"]
 
 

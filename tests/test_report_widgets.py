@@ -138,3 +138,35 @@ def test_report_notebook_runs_headless(chapter_project, monkeypatch):
     monkeypatch.setenv("WORKBENCH_PROJECT", str(chapter_project))
     outputs = execute_notebook("03_rapport.ipynb")
     assert any("Evalueringskapitel for projektet" in o.get("data", {}).get("text/plain", "") for o in outputs)
+
+
+def test_the_notebook_shows_the_app_before_the_project_is_read(chapter_project):
+    # what the notebook imports to show the app leaves the project (codebook, pydantic, corpus) for a thread
+    shown = subprocess.run([sys.executable, "-c", "import sys\nfrom workbench.ui.widgets.common import notebook_root\n"
+                            "from workbench.ui.widgets.report import ReportApp\n"
+                            "print(sorted(m for m in sys.modules if m.startswith(('workbench.project', "
+                            "'workbench.material', 'pydantic', 'docx', 'matplotlib'))))"],
+                           capture_output=True, text=True, check=True)
+    assert shown.stdout.strip() == "[]"
+    app = ReportApp(chapter_project)  # the notebook's way: the folder, read in a thread
+    app.reader.join(30)
+    assert not app.reader.is_alive() and list(app.boxes) == [key for key, _, _ in app.choices]
+    assert "Projektet er læst" in app.status.value
+    header = app.widget.children[0].value
+    assert "<h" not in header  # the notebook's title is the page's one heading
+
+
+def test_a_build_asked_for_while_the_project_is_read_says_so(chapter_project, monkeypatch):
+    import threading
+
+    from workbench.ui.widgets import report
+
+    release = threading.Event()
+    load = report.ReportApp.load
+    monkeypatch.setattr(report.ReportApp, "load", lambda self: (release.wait(10), load(self)))
+    app = ReportApp(chapter_project)
+    app.build_button.click()
+    assert report.READING in app.status.value and not (chapter_project / "exports").exists()
+    release.set()
+    app.reader.join(30)
+    assert app.boxes

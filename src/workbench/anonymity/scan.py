@@ -103,7 +103,11 @@ def _abbreviated(word: str) -> bool:
 
 
 # A word from a letter that may be upper case (the scan checks that it is, and that the word starts there).
-_CAPITAL = re.compile(_rare(str.isupper) + r"(?<=[^\W\d_])[^\W\d_]*(?:['’\-][^\W\d_]+)*")
+# The lookbehinds after the first letter keep the words that do not begin a token ("iPad", "e-Boks") out; written
+# after it, not before, so the regex engine still skips ahead by the first character's class.
+_CAPITAL = re.compile(
+    _rare(str.isupper) + r"(?<=[^\W\d_])(?<![^\W\d_].)(?<![^\W\d_]['’\-].)[^\W\d_]*(?:['’\-][^\W\d_]+)*"
+)
 _LETTER = re.compile(r"[^\W\d_]")  # a character that can be part of a WORD
 
 
@@ -172,25 +176,18 @@ class Scan:
         - neither is a head noun or starts a listed place or institution (_phrases).
         Allowed terms are found without this list. Should a rule change, so must
         WordFacts.ordinary and .letter."""
-        caps, facts = [], self.lex.facts
-        for m in _CAPITAL.finditer(self.work):
-            start, word = m.start(), m.group()
-            if not word[0].isupper() or not self._begins_word(start):
+        caps, facts, tokens, sentence_start = [], self.lex.facts, self.tokens, self.sentence_start
+        for m in _CAPITAL.finditer(self.work):  # only words that begin a token (the regex's lookbehinds)
+            word = m.group()
+            if not word[0].isupper():
                 continue
             known = facts(word)
-            if known.letter or (known.ordinary and self.sentence_start(start)):
+            if known.letter or (known.ordinary and sentence_start(m.start())):
                 continue
-            self.tokens[start] = (m.end(), word, word.lower())
+            start = m.start()
+            tokens[start] = (m.end(), word, word.lower())
             caps.append(start)
         return caps
-
-    def _begins_word(self, pos: int) -> bool:
-        """Whether the letter at pos starts a token rather than continuing one ("iPad", "e-Boks")."""
-        if pos == 0 or self.work[pos - 1] in " \n":
-            return True
-        if _LETTER.match(self.work, pos - 1):
-            return False
-        return not (self.work[pos - 1] in "'’-" and pos > 1 and _LETTER.match(self.work, pos - 2))
 
     def next_token(self, i: int) -> int | None:
         """The start of the token after token i, None after the last."""

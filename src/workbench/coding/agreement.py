@@ -31,8 +31,6 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-import numpy as np
-
 from workbench.coding.retrieval import SegmentKey, segment_codings
 from workbench.coding.store import CONSENSUS, Coding, CodingStore, check_coder
 from workbench.errors import WorkbenchError
@@ -204,18 +202,42 @@ def character_agreement(length: int, spans_a: Iterable[tuple[int, int]], spans_b
     """NVivo's percent agreement and kappa for one code in one document, each character a unit.
 
     Kappa = (agreed − ΣEF) / (total − ΣEF) with ΣEF = coded_A·coded_B/total + uncoded_A·uncoded_B/total;
-    when ΣEF = total (nothing to tell apart) NVivo reports complete agreement, 1.
+    when ΣEF = total (nothing to tell apart) NVivo reports complete agreement, 1. The characters are counted
+    from the spans, not character by character: a season's codes × documents would each walk a whole text.
     """
-    a, b = np.zeros(length, dtype=bool), np.zeros(length, dtype=bool)
-    for start, end in spans_a:
-        a[start:end] = True
-    for start, end in spans_b:
-        b[start:end] = True
-    coded_a, coded_b = int(a.sum()), int(b.sum())
-    agreed = int((a == b).sum())
+    covered_a, covered_b = _covered(length, spans_a), _covered(length, spans_b)
+    coded_a, coded_b = sum(e - s for s, e in covered_a), sum(e - s for s, e in covered_b)
+    agreed = length - coded_a - coded_b + 2 * _overlap(covered_a, covered_b)
     chance = (coded_a * coded_b + (length - coded_a) * (length - coded_b)) / length
     kappa = 1.0 if chance == length else (agreed - chance) / (length - chance)
     return 100.0 * agreed / length, kappa
+
+
+def _covered(length: int, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The characters of a text of `length` that the spans cover (as Python slices of it), as sorted disjoint
+    (start, end) intervals."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(slice(a, b).indices(length)[:2] for a, b in spans):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _overlap(x: list[tuple[int, int]], y: list[tuple[int, int]]) -> int:
+    """Characters in both of two lists of sorted disjoint intervals."""
+    i = j = total = 0
+    while i < len(x) and j < len(y):
+        total += max(0, min(x[i][1], y[j][1]) - max(x[i][0], y[j][0]))
+        if x[i][1] < y[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
 
 
 def _measure(code: str, tally: Counter) -> CodeAgreement:
@@ -294,6 +316,8 @@ def _units(corpus: Corpus, a: _Coder, b: _Coder) -> tuple[list[SegmentKey], list
 
 
 def _character_figures(code: str, documents: list[Document], a: _Coder, b: _Coder) -> tuple[float, float] | None:
+    """NVivo's figures of one code, weighted by document length, over the documents (those compared, in the
+    corpus order, that either coder gave the code: see `_coded_documents`)."""
     figures = []
     for document in documents:
         spans_a = a.spans.get((document.id, code), [])
@@ -304,6 +328,34 @@ def _character_figures(code: str, documents: list[Document], a: _Coder, b: _Code
         return None
     total = sum(length for length, _, _ in figures)
     return (sum(length * p for length, p, _ in figures) / total, sum(length * k for length, _, k in figures) / total)
+
+
+def decision_tallies(units: list[SegmentKey], codes_a: dict[SegmentKey, set[str]], codes_b: dict[SegmentKey, set[str]],
+                     codes: Iterable[str]) -> dict[str, Counter]:
+    """Per code, how many units had each pair of decisions (the first coder gave it, the second did): one pass
+    over the codes given in each unit, not one over every unit per code; the units where neither gave a code
+    are the rest. The same counts as counting unit by unit for every code."""
+    tallies: dict[str, Counter] = {code: Counter() for code in codes}
+    for unit in units:
+        given_a, given_b = codes_a[unit], codes_b[unit]
+        if given_a or given_b:
+            for code in given_a | given_b:
+                tallies[code][(code in given_a, code in given_b)] += 1
+    for tally in tallies.values():
+        neither = len(units) - sum(tally.values())
+        if neither:
+            tally[(False, False)] = neither
+    return tallies
+
+
+def _coded_documents(compared: list[str], a: _Coder, b: _Coder) -> dict[str, list[str]]:
+    """Per code, the compared documents (in their order) in which either coder gave it."""
+    order = {doc_id: rank for rank, doc_id in enumerate(compared)}
+    found: dict[str, set[str]] = defaultdict(set)
+    for doc_id, code in (*a.spans, *b.spans):
+        if doc_id in order:
+            found[code].add(doc_id)
+    return {code: sorted(docs, key=order.__getitem__) for code, docs in found.items()}
 
 
 def agreement(store: CodingStore, corpus: Corpus, codebook: Codebook, coder_a: str, coder_b: str) -> AgreementReport:
@@ -326,12 +378,13 @@ def agreement(store: CodingStore, corpus: Corpus, codebook: Codebook, coder_a: s
     used = set().union(*codes_a.values(), *codes_b.values())
     rank = {c.key: i for i, c in enumerate(codebook.codes)}
     codes = sorted(used, key=lambda key: (rank.get(key, len(rank)), key))
-    decisions = {code: Counter((code in codes_a[u], code in codes_b[u]) for u in units) for code in codes}
+    decisions = decision_tallies(units, codes_a, codes_b, codes)
     documents = {d.id: d for d in corpus.documents}
+    coded = _coded_documents(compared, a, b)
     per_code = []
     for code in codes:
         measure = _measure(code, decisions[code])
-        characters = _character_figures(code, [documents[d] for d in compared], a, b)
+        characters = _character_figures(code, [documents[d] for d in coded.get(code, ())], a, b)
         if characters is not None:
             measure.char_percent, measure.char_kappa = characters
         per_code.append(measure)

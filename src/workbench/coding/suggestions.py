@@ -223,12 +223,13 @@ class _Index:
 
     def _candidate_chunks(self, body: str) -> tuple[list[int], list[int]]:
         """(starts, ends) of the chunks in which _WIDTH characters begin like a candidate token."""
-        ids = self._ids[np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+        ids = self._ids.take(np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
         keys = np.zeros(len(ids), dtype=np.uint32)  # key i: the ids of characters i to i + _WIDTH - 1
         for i in range(min(_WIDTH, len(ids))):
             keys[: len(ids) - i] |= ids[i:] << (_BITS * (_WIDTH - 1 - i))  # type: ignore[arg-type]  # stays uint32
         spaces = np.flatnonzero(ids == _SPACE_ID)
-        chunks = np.searchsorted(spaces, np.flatnonzero(self._begins[keys]))  # chunk n ends at space n
+        # chunk n ends at space n (take: the same gather as indexing, without its checks)
+        chunks = np.searchsorted(spaces, np.flatnonzero(self._begins.take(keys)))
         chunks = chunks[np.diff(chunks, prepend=-1) > 0]
         bounds = np.concatenate(([-1], spaces, [len(ids)]))
         return (bounds[chunks] + 1).tolist(), bounds[chunks + 1].tolist()

@@ -8,12 +8,15 @@ written, so an import either writes all files or none.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
 import threading
 import unicodedata
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -221,11 +224,30 @@ def _check_all(sources: list[Path], given: dict, codebook, documents_dir: Path,
     """
     check = partial(_check, given=given, codebook=codebook, documents_dir=documents_dir, withdrawn=withdrawn)
     workers = min(os.cpu_count() or 1, len(sources) // _FILES_PER_WORKER)
-    if workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [check(source) for source in sources]
-    _warm_up(codebook)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(check, sources, chunksize=max(1, len(sources) // (workers * 4))))
+    with _no_collections():
+        if workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+            return [check(source) for source in sources]
+        _warm_up(codebook)
+        gc.freeze()  # the workers inherit the word lists: a collection there would touch (and copy) every page
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                return list(pool.map(check, sources, chunksize=max(1, len(sources) // (workers * 4))))
+        finally:
+            gc.unfreeze()
+
+
+@contextmanager
+def _no_collections() -> Iterator[None]:
+    """No garbage collection while a batch is checked: every document, segment and finding it makes is kept
+    until the import ends, so the collector's full passes over a growing heap (a second and more for a
+    season's transcripts) would find nothing to free. Collections resume afterwards, as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _warm_up(codebook) -> None:

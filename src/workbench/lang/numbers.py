@@ -26,13 +26,19 @@ def percent(value: float | None, digits: int = 0) -> str:
     return f"{decimal(value, digits) if digits else integer(value)} %"
 
 
-def points(value: float | None, digits: int = 0) -> str:
-    """A change between two percentages, in procentpoint with an explicit sign."""
+def signed(value: float | None, digits: int = 0) -> str:
+    """A change with an explicit sign: "+31", "−20", "±0" (a column headed with its unit)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     number = decimal(abs(value), digits) if digits else integer(abs(value))
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{number} procentpoint"
+    return f"{sign}{number}"
+
+
+def points(value: float | None, digits: int = 0) -> str:
+    """A change between two percentages, in procentpoint with an explicit sign."""
+    text = signed(value, digits)
+    return text if text == "–" else f"{text} procentpoint"
 
 
 def count_noun(n: int, singular: str, plural: str) -> str:

@@ -19,17 +19,30 @@ from workbench.coding.retrieval import SegmentKey, segment_codings
 from workbench.coding.store import Coding
 from workbench.io.text import read_text as read_user_text
 from workbench.judgements.chapter import AssessmentChapter, PrincipleAssessment, chapter_assessments
+from workbench.lang import numbers as numfmt
 from workbench.privacy.guard import TextSource
 from workbench.project import Project
-from workbench.project.settings import ProjectSettings
-from workbench.report.model import COUNT, GIVEN, MEAN, SHARE, STATISTIC, SUM, DeferredSources, Source, Tally
+from workbench.project.settings import SETTINGS_FILE, ProjectSettings
+from workbench.report.model import (
+    COUNT,
+    GIVEN,
+    MEAN,
+    SHARE,
+    STATISTIC,
+    SUM,
+    Cell,
+    DeferredSources,
+    Source,
+    Tally,
+)
 from workbench.selfeval.answers import AnswerFile, has_answers, submitted_files
-from workbench.selfeval.form import form_path, load_form
+from workbench.selfeval.form import ADHERENCE, form_path, load_form
 from workbench.selfeval.summary import DisagreementLimits, summary_table
 from workbench.surveys.load import load_surveys
 from workbench.surveys.model import Survey, normalise
 from workbench.surveys.summary import ItemResult, SmallNumbers, summarise
 
+WITHDRAWN = "kilderne listes ikke: samtykket er trukket tilbage"
 SMALL_GROUP = "undertrykt: gruppen har for få interviewede personer; kilderne listes ikke"
 FEW_ANSWERS = "undertrykt: for få besvarelser; kilderne listes ikke"
 
@@ -342,11 +355,21 @@ class ChapterData:
         or both did not. The three tallies share their sources, listed only when read (`DeferredSources`): a
         unit × code list of a season's double coding runs to millions, which only the companion lays out.
         The two counts come from the units where either coder gave a code, without listing them."""
+        key = (tuple(report.coders), code)
+        if key not in self._agreement_tally_cache:  # one list of units per figure, however often it is printed
+            self._agreement_tally_cache[key] = self._agreement_tallies(report, code)
+        return self._agreement_tally_cache[key]
+
+    @cached_property
+    def _agreement_tally_cache(self) -> dict[tuple, tuple[Tally, Tally, Tally]]:
+        return {}
+
+    def _agreement_tallies(self, report: AgreementReport, code: str | None) -> tuple[Tally, Tally, Tally]:
         a, b = report.coders
         by_code = self._agreement_index(report)
         codes = [code] if code is not None else [c.code for c in report.per_code]
         units = report.units
-        wanted = set(units)
+        wanted = self._unit_set(report)
         disagreeing = 0
         for key in dict.fromkeys(codes):
             for unit, codings in by_code.get(key, {}).items():
@@ -393,4 +416,125 @@ class ChapterData:
 
     @cached_property
     def _agreement_indexes(self) -> dict[tuple, dict[str, dict[SegmentKey, list[Coding]]]]:
+        return {}
+
+    # ------------------------------------------------------------ figures in running text (report.model.prose)
+    # A number printed in a sentence is a Cell as well; these give the ones that are not counts of the material.
+
+    def setting(self, name: str, what: str = "") -> Cell:
+        """A threshold from project.yaml printed in a note ("færre end 5 dokumenter"), traced to its line."""
+        value = getattr(self.settings, name)
+        path = self.project.root / SETTINGS_FILE
+        lines = read_user_text(path).splitlines() if path.exists() else []
+        line = next((i for i, text in enumerate(lines, 1) if text.startswith(f"{name}:")), None)
+        reference = f"{SETTINGS_FILE}:{line}" if line else f"{SETTINGS_FILE} (standardværdi)"
+        text = numfmt.integer(value) if isinstance(value, int) else numfmt.decimal(value, 1)
+        source = Source("indstilling", name, reference, value=text, number=float(value))
+        return Cell(text, Tally(what or f"indstillingen {name}", GIVEN, float(value), (source,)))
+
+    def codebook_tally(self, keys: Iterable[str], what: str) -> Tally:
+        """A count of codebook entries (codes, questions), each entry a source in the codebook file."""
+        path = self.project.relative(self.project.codebook_path)
+        found = tuple(Source("kodebog", key, path, subject=key) for key in keys)
+        return Tally(what, COUNT, float(len(found)), found)
+
+    def scale_ends(self) -> tuple[Cell, Cell]:
+        """The self-evaluation scale's lowest and highest score, from the form."""
+        form = self.selfeval_form
+        scale = form.scale_of(form.score_items[0])
+        path = self.project.relative(form_path(self.project))
+        return tuple(  # type: ignore[return-value]
+            Cell(numfmt.integer(value), Tally(what, GIVEN, float(value), (
+                Source("selvevalueringsskema", what, path, value=str(value), number=float(value)),)))
+            for what, value in (("skalaens laveste trin", scale.min), ("skalaens højeste trin", scale.max)))
+
+    def count(self, tally: Tally, singular: str = "", plural: str = "") -> Cell:
+        """A tally's value as a whole number ("18", or "18 dokumenter" with nouns), carrying the tally."""
+        value = int(tally.value or 0)
+        text = numfmt.count_noun(value, singular, plural) if singular else numfmt.integer(value)
+        return Cell(text, tally)
+
+    def withdrawn_tally(self) -> Tally:
+        """The documents left out because consent was withdrawn: counted, never listed (the gate refuses them)."""
+        return Tally("dokumenter med tilbagetrukket samtykke", COUNT, float(len(self.corpus.withdrawn)),
+                     suppressed=WITHDRAWN)
+
+    def periods_tally(self) -> Tally:
+        """The half years with submitted self-evaluations (each answer a source, its half year the unit)."""
+        found = tuple(
+            Source("selvevaluering", str(answer.evaluation.period), self.project.relative(answer.path),
+                   place=str(answer.evaluation.period), who=answer.evaluation.respondent)
+            for answer in self.selfeval_answers
+        )
+        return Tally("halvår med selvevalueringer", COUNT, float(len({s.unit for s in found})), found)
+
+    def groups_tally(self, groups: list[str], what: str) -> Tally:
+        """Respondent groups of the codebook, one source each."""
+        path = self.project.relative(self.project.codebook_path)
+        found = tuple(Source("respondentgruppe", name, path, subject=name) for name in groups)
+        return Tally(what, COUNT, float(len(found)), found)
+
+    def agreement_units_tally(self, report: AgreementReport) -> Tally:
+        """The units (segments) both coders' agreement is computed over."""
+        found = tuple(Source("segment", f"{doc} {segment}", f"{doc} {segment}", doc, segment)
+                      for doc, segment in report.units)
+        return Tally("enheder i dobbeltkodningen", COUNT, float(len(found)), found)
+
+    def agreement_documents_tally(self, report: AgreementReport, complete: bool = False) -> Tally:
+        """The documents both coders coded (or marked fully coded), by their units."""
+        if complete:
+            store = self.project.coding_store()
+            done = set(store.completed_documents(report.coders[0])) & set(store.completed_documents(report.coders[1]))
+        docs = [d for d in dict.fromkeys(doc for doc, _ in report.units) if not complete or d in done]
+        found = tuple(Source("dokument", d, self._relative_path(self.corpus[d]), d) for d in docs)
+        what = "dokumenter færdigkodet af begge" if complete else "dokumenter kodet af begge"
+        return Tally(what, COUNT, float(len(found)), found)
+
+    def agreement_only_tally(self, report: AgreementReport, coder: str) -> Tally:
+        """The units only `coder` of the two gave a code (the other gave none): counted as disagreement."""
+        other = next(c for c in report.coders if c != coder)
+        index = self._agreement_index(report)
+        coded: dict[SegmentKey, set[str]] = {}
+        for by_unit in index.values():
+            for unit, codings in by_unit.items():
+                coded.setdefault(unit, set()).update(c.coder for c in codings)
+        found = tuple(Source("segment", f"{doc} {segment}", f"{doc} {segment}", doc, segment, who=coder)
+                      for doc, segment in report.units
+                      if coder in coded.get((doc, segment), set()) and other not in coded.get((doc, segment), set()))
+        return Tally(f"enheder kodet kun af {coder}", COUNT, float(len(found)), found)
+
+    def selfeval_count(self, period: str) -> Cell:
+        """A half year's submitted self-evaluations: the answers to the principle most respondents answered."""
+        table = self.selfeval_table
+        part = table[(table["item"] == ADHERENCE) & (table["period"] == period)]
+        largest = part.loc[part["n"].idxmax()]
+        return Cell(numfmt.integer(part["n"].max()),
+                    self.selfeval_tally(largest["principle"], period, ADHERENCE, "besvarelser", COUNT))
+
+    def survey_count(self, survey: Survey, time_point: str) -> Cell:
+        """A time point's largest number of valid answers to one question, with the answers behind it."""
+        results = [r for r in self.survey_results[survey.name] if r.time_point == time_point]
+        largest = max(results, key=lambda r: r.n_valid, default=None)
+        if largest is None:
+            return Cell("0", Tally("gyldige svar", COUNT, 0.0))
+        return Cell(numfmt.integer(largest.n_valid), self.survey_count_tally(survey, largest))
+
+    def survey_items_tally(self, survey: Survey, items: list[str],
+                           what: str = "spørgsmål målt ved start og slut") -> Tally:
+        """Questions of a survey's item map, one source each (the map's file)."""
+        path = self.project.relative(survey.map_path)
+        found = tuple(Source("spørgeskemakort", key, path, subject=next(i.question for i in survey.item_map.items
+                                                                        if i.key == key)) for key in items)
+        return Tally(what, COUNT, float(len(found)), found)
+
+    def _unit_set(self, report: AgreementReport) -> set[SegmentKey]:
+        """The report's units as a set, made once per report rather than once per row of its table (a
+        season's units times the codebook's codes)."""
+        kept = self._unit_sets.get(id(report))
+        if kept is None or kept[0] is not report:
+            kept = self._unit_sets[id(report)] = (report, set(report.units))
+        return kept[1]
+
+    @cached_property
+    def _unit_sets(self) -> dict[int, tuple[AgreementReport, set[SegmentKey]]]:
         return {}

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from workbench.coding.store import Coding
+if TYPE_CHECKING:  # the model is imported by light modules (report.text_da); it needs Coding only as a type
+    from workbench.coding.store import Coding
 
 
 @dataclass
@@ -140,6 +142,49 @@ class Cell(str):
 
     def __reduce__(self):
         return (Cell, (str(self), *self.tallies))
+
+
+class Prose(str):
+    """Running text (a paragraph, a bullet, a table's Anm.) that carries the figures printed in it: each number
+    the chapter computed is a `Cell` at its offset in the text, so the companion can list it by section and
+    sentence with its sources; to everything else a plain str. Built with `prose`."""
+
+    figures: tuple[tuple[int, Cell], ...]
+
+    def __new__(cls, text: str, figures: tuple[tuple[int, Cell], ...] = ()) -> Prose:
+        made = super().__new__(cls, text)
+        made.figures = figures
+        return made
+
+    def __reduce__(self):
+        return (Prose, (str(self), self.figures))
+
+
+def prose(*parts: str) -> Prose:
+    """Running text joined from words and figures: a `Cell` part (a number with its tallies) is remembered at its
+    place, a `Prose` part brings its own figures along. The one way a section prints a computed number in a
+    sentence, so that no count or percentage reaches the reader without its sources."""
+    text, figures = "", []
+    for part in parts:
+        if isinstance(part, Prose):
+            figures += [(len(text) + offset, cell) for offset, cell in part.figures]
+        elif isinstance(part, Cell) and part.tallies:
+            figures.append((len(text), part))
+        text += str(part)
+    return Prose(text, tuple(figures))
+
+
+def prose_join(separator: str, parts: Iterable[str]) -> Prose:
+    """`separator.join(parts)`, keeping the parts' figures."""
+    joined: list[str] = []
+    for index, part in enumerate(parts):
+        joined += [separator, part] if index else [part]
+    return prose(*joined)
+
+
+def figures_of(text: str) -> tuple[tuple[int, Cell], ...]:
+    """The traced figures in a text: a `Prose`'s, none in a plain str."""
+    return text.figures if isinstance(text, Prose) else ()
 
 
 @dataclass

@@ -12,6 +12,7 @@ import pandas as pd
 from workbench.coding.agreement import PARADOX, UNDEFINED, AgreementReport
 from workbench.lang import numbers as numfmt
 from workbench.material.codebook import Codebook
+from workbench.report.model import prose
 from workbench.selfeval.period import Period
 from workbench.selfeval.summary import DisagreementLimits
 from workbench.surveys.summary import ItemResult, SmallNumbers
@@ -39,12 +40,13 @@ def selfeval_summary(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def disagreement_note(limits: DisagreementLimits) -> str:
-    """What "uenighed" means in the self-evaluation tables, and which answers count."""
-    return (
-        f"Uenighed: spændet mellem laveste og højeste svar er mindst {limits.range} point, eller "
-        f"standardafvigelsen er mindst {numfmt.decimal(limits.sd, 1)}. Kun indsendte besvarelser tæller; "
-        f"kladder indgår ikke."
+def disagreement_note(limits: DisagreementLimits, range_: str | None = None, sd: str | None = None) -> str:
+    """What "uenighed" means in the self-evaluation tables, and which answers count; `range_` and `sd`: the
+    limits as the chapter prints them, traced to project.yaml (`ChapterData.setting`)."""
+    return prose(
+        "Uenighed: spændet mellem laveste og højeste svar er mindst ", range_ or numfmt.integer(limits.range),
+        " point, eller standardafvigelsen er mindst ", sd or numfmt.decimal(limits.sd, 1),
+        ". Kun indsendte besvarelser tæller; kladder indgår ikke.",
     )
 
 
@@ -100,17 +102,20 @@ def agreement_rows(report: AgreementReport, codebook: Codebook) -> list[list[str
     return [[text(i, v) for i, v in enumerate(row)] for row in agreement_values(report, codebook)]
 
 
-def agreement_summary(report: AgreementReport) -> str:
-    """What was compared, by which rule, and what the units include, in one or two sentences."""
+def agreement_summary(report: AgreementReport, figures: dict[str, str] | None = None) -> str:
+    """What was compared, by which rule, and what the units include, in one or two sentences; `figures`: the
+    counts ("documents", "complete", "units", "only_a", "only_b") as the chapter prints them, traced."""
     a, b = report.coders
-    documents = numfmt.count_noun(report.documents, "dokument", "dokumenter")
-    units = numfmt.count_noun(report.segments, "enhed", "enheder")
-    complete = (f", heraf {numfmt.integer(report.complete_documents)} færdigkodet af begge"
-                if report.complete_documents else "")
-    return (
-        f"Enighed mellem {a} og {b} i {documents}, som begge har kodet{complete}, over {units} "
-        f"({'; '.join(report.rules)}). {numfmt.integer(report.only_a)} enheder er kodet kun af {a} og "
-        f"{numfmt.integer(report.only_b)} kun af {b}; de tæller som uenighed."
+    given = figures or {}
+    documents = given.get("documents") or numfmt.count_noun(report.documents, "dokument", "dokumenter")
+    units = given.get("units") or numfmt.count_noun(report.segments, "enhed", "enheder")
+    complete = prose(", heraf ", given.get("complete") or numfmt.integer(report.complete_documents),
+                     " færdigkodet af begge") if report.complete_documents else ""
+    return prose(
+        f"Enighed mellem {a} og {b} i ", documents, ", som begge har kodet", complete, " over ", units,
+        f" ({'; '.join(report.rules)}). ", given.get("only_a") or numfmt.integer(report.only_a),
+        f" enheder er kodet kun af {a} og ", given.get("only_b") or numfmt.integer(report.only_b),
+        f" kun af {b}; de tæller som uenighed.",
     )
 
 
@@ -129,11 +134,11 @@ def agreement_notes(report: AgreementReport, codebook: Codebook) -> list[str]:
     return notes
 
 
-def selfeval_suppression_note(minimum: int) -> str:
-    """Why some self-evaluation figures show "–"."""
-    return (
-        f"Med færre end {numfmt.integer(minimum)} indsendte besvarelser vises tallene ikke (–), så ingen kan se en "
-        "enkelt persons svar."
+def selfeval_suppression_note(minimum: int | str) -> str:
+    """Why some self-evaluation figures show "–"; `minimum` as a number or as the chapter prints it, traced."""
+    return prose(
+        "Med færre end ", numfmt.integer(minimum) if isinstance(minimum, int) else minimum,
+        " indsendte besvarelser vises tallene ikke (–), så ingen kan se en enkelt persons svar.",
     )
 
 

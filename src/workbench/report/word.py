@@ -58,6 +58,7 @@ def typeset(text: str) -> str:
 ABBREVIATIONS = {
     "Respondentgruppe": "Resp.-gruppe", "Understøttende": "Underst.", "Udfordrende": "Udfordr.",
     "procentpoint": "pct.-point", "Selvevaluering,": "Selveval.,", "Besvarelser": "Besvar.",
+    "Krippendorffs": "Kripp.", "Procent": "Pct.",
 }
 _CELL_PADDING = Pt(14)  # both sides' cell margins and a little air, so the longest word never wraps
 
@@ -71,6 +72,8 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 
 LABEL_SHARE = 0.28  # of the text width
+FIGURES_LABEL_SHARE = 0.45  # when every other column holds short figures (the agreement table's codes)
+SHORT_HEADER = 6  # a header this short ("I alt", "Ord") is not broken between its words
 UNBROKEN_CELL = 18  # a figure cell shorter than this ("100 %", "+50 procentpoint", "18 / 12") stays on one line
 
 
@@ -90,17 +93,23 @@ def column_widths(columns: list[str], rows: list[list[str]], available: int) -> 
     def minimum(index: int) -> float:
         cells = [typeset(str(r[index])) for r in rows if index < len(r)]
         whole = [c for c in cells if index > 0 and len(c) < UNBROKEN_CELL]
-        return max(_longest_word([typeset(headers[index])], 8, True), _longest_word(cells, 9, False),
+        header = typeset(headers[index])
+        short = text_width(header, 8, True) if len(header) <= SHORT_HEADER else 0.0  # "I alt" on one line
+        return max(_longest_word([header], 8, True), _longest_word(cells, 9, False), short,
                    max((text_width(c, 9) for c in whole), default=0.0))
 
     needs = [Pt(minimum(i)) + _CELL_PADDING for i in range(len(headers))]
-    if sum(needs) > available:
+    label = max((Pt(text_width(typeset(str(r[0])), 9)) + _CELL_PADDING for r in rows if r), default=0)
+    figures_only = bool(rows) and all(len(typeset(str(c))) < UNBROKEN_CELL for r in rows for c in r[1:])
+    if sum(needs) > available or (figures_only and label > 2 * (available - sum(needs[1:]))):
+        # shortened headers: when the words would not fit otherwise, or a table of figures would squeeze its
+        # row labels ("FF3 Dosering og timing af …") onto three lines
         headers = [" ".join(ABBREVIATIONS.get(w, w) for w in _words(h)) for h in headers]
         needs = [Pt(minimum(i)) + _CELL_PADDING for i in range(len(headers))]
-    if needs:  # a row label ("Rådgivere (SOF og BIF)") on one line if that takes at most LABEL_SHARE
-        label = max((Pt(text_width(typeset(str(r[0])), 9)) + _CELL_PADDING for r in rows if r), default=0)
-        if needs[0] < label <= LABEL_SHARE * available and sum(needs[1:]) + label <= available:
-            needs[0] = label
+    if needs and needs[0] < label:  # a row label ("Rådgivere (SOF og BIF)") on one line, or as near as fits
+        share = FIGURES_LABEL_SHARE if figures_only else LABEL_SHARE
+        if figures_only or (label <= share * available and sum(needs[1:]) + label <= available):
+            needs[0] = max(needs[0], min(label, share * available, available - sum(needs[1:])))
     wants = []
     for index, need in enumerate(needs):
         cells = sorted(text_width(typeset(str(r[index])), 9) for r in rows if index < len(r))
@@ -197,12 +206,16 @@ class _Renderer:
         paragraph.paragraph_format.keep_with_next = True
 
     def _notes(self, note: str, source: str) -> None:
+        written = []
         for label, text in (("Anm.: ", note), ("Kilde: ", source)):
             if text and text.lower().startswith(label.strip().lower()):  # users write "Kilde: ..." themselves
                 text = text[len(label.strip()):].strip()
             if not text:
                 continue
+            if written:  # the Anm. stays on the page of its Kilde line (and so of its table or figure)
+                written[-1].paragraph_format.keep_with_next = True
             paragraph = self.doc.add_paragraph()
+            written.append(paragraph)
             paragraph.paragraph_format.space_after = Pt(2)
             lead = paragraph.add_run(label)
             lead.italic = True
@@ -244,6 +257,9 @@ class _Renderer:
                     run.bold = True
                 if index > 0 and _NUMERIC.match(str(text).strip()):
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        for cell in table.rows[-1].cells:  # the table's last row stays on the page of its Anm.
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
         table.autofit = False
         for index, width in enumerate(widths):
             table.columns[index].width = width  # the grid, which LibreOffice reads
@@ -256,6 +272,7 @@ class _Renderer:
         self._caption("Figur", self.figures, block.title)
         self.doc.add_picture(io.BytesIO(block.png), width=Cm(block.width_cm))
         picture_paragraph = self.doc.paragraphs[-1]
+        picture_paragraph.paragraph_format.keep_with_next = True  # the chart stays with its Anm. and Kilde
         for doc_pr in picture_paragraph._p.iter(qn("wp:docPr")):
             doc_pr.set("descr", block.alt_text)
             doc_pr.set("title", block.title)

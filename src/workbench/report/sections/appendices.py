@@ -11,6 +11,8 @@ from workbench.report.model import (
     Paragraph,
     Section,
     Table,
+    prose,
+    prose_join,
 )
 from workbench.surveys.summary import changes as survey_changes
 
@@ -19,8 +21,9 @@ def codebook_appendix(data: ChapterData) -> Section:
     codebook = data.codebook
     blocks: list = [
         Paragraph(
-            "Kodebogen er det fælles grundlag for kodningen af interview og observationer. Principperne og de "
-            "virksomme faktorer er gengivet ordret fra indsatsens egne formuleringer."
+            "Kodebogen er det fælles grundlag for kodningen af interview og observationer. Principperne er "
+            "gengivet ordret fra indsatsens egne formuleringer; definitionerne siger med kodebogens egne ord, hvad "
+            "der kodes under hver kode."
         )
     ]
     for group in codebook.code_groups:
@@ -38,7 +41,8 @@ def codebook_appendix(data: ChapterData) -> Section:
                 title=f"Kodebog: {group.name.lower()}",
                 columns=["Kode", "Navn", "Udsagn og definition"],
                 rows=rows,
-                note=f"{numfmt.count_noun(len(group.codes), 'kode', 'koder')}.",
+                note=prose(data.count(data.codebook_tally([c.key for c in group.codes], "koder i gruppen"), "kode",
+                                      "koder"), "."),
                 source=f"Kodebogen ({codebook.title}).",
             )
         )
@@ -64,11 +68,24 @@ def agreement_appendix(data: ChapterData) -> Section | None:
                 title=f"Enighed mellem koderne {report.coders[0]} og {report.coders[1]} pr. kode",
                 columns=text_da.AGREEMENT_COLUMNS,
                 rows=_traced_agreement_rows(data, report),
-                note=" ".join([text_da.agreement_summary(report), *text_da.agreement_notes(report, data.codebook)]),
+                note=prose_join(" ", [text_da.agreement_summary(report, _agreement_figures(data, report)),
+                                      *text_da.agreement_notes(report, data.codebook)]),
                 source="Dobbeltkodning af udvalgte dokumenter; egne beregninger.",
             )
         )
     return Section("bilag-enighed", "Bilag: Enighed mellem kodere", blocks, appendix=True)
+
+
+def _agreement_figures(data: ChapterData, report) -> dict[str, str]:
+    """The counts of the agreement's summary sentence, each with the documents or units behind it."""
+    a, b = report.coders
+    return {
+        "documents": data.count(data.agreement_documents_tally(report), "dokument", "dokumenter"),
+        "complete": data.count(data.agreement_documents_tally(report, complete=True)),
+        "units": data.count(data.agreement_units_tally(report), "enhed", "enheder"),
+        "only_a": data.count(data.agreement_only_tally(report, a)),
+        "only_b": data.count(data.agreement_only_tally(report, b)),
+    }
 
 
 def _traced_agreement_rows(data: ChapterData, report) -> list[list[str]]:
@@ -100,10 +117,12 @@ def survey_appendix(data: ChapterData) -> Section | None:
                 title=survey.title,
                 columns=["Spørgsmål", "Måling", "Gyldige svar", "Udeladt", "Andel"],
                 rows=rows,
-                note=f"Svargruppe: {survey.item_map.population}. Andelen er andelen af gyldige svar, der svarer "
-                f"{', '.join(dict.fromkeys(i.share_description for i in survey.item_map.items))}. Udeladt: »Ved ikke« "
-                f"og blanke svar. {numfmt.count_noun(len(changes), 'spørgsmål', 'spørgsmål')} er målt både ved start "
-                "og slut.",
+                note=prose(
+                    f"Svargruppe: {survey.item_map.population}. Andelen er andelen af gyldige svar, der svarer "
+                    f"{', '.join(dict.fromkeys(i.share_description for i in survey.item_map.items))}. Udeladt: "
+                    "»Ved ikke« og blanke svar. ",
+                    data.count(data.survey_items_tally(survey, [c.item for c in changes]), "spørgsmål", "spørgsmål"),
+                    " er målt både ved start og slut."),
                 source=survey.source,
             )
         )

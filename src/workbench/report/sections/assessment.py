@@ -14,6 +14,7 @@ from workbench.report.model import (
     Section,
     Table,
     missing_memo,
+    prose,
 )
 from workbench.report.sections.blocks import codings_source, markdown_blocks, source_text, supporting_challenging
 from workbench.report.sections.judgements import one_line, round_label
@@ -74,8 +75,9 @@ def question_evidence(data: ChapterData, question: EvaluationQuestion) -> list:
             title=f"Spørgeskemaspørgsmål knyttet til spørgsmålet »{question.text}«",
             columns=["Spørgsmål", "Svargruppe", "Andele"],
             rows=items,
-            note="Spørgsmål, hvis kobling i spørgeskemaets kort nævner et af spørgsmålets principper. Andel af "
-            f"gyldige svar; andele bygget på færre end {data.survey_limits.suppress_below} svar vises ikke (–).",
+            note=prose("Spørgsmål, hvis kobling i spørgeskemaets kort nævner et af spørgsmålets principper. Andel af "
+                       "gyldige svar; andele bygget på færre end ", data.setting("survey_suppress_below"),
+                       " svar vises ikke (–)."),
             source="; ".join(dict.fromkeys(sources)) + ".",
         ))
     return blocks

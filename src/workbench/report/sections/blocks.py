@@ -18,6 +18,7 @@ from workbench.report.model import (
     Paragraph,
     Quote,
     Table,
+    prose,
 )
 from workbench.report.word import typeset
 from workbench.surveys.summary import changes as survey_changes
@@ -86,6 +87,13 @@ def supporting_challenging(data: ChapterData, code: str) -> list[Cell]:
                  data.coding_tally(code, groups, f"{v} segmenter", v)) for v in ("understøttende", "udfordrende")]
 
 SUPPRESSED = "–"
+CHANGE = "Ændring (procentpoint)"  # the survey tables' change column: its cells "+31", "−20"
+
+
+def disagreement_note(data: ChapterData) -> str:
+    """What "uenighed" means under the self-evaluation tables, its limits traced to project.yaml."""
+    return text_da.disagreement_note(data.disagreement_limits, data.setting("disagreement_range"),
+                                     data.setting("disagreement_sd"))
 
 
 def suppression_note(data: ChapterData) -> str:
@@ -121,7 +129,8 @@ def quote_blocks(data: ChapterData, code: Code, limit: int) -> list:
         segment = document.segment(quote.segment_id)
         line = document.line_of(segment.start) if segment else document.body_line
         data.sources.append(TextSource(data.project.relative(document.path), quote.text, line))
-    return [Quote(q.text, q.attribution, field_note=data.corpus.get(q.doc_id).meta.type == "observation")
+    # one style for every attribution, whatever case the metadata's role has: "(rådgiver, SOF)" as "(mor, HFI)"
+    return [Quote(q.text, lower_first(q.attribution), field_note=data.corpus.get(q.doc_id).meta.type == "observation")
             for q in chosen]
 
 
@@ -144,7 +153,7 @@ def _survey_item_row(data: ChapterData, survey, item, results) -> list[str] | No
         return None
     change = "–"
     if first is not None and last is not None and first.percent is not None and last.percent is not None:
-        change = Cell(numfmt.points(round(last.percent) - round(first.percent)),
+        change = Cell(numfmt.signed(round(last.percent) - round(first.percent)),
                       data.survey_share_tally(survey, first, "start"), data.survey_share_tally(survey, last, "slut"))
     shown = [(r, label) for r, label in ((first, "start"), (last, "slut")) if r is not None]
     n_parts = [f"{numfmt.integer(r.n_valid)}" for r, _ in shown]
@@ -217,20 +226,19 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles", level
             reversed_ |= item.direction == "lower_is_better"
     if not rows:
         return []
-    note = (
+    note = prose(
         f"Andel af gyldige svar. Start: {', '.join(sorted(start_labels)) or '–'}; "
         f"slut: {', '.join(sorted(end_labels))}. "
-        "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele, i procentpoint. "
-        f"Andele bygget på færre end {data.survey_limits.suppress_below} svar vises ikke (–); færre end "
-        f"{data.survey_limits.flag_below} er markeret."
+        "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele. "
+        "Andele bygget på færre end ", data.setting("survey_suppress_below"), " svar vises ikke (–); færre end ",
+        data.setting("survey_flag_below"), " er markeret.",
+        " † Andelen måler en belastning; her er et fald en forbedring." if reversed_ else "",
     )
-    if reversed_:
-        note += " † Andelen måler en belastning; her er et fald en forbedring."
     blocks = [
         Heading("Spørgeskemaerne", level),
         Table(
             title=f"Spørgsmål knyttet til {code.key} {code.name}",
-            columns=["Spørgsmål", "Svargruppe", "Start", "Slut", "Ændring", "n"],
+            columns=["Spørgsmål", "Svargruppe", "Start", "Slut", CHANGE, "n"],
             rows=rows,
             note=note,
             source="; ".join(dict.fromkeys(sources)) + ".",

@@ -12,6 +12,8 @@ from workbench.report.model import (
     Section,
     Table,
     missing_memo,
+    prose,
+    prose_join,
 )
 from workbench.report.sections.blocks import (
     codings_source,
@@ -60,8 +62,9 @@ def group_intro(data: ChapterData, group: CodeGroup) -> Section:
             title=f"{title}: kodede dokumenter pr. respondentgruppe",
             columns=["Kode"] + [g.name for g in respondents],
             rows=rows,
-            note="Antal dokumenter i gruppen med mindst ét segment kodet med koden, af alle gruppens "
-            f"dokumenter. Grupper med færre end {data.settings.min_group_size} personer vises ikke (–).",
+            note=prose("Antal dokumenter i gruppen med mindst ét segment kodet med koden, af alle gruppens "
+                       "dokumenter. Grupper med færre end ", data.setting("min_group_size"),
+                       " personer vises ikke (–)."),
             source=codings_source(data),
         ),
     ]
@@ -77,8 +80,9 @@ def code_section(data: ChapterData, code: Code, group: CodeGroup) -> Section:
     blocks += markdown_blocks(body) if body else [missing_memo()]
     mentions = [r for r in data.shown_evidence(code.key) if r.documents]
     if mentions:
-        listing = ", ".join(f"{document_share(data, r)} i gruppen {lower_first(r.group)}" for r in mentions)
-        blocks.append(Paragraph(f"Kodet i {listing}."))
+        listing = prose_join(", ", [prose(document_share(data, r, code.key), f" i gruppen {lower_first(r.group)}")
+                                    for r in mentions])
+        blocks.append(Paragraph(prose("Kodet i ", listing, ".")))
     blocks += quote_blocks(data, code, 1)
     blocks += survey_blocks(data, code, kind="factors", level=2)  # directly under the code: no "Datagrundlag"
     title = f"{code.key[1:]}. {code.name}" if group.kind == "factor" and code.key[1:].isdigit() else code.label

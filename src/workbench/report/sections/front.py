@@ -7,7 +7,7 @@ from workbench.coding.evidence import PERSON_TYPES
 from workbench.lang import numbers as numfmt
 from workbench.report import text_da
 from workbench.report.data import ChapterData
-from workbench.report.model import BulletList, Heading, Paragraph, Section, Table, missing_memo
+from workbench.report.model import BulletList, Heading, Paragraph, Section, Table, missing_memo, prose, prose_join
 from workbench.report.sections.blocks import lower_first, markdown_blocks
 from workbench.report.sections.judgements import one_line, round_label
 from workbench.selfeval.form import ADHERENCE
@@ -18,33 +18,28 @@ INTRODUCTION = "indledning.md"
 
 def summary_section(data: ChapterData) -> Section:
     included = data.shown_documents
-    interviews = sum(1 for d in included if d.meta.type in PERSON_TYPES)
-    observations = sum(1 for d in included if d.meta.type == "observation")
-    figures = [
-        f"{numfmt.count_noun(interviews, 'interview', 'interview')} og "
-        f"{numfmt.count_noun(observations, 'observation', 'observationer')} er kodet"
-        + (f" (n = {numfmt.count_noun(len(included), 'dokument', 'dokumenter')})." if included else ".")
-    ]
+    interviews = data.documents_tally([d for d in included if d.meta.type in PERSON_TYPES], "interview")
+    observations = data.documents_tally([d for d in included if d.meta.type == "observation"], "observationer")
+    figures = [prose(
+        data.count(interviews, "interview", "interview"), " og ",
+        data.count(observations, "observation", "observationer"), " er kodet",
+        prose(" (n = ", data.count(data.documents_tally(included), "dokument", "dokumenter"), ").") if included
+        else ".",
+    )]
     if data.small_groups:
         small = text_da.join_and([lower_first(g) for g in sorted(data.small_groups)])
-        figures[0] += f" Dertil interview med {small}, som ikke tælles med, fordi så få er interviewet, at de " \
-            "kunne genkendes."
+        figures[0] = prose(figures[0], f" Dertil interview med {small}, som ikke tælles med, fordi så få er "
+                           "interviewet, at de kunne genkendes.")
     if data.selfeval_table is not None:
         adherence = data.selfeval_table[data.selfeval_table["item"] == ADHERENCE]
         periods = sorted(adherence["period"].unique(), key=Period.parse)
-        answers = ", ".join(
-            f"{Period.parse(p).label}: n = {numfmt.integer(adherence[adherence['period'] == p]['n'].max())}"
-            for p in periods
-        )
-        figures.append(f"Supportteamets selvevalueringer i {numfmt.count_noun(len(periods), 'halvår', 'halvår')} "
-                       f"({answers}).")
+        answers = prose_join(", ", [prose(f"{Period.parse(p).label}: n = ", data.selfeval_count(p)) for p in periods])
+        figures.append(prose("Supportteamets selvevalueringer i ", data.count(data.periods_tally(), "halvår", "halvår"),
+                             " (", answers, ")."))
     for survey in data.surveys:
-        points = survey.item_map.time_points
-        counts = []
-        for point in points:
-            n = max((r.n_valid for r in data.survey_results[survey.name] if r.time_point == point.key), default=0)
-            counts.append(f"{point.label}: n = {numfmt.integer(n)}")
-        figures.append(f"{survey.title} ({', '.join(counts)}).")
+        counts = [prose(f"{point.label}: n = ", data.survey_count(survey, point.key))
+                  for point in survey.item_map.time_points]
+        figures.append(prose(f"{survey.title} (", prose_join(", ", counts), ")."))
     round_ = data.assessments.round
     rows = [[f"{code.key} {code.name}", one_line(data, code.key)] for code in data.codebook.principles]
     blocks: list = [

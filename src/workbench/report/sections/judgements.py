@@ -12,7 +12,20 @@ from workbench.judgements.model import CONSENSUS, GUIDE_TEXTS, QUESTION_TEXTS, c
 from workbench.lang import numbers as numfmt
 from workbench.privacy.guard import TextSource
 from workbench.report.data import ChapterData
-from workbench.report.model import Heading, Paragraph, Table
+from workbench.report.model import (
+    COUNT,
+    GIVEN,
+    BulletList,
+    Cell,
+    Heading,
+    Paragraph,
+    Source,
+    Table,
+    Tally,
+    prose,
+    prose_join,
+)
+from workbench.report.sections.blocks import lower_first
 from workbench.selfeval.period import Period
 
 NOT_JUDGED = "ikke vurderet endnu"
@@ -44,26 +57,58 @@ def evidence_text(data: ChapterData, item: Evidence) -> str:
         document = data.corpus.get(item.doc_id)
         data.sources.append(TextSource(data.project.relative(document.path), item.text))
         kind = "Citat" if item.quote else "Kodning"
-        return f"{kind} ({item.attribution}, {item.valence}): »{_excerpt(item.text)}«"
+        return f"{kind} ({lower_first(item.attribution)}, {item.valence}): »{_excerpt(item.text)}«"
     if isinstance(item, SelfevalEvidence):
-        return (
-            f"Selvevaluering {round_label(item.period)}: {item.item_label}, gns. {numfmt.decimal(item.mean, 1)} "
-            f"(n = {numfmt.integer(item.n)})"
+        mean = data.selfeval_tally(item.principle, item.period, item.item)
+        n = data.selfeval_tally(item.principle, item.period, item.item, "besvarelser", COUNT)
+        return prose(
+            f"Selvevaluering {round_label(item.period)}: {item.item_label}, gns. ",
+            Cell(numfmt.decimal(item.mean, 1), mean), " (n = ", Cell(numfmt.integer(item.n), n), ")",
         )
     if isinstance(item, SurveyEvidence):
-        shares = " → ".join(
-            f"{p.label} {'–' if p.percent is None else numfmt.percent(p.percent)} (n = {numfmt.integer(p.n_valid)})"
-            for p in item.points
-        )
-        return f"Spørgeskema, {item.survey_title}: »{item.question}« {shares}"
+        survey = next((s for s in data.surveys if s.name == item.survey), None)
+        results = {r.time_point: r for r in data.survey_results.get(item.survey, []) if r.item == item.item}
+        shares = []
+        for point in item.points:
+            result = results.get(point.time_point)
+            share = "–" if point.percent is None else numfmt.percent(point.percent)
+            n = numfmt.integer(point.n_valid)
+            if survey is not None and result is not None:
+                share = Cell(share, data.survey_share_tally(survey, result, point.label))
+                n = Cell(n, data.survey_count_tally(survey, result, label=point.label))
+            shares.append(prose(f"{point.label} ", share, " (n = ", n, ")"))
+        return prose(f"Spørgeskema, {item.survey_title}: »{item.question}« ", prose_join(" → ", shares))
     return item.ref
+
+
+EVIDENCE_KINDS = {CodingEvidence: "kodning", SelfevalEvidence: "selvevaluering", SurveyEvidence: "spørgeskema"}
+
+
+def evidence_kind(item: Evidence) -> str:
+    """What a piece of evidence is, in one word, for the judgement table's Belæg column."""
+    if isinstance(item, CodingEvidence) and item.quote:
+        return "citat"
+    return EVIDENCE_KINDS.get(type(item), "henvisning")
+
+
+def evidence_letter(index: int) -> str:
+    """a, b, …, z, aa, ab, …: the evidence's mark in the table and in the list under it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
 
 
 def _assessment_path(data: ChapterData, item: PrincipleAssessment) -> str:
     return f"assessments/{item.round}/{item.assessor}/{item.principle}.yaml"
 
 
-def _rows(data: ChapterData, item: PrincipleAssessment, rows: list[CriterionRow], with_evidence: bool) -> list:
+def _rows(data: ChapterData, item: PrincipleAssessment, rows: list[CriterionRow],
+          cited: list[Evidence] | None = None) -> list:
+    """The table's rows; with `cited`, a Belæg column of letters and kinds, each cited piece appended to `cited`
+    (written out in the list under the table, so the table stays readable)."""
     path = _assessment_path(data, item)
     file = data.project.root / path
     lines = file.read_text(encoding="utf-8").splitlines() if file.exists() else []
@@ -74,8 +119,12 @@ def _rows(data: ChapterData, item: PrincipleAssessment, rows: list[CriterionRow]
             line = next((i for i, text in enumerate(lines, 1) if start in " ".join(text.split())), 1)
             data.sources.append(TextSource(path, row.rationale, line))
         cells = [criterion_label(row.criterion), level_text(row), row.rationale or "–"]
-        if with_evidence:
-            cells.append("; ".join(evidence_text(data, e) for e in row.evidence) or "–")
+        if cited is not None:
+            marks = []
+            for evidence in row.evidence:
+                marks.append(f"{evidence_letter(len(cited))}) {evidence_kind(evidence)}")
+                cited.append(evidence)
+            cells.append("; ".join(marks) or "–")
         table.append(cells)
     return table
 
@@ -102,19 +151,30 @@ def judgement_blocks(data: ChapterData, key: str) -> list:
         f"Vurderingen i {round_label(item.round)} er evaluatorernes egen ({who}) efter skalaen i afsnittet om "
         "metode. Belæg er de kodninger, citater, selvevalueringer og spørgeskemaspørgsmål, vurderingen henviser til."
     ))
+    cited: list[Evidence] = []
+    rows = _rows(data, item, item.questions, cited)
+    left_out = ""
+    if item.left_out:
+        path = _assessment_path(data, item)
+        source = Source("vurdering", path, path, value=str(item.left_out), number=float(item.left_out))
+        left_out = prose(" ", Cell(numfmt.integer(item.left_out), Tally("udeladte henvisninger", GIVEN,
+                                                                          float(item.left_out), (source,))),
+                         " henvisning(er) til materiale, der ikke længere kan vises, er udeladt.")
     blocks.append(Table(
         title=f"Evaluators vurdering af {item.principle} {item.name}, {round_label(item.round)}",
         columns=["Spørgsmål", "Niveau", "Begrundelse", "Belæg"],
-        rows=_rows(data, item, item.questions, with_evidence=True),
-        note="Spørgsmålene: " + " ".join(f"{criterion_label(q)}: {t}" for q, t in QUESTION_TEXTS.items())
-        + (f" {item.left_out} henvisning(er) til materiale, der ikke længere kan vises, er udeladt."
-           if item.left_out else ""),
+        rows=rows,
+        note=prose("Spørgsmålene: " + " ".join(f"{criterion_label(q)}: {t}" for q, t in QUESTION_TEXTS.items()),
+                   left_out, " Belægget står under tabellen." if cited else ""),
         source=SOURCE_JUDGEMENTS,
     ))
+    if cited:
+        blocks += [Paragraph("Belæg, vurderingen henviser til:"),
+                   BulletList([prose(f"{evidence_letter(i)}) ", evidence_text(data, e)) for i, e in enumerate(cited)])]
     blocks.append(Table(
         title=f"GUIDE-vurdering af formuleringen af {item.principle} {item.name}, {round_label(item.round)}",
         columns=["Kriterium", "Niveau", "Begrundelse"],
-        rows=_rows(data, item, item.guide, with_evidence=False),
+        rows=_rows(data, item, item.guide),
         note="Kriterierne: " + " ".join(f"{criterion_label(g)}: {t}" for g, t in GUIDE_TEXTS.items()),
         source=SOURCE_JUDGEMENTS,
     ))

@@ -11,13 +11,14 @@ from workbench.material.corpus import TYPE_LABELS
 from workbench.report import text_da
 from workbench.report.data import ChapterData
 from workbench.report.model import (
-    COUNT,
     BulletList,
     Cell,
     Heading,
     Paragraph,
     Section,
     Table,
+    prose,
+    prose_join,
 )
 from workbench.report.sections.blocks import SUPPRESSED, lower_first, suppression_note
 from workbench.selfeval.form import ADHERENCE
@@ -60,13 +61,11 @@ def data_sources_table(data: ChapterData) -> Table:
                 small = 0 < evidence.persons_in(corpus, group.key, unit) < minimum
                 rows.append([f"   heraf {unit}", *suppressed] if small else row(f"   heraf {unit}", part))
     rows.append(row("I alt", shown))
-    withdrawn = len(corpus.withdrawn)
-    note = f"N = {numfmt.count_noun(len(shown), 'dokument', 'dokumenter')}." + suppression_note(data)
-    if withdrawn:
-        note += (
-            f" {numfmt.count_noun(withdrawn, 'dokument', 'dokumenter')} er udeladt, fordi samtykket er trukket tilbage;"
-            " materialet indgår ikke i nogen analyse."
-        )
+    note = prose("N = ", data.count(data.documents_tally(shown), "dokument", "dokumenter"), ".",
+                 suppression_note(data))
+    if corpus.withdrawn:
+        note = prose(note, " ", data.count(data.withdrawn_tally(), "dokument", "dokumenter"),
+                     " er udeladt, fordi samtykket er trukket tilbage; materialet indgår ikke i nogen analyse.")
     return Table(
         title="Kvalitative datakilder fordelt på respondentgruppe og type",
         columns=["Respondentgruppe"] + [TYPE_LABELS[t] for t in types] + ["I alt", "Ord"],
@@ -80,22 +79,14 @@ def _quantitative_sources(data: ChapterData) -> Table | None:
     rows = []
     if data.selfeval_table is not None:
         table = data.selfeval_table
-        adherence = table[table["item"] == ADHERENCE]
-        for period, part in adherence.groupby("period", sort=True):
-            largest = part.loc[part["n"].idxmax()]  # the principle most respondents answered
-            rows.append(["Selvevaluering i supportteamet", Period.parse(period).label,
-                         Cell(numfmt.integer(part["n"].max()),
-                              data.selfeval_tally(largest["principle"], period, ADHERENCE, "besvarelser", COUNT))])
+        for period in sorted(table[table["item"] == ADHERENCE]["period"].unique(), key=Period.parse):
+            rows.append(["Selvevaluering i supportteamet", Period.parse(period).label, data.selfeval_count(period)])
     for survey in data.surveys:
         for point in survey.item_map.time_points:
             sheets = survey.answer_sheets(point.key) if survey.item_map.format == "respondent" else None
             if sheets is None:
-                results = [r for r in data.survey_results[survey.name] if r.time_point == point.key]
-                largest = max(results, key=lambda r: r.n_valid, default=None)
-                n = largest.n_valid if largest else 0
-                rows.append([survey.title, point.label, Cell(f"{numfmt.integer(n)} (største n pr. spørgsmål)",
-                                                             *([data.survey_count_tally(survey, largest)]
-                                                               if largest else []))])
+                n = data.survey_count(survey, point.key)
+                rows.append([survey.title, point.label, Cell(f"{n} (største n pr. spørgsmål)", *n.tallies)])
             else:
                 rows.append([survey.title, point.label,
                              Cell(numfmt.integer(sheets), data.survey_sheets_tally(survey, point.key))])
@@ -127,15 +118,18 @@ def _agreement_sentence(data: ChapterData) -> Paragraph | None:
     parts = []
     for report in data.agreements:
         overall = report.overall
-        kappa = numfmt.decimal(overall.kappa, 2) if overall.kappa is not None else "ikke defineret"
-        alpha = numfmt.decimal(overall.alpha, 2) if overall.alpha is not None else "ikke defineret"
-        ac1 = numfmt.decimal(overall.ac1, 2) if overall.ac1 is not None else "ikke defineret"
-        documents = numfmt.count_noun(report.documents, "dokument", "dokumenter")
-        parts.append(
-            f"{report.coders[0]} og {report.coders[1]} kodede begge {documents} med {numfmt.integer(report.segments)} "
-            f"enheder; enigheden var {numfmt.percent(overall.percent)}, Cohens kappa {kappa}, Krippendorffs alfa "
-            f"{alpha} og Gwets AC1 {ac1}"
-        )
+        _, share, basis = data.agreement_tallies(report, None)
+
+        def measure(value: float | None, basis=basis) -> str:
+            return Cell(numfmt.decimal(value, 2), basis) if value is not None else "ikke defineret"
+
+        parts.append(prose(
+            f"{report.coders[0]} og {report.coders[1]} kodede begge ",
+            data.count(data.agreement_documents_tally(report), "dokument", "dokumenter"), " med ",
+            data.count(data.agreement_units_tally(report)), " enheder; enigheden var ",
+            Cell(numfmt.percent(overall.percent), share), ", Cohens kappa ", measure(overall.kappa),
+            ", Krippendorffs alfa ", measure(overall.alpha), " og Gwets AC1 ", measure(overall.ac1),
+        ))
     consensus = any(c.coder == evidence.CONSENSUS for c in data.evidence_index.codings)
     resolution = (
         "Uenighederne er drøftet og afgjort i en konsensuskodning, som kapitlet bygger på for de dobbeltkodede "
@@ -144,17 +138,22 @@ def _agreement_sentence(data: ChapterData) -> Paragraph | None:
         else "Uenighederne er drøftet, men endnu ikke afgjort i en konsensuskodning; kapitlet bygger på "
         f"kodningen fra {data.primary_coder}."
     )
-    return Paragraph(
-        "For at styrke kodningens pålidelighed har en anden koder kodet en del af materialet uafhængigt. "
-        + "; ".join(parts) + ". " + resolution + " Enigheden pr. kode fremgår af bilaget."
-    )
+    return Paragraph(prose(
+        "For at styrke kodningens pålidelighed har en anden koder kodet en del af materialet uafhængigt. ",
+        prose_join("; ", parts), ". ", resolution, " Enigheden pr. kode fremgår af bilaget.",
+    ))
 
 
-def _material_count(interviews: int, observations: int) -> str:
-    parts = [numfmt.count_noun(interviews, "interview", "interview")] if interviews else []
-    if observations:
-        parts.append(numfmt.count_noun(observations, "mødeobservation", "mødeobservationer"))
-    return text_da.join_and(parts) or "ingen dokumenter endnu"
+def _material_count(data: ChapterData) -> str:
+    included = data.shown_documents
+    interviews = data.documents_tally([d for d in included if d.meta.type == "interview"], "interview")
+    observations = data.documents_tally([d for d in included if d.meta.type == "observation"], "mødeobservationer")
+    parts = [data.count(interviews, "interview", "interview")] if interviews.value else []
+    if observations.value:
+        parts.append(data.count(observations, "mødeobservation", "mødeobservationer"))
+    if not parts:
+        return "ingen dokumenter endnu"
+    return prose(*parts) if len(parts) == 1 else prose(parts[0], " og ", parts[1])
 
 
 def _triangulation_sentence(data: ChapterData) -> str:
@@ -176,9 +175,6 @@ def _triangulation_sentence(data: ChapterData) -> str:
 
 
 def method_section(data: ChapterData) -> Section:
-    included = data.shown_documents
-    interviews = sum(1 for d in included if d.meta.type == "interview")
-    observations = sum(1 for d in included if d.meta.type == "observation")
     blocks: list = [
         Paragraph(
             "Evalueringen er principfokuseret (Patton 2017): den undersøger, om "
@@ -189,10 +185,8 @@ def method_section(data: ChapterData) -> Section:
             "og indsatsens øvrige temaer (se bilag). " + _triangulation_sentence(data)
         ),
         Heading("Kvalitative data", 2),
-        Paragraph(
-            f"Det kvalitative materiale består af {_material_count(interviews, observations)}. Tabellen viser "
-            "fordelingen på respondentgrupper."
-        ),
+        Paragraph(prose("Det kvalitative materiale består af ", _material_count(data),
+                        ". Tabellen viser fordelingen på respondentgrupper.")),
         data_sources_table(data),
     ]
     if data.primary_coder:
@@ -230,10 +224,11 @@ def limitations(data: ChapterData) -> list[str]:
             "stemt over for indsatsen end gruppen som helhed, da de har takket ja til et interview."
         )
     if len(included) < SMALL_MATERIAL:
-        found.append(
-            f"Det kvalitative materiale er lille ({numfmt.count_noun(len(included), 'dokument', 'dokumenter')}); "
-            "fundene er foreløbige og kan ændre sig, når flere interview og observationer kommer til."
-        )
+        found.append(prose(
+            "Det kvalitative materiale er lille (",
+            data.count(data.documents_tally(included), "dokument", "dokumenter"), "); fundene er foreløbige og kan "
+            "ændre sig, når flere interview og observationer kommer til."
+        ))
     if not any(d.meta.type == "observation" for d in included):
         found.append("Der indgår ingen observationer; praksis beskrives alene gennem de interviewedes udsagn.")
     found.append(
@@ -244,10 +239,10 @@ def limitations(data: ChapterData) -> list[str]:
            if 0 < sum(1 for d in included if d.meta.group == g.key) < data.settings.small_group_documents
            and g.name not in data.small_groups]
     if few:
-        found.append(
-            f"Grupper med færre end {data.settings.small_group_documents} dokumenter er markeret med * "
+        found.append(prose(
+            "Grupper med færre end ", data.setting("small_group_documents"), " dokumenter er markeret med * "
             f"({text_da.join_and(few)}); her skal tal tolkes varsomt."
-        )
+        ))
     if data.small_groups:
         small_names = text_da.join_and([lower_first(g) for g in sorted(data.small_groups)])
         found.append(
@@ -261,11 +256,11 @@ def limitations(data: ChapterData) -> list[str]:
             "kan påvirkes af, hvem der har svaret i det enkelte halvår."
         )
     if data.surveys:
-        found.append(
+        found.append(prose(
             "Andele i spørgeskemaerne er beregnet af gyldige svar; »Ved ikke« og blanke svar er udeladt. Andele "
-            f"bygget på færre end {data.survey_limits.suppress_below} svar vises ikke, og andele bygget på færre "
-            f"end {data.survey_limits.flag_below} svar er markeret. Ændringer angives i procentpoint."
-        )
+            "bygget på færre end ", data.setting("survey_suppress_below"), " svar vises ikke, og andele bygget på "
+            "færre end ", data.setting("survey_flag_below"), " svar er markeret. Ændringer angives i procentpoint."
+        ))
         found += _attrition(data)
     found.append("Udviklingen beskrives som bidrag og udvikling, ikke som effekt, da der ikke er en kontrolgruppe.")
     if data.corpus.withdrawn:
@@ -280,14 +275,13 @@ def _attrition(data: ChapterData) -> list[str]:
         points = survey.item_map.time_points
         if len(points) < 2:
             continue
-        first, last = (max((r.n_valid for r in data.survey_results[survey.name] if r.time_point == p.key), default=0)
-                       for p in (points[0], points[-1]))
-        if first != last:
-            found.append(
-                f"{survey.title}: {numfmt.integer(first)} svar ved {points[0].label} og {numfmt.integer(last)} ved "
-                f"{points[-1].label} (største antal gyldige svar pr. spørgsmål). Svarpersonerne er ikke "
-                "nødvendigvis de samme, så en ændring kan også skyldes, hvem der har svaret."
-            )
+        first, last = (data.survey_count(survey, p.key) for p in (points[0], points[-1]))
+        if str(first) != str(last):
+            found.append(prose(
+                f"{survey.title}: ", first, f" svar ved {points[0].label} og ", last, f" ved {points[-1].label} "
+                "(største antal gyldige svar pr. spørgsmål). Svarpersonerne er ikke nødvendigvis de samme, så en "
+                "ændring kan også skyldes, hvem der har svaret."
+            ))
     return found
 
 

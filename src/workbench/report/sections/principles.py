@@ -13,18 +13,23 @@ from workbench.material.codebook import VALENCES, Code
 from workbench.report import figures, text_da
 from workbench.report.data import ChapterData
 from workbench.report.model import (
+    COUNT,
     BulletList,
     Cell,
     Figure,
     Heading,
     Paragraph,
+    Prose,
     Section,
     Table,
     missing_memo,
+    prose,
+    prose_join,
 )
 from workbench.report.sections.blocks import (
     SUPPRESSED,
     codings_source,
+    disagreement_note,
     markdown_blocks,
     memo_intro,
     quote_blocks,
@@ -70,10 +75,10 @@ def principles_intro(data: ChapterData) -> Section:
             columns=["Princip", "Understøttende segmenter", "Udfordrende segmenter"]
             + (["Selvevaluering, seneste halvår"] if has_selfeval else []) + [judged_column],
             rows=rows,
-            note="Segmenter kodet med princippet efter valens; "
-            + ("selvevaluering er teamets gennemsnitlige vurdering af efterlevelsen (1–5) i seneste halvår; "
-               if has_selfeval else "")
-            + "vurderingen er evaluatorernes niveau for relevans, efterlevelse og bidrag til resultater.",
+            note=prose("Segmenter kodet med princippet efter valens; ",
+                       prose("selvevaluering er teamets gennemsnitlige vurdering af efterlevelsen (",
+                             *_scale_range(data), ") i seneste halvår; ") if has_selfeval else "",
+                       "vurderingen er evaluatorernes niveau for relevans, efterlevelse og bidrag til resultater."),
             source=codings_source(data) + (" Supportteamets selvevalueringer." if has_selfeval else ""),
         ),
     ]
@@ -87,12 +92,18 @@ def principles_intro(data: ChapterData) -> Section:
                 alt_text="Linjediagram med en linje pr. princip, der viser supportteamets gennemsnitlige vurdering af, "
                 f"i hvilken grad teamet har arbejdet efter princippet, fra {Period.parse(labels[0]).label} til "
                 f"{Period.parse(labels[-1]).label}.",
-                note="Gennemsnit på en skala fra 1 (slet ikke) til 5 (i meget høj grad). "
-                + text_da.disagreement_note(data.disagreement_limits),
+                note=prose("Gennemsnit på en skala fra ", data.scale_ends()[0], " (slet ikke) til ",
+                           data.scale_ends()[1], " (i meget høj grad). ", disagreement_note(data)),
                 source="Supportteamets halvårlige selvevalueringer.",
             )
         )
     return Section("principper", "Fem guidende principper", blocks)
+
+
+def _scale_range(data: ChapterData) -> tuple[str, ...]:
+    """"1–5": the self-evaluation scale's ends, traced to the form."""
+    low, high = data.scale_ends()
+    return low, "–", high
 
 
 def principle_section(data: ChapterData, code: Code) -> Section:
@@ -143,8 +154,8 @@ def evidence_block(data: ChapterData, code: Code) -> Table:
         "valens."
     )
     if flagged:
-        note += f" * Færre end {data.settings.small_group_documents} dokumenter i gruppen."
-    note += suppression_note(data)
+        note = prose(note, " * Færre end ", data.setting("small_group_documents"), " dokumenter i gruppen.")
+    note = prose(note, suppression_note(data))
     return Table(
         title=f"Kodede segmenter om {code.key} {code.name} fordelt på respondentgruppe og valens",
         columns=["Respondentgruppe", "Dokumenter", "Personer", "Understøttende", "Udfordrende", "Neutral", "I alt"],
@@ -192,15 +203,20 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
                 cells.append("–")
         table_rows.append([part["item_label"].iloc[0]] + cells)
     ns = rows[rows["item"] == ADHERENCE].set_index("period")["n"]
-    n_text = ", ".join(f"{label}: {numfmt.integer(ns[p])}" for p, label in zip(periods, labels) if p in ns.index)
+    n_text = prose_join(", ", [
+        prose(f"{label}: ", Cell(numfmt.integer(ns[p]),
+                                 data.selfeval_tally(code.key, p, ADHERENCE, "besvarelser", COUNT)))
+        for p, label in zip(periods, labels) if p in ns.index])
+    low, high = data.scale_ends()
     scale = data.selfeval_form.scale_of(data.selfeval_form.score_items[0])
     table = Table(
         title=f"Supportteamets selvevaluering af {code.key} {code.name} pr. halvår",
         columns=["Spørgsmål"] + labels,
         rows=table_rows,
-        note=f"Gennemsnit (laveste–højeste svar) på en skala fra {scale.min} til {scale.max}. Besvarelser pr. halvår: "
-        f"{n_text}. ! markerer uenighed i teamet. {text_da.disagreement_note(data.disagreement_limits)} "
-        + (text_da.selfeval_suppression_note(data.settings.min_respondents) if rows["suppressed"].any() else ""),
+        note=prose("Gennemsnit (laveste–højeste svar) på en skala fra ", low, " til ", high,
+                   ". Besvarelser pr. halvår: ", n_text, ". ! markerer uenighed i teamet. ", disagreement_note(data),
+                   " ", text_da.selfeval_suppression_note(data.setting("min_respondents"))
+                   if rows["suppressed"].any() else ""),
         source="Supportteamets halvårlige selvevalueringer; egne beregninger.",
     )
     png = figures.selfeval_principle_trend(
@@ -217,7 +233,8 @@ def selfeval_blocks(data: ChapterData, code: Code) -> list:
         title=f"Udvikling i supportteamets selvevaluering af {code.key} {code.name}",
         png=png,
         alt_text=alt,
-        note=f"Gennemsnit pr. halvår; fed linje er efterlevelsen af princippet. Besvarelser pr. halvår: {n_text}.",
+        note=prose("Gennemsnit pr. halvår; fed linje er efterlevelsen af princippet. Besvarelser pr. halvår: ",
+                   n_text, "."),
         source="Supportteamets halvårlige selvevalueringer.",
     )
     return [Heading("Supportteamets selvevaluering", 3), table, figure]
@@ -234,24 +251,32 @@ def _adherence_change(data: ChapterData, code: Code):
 
 def sources_side_by_side(data: ChapterData, code: Code) -> list:
     """Each source's own figures for the principle, and where they move apart, in neutral words; no verdict."""
-    lines = []
+    lines: list[str] = []
     rows = data.shown_evidence(code.key)
-    supporting = sum(r.segments["understøttende"] for r in rows)
-    challenging = sum(r.segments["udfordrende"] for r in rows)
-    if supporting + challenging:
-        groups = sum(1 for r in rows if valence_sum(r))
-        lines.append(
-            f"Kodet materiale: {numfmt.integer(supporting)} understøttende og {numfmt.integer(challenging)} "
-            f"udfordrende segmenter fra {groups} af {len(rows)} respondentgrupper."
-        )
+    supporting, challenging = supporting_challenging(data, code.key)
+    if int(supporting.tallies[0].value or 0) + int(challenging.tallies[0].value or 0):
+        coded = [r.group for r in rows if valence_sum(r)]
+        lines.append(prose(
+            "Kodet materiale: ", supporting, " understøttende og ", challenging, " udfordrende segmenter fra ",
+            data.count(data.groups_tally(coded, "respondentgrupper med kodede segmenter")), " af ",
+            data.count(data.groups_tally([r.group for r in rows], "respondentgrupper med tal i kapitlet")),
+            " respondentgrupper.",
+        ))
     adherence = _adherence_change(data, code)
     if adherence is not None:
         a, b = adherence
-        lines.append(
-            f"Selvevaluering: teamets gennemsnitlige vurdering af efterlevelsen var "
-            f"{numfmt.decimal(a['mean'], 1)} i {Period.parse(a['period']).label} (n = {int(a['n'])}) og "
-            f"{numfmt.decimal(b['mean'], 1)} i {Period.parse(b['period']).label} (n = {int(b['n'])})."
-        )
+
+        def rated(row) -> Prose:
+            period = row["period"]
+            return prose(
+                Cell(numfmt.decimal(row["mean"], 1), data.selfeval_tally(code.key, period, ADHERENCE)),
+                f" i {Period.parse(period).label} (n = ",
+                Cell(numfmt.integer(row["n"]), data.selfeval_tally(code.key, period, ADHERENCE, "besvarelser", COUNT)),
+                ")",
+            )
+
+        lines.append(prose("Selvevaluering: teamets gennemsnitlige vurdering af efterlevelsen var ", rated(a), " og ",
+                           rated(b), "."))
     falling: list[str] = []
     rising: list[str] = []
     for survey in data.surveys:
@@ -261,11 +286,15 @@ def sources_side_by_side(data: ChapterData, code: Code) -> list:
                 continue
             assert change.start.percent is not None and change.end.percent is not None  # as change_points is
             points = change.change_points
-            lines.append(
-                f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) "
-                f"{text_da.survey_share(change.start)} ved start og {text_da.survey_share(change.end)} ved slut "
-                f"({numfmt.points(points)}, n = {change.start.n_valid} / {change.end.n_valid})."
-            )
+            start, end = (data.survey_share_tally(survey, r, label) for r, label in ((change.start, "start"),
+                                                                                      (change.end, "slut")))
+            lines.append(prose(
+                f"Spørgeskema, {survey.item_map.population}: »{item.question}« (andel {item.share_description}) ",
+                Cell(text_da.survey_share(change.start), start), " ved start og ",
+                Cell(text_da.survey_share(change.end), end), " ved slut (", Cell(numfmt.points(points), start, end),
+                ", n = ", Cell(numfmt.integer(change.start.n_valid), data.survey_count_tally(survey, change.start)),
+                " / ", Cell(numfmt.integer(change.end.n_valid), data.survey_count_tally(survey, change.end)), ").",
+            ))
             better = points * (1 if item.direction == "higher_is_better" else -1)
             (falling if better < 0 else rising if better > 0 else []).append(item.question)
     if not lines:

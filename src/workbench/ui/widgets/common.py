@@ -7,16 +7,26 @@ import functools
 import html
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
 from workbench.errors import WorkbenchError
-from workbench.project import Project
+
+if TYPE_CHECKING:  # a notebook that reads its project after showing itself (the report's) imports it later
+    from workbench.project import Project
+
+
+def notebook_root() -> Path:
+    """The folder of the project a notebook works on: $WORKBENCH_PROJECT, else the folder above notebooks/."""
+    return Path(os.environ.get("WORKBENCH_PROJECT") or Path.cwd().parent)
 
 
 def notebook_project() -> Project:
-    """The project a notebook works on: $WORKBENCH_PROJECT, else the folder above notebooks/."""
-    return Project(Path(os.environ.get("WORKBENCH_PROJECT") or Path.cwd().parent))
+    """The project a notebook works on (`notebook_root`)."""
+    from workbench.project import Project
+
+    return Project(notebook_root())
 
 
 class StatusLine:

@@ -1,7 +1,8 @@
 """The report notebook (`notebooks/03_rapport.ipynb`): choose sections and template, preview, build, download.
 
-`ReportApp` appears at once: it reads only the codebook to offer the chapter's sections as check boxes, and
-imports `workbench.report` (python-docx, matplotlib) first when a preview or a build is asked for. A build
+`ReportApp` appears at once: given the project's folder (the notebook's way), it shows itself and reads the
+project in a thread meanwhile, only the codebook, to offer the chapter's sections as check boxes; it imports
+`workbench.report` (python-docx, matplotlib) first when a preview or a build is asked for. A build
 runs in a thread and names each step in Danish as it starts, so the notebook stays usable; the finished
 chapter and its companion (the sources behind every number) are offered as real browser downloads (links
 with the file inside, which work the same in JupyterLab and Voilà). An uploaded template is checked as
@@ -14,17 +15,25 @@ import base64
 import html
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_bool import CheckboxStyle
 
 from workbench.errors import WorkbenchError
-from workbench.project import Project
 from workbench.ui.widgets.common import StatusLine, reports_errors
+
+if TYPE_CHECKING:  # imported when the project is read: the notebook shows the app first
+    from workbench.project import Project
 
 DEFAULT_OUT = "evalueringskapitel.docx"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _STEPS_STYLE = "max-height:150px;overflow-y:auto;font-size:90%;line-height:1.3"  # the download stays in view
+# ipywidgets cuts a check box's label with "…" at its width: the section names wrap onto a second line instead
+_LABELS_WRAP = (".wb-report .widget-checkbox{height:auto;min-height:var(--jp-widgets-inline-height,28px)}"
+                ".wb-report .widget-checkbox label{white-space:normal;overflow:visible;text-overflow:clip;"
+                "line-height:1.25}")
 
 
 def section_choices(project: Project) -> list[tuple[str, str, list[str]]]:
@@ -102,17 +111,27 @@ def section_preview(section, numbers: dict[str, int]) -> list[w.Widget]:
     return parts
 
 
+NOT_READ = "Projektets data kunne ikke hentes. Ret fejlen, og tryk derefter på »Hent data«."
+READING = "Projektet læses endnu; prøv igen om et øjeblik."
+
+
 class ReportApp:
-    def __init__(self, project: Project, background: bool = True):
-        self.project = project
+    def __init__(self, project: Project | Path, background: bool = True):
+        """`project`: a Project, read now; or its folder, read in a thread once the app is shown (background)."""
+        self.root = Path(project) if isinstance(project, (str, Path)) else project.root
+        self.project: Project | None = None if isinstance(project, (str, Path)) else project
         self.background = background  # False: build in the caller's thread (tests without a kernel)
+        self.reader: threading.Thread | None = None
         self.chapter = None
         self.choices: list[tuple[str, str, list[str]]] = []
         self.boxes: dict[str, w.Checkbox] = {}
         self.template_path: Path | None = None
         self.worker: threading.Thread | None = None
         self.steps: list[str] = []
-        self.section_box = w.GridBox(layout=w.Layout(grid_template_columns="repeat(2, 340px)", width="700px"))
+        # the boxes share one Layout and one style: three widget models each would be sent to the page otherwise
+        self._box_layout = w.Layout(width="370px", height="auto")
+        self._box_style = CheckboxStyle()
+        self.section_box = w.GridBox(layout=w.Layout(grid_template_columns="repeat(2, 375px)", width="750px"))
         self.all_button = w.Button(description="Vælg alle", layout=w.Layout(width="110px"))
         self.none_button = w.Button(description="Fravælg alle", layout=w.Layout(width="110px"))
         self.template_upload = w.FileUpload(accept=".docx,.dotx", multiple=False, description="Upload skabelon",
@@ -134,37 +153,52 @@ class ReportApp:
         self.preview_button.on_click(lambda _: self.show_preview())
         self.build_button.on_click(lambda _: self.build())
         self.widget = w.VBox([
-            w.HTML("<h3>Evalueringskapitel</h3><p>Vælg afsnit, eventuelt kommunens Word-skabelon, og byg kapitlet. "
-                   "Citater og memoer kontrolleres for personoplysninger, før noget gemmes. Sammen med kapitlet "
-                   "laves en sporingsfil med kilderne bag hvert tal.</p>"),
-            w.HTML("<b>Afsnit</b>"), self.section_box, w.HBox([self.all_button, self.none_button]),
+            # the notebook's title is the page's one heading; long section names wrap instead of being cut
+            w.HTML(f"<style>{_LABELS_WRAP}</style><p>Citater og memoer kontrolleres for personoplysninger, før "
+                   "noget gemmes. Sammen med kapitlet laves en sporingsfil med kilderne bag hvert tal.</p>"
+                   "<b>Afsnit</b>"),
+            self.section_box, w.HBox([self.all_button, self.none_button]),
             w.HTML("<b>Word-skabelon</b> (.docx eller .dotx, valgfri)"),
             w.HBox([self.template_upload, self.template_label]), self.out,
             w.HBox([self.load_button, self.preview_button, self.build_button]),
             self.progress, self.download, self.status.widget, self.preview,
         ], layout=w.Layout(max_width="760px"))
         self.widget.add_class("wb-report")
-        self.load()
+        if self.project is None and background:
+            self.status.info("Projektet læses …")
+            self.reader = threading.Thread(target=self.load, daemon=True)
+            self.reader.start()
+        else:
+            self.load()
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
         sections = f"{len(self.choices)} afsnit" if self.choices else "data kunne ikke hentes"
-        bundle["text/plain"] = f"Evalueringskapitel for projektet {self.project.root} ({sections})"
+        bundle["text/plain"] = f"Evalueringskapitel for projektet {self.root} ({sections})"
         return bundle
 
     @reports_errors
     def load(self) -> None:
         """(Re)read the project; the chapter is built when it is previewed or built, with what is there then."""
-        self.project = Project(self.project.root)
+        from workbench.project import Project
+
+        self.project = Project(self.root)
         self.chapter = None  # a chapter from before would show stale data
         self.choices = []
         _ = self.project.settings  # a broken project.yaml is told now, not at the build
         self.choices = section_choices(self.project)
         ticked = {key: box.value for key, box in self.boxes.items()}
-        self.boxes = {key: w.Checkbox(value=ticked.get(key, True), description=f"{title}", indent=False,
-                                      layout=w.Layout(width="330px")) for key, title, _ in self.choices}
+        self.boxes = {key: w.Checkbox(value=ticked.get(key, True), description=title, indent=False,
+                                      layout=self._box_layout, style=self._box_style)
+                      for key, title, _ in self.choices}
         self.section_box.children = list(self.boxes.values())
         self.status.info(f"Projektet er læst: {len(self.choices)} afsnit kan vælges.")
+
+    def _require_project(self) -> None:
+        if self.reader is not None and self.reader.is_alive():
+            raise WorkbenchError(READING)
+        if not self.choices:
+            raise WorkbenchError(NOT_READ)
 
     def _tick(self, value: bool) -> None:
         for box in self.boxes.values():
@@ -179,8 +213,7 @@ class ReportApp:
     def _chapter(self, progress=None):
         from workbench.report import build_chapter
 
-        if not self.choices:
-            raise WorkbenchError("Projektets data kunne ikke hentes. Ret fejlen, og tryk derefter på »Hent data«.")
+        self._require_project()
         self.chapter = build_chapter(self.project, progress)
         return self.chapter
 
@@ -190,6 +223,7 @@ class ReportApp:
         uploads = self.template_upload.value
         if not uploads:
             return None
+        self._require_project()
         upload = uploads[0] if isinstance(uploads, (list, tuple)) else next(iter(uploads.values()))
         from workbench.project.templates import save_template
         from workbench.report.word import render_docx
@@ -237,8 +271,7 @@ class ReportApp:
         name = self.out.value.strip() or DEFAULT_OUT
         if "/" in name or "\\" in name or not name.lower().endswith(".docx"):
             raise WorkbenchError("Filnavnet skal være et navn som evalueringskapitel.docx (uden mappe).")
-        if not self.choices:
-            raise WorkbenchError("Projektets data kunne ikke hentes. Ret fejlen, og tryk derefter på »Hent data«.")
+        self._require_project()
         if self.worker is not None and self.worker.is_alive():
             raise WorkbenchError("Kapitlet er ved at blive bygget; vent, til det er færdigt.")
         out = self.project.exports_dir / name
@@ -254,10 +287,11 @@ class ReportApp:
     @reports_errors
     def _run(self, out: Path, sections: list[str] | None, template: Path | None) -> Path:
         from workbench.exchange.companion import companion_path, export_companion
+        from workbench.project import Project
         from workbench.report import export_chapter
 
         self._step("Henter projektets data og indlæser Word og diagrammer")
-        self.project = Project(self.project.root)  # codings and memos may have changed since the notebook opened
+        self.project = Project(self.root)  # codings and memos may have changed since the notebook opened
         chapter = self._chapter(self._step)
         if sections:
             sections = [s for s in sections if chapter.section(s) is not None]
