@@ -15,7 +15,7 @@ users get (deploy/jupyter/config: the team server and `make lab`). Measured:
 - coding notebook opened → app usable, in a JupyterLab already running (its own start is printed but not
   counted): from opening the notebook as the file browser does, through its kernel's start and the cell's
   run (started as soon as the kernel is there), until the first document is drawn and the coder's name
-  field shows (target under 2 s);
+  field shows; each sample the first open in a JupyterLab of its own, median of 3 (target under 2 s);
 - the tab's JavaScript heap with the 60,000-word document open (CDP Performance.getMetrics,
   JSHeapUsedSize; target under 300 MB).
 - the self-evaluation form's first load in Voilà at 390 × 844, from opening the page until "Indsend"
@@ -57,6 +57,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync"]
 BIN = Path(sys.executable).parent
 ROUNDS = 15
+FRESH_OPENS = 2  # notebook-open samples in JupyterLabs of their own, besides the one in the bench's lab
 WORDS = ("familien samarbejdet supportteamet møderne planen rådgiveren kontakten hjælpen sammen hele "
          "forløbet skolen indsatsen samtalen vi de hun han det og at som når fordi så men også ikke "
          "altid gerne rigtig godt svært lettere tid uger måneder beskæftigelse bolig økonomi").split()
@@ -185,6 +186,20 @@ OPEN_AND_RUN = """async ([path, limit]) => {
 }"""
 
 
+def open_and_run(page, port: int) -> dict[str, float]:
+    """JupyterLab loaded in `page` and at rest, then the coding notebook opened and run (OPEN_AND_RUN): ms."""
+    started = time.perf_counter()
+    page.goto(f"http://127.0.0.1:{port}/lab?reset")
+    page.wait_for_function("() => !!window.jupyterapp && [...document.querySelectorAll('.jp-DirListing-itemText')]"
+                           ".some(item => item.textContent === '01_kodning.ipynb')", polling=20)
+    page.evaluate("() => window.jupyterapp.restored")
+    lab = (time.perf_counter() - started) * 1000
+    page.wait_for_timeout(1000)  # the lab at rest, as a user finds it
+    steps = page.evaluate(OPEN_AND_RUN, ["01_kodning.ipynb", 120_000])
+    page.wait_for_function(KERNEL_IDLE)
+    return {**steps, "lab": lab}
+
+
 def timed_all(page, act: str, dones: list[str], limit_ms: int = 30_000) -> list[tuple[float, float]]:
     """Per condition: (ms until the page holds the result, ms until the first animation frame that shows it)."""
     return [(dom, frame) for dom, frame in page.evaluate(TIMED, [act, dones, limit_ms])]
@@ -308,6 +323,7 @@ class Bench:
 
     def __init__(self, tmp: Path, env: dict[str, str], browser, page, port: int):
         self.tmp, self.env, self.browser, self.page, self.port = tmp, env, browser, page, port
+        self.lab_root = tmp / "lab"
         self.rows: list[tuple[str, str, str, bool | None]] = []  # name, figure, target, met (None: not measured)
         self.spread = ""
 
@@ -327,23 +343,32 @@ class Bench:
         """A user with JupyterLab open opens the coding notebook (as a double click in the file browser
         does) and runs it: from the open until the app is usable, i.e. the kernel started, the cell run and
         the first document drawn with the coder's name field shown. JupyterLab's own start comes before
-        and is not the notebook's: it is printed beside, not counted."""
-        page = self.page
-        started = time.perf_counter()
-        page.goto(f"http://127.0.0.1:{self.port}/lab?reset")
-        page.wait_for_function("() => !!window.jupyterapp && [...document.querySelectorAll('.jp-DirListing-itemText')]"
-                               ".some(item => item.textContent === '01_kodning.ipynb')", polling=20)
-        page.evaluate("() => window.jupyterapp.restored")
-        lab = (time.perf_counter() - started) * 1000
-        page.wait_for_timeout(1000)  # the lab at rest, as a user finds it
-        steps = page.evaluate(OPEN_AND_RUN, ["01_kodning.ipynb", 120_000])
-        page.wait_for_function(KERNEL_IDLE)
-        page.locator(".widget-button", has_text="Klik").wait_for()
+        and is not the notebook's: it is printed beside, not counted. Each sample is the notebook's first
+        open in a JupyterLab of its own (a later open would find the widgets' code loaded): two in fresh
+        servers, then the one the next steps use; the target is on the median."""
+        samples = []
+        for _ in range(FRESH_OPENS):
+            server, port, log = start_lab(self.lab_root, self.env, self.tmp / f"jupyterlab-open-{len(samples)}.log")
+            page = self.browser.new_page(viewport={"width": 1366, "height": 768})
+            page.set_default_timeout(120_000)
+            try:
+                wait_port(port, server)
+                samples.append(open_and_run(page, port))
+            finally:
+                page.close()
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
+                log.close()
+        samples.append(open_and_run(self.page, self.port))
+        self.page.locator(".widget-button", has_text="Klik").wait_for()
         say("app usable")
-        usable = steps["usable"]
-        return [(f"{usable:.0f} ms (notebook shown {steps['shown']:.0f}, kernel ready {steps['kernel']:.0f}, cell run "
-                 f"{steps['reply'] - steps['kernel']:.0f}, drawn at {usable:.0f}; JupyterLab's own start before it, "
-                 f"not counted: {lab:.0f})", usable < 2000)]
+        middle = sorted(samples, key=lambda steps: steps["usable"])[len(samples) // 2]
+        usable = middle["usable"]
+        each = ", ".join(f"{steps['usable']:.0f}" for steps in samples)
+        return [(f"{usable:.0f} ms median of {len(samples)} ({each}); "
+                 f"the median's steps: notebook shown {middle['shown']:.0f}, kernel ready {middle['kernel']:.0f}, "
+                 f"cell run {middle['reply'] - middle['kernel']:.0f}, drawn at {usable:.0f}; JupyterLab's own start "
+                 f"before it, not counted: {middle['lab']:.0f}", usable < 2000)]
 
     def open_10k(self) -> list[tuple[str, bool]]:
         page = self.page

@@ -44,12 +44,18 @@ def _sheet(book, name: str) -> list[dict]:
     return found
 
 
+def listed_under(figure: dict) -> list[int]:
+    """The figures whose Kilder rows are this figure's sources: its own, or those it refers to ("12, 19, 26")."""
+    same = figure["Samme kilder som tal nr."]
+    return [int(n) for n in str(same).split(", ")] if same else [figure["Tal nr."]]
+
+
 def _by_figure(figures: list[dict], found_sources: list[dict]) -> dict[int, list[dict]]:
-    """Each figure's sources; a figure with the same sources as an earlier one gets that one's."""
+    """Each figure's sources; a figure with the same sources as earlier ones gets theirs."""
     listed = defaultdict(list)
     for s in found_sources:
         listed[s["Tal nr."]].append(s)
-    return defaultdict(list, {f["Tal nr."]: listed[f["Samme kilder som tal nr."] or f["Tal nr."]] for f in figures})
+    return defaultdict(list, {f["Tal nr."]: [s for n in listed_under(f) for s in listed[n]] for f in figures})
 
 
 @pytest.fixture
@@ -80,14 +86,15 @@ def _check_reproduced(figure: dict, found: list[dict]) -> int | None:
     method, printed = figure["Sådan giver kilderne tallet"], figure["Trykt værdi"]
     small = [s for s in found if _small_group_row(s)]  # one row with the number of a too-small group's units
     shown = [s for s in found if not _small_group_row(s)]
-    units = len({s["Enhed"] for s in shown}) + sum(s["Værdi"] for s in small)
+    # a unit is one of a figure's: "I alt" counts each code's units, listed under that code's figure
+    units = len({(s["Tal nr."], s["Enhed"]) for s in shown}) + sum(s["Værdi"] for s in small)
     assert figure["Enheder"] == units, figure
     assert figure["Kilder"] == (0 if figure["Samme kilder som tal nr."] else len(found)), figure
     assert (figure["Heraf skjult (lille gruppe)"] or 0) == sum(s["Værdi"] for s in small), figure
     if method.startswith("antal"):
         assert numfmt.integer(units) in _numbers(printed), (figure, found)
     elif method.startswith("enheder, der tæller med"):
-        counting = len({s["Enhed"] for s in shown if s["Tæller med"] == "ja"})
+        counting = len({(s["Tal nr."], s["Enhed"]) for s in shown if s["Tæller med"] == "ja"})
         counting += sum(s["Værdi"] for s in small if s["Tæller med"] == "ja")
         share = int(round_half_up(100 * counting / units))
         if figure["Kolonne"] != CHANGE:  # a change is checked from its two shares by the caller
@@ -253,3 +260,16 @@ def test_methods_are_the_models_own():
     from workbench.exchange.companion import METHODS
 
     assert set(METHODS) == {COUNT, SHARE, MEAN, SUM, GIVEN, STATISTIC}
+
+
+def test_the_agreements_total_refers_to_its_codes_units_instead_of_listing_them_again(report):
+    # "I alt" is every code × unit decision: the codes' own lists one after the other. Listing them again would
+    # double the workbook (342.104 rows for "I alt" alone at 200 transcripts); it names those figures instead
+    _, figures, found_sources, _ = report
+    agreement = [f for f in figures if f["Tabeltitel"].startswith("Enighed") and f["Tal"] == "enheder"]
+    total = next(f for f in agreement if f["Række"].startswith("I alt"))
+    per_code = [f for f in agreement if f is not total]
+    assert total["Kilder"] == 0 and not [s for s in found_sources if s["Tal nr."] == total["Tal nr."]]
+    assert listed_under(total) == [f["Tal nr."] for f in per_code]
+    assert total["Enheder"] == sum(f["Enheder"] for f in per_code)
+    assert numfmt.integer(total["Enheder"]) == total["Trykt værdi"]

@@ -16,6 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 from openpyxl import load_workbook
+from test_report_companion import listed_under
 
 from workbench.exchange import companion
 from workbench.exchange.companion import FILE_NAME, companion_path, companion_sheets, paged
@@ -121,7 +122,7 @@ def test_every_number_in_the_running_text_is_in_the_companion_with_its_sources(j
     for s in sources:
         listed[s["Tal nr."]] += 1
     for figure in prose:  # each traced figure shows its sources, or says why it lists none
-        own = listed[figure["Samme kilder som tal nr."] or figure["Tal nr."]]
+        own = sum(listed[n] for n in listed_under(figure))
         if figure["Status"] == companion.NOTHING_COUNTED:
             assert NUMBER.findall(figure["Trykt værdi"]) == ["0"], figure
         else:  # listed, or suppressed / withdrawn with the reason
@@ -166,7 +167,7 @@ def test_the_resume_and_the_method_trace_their_counts_to_the_documents(judged_pr
     assert documents == {d for d in shown if project.corpus.get(d).meta.type == "observation"}
     assert observation["Trykt værdi"] == f"{len(documents)} observation"
     threshold = next(f for f in prose if f["Tal"] == "indstillingen survey_suppress_below")
-    source = next(s for s in sources if s["Tal nr."] in (threshold["Tal nr."], threshold["Samme kilder som tal nr."]))
+    source = next(s for s in sources if s["Tal nr."] in listed_under(threshold))
     assert source["Kildeart"] == "indstilling" and source["Reference"].startswith("project.yaml")
 
 
@@ -184,7 +185,7 @@ def test_documents_of_a_too_small_group_are_never_named_in_the_companion(judged_
     assert skjult  # the agreement counts their units: as a number in the totals
     sources = _rows(book, "Kilder")
     for figure in skjult:
-        rows = [s for s in sources if s["Tal nr."] == (figure["Samme kilder som tal nr."] or figure["Tal nr."])]
+        rows = [s for s in sources if s["Tal nr."] in listed_under(figure)]
         hidden_rows = [s for s in rows if s["Enhed"] == "skjult (lille gruppe)"]
         assert hidden_rows and sum(s["Værdi"] for s in hidden_rows) == figure["Heraf skjult (lille gruppe)"]
         assert all(not s["Dokument"] and not s["Reference"] for s in hidden_rows)

@@ -132,8 +132,8 @@ class _Listing:
     hidden: frozenset[str]
     figures: int = 0
     sources: list[list] = field(default_factory=list)
-    listed: dict[int, int] = field(default_factory=dict)  # id of a tally's sources → the figure that lists them
-    _counts: dict[int, tuple[int, int | None, int]] = field(default_factory=dict)  # figure → units, hidden, rows
+    listed: dict[int, str] = field(default_factory=dict)  # id of a tally's sources → the figures that list them
+    _counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # those figures → units, hidden units
 
     def figure(self, lead: list, where: list, tally: Tally) -> list:
         """A figure's row (`lead`: where it is printed) with what it says of its sources (counted, hidden, or
@@ -146,8 +146,8 @@ class _Listing:
             return [figure, *lead, *summary, None, 0, None, None, tally.suppressed]
         same = self._same_as(tally)
         if same is not None:
-            units, hidden, listed = self._counts[same]
-            return [figure, *lead, *summary, units, 0, hidden, same, "vist"]
+            units, hidden = self._counts[same]
+            return [figure, *lead, *summary, units, 0, hidden or None, same, "vist"]
         before = len(self.sources)
         shown_units: set[str] = set()
         hidden_units: dict[bool, set[str]] = {True: set(), False: set()}
@@ -167,20 +167,31 @@ class _Listing:
                                      "ja" if counts else "nej", len(hidden_units[counts]), ""])
         hidden = len(hidden_units[True]) + len(hidden_units[False])
         units = len(shown_units) + hidden
-        if tally.sources:
-            self.listed[id(tally.sources)] = figure
-            self._counts[figure] = (units, hidden or None, len(self.sources) - before)
+        if units:  # (a DeferredSources is not read again to ask whether it is empty)
+            self.listed[id(tally.sources)] = str(figure)
+            self._counts[str(figure)] = (units, hidden)
         status = "vist" if units else NOTHING_COUNTED
         return [figure, *lead, *summary, units, len(self.sources) - before, hidden or None, None, status]
 
-    def _same_as(self, tally: Tally) -> int | None:
-        return self.listed.get(id(tally.sources)) if tally.sources else None
+    def _same_as(self, tally: Tally) -> str | None:
+        """The figures whose sources are this tally's: one that listed them, or those listing each of its parts
+        (the agreement's "I alt", made of its codes' lists), without reading the list itself."""
+        if id(tally.sources) in self.listed:
+            return self.listed[id(tally.sources)]
+        parts = [id(part) for part in getattr(tally.sources, "parts", ())]
+        if not parts or not all(part in self.listed for part in parts):
+            return None
+        figures = ", ".join(self.listed[part] for part in parts)
+        self.listed[id(tally.sources)] = figures
+        self._counts[figures] = (sum(self._counts[self.listed[p]][0] for p in parts),
+                                 sum(self._counts[self.listed[p]][1] for p in parts))
+        return figures
 
 
 def _tally_columns() -> list[Column]:
     return [Column("Tal"), Column("Sådan giver kilderne tallet"), Column("Beregnet værdi", DECIMAL_2),
             Column("Enheder", INTEGER), Column("Kilder", INTEGER), Column(f"Heraf {HIDDEN}", INTEGER),
-            Column("Samme kilder som tal nr.", INTEGER), Column("Status")]
+            Column("Samme kilder som tal nr.", wrap=True), Column("Status")]
 
 
 def companion_sheets(chapter: Chapter, sections: list[str] | None = None) -> list[Sheet]:
@@ -204,7 +215,8 @@ def companion_sheets(chapter: Chapter, sections: list[str] | None = None) -> lis
     hidden_note = (f" »Heraf {HIDDEN}«: enheder fra dokumenter i en gruppe under projektets mindste "
                    "gruppestørrelse; de er talt med, men står kun som ét tal på arket Kilder, uden dokument og citat.")
     same_note = (" Har to tal de samme kilder (fx et tal i teksten og i en tabel), står kilderne kun under det første; "
-                 "»Samme kilder som tal nr.« henviser dertil.")
+                 "»Samme kilder som tal nr.« henviser dertil. »I alt« i enigheden mellem koderne henviser til "
+                 "kodernes tal: dens enheder er alle kodernes enheder tilsammen.")
     sheets = [
         Sheet(
             "Tal i tabeller",
@@ -279,6 +291,9 @@ def _carried(project: Project, chapter: Chapter, sections: list[str] | None) -> 
         if id(tally.sources) in seen:
             continue
         seen.add(id(tally.sources))
+        parts = getattr(tally.sources, "parts", ())
+        if parts and all(id(part) in seen for part in parts):
+            continue  # made of lists already looked at: not read again
         for s in tally.sources:
             if s.document in chapter.hidden_documents:
                 continue  # listed as a number only

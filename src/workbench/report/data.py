@@ -396,7 +396,10 @@ class ChapterData:
                             coding.coder if coding else "", key, given, counts=has_a == has_b, coding=coding,
                         )
 
-        sources = DeferredSources(listed)
+        # "I alt" lists each code's units again (with the code in the unit): made of the codes' own lists
+        parts = [self.agreement_tallies(report, key)[0].sources for key in dict.fromkeys(codes)] if code is None \
+            else []
+        sources = DeferredSources(listed, parts)
         return (Tally("enheder", COUNT, float(n), sources),
                 Tally("enheder, hvor koderne er enige", SHARE, 100 * agreeing / n if n else None, sources),
                 Tally("enheder, som målet er beregnet over", STATISTIC, None, sources))
@@ -456,7 +459,7 @@ class ChapterData:
 
     def withdrawn_tally(self) -> Tally:
         """The documents left out because consent was withdrawn: counted, never listed (the gate refuses them)."""
-        return Tally("dokumenter med tilbagetrukket samtykke", COUNT, float(len(self.corpus.withdrawn)),
+        return Tally("dokumenter udeladt (samtykket trukket tilbage)", COUNT, float(len(self.corpus.withdrawn)),
                      suppressed=WITHDRAWN)
 
     def periods_tally(self) -> Tally:
@@ -506,6 +509,7 @@ class ChapterData:
     def selfeval_count(self, period: str) -> Cell:
         """A half year's submitted self-evaluations: the answers to the principle most respondents answered."""
         table = self.selfeval_table
+        assert table is not None  # asked only where the project has self-evaluations
         part = table[(table["item"] == ADHERENCE) & (table["period"] == period)]
         largest = part.loc[part["n"].idxmax()]
         return Cell(numfmt.integer(part["n"].max()),

@@ -81,9 +81,12 @@ class DeferredSources(Sequence[Source]):
     The agreement appendix counts units × codes, millions in a season's double coding; the chapter itself
     prints only the counts, so only the companion, which lays every source out, pays for the list."""
 
-    def __init__(self, listing: Callable[[], Iterable[Source]]):
+    def __init__(self, listing: Callable[[], Iterable[Source]], parts: Sequence[Sequence[Source]] = ()):
         self._listing: Callable[[], Iterable[Source]] | None = listing
         self._sources: tuple[Source, ...] = ()
+        # the lists this one is made of, one after the other (the agreement's "I alt" of its codes' units): a
+        # reader that lays those out can refer to them instead of listing every source a second time
+        self.parts = tuple(parts)
 
     def _listed(self) -> tuple[Source, ...]:
         if self._listing is not None:

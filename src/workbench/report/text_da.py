@@ -112,7 +112,7 @@ def agreement_summary(report: AgreementReport, figures: dict[str, str] | None = 
     complete = prose(", heraf ", given.get("complete") or numfmt.integer(report.complete_documents),
                      " færdigkodet af begge") if report.complete_documents else ""
     return prose(
-        f"Enighed mellem {a} og {b} i ", documents, ", som begge har kodet", complete, " over ", units,
+        f"Enighed mellem {a} og {b} i ", documents, ", som begge har kodet", complete, ", over ", units,
         f" ({'; '.join(report.rules)}). ", given.get("only_a") or numfmt.integer(report.only_a),
         f" enheder er kodet kun af {a} og ", given.get("only_b") or numfmt.integer(report.only_b),
         f" kun af {b}; de tæller som uenighed.",

@@ -109,16 +109,26 @@ def column_widths(columns: list[str], rows: list[list[str]], available: int) -> 
     if needs and needs[0] < label:  # a row label ("Rådgivere (SOF og BIF)") on one line, or as near as fits
         share = FIGURES_LABEL_SHARE if figures_only else LABEL_SHARE
         if figures_only or (label <= share * available and sum(needs[1:]) + label <= available):
-            needs[0] = max(needs[0], min(label, share * available, available - sum(needs[1:])))
+            needs[0] = int(max(needs[0], min(label, share * available, available - sum(needs[1:]))))
+    # a column of short figures beside a column of text (a judgement, a question) takes its longest word and lets
+    # its header wrap between words, so that the text gets the room
+    figures = [i > 0 and all(len(typeset(str(r[i]))) < UNBROKEN_CELL for r in rows if i < len(r))
+               for i in range(len(headers))]
+    texts = [i for i in range(len(headers)) if i > 0 and not figures[i]]
     wants = []
     for index, need in enumerate(needs):
         cells = sorted(text_width(typeset(str(r[index])), 9) for r in rows if index < len(r))
         typical = cells[len(cells) // 2] if cells else 0.0
         longest_header = text_width(typeset(headers[index]), 8, True)
+        if figures[index] and texts:
+            wants.append(need)
+            continue
         wants.append(max(need, Pt(min(max(typical, longest_header), 260)) + _CELL_PADDING))
     if sum(wants) <= available:
         spare = available - sum(wants)  # fill the page in proportion to what each column wants
-        return [int(w + spare * w / sum(wants)) for w in wants], headers
+        growing = [i for i in range(len(wants)) if not (figures[i] and texts)]
+        share = sum(wants[i] for i in growing)
+        return [int(w + spare * w / share) if i in growing else int(w) for i, w in enumerate(wants)], headers
     if sum(needs) >= available:
         return [int(available * n / sum(needs)) for n in needs], headers
     spare = available - sum(needs)  # every column its longest word; the rest where the text is longer
@@ -206,7 +216,7 @@ class _Renderer:
         paragraph.paragraph_format.keep_with_next = True
 
     def _notes(self, note: str, source: str) -> None:
-        written = []
+        written: list = []
         for label, text in (("Anm.: ", note), ("Kilde: ", source)):
             if text and text.lower().startswith(label.strip().lower()):  # users write "Kilde: ..." themselves
                 text = text[len(label.strip()):].strip()

@@ -20,7 +20,7 @@ def summary_section(data: ChapterData) -> Section:
     included = data.shown_documents
     interviews = data.documents_tally([d for d in included if d.meta.type in PERSON_TYPES], "interview")
     observations = data.documents_tally([d for d in included if d.meta.type == "observation"], "observationer")
-    figures = [prose(
+    figures: list[str] = [prose(
         data.count(interviews, "interview", "interview"), " og ",
         data.count(observations, "observation", "observationer"), " er kodet",
         prose(" (n = ", data.count(data.documents_tally(included), "dokument", "dokumenter"), ").") if included

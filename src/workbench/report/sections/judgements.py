@@ -60,19 +60,19 @@ def evidence_text(data: ChapterData, item: Evidence) -> str:
         return f"{kind} ({lower_first(item.attribution)}, {item.valence}): »{_excerpt(item.text)}«"
     if isinstance(item, SelfevalEvidence):
         mean = data.selfeval_tally(item.principle, item.period, item.item)
-        n = data.selfeval_tally(item.principle, item.period, item.item, "besvarelser", COUNT)
+        answers = data.selfeval_tally(item.principle, item.period, item.item, "besvarelser", COUNT)
         return prose(
             f"Selvevaluering {round_label(item.period)}: {item.item_label}, gns. ",
-            Cell(numfmt.decimal(item.mean, 1), mean), " (n = ", Cell(numfmt.integer(item.n), n), ")",
+            Cell(numfmt.decimal(item.mean, 1), mean), " (n = ", Cell(numfmt.integer(item.n), answers), ")",
         )
     if isinstance(item, SurveyEvidence):
         survey = next((s for s in data.surveys if s.name == item.survey), None)
         results = {r.time_point: r for r in data.survey_results.get(item.survey, []) if r.item == item.item}
-        shares = []
+        shares: list[str] = []
         for point in item.points:
             result = results.get(point.time_point)
-            share = "–" if point.percent is None else numfmt.percent(point.percent)
-            n = numfmt.integer(point.n_valid)
+            share: str = "–" if point.percent is None else numfmt.percent(point.percent)
+            n: str = numfmt.integer(point.n_valid)
             if survey is not None and result is not None:
                 share = Cell(share, data.survey_share_tally(survey, result, point.label))
                 n = Cell(n, data.survey_count_tally(survey, result, label=point.label))

@@ -270,7 +270,7 @@ def limitations(data: ChapterData) -> list[str]:
 
 def _attrition(data: ChapterData) -> list[str]:
     """Surveys answered by different numbers of people at start and end: the change may be who answered."""
-    found = []
+    found: list[str] = []
     for survey in data.surveys:
         points = survey.item_map.time_points
         if len(points) < 2:

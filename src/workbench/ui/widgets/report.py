@@ -194,11 +194,13 @@ class ReportApp:
         self.section_box.children = list(self.boxes.values())
         self.status.info(f"Projektet er læst: {len(self.choices)} afsnit kan vælges.")
 
-    def _require_project(self) -> None:
+    def _require_project(self) -> Project:
+        """The project, once it is read; a Danish error while it is being read or could not be."""
         if self.reader is not None and self.reader.is_alive():
             raise WorkbenchError(READING)
-        if not self.choices:
+        if not self.choices or self.project is None:
             raise WorkbenchError(NOT_READ)
+        return self.project
 
     def _tick(self, value: bool) -> None:
         for box in self.boxes.values():
@@ -235,11 +237,11 @@ class ReportApp:
         self.template_path = None
         self.template_label.value = "Skabelonen kontrolleres …"
         try:
-            self.template_path = save_template(self.project.root, upload["name"], bytes(upload["content"]), check)
+            self.template_path = save_template(self.root, upload["name"], bytes(upload["content"]), check)
         except WorkbenchError:
             self.template_label.value = "Ingen skabelon: Words standardopsætning."
             raise
-        relative = self.project.relative(self.template_path)
+        relative = self.template_path.relative_to(self.root).as_posix()
         self.template_label.value = f"Skabelon: <code>{html.escape(relative)}</code> (gemt i projektet)"
         self.status.info(f"Skabelonen er gemt som {relative}; den bruges, når kapitlet bygges.")
         return self.template_path
@@ -274,7 +276,7 @@ class ReportApp:
         self._require_project()
         if self.worker is not None and self.worker.is_alive():
             raise WorkbenchError("Kapitlet er ved at blive bygget; vent, til det er færdigt.")
-        out = self.project.exports_dir / name
+        out = self._require_project().exports_dir / name
         self.steps, self.download.value = [], ""
         self.build_button.disabled = True
         self.status.info("Kapitlet bygges …")

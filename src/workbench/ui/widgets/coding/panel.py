@@ -183,6 +183,7 @@ class CodingView:
 
         self.codes_box = w.VBox(layout=w.Layout(width="100%"))
         self.button_maker = CodeButtons()
+        self._open_group: str | None = None  # the folded code group the coder unfolded, by name
         self._build_codes()
 
         self.coder.observe(self._on_coder, "value")
@@ -195,13 +196,12 @@ class CodingView:
         self.remove_button.on_click(lambda _: self._remove())
         self.undo_button.on_click(self._on_undo_button)
 
-        self.text_search = TextSearch(self)
-        # re-anchoring and code management are built when first unfolded: half of the panel's widgets,
-        # each a model the browser makes before the app shows
-        self._tool_boxes = {"reanchor": w.VBox(), "code_manager": w.VBox()}
-        tools = w.Accordion(children=[self.text_search.widget, *self._tool_boxes.values()],
+        # the tools are built when first unfolded: they were half of the panel's widgets, each a model the
+        # browser makes before the app shows (and they sit below the codes, out of view until scrolled to)
+        self._tool_boxes = {"text_search": w.VBox(), "reanchor": w.VBox(), "code_manager": w.VBox()}
+        tools = w.Accordion(children=list(self._tool_boxes.values()),
                             titles=["Søg i teksten", STALE_TITLE, "Koder: ny, omdøb, farve, flet"])
-        tools.selected_index = 0
+        tools.selected_index = None
         tools.observe(self._on_tool, "selected_index")
         self.tools = tools
         self.panel = w.VBox(
@@ -219,6 +219,12 @@ class CodingView:
                        w.HBox([self.transcript, self.panel], layout=w.Layout(width="100%"))])
 
     @functools.cached_property
+    def text_search(self) -> TextSearch:
+        tool = TextSearch(self)
+        self._tool_boxes["text_search"].children = [tool.widget]
+        return tool
+
+    @functools.cached_property
     def reanchor(self) -> Reanchor:
         tool = Reanchor(self)
         self._tool_boxes["reanchor"].children = [tool.widget]
@@ -232,8 +238,8 @@ class CodingView:
         return tool
 
     def _on_tool(self, change) -> None:
-        if change.new is not None and 0 < change.new <= len(self._tool_boxes):
-            getattr(self, list(self._tool_boxes)[change.new - 1])  # built on first unfolding
+        if change.new is not None:
+            getattr(self, list(self._tool_boxes)[change.new])  # built on first unfolding
 
     def _built(self, tool: str) -> bool:
         return tool in self.__dict__
@@ -247,30 +253,56 @@ class CodingView:
         )
 
     def _build_codes(self) -> None:
-        """The code buttons, by group: principles and factors shown, further groups folded."""
+        """The code buttons, by group: principles and factors shown, further groups folded, their buttons
+        made when the group is first unfolded (their shortcut keys work either way)."""
         for button in getattr(self, "code_buttons", {}).values():
             button.close()
         self.code_buttons: dict[str, w.Button] = {}
-        shown, folded = [], []
-        made = iter(self.button_maker.make([(code, self.colours[code.key], self.key_of.get(code.key))
-                                            for group in self.codebook.code_groups for code in group.codes]))
+        self.button_maker.set_codes([(code, self.colours[code.key], self.key_of.get(code.key))
+                                     for group in self.codebook.code_groups for code in group.codes])
+        shown, self._folded = [], []
         for group in self.codebook.code_groups:
-            buttons = []
-            for code in group.codes:
-                button = next(made)
-                button.on_click(functools.partial(self._on_code_button, code.key))
-                self.code_buttons[code.key] = button
-                buttons.append(button)
-            box = w.GridBox(buttons, layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))",
-                                                     grid_gap="2px", width="100%"))
+            box = w.GridBox(layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", grid_gap="2px",
+                                            width="100%"))
             if group.kind in ("principle", "factor"):
+                self._fill_group(box, group)
                 shown += [w.HTML(f"<b>{html.escape(group.name)}</b>"), box]
             else:
-                folded.append((group.name, box))
-        old = getattr(self, "more_codes", None)
-        self.more_codes = w.Accordion(children=[box for _, box in folded], titles=[name for name, _ in folded])
-        self.more_codes.selected_index = old.selected_index if old is not None else None
+                self._folded.append((group, box))
+        self._unfolding = True  # the group open before stays open, by its name
+        try:
+            self.more_codes = w.Accordion(children=[box for _, box in self._folded],
+                                          titles=[group.name for group, _ in self._folded])
+            self.more_codes.observe(self._on_group, "selected_index")
+            names = [group.name for group, _ in self._folded]
+            self.more_codes.selected_index = names.index(self._open_group) if self._open_group in names else None
+        finally:
+            self._unfolding = False
         self.codes_box.children = [self.button_maker.css, *shown, self.more_codes]
+
+    def _fill_group(self, box: w.GridBox, group) -> None:
+        buttons = []
+        for code in group.codes:
+            button = self.button_maker.make(code.key)
+            button.on_click(functools.partial(self._on_code_button, code.key))
+            self.code_buttons[code.key] = button
+            buttons.append(button)
+        box.children = buttons
+
+    def _on_group(self, change) -> None:
+        if change.new is not None:
+            group, box = self._folded[change.new]
+            if not box.children:
+                self._fill_group(box, group)
+        if not self._unfolding:  # the coder's choice, kept when the buttons are made anew
+            self._open_group = self._folded[change.new][0].name if change.new is not None else None
+
+    def show_group_of(self, code_key: str) -> None:
+        """Unfold the folded group a code is in (a code just created), so its button shows."""
+        index = next((i for i, (group, _) in enumerate(self._folded) if any(c.key == code_key for c in group.codes)),
+                     None)
+        if index is not None:
+            self.more_codes.selected_index = index
 
     def codebook_changed(self, codebook: Codebook) -> None:
         """A code was added, renamed, recoloured or merged: buttons, colours and the text follow."""

@@ -48,22 +48,26 @@ class CodeButtons:
         self.layout = w.Layout(width="auto", max_width="100%", margin="1px", height="auto", min_height="24px")
         self.style = w.ButtonStyle()
         self.css = w.HTML(layout=w.Layout(display="none"))
+        self._codes: dict[str, tuple[int, Code, str | None]] = {}
 
-    def make(self, codes: list[tuple[Code, str, str | None]]) -> list[w.Button]:
-        """A button per (code, colour, shortcut key), its key in front ("1 · P1 Familien"); the rules follow."""
-        buttons, rules = [], []
-        for index, (code, colour, shortcut) in enumerate(codes):
-            label = f"{shortcut} · {code.label}" if shortcut else code.label
-            tip = code.statement or code.definition or code.name
-            button = w.Button(description=label, layout=self.layout, style=self.style,
-                              tooltip=f"{code.label}: {tip}" + (f" (tast {shortcut})" if shortcut else ""))
-            button.add_class("wb-code-button")
-            button.add_class(f"{self.prefix}{index}")
-            buttons.append(button)
-            rules.append(f".wb-app .widget-button.wb-code-button.{self.prefix}{index} {{ background-color: {colour};"
-                         f" color: {text_colour(colour)}; }}")
-        self.css.value = "<style>" + "\n".join(rules) + "</style>"
-        return buttons
+    def set_codes(self, codes: list[tuple[Code, str, str | None]]) -> None:
+        """The codebook's codes, each (code, colour, shortcut key): the rules for all of them at once, so a
+        button made later (`make`) has its colour already."""
+        self._codes = {code.key: (index, code, shortcut) for index, (code, _, shortcut) in enumerate(codes)}
+        self.css.value = "<style>" + "\n".join(
+            f".wb-app .widget-button.wb-code-button.{self.prefix}{index} {{ background-color: {colour};"
+            f" color: {text_colour(colour)}; }}" for index, (_, colour, _) in enumerate(codes)) + "</style>"
+
+    def make(self, key: str) -> w.Button:
+        """The button of one of the codes given to `set_codes`, its key in front ("1 · P1 Familien")."""
+        index, code, shortcut = self._codes[key]
+        label = f"{shortcut} · {code.label}" if shortcut else code.label
+        tip = code.statement or code.definition or code.name
+        button = w.Button(description=label, layout=self.layout, style=self.style,
+                          tooltip=f"{code.label}: {tip}" + (f" (tast {shortcut})" if shortcut else ""))
+        button.add_class("wb-code-button")
+        button.add_class(f"{self.prefix}{index}")
+        return button
 
     def colour_of(self, button: w.Button) -> str | None:
         """The background colour the rules give `button` (for tests and checks)."""

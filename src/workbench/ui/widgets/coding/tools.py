@@ -177,6 +177,7 @@ class CodeManager:
         assert change.codebook is not None, "add_code reports the codebook it leaves"
         label = change.codebook.code(key).label
         self._changed(change, f"koden {label} er oprettet")
+        self.view.show_group_of(key)  # its button in view
         self.new_key.value = self.new_name.value = ""
         if self.view.has_target():
             actions = self.view.undo_log.actions
