@@ -478,10 +478,13 @@ class ChapterData:
         return Tally(what, COUNT, float(len(found)), found)
 
     def agreement_units_tally(self, report: AgreementReport) -> Tally:
-        """The units (segments) both coders' agreement is computed over."""
-        found = tuple(Source("segment", f"{doc} {segment}", f"{doc} {segment}", doc, segment)
-                      for doc, segment in report.units)
-        return Tally("enheder i dobbeltkodningen", COUNT, float(len(found)), found)
+        """The units (segments) both coders' agreement is computed over; listed only when read (a season's
+        double coding has hundreds of thousands, which only the companion lays out)."""
+        def listed() -> Iterator[Source]:
+            for doc, segment in report.units:
+                yield Source("segment", f"{doc} {segment}", f"{doc} {segment}", doc, segment)
+
+        return Tally("enheder i dobbeltkodningen", COUNT, float(len(report.units)), DeferredSources(listed))
 
     def agreement_documents_tally(self, report: AgreementReport, complete: bool = False) -> Tally:
         """The documents both coders coded (or marked fully coded), by their units."""
@@ -494,17 +497,32 @@ class ChapterData:
         return Tally(what, COUNT, float(len(found)), found)
 
     def agreement_only_tally(self, report: AgreementReport, coder: str) -> Tally:
-        """The units only `coder` of the two gave a code (the other gave none): counted as disagreement."""
+        """The units only `coder` of the two gave a code (the other gave none): counted as disagreement;
+        listed only when read."""
         other = next(c for c in report.coders if c != coder)
-        index = self._agreement_index(report)
-        coded: dict[SegmentKey, set[str]] = {}
-        for by_unit in index.values():
-            for unit, codings in by_unit.items():
-                coded.setdefault(unit, set()).update(c.coder for c in codings)
-        found = tuple(Source("segment", f"{doc} {segment}", f"{doc} {segment}", doc, segment, who=coder)
-                      for doc, segment in report.units
-                      if coder in coded.get((doc, segment), set()) and other not in coded.get((doc, segment), set()))
-        return Tally(f"enheder kodet kun af {coder}", COUNT, float(len(found)), found)
+        coded = self._unit_coders(report)
+        only = [unit for unit in report.units if coder in coded.get(unit, ()) and other not in coded.get(unit, ())]
+
+        def listed() -> Iterator[Source]:
+            for doc, segment in only:
+                yield Source("segment", f"{doc} {segment}", f"{doc} {segment}", doc, segment, who=coder)
+
+        return Tally(f"enheder kodet kun af {coder}", COUNT, float(len(only)), DeferredSources(listed))
+
+    def _unit_coders(self, report: AgreementReport) -> dict[SegmentKey, set[str]]:
+        """unit → which of the two coders gave it a code; made once per pair of coders."""
+        pair = tuple(report.coders)
+        if pair not in self._unit_coder_maps:
+            coded: dict[SegmentKey, set[str]] = {}
+            for by_unit in self._agreement_index(report).values():
+                for unit, codings in by_unit.items():
+                    coded.setdefault(unit, set()).update(c.coder for c in codings)
+            self._unit_coder_maps[pair] = coded
+        return self._unit_coder_maps[pair]
+
+    @cached_property
+    def _unit_coder_maps(self) -> dict[tuple, dict[SegmentKey, set[str]]]:
+        return {}
 
     def selfeval_count(self, period: str) -> Cell:
         """A half year's submitted self-evaluations: the answers to the principle most respondents answered."""
