@@ -9,7 +9,7 @@ BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
 CONSTRAINTS = constraints.txt
 
-.PHONY: run test gates lint typecheck layers notebooks-clean lock environment form hub lab clean
+.PHONY: run test gates lint typecheck layers notebooks-clean lock environment form coding-page hub lab clean
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ lab: $(STAMP)
 form: $(STAMP)
 	JUPYTER_PATH=$(CURDIR)/deploy/jupyter $(BIN)/voila notebooks/02_selvevaluering.ipynb --port 8866 \
 	  --Voila.ip=127.0.0.1 --template=workbench
+
+# the coding notebook without its cell, with the workbench template (which fetches nothing from the network)
+coding-page: $(STAMP)
+	JUPYTER_PATH=$(CURDIR)/deploy/jupyter JUPYTER_CONFIG_PATH=$(CURDIR)/deploy/jupyter/config \
+	  PYTHONPATH=$(CURDIR)/deploy$${PYTHONPATH:+:$$PYTHONPATH} \
+	  $(BIN)/voila notebooks/01_kodning.ipynb --port 8867 --Voila.ip=127.0.0.1 --template=workbench
 
 # A local trial of the team server on 127.0.0.1:$HUB_PORT (default 8000) with the users in project.yaml's
 # hub_users; HUB_TRIAL_PASSWORD (at least 8 characters) is their shared password. See README.
