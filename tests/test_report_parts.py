@@ -86,3 +86,22 @@ def test_without_the_memos_the_introduction_and_recommendations_are_marked_not_w
             if not p.style.name.startswith("TOC")]
     assert body[body.index("Indledning") + 1] == "Memo ikke skrevet endnu."
     assert body[body.index("Anbefalinger") + 1] == "Memo ikke skrevet endnu."
+
+
+def test_the_resume_gives_each_survey_the_n_the_method_table_gives(with_memos, tmp_path):
+    """A steering group compares the résumé with Table "Selvevalueringer og spørgeskemaer": the same n, answer
+    sheets where the survey has them, else the largest number of valid answers to one question, said so."""
+    document = _build(with_memos, tmp_path / "k.docx")
+    sources = next(rows for caption, rows in _tables(document).items() if "Selvevalueringer og spørgeskemaer"
+                   in caption)
+    body = [p.text for p in document.paragraphs]
+    figures = body[body.index("Datagrundlaget") + 1: body.index("Vurderingen af principperne")]
+    surveys = {row[0] for row in sources[1:] if not row[0].startswith("Selvevaluering")}
+    assert surveys
+    for title in surveys:
+        line = next(text for text in figures if text.startswith(title + " ("))
+        rows = [row for row in sources[1:] if row[0] == title]
+        for _, point, n in rows:
+            assert f"{point}: n = {n.removesuffix(' (største n pr. spørgsmål)')}" in line
+        per_question = any(n.endswith(" (største n pr. spørgsmål)") for *_, n in rows)
+        assert ("største n pr. spørgsmål" in line) == per_question, line

@@ -541,6 +541,15 @@ class ChapterData:
             return Cell("0", Tally("gyldige svar", COUNT, 0.0))
         return Cell(numfmt.integer(largest.n_valid), self.survey_count_tally(survey, largest))
 
+    def survey_answers(self, survey: Survey, time_point: str) -> tuple[Cell, bool]:
+        """A time point's answers as the chapter counts them wherever it says n: the answer sheets of a
+        respondent-level survey, else the largest number of valid answers to one question; the flag says it
+        is the latter (the text then says so)."""
+        if survey.item_map.format == "respondent":
+            return Cell(numfmt.integer(survey.answer_sheets(time_point)),
+                        self.survey_sheets_tally(survey, time_point)), False
+        return self.survey_count(survey, time_point), True
+
     def survey_items_tally(self, survey: Survey, items: list[str],
                            what: str = "spørgsmål målt ved start og slut") -> Tally:
         """Questions of a survey's item map, one source each (the map's file)."""

@@ -37,9 +37,10 @@ def summary_section(data: ChapterData) -> Section:
         figures.append(prose("Supportteamets selvevalueringer i ", data.count(data.periods_tally(), "halvår", "halvår"),
                              " (", answers, ")."))
     for survey in data.surveys:
-        counts = [prose(f"{point.label}: n = ", data.survey_count(survey, point.key))
-                  for point in survey.item_map.time_points]
-        figures.append(prose(f"{survey.title} (", prose_join(", ", counts), ")."))
+        at = [(point, *data.survey_answers(survey, point.key)) for point in survey.item_map.time_points]
+        counts = prose_join(", ", [prose(f"{point.label}: n = ", n) for point, n, _ in at])
+        per_question = "; største n pr. spørgsmål" if any(flag for *_, flag in at) else ""
+        figures.append(prose(f"{survey.title} (", counts, per_question, ")."))
     round_ = data.assessments.round
     rows = [[f"{code.key} {code.name}", one_line(data, code.key)] for code in data.codebook.principles]
     blocks: list = [

@@ -83,13 +83,9 @@ def _quantitative_sources(data: ChapterData) -> Table | None:
             rows.append(["Selvevaluering i supportteamet", Period.parse(period).label, data.selfeval_count(period)])
     for survey in data.surveys:
         for point in survey.item_map.time_points:
-            sheets = survey.answer_sheets(point.key) if survey.item_map.format == "respondent" else None
-            if sheets is None:
-                n = data.survey_count(survey, point.key)
-                rows.append([survey.title, point.label, Cell(f"{n} (største n pr. spørgsmål)", *n.tallies)])
-            else:
-                rows.append([survey.title, point.label,
-                             Cell(numfmt.integer(sheets), data.survey_sheets_tally(survey, point.key))])
+            n, per_question = data.survey_answers(survey, point.key)
+            rows.append([survey.title, point.label,
+                         Cell(f"{n} (største n pr. spørgsmål)", *n.tallies) if per_question else n])
     if not rows:
         return None
     counted = [text for text, present in (("indsendte selvevalueringer pr. halvår", data.selfeval_table is not None),
@@ -275,11 +271,12 @@ def _attrition(data: ChapterData) -> list[str]:
         points = survey.item_map.time_points
         if len(points) < 2:
             continue
-        first, last = (data.survey_count(survey, p.key) for p in (points[0], points[-1]))
+        (first, per_question), (last, _) = (data.survey_answers(survey, p.key) for p in (points[0], points[-1]))
         if str(first) != str(last):
+            counted = "største antal gyldige svar pr. spørgsmål" if per_question else "besvarede skemaer"
             found.append(prose(
                 f"{survey.title}: ", first, f" svar ved {points[0].label} og ", last, f" ved {points[-1].label} "
-                "(største antal gyldige svar pr. spørgsmål). Svarpersonerne er ikke nødvendigvis de samme, så en "
+                f"({counted}). Svarpersonerne er ikke nødvendigvis de samme, så en "
                 "ændring kan også skyldes, hvem der har svaret."
             ))
     return found
