@@ -559,13 +559,13 @@ class ChapterData:
         return Tally(what, COUNT, float(len(found)), found)
 
     def _unit_set(self, report: AgreementReport) -> set[SegmentKey]:
-        """The report's units as a set, made once per report rather than once per row of its table (a
+        """The report's units as a set, made once per pair of coders rather than once per row of its table (a
         season's units times the codebook's codes)."""
-        kept = self._unit_sets.get(id(report))
-        if kept is None or kept[0] is not report:
-            kept = self._unit_sets[id(report)] = (report, set(report.units))
-        return kept[1]
+        pair = tuple(report.coders)
+        if pair not in self._unit_sets:
+            self._unit_sets[pair] = set(report.units)
+        return self._unit_sets[pair]
 
     @cached_property
-    def _unit_sets(self) -> dict[int, tuple[AgreementReport, set[SegmentKey]]]:
+    def _unit_sets(self) -> dict[tuple, set[SegmentKey]]:
         return {}
