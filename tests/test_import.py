@@ -7,6 +7,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from workbench.coding.suggestions import suggest
 from workbench.errors import WorkbenchError
 from workbench.exchange.importer import import_files
 from workbench.material.corpus import load_document
@@ -139,6 +140,9 @@ def test_cli_import_reports_encoding_and_exit_code(mini_project, tmp_path, capsy
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "Windows-1252" in out and "CRLF" in out
+    # the mini codebook's indicators in the text, as the coding view will propose them
+    document = imported(mini_project, "INT-RAD-13")
+    assert f"{len(suggest(document, Project(mini_project).codebook))} kodeforslag" in out
     assert main(args) == 2
     assert "findes allerede" in capsys.readouterr().err
 
@@ -168,6 +172,8 @@ def test_a_large_batch_is_checked_on_all_cores_with_the_same_result(mini_project
     sequential = import_files(Project(mini_project), files, META, replace=True)
     assert [item.document.id for item in parallel] == [f"INT-RAD-{n}" for n in range(101, 121)]
     assert [(i.document.body, i.target) for i in parallel] == [(i.document.body, i.target) for i in sequential]
+    assert [i.suggestions for i in parallel] == [i.suggestions for i in sequential]
+    assert parallel[0].suggestions == len(suggest(parallel[0].document, Project(mini_project).codebook)) > 0
     assert len(list((mini_project / "interviews_anonymised").glob("INT-RAD-1??.md"))) == 20
 
 

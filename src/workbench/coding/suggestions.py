@@ -341,6 +341,12 @@ def in_fixed_expression(body: str, start: int, end: int) -> bool:
     return False
 
 
+def prepare(codebook: Codebook) -> None:
+    """Build the codebook's indicator index and read the fixed expressions now: an import does it
+    before forking its workers, so that they share them instead of each building its own."""
+    _ = _indicator_index(codebook).in_expressions
+
+
 def suggest(document: Document, codebook: Codebook) -> list[Suggestion]:
     """Per segment, the codes whose indicators occur in it, in segment and codebook order."""
     segments = document.segments

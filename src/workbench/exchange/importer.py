@@ -22,6 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from workbench.anonymity import KIND_LABELS, find_personal_data
+from workbench.coding import suggestions
 from workbench.errors import WorkbenchError
 from workbench.io.archive import check_zip
 from workbench.io.files import atomic_write_files
@@ -131,6 +132,7 @@ class ImportedDocument:
     target: Path
     document: Document
     decoded: DecodedText
+    suggestions: int = 0  # the code suggestions the codebook's indicators make in it (none once withdrawn)
 
 
 def _with_metadata(
@@ -209,9 +211,12 @@ def _check(source: Path, given: dict, codebook, documents_dir: Path,
     anonymity = codebook.anonymity
     findings = find_personal_data(document.body, allowed=anonymity.allowed_terms, places=anonymity.local_places)
     lines = [f"{source}:{source_body_line + f.line - 1}: {KIND_LABELS[f.kind]}: {f.text}" for f in findings]
-    if not lines:
-        _ = document.segments  # segmented here, in the worker: the import reports each file's segments
-    return _Checked(source, item=ImportedDocument(source, target, document, decoded), findings="\n".join(lines))
+    suggested = 0
+    if not lines:  # segmented and suggested here, in the worker: the import reports both for each file
+        _ = document.segments
+        suggested = len(suggestions.suggest(document, codebook)) if document.included else 0
+    item = ImportedDocument(source, target, document, decoded, suggested)
+    return _Checked(source, item=item, findings="\n".join(lines))
 
 
 def _check_all(sources: list[Path], given: dict, codebook, documents_dir: Path,
@@ -251,9 +256,11 @@ def _no_collections() -> Iterator[None]:
 
 
 def _warm_up(codebook) -> None:
-    """Load the anonymity word lists and spaCy's tokenizer before forking, so that workers share them."""
+    """Load the anonymity word lists, spaCy's tokenizer and the indicator index before forking, so that
+    workers share them."""
     find_personal_data("Warm up.", allowed=codebook.anonymity.allowed_terms)
     blank()
+    suggestions.prepare(codebook)
 
 
 def prepare_import(

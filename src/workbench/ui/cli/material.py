@@ -35,7 +35,7 @@ def cmd_import(args) -> int:
         print(
             f"Importeret {item.source} → {project.relative(item.target)} "
             f"(tegnkodning: {item.decoded.encoding}, linjeskift: {item.decoded.line_endings}, "
-            f"{len(item.document.segments)} segmenter)"
+            f"{len(item.document.segments)} segmenter, {item.suggestions} kodeforslag)"
         )
     return 0
 
