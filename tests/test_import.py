@@ -38,7 +38,7 @@ def test_text_files_in_every_encoding_arrive_as_the_same_utf8_transcript(mini_pr
     source = tmp_path / "INT-RAD-09.txt"
     source.write_bytes(raw)
     [result] = import_files(Project(mini_project), [source], META)
-    assert result.decoded.encoding == encoding
+    assert result.encoding == encoding
     document = imported(mini_project, "INT-RAD-09")
     assert document.body == TEXT
     assert [s.speaker for s in document.segments] == ["I", "R"]

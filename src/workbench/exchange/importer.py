@@ -131,7 +131,8 @@ class ImportedDocument:
     source: Path
     target: Path
     document: Document
-    decoded: DecodedText
+    encoding: str  # as DecodedText says them; not its text, which the document holds (and workers send back)
+    line_endings: str
     suggestions: int = 0  # the code suggestions the codebook's indicators make in it (none once withdrawn)
 
 
@@ -215,7 +216,7 @@ def _check(source: Path, given: dict, codebook, documents_dir: Path,
     if not lines:  # segmented and suggested here, in the worker: the import reports both for each file
         _ = document.segments
         suggested = len(suggestions.suggest(document, codebook)) if document.included else 0
-    item = ImportedDocument(source, target, document, decoded, suggested)
+    item = ImportedDocument(source, target, document, decoded.encoding, decoded.line_endings, suggested)
     return _Checked(source, item=item, findings="\n".join(lines))
 
 

@@ -34,7 +34,7 @@ def cmd_import(args) -> int:
     for item in imported:
         print(
             f"Importeret {item.source} → {project.relative(item.target)} "
-            f"(tegnkodning: {item.decoded.encoding}, linjeskift: {item.decoded.line_endings}, "
+            f"(tegnkodning: {item.encoding}, linjeskift: {item.line_endings}, "
             f"{len(item.document.segments)} segmenter, {item.suggestions} kodeforslag)"
         )
     return 0
