@@ -131,9 +131,9 @@ class ImportedDocument:
     source: Path
     target: Path
     document: Document
-    encoding: str  # as DecodedText says them; not its text, which the document holds (and workers send back)
+    encoding: str  # of the source file, in Danish; its text is the document's (workers send it back once)
     line_endings: str
-    suggestions: int = 0  # the code suggestions the codebook's indicators make in it (none once withdrawn)
+    suggestions: int  # the code suggestions the codebook's indicators make in it (none once withdrawn)
 
 
 def _with_metadata(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from workbench.lang import numbers as numfmt
 from workbench.ui.cli.common import Commands, project_of
 
 
@@ -35,7 +36,8 @@ def cmd_import(args) -> int:
         print(
             f"Importeret {item.source} → {project.relative(item.target)} "
             f"(tegnkodning: {item.encoding}, linjeskift: {item.line_endings}, "
-            f"{len(item.document.segments)} segmenter, {item.suggestions} kodeforslag)"
+            f"{numfmt.count_noun(len(item.document.segments), 'segment', 'segmenter')}, "
+            f"{numfmt.integer(item.suggestions)} kodeforslag)"
         )
     return 0
 
