@@ -102,6 +102,8 @@ def test_the_resume_gives_each_survey_the_n_the_method_table_gives(with_memos, t
         line = next(text for text in figures if text.startswith(title + " ("))
         rows = [row for row in sources[1:] if row[0] == title]
         for _, point, n in rows:
-            assert f"{point}: n = {n.removesuffix(' (største n pr. spørgsmål)')}" in line
-        per_question = any(n.endswith(" (største n pr. spørgsmål)") for *_, n in rows)
+            assert f"{point}: n = {n.removesuffix('*')}" in line
+        per_question = any(n.endswith("*") for *_, n in rows)
         assert ("største n pr. spørgsmål" in line) == per_question, line
+    note = next(text for text in body if text.startswith("Anm.: Besvarelser er"))
+    assert ("* Største antal svar på ét spørgsmål" in note) == any(n.endswith("*") for *_, n in sources[1:])

@@ -75,6 +75,9 @@ def data_sources_table(data: ChapterData) -> Table:
     )
 
 
+PER_QUESTION = "*"  # a survey counted by its largest n per question, not by answer sheets
+
+
 def _quantitative_sources(data: ChapterData) -> Table | None:
     rows = []
     if data.selfeval_table is not None:
@@ -84,8 +87,8 @@ def _quantitative_sources(data: ChapterData) -> Table | None:
     for survey in data.surveys:
         for point in survey.item_map.time_points:
             n, per_question = data.survey_answers(survey, point.key)
-            rows.append([survey.title, point.label,
-                         Cell(f"{n} (største n pr. spørgsmål)", *n.tallies) if per_question else n])
+            # a marker, explained in the note: the words themselves would wrap the number column
+            rows.append([survey.title, point.label, Cell(f"{n}{PER_QUESTION}", *n.tallies) if per_question else n])
     if not rows:
         return None
     counted = [text for text, present in (("indsendte selvevalueringer pr. halvår", data.selfeval_table is not None),
@@ -97,7 +100,9 @@ def _quantitative_sources(data: ChapterData) -> Table | None:
         columns=["Datakilde", "Måling", "Besvarelser"],
         rows=rows,
         note=f"Besvarelser er {text_da.join_and(counted)}"
-        + ("; antallet af gyldige svar pr. spørgsmål kan være lavere (se bilag)." if data.surveys else "."),
+        + ("; antallet af gyldige svar pr. spørgsmål kan være lavere (se bilag)." if data.surveys else ".")
+        + (f" {PER_QUESTION} Største antal svar på ét spørgsmål: skemaet har ikke besvarelser pr. respondent."
+           if any(str(row[2]).endswith(PER_QUESTION) for row in rows) else ""),
         source=f"{text_da.join_and(sources)}; egne beregninger.",
     )
 
