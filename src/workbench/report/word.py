@@ -36,7 +36,7 @@ from workbench.report.model import (
 )
 from workbench.report.template import FIELD_NOTE, ensure_styles, find_style, open_template
 
-_NUMERIC = re.compile(r"^[−+\-±]?[\d.,]+([ \u00a0]%| procentpoint)?$|^–$")
+_NUMERIC = re.compile(r"^[−+\-±]?[\d.,]+([ \u00a0]%| procentpoint)?\*?$|^–$")  # "*": a mark the note explains
 _MINUS = re.compile(r"(?<![\w\-–])-(?=\d)")  # "-0,01" → "−0,01"; ids such as INT-FAM-01 keep their hyphens
 # «Ja» → »Ja«, the chapter's one Danish quotation style; only a « that opens (at the start, after a space or a
 # bracket) so that the text between two »…« quotes in one cell (»A«; »B«) is never taken for a quote
