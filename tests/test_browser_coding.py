@@ -234,6 +234,42 @@ def test_a_selection_and_its_key_in_one_go_are_coded_exactly_and_drawn(lab, app)
     assert lab.page.evaluate("() => window.getSelection().isCollapsed")
 
 
+def test_a_coding_s_stripe_runs_beside_its_lines_from_the_frame_it_appears_in(lab, app):
+    """The stripe of a coding over several lines is drawn where the coded words are as soon as it shows
+    (its place read when the key is pressed), and stays there once the text is laid out anew."""
+    lab.start(app)
+    words = "Før HFI skulle jeg trække alle oplysninger ud af borgeren selv, og det tog lang tid. Nu får jeg indsigt"
+    lab.drag_over(words)
+    app.get_by_text("»Før HFI skulle jeg").wait_for()
+    lab.settle()
+    lab.page.evaluate("""() => {
+        window.__firstBar = null;
+        const observer = new MutationObserver(() => {
+            const bar = document.querySelector('.wb-tr .wb-bar');
+            if (!bar || window.__firstBar) return;
+            window.__firstBar = [bar.style.top, bar.style.height];
+            observer.disconnect();
+        });
+        observer.observe(document.querySelector('.wb-tr'), {subtree: true, childList: true});
+        document.querySelector('.wb-tr').dispatchEvent(new KeyboardEvent('keydown', {key: '2', bubbles: true}));
+    }""")
+    lab.page.locator(".wb-tr .wb-bar", has_text="P2").wait_for()
+    lab.settle()
+    first, lines, final = lab.page.evaluate("""() => {
+        const bar = document.querySelector('.wb-tr .wb-bar'), row = bar.closest('.wb-turn');
+        const spans = [...row.querySelectorAll('.wb-body span.wb-c')], top0 = row.getBoundingClientRect().top;
+        const top = spans[0].getBoundingClientRect().top - top0;
+        const bottom = spans[spans.length - 1].getBoundingClientRect().bottom - top0;
+        return [window.__firstBar, [top, bottom], [bar.style.top, bar.style.height]];
+    }""")
+    [coding] = lab.codings()
+    assert lab.body()[coding.start : coding.end] == words
+    top, bottom = lines
+    assert bottom - top > 30  # two lines or more
+    assert first == final
+    assert [float(px.removesuffix("px")) for px in final] == pytest.approx([top, bottom - top], abs=0.01)
+
+
 def test_shortcut_keys_code_a_turn_and_set_the_coding_s_valence_and_star(lab, app):
     lab.start(app)
     lab.page.locator(".wb-num", has_text="4").click()  # the whole of turn 4

@@ -510,11 +510,19 @@ class CodingView:
 
     def _choose(self, pending: tuple[int, int] | None = None, coding: Coding | None = None) -> None:
         """Make a text selection or a coding the target of the next action; the form starts afresh."""
+        self._mark(pending, coding)
+        self._show_target()
+
+    def _mark(self, pending: tuple[int, int] | None = None, coding: Coding | None = None) -> None:
+        """The target, in the text: the half of `_choose` that the transcript shows."""
         self._pending, self._selected = pending, coding
         with self.transcript.batch():
             self.transcript.selection = list(pending) if pending else []
             self.transcript.selected = coding.id if coding else ""
-        self._fill_form(coding)
+
+    def _show_target(self) -> None:
+        """The target, in the panel: the form afresh and what the next action applies to."""
+        self._fill_form(self._selected)
         self._describe_target()
 
     # -- events from the header
@@ -779,9 +787,10 @@ class CodingView:
                 held.enter_context(widget.hold_sync())
             with self.transcript.batch():
                 self._send_codings()  # first: which codings are stale, which the chosen coding's description says
-                self._choose(coding=chosen)
+                self._mark(coding=chosen)
                 self.transcript.say("✔ Gemt")
             self.status.saved(what)
+            self._show_target()
             self._send_suggestions()
             self._show_progress()
             self.undo_button.disabled = not self.undo_log

@@ -75,8 +75,8 @@ function render({ model, el }) {
   const toast = document.createElement("div");
   toast.className = "wb-tr-toast";
   toast.hidden = true;
-  scroller.append(rowsBox, toast);
-  root.append(scroller, tip, pop);
+  scroller.append(rowsBox);
+  root.append(scroller, toast, tip, pop); // the toast beside the view, not in it: showing it needs no layout
   el.appendChild(root);
 
   let text = "";
@@ -90,6 +90,10 @@ function render({ model, el }) {
   let selection = [];
   let focusRange = null;
   let measuredWidth = 0; // the text's width when the stripes were last measured
+  // Where each coding's stripe runs, per turn: {key, spans: Map "a:z" -> [top, bottom]} (px from the row's
+  // top), valid while the turn's text flows as it did (`flowKey`). A new coding whose place is known
+  // (`premeasure`, when its key is pressed) is then drawn without waiting for a layout.
+  let geo = [];
 
   function setHeight() {
     scroller.style.height = model.get("height") || "560px";
@@ -187,8 +191,33 @@ function render({ model, el }) {
 
   // ---- margin stripes: one bar per coding beside the lines it covers, in lanes so overlaps stay apart
   // Measuring (layout reads) and painting (writes) are apart, so many turns cost one layout.
+  // What moves text within a turn: its width, the margins' lanes and the stars set in it (the colours,
+  // underlines and outlines of spans move nothing).
+  function flowKey(t) {
+    let key = `${measuredWidth}|${lanesShown}`;
+    for (const c of buckets[t].codings) if (c[6] && c[5]) key += `|${c[1]}`;
+    return key;
+  }
+
+  function cached(t) {
+    const g = geo[t], key = flowKey(t);
+    if (!g || g.key !== key) return null;
+    const [ts, te] = turns[t];
+    const out = { mine: [], other: [] };
+    for (const c of buckets[t].codings) {
+      const a = Math.max(c[1], ts), z = Math.min(c[2], te) - 1;
+      if (z < a) continue;
+      const place = g.spans.get(`${a}:${z}`);
+      if (!place) return null;
+      out[c[5] ? "mine" : "other"].push({ c, top: place[0], bottom: place[1] });
+    }
+    return out;
+  }
+
   function measureStripes(t) {
     const r = rows[t];
+    const key = flowKey(t);
+    const g = (geo[t] = geo[t] && geo[t].key === key ? geo[t] : { key, spans: new Map() });
     const top0 = r.row.getBoundingClientRect().top;
     const spans = r.body.querySelectorAll("span[data-s]");
     const starts = Array.from(spans, (s) => +s.dataset.s);
@@ -203,13 +232,57 @@ function render({ model, el }) {
       const a = Math.max(c[1], ts), z = Math.min(c[2], te) - 1;
       if (!spans.length || z < a) continue;
       const first = find(a).getBoundingClientRect(), last = find(z).getBoundingClientRect();
-      out[c[5] ? "mine" : "other"].push({ c, top: first.top - top0, bottom: last.bottom - top0 });
+      const place = [first.top - top0, last.bottom - top0];
+      g.spans.set(`${a}:${z}`, place);
+      out[c[5] ? "mine" : "other"].push({ c, top: place[0], bottom: place[1] });
     }
     return out;
   }
 
+  // The place of the stripe a coding of [start, end) will have, read from the text as it is drawn now
+  // (laid out already: this reads, it forces no layout), so that drawing the coding needs no layout.
+  // Which words a selection covers does not move the text; `verify` measures again after the frame.
+  function premeasure(start, end) {
+    for (const t of turnsOf(start, end)) {
+      const r = rows[t];
+      if (!r || !geo[t] || geo[t].key !== flowKey(t)) continue;
+      const [ts, te] = turns[t];
+      const a = Math.max(start, ts), z = Math.min(end, te) - 1;
+      const first = charBox(r.body, a), last = charBox(r.body, z);
+      if (!first || !last) continue;
+      const top0 = r.row.getBoundingClientRect().top;
+      geo[t].spans.set(`${a}:${z}`, [first.top - top0, last.bottom - top0]);
+    }
+  }
+
+  function charBox(body, offset) {
+    const spans = body.querySelectorAll("span[data-s]");
+    let lo = 0, hi = spans.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (+spans[mid].dataset.s <= offset) lo = mid; else hi = mid - 1; }
+    const node = spans[lo] && spans[lo].firstChild;
+    const at = node ? offset - +spans[lo].dataset.s : -1;
+    if (!node || at < 0 || at >= node.length) return null;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + 1);
+    return range.getBoundingClientRect();
+  }
+
+  // Stripes drawn from remembered places are measured again once the frame is shown (the layout is
+  // done by then, so this costs no waiting) and redrawn where they differ.
+  let unverified = new Set();
+  function verify() {
+    const turnsToCheck = [...unverified].filter((t) => rows[t] && buckets[t]);
+    unverified = new Set();
+    const before = turnsToCheck.map((t) => rows[t].painted);
+    const measured = turnsToCheck.map(measureStripes);
+    turnsToCheck.forEach((t, i) => { if (placesOf(measured[i]) !== before[i]) paintStripes(t, measured[i]); });
+  }
+  const placesOf = (out) => JSON.stringify([out.mine, out.other].map((side) => side.map((b) => [b.c[0], b.top, b.bottom])));
+
   function paintStripes(t, out) {
     const r = rows[t];
+    r.painted = placesOf(out);
     let lanes = 0;
     for (const side of ["mine", "other"]) {
       const bars = out[side].sort((x, y) => x.top - y.top || y.bottom - x.bottom);
@@ -235,19 +308,22 @@ function render({ model, el }) {
   function redrawStripes() {
     const striped = [];
     for (let t = 0; t < rows.length; t++) if (buckets[t] && buckets[t].codings.length) striped.push(t);
-    const measured = striped.map(measureStripes);
-    striped.forEach((t, i) => paintStripes(t, measured[i]));
-    laneWidths();
+    for (let pass = 0; pass < 2; pass++) { // a second pass when the lanes' widths changed the text's
+      const measured = striped.map(measureStripes);
+      striped.forEach((t, i) => paintStripes(t, measured[i]));
+      if (!laneWidths()) break;
+    }
   }
 
   let lanesShown = "";
   function laneWidths() {
     let mine = 1, other = 0;
     for (const r of rows) { mine = Math.max(mine, r.mineLanes || 0); other = Math.max(other, r.otherLanes || 0); }
-    if (lanesShown === `${mine}:${other}`) return; // setting them again would lay out every turn anew
+    if (lanesShown === `${mine}:${other}`) return false; // setting them again would lay out every turn anew
     lanesShown = `${mine}:${other}`;
     root.style.setProperty("--wb-mine", `${mine * LANE}px`);
     root.style.setProperty("--wb-other", `${other * LANE}px`);
+    return true;
   }
 
   // ---- drawing
@@ -259,8 +335,8 @@ function render({ model, el }) {
     rows = Array.from(rowsBox.children, (row) => ({
       row, body: row.children[1], mine: row.children[2], other: row.children[3],
     }));
-    redrawStripes();
     measuredWidth = Math.round(rowsBox.getBoundingClientRect().width); // the stripes are measured at this width
+    redrawStripes();
     root.dataset.drawn = `${model.get("doc").id || ""}:${items.size}`;
   }
 
@@ -272,14 +348,18 @@ function render({ model, el }) {
     for (const t of shown) rows[t].body.innerHTML = turnHtml(t);
     // a selection, hit or focus only recolours its words: the text stays where it was, and so do the stripes
     const moved = shown.filter((t) => striped.has(t));
-    const measured = moved.map(measureStripes);
+    const known = moved.map(cached);
+    const measured = moved.map((t, i) => known[i] || measureStripes(t));
     moved.forEach((t, i) => paintStripes(t, measured[i]));
-    laneWidths();
+    moved.forEach((t, i) => { if (known[i]) unverified.add(t); });
+    if (unverified.size) requestAnimationFrame(() => setTimeout(verify, 0));
+    if (laneWidths()) redrawStripes(); // the text column changed width: every stripe moves
     root.dataset.drawn = `${model.get("doc").id || ""}:${items.size}`;
   }
 
   function loadDoc() {
     const doc = model.get("doc") || {};
+    geo = [];
     text = doc.text || "";
     turns = doc.turns || [];
     loadCodings();
@@ -373,15 +453,16 @@ function render({ model, el }) {
   }
 
   function showToast(message) {
+    // at the top of the view, or above the selection or the place jumped to when they are in view
+    // (only then is the layout read: a coding's "Gemt" shows without waiting for one)
     const anchor = (selection.length && spanAt(selection[0])) || (focusRange && spanAt(focusRange[0]));
-    const box = scroller.getBoundingClientRect();
-    let top = scroller.scrollTop + 8;
+    let top = 8;
     if (anchor) {
-      const r = anchor.getBoundingClientRect();
-      if (r.bottom > box.top && r.top < box.bottom) top = r.top - box.top + scroller.scrollTop - 26;
+      const box = scroller.getBoundingClientRect(), r = anchor.getBoundingClientRect();
+      if (r.bottom > box.top && r.top < box.bottom) top = r.top - root.getBoundingClientRect().top - 26;
     }
     toast.textContent = message;
-    toast.style.top = `${Math.max(top, scroller.scrollTop + 2)}px`;
+    toast.style.top = `${Math.max(top, 2)}px`;
     toast.hidden = false;
     clearTimeout(showToast.timer);
     showToast.timer = setTimeout(() => { toast.hidden = true; }, 2500);
@@ -434,12 +515,16 @@ function render({ model, el }) {
     model.send({ type: "select", start, end });
   }
   function sendWithSelection(message) {
+    let span = selection;
     if (unsent) {
       [message.start, message.end] = unsent;
       unsent = null;
-      model.set("selection", snap(text, message.start, message.end)); // shown here only, until Python answers
+      span = snap(text, message.start, message.end);
     }
     model.send(message);
+    // while Python codes it (if the key is a code's): where its stripe will run, read before the text changes
+    if (span.length === 2 && message.key && message.key.length === 1) premeasure(span[0], span[1]);
+    if (span !== selection) model.set("selection", span); // shown here only, until Python answers
   }
 
   function idsAt(target) {
