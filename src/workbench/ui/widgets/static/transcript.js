@@ -501,6 +501,7 @@ function render({ model, el }) {
     if (start === null || end === null) return;
     if (end < start) [start, end] = [end, start];
     if (end > start) {
+      dragged = true;
       unsent = [start, end];
       queueMicrotask(sendSelection); // after this task: a key pressed within it takes the selection along
       root.focus({ preventScroll: true });
@@ -508,6 +509,7 @@ function render({ model, el }) {
   }
 
   let unsent = null; // a selection not yet sent to Python: [start, end] as the coder made it
+  let dragged = false; // the browser's own selection is in the text, until a mark from Python replaces it
   function sendSelection() {
     if (!unsent) return;
     const [start, end] = unsent;
@@ -522,8 +524,9 @@ function render({ model, el }) {
       span = snap(text, message.start, message.end);
     }
     model.send(message);
-    // while Python codes it (if the key is a code's): where its stripe will run, read before the text changes
-    if (span.length === 2 && message.key && message.key.length === 1) premeasure(span[0], span[1]);
+    // while Python codes it (if the key is a code's): where its stripe will run, read in a task of its own
+    // so that the message leaves first, and before the answer changes the text
+    if (span.length === 2 && message.key && message.key.length === 1) setTimeout(() => premeasure(span[0], span[1]), 0);
     if (span !== selection) model.set("selection", span); // shown here only, until Python answers
   }
 
@@ -660,8 +663,11 @@ function render({ model, el }) {
     const touched = new Set(rangeTurns(selection));
     selection = model.get("selection") || [];
     for (const t of rangeTurns(selection)) touched.add(t);
-    const sel = window.getSelection();
-    if (sel && rowsBox.contains(sel.anchorNode)) sel.removeAllRanges();
+    if (dragged) { // the coder's own selection gives way to the mark (asking for it would force a layout)
+      dragged = false;
+      const sel = window.getSelection();
+      if (sel && rowsBox.contains(sel.anchorNode)) sel.removeAllRanges();
+    }
     touch(touched, false);
   });
   model.on("change:selected", () => {
