@@ -211,7 +211,7 @@ def _row_delta(old: list[list], new: list[list]) -> dict | None:
     if not old:
         return None
     known = {row[0]: row for row in old}
-    changed = [row for row in new if known.get(row[0]) != row]
+    changed = [row for row in new if (was := known.get(row[0])) is not row and was != row]  # mostly the same row
     dropped = list(known.keys() - {row[0] for row in new})
     if len(changed) + len(dropped) > len(new) // 2:
         return None

@@ -398,11 +398,15 @@ class CodingView:
         return problem
 
     def _send_codings(self) -> None:
-        mine = [(c, self._problem(c)) for c in self.mine()]
-        self.transcript.update_rows("codings", [self._entry(c, True, problem) for c, problem in mine] + [
-            self._entry(c, False, self._problem(c)) for c in self.others()
-        ])
-        self.stale_ids = {c.id for c, problem in mine if problem is not None}
+        rows, stale = [], set()
+        for coding in self.mine():
+            problem = self._problem(coding)
+            rows.append(self._entry(coding, True, problem))
+            if problem is not None:
+                stale.add(coding.id)
+        rows += [self._entry(c, False, self._problem(c)) for c in self.others()]
+        self.transcript.update_rows("codings", rows)
+        self.stale_ids = stale
         # the tool's title says how many, folded or not
         self.tools.set_title(1, f"⚠ {STALE_TITLE} ({len(self.stale_ids)})" if self.stale_ids else STALE_TITLE)
         if self._built("reanchor"):
