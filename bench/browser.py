@@ -195,6 +195,7 @@ BARE_USABLE = "return [...document.querySelectorAll('.widget-button')].some(b =>
 
 
 HAND_MS = 300  # from letting go of a selection to pressing a code key: a quick hand
+SETTLE_MS = 100  # after a coding, before the next baseline: the app's last messages (progress) come ~20 ms late
 # the answer's one message: the highlight with its stripe, no selection left, "✔ Gemt" beside it; and the status
 # line's "Gemt kl. …", the message after it
 CODED = [
@@ -442,6 +443,7 @@ class Bench:
                 drawn.append(text)
                 status.append((max(text[0], line[0]), max(text[1], line[1])))  # both shown
             page.wait_for_function(KERNEL_IDLE)
+            page.wait_for_timeout(SETTLE_MS)  # the rest of the answer (after the status line) in, before a baseline
         say("coding done")
         frames = {name: statistics.median(f for _, f in rounds)
                   for name, rounds in (("base", baseline), ("drawn", drawn), ("status", status))}

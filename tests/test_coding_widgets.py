@@ -145,6 +145,33 @@ def test_the_same_code_on_the_same_words_is_one_coding(app, mini_project):
     assert app.coding.transcript.selected == coding.id  # the existing coding is chosen instead
 
 
+def test_in_a_kernel_the_text_answers_first_and_the_rest_follows_in_order(app, mini_project):
+    """Where an event loop runs (a kernel), coding answers with the text's change and "✔ Gemt" beside it
+    at once; the status line, the form and the progress follow a moment later, and an action taken before
+    then first shows what the earlier one left, so every message appears in the order it happened."""
+    import asyncio
+
+    from workbench.ui.widgets.coding.panel import REST_AFTER_S
+
+    async def code_then_act() -> tuple[str, str, int, str, str]:
+        start(app)
+        before = app.coding.status.value
+        mark(app, "Supportteamet indkalder til møderne")
+        press(app, "3")
+        coded, right_after = len(drawn(app)), app.coding.status.value
+        mark(app, "Supportteamet indkalder til møderne")
+        press(app, "3")  # again, before the first answer's rest has been shown
+        second = app.coding.status.value
+        await asyncio.sleep(3 * REST_AFTER_S)
+        return before, right_after, coded, second, app.coding.status.value
+
+    before, right_after, coded, second, settled = asyncio.run(code_then_act())
+    assert coded == 1 and app.coding.transcript.flash[0] == "✔ Gemt"
+    assert right_after == before  # the status line's "Gemt" comes after the text's change
+    assert "allerede kodet med P3 Kontakt" in second and "allerede kodet" in settled  # not overwritten by the rest
+    assert "1 af" in app.coding.progress_label.value and len(log(mini_project, "AB")) == 1
+
+
 def test_a_turn_number_marks_the_whole_turn(app, mini_project):
     start(app)
     app.coding.transcript.receive({"type": "turn", "index": 3})

@@ -11,6 +11,7 @@ last actions can be undone by writing their inverse events, changes of the codeb
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import html
@@ -50,6 +51,9 @@ THEME_KEYS = "asdfghjklzxcvbnm"
 STALE_TITLE = "Kodninger på ændret tekst"
 PANEL_WIDTH = "340px"
 VIEW_HEIGHT = "max(320px, calc(100vh - 250px))"  # the app fits a laptop screen under JupyterLab's bars
+# The rest of an action's answer (status line, form, suggestions, progress) follows the text's change by
+# about a frame, so that the change the coder waits for travels to the page and is drawn on its own.
+REST_AFTER_S = 0.015
 
 
 def shortcuts(codebook: Codebook) -> dict[str, str]:
@@ -116,6 +120,9 @@ class CodingView:
         self.on_codebook: Callable[[Codebook], None] | None = None
         self._auto_document = True  # the open document is the app's choice, not the coder's (yet)
         self._defaulting = False
+        self._backlog: list[Callable[[], None]] = []  # the rest of the last actions' answers (`_later`)
+        self._backlog_timer: asyncio.TimerHandle | None = None
+        self._catching_up = False
         self.widget = self._build()
         self._open_default()
         self._take_hub_identity()
@@ -155,7 +162,7 @@ class CodingView:
         self.transcript = TranscriptView(height=VIEW_HEIGHT, layout=w.Layout(flex="1 1 auto", min_width="0"))
         for kind, handler in (("select", self._on_select), ("turn", self._on_turn), ("pick", self._on_pick),
                               ("key", self._on_key), ("accept", self._on_accept), ("reject", self._on_reject)):
-            self.transcript.on(kind, handler)
+            self.transcript.on(kind, self._caught_up(handler))
 
         self.undo_button = w.Button(description="↶ Fortryd", tooltip="Fortryd den seneste handling (Ctrl+Z)",
                                     disabled=True, layout=w.Layout(width="92px", min_width="92px"))
@@ -306,6 +313,7 @@ class CodingView:
 
     def codebook_changed(self, codebook: Codebook) -> None:
         """A code was added, renamed, recoloured or merged: buttons, colours and the text follow."""
+        self.catch_up()
         self.project.__dict__["codebook"] = codebook  # Project caches it
         self.project.__dict__.pop("memos", None)
         self.store.codebook = codebook
@@ -533,6 +541,7 @@ class CodingView:
 
     @reports_errors
     def _on_coder(self, change) -> None:
+        self.catch_up()
         name = (change.new or "").strip()
         self._coder = None
         try:
@@ -573,6 +582,7 @@ class CodingView:
         return True
 
     def _on_document(self, change) -> None:
+        self.catch_up()
         if not self._defaulting:
             self._auto_document = False  # the coder chose: it stays open when the coder's name changes
         self._document = self.corpus.get(change.new) if change.new else None
@@ -592,6 +602,7 @@ class CodingView:
 
     def open(self, doc_id: str, start: int, end: int) -> None:
         """Show a document at a place (from retrieval, a matrix cell or a search hit)."""
+        self.catch_up()
         if self.document.value != doc_id:
             self.document.value = doc_id
         self.transcript.jump(start, end)
@@ -675,6 +686,7 @@ class CodingView:
     def code(self, code_key: str, span: tuple[int, int] | None = None) -> None:
         """Code the marked text (or the chosen coding's text) with a code; `span`, a selection not yet
         shown as marked, is coded instead, as if marked just before (so the form starts afresh)."""
+        self.catch_up()
         if span is not None:
             self._code_new_selection(code_key, span)
             return
@@ -716,6 +728,7 @@ class CodingView:
     def _on_form(self, field: str, change) -> None:
         if self._filling:
             return
+        self.catch_up()
         self._update_selected(field, change.new.strip() if field == "memo" else change.new)
 
     @reports_errors
@@ -734,6 +747,7 @@ class CodingView:
 
     @reports_errors
     def _remove(self) -> None:
+        self.catch_up()
         coding = self._selected
         if coding is None:
             raise WorkbenchError("Vælg en kodning i teksten (klik på den), før du fjerner den.")
@@ -752,6 +766,7 @@ class CodingView:
     def _undo(self) -> None:
         """Undo the last action, and the one before with it when one click did both (a code created
         and the marked text coded with it)."""
+        self.catch_up()
         if not self.undo_log:
             raise WorkbenchError("Der er ingen handling at fortryde.")
         done: list[str] = []
@@ -779,27 +794,69 @@ class CodingView:
             self.undo_button.disabled = not self.undo_log
 
     def after_write(self, what: str, chosen: Coding | None) -> None:
+        """Show a saved action: first the text's change with "✔ Gemt" beside it, where the eye is (one
+        message, one redraw); the rest a moment later (`_later`)."""
+        self.catch_up()
         if self._coder not in self.coder.options:
             self.coder.options = self.store.coders()
-        # The text's change with "✔ Gemt" beside it, where the eye is (one message, one redraw), then
-        # "Gemt" in the status line, then the suggestions the change answered (mostly none: then no
-        # message); the form, the target and the progress are held until then, so what the coder waits
-        # for arrives first.
+        with self.transcript.batch():
+            self._send_codings()  # first: which codings are stale, which the chosen coding's description says
+            self._mark(coding=chosen)
+            self.transcript.say("✔ Gemt")
+        self._later(functools.partial(self._show_saved, what, chosen))
+
+    def _show_saved(self, what: str, chosen: Coding | None) -> None:
+        """The rest of a saved action's answer: "Gemt" in the status line, then the form, the target and the
+        progress (held, so they go together) and the suggestions the change answered (mostly none)."""
+        self.status.saved(what)
         with contextlib.ExitStack() as held:
             for widget in (self.valence, self.star, self.memo, self.remove_button, self.target, self.progress_label,
                            self.undo_button, self.reanchor_here.layout):
                 held.enter_context(widget.hold_sync())
-            with self.transcript.batch():
-                self._send_codings()  # first: which codings are stale, which the chosen coding's description says
-                self._mark(coding=chosen)
-                self.transcript.say("✔ Gemt")
-            self.status.saved(what)
             self._show_target()
             self._send_suggestions()
             self._show_progress()
             self.undo_button.disabled = not self.undo_log
         if chosen is not None and chosen.memo:  # saved either way; personal data in the memo is marked at once
             mark_personal_data(self.project, self.memo, chosen.memo, self.status, what)
+
+    def _later(self, work: Callable[[], None]) -> None:
+        """Do `work` about a frame from now when a kernel's event loop runs (JupyterLab, Voilà), at once
+        without one (tests, scripts). What is pending is done before the next action (`catch_up`), so
+        everything is shown in the order it happened."""
+        self._backlog.append(work)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.catch_up()
+            return
+        if self._backlog_timer is None:
+            self._backlog_timer = loop.call_later(REST_AFTER_S, self._caught_up(lambda: None))
+
+    def catch_up(self) -> None:
+        """Do what earlier actions left to show (`_later`), in order."""
+        if self._backlog_timer is not None:
+            self._backlog_timer.cancel()
+            self._backlog_timer = None
+        while self._backlog and not self._catching_up:  # not again from within: one after the other
+            self._catching_up = True
+            try:
+                self._backlog.pop(0)()
+            finally:
+                self._catching_up = False
+
+    def _caught_up(self, handler: Callable[..., None]) -> Callable[..., None]:
+        """`handler`, after `catch_up`; an error in what was left to show goes to the status line."""
+
+        @functools.wraps(handler)
+        def wrapper(*args, **kwargs):
+            try:
+                self.catch_up()
+            except WorkbenchError as exc:
+                self.status.error(exc)
+            return handler(*args, **kwargs)
+
+        return wrapper
 
 
 def _followed_back(action, undone) -> str:
