@@ -242,7 +242,9 @@ function render({ model, el }) {
   // The place of the stripe a coding of [start, end) will have, read from the text as it is drawn now
   // (laid out already: this reads, it forces no layout), so that drawing the coding needs no layout.
   // Which words a selection covers does not move the text; `verify` measures again after the frame.
+  let premeasured = ""; // the span whose place was read last
   function premeasure(start, end) {
+    premeasured = `${start}:${end}`;
     for (const t of turnsOf(start, end)) {
       const r = rows[t];
       if (!r || !geo[t] || geo[t].key !== flowKey(t)) continue;
@@ -360,6 +362,7 @@ function render({ model, el }) {
   function loadDoc() {
     const doc = model.get("doc") || {};
     geo = [];
+    premeasured = "";
     text = doc.text || "";
     turns = doc.turns || [];
     loadCodings();
@@ -526,7 +529,9 @@ function render({ model, el }) {
     model.send(message);
     // while Python codes it (if the key is a code's): where its stripe will run, read in a task of its own
     // so that the message leaves first, and before the answer changes the text
-    if (span.length === 2 && message.key && message.key.length === 1) setTimeout(() => premeasure(span[0], span[1]), 0);
+    if (span.length === 2 && message.key && message.key.length === 1 && premeasured !== `${span[0]}:${span[1]}`) {
+      setTimeout(() => premeasure(span[0], span[1]), 0);
+    }
     if (span !== selection) model.set("selection", span); // shown here only, until Python answers
   }
 
@@ -663,6 +668,8 @@ function render({ model, el }) {
     const touched = new Set(rangeTurns(selection));
     selection = model.get("selection") || [];
     for (const t of rangeTurns(selection)) touched.add(t);
+    // a marked selection waits for a code: its place is read once it is drawn, long before the key
+    if (selection.length === 2) schedule(() => premeasure(selection[0], selection[1]));
     if (dragged) { // the coder's own selection gives way to the mark (asking for it would force a layout)
       dragged = false;
       const sel = window.getSelection();
