@@ -323,6 +323,10 @@ def test_notebook_shortcut_keys_inside_the_app_leave_the_notebook_unchanged(lab,
 
 def test_overlapping_codings_are_both_drawn_and_one_span_is_one_coding(lab, app):
     lab.start(app)
+    lab.drag_over("Der er dog stadig mange møder, og det kan være tungt for både os og familien")  # turn 4's end
+    app.get_by_text("»Der er dog stadig mange møder").wait_for()
+    lab.page.keyboard.press("5")
+    app.locator(".wb-status", has_text="P5").wait_for()
     lab.drag_over("Supportteamet indkalder til møderne")
     app.get_by_text("»Supportteamet indkalder til møderne«").wait_for()
     lab.page.keyboard.press("3")
@@ -333,17 +337,29 @@ def test_overlapping_codings_are_both_drawn_and_one_span_is_one_coding(lab, app)
     app.locator(".wb-status", has_text="F2").wait_for()
     lab.page.locator(".wb-tr .wb-bar", has_text="F2").wait_for()
     bars = lab.page.eval_on_selector_all(".wb-tr .wb-bar", "bars => bars.map(b => [b.textContent, b.style.left])")
-    assert sorted(map(tuple, bars)) == [("F2", "16px"), ("P3", "0px")]  # side by side in the margin
+    assert sorted(map(tuple, bars)) == [("F2", "16px"), ("P3", "0px"), ("P5", "0px")]  # side by side in the margin
     both = lab.page.locator(".wb-tr span.wb-c", has_text="indkalder til møderne").first
     assert "linear-gradient" in both.get_attribute("style")  # both colours on the shared words
-    assert len(lab.codings()) == 2
+    assert len(lab.codings()) == 3
+    # a second lane narrows the text's column: once it has settled, each stripe still runs beside its words
+    lab.settle()
+    placed = lab.page.evaluate("""() => [...document.querySelectorAll('.wb-tr .wb-bar')].map(bar => {
+        const row = bar.closest('.wb-turn'), top0 = row.getBoundingClientRect().top;
+        const spans = [...row.querySelectorAll('.wb-body span.wb-c')]
+            .filter(s => s.dataset.c.split(' ').includes(bar.dataset.c));
+        const top = spans[0].getBoundingClientRect().top - top0;
+        const bottom = spans[spans.length - 1].getBoundingClientRect().bottom - top0;
+        return [parseFloat(bar.style.top), parseFloat(bar.style.height), top, Math.max(bottom - top, 14)];
+    })""")
+    for bar_top, bar_height, top, height in placed:
+        assert (bar_top, bar_height) == pytest.approx((top, height), abs=0.01)
 
     # the same code on the same words again chooses the existing coding instead of adding one
     lab.drag_over("Supportteamet indkalder til møderne")
     app.get_by_text("»Supportteamet indkalder til møderne«").wait_for()
     lab.page.keyboard.press("3")
     app.get_by_text("allerede kodet med P3 Kontakt").wait_for()
-    assert len(lab.codings()) == 2
+    assert len(lab.codings()) == 3
 
 
 def test_a_second_coder_is_shown_read_only_and_undo_writes_events(lab, app):

@@ -279,6 +279,7 @@ function render({ model, el }) {
     const before = turnsToCheck.map((t) => rows[t].painted);
     const measured = turnsToCheck.map(measureStripes);
     turnsToCheck.forEach((t, i) => { if (placesOf(measured[i]) !== before[i]) paintStripes(t, measured[i]); });
+    lanesChanged();
   }
   const placesOf = (out) => JSON.stringify([out.mine, out.other].map((side) => side.map((b) => [b.c[0], b.top, b.bottom])));
 
@@ -310,11 +311,19 @@ function render({ model, el }) {
   function redrawStripes() {
     const striped = [];
     for (let t = 0; t < rows.length; t++) if (buckets[t] && buckets[t].codings.length) striped.push(t);
-    for (let pass = 0; pass < 2; pass++) { // a second pass when the lanes' widths changed the text's
-      const measured = striped.map(measureStripes);
-      striped.forEach((t, i) => paintStripes(t, measured[i]));
-      if (!laneWidths()) break;
-    }
+    const measured = striped.map(measureStripes);
+    striped.forEach((t, i) => paintStripes(t, measured[i]));
+    lanesChanged();
+  }
+
+  // New lane widths narrow or widen the text's column, and lines may break elsewhere: every stripe is
+  // measured again once the frame is shown (`verify`), not while the coder waits for it.
+  let laneRounds = 0; // lane changes in a row: the text's reflow may change the lanes once more, not forever
+  function lanesChanged() {
+    if (!laneWidths()) { laneRounds = 0; return; }
+    if (++laneRounds > 3) return;
+    for (let t = 0; t < rows.length; t++) if (buckets[t] && buckets[t].codings.length) unverified.add(t);
+    requestAnimationFrame(() => setTimeout(verify, 0));
   }
 
   let lanesShown = "";
@@ -355,7 +364,7 @@ function render({ model, el }) {
     moved.forEach((t, i) => paintStripes(t, measured[i]));
     moved.forEach((t, i) => { if (known[i]) unverified.add(t); });
     if (unverified.size) requestAnimationFrame(() => setTimeout(verify, 0));
-    if (laneWidths()) redrawStripes(); // the text column changed width: every stripe moves
+    lanesChanged();
     root.dataset.drawn = `${model.get("doc").id || ""}:${items.size}`;
   }
 
