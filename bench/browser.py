@@ -8,9 +8,10 @@ users get (deploy/jupyter/config: the team server and `make lab`). Measured:
 - select and code: a selection in the transcript let go, then a code key pressed as a quick hand does
   (300 ms later), timed from the key until the answer's one message is drawn: the highlight with its
   margin stripe, the selection gone and "✔ Gemt" beside the text (median; target at most 1.3 × the
-  baseline). Printed beside: the same until the status line's "Gemt kl. …" (the message after it) shows
-  too, both timed to the moment the page holds them as well as to the first animation frame that shows
-  them, and the key pressed in the selection's own task (faster than a hand: the selection then travels
+  baseline). Printed beside: the same until the status line's "Gemt kl. …" shows too (it follows about a
+  frame later, with the form and the progress; each round lets them in before the next baseline), both
+  timed to the moment the page holds them as well as to the first animation frame that shows them, and
+  the key pressed in the selection's own task (faster than a hand: the selection then travels
   with the key, in one message), timed from the selection;
 - opening the 10,000-word transcript with its 500 codings, from choosing it until every coding is
   drawn with its margin stripe (target under 1 s);
