@@ -43,6 +43,9 @@ from workbench.privacy.fingerprints import current_fingerprints, record_withdraw
 from workbench.project import Project
 
 _FILES_PER_WORKER = 8  # below this, starting a worker process costs more than it saves
+# Files per task: a worker that has finished waits for the others' last tasks, a second and more for a
+# season's transcripts in tasks of a quarter of each worker's share; sending a task costs a fraction of a file.
+_FILES_PER_TASK = 16
 METADATA_FIELDS = ("id", "type", "group", "role", "unit", "date", "consent")
 _CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 
@@ -133,6 +136,7 @@ class ImportedDocument:
     document: Document
     encoding: str  # of the source file, in Danish; its text is the document's (workers send it back once)
     line_endings: str
+    segments: int  # len(document.segments), counted in the worker
     suggestions: int  # the code suggestions the codebook's indicators make in it (none once withdrawn)
 
 
@@ -212,11 +216,11 @@ def _check(source: Path, given: dict, codebook, documents_dir: Path,
     anonymity = codebook.anonymity
     findings = find_personal_data(document.body, allowed=anonymity.allowed_terms, places=anonymity.local_places)
     lines = [f"{source}:{source_body_line + f.line - 1}: {KIND_LABELS[f.kind]}: {f.text}" for f in findings]
-    suggested = 0
+    segmented = suggested = 0
     if not lines:  # segmented and suggested here, in the worker: the import reports both for each file
-        _ = document.segments
-        suggested = len(suggestions.suggest(document, codebook)) if document.included else 0
-    item = ImportedDocument(source, target, document, decoded.encoding, decoded.line_endings, suggested)
+        segmented = len(document.segments)
+        suggested = suggestions.count_suggestions(document, codebook) if document.included else 0
+    item = ImportedDocument(source, target, document, decoded.encoding, decoded.line_endings, segmented, suggested)
     return _Checked(source, item=item, findings="\n".join(lines))
 
 
@@ -236,8 +240,9 @@ def _check_all(sources: list[Path], given: dict, codebook, documents_dir: Path,
         _warm_up(codebook)
         gc.freeze()  # the workers inherit the word lists: a collection there would touch (and copy) every page
         try:
+            chunksize = max(1, min(_FILES_PER_TASK, len(sources) // (workers * 4)))
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                return list(pool.map(check, sources, chunksize=max(1, len(sources) // (workers * 4))))
+                return list(pool.map(check, sources, chunksize=chunksize))
         finally:
             gc.unfreeze()
 

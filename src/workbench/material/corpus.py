@@ -108,7 +108,7 @@ class Document:
     body: str
     path: Path
     body_line: int  # file line on which the body starts
-    _segments: list[Segment] | None = field(default=None, repr=False)
+    _segments: list[Segment] | None = field(default=None, repr=False, compare=False)  # made from the body
 
     @property
     def id(self) -> str:
@@ -122,21 +122,22 @@ class Document:
     @property
     def segments(self) -> list[Segment]:
         if self._segments is None:
-            self._segments = segment_body(self.id, self.body, self.meta.type)
+            rows = self.__dict__.pop("_segment_rows", None)  # segmented in another process (__getstate__)
+            if rows is None:
+                self._segments = segment_body(self.id, self.body, self.meta.type)
+            else:
+                body, doc_id = self.body, self.id
+                self._segments = [Segment(doc_id, i, a, b, who, body) for i, a, b, who in rows]
         return self._segments
 
     def __getstate__(self) -> dict:
-        # segments travel between processes as offsets: thousands of Segment objects unpickle slowly
+        # Segments travel between processes as offsets, made Segment objects again when first asked for: an
+        # import's workers send a season's transcripts back, and its command only counts their segments.
         state = {k: v for k, v in self.__dict__.items() if k not in ("segment_index", "_words")}
         if self._segments is not None:
-            state["_segments"] = [(s.id, s.start, s.end, s.speaker) for s in self._segments]
+            state["_segments"] = None
+            state["_segment_rows"] = [(s.id, s.start, s.end, s.speaker) for s in self._segments]
         return state
-
-    def __setstate__(self, state: dict) -> None:
-        if state.get("_segments") is not None:
-            body, doc_id = state["body"], state["meta"].id
-            state["_segments"] = [Segment(doc_id, i, a, b, who, body) for i, a, b, who in state["_segments"]]
-        self.__dict__.update(state)
 
     @cached_property
     def segment_index(self) -> dict[str, Segment]:
