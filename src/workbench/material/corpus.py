@@ -168,12 +168,14 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
             path,
             1,
         )
-    lines = text.split("\n")
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() == "---":
-            front = "\n".join(lines[1:index])
-            body = "\n".join(lines[index + 1 :])
-            return front, body, index + 2
+    # line by line from the top: the body, most of the text, is not split into lines
+    first = end = text.find("\n")
+    number = 1  # of the line after end, counted from 0
+    while end >= 0:
+        start, end = end + 1, text.find("\n", end + 1)
+        if (text[start:] if end < 0 else text[start:end]).rstrip() == "---":
+            return text[first + 1 : start - 1], "" if end < 0 else text[end + 1 :], number + 2
+        number += 1
     raise WorkbenchError("Metadata øverst i filen er ikke afsluttet med en linje '---'.", path, 1)
 
 
