@@ -83,7 +83,7 @@ _WORDS = st.sampled_from(["familiens", "Familiens", "plan", "Plan", "planen", "s
                           "møderne", "mødes", "rådgiver", "Rådgiveren", "tillid", "skolen", "familie", "familier",
                           "Vi", "talte", "om", "og", "det", "FAMILIENS", "PLAN", "supportteamet", "kerneteamets"])
 _GAPS = st.sampled_from([" ", " ", " ", "  ", ", ", ". ", "\n", "\n\n", "! ", "? ", " - ", ": ", "\nMor: ",
-                         "\nI: ", '"', " (", ") "])
+                         "\nI: ", '"', " (", ") ", " 😀 "])  # a character beyond U+FFFF
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

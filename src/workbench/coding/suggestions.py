@@ -224,7 +224,11 @@ class _Index:
 
     def _candidate_chunks(self, body: str) -> tuple[list[int], list[int]]:
         """(starts, ends) of the chunks in which _WIDTH characters begin like a candidate token."""
-        ids = self._ids.take(np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
+        units = body.encode("utf-16-le", "surrogatepass")  # half the bytes of UTF-32, and faster made
+        if len(units) == 2 * len(body):  # one unit per character: no character beyond U+FFFF
+            ids = self._ids.take(np.frombuffer(units, dtype=np.uint16))
+        else:
+            ids = self._ids.take(np.frombuffer(body.encode("utf-32-le", "surrogatepass"), dtype=np.uint32))
         keys = np.zeros(len(ids), dtype=np.uint32)  # key i: the ids of characters i to i + _WIDTH - 1
         for i in range(min(_WIDTH, len(ids))):
             keys[: len(ids) - i] |= ids[i:] << (_BITS * (_WIDTH - 1 - i))  # type: ignore[arg-type]  # stays uint32
