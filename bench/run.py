@@ -274,7 +274,7 @@ def phase_import(project_dir: Path, sources: Path, args: argparse.Namespace) -> 
     started, cpu_started = time.perf_counter(), cpu_seconds()
     imported = import_files(Project(project_dir), files)  # segments and suggestions, as `workbench import` reports
     return {"seconds": time.perf_counter() - started, "cpu_seconds": cpu_seconds() - cpu_started,
-            "cores": os.cpu_count(), "segments": sum(len(item.document.segments) for item in imported),
+            "cores": os.cpu_count(), "segments": sum(item.segments for item in imported),
             "suggestions": sum(item.suggestions for item in imported), "documents": len(imported),
             "imports_seconds": imports}
 

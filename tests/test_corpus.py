@@ -15,6 +15,7 @@ from workbench.material.corpus import (
     load_document,
     parse_document,
     segment_body,
+    split_front_matter,
     text_hash,
 )
 from workbench.project import Project
@@ -172,3 +173,24 @@ def test_a_segment_reads_its_text_from_the_body_it_shares_and_compares_by_text(b
                                  consent="given"), body, Path("X.md"), 5)
     document.segments  # noqa: B018  segmented before pickling, so the offsets travel
     assert pickle.loads(pickle.dumps(document)).segments == segments
+
+
+def _front_matter_by_lines(text: str) -> tuple[str, str, int] | None:
+    """split_front_matter's definition: the lines up to the first later line '---'."""
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 2
+    return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["---", "--- ", "---\t", " ---", "id: X", "", "tekst", "-- -", "----"]), max_size=8)
+       .map(lambda lines: "---\n" + "\n".join(lines)))
+def test_front_matter_is_split_at_the_first_closing_line(text):
+    expected = _front_matter_by_lines(text)
+    if expected is None:
+        with pytest.raises(WorkbenchError, match="ikke afsluttet"):
+            split_front_matter(text, Path("x.md"))
+    else:
+        assert split_front_matter(text, Path("x.md")) == expected

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_suggestions import with_indicators
 
-from workbench.coding.suggestions import indicator_words, suggest
+from workbench.coding.suggestions import count_suggestions, indicator_words, suggest
 from workbench.lang.nlp import lemma, lemma_table, tokenize
 from workbench.material.corpus import Document
 from workbench.project import Project
@@ -83,7 +83,7 @@ _WORDS = st.sampled_from(["familiens", "Familiens", "plan", "Plan", "planen", "s
                           "møderne", "mødes", "rådgiver", "Rådgiveren", "tillid", "skolen", "familie", "familier",
                           "Vi", "talte", "om", "og", "det", "FAMILIENS", "PLAN", "supportteamet", "kerneteamets"])
 _GAPS = st.sampled_from([" ", " ", " ", "  ", ", ", ". ", "\n", "\n\n", "! ", "? ", " - ", ": ", "\nMor: ",
-                         "\nI: ", '"', " (", ") "])
+                         "\nI: ", '"', " (", ") ", " 😀 "])  # a character beyond U+FFFF
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -92,4 +92,6 @@ def test_fast_suggestions_equal_the_oracle(setting, body, interview):
     obs, codebook, fam = setting
     like = fam if interview else obs  # an interview's speaker labels are not segment text
     document = Document(like.meta, body, like.path, like.body_line)
-    assert fast(document, codebook) == oracle(document, codebook)
+    expected = oracle(document, codebook)
+    assert fast(document, codebook) == expected
+    assert count_suggestions(document, codebook) == len(expected)  # what the import reports per file

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from enum import Enum
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -112,6 +113,14 @@ class WordFacts(NamedTuple):
     letter: bool
 
 
+class Capital(Enum):
+    """What Scan._find_capitals does with a word from an upper-case letter, whatever its context."""
+
+    KEPT = 1
+    SKIPPED = 2  # not a word with a capital first letter, or a single letter (WordFacts.letter)
+    ORDINARY = 3  # skipped at a sentence start (WordFacts.ordinary)
+
+
 class Lexicon:
     def __init__(self) -> None:
         from workbench.lang.nlp import lemma_table
@@ -131,6 +140,17 @@ class Lexicon:
         self.institutions = PhraseIndex(da.read_list("institutioner.txt"))
         self._common_cache: dict[str, bool] = {}
         self._facts: dict[str, WordFacts] = {}
+        self.capital_rules: dict[str, Capital] = {}  # capital_rule's answers, read directly in the scan's loop
+
+    def capital_rule(self, word: str) -> Capital:
+        if not word[0].isupper():
+            rule = Capital.SKIPPED
+        else:
+            facts = self.facts(word)
+            rule = Capital.SKIPPED if facts.letter else Capital.ORDINARY if facts.ordinary else Capital.KEPT
+        if len(self.capital_rules) < 200_000:
+            self.capital_rules[word] = rule
+        return rule
 
     def facts(self, word: str) -> WordFacts:
         """Cached per distinct word: a transcript repeats its capitalised words many times."""
@@ -204,3 +224,48 @@ def lexicon() -> Lexicon:
 @lru_cache(maxsize=64)
 def allowed_index(allowed: tuple[str, ...]) -> PhraseIndex:
     return PhraseIndex(allowed)
+
+
+class TermLists:
+    """The lists whose phrases are never findings: the programme's, the generic terms and Copenhagen's districts,
+    and a project's own. What a scan asks of all of them at once is answered per word and kept, since an
+    import scans many texts against the same lists."""
+
+    def __init__(self, allowed: tuple[str, ...]):
+        lex = lexicon()
+        self.indexes = [lex.programme, lex.generic, lex.districts] + ([allowed_index(allowed)] if allowed else [])
+        self._in_terms: dict[str, bool] = {}
+        self._continues: dict[str, bool] = {}
+        self._leads: dict[str, bool] = {}
+
+    def in_terms(self, low: str) -> bool:
+        """Whether the (lower-case) token is a word of any term."""
+        known = self._in_terms.get(low)
+        if known is None:
+            known = _kept(self._in_terms, low, any(i.starting(low) or i.continues(low) for i in self.indexes))
+        return known
+
+    def continues(self, low: str) -> bool:
+        """Whether the token can be a later word of some term (PhraseIndex.continues)."""
+        known = self._continues.get(low)
+        if known is None:
+            known = _kept(self._continues, low, any(i.continues(low) for i in self.indexes))
+        return known
+
+    def leads(self, low: str) -> bool:
+        """Whether the token can be followed by a later word of some term (PhraseIndex.leads)."""
+        known = self._leads.get(low)
+        if known is None:
+            known = _kept(self._leads, low, any(i.leads(low) for i in self.indexes))
+        return known
+
+
+def _kept(cache: dict[str, bool], word: str, answer: bool) -> bool:
+    if len(cache) < 200_000:
+        cache[word] = answer
+    return answer
+
+
+@lru_cache(maxsize=64)
+def term_lists(allowed: tuple[str, ...]) -> TermLists:
+    return TermLists(allowed)

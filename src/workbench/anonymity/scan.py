@@ -38,7 +38,7 @@ from workbench.anonymity.detectors import (
     ner,
     plates,
 )
-from workbench.anonymity.lexicon import WORD, allowed_index, lexicon
+from workbench.anonymity.lexicon import WORD, Capital, allowed_index, lexicon, term_lists
 from workbench.lang import da
 
 KINDS = ("cpr", "telefon", "email", "adresse", "navn", "institution", "fødselsdato", "profil", "nummerplade")
@@ -134,12 +134,7 @@ class Scan:
     def __init__(self, text: str, allowed: tuple[str, ...], places: tuple[str, ...] = ()):
         self.text = text
         self.lex = lexicon()
-        # the term lists whose phrases are never findings: the programme's, the generic terms and
-        # Copenhagen's districts, and the project's
-        lex = self.lex
-        self.allowed_indexes = [lex.programme, lex.generic, lex.districts]
-        if allowed:
-            self.allowed_indexes.append(allowed_index(allowed))
+        self.terms = term_lists(allowed)  # the phrases that are never findings
         # the project's own local places are findings even where a generic term says otherwise
         self.project_places = allowed_index(places) if places else None
         self.forced: set[tuple[int, int]] = set()
@@ -154,7 +149,6 @@ class Scan:
         self._next: dict[int, int] = {}  # token start → the next token's start, -1 after the last
         self._prev: dict[int, int] = {}
         self._allowed: dict[int, tuple[int, int] | None] = {}  # token start → its allowed term
-        self._in_terms: dict[str, bool] = {}  # lower case → whether it is a word of any allowed term
         self._line_starts: list[int] | None = None
         self._labels: dict[int, tuple[int, int] | None] = {}  # line start → span of its speaker label
         self._lowered: str | None = None
@@ -176,15 +170,16 @@ class Scan:
         - neither is a head noun or starts a listed place or institution (_phrases).
         Allowed terms are found without this list. Should a rule change, so must
         WordFacts.ordinary and .letter."""
-        caps, facts, tokens, sentence_start = [], self.lex.facts, self.tokens, self.sentence_start
+        caps, tokens, sentence_start = [], self.tokens, self.sentence_start
+        rules, rule_of = self.lex.capital_rules, self.lex.capital_rule
         for m in _CAPITAL.finditer(self.work):  # only words that begin a token (the regex's lookbehinds)
             word = m.group()
-            if not word[0].isupper():
-                continue
-            known = facts(word)
-            if known.letter or (known.ordinary and sentence_start(m.start())):
-                continue
+            rule = rules.get(word)
+            if rule is None:
+                rule = rule_of(word)
             start = m.start()
+            if rule is Capital.SKIPPED or (rule is Capital.ORDINARY and sentence_start(start)):
+                continue
             tokens[start] = (m.end(), word, word.lower())
             caps.append(start)
         return caps
@@ -272,13 +267,7 @@ class Scan:
         known = self._allowed
         if i in known:
             return known[i]
-        low = self.tokens[i][2]
-        in_terms = self._in_terms.get(low)
-        if in_terms is None:
-            in_terms = self._in_terms[low] = any(
-                index.starting(low) or index.continues(low) for index in self.allowed_indexes
-            )
-        if not in_terms:  # the usual case: no term has this word
+        if not self.terms.in_terms(self.tokens[i][2]):  # the usual case: no term has this word
             known[i] = None
             return None
         chain = [i]
@@ -302,14 +291,10 @@ class Scan:
     def _may_be_covered(self, i: int) -> bool:
         """Whether a term starting before token i could run over it: i is a later word of some
         term, and the token before it a word that some term goes on from."""
-        low = self.tokens[i][2]
-        if not any(index.continues(low) for index in self.allowed_indexes):
+        if not self.terms.continues(self.tokens[i][2]):
             return False
         before = self.prev_token(i)
-        if before is None:
-            return False
-        before_low = self.tokens[before][2]
-        return any(index.leads(before_low) for index in self.allowed_indexes)
+        return before is not None and self.terms.leads(self.tokens[before][2])
 
     def is_allowed(self, i: int) -> bool:
         return self.allowed_term(i) is not None
@@ -317,11 +302,13 @@ class Scan:
     def _term_length(self, i: int) -> int:
         """Tokens of the longest allowed term starting at token i (0 if none)."""
         _, word, low = self.tokens[i]
-        length = 0
-        for index in self.allowed_indexes:
-            # only a capitalised word or the first word of a listed phrase can start an allowed term
-            if word[0].isupper() or low in index.by_first:
-                length = max(length, index.match(self.lower_at(i)))
+        length, lower_at = 0, None
+        for index in self.terms.indexes:
+            # only a capitalised word or the first word of a listed phrase can start an allowed term, and only
+            # one that some phrase starts with (match would answer 0 for the others)
+            if (word[0].isupper() or low in index.by_first) and index.starting(low):
+                lower_at = lower_at or self.lower_at(i)
+                length = max(length, index.match(lower_at))
         return length
 
     def inside_allowed(self, start: int, end: int) -> bool:
@@ -379,8 +366,10 @@ class Scan:
         before = work[i - 1 : i]
         if before == " " and i > 1:
             before = work[i - 2]
-            if before == "." and i > 2 and _LETTER.match(work, i - 3):  # the gap is ". "
-                return not _abbreviated(WORD.match(self.reversed, len(work) - i + 2).group()[::-1])
+            if before == "." and i > 2:
+                word = WORD.match(self.reversed, len(work) - i + 2)  # the word before, spelt backwards
+                if word:  # the gap is ". "
+                    return not _abbreviated(word.group()[::-1])
             if _LETTER.match(work, i - 2):
                 return False  # the gap is one space
         if before in da.SENTENCE_BREAKS:

@@ -14,9 +14,9 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -25,7 +25,7 @@ from workbench.anonymity import KIND_LABELS, find_personal_data
 from workbench.coding import suggestions
 from workbench.errors import WorkbenchError
 from workbench.io.archive import check_zip
-from workbench.io.files import atomic_write_files
+from workbench.io.files import StagedFiles
 from workbench.io.text import decode, read_bytes
 from workbench.io.yaml import YamlDocument, parse_yaml, validate
 from workbench.lang.nlp import blank
@@ -43,6 +43,9 @@ from workbench.privacy.fingerprints import current_fingerprints, record_withdraw
 from workbench.project import Project
 
 _FILES_PER_WORKER = 8  # below this, starting a worker process costs more than it saves
+# Files per task: a worker that has finished waits for the others' last tasks, a second and more for a
+# season's transcripts in tasks of a quarter of each worker's share; sending a task costs a fraction of a file.
+_FILES_PER_TASK = 16
 METADATA_FIELDS = ("id", "type", "group", "role", "unit", "date", "consent")
 _CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 
@@ -133,6 +136,7 @@ class ImportedDocument:
     document: Document
     encoding: str  # of the source file, in Danish; its text is the document's (workers send it back once)
     line_endings: str
+    segments: int  # len(document.segments), counted in the worker
     suggestions: int  # the code suggestions the codebook's indicators make in it (none once withdrawn)
 
 
@@ -212,32 +216,38 @@ def _check(source: Path, given: dict, codebook, documents_dir: Path,
     anonymity = codebook.anonymity
     findings = find_personal_data(document.body, allowed=anonymity.allowed_terms, places=anonymity.local_places)
     lines = [f"{source}:{source_body_line + f.line - 1}: {KIND_LABELS[f.kind]}: {f.text}" for f in findings]
-    suggested = 0
+    segmented = suggested = 0
     if not lines:  # segmented and suggested here, in the worker: the import reports both for each file
-        _ = document.segments
-        suggested = len(suggestions.suggest(document, codebook)) if document.included else 0
-    item = ImportedDocument(source, target, document, decoded.encoding, decoded.line_endings, suggested)
+        segmented = len(document.segments)
+        suggested = suggestions.count_suggestions(document, codebook) if document.included else 0
+    item = ImportedDocument(source, target, document, decoded.encoding, decoded.line_endings, segmented, suggested)
     return _Checked(source, item=item, findings="\n".join(lines))
 
 
 def _check_all(sources: list[Path], given: dict, codebook, documents_dir: Path,
-               withdrawn: frozenset[str] = frozenset()) -> list[_Checked]:
-    """Every file checked, in the order given; a large batch on all processor cores.
+               withdrawn: frozenset[str] = frozenset()) -> Generator[_Checked, None, None]:
+    """Every file checked, in the order given, each as soon as it is; a large batch on all processor cores.
 
     The anonymity check reads every word, so it is what a user waits for when importing a season's
     transcripts. Worker processes are forked, so they share the word lists already loaded; where
     forking is unsafe (threads running, as in a notebook kernel) or not offered, one process does all.
+    Closing the iterator early cancels the files not yet begun.
     """
     check = partial(_check, given=given, codebook=codebook, documents_dir=documents_dir, withdrawn=withdrawn)
     workers = min(os.cpu_count() or 1, len(sources) // _FILES_PER_WORKER)
     with _no_collections():
         if workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-            return [check(source) for source in sources]
+            yield from map(check, sources)
+            return
         _warm_up(codebook)
         gc.freeze()  # the workers inherit the word lists: a collection there would touch (and copy) every page
         try:
+            chunksize = max(1, min(_FILES_PER_TASK, len(sources) // (workers * 4)))
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                return list(pool.map(check, sources, chunksize=max(1, len(sources) // (workers * 4))))
+                try:
+                    yield from pool.map(check, sources, chunksize=chunksize)  # forks every worker before yielding
+                finally:
+                    pool.shutdown(cancel_futures=True)
         finally:
             gc.unfreeze()
 
@@ -265,9 +275,12 @@ def _warm_up(codebook) -> None:
 
 
 def prepare_import(
-    project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False
+    project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False,
+    passed: Callable[[ImportedDocument], None] | None = None,
 ) -> list[ImportedDocument]:
-    """Check every file; raise on the first problem, in the order the files were given. Nothing is written here."""
+    """Check every file; raise on the first problem, in the order the files were given. Nothing is written here;
+    `passed` is given each file as soon as its own checks pass (import_files stages it while the rest are checked).
+    """
     if not sources:
         raise WorkbenchError("Angiv mindst én fil, der skal importeres.")
     sources = [Path(s) for s in sources]
@@ -278,30 +291,33 @@ def prepare_import(
     withdrawn = frozenset(d.id for d in project.corpus.withdrawn)
     prepared: list[ImportedDocument] = []
     batch_ids: dict[str, Path] = {}
-    for checked in _check_all(sources, given, project.codebook, project.documents_dir, withdrawn):
-        source = checked.source
-        if checked.error is not None:
-            raise checked.error
-        assert checked.item is not None  # no error: the file was read and parsed
-        doc_id = checked.item.document.id
-        if doc_id in batch_ids:
-            raise WorkbenchError(
-                f"id '{doc_id}' bruges også af {batch_ids[doc_id]}. Giv filerne forskellige id'er.", source
-            )
-        if doc_id in existing and not replace:
-            raise WorkbenchError(
-                f"Der findes allerede et dokument med id '{doc_id}' i projektet. Vælg et andet id (--id) "
-                "eller brug --replace for at erstatte det.",
-                source,
-            )
-        batch_ids[doc_id] = source
-        if checked.findings:
-            raise WorkbenchError(
-                "Filen indeholder mulige personoplysninger og er ikke importeret. Anonymisér teksten (fx med "
-                "`workbench pseudonymise`) og prøv igen:\n" + checked.findings,
-                source,
-            )
-        prepared.append(checked.item)
+    with closing(_check_all(sources, given, project.codebook, project.documents_dir, withdrawn)) as checked_files:
+        for checked in checked_files:
+            source = checked.source
+            if checked.error is not None:
+                raise checked.error
+            assert checked.item is not None  # no error: the file was read and parsed
+            doc_id = checked.item.document.id
+            if doc_id in batch_ids:
+                raise WorkbenchError(
+                    f"id '{doc_id}' bruges også af {batch_ids[doc_id]}. Giv filerne forskellige id'er.", source
+                )
+            if doc_id in existing and not replace:
+                raise WorkbenchError(
+                    f"Der findes allerede et dokument med id '{doc_id}' i projektet. Vælg et andet id (--id) "
+                    "eller brug --replace for at erstatte det.",
+                    source,
+                )
+            batch_ids[doc_id] = source
+            if checked.findings:
+                raise WorkbenchError(
+                    "Filen indeholder mulige personoplysninger og er ikke importeret. Anonymisér teksten (fx med "
+                    "`workbench pseudonymise`) og prøv igen:\n" + checked.findings,
+                    source,
+                )
+            prepared.append(checked.item)
+            if passed is not None:
+                passed(checked.item)
     # withdrawn material does not come back under another name, edited: refused against the fingerprints
     refuse_withdrawn_copies(project, [(item.source, 1, item.document.body) for item in prepared
                                       if item.document.included and item.document.id not in withdrawn])
@@ -311,12 +327,13 @@ def prepare_import(
 def import_files(
     project: Project, sources: list[Path], metadata: dict | None = None, replace: bool = False
 ) -> list[ImportedDocument]:
-    prepared = prepare_import(project, sources, metadata, replace)
-    replaced = [item for item in prepared if not item.document.included]
-    if replaced:  # a withdrawn document replaced: its old text's fingerprint kept, and the new text's added
-        current_fingerprints(project)
-        for item in replaced:
-            record_withdrawn(project, item.document.id, item.document.body)
-    atomic_write_files({item.target: document_text(item.document.meta, item.document.body).encode("utf-8")
-                        for item in prepared})
+    with StagedFiles() as staged:  # each file written and synced while the next are checked; in place at the end
+        prepared = prepare_import(project, sources, metadata, replace, passed=lambda item: staged.add(
+            item.target, document_text(item.document.meta, item.document.body).encode("utf-8")))
+        replaced = [item for item in prepared if not item.document.included]
+        if replaced:  # a withdrawn document replaced: its old text's fingerprint kept, and the new text's added
+            current_fingerprints(project)
+            for item in replaced:
+                record_withdrawn(project, item.document.id, item.document.body)
+        staged.commit()
     return prepared

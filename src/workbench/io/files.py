@@ -10,8 +10,8 @@ import errno
 import os
 import tempfile
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
@@ -48,58 +48,82 @@ def atomic_write_files(files: Mapping[Path, bytes], *, private: bool = False) ->
     folder instead of one per file, and the files' own syncs run side by side (the disk commits
     them together; one after another, a batch of 2,000 transcripts waited seconds for them).
     """
-    items = [(Path(path), data) for path, data in files.items()]
-    pending: list[tuple[str, Path]] = []  # (temporary file, final path)
-    unwritten: list[int] = []  # descriptors of temporary files not yet handed to a writer
-    renamed = 0
-    current = None
-    try:
-        for path, _ in items:
-            current = path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            pending.append((tmp_name, path))
-            unwritten.append(fd)
-        mode = None if private else 0o666 & ~_umask()  # mkstemp's 0600 would hide the file from colleagues
-        jobs = [(fd, data) for fd, (_, data) in zip(unwritten, items)]
-        unwritten = []  # each writer closes its own descriptor
-        if len(jobs) < 2:
-            for fd, data in jobs:
-                _write_synced(fd, data, mode)
-        else:
-            with ThreadPoolExecutor(min(_SYNC_THREADS, len(jobs))) as pool:
-                futures = [pool.submit(_write_synced, fd, data, mode) for fd, data in jobs]
-            for future, (_, path) in zip(futures, pending):  # all have finished: the first failure is raised
-                current = path
-                future.result()
-        for tmp_name, current in pending:
-            os.replace(tmp_name, current)
-            renamed += 1
-        for directory in {path.parent for path, _ in items}:
-            _fsync_dir(directory)
-    except OSError as exc:
-        raise _explain_os_error(exc, current) from exc
-    finally:
-        for fd in unwritten:
-            os.close(fd)
-        for tmp_name, _ in pending[renamed:]:
+    with StagedFiles(private=private, threads=len(files) > 1) as staged:
+        for path, data in files.items():
+            staged.add(path, data)
+        staged.commit()
+
+
+class StagedFiles:
+    """Files written as atomic_write_files writes them, for a caller that has them one by one: each goes to a
+    temporary file beside its path as it is added (synced in writer threads while the caller goes on), and
+    `commit` puts them all in place once all are on disk. Leaving the block without committing, or on a
+    failure, removes the temporary files and leaves every file as it was."""
+
+    def __init__(self, *, private: bool = False, threads: bool = True):
+        self._mode = None if private else 0o666 & ~_umask()  # mkstemp's 0600 would hide the file from colleagues
+        self._pool = ThreadPoolExecutor(_SYNC_THREADS) if threads else None
+        self._staged: list[tuple[Path, Future[str]]] = []  # (final path, its temporary file's name)
+        self._renamed = 0
+
+    def __enter__(self) -> StagedFiles:
+        return self
+
+    def add(self, path: str | Path, data: bytes) -> None:
+        path = Path(path)
+        if self._pool is None:
+            job: Future[str] = Future()
             try:
-                os.unlink(tmp_name)
-            except OSError:
-                pass
+                job.set_result(_write_temporary(path, data, self._mode))
+            except OSError as exc:
+                raise _explain_os_error(exc, path) from exc
+        else:
+            job = self._pool.submit(_write_temporary, path, data, self._mode)
+        self._staged.append((path, job))
+
+    def commit(self) -> None:
+        current = None
+        try:
+            temporary = []
+            for path, job in self._staged:  # the first failure is raised
+                current = path
+                temporary.append(job.result())
+            for tmp_name, (current, _) in zip(temporary, self._staged):
+                os.replace(tmp_name, current)
+                self._renamed += 1
+            for directory in {path.parent for path, _ in self._staged}:
+                _fsync_dir(directory)
+        except OSError as exc:
+            raise _explain_os_error(exc, current) from exc
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()  # every writer finished, so that none leaves a file behind
+        for _, job in self._staged[self._renamed :]:
+            if job.exception() is None:
+                with suppress(OSError):
+                    os.unlink(job.result())
 
 
 _SYNC_THREADS = 8  # fsync waits for the disk, not the processor: the GIL is released meanwhile
 
 
-def _write_synced(fd: int, data: bytes, mode: int | None) -> None:
-    """A temporary file's content, on disk before it returns; the descriptor is closed."""
-    with os.fdopen(fd, "wb") as handle:
-        if mode is not None:
-            os.fchmod(fd, mode)
-        handle.write(data)
-        handle.flush()
-        os.fsync(fd)
+def _write_temporary(path: Path, data: bytes, mode: int | None) -> str:
+    """A temporary file beside path with the content, on disk before it returns: its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if mode is not None:
+                os.fchmod(fd, mode)
+            handle.write(data)
+            handle.flush()
+            os.fsync(fd)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    return tmp_name
 
 
 def _umask() -> int:

@@ -80,8 +80,10 @@ def _legacy(body: bytes, path: Path, remedy: str, allow_cp1252: bool, not_utf8_a
     except UnicodeDecodeError as exc:
         as_cp1252, first_undefined = body.decode("cp1252", errors="replace"), exc.start
     cp1252_score = scores["cp1252"] if first_undefined is None else _danish_score(as_cp1252)
-    evidence = 1 if _IN_WORD_SYMBOL.search(as_cp1252) else 2  # "m›de", "p†": one such word is proof enough
-    if best != "cp1252" and scores[best] > cp1252_score and scores[best] >= evidence:
+    # "m›de", "p†": one such word is proof enough (searched for only when another encoding gives more letters)
+    if best != "cp1252" and scores[best] > cp1252_score and scores[best] >= (
+        1 if _IN_WORD_SYMBOL.search(as_cp1252) else 2
+    ):
         raise WorkbenchError(
             f"Filen ser ud til at være gemt med tegnkodningen {names[best]}, som ikke understøttes (æ, ø og å ville "
             f"blive forkerte). {remedy}",

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -108,7 +108,7 @@ class Document:
     body: str
     path: Path
     body_line: int  # file line on which the body starts
-    _segments: list[Segment] | None = field(default=None, repr=False)
+    _segments: list[Segment] | None = field(default=None, repr=False, compare=False)  # made from the body
 
     @property
     def id(self) -> str:
@@ -122,21 +122,22 @@ class Document:
     @property
     def segments(self) -> list[Segment]:
         if self._segments is None:
-            self._segments = segment_body(self.id, self.body, self.meta.type)
+            rows = self.__dict__.pop("_segment_rows", None)  # segmented in another process (__getstate__)
+            if rows is None:
+                self._segments = segment_body(self.id, self.body, self.meta.type)
+            else:
+                body, doc_id = self.body, self.id
+                self._segments = [Segment(doc_id, i, a, b, who, body) for i, a, b, who in rows]
         return self._segments
 
     def __getstate__(self) -> dict:
-        # segments travel between processes as offsets: thousands of Segment objects unpickle slowly
+        # Segments travel between processes as offsets, made Segment objects again when first asked for: an
+        # import's workers send a season's transcripts back, and its command only counts their segments.
         state = {k: v for k, v in self.__dict__.items() if k not in ("segment_index", "_words")}
         if self._segments is not None:
-            state["_segments"] = [(s.id, s.start, s.end, s.speaker) for s in self._segments]
+            state["_segments"] = None
+            state["_segment_rows"] = [(s.id, s.start, s.end, s.speaker) for s in self._segments]
         return state
-
-    def __setstate__(self, state: dict) -> None:
-        if state.get("_segments") is not None:
-            body, doc_id = state["body"], state["meta"].id
-            state["_segments"] = [Segment(doc_id, i, a, b, who, body) for i, a, b, who in state["_segments"]]
-        self.__dict__.update(state)
 
     @cached_property
     def segment_index(self) -> dict[str, Segment]:
@@ -167,12 +168,14 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
             path,
             1,
         )
-    lines = text.split("\n")
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() == "---":
-            front = "\n".join(lines[1:index])
-            body = "\n".join(lines[index + 1 :])
-            return front, body, index + 2
+    # line by line from the top: the body, most of the text, is not split into lines
+    first = end = text.find("\n")
+    number = 1  # of the line after end, counted from 0
+    while end >= 0:
+        start, end = end + 1, text.find("\n", end + 1)
+        if (text[start:] if end < 0 else text[start:end]).rstrip() == "---":
+            return text[first + 1 : start - 1], "" if end < 0 else text[end + 1 :], number + 2
+        number += 1
     raise WorkbenchError("Metadata øverst i filen er ikke afsluttet med en linje '---'.", path, 1)
 
 
@@ -217,8 +220,7 @@ def load_document(path: Path, codebook: Codebook | None = None) -> Document:
     return parse_document(text, path, codebook, expected_id=path.stem)
 
 
-@dataclass(frozen=True)
-class _Unit:
+class _Unit(NamedTuple):  # a tuple: a transcript has hundreds, made faster than a frozen dataclass
     start: int
     end: int
     speaker: str | None
@@ -239,7 +241,10 @@ def _units(body: str, doc_type: str) -> list[_Unit]:
     def close() -> None:
         nonlocal current
         if current is not None and current[1] > current[0]:
-            units.append(_Unit(current[0], current[1], speaker))
+            start, end = current
+            while end > start and body[end - 1].isspace():  # so that offsets cover exactly the text
+                end -= 1
+            units.append(_Unit(start, end, speaker))
         current = None
 
     for line in body.split("\n"):
@@ -264,14 +269,7 @@ def _units(body: str, doc_type: str) -> list[_Unit]:
         else:
             current[1] = line_end
     close()
-    # trim trailing whitespace so offsets cover exactly the text
-    trimmed = []
-    for unit in units:
-        end = unit.end
-        while end > unit.start and body[end - 1].isspace():
-            end -= 1
-        trimmed.append(_Unit(unit.start, end, unit.speaker))
-    return trimmed
+    return units
 
 
 _OPENING = "[(“„«\"'"
@@ -293,15 +291,15 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
 def segment_body(doc_id: str, body: str, doc_type: str) -> list[Segment]:
     segments: list[Segment] = []
     speakers: dict[str, str] = {}  # each speaker label once, not once per turn
-    for number, unit in enumerate(_units(body, doc_type), start=1):
+    for number, (unit_start, unit_end, speaker) in enumerate(_units(body, doc_type), start=1):
         base = f"S{number:03d}"
-        speaker = unit.speaker if unit.speaker is None else speakers.setdefault(unit.speaker, unit.speaker)
-        if unit.end - unit.start <= LONG_UNIT_CHARS:
-            segments.append(Segment(doc_id, base, unit.start, unit.end, speaker, body))
+        speaker = speaker if speaker is None else speakers.setdefault(speaker, speaker)
+        if unit_end - unit_start <= LONG_UNIT_CHARS:
+            segments.append(Segment(doc_id, base, unit_start, unit_end, speaker, body))
             continue
-        pieces = _group_sentences(body[unit.start : unit.end])
+        pieces = _group_sentences(body[unit_start:unit_end])
         for part, (start, end) in enumerate(pieces, start=1):
-            segments.append(Segment(doc_id, f"{base}.{part}", unit.start + start, unit.start + end, speaker, body))
+            segments.append(Segment(doc_id, f"{base}.{part}", unit_start + start, unit_start + end, speaker, body))
     return segments
 
 

@@ -36,7 +36,7 @@ def cmd_import(args) -> int:
         print(
             f"Importeret {item.source} → {project.relative(item.target)} "
             f"(tegnkodning: {item.encoding}, linjeskift: {item.line_endings}, "
-            f"{numfmt.count_noun(len(item.document.segments), 'segment', 'segmenter')}, "
+            f"{numfmt.count_noun(item.segments, 'segment', 'segmenter')}, "
             f"{numfmt.integer(item.suggestions)} kodeforslag)"
         )
     return 0
