@@ -18,6 +18,7 @@ from workbench.anonymity import scan as scan_module
 from workbench.anonymity.detectors import institutions
 from workbench.anonymity.lexicon import WORD
 from workbench.anonymity.scan import DETECTORS, Scan
+from workbench.lang.patterns import first_character_class
 
 
 class SlowScan(Scan):
@@ -112,7 +113,7 @@ def _begins_word_plainly(work: str, pos: int) -> bool:
 
 def _capitals_plainly(work: str) -> list[tuple[int, str]]:
     """(start, word) of each capitalised word that begins a token, read as the scan once read them."""
-    pattern = re.compile(scan_module._rare(str.isupper) + r"(?<=[^\W\d_])[^\W\d_]*(?:['’\-][^\W\d_]+)*")
+    pattern = re.compile(first_character_class(str.isupper) + r"(?<=[^\W\d_])[^\W\d_]*(?:['’\-][^\W\d_]+)*")
     return [(m.start(), m.group()) for m in pattern.finditer(work)
             if m.group()[0].isupper() and _begins_word_plainly(work, m.start())]
 

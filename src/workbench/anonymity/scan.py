@@ -40,6 +40,7 @@ from workbench.anonymity.detectors import (
 )
 from workbench.anonymity.lexicon import WORD, Capital, allowed_index, lexicon, term_lists
 from workbench.lang import da
+from workbench.lang.patterns import first_character_class
 
 KINDS = ("cpr", "telefon", "email", "adresse", "navn", "institution", "fødselsdato", "profil", "nummerplade")
 
@@ -69,23 +70,7 @@ class Finding:
 # Text patterns
 
 
-def _rare(matches: Callable[[str], object]) -> str:
-    """A regex class for a regex's first character, which lets the engine skip the rest of Latin
-    script and punctuation (nearly all of a Danish text) without a Python step: the common
-    characters that do not match are left out, everything else is let through, so the regex must
-    test the character itself as well."""
-    common = map(chr, [*range(0x250), *range(0x2000, 0x2070)])
-    points = sorted(ord(c) for c in common if not matches(c))
-    ranges: list[list[int]] = []
-    for point in points:
-        if ranges and point == ranges[-1][1] + 1:
-            ranges[-1][1] = point
-        else:
-            ranges.append([point, point])
-    return "[^" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]"
-
-
-_DIGIT = re.compile(_rare(re.compile(r"\d").match) + r"(?<=\d)")
+_DIGIT = re.compile(first_character_class(re.compile(r"\d").match) + r"(?<=\d)")
 _BRACKETS = re.compile(r"\[[^\[\]\n]{0,300}\]")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
 _LABEL = re.compile(
@@ -106,7 +91,8 @@ def _abbreviated(word: str) -> bool:
 # The lookbehinds after the first letter keep the words that do not begin a token ("iPad", "e-Boks") out; written
 # after it, not before, so the regex engine still skips ahead by the first character's class.
 _CAPITAL = re.compile(
-    _rare(str.isupper) + r"(?<=[^\W\d_])(?<![^\W\d_].)(?<![^\W\d_]['’\-].)[^\W\d_]*(?:['’\-][^\W\d_]+)*"
+    first_character_class(str.isupper)
+    + r"(?<=[^\W\d_])(?<![^\W\d_].)(?<![^\W\d_]['’\-].)[^\W\d_]*(?:['’\-][^\W\d_]+)*"
 )
 _LETTER = re.compile(r"[^\W\d_]")  # a character that can be part of a WORD
 

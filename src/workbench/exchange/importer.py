@@ -33,10 +33,8 @@ from workbench.material.corpus import (
     DOC_ID,
     Document,
     Metadata,
+    document_header,
     document_paths,
-    document_text,
-    front_matter,
-    parse_document,
     split_front_matter,
 )
 from workbench.privacy.fingerprints import current_fingerprints, record_withdrawn, refuse_withdrawn_copies
@@ -46,7 +44,6 @@ _FILES_PER_WORKER = 8  # below this, starting a worker process costs more than i
 # Files per task: a worker that has finished waits for the others' last tasks, a second and more for a
 # season's transcripts in tasks of a quarter of each worker's share; sending a task costs a fraction of a file.
 _FILES_PER_TASK = 16
-METADATA_FIELDS = ("id", "type", "group", "role", "unit", "date", "consent")
 _CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 
 
@@ -134,6 +131,7 @@ class ImportedDocument:
     source: Path
     target: Path
     document: Document
+    header: str  # the front matter lines of the file to write, before document.body
     encoding: str  # of the source file, in Danish; its text is the document's (workers send it back once)
     line_endings: str
     segments: int  # len(document.segments), counted in the worker
@@ -142,12 +140,12 @@ class ImportedDocument:
 
 def _with_metadata(
     decoded: DecodedText, source: Path, metadata: dict, codebook, withdrawn: frozenset[str] = frozenset()
-) -> tuple[str, dict, int]:
+) -> tuple[Metadata, str, int]:
     """Front matter from the file itself, completed by metadata given on the command line, and checked
     against the codebook with the source file's own lines in the messages. A file replacing a withdrawn
     document (`withdrawn`: their ids) stays withdrawn; only `workbench consent give` gives consent again.
 
-    Returns the transcript text, its metadata and the source line on which the body starts.
+    Returns the validated metadata, the body and the source line on which the body starts.
     """
     text = decoded.text
     found: YamlDocument | None = None
@@ -183,14 +181,13 @@ def _with_metadata(
             source,
         )
     # checked here, so that a wrong field is reported on its line in the user's file, not in the file we would write
-    validate(Metadata, YamlDocument(merged, found.node if found else None, source, 2), context={"codebook": codebook})
-    ordered = {k: merged[k] for k in METADATA_FIELDS if merged.get(k) is not None}
-    front = front_matter(ordered)
+    meta = validate(Metadata, YamlDocument(merged, found.node if found else None, source, 2),
+                    context={"codebook": codebook})
     stripped = body.lstrip("\n")
     body_line += len(body) - len(stripped)
     if not stripped.strip():
         raise WorkbenchError("Filen har ingen tekst efter metadata.", source, body_line)
-    return f"---\n{front}---\n{stripped}", ordered, body_line
+    return meta, stripped, body_line
 
 
 @dataclass
@@ -207,12 +204,12 @@ def _check(source: Path, given: dict, codebook, documents_dir: Path,
            withdrawn: frozenset[str] = frozenset()) -> _Checked:
     try:
         decoded = read_source(source)
-        text, fields, source_body_line = _with_metadata(decoded, source, given, codebook, withdrawn)
-        doc_id = str(fields["id"])
-        target = documents_dir / f"{doc_id}.md"
-        document = parse_document(text, target, codebook, expected_id=doc_id)
+        meta, body, source_body_line = _with_metadata(decoded, source, given, codebook, withdrawn)
     except WorkbenchError as exc:
         return _Checked(source, error=exc)
+    # the file as it will be written, made once here: its metadata already validated, so not parsed back
+    header = document_header(meta)
+    document = Document(meta=meta, body=body, path=documents_dir / f"{meta.id}.md", body_line=header.count("\n") + 1)
     anonymity = codebook.anonymity
     findings = find_personal_data(document.body, allowed=anonymity.allowed_terms, places=anonymity.local_places)
     lines = [f"{source}:{source_body_line + f.line - 1}: {KIND_LABELS[f.kind]}: {f.text}" for f in findings]
@@ -220,7 +217,8 @@ def _check(source: Path, given: dict, codebook, documents_dir: Path,
     if not lines:  # segmented and suggested here, in the worker: the import reports both for each file
         segmented = len(document.segments)
         suggested = suggestions.count_suggestions(document, codebook) if document.included else 0
-    item = ImportedDocument(source, target, document, decoded.encoding, decoded.line_endings, segmented, suggested)
+    item = ImportedDocument(source, document.path, document, header, decoded.encoding, decoded.line_endings,
+                            segmented, suggested)
     return _Checked(source, item=item, findings="\n".join(lines))
 
 
@@ -329,7 +327,7 @@ def import_files(
 ) -> list[ImportedDocument]:
     with StagedFiles() as staged:  # each file written and synced while the next are checked; in place at the end
         prepared = prepare_import(project, sources, metadata, replace, passed=lambda item: staged.add(
-            item.target, document_text(item.document.meta, item.document.body).encode("utf-8")))
+            item.target, (item.header + item.document.body).encode("utf-8")))
         replaced = [item for item in prepared if not item.document.included]
         if replaced:  # a withdrawn document replaced: its old text's fingerprint kept, and the new text's added
             current_fingerprints(project)

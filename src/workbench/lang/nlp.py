@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from workbench.lang.lemmas import lemma_table
+from workbench.lang.patterns import first_character_class
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -58,10 +59,13 @@ def _final() -> frozenset[str]:
 def _final_chunk() -> re.Pattern[str]:
     """A chunk from its first sentence-final character on; group 1 holds a lone space and a letter or digit
     after it (a token that starts with one is not punctuation). Astral characters are all let in, because
-    listing the few final ones makes the class many times slower; their tokens decide."""
+    listing the few final ones makes the class many times slower; their tokens decide. The final characters
+    are many ranges of Unicode, so the engine finds a candidate by a class of few ranges and checks it after."""
+    final = _final()
     return re.compile(
-        "[" + re.escape("".join(sorted(c for c in _final() if c <= "\uffff")))
-        + "\U00010000-\U0010ffff]\\S*(?=( [^\\W_])?)"
+        first_character_class(final.__contains__)
+        + "(?<=[" + re.escape("".join(sorted(c for c in final if c <= "\uffff")))
+        + "\U00010000-\U0010ffff])\\S*(?=( [^\\W_])?)"
     )
 
 # A whitespace-free chunk: what spaCy tokenizes on its own (\s is str.isspace, where spaCy splits)

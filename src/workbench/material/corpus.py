@@ -208,9 +208,14 @@ def front_matter(fields: dict) -> str:
     return yaml.dump(fields, Dumper=Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
 
 
+def document_header(meta: Metadata) -> str:
+    """The lines of a document file before its body: front matter in the field order of Metadata."""
+    return f"---\n{front_matter({k: v for k, v in meta.model_dump().items() if v is not None})}---\n"
+
+
 def document_text(meta: Metadata, body: str) -> str:
-    """The file text of a document: front matter in the field order of Metadata, then the body."""
-    return f"---\n{front_matter({k: v for k, v in meta.model_dump().items() if v is not None})}---\n{body}"
+    """The file text of a document: its header, then the body."""
+    return document_header(meta) + body
 
 
 def load_document(path: Path, codebook: Codebook | None = None) -> Document:
