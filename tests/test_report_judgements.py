@@ -74,6 +74,9 @@ def test_the_judgement_table_shows_the_assessors_levels_rationale_and_evidence(j
     quote, selfeval = body[start + 1], body[start + 2]
     assert quote.startswith("a) Citat (") and "»" in quote
     assert selfeval.startswith("b) Selvevaluering 2. halvår 2025: ") and "(n = 3)" in selfeval
+    # a list by its letters, not bullets before letters ("• a) Citat")
+    listed = [p for p in judged.paragraphs if p.text in (quote, selfeval)]
+    assert all(p.style.name != "List Bullet" and p.paragraph_format.first_line_indent < 0 for p in listed)
     assert rows[3][:2] == ["Bidrag til resultater", "i mindre grad"]
 
 

@@ -40,6 +40,7 @@ def missing_memo() -> Paragraph:
 @dataclass
 class BulletList:
     items: list[str]
+    lettered: bool = False  # each item begins with its own letter, "a) ", which a table refers to: no bullet
 
 
 @dataclass

@@ -192,7 +192,12 @@ class _Renderer:
 
     def bullets(self, block: BulletList) -> None:
         for item in block.items:
-            self.doc.add_paragraph(typeset(item), style=self.styles["List Bullet"])
+            if block.lettered:  # "a) …" hanging under its letter, as a list, without a bullet before the letter
+                paragraph = self.doc.add_paragraph(typeset(item))
+                paragraph.paragraph_format.left_indent = Cm(0.63)
+                paragraph.paragraph_format.first_line_indent = Cm(-0.63)
+            else:
+                self.doc.add_paragraph(typeset(item), style=self.styles["List Bullet"])
 
     def quote_block(self, block: Quote) -> None:
         if block.field_note:  # what was seen at a meeting, not words spoken to the evaluator: no quotation marks

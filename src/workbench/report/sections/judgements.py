@@ -170,7 +170,8 @@ def judgement_blocks(data: ChapterData, key: str) -> list:
     ))
     if cited:
         blocks += [Paragraph("Belæg, vurderingen henviser til:"),
-                   BulletList([prose(f"{evidence_letter(i)}) ", evidence_text(data, e)) for i, e in enumerate(cited)])]
+                   BulletList([prose(f"{evidence_letter(i)}) ", evidence_text(data, e)) for i, e in enumerate(cited)],
+                              lettered=True)]
     blocks.append(Table(
         title=f"GUIDE-vurdering af formuleringen af {item.principle} {item.name}, {round_label(item.round)}",
         columns=["Kriterium", "Niveau", "Begrundelse"],
