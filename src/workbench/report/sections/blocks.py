@@ -88,6 +88,8 @@ def supporting_challenging(data: ChapterData, code: str) -> list[Cell]:
 
 SUPPRESSED = "–"
 CHANGE = "Ændring (procentpoint)"  # the survey tables' change column: its cells "+31", "−20"
+# a start the survey never measured (asked once, at the end), told apart from a suppressed share ("–")
+NOT_MEASURED = "ikke målt"
 
 
 def disagreement_note(data: ChapterData) -> str:
@@ -162,7 +164,8 @@ def _survey_item_row(data: ChapterData, survey, item, results) -> list[str] | No
     return [
         question,
         survey.item_map.population,
-        Cell(text_da.survey_share(first), data.survey_share_tally(survey, first)) if first is not None else "–",
+        Cell(text_da.survey_share(first), data.survey_share_tally(survey, first)) if first is not None
+        else NOT_MEASURED if len(points) == 1 else "–",
         Cell(text_da.survey_share(last), data.survey_share_tally(survey, last)) if last is not None else "–",
         change,
         Cell(" / ".join(n_parts), *[data.survey_count_tally(survey, r, label=label) for r, label in shown]),
@@ -209,7 +212,7 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
 
 def survey_blocks(data: ChapterData, code: Code, kind: str = "principles", level: int = 3) -> list:
     """The linked survey items' table and chart under a heading at `level` (in the section's own levels)."""
-    rows, sources, start_labels, end_labels, reversed_ = [], [], set(), set(), False
+    rows, sources, start_labels, end_labels, reversed_, once = [], [], set(), set(), False, False
     for survey in data.surveys:
         for item in survey.item_map.items:
             if code.key not in getattr(item, kind):
@@ -222,6 +225,7 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles", level
             points = survey.item_map.time_points
             if len(points) > 1:
                 start_labels.add(points[0].label)
+            once |= len(points) == 1
             end_labels.add(points[-1].label)
             reversed_ |= item.direction == "lower_is_better"
     if not rows:
@@ -232,6 +236,7 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles", level
         "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele. "
         "Andele bygget på færre end ", data.setting("survey_suppress_below"), " svar vises ikke (–); færre end ",
         data.setting("survey_flag_below"), " er markeret.",
+        f" »{NOT_MEASURED}«: spørgsmålet er kun stillet én gang." if once else "",
         " † Andelen måler en belastning; her er et fald en forbedring." if reversed_ else "",
     )
     blocks = [
