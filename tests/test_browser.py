@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -95,8 +96,10 @@ def _log_tail(log: Path, lines: int = 60) -> str:
 
 
 @contextmanager
-def _server(command: list[str], cwd: Path, env: dict[str, str], port: int, log: Path):
-    """A server process (and the kernels it starts) that is always stopped; failures carry its log."""
+def _server(command: list[str], cwd: Path, env: dict[str, str], port: int, log: Path, ready: str | None = None):
+    """A server process (and the kernels it starts) that is always stopped; failures carry its log. With
+    `ready` (a path), the server is in use only once that page answers: a hub's proxy takes connections before
+    the hub behind it has added its route, and a page opened then stays a 404."""
     with open(log, "wb") as output:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT,
                                    start_new_session=True)
@@ -107,10 +110,13 @@ def _server(command: list[str], cwd: Path, env: dict[str, str], port: int, log: 
                     pytest.fail(f"The server stopped (exit code {process.returncode}):\n{_log_tail(log)}")
                 try:
                     socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    if ready is not None:
+                        urllib.request.urlopen(f"http://127.0.0.1:{port}{ready}", timeout=5).close()
                     break
-                except OSError:
+                except OSError:  # urllib's HTTPError (a 404 before the route is there) is one too
                     if time.monotonic() > deadline:
-                        pytest.fail(f"The server did not answer on port {port} in {SERVER_START} s:\n{_log_tail(log)}")
+                        pytest.fail(f"The server did not answer on port {port}{ready or ''} in {SERVER_START} s:\n"
+                                    f"{_log_tail(log)}")
                     time.sleep(0.3)
             try:
                 yield f"http://127.0.0.1:{port}"

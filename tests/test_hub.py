@@ -83,7 +83,7 @@ def trial_hub(project: Path, tmp_path: Path):
            "HUB_STATE_DIR": str(tmp_path / "hub-state"), "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     # the hub stops the servers it spawned on SIGTERM; _server also kills the process group that remains
     command = [str(BIN / "jupyterhub"), "-f", str(REPO / "deploy" / "jupyterhub_config.py")]
-    with _server(command, tmp_path, env, port, tmp_path / "hub.log") as url:
+    with _server(command, tmp_path, env, port, tmp_path / "hub.log", ready="/hub/login") as url:
         yield url
 
 
