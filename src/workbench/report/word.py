@@ -196,6 +196,7 @@ class _Renderer:
                 paragraph = self.doc.add_paragraph(typeset(item))
                 paragraph.paragraph_format.left_indent = Cm(0.63)
                 paragraph.paragraph_format.first_line_indent = Cm(-0.63)
+                paragraph.paragraph_format.space_after = Pt(3)  # set close, as a list, not as paragraphs
             else:
                 self.doc.add_paragraph(typeset(item), style=self.styles["List Bullet"])
 
