@@ -98,11 +98,11 @@ def test_survey_items_show_start_end_procentpoint_and_n(chapter):
     assert contact[2:] == ["30\u00a0%", "–", "–", "10 / 4"]  # 4 valid answers at the end: suppressed
 
 
-def test_an_item_asked_once_says_its_start_was_not_measured_not_suppressed(chapter):
+def test_an_item_not_asked_at_a_time_point_says_not_measured_not_suppressed(chapter):
     rows = table_after(chapter, caption(chapter, "Spørgsmål knyttet til P5"))
     support = next(r for r in rows if r[0].startswith("Ledelsen bakker op"))
     assert support[2] == "ikke målt" and "\u00a0%" in support[3] and support[4] == "–"
-    notes = [t for t in texts(chapter) if t.startswith("Anm.") and "kun stillet én gang" in t]
+    notes = [t for t in texts(chapter) if t.startswith("Anm.") and "ikke stillet ved den måling" in t]
     assert len(notes) == 2 and all("»ikke målt«" in n for n in notes)  # under P5's table and F9's
 
 

@@ -88,7 +88,8 @@ def supporting_challenging(data: ChapterData, code: str) -> list[Cell]:
 
 SUPPRESSED = "–"
 CHANGE = "Ændring (procentpoint)"  # the survey tables' change column: its cells "+31", "−20"
-# a start the survey never measured (asked once, at the end), told apart from a suppressed share ("–")
+# a time point at which the item was not asked (a survey run once has no start), told apart from a suppressed
+# share ("–")
 NOT_MEASURED = "ikke målt"
 
 
@@ -165,8 +166,8 @@ def _survey_item_row(data: ChapterData, survey, item, results) -> list[str] | No
         question,
         survey.item_map.population,
         Cell(text_da.survey_share(first), data.survey_share_tally(survey, first)) if first is not None
-        else NOT_MEASURED if len(points) == 1 else "–",
-        Cell(text_da.survey_share(last), data.survey_share_tally(survey, last)) if last is not None else "–",
+        else NOT_MEASURED,
+        Cell(text_da.survey_share(last), data.survey_share_tally(survey, last)) if last is not None else NOT_MEASURED,
         change,
         Cell(" / ".join(n_parts), *[data.survey_count_tally(survey, r, label=label) for r, label in shown]),
     ]
@@ -212,7 +213,7 @@ def _survey_figure(data: ChapterData, code: Code, kind: str) -> Figure | None:
 
 def survey_blocks(data: ChapterData, code: Code, kind: str = "principles", level: int = 3) -> list:
     """The linked survey items' table and chart under a heading at `level` (in the section's own levels)."""
-    rows, sources, start_labels, end_labels, reversed_, once = [], [], set(), set(), False, False
+    rows, sources, start_labels, end_labels, reversed_ = [], [], set(), set(), False
     for survey in data.surveys:
         for item in survey.item_map.items:
             if code.key not in getattr(item, kind):
@@ -225,7 +226,6 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles", level
             points = survey.item_map.time_points
             if len(points) > 1:
                 start_labels.add(points[0].label)
-            once |= len(points) == 1
             end_labels.add(points[-1].label)
             reversed_ |= item.direction == "lower_is_better"
     if not rows:
@@ -236,7 +236,8 @@ def survey_blocks(data: ChapterData, code: Code, kind: str = "principles", level
         "n er antal gyldige svar (start / slut). Ændringen er forskellen mellem de afrundede andele. "
         "Andele bygget på færre end ", data.setting("survey_suppress_below"), " svar vises ikke (–); færre end ",
         data.setting("survey_flag_below"), " er markeret.",
-        f" »{NOT_MEASURED}«: spørgsmålet er kun stillet én gang." if once else "",
+        f" »{NOT_MEASURED}«: spørgsmålet er ikke stillet ved den måling." if any(NOT_MEASURED in r for r in rows)
+        else "",
         " † Andelen måler en belastning; her er et fald en forbedring." if reversed_ else "",
     )
     blocks = [
