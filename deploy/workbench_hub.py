@@ -82,6 +82,9 @@ def server_args(project: Path, role: str) -> list[str]:
     common = [
         "--ServerApp.authorizer_class=workbench_hub.RoleAuthorizer",
         "--ServerApp.terminals_enabled=False",
+        # no kernel started ahead: these roles open no coding notebook, and Voilà's kernels start with their page's
+        # variables (deploy/spare_kernel.py)
+        "--SpareKernelManager.keep_spare=False",
         # Danish error pages ("Du har ikke adgang til denne side", "Siden eller filen findes ikke")
         "--ServerApp.extra_template_paths=" + repr([str(HERE / "jupyter" / name)
                                                     for name in ("server-templates", "shared-templates")]),
