@@ -35,7 +35,7 @@ def _distributions_imported_by(folder: Path) -> set[str]:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 modules.add(node.module.split(".")[0])
     providers = importlib.metadata.packages_distributions()
-    local = {"workbench"} | {p.stem for d in ("tests", "tools", "bench") for p in (ROOT / d).glob("*.py")}
+    local = {"workbench"} | {p.stem for d in ("tests", "tools", "bench", "deploy") for p in (ROOT / d).glob("*.py")}
     third_party = {m for m in modules if m not in sys.stdlib_module_names and m not in local}
     unknown = sorted(m for m in third_party if m not in providers)
     assert not unknown, f"imported but not installed: {unknown}"

@@ -122,21 +122,15 @@ class Document:
     @property
     def segments(self) -> list[Segment]:
         if self._segments is None:
-            rows = self.__dict__.pop("_segment_rows", None)  # segmented in another process (__getstate__)
-            if rows is None:
-                self._segments = segment_body(self.id, self.body, self.meta.type)
-            else:
-                body, doc_id = self.body, self.id
-                self._segments = [Segment(doc_id, i, a, b, who, body) for i, a, b, who in rows]
+            self._segments = segment_body(self.id, self.body, self.meta.type)
         return self._segments
 
     def __getstate__(self) -> dict:
-        # Segments travel between processes as offsets, made Segment objects again when first asked for: an
-        # import's workers send a season's transcripts back, and its command only counts their segments.
+        # Segments do not travel between processes; they are made again from the body if asked for. An import's
+        # workers send a season's transcripts back, and its command only counts their segments (the workers
+        # count them): sending them, even as offsets, took most of the time the import's main process spent.
         state = {k: v for k, v in self.__dict__.items() if k not in ("segment_index", "_words")}
-        if self._segments is not None:
-            state["_segments"] = None
-            state["_segment_rows"] = [(s.id, s.start, s.end, s.speaker) for s in self._segments]
+        state["_segments"] = None
         return state
 
     @cached_property
