@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -168,21 +167,3 @@ def test_without_a_spare_kernels_start_as_jupyter_server_starts_them(tmp_path, p
                                                            "notebooks/x.ipynb")
 
     in_server(tmp_path, scenario, keep_spare=False)
-
-
-CHOSEN = """
-from jupyter_server.serverapp import ServerApp
-app = ServerApp()
-app.load_config_file()
-print(app.kernel_manager_class.__module__, app.kernel_manager_class.__name__)
-"""
-
-
-def test_the_deployed_configuration_keeps_a_spare_kernel(tmp_path):
-    # the folder the team server's spawner, `make lab` and bench/browser.py put on JUPYTER_CONFIG_PATH
-    config = REPO / "deploy" / "jupyter" / "config"
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path), "JUPYTER_CONFIG_PATH": str(config),
-           "PYTHONPATH": os.pathsep.join(p for p in (str(REPO / "deploy"), os.environ.get("PYTHONPATH", "")) if p)}
-    run = subprocess.run([sys.executable, "-c", CHOSEN], capture_output=True, text=True, env=env, timeout=120)
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.split() == ["spare_kernel", "SpareKernelManager"]
