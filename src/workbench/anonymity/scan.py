@@ -170,7 +170,7 @@ class Scan:
             start = m.start()
             if rule is ordinary:
                 # sentence_start's first answers, inline for the ordinary word after ". ", "? " or a line break
-                # (nine in ten of a transcript's capitals); any other gap asks it
+                # (almost every ordinary capital of a transcript); any other gap asks it
                 before = work[start - 2 : start]
                 if before[-1:] in breaks or (before[-1:] == " " and before[:1] in breaks):
                     continue
